@@ -1,0 +1,157 @@
+"""Live inference for the GUI: throttled prediction, feature maps and kernels.
+
+The drawing changes on every mouse move; the model answers at most ~30 times a second, always
+on the latest drawing. A single-shot :class:`QTimer` coalesces the requests: the first change
+starts it, later changes only mark the work as due, and when it fires the current image is
+used. Training snapshots (checkpoints) arrive the same way: only the latest one is kept.
+
+Everything here runs in the GUI thread on small CPU models (a few milliseconds per image);
+the numbers come from :mod:`cnn_core`, and the widgets only display them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.inspection import conv_kernels, feature_maps
+from cnn_core.predict import Prediction, Predictor
+
+__all__ = ["FRAME_MS", "LiveInference"]
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33  # at most ~30 updates a second
+
+
+class LiveInference(QObject):
+    """Runs the canvas model (and, during training, the latest snapshot) on the drawing.
+
+    Parameters
+    ----------
+    image_source
+        Returns the current drawing as a uint8 array (called when the timer fires).
+    """
+
+    predicted = Signal(object)  # Prediction
+    activations_ready = Signal(object)  # list[LayerActivation]; [] for a blank drawing
+    kernels_ready = Signal(object)  # list[KernelSet]
+    failed = Signal(str)  # the core raised while predicting or inspecting
+
+    def __init__(self, image_source: Callable[[], np.ndarray],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._image_source = image_source
+        self._checkpoint: Checkpoint | None = None
+        self._predictor: Predictor | None = None
+        self._snapshot: Checkpoint | None = None
+        self._snapshot_predictor: Predictor | None = None
+        self._snapshot_fresh = False
+        self._last: Prediction | None = None
+        self._want_maps = False
+        self._want_kernels = False
+        self._predict_due = self._maps_due = self._kernels_due = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self.run_now)
+        self.evaluations = 0  # how many times the model ran (tests check the throttle)
+
+    # ---------------------------------------------------------------- models
+    def checkpoint(self) -> Checkpoint | None:
+        """The canvas model."""
+        return self._checkpoint
+
+    def snapshot(self) -> Checkpoint | None:
+        """The latest training snapshot shown by the feature-map and kernel views, if any."""
+        return self._snapshot
+
+    def last_prediction(self) -> Prediction | None:
+        """The most recent prediction."""
+        return self._last
+
+    def set_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Predict with ``checkpoint`` from now on and re-run everything at once.
+
+        Any training snapshot is dropped: the views show the new model.
+        """
+        self._checkpoint = checkpoint
+        self._predictor = Predictor(checkpoint, device="cpu")
+        self._snapshot = self._snapshot_predictor = None
+        self._predict_due = self._maps_due = self._kernels_due = True
+        self.run_now()
+
+    def set_snapshot(self, checkpoint: Checkpoint | None) -> None:
+        """Show ``checkpoint`` (a live training snapshot) in the views; ``None`` to stop."""
+        self._snapshot = checkpoint
+        self._snapshot_fresh = True
+        self._maps_due = self._kernels_due = True
+        self._schedule()
+
+    def set_wanted(self, maps: bool, kernels: bool) -> None:
+        """Compute feature maps / kernels only while someone looks at them."""
+        newly = (maps and not self._want_maps) or (kernels and not self._want_kernels)
+        self._want_maps, self._want_kernels = maps, kernels
+        if newly:
+            self._maps_due = self._maps_due or maps
+            self._kernels_due = self._kernels_due or kernels
+            self._schedule()
+
+    # ---------------------------------------------------------------- drawing
+    def request(self) -> None:
+        """The drawing changed: predict again soon (coalesced to ≤ 30 Hz)."""
+        self._predict_due = self._maps_due = True
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def run_now(self) -> None:
+        """Do whatever is due now (the timer calls this)."""
+        self._timer.stop()
+        if self._predictor is None:
+            return
+        try:
+            self._run()
+        except Exception as exc:  # a broken model must not take the GUI down
+            log.exception("live inference failed")
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+
+    def _run(self) -> None:
+        assert self._predictor is not None
+        if self._predict_due or self._last is None:
+            self._predict_due = False
+            self._last = self._predictor.predict(self._image_source())
+            self.evaluations += 1
+            self.predicted.emit(self._last)
+        if self._want_maps and self._maps_due:
+            self._maps_due = False
+            self.activations_ready.emit(self._activations(self._last))
+        if self._want_kernels and self._kernels_due:
+            self._kernels_due = False
+            self.kernels_ready.emit(conv_kernels(self._inspected().model))
+
+    def _inspected(self) -> Checkpoint:
+        assert self._checkpoint is not None
+        return self._snapshot if self._snapshot is not None else self._checkpoint
+
+    def _inspection_predictor(self) -> Predictor:
+        assert self._predictor is not None
+        if self._snapshot is None:
+            return self._predictor
+        if self._snapshot_fresh or self._snapshot_predictor is None:
+            self._snapshot_predictor = Predictor(self._snapshot, device="cpu")
+            self._snapshot_fresh = False
+        return self._snapshot_predictor
+
+    def _activations(self, prediction: Prediction) -> list:
+        if prediction.preprocessed.blank:
+            return []
+        predictor = self._inspection_predictor()
+        x = predictor.input_tensor(prediction.preprocessed)
+        return feature_maps(self._inspected().model, x)

@@ -1,0 +1,120 @@
+"""The ``digitlab-gui`` command: start DigitLab's window (or render it to a PNG and exit)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+__all__ = ["configure_pyqtgraph", "install_translator", "main", "parse_args"]
+
+log = logging.getLogger(__name__)
+
+_TABS = {"train": 0, "features": 1, "kernels": 2}
+
+
+def configure_pyqtgraph() -> None:
+    """Global pyqtgraph options; call once before any plot is made."""
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=True,
+                        background="w", foreground="k")
+
+
+def install_translator(app: object) -> None:
+    """Load ``app/i18n/digitlab_<locale>.qm`` for the system locale, when one ships."""
+    from PySide6.QtCore import QLocale, QTranslator
+
+    translator = QTranslator(app)  # type: ignore[arg-type]
+    folder = Path(__file__).resolve().parent / "i18n"
+    if translator.load(QLocale(), "digitlab", "_", str(folder)):
+        app.installTranslator(translator)  # type: ignore[attr-defined]
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    return width, height
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line of ``digitlab-gui``."""
+    parser = argparse.ArgumentParser(
+        prog="digitlab-gui",
+        description="Draw digits, train CNNs and look inside them.")
+    parser.add_argument("image", nargs="?", type=Path, help="an image to open in the canvas")
+    parser.add_argument("--model", type=Path, help="a model file (.safetensors) to predict with")
+    parser.add_argument("--tab", choices=sorted(_TABS), help="the tab to show first")
+    parser.add_argument("--size", type=_size, metavar="WxH",
+                        help="window size, e.g. 1280x800 (default: as last time)")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH",
+                        help="render the window to PATH (PNG) and exit; ignores saved settings")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the GUI; returns the exit status."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.screenshot is not None:
+        # A screenshot must look the same for everyone: never read the user's settings.
+        from .settings import SETTINGS_ENV
+        os.environ[SETTINGS_ENV] = str(Path(tempfile.mkdtemp(prefix="digitlab-")) / "s.ini")
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("DigitLab")
+    app.setApplicationName("DigitLab")
+    app.setStyle("Fusion")
+    install_translator(app)
+    configure_pyqtgraph()
+
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    if args.size:
+        window.resize(*args.size)
+    elif args.screenshot is not None:
+        window.resize(1280, 800)
+    if args.tab:
+        window.tabs.setCurrentIndex(_TABS[args.tab])
+    window.show()
+
+    def after_model_loaded() -> None:
+        if args.model is not None:
+            window.open_model_file(args.model)
+        if args.image is not None:
+            window.open_image_file(args.image)
+        if args.screenshot is not None:
+            QTimer.singleShot(0, lambda: _shoot(window, args.screenshot))
+
+    window.model_changed.connect(after_model_loaded, Qt.ConnectionType.SingleShotConnection)
+    return int(app.exec())
+
+
+def _shoot(window: MainWindow, path: Path) -> None:
+    """Let pending updates run, render the window to ``path`` and quit."""
+    from PySide6.QtWidgets import QApplication
+
+    window.inference.run_now()
+    QApplication.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path), "PNG")
+    log.info("screenshot %s: %s", path, "saved" if ok else "FAILED")
+    QApplication.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Every layer's output for the current drawing, as grids of feature maps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .map_dialog import FeatureMapDialog
+from .map_grid import MapGrid
+
+if TYPE_CHECKING:
+    from cnn_core.inspection import LayerActivation
+
+__all__ = ["FeatureMapView", "LayerCard"]
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    return "×".join(str(int(s)) for s in shape)
+
+
+class LayerCard(QFrame):
+    """One layer: its name, kind, output shape, output-size formula and its maps."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.titleLabel = QLabel(self)
+        self.formulaLabel = QLabel(self)
+        self.formulaLabel.setObjectName("formulaLabel")
+        self.formulaLabel.setStyleSheet("font-family: monospace")
+        self.formulaLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.grid = MapGrid(self)
+        header = QHBoxLayout()
+        header.addWidget(self.titleLabel)
+        header.addStretch(1)
+        header.addWidget(self.formulaLabel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self.grid)
+        self.name = ""
+
+    def set_activation(self, activation: LayerActivation, per_map: bool) -> None:
+        """Show one layer's output."""
+        self.name = activation.name
+        self.titleLabel.setText(self.tr("<b>{0}</b> &nbsp;{1} &nbsp;→ {2}").format(
+            activation.name, activation.kind, _shape_text(activation.shape)))
+        formula = activation.formula or ""
+        self.formulaLabel.setText(formula)
+        self.formulaLabel.setVisible(bool(formula))
+        self.formulaLabel.setToolTip(self.tr(
+            "Output size = (N + 2P − F) / S + 1, with input size N, padding P, "
+            "filter size F and stride S") if formula else "")
+        self.grid.set_maps(np.asarray(activation.maps), per_map=per_map)
+
+
+class FeatureMapView(QWidget):
+    """Layer-by-layer feature maps in a scrolling column; click a map to see it large."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("featureMapView")
+        self._activations: list[LayerActivation] = []
+        self._cards: list[LayerCard] = []
+        self.dialog: FeatureMapDialog | None = None
+
+        self.sourceLabel = QLabel(self)
+        self.sourceLabel.setObjectName("featureSourceLabel")
+        self.scaleCombo = QComboBox(self)
+        self.scaleCombo.addItem(self.tr("One scale per layer"), False)
+        self.scaleCombo.addItem(self.tr("One scale per map"), True)
+        self.scaleCombo.setToolTip(self.tr("Colour scale: shared by the whole layer, so that "
+                                           "channels compare, or stretched for every map"))
+        self.scaleCombo.currentIndexChanged.connect(self._redraw)
+        self.zoomSlider = QSlider(Qt.Orientation.Horizontal, self)
+        self.zoomSlider.setRange(24, 112)
+        self.zoomSlider.setValue(48)
+        self.zoomSlider.setFixedWidth(120)
+        self.zoomSlider.setToolTip(self.tr("Size of the maps"))
+        self.zoomSlider.valueChanged.connect(self._on_zoom)
+
+        self.placeholder = QLabel(self.tr("Draw a digit to see what every layer makes of it."),
+                                  self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self._column = QWidget()
+        self._column_box = QVBoxLayout(self._column)
+        self._column_box.setContentsMargins(4, 4, 4, 4)
+        self._column_box.setSpacing(8)
+        self._column_box.addWidget(self.placeholder)
+        self._column_box.addStretch(1)
+        self.scrollArea = QScrollArea(self)
+        self.scrollArea.setWidgetResizable(True)
+        self.scrollArea.setWidget(self._column)
+        self.scrollArea.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.scrollArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._build_layout()
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.sourceLabel, 1)
+        bar.addWidget(self.scaleCombo)
+        bar.addWidget(QLabel(self.tr("Size:"), self))
+        bar.addWidget(self.zoomSlider)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.scrollArea, 1)
+        self.sourceLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    # ----------------------------------------------------------------- update
+    def set_source(self, text: str) -> None:
+        """Say where the maps come from (the model, or a training snapshot)."""
+        self.sourceLabel.setText(text)
+
+    def set_activations(self, activations: Sequence[LayerActivation]) -> None:
+        """Show these layer outputs (from :func:`cnn_core.inspection.feature_maps`)."""
+        self._activations = list(activations)
+        self._redraw()
+
+    def clear(self) -> None:
+        """Show the placeholder instead of maps."""
+        self.set_activations([])
+
+    def activations(self) -> list[LayerActivation]:
+        """The layer outputs shown."""
+        return list(self._activations)
+
+    def cards(self) -> list[LayerCard]:
+        """One card per layer shown."""
+        return list(self._cards[: len(self._activations)])
+
+    def _redraw(self) -> None:
+        per_map = bool(self.scaleCombo.currentData())
+        self.placeholder.setVisible(not self._activations)
+        while len(self._cards) < len(self._activations):
+            card = LayerCard(self._column)
+            card.grid.set_tile_size(self.zoomSlider.value())
+            index = len(self._cards)
+            card.grid.map_clicked.connect(lambda channel, i=index: self.open_map(i, channel))
+            self._column_box.insertWidget(self._column_box.count() - 1, card)
+            self._cards.append(card)
+        for card, activation in zip(self._cards, self._activations, strict=False):
+            card.set_activation(activation, per_map)
+            card.setVisible(True)
+        for card in self._cards[len(self._activations):]:
+            card.setVisible(False)
+        self._update_dialog()
+
+    def _on_zoom(self, value: int) -> None:
+        for card in self._cards:
+            card.grid.set_tile_size(value)
+
+    # ----------------------------------------------------------------- dialog
+    def open_map(self, layer_index: int, channel: int) -> FeatureMapDialog:
+        """Show one map of one layer large, with its values (a non-modal window)."""
+        activation = self._activations[layer_index]
+        if self.dialog is None:
+            self.dialog = FeatureMapDialog(self)
+        maps = np.asarray(activation.maps)
+        if maps.ndim == 1:  # a vector layer: show it as one row
+            maps, channel = maps[None, None, :], 0
+        self.dialog.set_layer(activation.name, maps, channel)
+        self.dialog.show()
+        self.dialog.raise_()
+        return self.dialog
+
+    def _update_dialog(self) -> None:
+        if self.dialog is None or not self.dialog.isVisible():
+            return
+        for activation in self._activations:
+            if activation.name == self.dialog.layer_name:
+                maps = np.asarray(activation.maps)
+                self.dialog.set_layer(activation.name, maps[None, None, :]
+                                      if maps.ndim == 1 else maps)
+                return

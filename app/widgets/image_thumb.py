@@ -1,0 +1,82 @@
+"""Small helpers to show numpy arrays as images with plain Qt (no pyqtgraph scene)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+__all__ = ["ImageThumb", "TitledThumb", "gray_qimage", "indexed_qimage"]
+
+
+def gray_qimage(values: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> QImage:
+    """A Grayscale8 QImage of a 2-D array, ``lo`` → black and ``hi`` → white."""
+    span = hi - lo if hi > lo else 1.0
+    scaled = np.clip((np.asarray(values, dtype=np.float32) - lo) / span, 0.0, 1.0)
+    data = np.ascontiguousarray((scaled * 255).round().astype(np.uint8))
+    height, width = data.shape
+    return QImage(data.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+
+
+def indexed_qimage(indices: np.ndarray, colors: list[int]) -> QImage:
+    """An Indexed8 QImage from a 2-D uint8 array of colour indices and a colour table."""
+    data = np.ascontiguousarray(indices, dtype=np.uint8)
+    height, width = data.shape
+    image = QImage(data.data, width, height, width, QImage.Format.Format_Indexed8).copy()
+    image.setColorTable(colors)
+    return image
+
+
+class ImageThumb(QWidget):
+    """Shows an image scaled to fit, with sharp (nearest-neighbour) pixels."""
+
+    def __init__(self, side: int = 64, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image = QImage()
+        self._side = side
+        self.setMinimumSize(side // 2, side // 2)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._side, self._side)
+
+    def set_image(self, image: QImage) -> None:
+        """Show ``image`` (any size; it is scaled to fit)."""
+        self._image = image
+        self.update()
+
+    def image(self) -> QImage:
+        """The image shown (unscaled)."""
+        return self._image
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        side = max(1, min(self.width(), self.height()) - 2)
+        rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        if self._image.isNull():
+            painter.fillRect(rect, QColor(0, 0, 0))
+        else:
+            painter.drawImage(rect, self._image)
+        painter.setPen(QPen(self.palette().mid().color(), 1))
+        painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
+        painter.end()
+
+
+class TitledThumb(QWidget):
+    """An :class:`ImageThumb` with a small caption underneath."""
+
+    def __init__(self, title: str, side: int = 64, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.thumb = ImageThumb(side, self)
+        self.caption = QLabel(title, self)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.caption.setWordWrap(True)
+        font = self.caption.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        self.caption.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.thumb, 1)
+        layout.addWidget(self.caption)

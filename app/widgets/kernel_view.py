@@ -1,0 +1,155 @@
+"""The learned convolution kernels of one layer on a diverging colour map."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from cnn_core.inspection import KernelSet
+
+__all__ = ["KernelView", "kernel_mosaic"]
+
+_COLORMAP = "CET-D1"
+
+
+def kernel_mosaic(weights: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Tile conv weights (out, in, kh, kw) into one image with one-pixel NaN gaps.
+
+    With a single input channel the output channels wrap into a near-square grid; otherwise
+    row ``o`` and column ``i`` hold the kernel from input channel ``i`` to output channel ``o``.
+    Returns the mosaic and its grid size (rows, columns).
+    """
+    weights = np.asarray(weights, np.float32)
+    out_ch, in_ch, kh, kw = weights.shape
+    if in_ch == 1:
+        columns = math.ceil(math.sqrt(out_ch))
+        rows = math.ceil(out_ch / columns)
+        tiles = [weights[o, 0] for o in range(out_ch)]
+    else:
+        rows, columns = out_ch, in_ch
+        tiles = [weights[o, i] for o in range(out_ch) for i in range(in_ch)]
+    mosaic = np.full((rows * (kh + 1) - 1, columns * (kw + 1) - 1), np.nan, np.float32)
+    for index, tile in enumerate(tiles):
+        row, column = divmod(index, columns)
+        mosaic[row * (kh + 1): row * (kh + 1) + kh, column * (kw + 1): column * (kw + 1) + kw] = tile
+    return mosaic, rows, columns
+
+
+class KernelView(QWidget):
+    """A layer selector, the selected layer's kernels as one mosaic, and a colour bar.
+
+    Levels are symmetric around zero, so white is 0 and the two hues are the signs.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kernelView")
+        self._sets: list[KernelSet] = []
+        self.layerCombo = QComboBox(self)
+        self.layerCombo.setObjectName("kernelLayerCombo")
+        self.layerCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.layerCombo.currentIndexChanged.connect(self._show_selected)
+        self.infoLabel = QLabel(self)
+        self.infoLabel.setObjectName("kernelInfoLabel")
+        self.infoLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.sourceLabel = QLabel(self)
+        self.sourceLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setBackground(None)
+        self.plot = self.graphics.addPlot()
+        self.plot.setAspectLocked(True)
+        self.plot.invertY(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.imageItem = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.imageItem)
+        self.colorBar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get(_COLORMAP),
+                                        interactive=False, width=14, label=self.tr("weight"))
+        self.colorBar.setImageItem(self.imageItem, insert_in=self.plot)
+        self.placeholder = QLabel(self.tr("This model has no convolution layers."), self)
+        self.placeholder.setVisible(False)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Layer:"), self))
+        bar.addWidget(self.layerCombo)
+        bar.addWidget(self.infoLabel, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.sourceLabel)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.graphics, 1)
+
+    def set_source(self, text: str) -> None:
+        """Say where the kernels come from (the model, or a training snapshot)."""
+        self.sourceLabel.setText(text)
+
+    def set_kernels(self, kernel_sets: Sequence[KernelSet]) -> None:
+        """Show these kernels (from :func:`cnn_core.inspection.conv_kernels`).
+
+        The selected layer stays selected when a layer of the same name is still there.
+        """
+        self._sets = list(kernel_sets)
+        names = [s.name for s in self._sets]
+        current = self.layerCombo.currentText()
+        if names != [self.layerCombo.itemText(i) for i in range(self.layerCombo.count())]:
+            self.layerCombo.blockSignals(True)
+            self.layerCombo.clear()
+            self.layerCombo.addItems(names)
+            if current in names:
+                self.layerCombo.setCurrentIndex(names.index(current))
+            self.layerCombo.blockSignals(False)
+        self.placeholder.setVisible(not self._sets)
+        self.graphics.setVisible(bool(self._sets))
+        self._show_selected()
+
+    def kernel_sets(self) -> list[KernelSet]:
+        """The kernel sets shown."""
+        return list(self._sets)
+
+    def select_layer(self, name: str) -> None:
+        """Show the kernels of layer ``name``."""
+        self.layerCombo.setCurrentIndex(self.layerCombo.findText(name))
+
+    def _show_selected(self) -> None:
+        index = self.layerCombo.currentIndex()
+        if not 0 <= index < len(self._sets):
+            self.imageItem.clear()
+            self.infoLabel.setText("")
+            return
+        weights = np.asarray(self._sets[index].weights, np.float32)
+        out_ch, in_ch, kh, kw = weights.shape
+        mosaic, _, _ = kernel_mosaic(weights)
+        bound = max(float(np.abs(weights).max()), 1e-6)
+        self.imageItem.setImage(mosaic, autoLevels=False, levels=(-bound, bound))
+        self.colorBar.setLevels((-bound, bound))
+        if in_ch == 1:
+            self.plot.setLabel("left", "")
+            self.plot.setLabel("bottom", self.tr("{0} kernels, one per output channel")
+                               .format(out_ch))
+        else:
+            self.plot.setLabel("left", self.tr("output channel"))
+            self.plot.setLabel("bottom", self.tr("input channel"))
+        self._set_ticks(kh, kw, in_ch)
+        self.infoLabel.setText(self.tr("{0} out × {1} in × {2}×{3} kernels, "
+                                       "weights within ±{4:.3f}")
+                               .format(out_ch, in_ch, kh, kw, bound))
+
+    def _set_ticks(self, kh: int, kw: int, in_ch: int) -> None:
+        """Label channels at the kernel centres (every few channels when there are many)."""
+        if in_ch == 1:
+            self.plot.getAxis("left").setTicks([[]])
+            self.plot.getAxis("bottom").setTicks([[]])
+            return
+        rows = self._sets[self.layerCombo.currentIndex()].weights.shape[0]
+        for axis, count, side in (("left", rows, kh), ("bottom", in_ch, kw)):
+            step = max(1, math.ceil(count / 16))
+            ticks = [(c * (side + 1) + side / 2, str(c)) for c in range(0, count, step)]
+            self.plot.getAxis(axis).setTicks([ticks])

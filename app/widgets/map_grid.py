@@ -1,0 +1,214 @@
+"""A grid of small images (feature maps or kernels) that reflows with its width."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from .image_thumb import indexed_qimage
+
+__all__ = ["MapGrid", "color_table", "map_levels", "to_indices"]
+
+SEQUENTIAL = "viridis"
+DIVERGING = "CET-D1"
+
+
+@lru_cache(maxsize=8)
+def color_table(name: str) -> tuple[int, ...]:
+    """A 256-entry ARGB colour table for a pyqtgraph colour map."""
+    lut = pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
+    return tuple(QColor(int(r), int(g), int(b)).rgb() for r, g, b in lut)
+
+
+def map_levels(values: np.ndarray) -> tuple[float, float, str]:
+    """Display levels and colour map: symmetric and diverging if any value is negative."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    if lo < 0:
+        bound = max(-lo, hi, 1e-12)
+        return -bound, bound, DIVERGING
+    return 0.0, max(hi, 1e-12), SEQUENTIAL
+
+
+def to_indices(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Map values to colour-table indices 0..255."""
+    span = hi - lo if hi > lo else 1.0
+    scaled = np.clip((np.asarray(values, np.float32) - lo) / span, 0.0, 1.0)
+    return (scaled * 255).round().astype(np.uint8)
+
+
+class MapGrid(QWidget):
+    """Shows a stack of 2-D maps ``(count, height, width)`` as tiles that wrap to the width.
+
+    A 1-D vector is shown as a strip of small square cells, one per value. Every tile is
+    scaled with sharp pixels. Clicking a tile emits :attr:`map_clicked` with its index.
+    """
+
+    map_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._values = np.zeros((0, 1, 1), np.float32)
+        self._images: list[QImage] = []
+        self._cell_colors: list[QColor] = []
+        self._vector = False
+        self._per_map = False
+        self._tile = 48
+        self._gap = 3
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    # ------------------------------------------------------------------ data
+    def set_maps(self, values: np.ndarray, per_map: bool = False) -> None:
+        """Show ``values``: (count, h, w) maps, an (h, w) map, or a 1-D vector.
+
+        With ``per_map`` each map gets its own levels; otherwise one scale fits the layer,
+        so that weak and strong channels can be compared.
+        """
+        values = np.asarray(values, np.float32)
+        vector = values.ndim == 1
+        if values.ndim == 2:
+            values = values[None]
+        elif values.ndim > 3:
+            values = values.reshape(-1, *values.shape[-2:])
+        relayout = vector != self._vector or len(values) != len(self._values)
+        self._values, self._vector, self._per_map = values, vector, per_map
+        if vector:
+            self._cell_colors = self._colours_for_vector(values)
+            self._images = []
+        else:
+            self._images = self._render_tiles(values, per_map)
+        if relayout:
+            self.updateGeometry()
+        self.update()
+
+    def values(self) -> np.ndarray:
+        """The values shown: (count, h, w), or a 1-D vector."""
+        return self._values
+
+    def count(self) -> int:
+        """How many tiles (maps, or vector entries)."""
+        return len(self._values)
+
+    def set_tile_size(self, pixels: int) -> None:
+        """Side of one tile on screen (for 2-D maps)."""
+        self._tile = max(8, int(pixels))
+        self.updateGeometry()
+        self.update()
+
+    @staticmethod
+    def _render_tiles(values: np.ndarray, per_map: bool) -> list[QImage]:
+        images = []
+        lo, hi, cmap = map_levels(values) if values.size else (0.0, 1.0, SEQUENTIAL)
+        for channel in values:
+            if per_map:
+                lo, hi, cmap = map_levels(channel)
+            images.append(indexed_qimage(to_indices(channel, lo, hi), list(color_table(cmap))))
+        return images
+
+    @staticmethod
+    def _colours_for_vector(values: np.ndarray) -> list[QColor]:
+        lo, hi, cmap = map_levels(values) if values.size else (0.0, 1.0, SEQUENTIAL)
+        table = color_table(cmap)
+        return [QColor.fromRgb(table[i]) for i in to_indices(values, lo, hi)]
+
+    # ---------------------------------------------------------------- layout
+    def _cell(self) -> tuple[int, int]:
+        """Tile side and gap in widget pixels."""
+        if self._vector:
+            return (10, 1) if len(self._values) <= 512 else (6, 1)
+        return self._tile, self._gap
+
+    def _columns(self, width: int) -> int:
+        side, gap = self._cell()
+        return max(1, min(max(1, self.count()), (width + gap) // (side + gap)))
+
+    def heightForWidth(self, width: int) -> int:
+        side, gap = self._cell()
+        rows = math.ceil(self.count() / self._columns(width)) if self.count() else 0
+        return max(side, rows * (side + gap) - gap)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        side, gap = self._cell()
+        width = min(self.count(), 8) * (side + gap)
+        return QSize(max(width, side), self.heightForWidth(max(width, side)))
+
+    def minimumSizeHint(self) -> QSize:
+        side, _ = self._cell()
+        return QSize(side, side)
+
+    def tile_rect(self, index: int) -> QRect:
+        """Where tile ``index`` is drawn, in widget pixels."""
+        side, gap = self._cell()
+        columns = self._columns(self.width())
+        row, column = divmod(index, columns)
+        return QRect(column * (side + gap), row * (side + gap), side, side)
+
+    def index_at(self, pos: QPoint) -> int | None:
+        """The tile under ``pos``, or ``None``."""
+        side, gap = self._cell()
+        column, row = pos.x() // (side + gap), pos.y() // (side + gap)
+        columns = self._columns(self.width())
+        index = row * columns + column
+        if column >= columns or not 0 <= index < self.count():
+            return None
+        return index if self.tile_rect(index).contains(pos) else None
+
+    def resizeEvent(self, event: object) -> None:
+        # The needed height depends on the width; ask the scroll area for it again.
+        if self.height() != self.heightForWidth(self.width()):
+            self.setMinimumHeight(self.heightForWidth(self.width()))
+        super().resizeEvent(event)
+
+    def updateGeometry(self) -> None:
+        self.setMinimumHeight(self.heightForWidth(max(1, self.width())))
+        super().updateGeometry()
+
+    # ------------------------------------------------------------- painting
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if self._vector:
+            for index, colour in enumerate(self._cell_colors):
+                painter.fillRect(self.tile_rect(index), colour)
+        else:
+            painter.setPen(QPen(self.palette().mid().color(), 1))
+            for index, image in enumerate(self._images):
+                rect = self.tile_rect(index)
+                painter.drawImage(rect, image)
+        painter.end()
+
+    # ------------------------------------------------------------ interaction
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.index_at(event.position().toPoint())
+        if index is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.map_clicked.emit(index)
+        else:
+            super().mousePressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.index_at(event.pos())
+            if index is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), self._describe(index), self)
+            return True
+        return super().event(event)
+
+    def _describe(self, index: int) -> str:
+        if self._vector:
+            return self.tr("unit {0}: {1:.3f}").format(index, float(self._values[index]))
+        channel = self._values[index]
+        return self.tr("channel {0}: min {1:.3f}, max {2:.3f} (click to enlarge)").format(
+            index, float(channel.min()), float(channel.max()))

@@ -1,0 +1,193 @@
+"""What the model thinks of the drawing: the answer, ten probabilities and its input image."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .image_thumb import TitledThumb, gray_qimage
+
+if TYPE_CHECKING:
+    from cnn_core.predict import Prediction
+
+__all__ = ["CONFIDENCE_THRESHOLD", "PredictionPanel"]
+
+CONFIDENCE_THRESHOLD = 0.5  # below this the answer reads "Not sure"
+_BAR = QColor(120, 144, 180)
+_BEST = QColor(230, 120, 20)
+_UNSURE = QColor(170, 170, 170)
+
+
+class PredictionPanel(QWidget):
+    """The prediction label, a bar chart of the ten class probabilities, the 28×28 image the
+    model sees and the preprocessing steps that led to it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.predictionLabel = QLabel(self)
+        self.predictionLabel.setObjectName("predictionLabel")
+        font = QFont(self.predictionLabel.font())
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.predictionLabel.setFont(font)
+        self.predictionLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.predictionLabel.setWordWrap(True)
+        self.detailLabel = QLabel(self)
+        self.detailLabel.setObjectName("predictionDetail")
+        self.detailLabel.setWordWrap(True)
+
+        self.probabilityPlot = self._make_probability_plot()
+        self.inputView, self._input_item = self._make_input_view()
+        self._steps_box = QHBoxLayout()
+        self._steps_box.setSpacing(6)
+        self._step_widgets: dict[str, TitledThumb] = {}
+        self._build_layout()
+        self.show_blank()
+
+    # ---------------------------------------------------------------- layout
+    def _make_probability_plot(self) -> pg.PlotWidget:
+        plot = pg.PlotWidget(self)
+        plot.setObjectName("probabilityPlot")
+        plot.setBackground(None)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setXRange(-0.6, 9.6, padding=0)
+        plot.setYRange(0, 1.08, padding=0)
+        axis = plot.getAxis("bottom")
+        axis.setTicks([[(d, str(d)) for d in range(10)]])
+        plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
+        plot.setLabel("left", self.tr("probability"))
+        plot.setLabel("bottom", self.tr("digit"))
+        self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
+                                     brush=_BAR, pen=None)
+        plot.addItem(self._bars)
+        self._best_text = pg.TextItem("", anchor=(0.5, 1.0), color=_BEST.darker(130))
+        plot.addItem(self._best_text)
+        plot.setMinimumHeight(150)
+        return plot
+
+    def _make_input_view(self) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem]:
+        view = pg.GraphicsLayoutWidget(self)
+        view.setObjectName("inputView")
+        view.setBackground(None)
+        view.ci.setContentsMargins(0, 0, 0, 0)
+        box = view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        box.setMenuEnabled(False)
+        item = pg.ImageItem(axisOrder="row-major")
+        item.setImage(np.zeros((28, 28), np.float32), levels=(0.0, 1.0))
+        box.addItem(item)
+        box.setRange(xRange=(0, 28), yRange=(0, 28), padding=0.02)
+        view.setFixedSize(150, 150)
+        view.setToolTip(self.tr("The 28×28 image the model really sees"))
+        return view, item
+
+    def _build_layout(self) -> None:
+        input_box = QVBoxLayout()
+        input_box.setSpacing(2)
+        caption = QLabel(self.tr("Model input (28×28)"), self)
+        caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        input_box.addWidget(self.inputView, 0, Qt.AlignmentFlag.AlignHCenter)
+        input_box.addWidget(caption)
+        input_box.addStretch(1)
+
+        steps_title = QLabel(self.tr("Preprocessing"), self)
+        steps_title.setStyleSheet("font-weight: bold")
+        steps_frame = QFrame(self)
+        steps_frame.setLayout(self._steps_box)
+        self._steps_box.setContentsMargins(0, 0, 0, 0)
+        self._steps_box.addStretch(1)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setHorizontalSpacing(12)
+        grid.addWidget(self.predictionLabel, 0, 0)
+        grid.addWidget(self.detailLabel, 1, 0)
+        grid.addWidget(self.probabilityPlot, 2, 0)
+        grid.addLayout(input_box, 0, 1, 3, 1)
+        grid.addWidget(steps_title, 3, 0, 1, 2)
+        grid.addWidget(steps_frame, 4, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setRowStretch(2, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    # ----------------------------------------------------------------- update
+    def show_blank(self) -> None:
+        """Reset to the "Draw a digit" state."""
+        self.predictionLabel.setText(self.tr("Draw a digit"))
+        self.detailLabel.setText(self.tr("The model's answer appears here while you draw."))
+        self._bars.setOpts(height=np.zeros(10), brushes=[_BAR] * 10)
+        self._best_text.setText("")
+        self._input_item.setImage(np.zeros((28, 28), np.float32), autoLevels=False)
+
+    def show_message(self, text: str) -> None:
+        """Show a status line (e.g. "Loading model…") instead of an answer."""
+        self.predictionLabel.setText(text)
+        self.detailLabel.setText("")
+
+    def show_prediction(self, prediction: Prediction) -> None:
+        """Display a :class:`cnn_core.predict.Prediction`."""
+        pre = prediction.preprocessed
+        self._input_item.setImage(np.asarray(pre.image28, np.float32), autoLevels=False)
+        self._show_steps(pre.steps)
+        if pre.blank or prediction.label is None:
+            self.show_blank()
+            return
+        probs = np.asarray(prediction.probabilities, dtype=float)
+        best = int(prediction.label)
+        sure = prediction.confidence >= CONFIDENCE_THRESHOLD
+        colours = [_BAR] * len(probs)
+        colours[best] = _BEST if sure else _UNSURE
+        self._bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours)
+        self._best_text.setText(f"{probs[best]:.0%}")
+        self._best_text.setPos(best, min(probs[best] + 0.07, 1.08))
+        confidence = f"{prediction.confidence:.0%}"
+        if sure:
+            self.predictionLabel.setText(self.tr("{0}  ({1})").format(best, confidence))
+            self.detailLabel.setText(self.tr("The model reads a {0} with {1} confidence.")
+                                     .format(best, confidence))
+        else:
+            self.predictionLabel.setText(self.tr("Not sure: maybe {0} ({1})")
+                                         .format(best, confidence))
+            runner_up = int(np.argsort(probs)[-2])
+            self.detailLabel.setText(
+                self.tr("Below {0} confidence. Second guess: {1} ({2}).").format(
+                    f"{CONFIDENCE_THRESHOLD:.0%}", runner_up, f"{probs[runner_up]:.0%}"))
+
+    def _show_steps(self, steps: tuple) -> None:
+        keys = [step.key for step in steps]
+        if keys != list(self._step_widgets):
+            self._rebuild_steps(steps)
+        for step in steps:
+            widget = self._step_widgets[step.key]
+            widget.thumb.set_image(gray_qimage(np.asarray(step.image)))
+            widget.setToolTip(f"{step.title}: {np.asarray(step.image).shape[1]}×"
+                              f"{np.asarray(step.image).shape[0]}")
+
+    def _rebuild_steps(self, steps: tuple) -> None:
+        for widget in self._step_widgets.values():
+            self._steps_box.removeWidget(widget)
+            widget.deleteLater()
+        self._step_widgets.clear()
+        for index, step in enumerate(steps):
+            widget = TitledThumb(step.title, 64, self)
+            widget.setObjectName(f"step_{step.key}")
+            self._steps_box.insertWidget(index, widget)
+            self._step_widgets[step.key] = widget
+
+    def step_images(self) -> dict[str, np.ndarray]:
+        """The preprocessing steps shown, by key (for tests)."""
+        return {key: w.thumb.image() for key, w in self._step_widgets.items()}

@@ -1,0 +1,222 @@
+"""Safe checkpoints: safetensors weights with the model spec and history as JSON metadata.
+
+A checkpoint is one ``.safetensors`` file. Its header's ``__metadata__`` holds a single key,
+``digitlab``, whose value is a JSON object with everything needed to rebuild the model with no
+code from the run: the spec, the dataset and its normalisation, epochs, metrics history,
+versions and date. Loading never unpickles anything executable: legacy ``.pt``/``.pth`` files
+are read with ``torch.load(weights_only=True)``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import json
+import os
+import platform
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from . import __version__
+from .network import DigitNet
+from .resources import resource_path
+from .specs import SpecError, build_model
+
+__all__ = ["BUNDLED_MODEL", "Checkpoint", "CheckpointError", "bundled_checkpoint_path",
+           "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint"]
+
+BUNDLED_MODEL = "digitnet.safetensors"
+_FORMAT = "digitlab-checkpoint"
+_MAX_HEADER = 16 * 1024 * 1024
+
+
+class CheckpointError(Exception):
+    """A checkpoint cannot be read, is not DigitLab's, or does not match its own spec."""
+
+
+@dataclass
+class Checkpoint:
+    """A model with the metadata that describes it.
+
+    The model is on the CPU in eval mode unless the caller moves it.
+    """
+
+    model: DigitNet
+    meta: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The model's name (its spec's ``name``)."""
+        return self.model.name
+
+    @property
+    def mean(self) -> float:
+        """Pixel mean used to normalise inputs."""
+        return float(self.meta.get("normalization", {}).get("mean", 0.1307))
+
+    @property
+    def std(self) -> float:
+        """Pixel standard deviation used to normalise inputs."""
+        return float(self.meta.get("normalization", {}).get("std", 0.3081))
+
+    @property
+    def test_accuracy(self) -> float | None:
+        """Test accuracy recorded when the checkpoint was made, if any."""
+        value = self.meta.get("metrics", {}).get("test_accuracy")
+        return None if value is None else float(value)
+
+    def copy(self) -> Checkpoint:
+        """A deep copy (model and metadata) that shares nothing with this one."""
+        return Checkpoint(copy.deepcopy(self.model), copy.deepcopy(self.meta))
+
+
+def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.1307,
+                  std: float = 0.3081, classes: list[str] | None = None, epochs: int = 0,
+                  metrics: dict[str, Any] | None = None,
+                  history: list[dict[str, Any]] | None = None,
+                  config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Assemble a checkpoint's metadata dict (all JSON-serialisable)."""
+    return {
+        "format": _FORMAT,
+        "format_version": 1,
+        "spec": copy.deepcopy(model.spec),
+        "dataset": dataset,
+        "classes": list(classes or [str(d) for d in range(10)]),
+        "normalization": {"mean": mean, "std": std},
+        "epochs": epochs,
+        "metrics": dict(metrics or {}),
+        "history": list(history or []),
+        "config": dict(config or {}),
+        "versions": {"digitlab": __version__, "torch": torch.__version__,
+                     "python": platform.python_version()},
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def save_checkpoint(path: str | Path, checkpoint: Checkpoint) -> Path:
+    """Write a checkpoint atomically: a temporary file in the same folder, then a rename.
+
+    A crash in the middle leaves any older file at ``path`` intact.
+    """
+    from safetensors.torch import save
+
+    path = Path(path)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in checkpoint.model.state_dict().items()}
+    meta = dict(checkpoint.meta)
+    meta["spec"] = copy.deepcopy(checkpoint.model.spec)
+    payload = save(tensors, metadata={"digitlab": json.dumps(meta)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    from safetensors.torch import load
+
+    if len(data) < 8:
+        raise CheckpointError(f"{path}: truncated file ({len(data)} bytes)")
+    (header_len,) = struct.unpack("<Q", data[:8])
+    if header_len > min(_MAX_HEADER, len(data) - 8):
+        raise CheckpointError(f"{path}: not a safetensors file, or truncated")
+    try:
+        header = json.loads(data[8 : 8 + header_len])
+        meta = json.loads(header.get("__metadata__", {}).get("digitlab", "null"))
+    except (ValueError, AttributeError):
+        raise CheckpointError(f"{path}: corrupt safetensors header") from None
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        raise CheckpointError(f"{path}: a safetensors file, but not a DigitLab checkpoint")
+    try:
+        tensors = load(data)
+    except Exception as exc:  # safetensors raises its own error types
+        raise CheckpointError(f"{path}: truncated or corrupt weights ({exc})") from None
+    return tensors, meta
+
+
+def _read_pickle(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(
+            f"{path}: refused: not a plain-weights PyTorch file ({first[:160]})"
+        ) from None
+    if not (isinstance(obj, dict) and isinstance(obj.get("meta"), dict)
+            and isinstance(obj.get("state_dict"), dict)):
+        raise CheckpointError(
+            f"{path}: holds no DigitLab model spec; expected {{'meta': ..., 'state_dict': ...}}"
+        )
+    return obj["state_dict"], obj["meta"]
+
+
+def _check_weights(model: DigitNet, tensors: dict[str, torch.Tensor], path: Path) -> None:
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    extra = sorted(set(tensors) - set(expected))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing[:3])}{'…' if len(missing) > 3 else ''}")
+        if extra:
+            parts.append(f"unexpected {', '.join(extra[:3])}{'…' if len(extra) > 3 else ''}")
+        raise CheckpointError(f"{path}: weights do not match the model spec ({'; '.join(parts)})")
+    for key, value in expected.items():
+        if tuple(tensors[key].shape) != tuple(value.shape):
+            raise CheckpointError(
+                f"{path}: weights do not match the model spec: {key} has shape "
+                f"{tuple(tensors[key].shape)}, the spec needs {tuple(value.shape)}"
+            )
+
+
+def load_checkpoint(path: str | Path) -> Checkpoint:
+    """Load a checkpoint onto the CPU, in eval mode.
+
+    Raises
+    ------
+    CheckpointError
+        With one clear line for a missing, truncated, corrupt, foreign or mismatched file.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if path.suffix.lower() in (".pt", ".pth") or data[:2] == b"PK" or data[:1] == b"\x80":
+        tensors, meta = _read_pickle(path)
+    else:
+        tensors, meta = _read_safetensors(path, data)
+    try:
+        model = build_model(meta["spec"])
+    except (KeyError, TypeError, SpecError) as exc:
+        raise CheckpointError(f"{path}: its model spec is invalid ({exc})") from None
+    _check_weights(model, tensors, path)
+    model.load_state_dict(tensors)
+    model.eval()
+    return Checkpoint(model, meta)
+
+
+def bundled_checkpoint_path() -> Path:
+    """Path of the model that ships with DigitLab."""
+    return resource_path(BUNDLED_MODEL)
+
+
+def load_bundled() -> Checkpoint:
+    """Load the bundled default model."""
+    return load_checkpoint(bundled_checkpoint_path())

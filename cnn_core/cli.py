@@ -1,0 +1,348 @@
+"""The ``digitlab`` command: train, evaluate, predict and list models."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import logging
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from . import __version__
+
+__all__ = ["main"]
+
+log = logging.getLogger("digitlab")
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit code 1."""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _fmt_time(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (a line per epoch when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 24) -> None:
+        self.stream = stream
+        self.width = width
+        self.tty = stream.isatty()
+        self._last = 0.0
+
+    def batch(self, ev: Any) -> None:
+        now = time.monotonic()
+        if not self.tty or now - self._last < 0.1:
+            return
+        self._last = now
+        frac = ev.step / max(1, ev.total_steps)
+        filled = int(frac * self.width)
+        bar = "█" * filled + "·" * (self.width - filled)
+        self.stream.write(
+            f"\repoch {ev.epoch} [{bar}] {frac:5.1%}  loss {ev.loss:.4f}  "
+            f"{ev.samples_per_second:,.0f} img/s  ETA {_fmt_time(ev.eta)} "
+        )
+        self.stream.flush()
+
+    def line(self, text: str) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+
+
+def _load_checkpoint(path: str | None) -> Any:
+    from .checkpoints import bundled_checkpoint_path, load_checkpoint
+
+    return load_checkpoint(Path(path) if path else bundled_checkpoint_path())
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from .models import list_models
+
+    rows = list_models()
+    if args.json:
+        _print_json([{"name": r.name, "params": r.params, "mflops": round(r.mflops, 3),
+                      "summary": r.summary} for r in rows])
+        return 0
+    print(f"{'model':<14}{'params':>10}{'MFLOPs':>9}  summary")
+    for r in rows:
+        print(f"{r.name:<14}{r.params:>10,}{r.mflops:>9.2f}  {r.summary}")
+    return 0
+
+
+def _train_config(args: argparse.Namespace) -> Any:
+    from .models import DEFAULT_MODEL
+    from .specs import load_spec_file
+    from .training import TrainConfig
+
+    spec = load_spec_file(args.model_spec) if args.model_spec else None
+    base = args.model or DEFAULT_MODEL
+    overrides = {
+        "model_spec": spec, "dataset": args.dataset, "data_dir": args.data_dir,
+        "epochs": args.epochs, "batch_size": args.batch_size, "optimizer": args.optimizer,
+        "lr": args.lr, "momentum": args.momentum, "weight_decay": args.weight_decay,
+        "schedule": args.schedule, "augment": args.augment, "device": args.device,
+        "seed": args.seed, "target_accuracy": args.target_accuracy,
+        "max_train_samples": args.max_train_samples, "label_smoothing": args.label_smoothing,
+    }
+    config = TrainConfig.for_model(base, **overrides)
+    config.validate()
+    return config
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .checkpoints import save_checkpoint
+    from .training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped, Trainer
+    from .training import TrainControl
+
+    config = _train_config(args)
+    control = TrainControl()
+    trainer = Trainer(config, control)
+    name = trainer.model.name
+    out = Path(args.out) if args.out else Path("runs") / (
+        f"{name}-{_dt.datetime.now():%Y%m%d-%H%M%S}.safetensors")
+    tb = None
+    if args.tensorboard:
+        from .tensorboard_log import TensorBoardLogger
+
+        tb = TensorBoardLogger(args.tensorboard)
+        tb.add_graph(trainer.model)
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if control.stopped:
+            raise KeyboardInterrupt
+        control.stop()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    bar = ProgressBar()
+    final: Any = None
+    try:
+        for ev in trainer.run():
+            if tb is not None:
+                tb.log(ev)
+            if isinstance(ev, RunStarted):
+                bar.line(f"training {ev.model} ({ev.params:,} parameters) on {ev.dataset}, "
+                         f"{ev.train_size:,} images, {ev.epochs} epochs, device {ev.device}")
+            elif isinstance(ev, BatchDone):
+                bar.batch(ev)
+            elif isinstance(ev, EpochDone):
+                bar.line(f"epoch {ev.epoch}/{ev.epochs}  loss {ev.train_loss:.4f}  "
+                         f"train {ev.train_accuracy:.2%}  test {ev.test_accuracy:.2%}  "
+                         f"{ev.samples_per_second:,.0f} img/s  elapsed {_fmt_time(ev.elapsed)}  "
+                         f"ETA {_fmt_time(ev.eta)}")
+            elif isinstance(ev, Finished | Stopped | Diverged):
+                final = ev
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if tb is not None:
+            tb.close()
+    save_checkpoint(out, final.checkpoint)
+    history = final.history
+    test_acc = history[-1].test_accuracy if history else None
+    if isinstance(final, Diverged):
+        bar.line(f"diverged: {final.message}")
+    elif isinstance(final, Stopped):
+        bar.line(f"stopped at epoch {final.epoch}, batch {final.step}")
+    bar.line(f"saved {out}")
+    if args.json:
+        elapsed = getattr(final, "elapsed", history[-1].elapsed if history else 0.0)
+        samples = getattr(final, "samples_per_second",
+                          history[-1].samples_per_second if history else 0.0)
+        _print_json({
+            "model": name, "dataset": config.dataset, "epochs": len(history),
+            "test_accuracy": test_acc, "train_seconds": round(elapsed, 3),
+            "samples_per_second": round(samples, 1), "checkpoint": str(out),
+            "reached_target": bool(config.target_accuracy is not None and test_acc is not None
+                                   and test_acc >= config.target_accuracy),
+            "status": type(final).__name__.lower(),
+        })
+    return 1 if isinstance(final, Diverged) else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import torch
+
+    from .datasets import DATASETS, load_split
+    from .devices import resolve_device
+    from .training import evaluate
+
+    ck = _load_checkpoint(args.checkpoint)
+    dataset = args.dataset or ck.meta.get("dataset", "mnist")
+    if dataset not in DATASETS:
+        raise CliError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+    split = load_split(dataset, False, args.data_dir)
+    model = ck.model.to(resolve_device(args.device))
+    info = DATASETS[dataset]
+    mean = ck.mean if dataset == ck.meta.get("dataset", "mnist") else info.mean
+    std = ck.std if dataset == ck.meta.get("dataset", "mnist") else info.std
+    _, accuracy, preds = evaluate(model, split, mean, std)
+    labels = split.labels
+    k = len(info.classes)
+    confusion = torch.zeros(k, k, dtype=torch.long)
+    confusion.index_put_((labels, preds), torch.ones_like(labels), accumulate=True)
+    per_class = (confusion.diag().float() / confusion.sum(1).clamp(min=1).float()).tolist()
+    result = {"accuracy": accuracy, "per_class_accuracy": per_class,
+              "confusion": confusion.tolist(), "n": len(labels), "dataset": dataset,
+              "model": ck.name}
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"{ck.name} on {info.title} test set: {accuracy:.2%} of {len(labels):,} correct")
+    for cls, acc in zip(info.classes, per_class, strict=True):
+        print(f"  {cls:>12}: {acc:.2%}")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .predict import Predictor
+    from .preprocess import load_image
+
+    predictor = Predictor(_load_checkpoint(args.checkpoint))
+    results = []
+    for file in args.images:
+        pred = predictor.predict(load_image(file))
+        results.append({
+            "file": file, "label": pred.label, "confidence": round(pred.confidence, 6),
+            "probabilities": [round(float(p), 6) for p in np.asarray(pred.probabilities)],
+        })
+    if args.json:
+        _print_json(results)
+        return 0
+    for r in results:
+        label = "no digit" if r["label"] is None else f"{r['label']} ({r['confidence']:.1%})"
+        print(f"{r['file']}: {label}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def _add_train_args(p: argparse.ArgumentParser) -> None:
+    from .datasets import DATASETS
+    from .devices import DEVICE_CHOICES
+    from .models import DEFAULT_MODEL, MODELS
+    from .training import OPTIMIZERS, SCHEDULES
+
+    p.add_argument("--model", choices=list(MODELS), default=None,
+                   help=f"registered model (default {DEFAULT_MODEL}); its recipe sets defaults")
+    p.add_argument("--model-spec", metavar="FILE", help="train a model from a JSON spec file")
+    p.add_argument("--dataset", choices=list(DATASETS), default="mnist")
+    p.add_argument("--data-dir", metavar="DIR", help="folder with the dataset's IDX files")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--optimizer", choices=OPTIMIZERS)
+    p.add_argument("--lr", type=float, help="(peak) learning rate")
+    p.add_argument("--momentum", type=float, help="SGD momentum")
+    p.add_argument("--weight-decay", type=float)
+    p.add_argument("--label-smoothing", type=float)
+    p.add_argument("--schedule", choices=SCHEDULES)
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
+                   help="random affine + stroke-thickness augmentation on the device")
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    p.add_argument("--seed", type=int, help="make the run repeatable")
+    p.add_argument("--target-accuracy", type=float, metavar="A",
+                   help="stop as soon as test accuracy reaches A (0..1)")
+    p.add_argument("--max-train-samples", type=int, metavar="N")
+    p.add_argument("--out", metavar="PATH", help="checkpoint to write (.safetensors)")
+    p.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard in DIR")
+    p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``digitlab``."""
+    parser = argparse.ArgumentParser(
+        prog="digitlab", description="Train, evaluate and run handwritten-digit CNNs.")
+    parser.add_argument("--version", action="version", version=f"digitlab {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("train", help="train a model and save a checkpoint",
+                       description="Train a model; progress on stderr, checkpoint to --out.")
+    _add_train_args(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="test-set accuracy and confusion matrix",
+                       description="Evaluate a checkpoint (default: the bundled model).")
+    p.add_argument("--checkpoint", metavar="PATH")
+    p.add_argument("--dataset", default=None, help="default: the checkpoint's dataset")
+    p.add_argument("--data-dir", metavar="DIR")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("predict", help="classify image files",
+                       description="Classify image files (any size, either polarity).")
+    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("--checkpoint", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("models", help="list the registered models",
+                       description="Name, parameters, MFLOPs per image and summary.")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models)
+    return parser
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from .checkpoints import CheckpointError
+    from .datasets import DatasetUnavailable
+    from .devices import DeviceError
+    from .idx import IdxError
+    from .preprocess import ImageError
+    from .specs import SpecError
+
+    return (CliError, CheckpointError, DatasetUnavailable, DeviceError, IdxError, ImageError,
+            SpecError, ValueError, KeyError, OSError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``digitlab``; returns the exit code (0 ok, 1 error, 2 usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("digitlab: interrupted", file=sys.stderr)
+        return 130
+    except _expected_errors() as exc:
+        if args.debug:
+            raise
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"digitlab {args.command}: error: {message}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # anything else is a bug, but still one line unless --debug
+        if args.debug:
+            raise
+        print(f"digitlab {args.command}: unexpected error: {type(exc).__name__}: {exc} "
+              f"(run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""The digit datasets: MNIST from the bundled copy, the others through torchvision's files.
+
+Every dataset is held as one uint8 tensor of shape ``[N, 28, 28]`` and one int64 label tensor;
+training slices batches from it on the device, so there is no per-sample Python work.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .idx import IdxError, read_idx
+from .resources import resource_path
+
+__all__ = [
+    "DATASETS",
+    "DatasetInfo",
+    "DatasetUnavailable",
+    "Split",
+    "load_split",
+]
+
+log = logging.getLogger(__name__)
+
+_DIGITS = tuple(str(d) for d in range(10))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset is called and how its pixels are normalised."""
+
+    name: str  # registry key, e.g. "mnist"
+    title: str  # shown to people
+    classes: tuple[str, ...]  # class names, index = label
+    mean: float  # pixel mean of the training set, for images scaled to [0, 1]
+    std: float  # pixel standard deviation of the training set
+    torchvision_class: str  # name of the torchvision dataset class (and its folder)
+    file_stem: str = ""  # prefix of the IDX file names (EMNIST only)
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    "mnist": DatasetInfo("mnist", "MNIST digits", _DIGITS, 0.1307, 0.3081, "MNIST"),
+    "fashion_mnist": DatasetInfo(
+        "fashion_mnist",
+        "Fashion-MNIST",
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        0.2860,
+        0.3530,
+        "FashionMNIST",
+    ),
+    "kmnist": DatasetInfo(
+        "kmnist",
+        "Kuzushiji-MNIST",
+        ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"),
+        0.1918,
+        0.3483,
+        "KMNIST",
+    ),
+    "emnist_digits": DatasetInfo(
+        "emnist_digits", "EMNIST digits", _DIGITS, 0.1733, 0.3317, "EMNIST", "emnist-digits-"
+    ),
+}
+
+
+class DatasetUnavailable(RuntimeError):
+    """The dataset's files are not on this machine and could not be downloaded."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """One split of a dataset, whole, as tensors."""
+
+    images: torch.Tensor  # uint8 [N, 28, 28]
+    labels: torch.Tensor  # int64 [N]
+
+    def __len__(self) -> int:
+        return int(self.labels.shape[0])
+
+
+def _file_names(info: DatasetInfo, train: bool) -> tuple[str, str]:
+    part = "train" if train else ("test" if info.file_stem else "t10k")
+    return (
+        f"{info.file_stem}{part}-images-idx3-ubyte",
+        f"{info.file_stem}{part}-labels-idx1-ubyte",
+    )
+
+
+def _candidate_dirs(info: DatasetInfo, data_dir: Path) -> list[Path]:
+    return [
+        data_dir,
+        data_dir / info.torchvision_class / "raw",
+        data_dir / info.torchvision_class,
+        data_dir / "gzip",
+        data_dir / info.torchvision_class / "raw" / "gzip",
+    ]
+
+
+def _find(name: str, dirs: list[Path]) -> Path | None:
+    for folder in dirs:
+        for candidate in (folder / name, folder / f"{name}.gz"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _missing_message(info: DatasetInfo, train: bool, data_dir: Path, why: str) -> str:
+    images, labels = _file_names(info, train)
+    folder = data_dir / info.torchvision_class / "raw"
+    return (
+        f"{info.title} is not available offline ({why}). Put {images}.gz and {labels}.gz "
+        f"(or the uncompressed files) in {folder} or in {data_dir}, or run once with a network "
+        f"connection to download them there."
+    )
+
+
+def _download(info: DatasetInfo, train: bool, data_dir: Path) -> None:
+    import torchvision.datasets as tvd  # imported lazily: only needed for downloads
+
+    cls = getattr(tvd, info.torchvision_class)
+    kwargs = {"split": "digits"} if info.name == "emnist_digits" else {}
+    cls(str(data_dir), train=train, download=True, **kwargs)
+
+
+def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    names = _file_names(info, train)
+    dirs = _candidate_dirs(info, data_dir)
+    paths = [_find(name, dirs) for name in names]
+    if None in paths:
+        try:
+            _download(info, train, data_dir)
+        except Exception as exc:  # no network, a proxy error, a checksum error, ...
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DatasetUnavailable(
+                _missing_message(info, train, data_dir, f"download failed: {reason}")
+            ) from None
+        paths = [_find(name, dirs) for name in names]
+        if None in paths:
+            raise DatasetUnavailable(
+                _missing_message(info, train, data_dir, "files not found after download")
+            )
+    return read_idx(paths[0]), read_idx(paths[1])  # type: ignore[arg-type]
+
+
+def _validate(info: DatasetInfo, images: np.ndarray, labels: np.ndarray, source: str) -> None:
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
+        raise IdxError(f"{source}: expected uint8 images of 28×28, got {images.shape}")
+    if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
+        raise IdxError(
+            f"{source}: {images.shape[0]} images but labels of shape {labels.shape}"
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= len(info.classes)):
+        raise IdxError(f"{source}: labels outside 0..{len(info.classes) - 1}")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
+    info = DATASETS[name]
+    if name == "mnist" and data_dir is None:
+        files = _file_names(info, train)
+        images = read_idx(resource_path(f"{files[0]}.gz"))
+        labels = read_idx(resource_path(f"{files[1]}.gz"))
+        source = "bundled MNIST"
+    else:
+        folder = Path(data_dir) if data_dir else Path.home() / ".cache" / "digitlab" / "data"
+        images, labels = _read_pair(info, train, folder)
+        source = f"{info.title} in {folder}"
+        if info.name == "emnist_digits":  # EMNIST stores images transposed
+            images = np.ascontiguousarray(images.transpose(0, 2, 1))
+    _validate(info, images, labels, source)
+    log.info("loaded %s (%s): %d images", info.title, "train" if train else "test", len(labels))
+    return Split(torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64)))
+
+
+def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Split:
+    """Load the training or test split of a dataset.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`DATASETS`.
+    train
+        The training split if true, else the test split.
+    data_dir
+        Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
+        MNIST defaults to the bundled copy; the others to ``~/.cache/digitlab/data``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown dataset name.
+    DatasetUnavailable
+        If the files are missing and cannot be downloaded; the message says where to put them.
+    IdxError
+        If a file is corrupt.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)

@@ -1,0 +1,225 @@
+"""Turn any picture of a digit into the 28×28 image an MNIST model expects.
+
+The steps follow how MNIST itself was made, plus what real drawings need:
+
+1. ``gray``: any size, gray / RGB / RGBA (transparent areas count as paper) → gray in [0, 1].
+2. ``ink``: the polarity is detected from the border (paper is what surrounds the digit), so
+   dark-on-light and light-on-dark both become white ink on black; contrast is stretched.
+3. ``cropped``: cut to the bounding box of the ink.
+4. ``stroke``: the stroke width is measured and brought into MNIST's range (a 1-pixel pen on
+   a large canvas becomes a pen stroke; a fat marker is thinned).
+5. ``fitted``: scaled to fit 20×20, keeping the aspect ratio (antialiased).
+6. ``centred``: pasted into 28×28 so that the centre of mass sits at the centre.
+
+Normalisation with the training set's mean and std is done by the predictor, which knows
+which dataset the model was trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+__all__ = ["ImageError", "Preprocessed", "Step", "load_image", "preprocess", "to_gray"]
+
+MAX_PIXELS = 40_000_000  # refuse decompression bombs and absurd inputs
+_WORK_SIZE = 112  # longest side of the cropped digit while its stroke is adjusted
+_TARGET_STROKE = 0.11  # MNIST's typical stroke width as a fraction of the digit's height
+_BLANK_CONTRAST = 0.08  # less ink contrast than this is an empty picture
+
+
+class ImageError(ValueError):
+    """An image file is missing, unreadable, not an image or too large."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One intermediate image of the pipeline (float32 in [0, 1], ink = 1)."""
+
+    key: str
+    title: str
+    image: np.ndarray
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """The result of :func:`preprocess`."""
+
+    blank: bool  # no digit in the picture
+    image28: np.ndarray  # float32 [28, 28] in [0, 1], ink = 1 (zeros when blank)
+    steps: tuple[Step, ...]  # every intermediate image, in order
+    inverted: bool  # the input was dark ink on light paper
+
+
+def load_image(path: str | Path) -> np.ndarray:
+    """Read an image file into a numpy array (gray, RGB or RGBA as stored).
+
+    Raises
+    ------
+    ImageError
+        If the file is missing, not an image, corrupt or larger than 40 megapixels.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    if not path.is_file():
+        raise ImageError(f"{path}: {'is a folder' if path.is_dir() else 'file not found'}")
+    try:
+        with Image.open(path) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise ImageError(f"{path}: image too large ({img.width}×{img.height} pixels)")
+            img.load()
+            if img.mode not in ("L", "RGB", "RGBA", "LA"):
+                img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+            return np.asarray(img).copy()
+    except ImageError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise ImageError(f"{path}: not an image file that can be read") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"{path}: corrupt or truncated image ({exc})") from None
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """Convert gray / RGB / RGBA (uint8 or float) to float32 gray in [0, 1].
+
+    Transparent pixels are composited over white paper.
+    """
+    arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (2, 3, 4)):
+        raise ImageError(f"expected a gray, RGB or RGBA image, got an array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ImageError("the image is empty")
+    scale = 255.0 if arr.dtype == np.uint8 else (65535.0 if arr.dtype == np.uint16 else 1.0)
+    arr = arr.astype(np.float32) / scale
+    if arr.ndim == 2:
+        return np.clip(arr, 0.0, 1.0)
+    if arr.shape[2] in (2, 4):
+        color, alpha = arr[:, :, :-1], arr[:, :, -1:]
+        arr = color * alpha + (1.0 - alpha)
+    gray = arr[:, :, 0] if arr.shape[2] == 1 else arr[:, :, :3] @ np.float32([0.299, 0.587, 0.114])
+    return np.clip(gray, 0.0, 1.0).astype(np.float32)
+
+
+def _ink(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
+    """White ink on black from either polarity; returns (ink, inverted, contrast)."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    paper = float(np.median(border))
+    inverted = paper > 0.5
+    ink = (paper - gray) if inverted else (gray - paper)
+    ink = np.clip(ink, 0.0, None)
+    contrast = float(ink.max())
+    if contrast > 0:
+        ink = ink / contrast
+    ink[ink < 0.15] = 0.0  # paper texture and antialiasing halos
+    return ink.astype(np.float32), inverted, contrast
+
+
+def _crop(ink: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero(ink.max(axis=1) > 0)
+    cols = np.flatnonzero(ink.max(axis=0) > 0)
+    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def _resize(img: np.ndarray, height: int, width: int) -> np.ndarray:
+    t = torch.from_numpy(np.ascontiguousarray(img))[None, None]
+    out = F.interpolate(t, size=(max(1, height), max(1, width)), mode="bilinear",
+                        antialias=True, align_corners=False)
+    return out[0, 0].numpy()
+
+
+def _stroke_width(mask: np.ndarray) -> float:
+    """Mean stroke width of a binary mask: 2 × area / perimeter."""
+    area = float(mask.sum())
+    if area == 0:
+        return 0.0
+    padded = np.pad(mask, 1)
+    interior = (padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1]
+                & padded[1:-1, :-2] & padded[1:-1, 2:])
+    perimeter = float((mask & ~interior).sum())
+    return 2.0 * area / max(perimeter, 1.0)
+
+
+def _morph(img: np.ndarray, radius: int, grow: bool) -> np.ndarray:
+    t = torch.from_numpy(np.ascontiguousarray(img))[None, None]
+    k = 2 * radius + 1
+    out = F.max_pool2d(t if grow else -t, k, stride=1, padding=radius)
+    return (out if grow else -out)[0, 0].numpy()
+
+
+def _normalise_stroke(crop: np.ndarray) -> np.ndarray:
+    """Work at a fixed size and bring the stroke width into MNIST's range."""
+    h, w = crop.shape
+    factor = _WORK_SIZE / max(h, w)
+    if factor < 1:
+        crop = _resize(crop, round(h * factor), round(w * factor))
+        crop = crop / max(float(crop.max()), 1e-6)  # faint thin strokes back to full ink
+    size = max(crop.shape)
+    width = _stroke_width(crop > 0.5)
+    target = _TARGET_STROKE * size
+    pad = max(2, round(target))
+    work = np.pad(crop, pad)
+    if width < 0.75 * target:
+        work = _morph(work, max(1, round((target - width) / 2)), grow=True)
+    elif width > 2.2 * target:
+        work = _morph(work, max(1, round((width - 1.6 * target) / 2)), grow=False)
+    return np.clip(_crop(np.where(work > 0.05, work, 0.0)) if work.max() > 0 else crop, 0, 1)
+
+
+def _fit20(img: np.ndarray) -> np.ndarray:
+    h, w = img.shape
+    scale = 20.0 / max(h, w)
+    out = _resize(img.astype(np.float32), round(h * scale), round(w * scale))
+    return np.clip(out / max(float(out.max()), 1e-6), 0.0, 1.0)
+
+
+def _centre28(img: np.ndarray) -> np.ndarray:
+    """Paste into 28×28 with the centre of mass at the centre (as MNIST did)."""
+    h, w = img.shape
+    total = float(img.sum())
+    ys, xs = np.mgrid[0:h, 0:w]
+    cy = float((ys * img).sum() / total) if total else (h - 1) / 2
+    cx = float((xs * img).sum() / total) if total else (w - 1) / 2
+    top = int(np.clip(round(13.5 - cy), 0, 28 - h))
+    left = int(np.clip(round(13.5 - cx), 0, 28 - w))
+    out = np.zeros((28, 28), dtype=np.float32)
+    out[top:top + h, left:left + w] = img
+    return out
+
+
+def preprocess(image: np.ndarray) -> Preprocessed:
+    """Run the whole pipeline on one picture (see the module docstring).
+
+    Parameters
+    ----------
+    image
+        ``[H, W]``, ``[H, W, 3]`` or ``[H, W, 4]``; uint8 (0..255) or float (0..1).
+
+    Returns
+    -------
+    Preprocessed
+        ``blank`` is true when there is no digit; then ``image28`` is all zeros.
+    """
+    gray = to_gray(image)
+    if gray.size > MAX_PIXELS:
+        raise ImageError(f"image too large ({gray.shape[1]}×{gray.shape[0]} pixels)")
+    ink, inverted, contrast = _ink(gray)
+    steps = [Step("gray", "Input (gray)", gray), Step("ink", "Ink, white on black", ink)]
+    if contrast < _BLANK_CONTRAST or np.count_nonzero(ink > 0.5) < 3:
+        empty = np.zeros((28, 28), dtype=np.float32)
+        return Preprocessed(True, empty, tuple(steps), inverted)
+    crop = _crop(ink)
+    stroke = _normalise_stroke(crop)
+    fitted = _fit20(stroke)
+    centred = _centre28(fitted)
+    steps += [Step("cropped", "Cropped to the ink", crop),
+              Step("stroke", "Stroke width adjusted", stroke.astype(np.float32)),
+              Step("fitted", "Scaled to fit 20×20", fitted.astype(np.float32)),
+              Step("centred", "Centred in 28×28", centred)]
+    return Preprocessed(False, centred, tuple(steps), inverted)

@@ -1,0 +1,107 @@
+"""Shared fixtures for the GUI tests: offscreen Qt, private settings, small models."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+
+from app.main import configure_pyqtgraph  # noqa: E402
+from app.settings import SETTINGS_ENV  # noqa: E402
+from cnn_core.checkpoints import (  # noqa: E402
+    Checkpoint,
+    CheckpointError,
+    bundled_checkpoint_path,
+    load_bundled,
+    make_metadata,
+)
+from cnn_core.models import create_model  # noqa: E402
+
+configure_pyqtgraph()
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own settings file; the user's real settings are never touched."""
+    folder = tmp_path_factory.mktemp("settings")
+    path = folder / "DigitLab.ini"
+    monkeypatch.setenv(SETTINGS_ENV, str(path))
+    # Belt and braces: anything that builds QSettings() itself lands in the temp folder too.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    return path
+
+
+@pytest.fixture(scope="session")
+def untrained() -> Checkpoint:
+    """A small untrained model (fast; its answers mean nothing)."""
+    model = create_model("lenet", seed=0)
+    return Checkpoint(model, make_metadata(model))
+
+
+@pytest.fixture
+def fresh_untrained(untrained: Checkpoint) -> Checkpoint:
+    """A copy of the untrained model that a test may change."""
+    return untrained.copy()
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Checkpoint:
+    """The bundled trained model; tests that need real answers skip without it."""
+    if not bundled_checkpoint_path().is_file():
+        pytest.skip(f"the bundled model {bundled_checkpoint_path()} is not there yet")
+    try:
+        return load_bundled()
+    except CheckpointError as exc:  # a broken bundled file is a failure, not a skip
+        pytest.fail(f"the bundled model does not load: {exc}")
+
+
+@pytest.fixture
+def window(qtbot, untrained: Checkpoint) -> Iterator:  # noqa: ANN001
+    """A shown main window predicting with the untrained model."""
+    from app.main_window import MainWindow
+
+    win = MainWindow(untrained.copy())
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+Stroke = list[tuple[float, float]]
+
+
+@pytest.fixture
+def draw(qtbot) -> Callable[..., None]:  # noqa: ANN001
+    """Draw strokes on a canvas with real mouse events.
+
+    Points are in canvas units (0..1 of the drawing square); each stroke is press, moves,
+    release with the given button.
+    """
+
+    def _draw(canvas, strokes: list[Stroke],  # noqa: ANN001
+              button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+        rect = canvas.visible_rect()
+
+        def to_widget(point: tuple[float, float]) -> QPoint:
+            return QPoint(round(rect.x() + point[0] * rect.width()),
+                          round(rect.y() + point[1] * rect.height()))
+
+        for stroke in strokes:
+            QTest.mousePress(canvas, button, Qt.KeyboardModifier.NoModifier, to_widget(stroke[0]))
+            for point in stroke[1:]:
+                QTest.mouseMove(canvas, to_widget(point))
+            QTest.mouseRelease(canvas, button, Qt.KeyboardModifier.NoModifier,
+                               to_widget(stroke[-1]))
+
+    return _draw

@@ -1,0 +1,163 @@
+"""The drawing canvas, driven with real mouse events."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, Qt
+
+from app.widgets.canvas import CANVAS_SIZE, DrawingCanvas, image_to_canvas
+
+from digit_strokes import DIGITS, line
+
+
+@pytest.fixture
+def canvas(qtbot) -> DrawingCanvas:  # noqa: ANN001
+    widget = DrawingCanvas()
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_starts_blank_with_nothing_to_undo(canvas: DrawingCanvas) -> None:
+    assert canvas.objectName() == "canvas"
+    assert canvas.is_blank()
+    assert canvas.image_array().shape == (CANVAS_SIZE, CANVAS_SIZE)
+    assert not canvas.can_undo() and not canvas.can_redo()
+
+
+def test_left_button_draws_where_the_mouse_went(canvas: DrawingCanvas, draw, qtbot) -> None:
+    with qtbot.waitSignal(canvas.stroke_finished):
+        draw(canvas, DIGITS[1])
+    pixels = canvas.image_array()
+    middle = CANVAS_SIZE // 2
+    assert pixels[middle, middle] == 255  # on the stroke
+    assert pixels[middle, 10] == 0 and pixels[10, middle] == 0  # far from it
+    columns = np.flatnonzero(pixels.max(axis=0))
+    assert abs(columns.mean() - middle) < 3  # a vertical stroke down the middle
+
+
+def test_stroke_is_antialiased_and_as_wide_as_the_brush(canvas: DrawingCanvas, draw) -> None:
+    canvas.set_brush_width(30)
+    draw(canvas, DIGITS[1])
+    row = canvas.image_array()[CANVAS_SIZE // 2]
+    ink = np.flatnonzero(row > 127)
+    assert 27 <= len(ink) <= 33
+    canvas.clear()
+    draw(canvas, DIGITS[0])  # curved edges cannot fall on pixel boundaries
+    pixels = canvas.image_array()
+    assert np.count_nonzero((pixels > 0) & (pixels < 255)) > 100  # soft edges
+
+
+def test_right_button_erases(canvas: DrawingCanvas, draw) -> None:
+    draw(canvas, [line((0.1, 0.5), (0.9, 0.5))])
+    assert canvas.image_array()[CANVAS_SIZE // 2, CANVAS_SIZE // 2] == 255
+    draw(canvas, [line((0.5, 0.2), (0.5, 0.8))], button=Qt.MouseButton.RightButton)
+    pixels = canvas.image_array()
+    assert pixels[CANVAS_SIZE // 2, CANVAS_SIZE // 2] == 0  # erased where the eraser went
+    assert pixels[CANVAS_SIZE // 2, CANVAS_SIZE // 5] == 255  # the rest is still there
+
+
+def test_undo_redo_and_clear(canvas: DrawingCanvas, draw) -> None:
+    draw(canvas, DIGITS[1])
+    one = canvas.image_array()
+    draw(canvas, [line((0.2, 0.3), (0.8, 0.3))])
+    both = canvas.image_array()
+    assert not np.array_equal(one, both)
+
+    canvas.undo()
+    assert np.array_equal(canvas.image_array(), one)
+    assert canvas.can_redo()
+    canvas.redo()
+    assert np.array_equal(canvas.image_array(), both)
+
+    canvas.clear()
+    assert canvas.is_blank()
+    canvas.undo()  # clearing is undoable too
+    assert np.array_equal(canvas.image_array(), both)
+
+    draw(canvas, [line((0.2, 0.9), (0.8, 0.9))])
+    assert not canvas.can_redo()  # a new stroke drops the redo history
+
+
+def test_drawing_emits_changed_on_every_move(canvas: DrawingCanvas, draw, qtbot) -> None:
+    seen: list[int] = []
+    canvas.changed.connect(lambda: seen.append(1))
+    draw(canvas, [line((0.2, 0.2), (0.8, 0.8), steps=20)])
+    assert len(seen) >= 20
+
+
+def test_brush_follows_the_widget_size(canvas: DrawingCanvas, draw) -> None:
+    canvas.resize(800, 600)  # not square: the drawing is centred and still square
+    rect = canvas.visible_rect()
+    assert rect.width() == rect.height() <= 600
+    draw(canvas, DIGITS[1])
+    assert canvas.image_array()[CANVAS_SIZE // 2, CANVAS_SIZE // 2] == 255
+
+
+def _dark_on_light_digit(size: tuple[int, int] = (120, 200)) -> QImage:
+    image = QImage(*size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.fillRect(50, 20, 20, 160, QColor("black"))  # a '1'
+    painter.end()
+    return image
+
+
+def test_images_are_fitted_and_made_white_on_black() -> None:
+    fitted = image_to_canvas(_dark_on_light_digit())
+    assert (fitted.width(), fitted.height()) == (CANVAS_SIZE, CANVAS_SIZE)
+    canvas = DrawingCanvas()
+    canvas.set_image(fitted)
+    pixels = canvas.image_array()
+    assert pixels[CANVAS_SIZE // 2, CANVAS_SIZE // 2] > 200  # the ink
+    assert pixels[5, 5] == 0 and pixels[CANVAS_SIZE // 2, 5] == 0  # paper and margins
+
+
+def test_open_save_and_reopen_a_file(canvas: DrawingCanvas, draw, tmp_path) -> None:
+    draw(canvas, DIGITS[7])
+    path = tmp_path / "seven.png"
+    assert canvas.save_file(path)
+    drawn = canvas.image_array()
+    canvas.clear()
+    assert canvas.load_file(path)
+    assert np.abs(canvas.image_array().astype(int) - drawn).max() <= 1
+    canvas.undo()
+    assert canvas.is_blank()
+
+
+def test_unreadable_file_reports_and_keeps_the_drawing(canvas: DrawingCanvas, draw, qtbot,
+                                                        tmp_path) -> None:
+    draw(canvas, DIGITS[1])
+    before = canvas.image_array()
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"not a png at all")
+    with qtbot.waitSignal(canvas.load_failed) as blocker:
+        assert not canvas.load_file(bad)
+    assert "broken.png" in blocker.args[0]
+    assert np.array_equal(canvas.image_array(), before)
+
+
+def test_paste_an_image_from_the_clipboard(canvas: DrawingCanvas) -> None:
+    QGuiApplication.clipboard().setImage(_dark_on_light_digit())
+    assert canvas.paste()
+    assert not canvas.is_blank()
+
+
+def test_paste_without_an_image_says_so(canvas: DrawingCanvas, qtbot) -> None:
+    QGuiApplication.clipboard().setText("seven")
+    with qtbot.waitSignal(canvas.load_failed):
+        assert not canvas.paste()
+    assert canvas.is_blank()
+
+
+def test_dropped_file_is_loaded(canvas: DrawingCanvas, tmp_path) -> None:
+    path = tmp_path / "digit.png"
+    _dark_on_light_digit().save(str(path))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    assert canvas.load_mime_data(mime)  # what dropEvent calls
+    assert not canvas.is_blank()
