@@ -6,12 +6,13 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -120,6 +121,11 @@ class MainWindow(QMainWindow):
         self.saveModelAction = self._action(self.tr("&Save model…"), self.save_model_dialog,
                                             key(key.StandardKey.Save))
         self.quitAction = self._action(self.tr("&Quit"), self.close, key(key.StandardKey.Quit))
+        style = self.style()
+        self.openImageAction.setIcon(QIcon.fromTheme(
+            "document-open", style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)))
+        self.saveDrawingAction.setIcon(QIcon.fromTheme(
+            "document-save", style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton)))
         self.openImageAction.setIconText(self.tr("Open"))
         self.saveDrawingAction.setIconText(self.tr("Save"))
         self.openImageAction.setToolTip(self.tr("Open an image into the canvas (Ctrl+O)"))
@@ -332,6 +338,8 @@ class MainWindow(QMainWindow):
         geometry = prefs.read_bytes(s, Keys.GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
+        # First start: the canvas gets ~42 % of the width, the analysis the rest.
+        self.main_splitter.setSizes([int(self.width() * 0.42), int(self.width() * 0.58)])
         for key, splitter in ((Keys.MAIN_SPLITTER, self.main_splitter),
                               (Keys.RIGHT_SPLITTER, self.right_splitter)):
             state = prefs.read_bytes(s, key)

@@ -222,9 +222,9 @@ class DrawingCanvas(QWidget):
         return width
 
     def _target_rect(self) -> QRectF:
-        """Where the square image is shown inside the widget (centred, as large as fits)."""
+        """Where the square image is shown inside the widget (as large as fits, at the top)."""
         side = max(1, min(self.width(), self.height()) - 2)
-        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        return QRectF((self.width() - side) / 2, 1, side, side)
 
     def _to_image(self, pos: QPointF) -> QPointF:
         rect = self._target_rect()
@@ -239,9 +239,17 @@ class DrawingCanvas(QWidget):
         painter.drawImage(rect, self._image)
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
+        if self._stroke_button is None and self.is_blank():
+            self._paint_placeholder(painter, rect)
         if self._hover is not None and rect.contains(self._hover):
             self._paint_brush_outline(painter, rect)
         painter.end()
+
+    def _paint_placeholder(self, painter: QPainter, rect: QRectF) -> None:
+        painter.setPen(QColor(150, 150, 150))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.tr(
+            "Draw a digit here\n\nLeft button draws, right button erases.\n"
+            "You can also drop or paste an image."))
 
     def _paint_brush_outline(self, painter: QPainter, rect: QRectF) -> None:
         radius = self._current_width() * rect.width() / CANVAS_SIZE / 2

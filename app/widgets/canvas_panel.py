@@ -73,17 +73,11 @@ class CanvasPanel(QWidget):
         self.toolbar.addWidget(QLabel(self.tr("Brush") + " ", self))
         self.toolbar.addWidget(self.brushSlider)
         self.toolbar.addWidget(self.brushLabel)
-        hint = QLabel(self.tr("Left button draws, right button erases. "
-                              "Drop or paste an image to try it."), self)
-        hint.setWordWrap(True)
-        hint.setObjectName("canvasHint")
-        hint.setStyleSheet("color: palette(mid)")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.canvas, 1)
-        layout.addWidget(hint)
 
     def add_file_actions(self, *actions: QAction) -> None:
         """Put the window's open/save actions at the start of the toolbar."""

@@ -75,8 +75,11 @@ class TitledThumb(QWidget):
         font = self.caption.font()
         font.setPointSizeF(font.pointSizeF() * 0.85)
         self.caption.setFont(font)
+        self.thumb.setFixedSize(side, side)
+        self.setFixedWidth(side + 24)  # captions wrap under the picture, pictures line up
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.thumb, 1)
+        layout.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.caption)
+        layout.addStretch(1)

@@ -36,8 +36,8 @@ def kernel_mosaic(weights: np.ndarray) -> tuple[np.ndarray, int, int]:
         tiles = [weights[o, i] for o in range(out_ch) for i in range(in_ch)]
     mosaic = np.full((rows * (kh + 1) - 1, columns * (kw + 1) - 1), np.nan, np.float32)
     for index, tile in enumerate(tiles):
-        row, column = divmod(index, columns)
-        mosaic[row * (kh + 1): row * (kh + 1) + kh, column * (kw + 1): column * (kw + 1) + kw] = tile
+        top, left = (c * (k + 1) for c, k in zip(divmod(index, columns), (kh, kw), strict=True))
+        mosaic[top:top + kh, left:left + kw] = tile
     return mosaic, rows, columns
 
 
@@ -130,8 +130,8 @@ class KernelView(QWidget):
         bound = max(float(np.abs(weights).max()), 1e-6)
         self.imageItem.setImage(mosaic, autoLevels=False, levels=(-bound, bound))
         self.colorBar.setLevels((-bound, bound))
+        self.plot.showAxis("left", in_ch > 1)
         if in_ch == 1:
-            self.plot.setLabel("left", "")
             self.plot.setLabel("bottom", self.tr("{0} kernels, one per output channel")
                                .format(out_ch))
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -63,12 +63,17 @@ class FeatureMapDialog(QDialog):
         self.valueTable = QTableWidget(self)
         self.valueTable.setObjectName("valueTable")
         self.valueTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for header in (self.valueTable.horizontalHeader(), self.valueTable.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setMinimumSectionSize(20)
         font = self.valueTable.font()
         font.setPointSizeF(font.pointSizeF() * 0.8)
         self.valueTable.setFont(font)
+        # Fixed sections: resizing to contents would re-measure on every one of ~800 items.
+        metrics = QFontMetrics(font)
+        for header, size in ((self.valueTable.horizontalHeader(),
+                              metrics.horizontalAdvance("-00.00") + 8),
+                             (self.valueTable.verticalHeader(), metrics.height() + 4)):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            header.setMinimumSectionSize(16)
+            header.setDefaultSectionSize(size)
         self._build_layout()
 
     def _build_layout(self) -> None:

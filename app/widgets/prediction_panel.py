@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,7 @@ from .image_thumb import TitledThumb, gray_qimage
 
 if TYPE_CHECKING:
     from cnn_core.predict import Prediction
+    from cnn_core.preprocess import Step
 
 __all__ = ["CONFIDENCE_THRESHOLD", "PredictionPanel"]
 
@@ -53,7 +55,7 @@ class PredictionPanel(QWidget):
         self.inputView, self._input_item = self._make_input_view()
         self._steps_box = QHBoxLayout()
         self._steps_box.setSpacing(6)
-        self._step_widgets: dict[str, TitledThumb] = {}
+        self._step_widgets: list[TitledThumb] = []
         self._build_layout()
         self.show_blank()
 
@@ -167,27 +169,22 @@ class PredictionPanel(QWidget):
                 self.tr("Below {0} confidence. Second guess: {1} ({2}).").format(
                     f"{CONFIDENCE_THRESHOLD:.0%}", runner_up, f"{probs[runner_up]:.0%}"))
 
-    def _show_steps(self, steps: tuple) -> None:
-        keys = [step.key for step in steps]
-        if keys != list(self._step_widgets):
-            self._rebuild_steps(steps)
-        for step in steps:
-            widget = self._step_widgets[step.key]
-            widget.thumb.set_image(gray_qimage(np.asarray(step.image)))
-            widget.setToolTip(f"{step.title}: {np.asarray(step.image).shape[1]}×"
-                              f"{np.asarray(step.image).shape[0]}")
-
-    def _rebuild_steps(self, steps: tuple) -> None:
-        for widget in self._step_widgets.values():
-            self._steps_box.removeWidget(widget)
-            widget.deleteLater()
-        self._step_widgets.clear()
-        for index, step in enumerate(steps):
-            widget = TitledThumb(step.title, 64, self)
+    def _show_steps(self, steps: Sequence[Step]) -> None:
+        # One thumbnail per step, reused: a blank drawing has fewer steps than a digit.
+        while len(self._step_widgets) < len(steps):
+            widget = TitledThumb("", 64, self)
+            self._steps_box.insertWidget(len(self._step_widgets), widget)
+            self._step_widgets.append(widget)
+        for widget, step in zip(self._step_widgets, steps, strict=False):
+            image = np.asarray(step.image)
             widget.setObjectName(f"step_{step.key}")
-            self._steps_box.insertWidget(index, widget)
-            self._step_widgets[step.key] = widget
+            widget.caption.setText(step.title)
+            widget.thumb.set_image(gray_qimage(image))
+            widget.setToolTip(f"{step.title}: {image.shape[1]}×{image.shape[0]}")
+            widget.show()
+        for widget in self._step_widgets[len(steps):]:
+            widget.hide()
 
-    def step_images(self) -> dict[str, np.ndarray]:
-        """The preprocessing steps shown, by key (for tests)."""
-        return {key: w.thumb.image() for key, w in self._step_widgets.items()}
+    def step_titles(self) -> list[str]:
+        """The captions of the preprocessing steps shown."""
+        return [w.caption.text() for w in self._step_widgets if not w.isHidden()]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from digit_strokes import DIGITS, line
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, Qt
 
 from app.widgets.canvas import CANVAS_SIZE, DrawingCanvas, image_to_canvas
-
-from digit_strokes import DIGITS, line
 
 
 @pytest.fixture

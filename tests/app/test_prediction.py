@@ -1,0 +1,100 @@
+"""Prediction while drawing: the label, the bars, the input view and the throttle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from digit_strokes import DIGITS, line
+
+from app.inference import FRAME_MS
+from app.main_window import MainWindow
+from app.widgets.prediction_panel import CONFIDENCE_THRESHOLD
+
+
+def _label(win: MainWindow) -> str:
+    return win.prediction_panel.predictionLabel.text()
+
+
+def test_blank_canvas_asks_for_a_digit(window: MainWindow) -> None:
+    assert _label(window) == "Draw a digit"
+    bars = window.prediction_panel._bars.opts["height"]
+    assert not np.any(bars)
+
+
+def test_drawing_updates_label_bars_and_input_view(window: MainWindow, draw, qtbot) -> None:
+    draw(window.canvas, DIGITS[7])
+    qtbot.waitUntil(lambda: _label(window) != "Draw a digit")
+    prediction = window.inference.last_prediction()
+    assert prediction is not None and prediction.label is not None
+    assert str(prediction.label) in _label(window)
+    heights = window.prediction_panel._bars.opts["height"]
+    assert np.allclose(heights, prediction.probabilities)
+    shown = window.prediction_panel._input_item.image
+    assert shown.shape == (28, 28) and shown.max() > 0.5  # the model's view of the 7
+    assert "Centred in 28×28" in window.prediction_panel.step_titles()
+
+
+def test_clearing_goes_back_to_draw_a_digit(window: MainWindow, draw, qtbot) -> None:
+    draw(window.canvas, DIGITS[1])
+    qtbot.waitUntil(lambda: _label(window) != "Draw a digit")
+    window.canvas_panel.clearAction.trigger()
+    qtbot.waitUntil(lambda: _label(window) == "Draw a digit")
+
+
+def test_predictions_are_throttled_but_end_on_the_latest_stroke(window: MainWindow, draw,
+                                                                qtbot) -> None:
+    before = window.inference.evaluations
+    moves: list[int] = []
+    window.canvas.changed.connect(lambda: moves.append(1))
+    draw(window.canvas, [line((0.2, 0.2), (0.8, 0.8), steps=60)])  # no event loop in between
+    qtbot.waitUntil(lambda: window.inference.evaluations > before)
+    qtbot.wait(3 * FRAME_MS)  # let any straggling timer fire
+    assert len(moves) > 60
+    assert window.inference.evaluations - before <= 2  # coalesced, not one per move
+    latest = window.inference.last_prediction().preprocessed.steps[0].image
+    assert np.array_equal(latest, window.canvas.image_array() / np.float32(255))
+
+
+def test_unsure_answers_say_so_and_still_give_a_guess(window: MainWindow, draw, qtbot,
+                                                      untrained) -> None:
+    # A model whose last layer ignores the image and slightly prefers a 3.
+    hesitant = untrained.copy()
+    last = hesitant.model.classifier[-1]
+    torch.nn.init.zeros_(last.weight)
+    torch.nn.init.zeros_(last.bias)
+    last.bias.data[3] = 0.5
+    window.set_model(hesitant)
+    draw(window.canvas, DIGITS[0])
+    qtbot.waitUntil(lambda: window.inference.last_prediction().label is not None)
+    prediction = window.inference.last_prediction()
+    assert prediction.label == 3 and prediction.confidence < CONFIDENCE_THRESHOLD
+    assert _label(window) == "Not sure: maybe 3 (15%)"  # e^0.5 / (9 + e^0.5)
+
+
+def test_set_model_repredicts_at_once(window: MainWindow, draw, qtbot, untrained) -> None:
+    draw(window.canvas, DIGITS[7])
+    qtbot.waitUntil(lambda: window.inference.last_prediction().label is not None)
+    other = untrained.copy()
+    for parameter in other.model.parameters():
+        parameter.data.mul_(-1.0)
+    before = window.inference.last_prediction().probabilities
+    window.set_model(other)  # no waiting: the answer is there when set_model returns
+    after = window.inference.last_prediction().probabilities
+    assert window.checkpoint() is other
+    assert not np.allclose(before, after)
+
+
+@pytest.mark.parametrize("digit", sorted(DIGITS))
+def test_bundled_model_reads_mouse_drawn_digits(qtbot, draw, bundled, digit: int) -> None:
+    win = MainWindow(bundled.copy())
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.canvas.set_brush_width(22)
+    draw(win.canvas, DIGITS[digit])
+    qtbot.waitUntil(lambda: win.inference.last_prediction().label is not None)
+    prediction = win.inference.last_prediction()
+    assert prediction.label == digit, prediction.probabilities
+    assert _label(win).startswith(str(digit))
