@@ -12,6 +12,7 @@ the numbers come from :mod:`cnn_core`, and the widgets only display them.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -116,11 +117,15 @@ class LiveInference(QObject):
         self._timer.stop()
         if self._predictor is None:
             return
+        started = time.perf_counter()
         try:
             self._run()
         except Exception as exc:  # a broken model must not take the GUI down
             log.exception("live inference failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}")
+        # A slow model (or machine) gets a longer pause, so drawing always stays fluid.
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self._timer.setInterval(max(FRAME_MS, min(int(elapsed_ms * 1.5), 500)))
 
     def _run(self) -> None:
         assert self._predictor is not None

@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .settings import SETTINGS_ENV
         os.environ[SETTINGS_ENV] = str(Path(tempfile.mkdtemp(prefix="digitlab-")) / "s.ini")
 
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -101,7 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             QTimer.singleShot(0, lambda: _shoot(window, args.screenshot))
 
     window.model_changed.connect(after_model_loaded, Qt.ConnectionType.SingleShotConnection)
-    return int(app.exec())
+    status = int(app.exec())
+    # Delete the window while the QApplication still exists: left to Python's shutdown the
+    # order is arbitrary and PySide6 can crash on exit (seen with an open feature-map window).
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return status
 
 
 def _shoot(window: MainWindow, path: Path) -> None:

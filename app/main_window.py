@@ -39,7 +39,9 @@ from .widgets.prediction_panel import PredictionPanel
 
 try:  # the training tab is written separately; the window works without it
     from .widgets.training_panel import TrainingPanel
-except ImportError:  # pragma: no cover - only while training_panel.py does not exist yet
+except ModuleNotFoundError as exc:  # only a missing module: a broken one must still fail loudly
+    if exc.name != f"{__package__}.widgets.training_panel":
+        raise
     TrainingPanel = None  # type: ignore[assignment,misc]
 
 __all__ = ["MainWindow"]

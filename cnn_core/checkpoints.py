@@ -92,7 +92,7 @@ def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.13
         "metrics": dict(metrics or {}),
         "history": list(history or []),
         "config": dict(config or {}),
-        "versions": {"digitlab": __version__, "torch": torch.__version__,
+        "versions": {"digitlab": __version__, "torch": str(torch.__version__),
                      "python": platform.python_version()},
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -150,9 +150,12 @@ def _read_pickle(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        why = next((ln for ln in lines if "Unsupported global" in ln or "error:" in ln),
+                   lines[0] if lines else type(exc).__name__)
+        risk = ", it would run code to load" if "global" in why.lower() else ""
         raise CheckpointError(
-            f"{path}: refused: not a plain-weights PyTorch file ({first[:160]})"
+            f"{path}: refused: not a plain-weights PyTorch file{risk} ({why[:160]})"
         ) from None
     if not (isinstance(obj, dict) and isinstance(obj.get("meta"), dict)
             and isinstance(obj.get("state_dict"), dict)):

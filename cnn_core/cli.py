@@ -39,10 +39,11 @@ def _fmt_time(seconds: float) -> str:
 class ProgressBar:
     """A one-line progress bar on stderr (a line per epoch when stderr is not a terminal)."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 24) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 24) -> None:
+        # sys.stderr is looked up now, not at import: redirections made later must apply
+        self.stream = stream if stream is not None else sys.stderr
         self.width = width
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
         self._last = 0.0
 
     def batch(self, ev: Any) -> None:
@@ -115,8 +116,16 @@ def _train_config(args: argparse.Namespace) -> Any:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .checkpoints import save_checkpoint
-    from .training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped, Trainer
-    from .training import TrainControl
+    from .training import (
+        BatchDone,
+        Diverged,
+        EpochDone,
+        Finished,
+        RunStarted,
+        Stopped,
+        TrainControl,
+        Trainer,
+    )
 
     config = _train_config(args)
     control = TrainControl()

@@ -131,6 +131,7 @@ def conv_kernels(model: nn.Module) -> list[KernelSet]:
     for name, module in model.named_modules():
         if isinstance(module, nn.Conv2d):
             weights = module.weight.detach().float().cpu().numpy().copy()
-            bias = None if module.bias is None else module.bias.detach().float().cpu().numpy().copy()
+            bias = (None if module.bias is None
+                    else module.bias.detach().float().cpu().numpy().copy())
             kernels.append(KernelSet(name, weights, bias))
     return kernels

@@ -17,6 +17,7 @@ which dataset the model was trained on.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,16 +70,23 @@ def load_image(path: str | Path) -> np.ndarray:
     if not path.is_file():
         raise ImageError(f"{path}: {'is a folder' if path.is_dir() else 'file not found'}")
     try:
-        with Image.open(path) as img:
-            if img.width * img.height > MAX_PIXELS:
-                raise ImageError(f"{path}: image too large ({img.width}×{img.height} pixels)")
-            img.load()
-            if img.mode not in ("L", "RGB", "RGBA", "LA"):
-                img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
-            return np.asarray(img).copy()
+        # The size is checked below with a clearer message than Pillow's bomb warning, which
+        # would otherwise print a second line (or raise, where warnings are errors).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                if img.width * img.height > MAX_PIXELS:
+                    raise ImageError(
+                        f"{path}: image too large ({img.width}×{img.height} pixels)")
+                img.load()
+                if img.mode not in ("L", "RGB", "RGBA", "LA"):
+                    img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+                return np.asarray(img).copy()
     except ImageError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ImageError(f"{path}: image too large (over {MAX_PIXELS:,} pixels)") from None
+    except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file that can be read") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"{path}: corrupt or truncated image ({exc})") from None

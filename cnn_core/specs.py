@@ -54,7 +54,8 @@ class SpecError(ValueError):
 def _pair(value: Any, what: str, where: str) -> tuple[int, int]:
     if isinstance(value, int) and not isinstance(value, bool):
         return value, value
-    if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+    if (isinstance(value, list | tuple) and len(value) == 2
+            and all(isinstance(v, int) for v in value)):
         return int(value[0]), int(value[1])
     raise SpecError(f"{where}: {what} must be an integer or a pair of integers, got {value!r}")
 
@@ -159,6 +160,11 @@ def _conv_hw(layer: dict[str, Any], hw: tuple[int, int], in_shape: Shape, where:
     return oh, ow
 
 
+def _squeeze(pair: tuple[int, int]) -> int | tuple[int, int]:
+    """``(k, k)`` → ``k``, so square pools print as PyTorch users write them."""
+    return pair[0] if pair[0] == pair[1] else pair
+
+
 def _make_layer(layer: dict[str, Any], in_shape: Shape) -> nn.Module:
     kind = layer["type"]
     if kind == "conv":
@@ -171,10 +177,10 @@ def _make_layer(layer: dict[str, Any], in_shape: Shape) -> nn.Module:
             padding_mode=str(layer.get("padding_mode", "zeros")),
         )
     if kind in ("maxpool", "avgpool"):
-        kernel = _pair(layer["kernel_size"], "", "")
+        kernel = _squeeze(_pair(layer["kernel_size"], "", ""))
         cls = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
-        return cls(kernel, stride=_pair(layer.get("stride", list(kernel)), "", ""),
-                   padding=_pair(layer.get("padding", 0), "", ""))
+        return cls(kernel, stride=_squeeze(_pair(layer.get("stride", kernel), "", "")),
+                   padding=_squeeze(_pair(layer.get("padding", 0), "", "")))
     if kind == "adaptive_avgpool":
         return nn.AdaptiveAvgPool2d(_pair(layer.get("output_size", 1), "", ""))
     if kind == "bn":

@@ -237,7 +237,8 @@ def _prepare(images: torch.Tensor, mean: float, std: float, augment: bool,
 
 @torch.no_grad()
 def evaluate(model: nn.Module, split: Split, mean: float, std: float,
-             batch_size: int = 1000, channels_last: bool = False) -> tuple[float, float, torch.Tensor]:
+             batch_size: int = 1000, channels_last: bool = False,
+             ) -> tuple[float, float, torch.Tensor]:
     """Evaluate on a whole split on the model's device.
 
     Returns

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .canvas import DrawingCanvas
 
@@ -49,7 +57,7 @@ class CanvasPanel(QWidget):
         self.brushSlider.setObjectName("brushSlider")
         self.brushSlider.setRange(4, 48)
         self.brushSlider.setValue(self.canvas.brush_width())
-        self.brushSlider.setFixedWidth(110)
+        self.brushSlider.setMaximumWidth(260)
         self.brushSlider.setToolTip(self.tr("Brush width"))
         self.brushLabel = QLabel(self)
         self.brushSlider.valueChanged.connect(self._on_brush_changed)
@@ -69,14 +77,16 @@ class CanvasPanel(QWidget):
         self.toolbar.addAction(self.undoAction)
         self.toolbar.addAction(self.redoAction)
         self.toolbar.addAction(self.clearAction)
-        self.toolbar.addSeparator()
-        self.toolbar.addWidget(QLabel(self.tr("Brush") + " ", self))
-        self.toolbar.addWidget(self.brushSlider)
-        self.toolbar.addWidget(self.brushLabel)
+        brush_row = QHBoxLayout()
+        brush_row.setContentsMargins(6, 0, 6, 0)
+        brush_row.addWidget(QLabel(self.tr("Brush width"), self))
+        brush_row.addWidget(self.brushSlider, 1)
+        brush_row.addWidget(self.brushLabel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
         layout.addWidget(self.toolbar)
+        layout.addLayout(brush_row)
         layout.addWidget(self.canvas, 1)
 
     def add_file_actions(self, *actions: QAction) -> None:
@@ -88,4 +98,4 @@ class CanvasPanel(QWidget):
 
     def _on_brush_changed(self, value: int) -> None:
         self.canvas.set_brush_width(value)
-        self.brushLabel.setText(self.tr(" {0} px").format(value))
+        self.brushLabel.setText(self.tr("{0} px").format(value))

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-__all__ = ["ImageThumb", "TitledThumb", "gray_qimage", "indexed_qimage"]
+__all__ = ["ImageThumb", "TitledThumb", "gray_qimage"]
 
 
 def gray_qimage(values: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> QImage:
@@ -17,15 +17,6 @@ def gray_qimage(values: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> QImage:
     data = np.ascontiguousarray((scaled * 255).round().astype(np.uint8))
     height, width = data.shape
     return QImage(data.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-
-
-def indexed_qimage(indices: np.ndarray, colors: list[int]) -> QImage:
-    """An Indexed8 QImage from a 2-D uint8 array of colour indices and a colour table."""
-    data = np.ascontiguousarray(indices, dtype=np.uint8)
-    height, width = data.shape
-    image = QImage(data.data, width, height, width, QImage.Format.Format_Indexed8).copy()
-    image.setColorTable(colors)
-    return image
 
 
 class ImageThumb(QWidget):

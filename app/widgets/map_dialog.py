@@ -36,6 +36,7 @@ class FeatureMapDialog(QDialog):
         self.resize(900, 520)
         self._maps = np.zeros((1, 1, 1), np.float32)
         self.layer_name = ""
+        self._framed: tuple[int, ...] = ()
 
         self.channelSpin = QSpinBox(self)
         self.channelSpin.setObjectName("channelSpin")
@@ -120,6 +121,10 @@ class FeatureMapDialog(QDialog):
         values = self._maps[channel]
         lo, hi, cmap = map_levels(values)
         self.imageItem.setImage(values, autoLevels=False, levels=(lo, hi))
+        if values.shape != self._framed:  # keep the user's zoom during live updates
+            self._framed = values.shape
+            self._plot.setRange(xRange=(0, values.shape[1]), yRange=(0, values.shape[0]),
+                                padding=0.02)
         self._bar.setColorMap(pg.colormap.get(cmap))
         self._bar.setLevels((lo, hi))
         title = self.tr("{0}, channel {1} of {2}: {3}×{4}, min {5:.3f}, max {6:.3f}")
@@ -138,6 +143,8 @@ class FeatureMapDialog(QDialog):
         self.valueTable.setUpdatesEnabled(False)
         self.valueTable.setRowCount(height)
         self.valueTable.setColumnCount(width)
+        self.valueTable.setVerticalHeaderLabels([str(i) for i in range(height)])
+        self.valueTable.setHorizontalHeaderLabels([str(i) for i in range(width)])
         table = color_table(cmap)
         indices = to_indices(values, lo, hi)
         for row in range(height):

@@ -8,12 +8,10 @@ from functools import lru_cache
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from .image_thumb import indexed_qimage
-
-__all__ = ["MapGrid", "color_table", "map_levels", "to_indices"]
+__all__ = ["MapGrid", "color_table", "colorize", "map_levels", "to_indices"]
 
 SEQUENTIAL = "viridis"
 DIVERGING = "CET-D1"
@@ -22,8 +20,13 @@ DIVERGING = "CET-D1"
 @lru_cache(maxsize=8)
 def color_table(name: str) -> tuple[int, ...]:
     """A 256-entry ARGB colour table for a pyqtgraph colour map."""
-    lut = pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
-    return tuple(QColor(int(r), int(g), int(b)).rgb() for r, g, b in lut)
+    return tuple(int(v) for v in _argb_lut(name))
+
+
+@lru_cache(maxsize=8)
+def _argb_lut(name: str) -> np.ndarray:
+    lut = pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint32)
+    return (0xFF000000 | (lut[:, 0] << 16) | (lut[:, 1] << 8) | lut[:, 2]).astype(np.uint32)
 
 
 def map_levels(values: np.ndarray) -> tuple[float, float, str]:
@@ -35,11 +38,28 @@ def map_levels(values: np.ndarray) -> tuple[float, float, str]:
     return 0.0, max(hi, 1e-12), SEQUENTIAL
 
 
-def to_indices(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Map values to colour-table indices 0..255."""
-    span = hi - lo if hi > lo else 1.0
+def to_indices(values: np.ndarray, lo: float | np.ndarray, hi: float | np.ndarray) -> np.ndarray:
+    """Map values to colour-table indices 0..255 (``lo``/``hi`` may broadcast per map)."""
+    span = np.where(np.asarray(hi) > lo, np.asarray(hi) - lo, 1.0)
     scaled = np.clip((np.asarray(values, np.float32) - lo) / span, 0.0, 1.0)
     return (scaled * 255).round().astype(np.uint8)
+
+
+def colorize(maps: np.ndarray, per_map: bool) -> np.ndarray:
+    """ARGB32 colours for (count, h, w) maps: diverging where negative, else sequential."""
+    if not maps.size:
+        return np.zeros(maps.shape, np.uint32)
+    if not per_map:
+        lo, hi, cmap = map_levels(maps)
+        return _argb_lut(cmap)[to_indices(maps, lo, hi)]
+    low = maps.min(axis=(1, 2), keepdims=True)
+    high = maps.max(axis=(1, 2), keepdims=True)
+    signed = low < 0
+    bound = np.maximum(np.maximum(-low, high), 1e-12)
+    lo = np.where(signed, -bound, 0.0)
+    hi = np.where(signed, bound, np.maximum(high, 1e-12))
+    indices = to_indices(maps, lo, hi)
+    return np.where(signed, _argb_lut(DIVERGING)[indices], _argb_lut(SEQUENTIAL)[indices])
 
 
 class MapGrid(QWidget):
@@ -54,7 +74,7 @@ class MapGrid(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._values = np.zeros((0, 1, 1), np.float32)
-        self._images: list[QImage] = []
+        self._strip = QImage()  # all maps stacked vertically, one ARGB32 image
         self._cell_colors: list[QColor] = []
         self._vector = False
         self._per_map = False
@@ -82,10 +102,11 @@ class MapGrid(QWidget):
         relayout = vector != self._vector or len(values) != len(self._values)
         self._values, self._vector, self._per_map = values, vector, per_map
         if vector:
-            self._cell_colors = self._colours_for_vector(values)
-            self._images = []
+            self._cell_colors = [QColor.fromRgb(int(v)) for v in colorize(values[None, None],
+                                                                          False).ravel()]
+            self._strip = QImage()
         else:
-            self._images = self._render_tiles(values, per_map)
+            self._strip = self._render_strip(values, per_map)
         if relayout:
             self.updateGeometry()
         self.update()
@@ -105,20 +126,13 @@ class MapGrid(QWidget):
         self.update()
 
     @staticmethod
-    def _render_tiles(values: np.ndarray, per_map: bool) -> list[QImage]:
-        images = []
-        lo, hi, cmap = map_levels(values) if values.size else (0.0, 1.0, SEQUENTIAL)
-        for channel in values:
-            if per_map:
-                lo, hi, cmap = map_levels(channel)
-            images.append(indexed_qimage(to_indices(channel, lo, hi), list(color_table(cmap))))
-        return images
-
-    @staticmethod
-    def _colours_for_vector(values: np.ndarray) -> list[QColor]:
-        lo, hi, cmap = map_levels(values) if values.size else (0.0, 1.0, SEQUENTIAL)
-        table = color_table(cmap)
-        return [QColor.fromRgb(table[i]) for i in to_indices(values, lo, hi)]
+    def _render_strip(values: np.ndarray, per_map: bool) -> QImage:
+        count, height, width = values.shape
+        argb = np.ascontiguousarray(colorize(values, per_map).reshape(count * height, width))
+        if not argb.size:
+            return QImage()
+        return QImage(argb.data, width, count * height, width * 4,
+                      QImage.Format.Format_ARGB32).copy()
 
     # ---------------------------------------------------------------- layout
     def _cell(self) -> tuple[int, int]:
@@ -182,10 +196,10 @@ class MapGrid(QWidget):
             for index, colour in enumerate(self._cell_colors):
                 painter.fillRect(self.tile_rect(index), colour)
         else:
-            painter.setPen(QPen(self.palette().mid().color(), 1))
-            for index, image in enumerate(self._images):
-                rect = self.tile_rect(index)
-                painter.drawImage(rect, image)
+            height, width = self._values.shape[1:]
+            for index in range(self.count()):
+                painter.drawImage(self.tile_rect(index), self._strip,
+                                  QRect(0, index * height, width, height))
         painter.end()
 
     # ------------------------------------------------------------ interaction

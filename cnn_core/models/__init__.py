@@ -27,6 +27,7 @@ class Recipe:
     epochs: int = 3
     schedule: str = "onecycle"
     augment: bool = True
+    momentum: float = 0.9  # SGD only
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,11 @@ MODELS: dict[str, ModelEntry] = {
     entry.name: entry
     for entry in (
         ModelEntry("digitnet", zoo.digitnet, Recipe("adam", 3e-3, 128, 6, "onecycle", True)),
-        ModelEntry("lenet5", zoo.lenet5, Recipe("sgd", 0.5, 100, 16, "none", False)),
+        ModelEntry("lenet5", zoo.lenet5, Recipe("sgd", 0.5, 100, 16, "none", False, momentum=0.0)),
         ModelEntry("lenet", zoo.lenet, Recipe("adam", 2e-3, 128, 5, "onecycle", False)),
         ModelEntry("lenet_bn", lambda: zoo.lenet(batch_norm=True),
                    Recipe("adam", 3e-3, 128, 5, "onecycle", False)),
-        ModelEntry("tinyvgg", zoo.tinyvgg, Recipe("sgd", 0.1, 32, 3, "none", False)),
+        ModelEntry("tinyvgg", zoo.tinyvgg, Recipe("sgd", 0.1, 32, 3, "none", False, momentum=0.0)),
         ModelEntry("cifar_cnn", zoo.cifar_cnn, Recipe("adam", 1e-3, 100, 5, "onecycle", False)),
         ModelEntry("resnet_small", zoo.resnet_small,
                    Recipe("adam", 3e-3, 128, 3, "onecycle", False)),

@@ -1,0 +1,32 @@
+# DigitLab: `make run` launches the app, `make test` runs the whole test suite.
+# Both create .venv and install the project into it first (once; again when pyproject changes).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.digitlab-installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/digitlab-gui
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check cnn_core app tests benchmarks
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/train_throughput.py
+	$(BIN)/python benchmarks/time_to_accuracy.py
+	$(BIN)/python benchmarks/predict_latency.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_responsiveness.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,205 @@
+"""One training at a time, in its own ``QThread``: start, pause, resume, stop, shut down.
+
+:class:`TrainingController` lives in the GUI thread. Each run gets a fresh
+:class:`~app.training.worker.TrainingWorker` and ``QThread``; both are deleted with
+``deleteLater`` when the thread ends, so starting and stopping any number of runs leaks
+neither threads nor models. The worker's signals are re-emitted from the controller (queued
+into the GUI thread), in order, and a new run can only start once the previous thread has
+ended, so no late event of an old run can reach the new one's plots.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.training import (
+    BatchDone,
+    Diverged,
+    EpochDone,
+    Finished,
+    RunStarted,
+    Stopped,
+    TrainConfig,
+    TrainControl,
+)
+
+from .worker import TrainingWorker
+
+__all__ = ["TrainingController"]
+
+log = logging.getLogger(__name__)
+
+# Threads that did not end within a shutdown's time limit (a long evaluation step): kept alive
+# and referenced until they end, so that Qt never destroys a running QThread.
+_stragglers: set[QThread] = set()
+
+
+def _wait_for_stragglers() -> None:
+    for thread in list(_stragglers):
+        thread.wait()
+    _stragglers.clear()
+
+
+class TrainingController(QObject):
+    """Starts training runs in a worker thread and forwards what they report.
+
+    All signals are delivered in the GUI thread.
+    """
+
+    started = Signal(object)  # RunStarted
+    batch_done = Signal(object)  # BatchDone
+    epoch_done = Signal(object)  # EpochDone
+    snapshot_ready = Signal(object)  # Checkpoint of the live model, ≤ ~4 Hz
+    finished = Signal(object)  # Finished | Stopped | Diverged
+    failed = Signal(str)  # one line for the user
+    running_changed = Signal(bool)  # a thread started (True) or ended (False)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._control: TrainControl | None = None
+        self._snapshot_gate = threading.Event()
+        self.runs_started = 0
+
+    # ----------------------------------------------------------------- state
+    def is_running(self) -> bool:
+        """Whether a run's thread exists (from :meth:`start` until the thread has ended)."""
+        return self._thread is not None
+
+    def is_paused(self) -> bool:
+        """Whether the current run is paused."""
+        return self._control is not None and self._control.paused
+
+    # -------------------------------------------------------------- commands
+    def start(self, config: TrainConfig) -> None:
+        """Start a run of ``config`` in a new thread.
+
+        Raises
+        ------
+        RuntimeError
+            If a run is still going (stop it and wait for ``running_changed(False)``).
+        """
+        if self.is_running():
+            raise RuntimeError("a training run is already going")
+        self._control = TrainControl()
+        self._snapshot_gate = threading.Event()
+        thread = QThread(self)
+        thread.setObjectName(f"training-{self.runs_started + 1}")
+        worker = TrainingWorker(config, self._control, self._snapshot_gate)
+        worker.moveToThread(thread)
+        self._connect(worker, thread)
+        self._thread, self._worker = thread, worker
+        self.runs_started += 1
+        thread.start()
+        self.running_changed.emit(True)
+
+    def _connect(self, worker: TrainingWorker, thread: QThread) -> None:
+        thread.started.connect(worker.run)
+        # Direct: QThread.quit is thread-safe, and a GUI thread blocked in wait() could not
+        # deliver a queued quit.
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(worker.deleteLater)
+        thread.finished.connect(self._on_thread_finished)
+        # Slots of this GUI-thread object: queued, and each checks that its sender is the
+        # current worker, so a straggling old run can never speak for the new one.
+        worker.started.connect(self._on_started)
+        worker.batch_done.connect(self._on_batch_done)
+        worker.epoch_done.connect(self._on_epoch_done)
+        worker.snapshot_ready.connect(self._on_snapshot_ready)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+
+    def pause(self) -> None:
+        """Hold the run at the next batch (set directly: the worker's event loop is busy)."""
+        if self._control is not None:
+            self._control.pause()
+
+    def resume(self) -> None:
+        """Continue a paused run."""
+        if self._control is not None:
+            self._control.resume()
+
+    def stop(self) -> None:
+        """End the run at the next batch; it reports ``finished(Stopped)`` with its weights."""
+        if self._control is not None:
+            self._control.stop()
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop the run and wait up to ``timeout_ms`` for its thread; True if it ended.
+
+        A thread still busy after that (say, in a long evaluation) is kept referenced until it
+        ends, and the application waits for it before quitting, so Qt never sees a running
+        ``QThread`` destroyed.
+        """
+        thread = self._thread
+        if thread is None:
+            return True
+        self.stop()
+        ended = thread.wait(max(0, timeout_ms))
+        if not ended:
+            log.warning("the training thread did not stop within %d ms", timeout_ms)
+            self._keep_alive(thread)
+        return ended
+
+    def _keep_alive(self, thread: QThread) -> None:
+        app = QCoreApplication.instance()
+        thread.setParent(app)
+        if not _stragglers and app is not None:
+            app.aboutToQuit.connect(_wait_for_stragglers)
+        _stragglers.add(thread)
+        thread.finished.connect(lambda: _stragglers.discard(thread))
+        thread.finished.connect(thread.deleteLater)
+        self._forget()
+        self.running_changed.emit(False)
+
+    # ----------------------------------------------------------------- slots
+    def _current(self) -> bool:
+        return self._worker is not None and self.sender() is self._worker
+
+    @Slot(object)
+    def _on_started(self, event: RunStarted) -> None:
+        if self._current():
+            self.started.emit(event)
+
+    @Slot(object)
+    def _on_batch_done(self, event: BatchDone) -> None:
+        if self._current():
+            self.batch_done.emit(event)
+
+    @Slot(object)
+    def _on_epoch_done(self, event: EpochDone) -> None:
+        if self._current():
+            self.epoch_done.emit(event)
+
+    @Slot(object)
+    def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
+        if self._current():
+            self._snapshot_gate.clear()
+            self.snapshot_ready.emit(checkpoint)
+
+    @Slot(object)
+    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
+        if self._current():
+            self.finished.emit(event)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if self._current():
+            self.failed.emit(message)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread = self._thread
+        if thread is None or self.sender() is not thread:
+            return
+        self._forget()
+        thread.deleteLater()
+        self.running_changed.emit(False)
+
+    def _forget(self) -> None:
+        self._thread = self._worker = self._control = None

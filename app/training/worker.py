@@ -1,0 +1,127 @@
+"""The training worker: drives :class:`cnn_core.training.Trainer` in a ``QThread``.
+
+The worker's own event loop is busy inside ``Trainer.run()`` for the whole run, so nothing can
+be queued *to* it; pause and stop are :class:`~cnn_core.training.TrainControl` flags the GUI
+thread sets directly. Everything the worker sends out is immutable or a private copy: the
+core's frozen event dataclasses as they are, and throttled model snapshots
+(``Trainer.snapshot()``, a CPU deep copy taken while the generator is suspended).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from cnn_core.datasets import DatasetUnavailable
+from cnn_core.devices import DeviceError
+from cnn_core.specs import SpecError
+from cnn_core.training import (
+    BatchDone,
+    Diverged,
+    EpochDone,
+    Finished,
+    RunStarted,
+    Stopped,
+    TrainConfig,
+    TrainControl,
+    Trainer,
+)
+
+__all__ = ["SNAPSHOT_INTERVAL_S", "TrainingWorker", "describe_error"]
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_INTERVAL_S = 0.25  # live snapshots at most ~4 times a second (plus one per epoch)
+
+# Errors a user can cause (bad spec, missing dataset, absent GPU, impossible setting): their
+# message is the whole story. Anything else is a bug, named by its type.
+_EXPECTED_ERRORS = (DeviceError, DatasetUnavailable, SpecError, ValueError, KeyError)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the user about ``exc``."""
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    if isinstance(exc, _EXPECTED_ERRORS) and str(exc):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class TrainingWorker(QObject):
+    """Runs one training and reports it through signals (emitted from the worker thread).
+
+    Parameters
+    ----------
+    config
+        The run to do.
+    control
+        Pause / stop flags; the GUI thread holds the same object and sets them.
+    snapshot_gate
+        Set while a snapshot is on its way to the GUI; the receiver clears it. Until then no
+        new live snapshot is taken, so a stalled GUI gets no backlog of model copies.
+    snapshot_interval
+        Least seconds between two live snapshots.
+    """
+
+    started = Signal(object)  # RunStarted
+    batch_done = Signal(object)  # BatchDone
+    epoch_done = Signal(object)  # EpochDone
+    snapshot_ready = Signal(object)  # Checkpoint (a private CPU copy of the live model)
+    finished = Signal(object)  # Finished | Stopped | Diverged, each with its .checkpoint
+    failed = Signal(str)  # the run could not start or broke; one line for the user
+    done = Signal()  # always last, whatever happened: the thread may quit now
+
+    def __init__(self, config: TrainConfig, control: TrainControl,
+                 snapshot_gate: threading.Event | None = None,
+                 snapshot_interval: float = SNAPSHOT_INTERVAL_S) -> None:
+        super().__init__()
+        self.config = config
+        self.control = control
+        self._snapshot_gate = snapshot_gate if snapshot_gate is not None else threading.Event()
+        self._snapshot_interval = snapshot_interval
+        self._last_snapshot = 0.0
+
+    @Slot()
+    def run(self) -> None:
+        """Build the trainer and iterate it to the end (runs in the worker thread)."""
+        try:
+            self._train()
+        except Exception as exc:  # a failed run is a message, never a crash
+            message = describe_error(exc)
+            if isinstance(exc, _EXPECTED_ERRORS):
+                log.info("training could not run: %s", message)
+            else:
+                log.warning("training failed: %s", message)
+                log.debug("training failure", exc_info=True)
+            self.failed.emit(message)
+        finally:
+            self.done.emit()
+
+    def _train(self) -> None:
+        trainer = Trainer(self.config, self.control)
+        for event in trainer.run():
+            if isinstance(event, BatchDone):
+                self.batch_done.emit(event)
+                self._maybe_snapshot(trainer, force=False)
+            elif isinstance(event, EpochDone):
+                self.epoch_done.emit(event)
+                self._maybe_snapshot(trainer, force=True)
+            elif isinstance(event, RunStarted):
+                self.started.emit(event)
+            elif isinstance(event, Finished | Stopped | Diverged):
+                self.finished.emit(event)
+
+    def _maybe_snapshot(self, trainer: Trainer, force: bool) -> None:
+        # Called between two yields: the generator is suspended, so the model is still.
+        now = time.monotonic()
+        if not force and (self._snapshot_gate.is_set()
+                          or now - self._last_snapshot < self._snapshot_interval):
+            return
+        if self.control.stopped:  # the terminal event carries the final weights anyway
+            return
+        self._last_snapshot = now
+        self._snapshot_gate.set()
+        self.snapshot_ready.emit(trainer.snapshot())

@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnn_core.checkpoints import load_bundled
+from cnn_core.predict import Predictor
+from cnn_core.preprocess import ImageError, load_image, preprocess
+from drawn_digits import render, variations
+
+VARIATIONS = list(variations())
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    return Predictor(load_bundled())
+
+
+def _bbox(img):
+    rows = np.flatnonzero(img.max(1) > 0.05)
+    cols = np.flatnonzero(img.max(0) > 0.05)
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+@pytest.mark.parametrize(("name", "kwargs"), VARIATIONS, ids=[v[0] for v in VARIATIONS])
+def test_any_drawing_becomes_an_mnist_style_image(name, kwargs):
+    pre = preprocess(render(3, **kwargs))
+    assert not pre.blank
+    img = pre.image28
+    assert img.shape == (28, 28) and img.dtype == np.float32
+    assert img.max() == pytest.approx(1.0, abs=0.05) and img.min() >= 0
+    h, w = _bbox(img)
+    assert max(h, w) in (19, 20, 21)  # fitted to 20×20 like MNIST
+    ys, xs = np.mgrid[0:28, 0:28]
+    cy, cx = (ys * img).sum() / img.sum(), (xs * img).sum() / img.sum()
+    assert abs(cy - 13.5) < 1.0 and abs(cx - 13.5) < 1.0  # centre of mass in the middle
+    assert pre.inverted == kwargs.get("dark_on_light", True)
+    assert [s.key for s in pre.steps] == ["gray", "ink", "cropped", "stroke", "fitted", "centred"]
+
+
+def test_polarity_does_not_change_the_result():
+    dark = preprocess(render(5, dark_on_light=True)).image28
+    light = preprocess(render(5, dark_on_light=False)).image28
+    assert np.abs(dark - light).max() < 0.02
+
+
+def test_stroke_width_is_normalised():
+    thin = preprocess(render(7, pen=0.006, canvas=1200)).image28
+    thick = preprocess(render(7, pen=0.09)).image28
+    ink_thin, ink_thick = (thin > 0.5).sum(), (thick > 0.5).sum()
+    assert ink_thin > 25, "a hairline on a big canvas must not vanish"
+    assert 0.4 < ink_thin / ink_thick < 2.5
+
+
+@pytest.mark.parametrize("image", [np.zeros((300, 300), np.uint8),
+                                   np.full((300, 400), 255, np.uint8),
+                                   np.full((50, 50, 3), 128, np.uint8),
+                                   np.zeros((64, 64, 4), np.uint8)])
+def test_blank_pictures_are_no_digit(image, predictor):
+    pred = predictor.predict(image)
+    assert pred.preprocessed.blank and pred.label is None and pred.probabilities.sum() == 0
+
+
+def test_rgb_and_rgba_input():
+    gray = render(2)
+    rgb = np.stack([gray] * 3, axis=-1)
+    rgba = np.zeros((*gray.shape, 4), np.uint8)  # black ink on a transparent sheet
+    rgba[..., 3] = 255 - gray
+    a, b, c = (preprocess(x).image28 for x in (gray, rgb, rgba))
+    assert np.abs(a - b).max() < 0.02 and np.abs(a - c).max() < 0.02
+
+
+@pytest.mark.parametrize(("name", "kwargs"), VARIATIONS, ids=[v[0] for v in VARIATIONS])
+def test_bundled_model_reads_drawn_digits(predictor, name, kwargs):
+    labels = [predictor.predict(render(d, **kwargs)).label for d in range(10)]
+    assert labels == list(range(10))
+
+
+def test_load_image_errors(tmp_path):
+    with pytest.raises(ImageError, match="not found"):
+        load_image(tmp_path / "absent.png")
+    (tmp_path / "text.png").write_text("not an image")
+    with pytest.raises(ImageError, match="not an image"):
+        load_image(tmp_path / "text.png")
+    Image.fromarray(render(4)).save(tmp_path / "ok.png")
+    data = (tmp_path / "ok.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 3])
+    with pytest.raises(ImageError, match="corrupt or truncated"):
+        load_image(tmp_path / "cut.png")
+    Image.new("1", (8000, 6000)).save(tmp_path / "huge.png")
+    with pytest.raises(ImageError, match="too large"):
+        load_image(tmp_path / "huge.png")
+    assert load_image(tmp_path / "ok.png").shape == (560, 560)

@@ -1,0 +1,179 @@
+import math
+import threading
+from itertools import islice
+
+import pytest
+import torch
+
+from cnn_core.augment import AugmentConfig, augment_batch
+from cnn_core.training import (
+    OPTIMIZERS,
+    SCHEDULES,
+    BatchDone,
+    Diverged,
+    EpochDone,
+    Finished,
+    RunStarted,
+    Stopped,
+    TrainConfig,
+    TrainControl,
+    Trainer,
+    train,
+)
+
+
+def tiny(**overrides):
+    base = dict(model="lenet", epochs=1, batch_size=32, max_train_samples=320,
+                max_test_samples=200, device="cpu", seed=0, report_every=2, lr=3e-3)
+    base.update(overrides)
+    return TrainConfig(**base)
+
+
+def test_events_in_order_with_metrics():
+    events = list(train(tiny(epochs=2)))
+    assert isinstance(events[0], RunStarted) and events[0].steps_per_epoch == 10
+    assert isinstance(events[-1], Finished) and events[-1].reason == "completed"
+    batches = [e for e in events if isinstance(e, BatchDone)]
+    epochs = [e for e in events if isinstance(e, EpochDone)]
+    assert [e.epoch for e in epochs] == [1, 2]
+    assert batches[-1].step == batches[-1].total_steps == 20
+    assert all(math.isfinite(b.loss) and b.samples_per_second > 0 and b.eta >= 0 for b in batches)
+    assert batches[-1].eta == pytest.approx(0.0, abs=1e-6)
+    assert 0.0 <= epochs[-1].test_accuracy <= 1.0
+    assert events[-1].checkpoint.meta["epochs"] == 2
+    assert len(events[-1].checkpoint.meta["history"]) == 2
+
+
+def test_first_events_without_running_the_whole_run():
+    first = list(islice(train(tiny()), 3))
+    assert isinstance(first[0], RunStarted) and isinstance(first[1], BatchDone)
+
+
+def test_training_learns():
+    events = list(train(tiny(epochs=2, max_train_samples=2000, max_test_samples=1000,
+                             batch_size=50, lr=3e-3, optimizer="adam")))
+    assert events[-1].test_accuracy > 0.7
+
+
+def test_same_seed_same_run():
+    def losses(seed):
+        return [e.loss for e in train(tiny(seed=seed, augment=True)) if isinstance(e, BatchDone)]
+
+    assert losses(5) == losses(5)
+    assert losses(5) != losses(6)
+
+
+def test_stop_from_another_thread_ends_with_a_checkpoint():
+    control = TrainControl()
+    events = []
+    for event in train(tiny(epochs=50), control):
+        events.append(event)
+        if isinstance(event, BatchDone) and event.step >= 4:
+            threading.Thread(target=control.stop).start()
+    assert isinstance(events[-1], Stopped)
+    assert events[-1].step < 50 * 10
+    out = events[-1].checkpoint.model(torch.zeros(1, 1, 28, 28))
+    assert out.shape == (1, 10)
+
+
+def test_pause_holds_until_resumed():
+    control = TrainControl()
+    gen = train(tiny(epochs=3), control)
+    next(gen)  # RunStarted
+    next(gen)  # first BatchDone
+    control.pause()
+    resumed = threading.Event()
+
+    def resume_later():
+        resumed.set()
+        control.resume()
+
+    timer = threading.Timer(0.3, resume_later)
+    timer.start()
+    following = next(gen)  # blocks while paused
+    assert resumed.is_set(), "training went on while paused"
+    assert isinstance(following, BatchDone)
+    control.stop()
+    assert isinstance(list(gen)[-1], Stopped)
+
+
+def test_divergence_restores_last_good_weights():
+    events = list(train(tiny(model="lenet", optimizer="sgd", lr=1e12, momentum=0.0,
+                             schedule="none", epochs=3, report_every=1)))
+    final = events[-1]
+    assert isinstance(final, Diverged)
+    assert "lower learning rate" in final.message
+    weights = torch.cat([p.flatten() for p in final.checkpoint.model.parameters()])
+    assert torch.isfinite(weights).all()
+
+
+def test_target_accuracy_stops_early():
+    events = list(train(tiny(epochs=5, target_accuracy=0.2, max_train_samples=1000)))
+    final = events[-1]
+    assert isinstance(final, Finished) and final.reason == "target_reached"
+    assert final.epochs_done < 5
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("schedule", SCHEDULES)
+def test_every_optimizer_and_schedule_runs(optimizer, schedule):
+    lr = 0.05 if optimizer == "sgd" else 3e-3
+    final = list(train(tiny(optimizer=optimizer, schedule=schedule, lr=lr, epochs=2,
+                            max_train_samples=96)))[-1]
+    assert isinstance(final, Finished)
+
+
+def test_spec_models_and_other_registered_models_train():
+    spec = {"name": "mine", "features": [
+        {"type": "conv", "out_channels": 4, "kernel_size": 3, "padding": 1},
+        {"type": "leaky_relu"}, {"type": "maxpool", "kernel_size": 2}],
+        "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 10}]}
+    final = list(train(tiny(model_spec=spec, max_train_samples=64)))[-1]
+    assert isinstance(final, Finished) and final.checkpoint.name == "mine"
+    final = list(train(tiny(model="resnet_small", max_train_samples=64, max_test_samples=64)))[-1]
+    assert isinstance(final, Finished)
+
+
+def test_snapshot_is_independent_of_the_live_model():
+    trainer = Trainer(tiny())
+    snap = trainer.snapshot()
+    with torch.no_grad():
+        next(trainer.model.parameters()).add_(1.0)
+    live = next(trainer.model.parameters())
+    assert not torch.equal(next(snap.model.parameters()), live)
+
+
+@pytest.mark.parametrize("bad", [dict(epochs=0), dict(lr=-1.0), dict(optimizer="rmsprop"),
+                                 dict(target_accuracy=99.0), dict(model="vgg99")])
+def test_bad_settings_are_refused_with_a_message(bad):
+    with pytest.raises(ValueError):
+        Trainer(tiny(**bad))
+
+
+def test_for_model_uses_the_recipe_then_overrides():
+    config = TrainConfig.for_model("lenet5", epochs=2)
+    assert (config.optimizer, config.lr, config.batch_size, config.momentum) == ("sgd", 0.5, 100,
+                                                                                 0.0)
+    assert config.epochs == 2 and config.augment is False
+
+
+def test_augmentation_is_batched_random_and_repeatable():
+    x = torch.zeros(16, 1, 28, 28)
+    x[:, :, 6:22, 12:16] = 1.0
+    gen = torch.Generator().manual_seed(0)
+    a = augment_batch(x, AugmentConfig(), gen)
+    b = augment_batch(x, AugmentConfig(), torch.Generator().manual_seed(0))
+    assert a.shape == x.shape and torch.equal(a, b)
+    assert not torch.equal(a[0], a[1])  # each sample gets its own distortion
+    assert a.min() >= 0 and a.max() <= 1.0 + 1e-6
+    # the digit stays in the picture
+    assert (a.sum(dim=(1, 2, 3)) > 0.5 * x[0].sum()).all()
+
+
+@pytest.mark.slow
+def test_lenet5_with_the_tutorials_recipe_reaches_98_4_percent():
+    """The tutorials' LeNet-5 recipe (SGD 0.5, batch 100, 16 epochs) reached 98.49 %."""
+    config = TrainConfig.for_model("lenet5", device="cpu", seed=0, report_every=100)
+    final = list(train(config))[-1]
+    assert isinstance(final, Finished)
+    assert final.test_accuracy >= 0.984
