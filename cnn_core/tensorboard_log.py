@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,12 @@ class TensorBoardLogger:
         was_training = model.training
         model.eval()
         try:
-            self.writer.add_graph(model, torch.zeros(1, 1, 28, 28, device=device))
+            # add_graph traces with torch.jit.trace, which torch deprecates; the warning is
+            # noise to a user asking for --tensorboard (and an error under -W error)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=r".*torch\.jit\.trace.* is deprecated",
+                                        category=FutureWarning)
+                self.writer.add_graph(model, torch.zeros(1, 1, 28, 28, device=device))
         finally:
             model.train(was_training)
 

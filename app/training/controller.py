@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.training import (
@@ -33,9 +33,9 @@ __all__ = ["TrainingController"]
 
 log = logging.getLogger(__name__)
 
-# Threads that did not end within a shutdown's time limit (a long evaluation step): kept alive
-# and referenced until they end, so that Qt never destroys a running QThread.
-_stragglers: set[QThread] = set()
+# Runs that did not end within a shutdown's time limit (a long evaluation step): thread and
+# worker stay referenced until the thread ends, so that Qt never destroys a running QThread.
+_stragglers: dict[QThread, TrainingWorker] = {}
 
 
 def _wait_for_stragglers() -> None:
@@ -90,7 +90,7 @@ class TrainingController(QObject):
         self._snapshot_gate = threading.Event()
         thread = QThread(self)
         thread.setObjectName(f"training-{self.runs_started + 1}")
-        worker = TrainingWorker(config, self._control, self._snapshot_gate)
+        worker = TrainingWorker(config, self._control, self.thread(), self._snapshot_gate)
         worker.moveToThread(thread)
         self._connect(worker, thread)
         self._thread, self._worker = thread, worker
@@ -103,7 +103,7 @@ class TrainingController(QObject):
         # Direct: QThread.quit is thread-safe, and a GUI thread blocked in wait() could not
         # deliver a queued quit.
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(worker.deleteLater)
+        # Queued behind every signal the worker sent, so it is the last word of a run.
         thread.finished.connect(self._on_thread_finished)
         # Slots of this GUI-thread object: queued, and each checks that its sender is the
         # current worker, so a straggling old run can never speak for the new one.
@@ -140,20 +140,28 @@ class TrainingController(QObject):
         if thread is None:
             return True
         self.stop()
-        ended = thread.wait(max(0, timeout_ms))
-        if not ended:
-            log.warning("the training thread did not stop within %d ms", timeout_ms)
-            self._keep_alive(thread)
-        return ended
+        if thread.wait(max(0, timeout_ms)):
+            # Deliver what the run queued for us (its Stopped event, the thread's end) now,
+            # in order, instead of leaving it to an event loop that may never run again.
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+            if self._thread is thread:  # pragma: no cover - sendPostedEvents delivered it
+                self._end_run()
+            return True
+        log.warning("the training thread did not stop within %d ms", timeout_ms)
+        self._keep_alive(thread)
+        return False
 
     def _keep_alive(self, thread: QThread) -> None:
+        worker = self._worker
+        assert worker is not None
+        for signal, slot in ((thread.finished, self._on_thread_finished),
+                             (worker.finished, self._on_finished)):
+            signal.disconnect(slot)  # it speaks for no run of ours any more
         app = QCoreApplication.instance()
         thread.setParent(app)
         if not _stragglers and app is not None:
             app.aboutToQuit.connect(_wait_for_stragglers)
-        _stragglers.add(thread)
-        thread.finished.connect(lambda: _stragglers.discard(thread))
-        thread.finished.connect(thread.deleteLater)
+        _stragglers[thread] = worker  # a handful at most, for the life of the app
         self._forget()
         self.running_changed.emit(False)
 
@@ -194,11 +202,16 @@ class TrainingController(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        thread = self._thread
-        if thread is None or self.sender() is not thread:
-            return
+        if self._thread is not None and self.sender() is self._thread:
+            self._end_run()
+
+    def _end_run(self) -> None:
+        thread, worker = self._thread, self._worker
         self._forget()
-        thread.deleteLater()
+        if worker is not None:
+            worker.deleteLater()  # back in this thread since the end of its run
+        if thread is not None:
+            thread.deleteLater()
         self.running_changed.emit(False)
 
     def _forget(self) -> None:

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from cnn_core.datasets import DatasetUnavailable
 from cnn_core.devices import DeviceError
@@ -59,6 +59,9 @@ class TrainingWorker(QObject):
         The run to do.
     control
         Pause / stop flags; the GUI thread holds the same object and sets them.
+    home
+        The thread the worker returns to when the run is over (the GUI thread), so that it
+        outlives every signal it queued and can be deleted there with ``deleteLater``.
     snapshot_gate
         Set while a snapshot is on its way to the GUI; the receiver clears it. Until then no
         new live snapshot is taken, so a stalled GUI gets no backlog of model copies.
@@ -74,12 +77,13 @@ class TrainingWorker(QObject):
     failed = Signal(str)  # the run could not start or broke; one line for the user
     done = Signal()  # always last, whatever happened: the thread may quit now
 
-    def __init__(self, config: TrainConfig, control: TrainControl,
+    def __init__(self, config: TrainConfig, control: TrainControl, home: QThread,
                  snapshot_gate: threading.Event | None = None,
                  snapshot_interval: float = SNAPSHOT_INTERVAL_S) -> None:
         super().__init__()
         self.config = config
         self.control = control
+        self._home = home
         self._snapshot_gate = snapshot_gate if snapshot_gate is not None else threading.Event()
         self._snapshot_interval = snapshot_interval
         self._last_snapshot = 0.0
@@ -98,6 +102,7 @@ class TrainingWorker(QObject):
                 log.debug("training failure", exc_info=True)
             self.failed.emit(message)
         finally:
+            self.moveToThread(self._home)  # a push: allowed from the object's own thread
             self.done.emit()
 
     def _train(self) -> None:

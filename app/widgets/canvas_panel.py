@@ -82,6 +82,7 @@ class CanvasPanel(QWidget):
         brush_row.addWidget(QLabel(self.tr("Brush width"), self))
         brush_row.addWidget(self.brushSlider, 1)
         brush_row.addWidget(self.brushLabel)
+        brush_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)

@@ -155,7 +155,10 @@ class PredictionPanel(QWidget):
         colours[best] = _BEST if sure else _UNSURE
         self._bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours)
         self._best_text.setText(f"{probs[best]:.0%}")
-        self._best_text.setPos(best, min(probs[best] + 0.07, 1.08))
+        inside = probs[best] > 0.8  # a tall bar: the number goes inside its top
+        self._best_text.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
+        self._best_text.setColor(QColor("white") if inside else _BEST.darker(130))
+        self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
         confidence = f"{prediction.confidence:.0%}"
         if sure:
             self.predictionLabel.setText(self.tr("{0}  ({1})").format(best, confidence))

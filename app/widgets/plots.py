@@ -1,0 +1,195 @@
+"""Live training curves: batch loss and per-epoch accuracy, with earlier runs kept faintly.
+
+Slots only append numbers to plain Python buffers; :meth:`RunPlot.redraw`, called by the
+training panel's ~30 Hz timer, pushes a changed buffer to its curve with one ``setData``.
+The plot items are made once per run and reused.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+__all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LossPlot", "RunPlot", "run_color"]
+
+MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and their memory)
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
+           "#e377c2")
+_FAINT_ALPHA = 90
+EMA_WEIGHT = 0.8  # smoothing of the loss line (as TensorBoard's slider), bias-corrected
+
+
+def run_color(number: int, alpha: int = 255) -> QColor:
+    """The colour of run ``number`` (1-based), so a run looks the same in both plots."""
+    color = QColor(PALETTE[(number - 1) % len(PALETTE)])
+    color.setAlpha(alpha)
+    return color
+
+
+class _Series:
+    """Points for one curve, and whether the curve has seen them yet."""
+
+    def __init__(self, curve: pg.PlotDataItem) -> None:
+        self.curve = curve
+        self.x: list[float] = []
+        self.y: list[float] = []
+        self.dirty = False
+
+    def append(self, x: float, y: float) -> None:
+        self.x.append(x)
+        self.y.append(y)
+        self.dirty = True
+
+    def flush(self) -> None:
+        if self.dirty:
+            self.curve.setData(np.asarray(self.x, dtype=float), np.asarray(self.y, dtype=float))
+            self.dirty = False
+
+
+class RunPlot(pg.PlotWidget):
+    """A plot with one bright current run and up to :data:`MAX_OLD_RUNS` faint earlier runs.
+
+    Subclasses say which curves a run has (:meth:`_make_series`) and which one stays, faded
+    and named in the legend, once the next run begins (:attr:`_kept`).
+    """
+
+    _kept = "main"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        item = self.getPlotItem()
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.setMenuEnabled(True)  # right click: view options and Export… (PNG, SVG, CSV)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
+                                     brush=pg.mkBrush(255, 255, 255, 200))
+        self.setMinimumSize(220, 160)
+        self._series: dict[str, _Series] = {}
+        self._old: list[tuple[str, pg.PlotDataItem]] = []
+        self._number = 0
+        self._name = ""
+
+    # ------------------------------------------------------------------ runs
+    def begin_run(self, number: int, name: str) -> None:
+        """Fade the current run into the history and start empty curves for run ``number``."""
+        self._archive()
+        self._number, self._name = number, name
+        self._series = self._make_series(number, name)
+
+    def clear_runs(self) -> None:
+        """Forget every run, current and earlier."""
+        self._archive()
+        for _, curve in self._old:
+            self._remove(curve)
+        self._old.clear()
+
+    def run_names(self) -> list[str]:
+        """Legend names, oldest first."""
+        return [label.text for _, label in self.legend.items]
+
+    def point_count(self, series: str | None = None) -> int:
+        """How many points the current run's ``series`` (default: the kept one) has *drawn*."""
+        entry = self._series.get(series or self._kept)
+        if entry is None:
+            return 0
+        x, _ = entry.curve.getOriginalDataset()
+        return 0 if x is None else len(x)
+
+    def redraw(self) -> None:
+        """Push new points to the curves (the panel's timer calls this)."""
+        for series in self._series.values():
+            series.flush()
+
+    def _archive(self) -> None:
+        kept = self._series.pop(self._kept, None)
+        for series in self._series.values():
+            self._remove(series.curve)
+        self._series = {}
+        if kept is None:
+            return
+        if not kept.x:  # a run that never produced a point leaves nothing behind
+            self._remove(kept.curve)
+            return
+        kept.flush()
+        kept.curve.setPen(pg.mkPen(run_color(self._number, _FAINT_ALPHA), width=1.5))
+        kept.curve.setSymbol(None)
+        kept.curve.setZValue(-1)
+        self._old.append((self._name, kept.curve))
+        while len(self._old) > MAX_OLD_RUNS:
+            self._remove(self._old.pop(0)[1])
+
+    def _remove(self, curve: pg.PlotDataItem) -> None:
+        self.legend.removeItem(curve)
+        self.getPlotItem().removeItem(curve)
+
+    def _make_series(self, number: int, name: str) -> dict[str, _Series]:
+        raise NotImplementedError
+
+    def _curve(self, pen: object, name: str | None = None, **style: object) -> _Series:
+        return _Series(self.getPlotItem().plot([], [], pen=pen, name=name, **style))
+
+
+class LossPlot(RunPlot):
+    """Training loss per report (every few batches): the raw values faint, an EMA on top."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lossPlot")
+        item = self.getPlotItem()
+        item.setTitle(self.tr("Training loss"), size="10pt")
+        item.setLabel("bottom", self.tr("epoch"))
+        item.setLabel("left", self.tr("loss (log scale)"))
+        item.setLogMode(x=False, y=True)
+        self._ema = 0.0
+        self._ema_count = 0
+
+    def add_loss(self, epoch: float, loss: float) -> None:
+        """Append one loss value at (fractional) ``epoch``; non-finite values are skipped."""
+        if not self._series or not math.isfinite(loss) or loss <= 0:
+            return
+        self._ema = EMA_WEIGHT * self._ema + (1 - EMA_WEIGHT) * loss
+        self._ema_count += 1
+        smoothed = self._ema / (1 - EMA_WEIGHT ** self._ema_count)
+        self._series["raw"].append(epoch, loss)
+        self._series["main"].append(epoch, smoothed)
+
+    def _make_series(self, number: int, name: str) -> dict[str, _Series]:
+        self._ema, self._ema_count = 0.0, 0
+        raw = self._curve(pg.mkPen(run_color(number, 70), width=1))
+        main = self._curve(pg.mkPen(run_color(number), width=2), name=name)
+        return {"raw": raw, "main": main}
+
+
+class AccuracyPlot(RunPlot):
+    """Train and test accuracy (%) after each epoch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accuracyPlot")
+        item = self.getPlotItem()
+        item.setTitle(self.tr("Accuracy per epoch"), size="10pt")
+        item.setLabel("bottom", self.tr("epoch"))
+        item.setLabel("left", self.tr("accuracy (%)"))
+        item.getViewBox().setLimits(yMin=0, yMax=100)
+        self.legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-8, -8))
+
+    def add_epoch(self, epoch: int, train_accuracy: float, test_accuracy: float) -> None:
+        """Append one epoch's accuracies (fractions 0..1; shown in %)."""
+        if not self._series:
+            return
+        self._series["train"].append(epoch, 100 * train_accuracy)
+        self._series["main"].append(epoch, 100 * test_accuracy)
+
+    def _make_series(self, number: int, name: str) -> dict[str, _Series]:
+        color = run_color(number)
+        test = self._curve(pg.mkPen(color, width=2), name=self.tr("{0} · test").format(name),
+                           symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None)
+        train = self._curve(pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
+                            name=self.tr("{0} · train").format(name))
+        return {"main": test, "train": train}
