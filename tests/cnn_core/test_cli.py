@@ -365,8 +365,9 @@ def test_predict_with_a_trained_checkpoint(capsys: pytest.CaptureFixture[str],
 # ----------------------------------------------------------------------------- bad input
 
 
-@pytest.fixture()
-def bad_files(tmp_path: Path) -> dict[str, Path]:
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp_path = tmp_path_factory.mktemp("bad")
     corrupt = tmp_path / "corrupt.png"
     save_png(corrupt, render(3))
     corrupt.write_bytes(corrupt.read_bytes()[:60])  # a PNG cut short

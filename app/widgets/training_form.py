@@ -1,0 +1,260 @@
+"""The settings of a training run: model, dataset, recipe, device, seed.
+
+Choosing a model fills optimizer, learning rate, batch size, epochs and augmentation from its
+registry :class:`~cnn_core.models.Recipe`; "Load spec file…" adds a model from a JSON spec.
+The last choices are remembered in the app's :class:`QSettings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QSpinBox,
+    QWidget,
+)
+
+from app import settings as prefs
+from cnn_core.datasets import DATASETS
+from cnn_core.devices import available_devices
+from cnn_core.models import DEFAULT_MODEL, MODELS, Recipe
+from cnn_core.specs import SpecError, load_spec_file
+from cnn_core.training import OPTIMIZERS, TrainConfig
+
+__all__ = ["LOAD_SPEC", "LearningRateSpinBox", "TrainingForm"]
+
+LOAD_SPEC = "\x00load-spec"  # item data of the "Load spec file…" entry of the model list
+_KEY = "training/"
+
+
+class LearningRateSpinBox(QDoubleSpinBox):
+    """A learning-rate box that shows ``0.002`` / ``1e-05`` and steps 1 → 2 → 5 → 10."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(8)
+        self.setRange(1e-6, 1000.0)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        try:
+            value = float(text)
+        except ValueError:  # "", "1e", "0." … are on their way to a number
+            partial = text == "" or text.rstrip("+-.eE") != text
+            state = QValidator.State.Intermediate if partial else QValidator.State.Invalid
+            return state, text, pos
+        ok = self.minimum() <= value <= self.maximum()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+    def stepBy(self, steps: int) -> None:
+        # Learning rates live on a log scale: step through 1, 2, 5 of each decade.
+        mantissas = (1.0, 2.0, 5.0)
+        exponent = math.floor(math.log10(self.value()))
+        mantissa = self.value() / 10**exponent
+        index = min(range(3), key=lambda i: abs(mantissas[i] - mantissa)) + 3 * exponent + steps
+        exp, i = divmod(index, 3)
+        self.setValue(float(f"{mantissas[i] * 10**exp:.6g}"))
+
+
+class TrainingForm(QWidget):
+    """The run's settings as labelled controls; :meth:`config` turns them into a TrainConfig."""
+
+    message = Signal(str, str)  # level, text (a spec file that does not load)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingForm")
+        self.settings = prefs.open_settings()
+        self.max_test_samples: int | None = None  # evaluate on fewer test images (tests)
+        self._model_index = 0
+        self._build()
+        self.modelCombo.currentIndexChanged.connect(self._on_model_changed)
+        self.restore_settings()
+
+    def _build(self) -> None:
+        tr = self.tr
+        self.modelCombo = self._named(QComboBox(self), "modelCombo", tr("The network to train"))
+        for name in MODELS:
+            self.modelCombo.addItem(name, name)
+        self.modelCombo.insertSeparator(self.modelCombo.count())
+        self.modelCombo.addItem(tr("Load spec file…"), LOAD_SPEC)
+        self.datasetCombo = self._named(QComboBox(self), "datasetCombo",
+                                        tr("The images to learn from"))
+        for key, info in DATASETS.items():
+            self.datasetCombo.addItem(info.title, key)
+        self.optimizerCombo = self._named(QComboBox(self), "optimizerCombo",
+                                          tr("How the weights follow the gradient"))
+        titles = {"sgd": tr("SGD with momentum"), "adam": tr("Adam"), "adamw": tr("AdamW")}
+        for key in OPTIMIZERS:
+            self.optimizerCombo.addItem(titles.get(key, key), key)
+        self.lrSpin = self._named(LearningRateSpinBox(self), "lrSpin",
+                                  tr("Peak learning rate; the arrows step 1, 2, 5, 10, …"))
+        self.batchSpin = self._named(QSpinBox(self), "batchSpin", tr("Images per gradient step"))
+        self.batchSpin.setRange(1, 4096)
+        self.epochsSpin = self._named(QSpinBox(self), "epochsSpin",
+                                      tr("Passes over the training images"))
+        self.epochsSpin.setRange(1, 500)
+        self.maxSamplesSpin = self._named(QSpinBox(self), "maxSamplesSpin",
+                                          tr("Train on only the first N images, for a quick look"))
+        self.maxSamplesSpin.setRange(0, 10_000_000)
+        self.maxSamplesSpin.setSingleStep(1000)
+        self.maxSamplesSpin.setSpecialValueText(tr("all images"))
+        self.deviceCombo = self._named(QComboBox(self), "deviceCombo", tr("Where training runs"))
+        titles = {"cpu": tr("CPU"), "cuda": tr("CUDA GPU"), "mps": tr("Apple GPU (MPS)")}
+        for key in available_devices():
+            self.deviceCombo.addItem(titles.get(key, key), key)
+        self.deviceCombo.setCurrentIndex(self.deviceCombo.count() - 1)  # the fastest
+        self.seedSpin = self._named(QSpinBox(self), "seedSpin",
+                                    tr("Same seed and settings: the same run again"))
+        self.seedSpin.setRange(-1, 2**31 - 1)
+        self.seedSpin.setSpecialValueText(tr("random"))
+        self.seedSpin.setValue(-1)
+        self.augmentCheck = self._named(
+            QCheckBox(tr("Augment (shift, rotate, thicken)"), self), "augmentCheck",
+            tr("Randomly distort each batch, so the model copes with drawn digits"))
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for label, widget in ((tr("Model"), self.modelCombo), (tr("Dataset"), self.datasetCombo),
+                              (tr("Optimizer"), self.optimizerCombo),
+                              (tr("Learning rate"), self.lrSpin),
+                              (tr("Batch size"), self.batchSpin), (tr("Epochs"), self.epochsSpin),
+                              (tr("Train on"), self.maxSamplesSpin),
+                              (tr("Device"), self.deviceCombo), (tr("Seed"), self.seedSpin)):
+            form.addRow(label, widget)
+        form.addRow(self.augmentCheck)
+
+    @staticmethod
+    def _named(widget: Any, name: str, tip: str) -> Any:
+        widget.setObjectName(name)
+        widget.setToolTip(tip)
+        return widget
+
+    # ----------------------------------------------------------------- models
+    def model_name(self) -> str:
+        """The chosen model's name (a spec's own name for a spec file)."""
+        data = self.modelCombo.currentData()
+        return str(data["spec"].get("name", "custom")) if isinstance(data, dict) else str(data)
+
+    def _on_model_changed(self, index: int) -> None:
+        data = self.modelCombo.itemData(index)
+        if data == LOAD_SPEC:  # not a model: go back, then ask for the file
+            self.modelCombo.blockSignals(True)
+            self.modelCombo.setCurrentIndex(self._model_index)
+            self.modelCombo.blockSignals(False)
+            self.choose_spec_file()
+            return
+        self._model_index = index
+        self.apply_recipe(MODELS[data].recipe if isinstance(data, str) else Recipe())
+
+    def apply_recipe(self, recipe: Recipe) -> None:
+        """Fill optimizer, learning rate, batch size, epochs and augmentation from ``recipe``."""
+        self.optimizerCombo.setCurrentIndex(max(0, self.optimizerCombo.findData(recipe.optimizer)))
+        self.lrSpin.setValue(recipe.lr)
+        self.batchSpin.setValue(recipe.batch_size)
+        self.epochsSpin.setValue(recipe.epochs)
+        self.augmentCheck.setChecked(recipe.augment)
+
+    def choose_spec_file(self) -> None:
+        """Ask for a JSON model spec and add it to the model list."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Load model spec"), prefs.last_directory(self.settings),
+            self.tr("Model specs (*.json);;All files (*)"))
+        if path:
+            prefs.remember_directory(self.settings, path)
+            self.load_spec(path)
+
+    def load_spec(self, path: str | Path) -> bool:
+        """Add the spec in ``path`` to the model list and select it; a bad file is a message."""
+        try:
+            spec = load_spec_file(path)
+        except SpecError as exc:
+            self.message.emit("error", self.tr("Could not load the model spec. {0}").format(exc))
+            return False
+        name = str(spec.get("name", Path(path).stem))
+        index = self.modelCombo.count() - 2  # before the separator and "Load spec file…"
+        self.modelCombo.insertItem(index, self.tr("{0} (from {1})").format(name, Path(path).name),
+                                   {"spec": spec})
+        self.modelCombo.setCurrentIndex(index)
+        return True
+
+    # ----------------------------------------------------------------- config
+    def config(self) -> TrainConfig:
+        """The run the controls describe (validated later, in the worker)."""
+        overrides: dict[str, Any] = {
+            "dataset": self.datasetCombo.currentData(),
+            "optimizer": self.optimizerCombo.currentData(),
+            "lr": self.lrSpin.value(),
+            "batch_size": self.batchSpin.value(),
+            "epochs": self.epochsSpin.value(),
+            "augment": self.augmentCheck.isChecked(),
+            "device": self.deviceCombo.currentData(),
+            "seed": None if self.seedSpin.value() < 0 else self.seedSpin.value(),
+            "max_train_samples": self.maxSamplesSpin.value() or None,
+            "max_test_samples": self.max_test_samples,
+        }
+        data = self.modelCombo.currentData()
+        if isinstance(data, dict):
+            fields = dataclasses.asdict(Recipe()) | overrides
+            return TrainConfig(model=self.model_name(), model_spec=data["spec"], **fields)
+        return TrainConfig.for_model(data, **overrides)
+
+    # --------------------------------------------------------------- settings
+    def save_settings(self) -> None:
+        """Remember the current choices (called when a run starts)."""
+        s, data = self.settings, self.modelCombo.currentData()
+        if isinstance(data, str):
+            s.setValue(_KEY + "model", data)
+        for key, value in (("dataset", self.datasetCombo.currentData()),
+                           ("optimizer", self.optimizerCombo.currentData()),
+                           ("lr", repr(self.lrSpin.value())), ("batchSize", self.batchSpin.value()),
+                           ("epochs", self.epochsSpin.value()),
+                           ("augment", self.augmentCheck.isChecked()),
+                           ("device", self.deviceCombo.currentData()),
+                           ("seed", self.seedSpin.value()),
+                           ("maxSamples", self.maxSamplesSpin.value())):
+            s.setValue(_KEY + key, value)
+
+    def restore_settings(self) -> None:
+        """Select the last model and put back the last recipe (the model's on first start)."""
+        s = self.settings
+        model = prefs.read_str(s, _KEY + "model", DEFAULT_MODEL)
+        index = self.modelCombo.findData(model if model in MODELS else DEFAULT_MODEL)
+        self.modelCombo.blockSignals(True)
+        self.modelCombo.setCurrentIndex(max(0, index))
+        self.modelCombo.blockSignals(False)
+        self._on_model_changed(self.modelCombo.currentIndex())
+        if not s.contains(_KEY + "model"):
+            return
+        for key, combo in (("dataset", self.datasetCombo), ("optimizer", self.optimizerCombo),
+                           ("device", self.deviceCombo)):
+            found = combo.findData(prefs.read_str(s, _KEY + key))
+            if found >= 0:  # a GPU that went away leaves the default
+                combo.setCurrentIndex(found)
+        try:
+            self.lrSpin.setValue(float(prefs.read_str(s, _KEY + "lr", repr(self.lrSpin.value()))))
+        except ValueError:
+            pass
+        for key, spin in (("batchSize", self.batchSpin), ("epochs", self.epochsSpin),
+                          ("seed", self.seedSpin), ("maxSamples", self.maxSamplesSpin)):
+            spin.setValue(prefs.read_int(s, _KEY + key, spin.value()))
+        self.augmentCheck.setChecked(prefs.read_bool(s, _KEY + "augment",
+                                                     self.augmentCheck.isChecked()))

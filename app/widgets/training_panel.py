@@ -1,0 +1,312 @@
+"""The Train tab: choose a model and a recipe, train in a worker thread, watch the curves.
+
+The panel only displays and forwards. The run happens in :mod:`app.training` (a worker in a
+``QThread`` driving :class:`cnn_core.training.Trainer`); its events arrive here as queued
+signals whose slots only append to buffers and remember the latest state. A ~30 Hz
+:class:`QTimer` redraws plots and progress from those, and passes on the latest live snapshot
+(older ones are dropped), so a fast run can never flood the event loop.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.training import TrainingController
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
+
+from .plots import AccuracyPlot, LossPlot
+from .training_form import TrainingForm
+
+__all__ = ["REDRAW_MS", "TrainingPanel", "format_duration"]
+
+REDRAW_MS = 33  # plots and progress redraw at most ~30 times a second
+
+
+def format_duration(seconds: float) -> str:
+    """``75`` → ``"1:15"``, ``3725`` → ``"1:02:05"``."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class TrainingPanel(QWidget):
+    """Settings, buttons, progress and live curves of training runs.
+
+    Signals
+    -------
+    model_trained(Checkpoint)
+        A run ended (completed, stopped, or diverged with its last good weights restored).
+    snapshot_ready(Checkpoint | None)
+        The latest weights while training (throttled); ``None`` after a failed run.
+    running_changed(bool)
+        A run started or ended.
+    message(level, text)
+        ``"info"``, ``"warning"`` or ``"error"`` for the window to show.
+    """
+
+    model_trained = Signal(object)
+    snapshot_ready = Signal(object)
+    running_changed = Signal(bool)
+    message = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
+        self.controller = TrainingController(self)
+        self.form = TrainingForm(self)
+        self.last_result: Finished | Stopped | Diverged | None = None
+        self.failure: str | None = None  # why the last run could not run, if it could not
+        self._run_number = 0
+        self._started: RunStarted | None = None
+        self._batch: BatchDone | None = None
+        self._epoch: EpochDone | None = None
+        self._snapshot: Checkpoint | None = None
+        self._showing_snapshots = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._refresh)
+        self._build()
+        self._connect()
+        self._set_running(False)
+
+    @property
+    def max_test_samples(self) -> int | None:
+        """Evaluate on only the first N test images (tests and benchmarks use this)."""
+        return self.form.max_test_samples
+
+    @max_test_samples.setter
+    def max_test_samples(self, value: int | None) -> None:
+        self.form.max_test_samples = value
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        tr = self.tr
+        self.trainButton = QPushButton(tr("Train"), self)
+        self.pauseButton = QPushButton(tr("Pause"), self)
+        self.stopButton = QPushButton(tr("Stop"), self)
+        for button, name, tip in (
+                (self.trainButton, "trainButton", tr("Start training with these settings")),
+                (self.pauseButton, "pauseButton", tr("Hold the run, or continue it")),
+                (self.stopButton, "stopButton", tr("End the run and use the model as it is"))):
+            button.setObjectName(name)
+            button.setToolTip(tip)
+        self.trainButton.setDefault(True)
+        self.trainProgress = QProgressBar(self)
+        self.trainProgress.setObjectName("trainProgress")
+        self.trainProgress.setTextVisible(True)
+        self.lossPlot = LossPlot(self)
+        self.accuracyPlot = AccuracyPlot(self)
+
+        buttons = QHBoxLayout()
+        for button in (self.trainButton, self.pauseButton, self.stopButton):
+            buttons.addWidget(button)
+        column_widget = QWidget(self)
+        column = QVBoxLayout(column_widget)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.addWidget(self.form)
+        column.addStretch(1)
+        column.addLayout(buttons)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("trainingSettings")
+        scroll.setWidget(column_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(column_widget.sizeHint().width() + 12)
+        plots = QSplitter(self)
+        plots.setChildrenCollapsible(False)
+        plots.addWidget(self.lossPlot)
+        plots.addWidget(self.accuracyPlot)
+        right = QVBoxLayout()
+        right.addWidget(self.trainProgress)
+        right.addWidget(plots, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
+
+    def _connect(self) -> None:
+        self.form.message.connect(self.message)
+        self.trainButton.clicked.connect(self.start_training)
+        self.pauseButton.clicked.connect(self.toggle_pause)
+        self.stopButton.clicked.connect(self.stop_training)
+        c = self.controller
+        c.started.connect(self._on_started)
+        c.batch_done.connect(self._on_batch_done)
+        c.epoch_done.connect(self._on_epoch_done)
+        c.snapshot_ready.connect(self._on_snapshot_ready)
+        c.finished.connect(self._on_finished)
+        c.failed.connect(self._on_failed)
+        c.running_changed.connect(self._set_running)
+
+    # ---------------------------------------------------------------- running
+    def is_running(self) -> bool:
+        """Whether a run is going (its thread exists)."""
+        return self.controller.is_running()
+
+    def start_training(self) -> bool:
+        """Start a run with the current settings; False if one is going or the config is bad."""
+        if self.controller.is_running():
+            return False
+        try:
+            config = self.form.config()
+        except (KeyError, ValueError) as exc:
+            self.message.emit("error", self.tr("Cannot train: {0}").format(exc))
+            return False
+        self.form.save_settings()
+        self._run_number += 1
+        name = f"#{self._run_number} {self.form.model_name()} {config.optimizer} {config.lr:g}"
+        self.lossPlot.begin_run(self._run_number, name)
+        self.accuracyPlot.begin_run(self._run_number, name)
+        self._started = self._batch = self._epoch = self._snapshot = None
+        self.last_result = self.failure = None
+        self.trainProgress.setRange(0, 0)  # busy until the data is loaded
+        self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
+        self.controller.start(config)
+        return True
+
+    def toggle_pause(self) -> None:
+        """Pause a running run, or resume a paused one."""
+        if not self.controller.is_running():
+            return
+        if self.controller.is_paused():
+            self.controller.resume()
+        else:
+            self.controller.pause()
+        self._update_buttons()
+        self._refresh()
+
+    def stop_training(self) -> None:
+        """Stop the run; it ends at the next batch and its weights become the model."""
+        self.controller.stop()
+        self.stopButton.setEnabled(False)
+        self.pauseButton.setEnabled(False)
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop any run and wait up to ``timeout_ms`` for its thread (for ``closeEvent``)."""
+        self._timer.stop()
+        return self.controller.shutdown(timeout_ms)
+
+    # ------------------------------------------------------------------ slots
+    @Slot(object)
+    def _on_started(self, event: RunStarted) -> None:
+        self._started = event
+        self.trainProgress.setRange(0, event.epochs * event.steps_per_epoch)
+
+    @Slot(object)
+    def _on_batch_done(self, event: BatchDone) -> None:
+        self._batch = event
+        per_epoch = self._started.steps_per_epoch if self._started else 1
+        self.lossPlot.add_loss(event.step / per_epoch, event.loss)
+
+    @Slot(object)
+    def _on_epoch_done(self, event: EpochDone) -> None:
+        self._epoch = event
+        self.accuracyPlot.add_epoch(event.epoch, event.train_accuracy, event.test_accuracy)
+
+    @Slot(object)
+    def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
+        self._snapshot = checkpoint  # only the latest is kept; the timer passes it on
+
+    @Slot(object)
+    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
+        self._snapshot = None  # the final model supersedes any live one
+        self._showing_snapshots = False
+        self.last_result = event
+        self.model_trained.emit(event.checkpoint)
+        self.message.emit(*self._result_message(event))
+
+    def _result_message(self, event: Finished | Stopped | Diverged) -> tuple[str, str]:
+        tr = self.tr
+        if isinstance(event, Diverged):
+            return "warning", tr("Training diverged: {0}").format(event.message)
+        if isinstance(event, Stopped):
+            return "info", tr("Training stopped in epoch {0}; the canvas now uses the model "
+                              "as it was.").format(event.epoch)
+        return "info", tr("Training finished: {0:.2%} test accuracy after {1} epochs ({2}). "
+                          "The canvas now uses the new model.").format(
+            event.test_accuracy, event.epochs_done, format_duration(event.elapsed))
+
+    @Slot(str)
+    def _on_failed(self, text: str) -> None:
+        self.failure = text
+        self._snapshot = None
+        if self._showing_snapshots:  # the views go back to the canvas model
+            self._showing_snapshots = False
+            self.snapshot_ready.emit(None)
+        self.message.emit("error", self.tr("Training failed: {0}").format(text))
+
+    @Slot(bool)
+    def _set_running(self, running: bool) -> None:
+        self.form.setEnabled(not running)
+        if running:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._refresh()
+        self._update_buttons()
+        self.running_changed.emit(running)
+
+    def _update_buttons(self) -> None:
+        running = self.controller.is_running()
+        self.trainButton.setEnabled(not running)
+        self.stopButton.setEnabled(running)
+        self.pauseButton.setEnabled(running)
+        paused = running and self.controller.is_paused()
+        self.pauseButton.setText(self.tr("Resume") if paused else self.tr("Pause"))
+
+    # ---------------------------------------------------------------- redraw
+    def _refresh(self) -> None:
+        self.lossPlot.redraw()
+        self.accuracyPlot.redraw()
+        self._update_progress()
+        if self._snapshot is not None:
+            checkpoint, self._snapshot = self._snapshot, None
+            self._showing_snapshots = True
+            self.snapshot_ready.emit(checkpoint)
+
+    def _update_progress(self) -> None:
+        bar, tr, result = self.trainProgress, self.tr, self.last_result
+        if result is not None or not self.controller.is_running():
+            bar.setRange(0, 1)
+            bar.setValue(1 if isinstance(result, Finished) else 0)
+            bar.setFormat(self._idle_text())
+            return
+        if self._started is None:
+            return
+        started, batch = self._started, self._batch
+        epoch = batch.epoch if batch else 1
+        bar.setValue(batch.step if batch else 0)
+        text = tr("Epoch {0}/{1} · %p%").format(epoch, started.epochs)
+        if batch is not None:
+            text += tr(" · {0:,.0f} samples/s · ETA {1}").format(
+                batch.samples_per_second, format_duration(batch.eta))
+        if self.controller.is_paused():
+            text = tr("Paused · ") + text
+        bar.setFormat(text)
+
+    def _idle_text(self) -> str:
+        result, tr = self.last_result, self.tr
+        if isinstance(result, Finished):
+            return tr("Done: {0:.2%} test accuracy in {1}").format(
+                result.test_accuracy, format_duration(result.elapsed))
+        if isinstance(result, Stopped):
+            return tr("Stopped in epoch {0}").format(result.epoch)
+        if isinstance(result, Diverged):
+            return tr("Diverged in epoch {0}; last good weights restored").format(result.epoch)
+        if self.failure is not None:
+            return tr("Failed: {0}").format(self.failure)
+        return tr("Ready")
