@@ -102,7 +102,17 @@ class MainWindow(QMainWindow):
             placeholder = QLabel(self.tr("Training is not available in this build."), self)
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
-        return TrainingPanel(self)
+        panel = TrainingPanel(self)
+        panel.model_trained.connect(self.set_model)  # a run ended: the canvas uses its model
+        panel.snapshot_ready.connect(self.set_inspection_model)  # live maps and kernels
+        panel.message.connect(self._on_training_message)
+        return panel
+
+    def _on_training_message(self, level: str, text: str) -> None:
+        if level == "info":
+            self.banner.show_info(text)
+        else:  # "warning" (divergence) and "error" stay until dismissed
+            self.banner.show_error(text)
 
     def _action(self, text: str, slot: object, shortcut: QKeySequence | None = None) -> QAction:
         action = QAction(text, self)

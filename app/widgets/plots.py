@@ -21,7 +21,7 @@ MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and thei
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
            "#e377c2")
 _FAINT_ALPHA = 90
-EMA_WEIGHT = 0.8  # smoothing of the loss line (as TensorBoard's slider), bias-corrected
+EMA_WEIGHT = 0.6  # smoothing of the loss line (TensorBoard's default), bias-corrected
 
 
 def run_color(number: int, alpha: int = 255) -> QColor:

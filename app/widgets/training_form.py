@@ -187,7 +187,9 @@ class TrainingForm(QWidget):
         try:
             spec = load_spec_file(path)
         except SpecError as exc:
-            self.message.emit("error", self.tr("Could not load the model spec. {0}").format(exc))
+            detail = str(exc) if Path(path).name in str(exc) else f"{Path(path).name}: {exc}"
+            self.message.emit("error", self.tr("Could not load the model spec. {0}")
+                              .format(detail))
             return False
         name = str(spec.get("name", Path(path).stem))
         index = self.modelCombo.count() - 2  # before the separator and "Load spec file…"

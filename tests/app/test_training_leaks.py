@@ -1,0 +1,91 @@
+"""Thirty runs started and stopped in a row leave no thread, worker, model or memory behind."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QThread
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from app.training.worker import TrainingWorker
+from app.widgets.training_panel import TrainingPanel
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.network import DigitNet
+
+CYCLES = 30
+
+
+def os_threads() -> int:
+    """Threads of this process as the OS sees them (Qt, torch and Python ones alike)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # not Linux
+        return threading.active_count()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def live(kind: type) -> int:
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if issubclass(type(obj), kind))
+
+
+def settle() -> None:
+    """Run the deletions that ``deleteLater`` queued."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    gc.collect()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux /proc")
+def test_thirty_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    for name, value in (("modelCombo", "lenet"), ("deviceCombo", "cpu"),
+                        ("maxSamplesSpin", 1024), ("epochsSpin", 20), ("seedSpin", 0)):
+        widget = panel.findChild(QWidget, name)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(widget.findData(value))
+        else:
+            widget.setValue(value)
+    panel.max_test_samples = 100
+    trained: list[Checkpoint] = []
+    panel.model_trained.connect(trained.append)
+
+    def cycle(index: int) -> None:
+        # Half the runs are stopped at once (while the data loads), half after some batches.
+        wait_for = panel.controller.batch_done if index % 2 else panel.running_changed
+        with qtbot.waitSignal(wait_for, timeout=60_000):
+            panel.trainButton.click()
+        with qtbot.waitSignal(panel.running_changed, timeout=60_000,
+                              check_params_cb=lambda running: not running):
+            panel.stopButton.click()
+        assert not panel.is_running()
+
+    for index in range(2):  # warm up: torch's thread pool, the dataset cache, lazy imports
+        cycle(index)
+    trained.clear()
+    settle()
+    threads, rss = os_threads(), rss_mb()
+    models, workers = live(DigitNet), live(TrainingWorker)
+
+    for index in range(CYCLES):
+        cycle(index)
+    assert len(trained) == CYCLES, "every stopped run hands over its weights"
+    trained.clear()
+    panel.lossPlot.clear_runs()
+    panel.accuracyPlot.clear_runs()
+    settle()
+
+    assert panel.controller.runs_started == CYCLES + 2
+    assert panel.findChildren(QThread) == []
+    assert live(TrainingWorker) == workers == 0
+    assert os_threads() <= threads
+    assert live(DigitNet) <= models
+    assert rss_mb() - rss < 80, f"memory grew by {rss_mb() - rss:.0f} MB over {CYCLES} runs"

@@ -1,0 +1,106 @@
+"""Training inside the main window: the canvas gets the new model, live views, clean close."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import shiboken6
+from digit_strokes import DIGITS
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from app.main_window import MainWindow
+from app.widgets.training_panel import TrainingPanel
+from cnn_core.training import Diverged, Finished
+
+RUN_TIMEOUT = 120_000
+
+
+def configure(panel: TrainingPanel, samples: int, epochs: int, **values: object) -> None:
+    """A tiny LeNet run on the CPU; ``values`` set further controls by objectName."""
+    values = {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": samples,
+              "epochsSpin": epochs, "seedSpin": 0, **values}
+    for name, value in values.items():
+        widget = panel.findChild(QWidget, name)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(widget.findData(value))
+        else:
+            widget.setValue(value)
+    panel.max_test_samples = 200
+
+
+def test_a_finished_run_becomes_the_canvas_model(window: MainWindow, draw,  # noqa: ANN001
+                                                 qtbot) -> None:  # noqa: ANN001
+    panel = window.training_panel
+    assert isinstance(panel, TrainingPanel) and window.tabs.widget(0) is panel
+    draw(window.canvas, DIGITS[7])
+    qtbot.waitUntil(lambda: window.inference.last_prediction() is not None)
+    before_model = window.checkpoint()
+    before_probabilities = window.inference.last_prediction().probabilities.copy()
+    live: list[object] = []
+    panel.snapshot_ready.connect(live.append)
+    window.tabs.setCurrentWidget(window.kernel_view)  # live kernels while training
+
+    configure(panel, samples=1024, epochs=2)
+    with qtbot.waitSignal(window.model_changed, timeout=RUN_TIMEOUT) as changed:
+        panel.trainButton.click()
+        qtbot.waitUntil(lambda: window.inference.snapshot() is not None, timeout=RUN_TIMEOUT)
+        assert "Live" in window.kernel_view.sourceLabel.text()
+    assert isinstance(panel.last_result, Finished)
+    trained = panel.last_result.checkpoint
+    assert changed.args[0] is trained and window.checkpoint() is trained
+    assert window.checkpoint() is not before_model
+    assert window.inference.snapshot() is None  # the views show the final model again
+    assert "Live" not in window.kernel_view.sourceLabel.text()
+    # The drawing was predicted again, at once, by the new model.
+    after = window.inference.last_prediction()
+    assert not np.allclose(after.probabilities, before_probabilities)
+    assert window.modelStatusLabel.text().startswith("Model: lenet · test accuracy")
+    assert "Training finished" in window.banner.text()
+    assert live and all(snapshot is not trained for snapshot in live)
+
+
+def test_divergence_is_shown_and_the_restored_model_is_used(window: MainWindow,
+                                                            qtbot) -> None:  # noqa: ANN001
+    panel = window.training_panel
+    configure(panel, samples=640, epochs=1, optimizerCombo="sgd", lrSpin=1000.0)
+    with qtbot.waitSignal(window.model_changed, timeout=RUN_TIMEOUT):
+        panel.trainButton.click()
+    assert isinstance(panel.last_result, Diverged)
+    assert window.checkpoint() is panel.last_result.checkpoint
+    assert window.banner.kind == "error" and "diverged" in window.banner.text()
+    prediction = window.inference.last_prediction()
+    assert prediction is not None and np.isfinite(prediction.probabilities).all()
+
+
+def test_closing_the_window_mid_training_ends_the_thread(qtbot, untrained,  # noqa: ANN001
+                                                         qtlog) -> None:  # noqa: ANN001
+    win = MainWindow(untrained.copy())
+    win.show()
+    qtbot.waitExposed(win)
+    panel = win.training_panel
+    configure(panel, samples=4000, epochs=50)
+    with qtbot.waitSignal(panel.controller.batch_done, timeout=RUN_TIMEOUT):
+        panel.trainButton.click()
+    assert panel.findChildren(QThread)
+
+    results: list[tuple[bool, float]] = []
+    shutdown = panel.shutdown
+
+    def timed_shutdown(timeout_ms: int = 2000) -> bool:
+        start = time.perf_counter()
+        ended = shutdown(timeout_ms)
+        results.append((ended, time.perf_counter() - start))
+        return ended
+
+    panel.shutdown = timed_shutdown  # type: ignore[method-assign]
+    win.close()
+    assert results and results[0][0], "the training thread was still running after 2 s"
+    assert results[0][1] < 2.0
+    assert not panel.is_running()
+    shiboken6.delete(win)  # destroys every QThread the window owns, right now
+    qtbot.wait(50)
+    problems = [r.message for r in qtlog.records if "QThread" in r.message
+                or "thread" in r.message.lower()]
+    assert problems == []
