@@ -38,10 +38,35 @@ log = logging.getLogger(__name__)
 _stragglers: dict[QThread, TrainingWorker] = {}
 
 
-def _wait_for_stragglers() -> None:
-    for thread in list(_stragglers):
-        thread.wait()
-    _stragglers.clear()
+class _Reaper(QObject):
+    """Deletes straggling runs once their threads have ended (lives in the GUI thread)."""
+
+    @Slot()
+    def reap(self) -> None:
+        for thread in [t for t in _stragglers if t.isFinished()]:
+            _stragglers.pop(thread).deleteLater()
+            thread.deleteLater()
+
+    @Slot()
+    def wait_all(self) -> None:
+        for thread in list(_stragglers):
+            thread.wait()
+        self.reap()
+
+
+_reaper: _Reaper | None = None
+
+
+def _adopt(thread: QThread, worker: TrainingWorker) -> None:
+    global _reaper
+    app = QCoreApplication.instance()
+    if _reaper is None and app is not None:
+        _reaper = _Reaper(app)
+        app.aboutToQuit.connect(_reaper.wait_all)
+    thread.setParent(app)
+    _stragglers[thread] = worker
+    if _reaper is not None:
+        thread.finished.connect(_reaper.reap)  # queued to the GUI thread
 
 
 class TrainingController(QObject):
@@ -144,7 +169,7 @@ class TrainingController(QObject):
             # Deliver what the run queued for us (its Stopped event, the thread's end) now,
             # in order, instead of leaving it to an event loop that may never run again.
             QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
-            if self._thread is thread:  # pragma: no cover - sendPostedEvents delivered it
+            if self._thread is thread:  # not ended by the delivery above (should not happen)
                 self._end_run()
             return True
         log.warning("the training thread did not stop within %d ms", timeout_ms)
@@ -157,11 +182,7 @@ class TrainingController(QObject):
         for signal, slot in ((thread.finished, self._on_thread_finished),
                              (worker.finished, self._on_finished)):
             signal.disconnect(slot)  # it speaks for no run of ours any more
-        app = QCoreApplication.instance()
-        thread.setParent(app)
-        if not _stragglers and app is not None:
-            app.aboutToQuit.connect(_wait_for_stragglers)
-        _stragglers[thread] = worker  # a handful at most, for the life of the app
+        _adopt(thread, worker)
         self._forget()
         self.running_changed.emit(False)
 

@@ -47,9 +47,10 @@ def gui_training_threads() -> int:
     """CPU threads for training next to a live GUI: all cores but one.
 
     The GUI thread (drawing, plots, live prediction) needs a core of its own. Without one,
-    torch's OpenMP threads wait at every barrier for a thread the GUI has pre-empted: on a
-    2-core machine under load we measured LeNet training at ~300 samples/s with 2 threads
-    and ~3,200 with 1. ``DIGITLAB_TRAIN_THREADS`` overrides the count.
+    torch's OpenMP threads wait at every barrier for a thread that something else has
+    pre-empted: on a 2-core machine with one core busy elsewhere we measured LeNet training
+    at ~270 samples/s with 2 threads and ~7,000 with 1. ``DIGITLAB_TRAIN_THREADS`` overrides
+    the count.
     """
     override = os.environ.get("DIGITLAB_TRAIN_THREADS", "")
     if override.isdigit() and int(override) > 0:

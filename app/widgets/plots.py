@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LossPlot", "RunPlot", "run_color"]
+__all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LogAxis", "LossPlot", "RunPlot",
+           "run_color"]
 
 MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and their memory)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
@@ -51,6 +52,25 @@ class _Series:
             self.dirty = False
 
 
+class LogAxis(pg.AxisItem):
+    """A log axis labelled at 1, 2, 5 of each decade (pyqtgraph labels 1…9, which pile up
+    over a short range)."""
+
+    def logTickValues(self, minVal: float, maxVal: float, size: float,
+                      stdTicks: list) -> list:
+        decades = [(spacing, t) for spacing, t in stdTicks if spacing >= 1.0]
+        if len(decades) >= 3:  # many decades: those are enough
+            return decades
+        labelled: list[float] = []
+        plain: list[float] = []
+        for decade in range(math.floor(minVal), math.ceil(maxVal)):
+            for mantissa in range(1, 10):
+                value = decade + math.log10(mantissa)
+                if minVal <= value <= maxVal:
+                    (labelled if mantissa in (1, 2, 5) else plain).append(value)
+        return [(None, labelled), (None, plain)]
+
+
 class RunPlot(pg.PlotWidget):
     """A plot with one bright current run and up to :data:`MAX_OLD_RUNS` faint earlier runs.
 
@@ -60,15 +80,17 @@ class RunPlot(pg.PlotWidget):
 
     _kept = "main"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, parent: QWidget | None = None,
+                 axis_items: dict[str, pg.AxisItem] | None = None) -> None:
+        super().__init__(parent, axisItems=axis_items)
         item = self.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         item.setMenuEnabled(True)  # right click: view options and Export… (PNG, SVG, CSV)
         item.showGrid(x=True, y=True, alpha=0.25)
+        # See-through, so that a faint earlier run behind it stays visible.
         self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
-                                     brush=pg.mkBrush(255, 255, 255, 200))
+                                     brush=pg.mkBrush(255, 255, 255, 150))
         self.setMinimumSize(220, 160)
         self._series: dict[str, _Series] = {}
         self._old: list[tuple[str, pg.PlotDataItem]] = []
@@ -139,13 +161,17 @@ class LossPlot(RunPlot):
     """Training loss per report (every few batches): the raw values faint, an EMA on top."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        axis = LogAxis("left")
+        axis.setStyle(maxTextLevel=1)
+        super().__init__(parent, {"left": axis})
         self.setObjectName("lossPlot")
         item = self.getPlotItem()
         item.setTitle(self.tr("Training loss"), size="10pt")
         item.setLabel("bottom", self.tr("epoch"))
         item.setLabel("left", self.tr("loss (log scale)"))
         item.setLogMode(x=False, y=True)
+        # Loss falls from the top left: the bottom left is the emptiest corner.
+        self.legend.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(8, -8))
         self._ema = 0.0
         self._ema_count = 0
 
@@ -177,6 +203,7 @@ class AccuracyPlot(RunPlot):
         item.setLabel("bottom", self.tr("epoch"))
         item.setLabel("left", self.tr("accuracy (%)"))
         item.getViewBox().setLimits(yMin=0, yMax=100)
+        # Accuracy climbs to the top right: the bottom right is the emptiest corner.
         self.legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-8, -8))
 
     def add_epoch(self, epoch: int, train_accuracy: float, test_accuracy: float) -> None:
@@ -188,8 +215,11 @@ class AccuracyPlot(RunPlot):
 
     def _make_series(self, number: int, name: str) -> dict[str, _Series]:
         color = run_color(number)
-        test = self._curve(pg.mkPen(color, width=2), name=self.tr("{0} · test").format(name),
+        # "#2 test": the full name is in the loss plot's legend, in the same colour; this
+        # plot is too narrow to repeat it.
+        label = self.tr("#{0} test").format(number)
+        test = self._curve(pg.mkPen(color, width=2), name=label,
                            symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None)
         train = self._curve(pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
-                            name=self.tr("{0} · train").format(name))
+                            name=self.tr("train (dashed)"))
         return {"main": test, "train": train}

@@ -76,6 +76,7 @@ class TrainingPanel(QWidget):
         self._epoch: EpochDone | None = None
         self._snapshot: Checkpoint | None = None
         self._showing_snapshots = False
+        self._progress_due = True
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._refresh)
@@ -187,6 +188,7 @@ class TrainingPanel(QWidget):
         else:
             self.controller.pause()
         self._update_buttons()
+        self._progress_due = True
         self._refresh()
 
     def stop_training(self) -> None:
@@ -205,10 +207,12 @@ class TrainingPanel(QWidget):
     def _on_started(self, event: RunStarted) -> None:
         self._started = event
         self.trainProgress.setRange(0, event.epochs * event.steps_per_epoch)
+        self._progress_due = True
 
     @Slot(object)
     def _on_batch_done(self, event: BatchDone) -> None:
         self._batch = event
+        self._progress_due = True
         per_epoch = self._started.steps_per_epoch if self._started else 1
         self.lossPlot.add_loss(event.step / per_epoch, event.loss)
 
@@ -251,6 +255,7 @@ class TrainingPanel(QWidget):
 
     @Slot(bool)
     def _set_running(self, running: bool) -> None:
+        self._progress_due = True
         self.form.setEnabled(not running)
         if running:
             self._timer.start()
@@ -270,9 +275,12 @@ class TrainingPanel(QWidget):
 
     # ---------------------------------------------------------------- redraw
     def _refresh(self) -> None:
+        # Only what changed: a repaint costs GUI time that the worker would otherwise use.
         self.lossPlot.redraw()
         self.accuracyPlot.redraw()
-        self._update_progress()
+        if self._progress_due:
+            self._progress_due = False
+            self._update_progress()
         if self._snapshot is not None:
             checkpoint, self._snapshot = self._snapshot, None
             self._showing_snapshots = True

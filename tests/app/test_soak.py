@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.main_window import MainWindow
+from app.widgets.canvas import CANVAS_SIZE
 from cnn_core.training import Stopped
 
 SOAK_S = 20.0
@@ -48,7 +49,9 @@ def test_window_survives_twenty_seconds_of_live_training(window: MainWindow, dra
         window.tabs.setCurrentWidget(tabs[index % 3])
         if index % 6 == 5:
             window.canvas.clear()
-        window.canvas.draw_stroke([(0.3 + 0.05 * (index % 5), 0.2), (0.5, 0.5), (0.4, 0.8)])
+        x = (0.3 + 0.05 * (index % 5)) * CANVAS_SIZE
+        window.canvas.draw_stroke([(x, 0.2 * CANVAS_SIZE), (0.5 * CANVAS_SIZE, 0.5 * CANVAS_SIZE),
+                                   (0.4 * CANVAS_SIZE, 0.8 * CANVAS_SIZE)])
         counts["strokes"] += 1
 
     churner = QTimer(interval=400, timeout=churn)

@@ -123,7 +123,7 @@ def test_a_short_run_draws_both_plots_and_hands_over_its_model(panel: TrainingPa
     with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
     assert panel.lossPlot.run_names() == ["#1 lenet adam 0.002", "#2 lenet sgd 0.05"]
-    assert panel.accuracyPlot.run_names()[0] == "#1 lenet adam 0.002 · test"
+    assert panel.accuracyPlot.run_names() == ["#1 test", "#2 test", "train (dashed)"]
 
 
 def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
@@ -267,3 +267,21 @@ def test_format_duration() -> None:
     assert format_duration(75) == "1:15"
     assert format_duration(3725) == "1:02:05"
     assert format_duration(float("nan")) == "–"
+
+
+def test_a_thread_that_outlives_shutdown_is_kept_until_it_ends(panel: TrainingPanel,
+                                                               qtbot) -> None:  # noqa: ANN001
+    from app.training import controller
+
+    configure(panel, samples=512, epochs=2)
+    trained: list[object] = []
+    panel.model_trained.connect(trained.append)
+    child(panel, "trainButton").click()
+    assert not panel.shutdown(timeout_ms=0)  # still loading: it cannot have ended yet
+    assert not panel.is_running() and child(panel, "trainButton").isEnabled()
+    assert len(controller._stragglers) >= 1
+    qtbot.waitUntil(lambda: not controller._stragglers, timeout=60_000)  # ended and deleted
+
+    with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):  # a new run is unharmed
+        child(panel, "trainButton").click()
+    assert len(trained) == 1 and isinstance(panel.last_result, Finished)
