@@ -135,7 +135,8 @@ def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarr
         try:
             _download(info, train, data_dir)
         except Exception as exc:  # no network, a proxy error, a checksum error, ...
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
+            reason = lines[-1][:200] if lines else type(exc).__name__
             raise DatasetUnavailable(
                 _missing_message(info, train, data_dir, f"download failed: {reason}")
             ) from None

@@ -13,7 +13,7 @@ import dataclasses
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,8 +159,8 @@ class BatchDone:
     loss: float  # mean loss over the batches since the last report
     accuracy: float  # training accuracy over those batches
     lr: float
-    samples_per_second: float
-    elapsed: float  # seconds of training, pauses excluded
+    samples_per_second: float  # training images per second (test passes excluded)
+    elapsed: float  # seconds since the start, pauses excluded
     eta: float  # seconds left, estimated
 
 
@@ -235,11 +235,19 @@ def _prepare(images: torch.Tensor, mean: float, std: float, augment: bool,
     return x.contiguous(memory_format=torch.channels_last) if channels_last else x
 
 
+class EvaluationStopped(Exception):
+    """Raised by :func:`evaluate` when its ``stop`` callback says so."""
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, split: Split, mean: float, std: float,
              batch_size: int = 1000, channels_last: bool = False,
+             stop: Callable[[], bool] | None = None,
              ) -> tuple[float, float, torch.Tensor]:
     """Evaluate on a whole split on the model's device.
+
+    ``stop`` is polled between batches; when it returns true, :class:`EvaluationStopped` is
+    raised, so a stop request never waits for a whole test pass.
 
     Returns
     -------
@@ -254,6 +262,9 @@ def evaluate(model: nn.Module, split: Split, mean: float, std: float,
     images = split.images.to(device)
     labels = split.labels.to(device)
     for start in range(0, len(labels), batch_size):
+        if stop is not None and stop():
+            model.train(was_training)
+            raise EvaluationStopped
         x = _prepare(images[start:start + batch_size], mean, std, False, None, channels_last)
         logits = model(x)
         total_loss += F.cross_entropy(logits, labels[start:start + batch_size], reduction="sum")
@@ -278,9 +289,13 @@ def _make_schedule(cfg: TrainConfig, opt: torch.optim.Optimizer, steps_per_epoch
                    ) -> tuple[torch.optim.lr_scheduler.LRScheduler | None, bool]:
     """The scheduler and whether it steps per batch (else per epoch)."""
     total = cfg.epochs * steps_per_epoch
+    if total < 4:  # too short to warm up and anneal: keep the learning rate constant
+        return None, False
     if cfg.schedule == "onecycle":
+        # at least two warm-up steps, or OneCycleLR divides by zero on short runs
+        pct = min(0.5, max(0.25, 2.0 / total))
         return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=total,
-                                                   pct_start=0.25), True
+                                                   pct_start=pct), True
     if cfg.schedule == "cosine":
         return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total), True
     if cfg.schedule == "step":
@@ -354,8 +369,8 @@ class Trainer:
         yield RunStarted(model.name, cfg.dataset, str(device), params, n, len(self._test),
                          cfg.epochs, steps_per_epoch)
 
-        step = 0
-        elapsed = 0.0
+        step = seen = 0
+        elapsed = eval_seconds = 0.0  # wall time without pauses; the part spent evaluating
         tick = time.perf_counter()
         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         model.train()
@@ -396,6 +411,7 @@ class Trainer:
                 window_batches += 1
                 window_seen += len(y)
                 epoch_seen += len(y)
+                seen += len(y)
                 if window_batches >= cfg.report_every or b == steps_per_epoch - 1:
                     mean_loss = window_loss.item() / window_batches
                     now = time.perf_counter()
@@ -410,7 +426,7 @@ class Trainer:
                                        self.snapshot())
                         return
                     good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                    rate = step * cfg.batch_size / max(elapsed, 1e-9)
+                    rate = seen / max(elapsed - eval_seconds, 1e-9)
                     eta = elapsed / step * (total_steps - step)
                     yield BatchDone(epoch, step, total_steps, mean_loss,
                                     window_correct.item() / max(1, window_seen),
@@ -421,30 +437,38 @@ class Trainer:
                     tick = time.perf_counter()
             if scheduler is not None and not per_batch:
                 scheduler.step()
-            test_loss, test_acc, _ = evaluate(model, self._test, self.info.mean, self.info.std,
-                                              channels_last=cfg.channels_last)
+            eval_start = time.perf_counter()
+            try:
+                test_loss, test_acc, _ = evaluate(
+                    model, self._test, self.info.mean, self.info.std,
+                    channels_last=cfg.channels_last, stop=lambda: self.control.stopped)
+            except EvaluationStopped:
+                elapsed += time.perf_counter() - tick
+                yield Stopped(epoch, step, elapsed, tuple(self.history), self.snapshot())
+                return
             now = time.perf_counter()
+            eval_seconds += now - eval_start
             elapsed += now - tick
             tick = now
             self._epochs_done = epoch
             record = EpochDone(
                 epoch, cfg.epochs, epoch_loss.item() / max(1, epoch_seen),
                 epoch_correct.item() / max(1, epoch_seen), test_loss, test_acc,
-                optimizer.param_groups[0]["lr"], step * cfg.batch_size / max(elapsed, 1e-9),
+                optimizer.param_groups[0]["lr"], seen / max(elapsed - eval_seconds, 1e-9),
                 elapsed, elapsed / epoch * (cfg.epochs - epoch),
             )
             self.history.append(record)
             yield record
             tick = time.perf_counter()
             if cfg.target_accuracy is not None and test_acc >= cfg.target_accuracy:
-                yield self._finished("target_reached", elapsed, step)
+                yield self._finished("target_reached", elapsed)
                 return
-        yield self._finished("completed", elapsed, step)
+        yield self._finished("completed", elapsed)
 
-    def _finished(self, reason: str, elapsed: float, step: int) -> Finished:
+    def _finished(self, reason: str, elapsed: float) -> Finished:
         last = self.history[-1]
-        rate = step * self.config.batch_size / max(elapsed, 1e-9)
-        return Finished(reason, len(self.history), last.test_accuracy, elapsed, rate,
+        return Finished(reason, len(self.history), last.test_accuracy, elapsed,
+                        last.samples_per_second,
                         tuple(self.history), self.snapshot())
 
 

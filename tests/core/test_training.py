@@ -177,3 +177,32 @@ def test_lenet5_with_the_tutorials_recipe_reaches_98_4_percent():
     final = list(train(config))[-1]
     assert isinstance(final, Finished)
     assert final.test_accuracy >= 0.984
+
+
+@pytest.mark.parametrize("samples", [32, 64, 96, 128, 160])
+def test_one_cycle_copes_with_very_short_runs(samples):
+    final = list(train(tiny(schedule="onecycle", max_train_samples=samples, batch_size=32)))[-1]
+    assert isinstance(final, Finished)
+
+
+def test_stop_during_the_test_pass_does_not_wait_for_it(monkeypatch):
+    from cnn_core import training
+
+    control = TrainControl()
+    real_evaluate = training.evaluate
+
+    def evaluate_with_stop(*args, **kwargs):
+        control.stop()  # the user presses Stop while the test set is being evaluated
+        return real_evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(training, "evaluate", evaluate_with_stop)
+    events = list(train(tiny(epochs=3), control))
+    assert isinstance(events[-1], Stopped)
+    assert not any(isinstance(e, EpochDone) for e in events)
+
+
+def test_throughput_excludes_the_test_pass():
+    events = list(train(tiny(max_train_samples=64, max_test_samples=None, batch_size=32)))
+    epoch = next(e for e in events if isinstance(e, EpochDone))
+    # 64 training images; a full 10,000-image test pass must not count against their speed
+    assert epoch.samples_per_second > 64 / epoch.elapsed * 2

@@ -1,6 +1,6 @@
 """Digit-shaped mouse strokes in canvas units (0..1 of the drawing square).
 
-Imported by the GUI tests as a plain module (pytest puts tests/app on sys.path).
+Imported by the GUI tests as a plain module (pytest puts tests/gui on sys.path).
 """
 
 from __future__ import annotations
