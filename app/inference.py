@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import torch
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cnn_core.checkpoints import Checkpoint
@@ -46,6 +47,9 @@ class LiveInference(QObject):
     def __init__(self, image_source: Callable[[], np.ndarray],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The canvas model needs milliseconds per image: one OpenMP thread for this (GUI)
+        # thread leaves the other cores to a training run instead of fighting it for them.
+        torch.set_num_threads(1)
         self._image_source = image_source
         self._checkpoint: Checkpoint | None = None
         self._predictor: Predictor | None = None

@@ -94,7 +94,7 @@ def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.13
         "config": dict(config or {}),
         "versions": {"digitlab": __version__, "torch": str(torch.__version__),
                      "python": platform.python_version()},
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 
@@ -36,6 +37,7 @@ __all__ = ["SNAPSHOT_INTERVAL_S", "TrainingWorker", "describe_error", "gui_train
 
 log = logging.getLogger(__name__)
 
+SWITCH_INTERVAL_S = 0.0005  # GIL hand-over interval while training (Python's default: 5 ms)
 SNAPSHOT_INTERVAL_S = 0.25  # live snapshots at most ~4 times a second (plus one per epoch)
 
 # Errors a user can cause (bad spec, missing dataset, absent GPU, impossible setting): their
@@ -124,6 +126,9 @@ class TrainingWorker(QObject):
 
     def _train(self) -> None:
         torch.set_num_threads(gui_training_threads())  # set here: OpenMP's count is per thread
+        # Every torch call here drops and retakes the GIL. With Python's default 5 ms switch
+        # interval, each retake can wait that long behind the GUI thread's painting code.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         trainer = Trainer(self.config, self.control)
         for event in trainer.run():
             if isinstance(event, BatchDone):
