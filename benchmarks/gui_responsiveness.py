@@ -98,10 +98,11 @@ def headless(config: TrainConfig, threads: int | None = None) -> tuple[float, fl
     samples/s after the main thread had trained, 9,600 before.
     """
     payload = json.dumps(dataclasses.asdict(config))
-    code = ("import json, sys; sys.path[:0] = [%r, %r]; import gui_responsiveness as g; "
+    paths = [str(ROOT), str(ROOT / "benchmarks")]
+    code = (f"import json, sys; sys.path[:0] = {paths!r}; import gui_responsiveness as g; "
             "from cnn_core.training import TrainConfig; "
-            "print(json.dumps(g._headless_here(TrainConfig(**json.loads(sys.argv[1])), %d)))"
-            % (str(ROOT), str(ROOT / "benchmarks"), threads or DEFAULT_THREADS))
+            "print(json.dumps(g._headless_here(TrainConfig(**json.loads(sys.argv[1])), "
+            f"{threads or DEFAULT_THREADS})))")
     out = subprocess.run([sys.executable, "-c", code, payload], capture_output=True,
                          text=True, check=True).stdout.strip().splitlines()[-1]
     rate, wall = json.loads(out)
