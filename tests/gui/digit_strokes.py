@@ -5,7 +5,7 @@ Imported by the GUI tests as a plain module (pytest puts tests/gui on sys.path).
 
 from __future__ import annotations
 
-import math
+from drawn_digits import stroke_paths
 
 Stroke = list[tuple[float, float]]
 
@@ -16,23 +16,9 @@ def line(start: tuple[float, float], end: tuple[float, float], steps: int = 12) 
              start[1] + (end[1] - start[1]) * t / steps) for t in range(steps + 1)]
 
 
-def polyline(*points: tuple[float, float], steps: int = 10) -> Stroke:
-    """Straight pieces through ``points``, as one stroke."""
-    stroke: Stroke = [points[0]]
-    for a, b in zip(points, points[1:], strict=False):
-        stroke += line(a, b, steps)[1:]
-    return stroke
-
-
-def ellipse(cx: float = 0.5, cy: float = 0.5, rx: float = 0.2, ry: float = 0.3,
-            steps: int = 40) -> Stroke:
-    """A closed ellipse, as one stroke."""
-    return [(cx + rx * math.sin(2 * math.pi * t / steps),
-             cy - ry * math.cos(2 * math.pi * t / steps)) for t in range(steps + 1)]
-
-
+# The same hand-placed digit shapes the core's drawn-digit tests render, in canvas units:
+# a digit 70 % of the canvas high, in the middle.
 DIGITS: dict[int, list[Stroke]] = {
-    0: [ellipse()],
-    1: [line((0.5, 0.15), (0.5, 0.85))],
-    7: [polyline((0.28, 0.2), (0.72, 0.2), (0.45, 0.85))],
+    digit: stroke_paths(digit, (0.5 - 0.7 * 0.75 / 2, 0.15, 0.7 * 0.75, 0.7))
+    for digit in range(10)
 }

@@ -10,6 +10,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, Qt
 
 from app.widgets.canvas import CANVAS_SIZE, DrawingCanvas, image_to_canvas
 
+VERTICAL = line((0.5, 0.15), (0.5, 0.85))  # a straight stroke down the middle
+
 
 @pytest.fixture
 def canvas(qtbot) -> DrawingCanvas:  # noqa: ANN001
@@ -30,7 +32,7 @@ def test_starts_blank_with_nothing_to_undo(canvas: DrawingCanvas) -> None:
 
 def test_left_button_draws_where_the_mouse_went(canvas: DrawingCanvas, draw, qtbot) -> None:
     with qtbot.waitSignal(canvas.stroke_finished):
-        draw(canvas, DIGITS[1])
+        draw(canvas, [VERTICAL])
     pixels = canvas.image_array()
     middle = CANVAS_SIZE // 2
     assert pixels[middle, middle] == 255  # on the stroke
