@@ -353,11 +353,13 @@ class Trainer:
                              history=[e.as_dict() for e in self.history], config=config)
         return Checkpoint(model, meta)
 
-    def run(self) -> Iterator[Event]:  # noqa: C901 - one loop, kept in one place on purpose
+    def run(self) -> Iterator[Event]:
         """Train, yielding events; ends with Finished, Stopped or Diverged."""
         cfg, model, device = self.config, self.model, self.device
         train_x = self._train.images.to(device)
         train_y = self._train.labels.to(device)
+        # the test set too, once: evaluate() would otherwise copy it to the device every epoch
+        test = Split(self._test.images.to(device), self._test.labels.to(device))
         n = len(train_y)
         steps_per_epoch = max(1, n // cfg.batch_size) if n >= cfg.batch_size else 1
         total_steps = steps_per_epoch * cfg.epochs
@@ -440,7 +442,7 @@ class Trainer:
             eval_start = time.perf_counter()
             try:
                 test_loss, test_acc, _ = evaluate(
-                    model, self._test, self.info.mean, self.info.std,
+                    model, test, self.info.mean, self.info.std,
                     channels_last=cfg.channels_last, stop=lambda: self.control.stopped)
             except EvaluationStopped:
                 elapsed += time.perf_counter() - tick
