@@ -205,8 +205,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     split = load_split(dataset, False, args.data_dir)
     model = ck.model.to(resolve_device(args.device))
     info = DATASETS[dataset]
-    mean = ck.mean if dataset == ck.meta.get("dataset", "mnist") else info.mean
-    std = ck.std if dataset == ck.meta.get("dataset", "mnist") else info.std
+    own = dataset == ck.meta.get("dataset", "mnist")  # else normalise as that dataset does
+    mean, std = (ck.mean, ck.std) if own else (info.mean, info.std)
     _, accuracy, preds = evaluate(model, split, mean, std)
     labels = split.labels
     k = len(info.classes)
