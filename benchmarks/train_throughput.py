@@ -5,8 +5,10 @@ lr 0.5, batch 100, on MNIST, no augmentation, no schedule, over the same number 
 samples after the same warm-up. The seeds' loop is the tutorials' own: torchvision
 ``datasets.MNIST`` + ``transforms.ToTensor()`` + ``DataLoader(batch_size=100, shuffle=True)``;
 its per-epoch evaluation passes are left out, as is the Trainer's end-of-epoch test.
-The two are run alternately ``--repeat`` times; the best and the median of each are printed,
-with their ratio.
+The two are run alternately ``--repeat`` times, each run in a fresh Python process so that
+neither inherits the other's OpenMP threads or allocator state; the best and the median of
+each are printed, with their ratio. ``--tune-seeds-allocator`` gives the seeds' loop the
+malloc settings DigitLab's Trainer applies to itself (:mod:`cnn_core.allocator`).
 
     .venv/bin/python benchmarks/train_throughput.py [--batches 300] [--repeat 3] [--device cpu]
 """
@@ -14,12 +16,16 @@ with their ratio.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import torch
 from _common import machine_line, seeds_train, torchvision_mnist_root
 
+from cnn_core.allocator import keep_freed_memory
 from cnn_core.training import BatchDone, TrainConfig, Trainer
 
 REPORT_EVERY = 10  # the Trainer's default; each report costs a sync and a weights copy
@@ -40,6 +46,24 @@ def digitlab_train(batches: int, warmup: int, device: str) -> float:
     return (end[0] - start[0]) * 100 / (end[1] - start[1])
 
 
+def _seeds_child(root: Path, batches: int, warmup: int, device: str, tune: bool) -> float:
+    if tune:
+        keep_freed_memory()
+    return seeds_train(root, batches, warmup, device)
+
+
+def _in_fresh_process(threads: int | None, fn: Callable[..., float], *args: object) -> float:
+    """``fn(*args)`` in a new interpreter (spawned, so nothing is inherited but arguments)."""
+    with multiprocessing.get_context("spawn").Pool(1, initializer=_set_threads,
+                                                   initargs=(threads,)) as pool:
+        return pool.apply(fn, args)
+
+
+def _set_threads(threads: int | None) -> None:
+    if threads:
+        torch.set_num_threads(threads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=300,
@@ -50,6 +74,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch intra-op threads for both (default: torch's choice)")
     parser.add_argument("--only", choices=("seeds", "digitlab"), help="run just one side")
+    parser.add_argument("--tune-seeds-allocator", action="store_true",
+                        help="give the seeds' loop DigitLab's malloc settings too")
     args = parser.parse_args()
     if args.warmup % REPORT_EVERY:
         parser.error(f"--warmup must be a multiple of {REPORT_EVERY}")
@@ -57,16 +83,20 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     print(machine_line())
     print(f"LeNet-5, SGD lr 0.5, batch 100, {args.batches} timed batches after {args.warmup} "
-          f"warm-up, device {args.device}, {args.repeat} alternating runs")
+          f"warm-up, device {args.device}, {args.repeat} alternating runs, each in a new process"
+          + (", seeds' loop with DigitLab's malloc settings" if args.tune_seeds_allocator else ""))
     seeds: list[float] = []
     ours: list[float] = []
     with torchvision_mnist_root() as root:
         for i in range(args.repeat):
             t = time.perf_counter()
             if args.only != "digitlab":
-                seeds.append(seeds_train(root, args.batches, args.warmup, args.device))
+                seeds.append(_in_fresh_process(args.threads, _seeds_child, root, args.batches,
+                                               args.warmup, args.device,
+                                               args.tune_seeds_allocator))
             if args.only != "seeds":
-                ours.append(digitlab_train(args.batches, args.warmup, args.device))
+                ours.append(_in_fresh_process(args.threads, digitlab_train, args.batches,
+                                              args.warmup, args.device))
             line = f"  run {i + 1}: "
             line += f"seeds {seeds[-1]:8,.0f} samples/s  " if seeds else ""
             line += f"DigitLab {ours[-1]:8,.0f} samples/s  " if ours else ""

@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from . import layers
 from .network import DigitNet, ResidualBlock
 
 __all__ = ["LAYER_TYPES", "SpecError", "build_model", "layer_output_shape", "load_spec_file",
@@ -168,7 +169,7 @@ def _squeeze(pair: tuple[int, int]) -> int | tuple[int, int]:
 def _make_layer(layer: dict[str, Any], in_shape: Shape) -> nn.Module:
     kind = layer["type"]
     if kind == "conv":
-        return nn.Conv2d(
+        return layers.Conv2d(
             in_shape[0], layer["out_channels"], _pair(layer["kernel_size"], "", ""),
             stride=_pair(layer.get("stride", 1), "", ""),
             padding=_pair(layer.get("padding", 0), "", ""),
@@ -178,7 +179,7 @@ def _make_layer(layer: dict[str, Any], in_shape: Shape) -> nn.Module:
         )
     if kind in ("maxpool", "avgpool"):
         kernel = _squeeze(_pair(layer["kernel_size"], "", ""))
-        cls = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
+        cls = nn.MaxPool2d if kind == "maxpool" else layers.AvgPool2d
         return cls(kernel, stride=_squeeze(_pair(layer.get("stride", kernel), "", "")),
                    padding=_squeeze(_pair(layer.get("padding", 0), "", "")))
     if kind == "adaptive_avgpool":
