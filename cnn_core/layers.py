@@ -5,13 +5,16 @@ The two classes are drop-in subclasses of their ``torch.nn`` parents: same param
 how some cases are computed on the CPU in ``channels_last`` layout, where oneDNN's kernels are
 slow for layers with fewer channels than one AVX2 vector holds (8 floats):
 
-* **2×2 average pooling, stride 2** (LeNet-5's pools): the forward pass is two strided adds in
-  NHWC instead of ``avg_pool2d`` (5× faster for 6 channels at 28×28); the backward pass
-  duplicates each gradient along W with a tiny matrix product and along H with one broadcast
-  copy (3× faster, and 5× when the incoming gradient is not channels_last, as after Flatten).
+* **2×2 average pooling, stride 2** (LeNet-5's pools): with fewer than 8 channels the forward
+  pass is two strided adds in NHWC instead of ``avg_pool2d`` (615–640 → 210–245 µs for 6×28×28
+  at batch 100), and the backward pass duplicates each gradient along W with a tiny matrix
+  product and along H with one broadcast copy (345–630 → 215–310 µs). At any width, an incoming
+  gradient in NCHW (as after ``Flatten``) is first made channels_last: the mixed-layout
+  ``avg_pool2d_backward`` is 3–10× slower than that copy plus the same-layout kernel.
 * **the input gradient of a convolution with fewer than 8 input channels** (LeNet-5's conv2,
   6→16) is computed as a transposed convolution in NCHW, 1.6× faster than the channels_last
-  backward-data kernel. For 16 channels or more that kernel is the faster one, so it is kept.
+  backward-data kernel (the whole conv2 backward: 2,456 → 1,948 µs). For 16 channels or more
+  that kernel is the faster one, so it is kept.
 
 Everything else (CUDA, MPS, NCHW tensors, other shapes, inference without gradients, tracing
 for TensorBoard or ONNX) runs the stock ``torch.nn`` code. ``benchmarks/train_throughput.py``
@@ -56,21 +59,35 @@ def _quarter_duplicate(channels: int) -> torch.Tensor:
 
 
 class _AvgPool2x2NHWC(torch.autograd.Function):
-    """2×2 average pooling with stride 2 on an NCHW tensor stored channels_last."""
+    """2×2 average pooling with stride 2 on an NCHW tensor stored channels_last.
+
+    Narrow tensors (< 8 channels) are pooled with strided adds in NHWC. Wider ones use
+    ``avg_pool2d`` itself, whose channels_last kernels are fast there, but their backward pass
+    first gives the incoming gradient the input's layout: after ``Flatten`` it arrives in NCHW,
+    and the mixed-layout ``avg_pool2d_backward`` is 3–10× slower than a copy plus the real one.
+    """
 
     @staticmethod
     def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
         n, c, h, w = x.shape
+        ctx.input_shape = (n, c, h, w)
+        if c >= _NARROW_CHANNELS:
+            ctx.save_for_backward(x)
+            return F.avg_pool2d(x, 2)
         nhwc = x.permute(0, 2, 3, 1)                           # a view: x is channels_last
         rows = nhwc[:, 0::2] + nhwc[:, 1::2]                    # N, H/2, W, C
         pairs = rows.view(n, h // 2, w // 2, 2 * c)             # W neighbours side by side
         out = torch.add(pairs[..., :c], pairs[..., c:]).mul_(0.25)
-        ctx.input_shape = (n, c, h, w)
         return out.permute(0, 3, 1, 2)                          # channels_last again
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
         n, c, h, w = ctx.input_shape
+        if c >= _NARROW_CHANNELS:
+            (x,) = ctx.saved_tensors
+            return torch.ops.aten.avg_pool2d_backward(
+                grad.contiguous(memory_format=torch.channels_last), x, [2, 2], [2, 2], [0, 0],
+                False, True, None)
         g = grad.permute(0, 2, 3, 1).reshape(-1, c)             # N·H/2·W/2 rows of C
         # each W/2 position → two W positions, times 1/4: one (rows × C) @ (C × 2C) product
         along_w = (g @ _quarter_duplicate(c)).view(n, h // 2, 1, w * c)
