@@ -54,7 +54,9 @@ class _Series:
 
 class LogAxis(pg.AxisItem):
     """A log axis labelled at 1, 2, 5 of each decade (pyqtgraph labels 1…9, which pile up
-    over a short range)."""
+    over a short range), and at round values in between when the range holds fewer than
+    three of those (a loss between 1 and 2.5 would show just "2": the "1" at the very edge
+    is not drawn)."""
 
     def logTickValues(self, minVal: float, maxVal: float, size: float,
                       stdTicks: list) -> list:
@@ -68,7 +70,31 @@ class LogAxis(pg.AxisItem):
                 value = decade + math.log10(mantissa)
                 if minVal <= value <= maxVal:
                     (labelled if mantissa in (1, 2, 5) else plain).append(value)
+        if len(labelled) < 3:
+            return [(None, _round_log_ticks(minVal, maxVal)), (None, plain)]
         return [(None, labelled), (None, plain)]
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        numbers = [10.0 ** v * scale for v in values]
+        for digits in range(1, 6):  # as few significant digits as tell the ticks apart
+            strings = [f"{x:.{digits}g}" for x in numbers]
+            if len(set(strings)) == len(strings):
+                return strings
+        return strings
+
+
+def _round_log_ticks(low: float, high: float, most: int = 7) -> list[float]:
+    """log10 of round values (1, 2 or 5 × 10^k apart, at most ``most`` of them) between
+    ``10**low`` and ``10**high``."""
+    lo, hi = 10.0 ** low, 10.0 ** high
+    if not hi > lo:
+        return []
+    power = 10.0 ** math.floor(math.log10((hi - lo) / most))
+    for step in (m * power for m in (1, 2, 5, 10, 20)):
+        values = [k * step for k in range(math.ceil(lo / step), math.floor(hi / step) + 1)]
+        if len(values) <= most:
+            return [math.log10(v) for v in values if v > 0]
+    return []
 
 
 class RunPlot(pg.PlotWidget):
@@ -88,6 +114,8 @@ class RunPlot(pg.PlotWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setMenuEnabled(True)  # right click: view options and Export… (PNG, SVG, CSV)
         item.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("bottom", "left"):  # "epoch (x0.001)" helps nobody
+            item.getAxis(side).enableAutoSIPrefix(False)
         # See-through, so that a faint earlier run behind it stays visible.
         self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
                                      brush=pg.mkBrush(255, 255, 255, 150))
@@ -202,7 +230,10 @@ class AccuracyPlot(RunPlot):
         item.setTitle(self.tr("Accuracy per epoch"), size="10pt")
         item.setLabel("bottom", self.tr("epoch"))
         item.setLabel("left", self.tr("accuracy (%)"))
-        item.getViewBox().setLimits(yMin=0, yMax=100)
+        view = item.getViewBox()
+        view.setLimits(yMin=0, yMax=100)
+        view.setYRange(0, 100, padding=0)  # empty: show the scale of a percentage, not 0..1
+        view.enableAutoRange(axis="y")
         # Accuracy climbs to the top right: the bottom right is the emptiest corner.
         self.legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-8, -8))
 
