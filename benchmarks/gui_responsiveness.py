@@ -31,13 +31,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DIGITLAB_SETTINGS", str(Path(tempfile.mkdtemp()) / "bench.ini"))
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "gui")]  # panel_controls: shared with tests
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from panel_controls import set_controls  # noqa: E402
 from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.training.worker import gui_training_threads  # noqa: E402
 from cnn_core.training import Finished, TrainConfig, Trainer  # noqa: E402
@@ -109,18 +110,12 @@ def headless(config: TrainConfig, threads: int | None = None) -> tuple[float, fl
     return float(rate), float(wall)
 
 
-def set_controls(panel: QWidget, config: TrainConfig) -> None:
-    values = {"modelCombo": config.model, "deviceCombo": config.device,
-              "optimizerCombo": config.optimizer, "lrSpin": config.lr,
-              "batchSpin": config.batch_size, "epochsSpin": config.epochs,
-              "seedSpin": config.seed, "maxSamplesSpin": config.max_train_samples}
-    for name, value in values.items():
-        widget = panel.findChild(QWidget, name)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
-    panel.findChild(QWidget, "augmentCheck").setChecked(config.augment)
+def configure_panel(panel: QWidget, config: TrainConfig) -> None:
+    set_controls(panel, {"modelCombo": config.model, "deviceCombo": config.device,
+                         "optimizerCombo": config.optimizer, "lrSpin": config.lr,
+                         "batchSpin": config.batch_size, "epochsSpin": config.epochs,
+                         "seedSpin": config.seed, "maxSamplesSpin": config.max_train_samples,
+                         "augmentCheck": config.augment})
     panel.max_test_samples = config.max_test_samples
 
 
@@ -141,7 +136,7 @@ def gui_run(app: QApplication, config: TrainConfig, tab: str) -> GuiRun:
     window.show()
     window.tabs.setCurrentIndex({"train": 0, "features": 1, "kernels": 2}[tab])
     panel = window.training_panel
-    set_controls(panel, config)
+    configure_panel(panel, config)
     result = GuiRun()
     canvas = window.canvas
     last_tick = [time.perf_counter()]

@@ -132,12 +132,9 @@ class _Conv2dNarrowInput(torch.autograd.Function):
         stride, padding, has_bias = ctx.conf
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            k = weight.shape[2:]
-            # the rows and columns a strided convolution skipped at the far edge
-            extra = [x.shape[2 + i] - ((grad.shape[2 + i] - 1) * stride[i] - 2 * padding[i]
-                                       + k[i]) for i in range(2)]
+            extra = _skipped_at_far_edge(x.shape[2:], weight.shape[2:], stride, padding)
             grad_x = F.conv_transpose2d(grad.contiguous(), weight.contiguous(), None, stride,
-                                        padding, output_padding=tuple(extra))
+                                        padding, output_padding=extra)
             grad_x = grad_x.contiguous(memory_format=torch.channels_last)
         if ctx.needs_input_grad[1] or (has_bias and ctx.needs_input_grad[2]):
             _, grad_w, grad_b = torch.ops.aten.convolution_backward(
@@ -161,7 +158,9 @@ class Conv2d(nn.Conv2d):
                 and self.in_channels < _NARROW_CHANNELS and _is_cpu_channels_last(x)
                 and self.groups == 1 and self.dilation == (1, 1)
                 and self.padding_mode == "zeros" and isinstance(self.padding, tuple)
-                and stride_fits(x.shape[2:], self.weight.shape[2:], self.stride, self.padding))
+                and all(e < s for e, s in zip(_skipped_at_far_edge(
+                    x.shape[2:], self.weight.shape[2:], self.stride, self.padding),
+                    self.stride, strict=True)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._fast(x):
@@ -169,11 +168,11 @@ class Conv2d(nn.Conv2d):
         return super().forward(x)
 
 
-def stride_fits(size: Any, kernel: Any, stride: tuple[int, int],
-                padding: tuple[int, int]) -> bool:
-    """Whether a transposed convolution can restore ``size`` (output padding < stride)."""
-    for i in range(2):
-        out = (size[i] + 2 * padding[i] - kernel[i]) // stride[i] + 1
-        if size[i] - ((out - 1) * stride[i] - 2 * padding[i] + kernel[i]) >= stride[i]:
-            return False
-    return True
+def _skipped_at_far_edge(size: Any, kernel: Any, stride: tuple[int, int],
+                         padding: tuple[int, int]) -> tuple[int, int]:
+    """Rows and columns of the input a strided convolution never reached at the far edge:
+    the ``output_padding`` its transposed convolution needs to give the input's size back
+    (it must be smaller than the stride)."""
+    out = [(size[i] + 2 * padding[i] - kernel[i]) // stride[i] + 1 for i in range(2)]
+    return (size[0] - ((out[0] - 1) * stride[0] - 2 * padding[0] + kernel[0]),
+            size[1] - ((out[1] - 1) * stride[1] - 2 * padding[1] + kernel[1]))

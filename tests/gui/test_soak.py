@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 
 from digit_strokes import DIGITS
+from panel_controls import set_controls
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.main_window import MainWindow
 from app.widgets.canvas import CANVAS_SIZE
@@ -22,13 +22,8 @@ SOAK_S = 20.0
 def test_window_survives_twenty_seconds_of_live_training(window: MainWindow, draw,  # noqa: ANN001
                                                          qtbot, qtlog) -> None:  # noqa: ANN001
     panel = window.training_panel
-    for name, value in (("modelCombo", "lenet"), ("deviceCombo", "cpu"), ("seedSpin", 0),
-                        ("maxSamplesSpin", 4000), ("epochsSpin", 500)):
-        widget = panel.findChild(QWidget, name)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
+    set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "seedSpin": 0,
+                         "maxSamplesSpin": 4000, "epochsSpin": 500})
     panel.max_test_samples = 500
     draw(window.canvas, DIGITS[7])
 

@@ -7,8 +7,8 @@ import os
 import threading
 
 import pytest
+from panel_controls import set_controls
 from PySide6.QtCore import QCoreApplication, QEvent, QThread
-from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.training.worker import TrainingWorker
 from app.widgets.training_panel import TrainingPanel
@@ -47,13 +47,8 @@ def settle() -> None:
 def test_thirty_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
     panel = TrainingPanel()
     qtbot.addWidget(panel)
-    for name, value in (("modelCombo", "lenet"), ("deviceCombo", "cpu"),
-                        ("maxSamplesSpin", 1024), ("epochsSpin", 20), ("seedSpin", 0)):
-        widget = panel.findChild(QWidget, name)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
+    set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": 1024,
+                         "epochsSpin": 20, "seedSpin": 0})
     panel.max_test_samples = 100
     trained: list[Checkpoint] = []
     panel.model_trained.connect(trained.append)

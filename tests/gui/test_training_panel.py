@@ -7,7 +7,8 @@ import math
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
+from panel_controls import set_controls
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.widgets.training_form import LOAD_SPEC, LearningRateSpinBox
 from app.widgets.training_panel import TrainingPanel, format_duration
@@ -38,19 +39,10 @@ def child(panel: QWidget, name: str) -> QWidget:
 def configure(panel: TrainingPanel, model: str = "lenet", samples: int = 256, epochs: int = 1,
               **values: object) -> None:
     """Pick a model (its recipe fills the rest), then a tiny run on the CPU."""
-    combo = child(panel, "modelCombo")
-    combo.setCurrentIndex(combo.findData(model))
-    child(panel, "maxSamplesSpin").setValue(samples)
-    child(panel, "epochsSpin").setValue(epochs)
-    child(panel, "seedSpin").setValue(values.pop("seed", 0))
-    child(panel, "deviceCombo").setCurrentIndex(child(panel, "deviceCombo").findData("cpu"))
+    seed = values.pop("seed", 0)
+    set_controls(panel, {"modelCombo": model, "maxSamplesSpin": samples, "epochsSpin": epochs,
+                         "seedSpin": seed, "deviceCombo": "cpu", **values})
     panel.max_test_samples = 200
-    for name, value in values.items():
-        widget = child(panel, name)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
 
 
 def test_controls_list_the_registry_and_fill_from_the_recipe(panel: TrainingPanel) -> None:

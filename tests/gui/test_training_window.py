@@ -7,8 +7,8 @@ import time
 import numpy as np
 import shiboken6
 from digit_strokes import DIGITS
+from panel_controls import set_controls
 from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.main_window import MainWindow
 from app.widgets.training_panel import TrainingPanel
@@ -19,14 +19,8 @@ RUN_TIMEOUT = 120_000
 
 def configure(panel: TrainingPanel, samples: int, epochs: int, **values: object) -> None:
     """A tiny LeNet run on the CPU; ``values`` set further controls by objectName."""
-    values = {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": samples,
-              "epochsSpin": epochs, "seedSpin": 0, **values}
-    for name, value in values.items():
-        widget = panel.findChild(QWidget, name)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
+    set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": samples,
+                         "epochsSpin": epochs, "seedSpin": 0, **values})
     panel.max_test_samples = 200
 
 
