@@ -128,8 +128,15 @@ class TrainingWorker(QObject):
         torch.set_num_threads(gui_training_threads())  # set here: OpenMP's count is per thread
         # Every torch call here drops and retakes the GIL. With Python's default 5 ms switch
         # interval, each retake can wait that long behind the GUI thread's painting code.
+        # Process-wide, so it is put back when the run ends.
+        previous = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
-        trainer = Trainer(self.config, self.control)
+        try:
+            self._iterate(Trainer(self.config, self.control))
+        finally:
+            sys.setswitchinterval(previous)
+
+    def _iterate(self, trainer: Trainer) -> None:
         for event in trainer.run():
             if isinstance(event, BatchDone):
                 self.batch_done.emit(event)

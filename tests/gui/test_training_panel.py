@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -116,6 +117,19 @@ def test_a_short_run_draws_both_plots_and_hands_over_its_model(panel: TrainingPa
         child(panel, "trainButton").click()
     assert panel.lossPlot.run_names() == ["#1 lenet adam 0.002", "#2 lenet sgd 0.05"]
     assert panel.accuracyPlot.run_names() == ["#1 test", "#2 test", "train (dashed)"]
+
+
+def test_the_gil_switch_interval_is_short_only_while_training(panel: TrainingPanel,
+                                                              qtbot) -> None:  # noqa: ANN001
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    panel.controller.batch_done.connect(lambda *_: seen.append(sys.getswitchinterval()))
+    configure(panel, samples=256, epochs=1)
+    with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
+        child(panel, "trainButton").click()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10_000)
+    assert seen and max(seen) < before
+    assert sys.getswitchinterval() == before
 
 
 def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
