@@ -70,6 +70,18 @@ class Checkpoint:
         value = self.meta.get("metrics", {}).get("test_accuracy")
         return None if value is None else float(value)
 
+    @property
+    def temperature(self) -> float:
+        """Temperature that calibrates the logits (``meta["calibration"]["temperature"]``).
+
+        Fitted on a validation split when the model was trained; 1.0 (no scaling) otherwise.
+        """
+        calibration = self.meta.get("calibration")
+        value = calibration.get("temperature") if isinstance(calibration, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1e3:
+            return float(value)
+        return 1.0
+
     def copy(self) -> Checkpoint:
         """A deep copy (model and metadata) that shares nothing with this one."""
         return Checkpoint(copy.deepcopy(self.model), copy.deepcopy(self.meta))
