@@ -36,7 +36,7 @@ class LiveInference(QObject):
     Parameters
     ----------
     image_source
-        Returns the current drawing as a uint8 array (called when the timer fires).
+        Returns the picture to read (the canvas's model input; called when the timer fires).
     """
 
     predicted = Signal(object)  # Prediction

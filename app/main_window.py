@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.modelStatusLabel = QLabel(self)
         self.modelStatusLabel.setObjectName("modelStatusLabel")
 
-        self.inference = LiveInference(self.canvas.image_array, self)
+        self.inference = LiveInference(self.canvas.model_input, self)
         self._build_actions()
         self._build_menus()
         self._build_layout()

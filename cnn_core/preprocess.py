@@ -17,24 +17,19 @@ which dataset the model was trained on.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = ["ImageError", "Preprocessed", "Step", "load_image", "preprocess", "to_gray"]
+from .images import MAX_PIXELS, ImageError, load_image, to_gray
 
-MAX_PIXELS = 40_000_000  # refuse decompression bombs and absurd inputs
+__all__ = ["ImageError", "Preprocessed", "Step", "load_image", "preprocess", "to_gray", "to_ink"]
+
 _WORK_SIZE = 112  # longest side of the cropped digit while its stroke is adjusted
 _TARGET_STROKE = 0.11  # MNIST's typical stroke width as a fraction of the digit's height
 _BLANK_CONTRAST = 0.08  # less ink contrast than this is an empty picture
-
-
-class ImageError(ValueError):
-    """An image file is missing, unreadable, not an image or too large."""
 
 
 @dataclass(frozen=True)
@@ -56,77 +51,34 @@ class Preprocessed:
     inverted: bool  # the input was dark ink on light paper
 
 
-def load_image(path: str | Path) -> np.ndarray:
-    """Read an image file into a numpy array (gray, RGB or RGBA as stored).
+def to_ink(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
+    """White ink on black paper from a gray picture of either polarity.
 
-    Raises
-    ------
-    ImageError
-        If the file is missing, not an image, corrupt or larger than 40 megapixels.
+    This is DigitLab's one polarity decision: the paper is the median of the picture's
+    border (what surrounds the digit); on light paper the picture is inverted. The ink is
+    the difference from the paper, stretched so that the strongest ink is 1.
+
+    Returns
+    -------
+    ink, inverted, contrast
+        float32 ``[H, W]`` in [0, 1]; whether the paper was light; the ink's contrast with
+        the paper before stretching (0 for an empty picture).
     """
-    from PIL import Image, UnidentifiedImageError
-
-    path = Path(path)
-    if not path.is_file():
-        raise ImageError(f"{path}: {'is a folder' if path.is_dir() else 'file not found'}")
-    try:
-        # The size is checked below with a clearer message than Pillow's bomb warning, which
-        # would otherwise print a second line (or raise, where warnings are errors).
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                if img.width * img.height > MAX_PIXELS:
-                    raise ImageError(
-                        f"{path}: image too large ({img.width}×{img.height} pixels)")
-                img.load()
-                if img.mode not in ("L", "RGB", "RGBA", "LA"):
-                    img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
-                return np.asarray(img).copy()
-    except ImageError:
-        raise
-    except Image.DecompressionBombError:
-        raise ImageError(f"{path}: image too large (over {MAX_PIXELS:,} pixels)") from None
-    except UnidentifiedImageError:
-        raise ImageError(f"{path}: not an image file that can be read") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"{path}: corrupt or truncated image ({exc})") from None
-
-
-def to_gray(image: np.ndarray) -> np.ndarray:
-    """Convert gray / RGB / RGBA (uint8 or float) to float32 gray in [0, 1].
-
-    Transparent pixels are composited over white paper.
-    """
-    arr = np.asarray(image)
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        arr = arr[:, :, 0]
-    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (2, 3, 4)):
-        raise ImageError(f"expected a gray, RGB or RGBA image, got an array of shape {arr.shape}")
-    if arr.size == 0:
-        raise ImageError("the image is empty")
-    scale = 255.0 if arr.dtype == np.uint8 else (65535.0 if arr.dtype == np.uint16 else 1.0)
-    arr = arr.astype(np.float32) / scale
-    if arr.ndim == 2:
-        return np.clip(arr, 0.0, 1.0)
-    if arr.shape[2] in (2, 4):
-        color, alpha = arr[:, :, :-1], arr[:, :, -1:]
-        arr = color * alpha + (1.0 - alpha)
-    gray = arr[:, :, 0] if arr.shape[2] == 1 else arr[:, :, :3] @ np.float32([0.299, 0.587, 0.114])
-    return np.clip(gray, 0.0, 1.0).astype(np.float32)
-
-
-def _ink(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
-    """White ink on black from either polarity; returns (ink, inverted, contrast)."""
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     paper = float(np.median(border))
     inverted = paper > 0.5
-    ink = (paper - gray) if inverted else (gray - paper)
-    ink = np.clip(ink, 0.0, None)
+    ink = np.clip((paper - gray) if inverted else (gray - paper), 0.0, None)
     contrast = float(ink.max())
     if contrast > 0:
         ink = ink / contrast
-    ink[ink < 0.15] = 0.0  # paper texture and antialiasing halos
-    return ink.astype(np.float32), inverted, contrast
+    return ink.astype(np.float32, copy=False), inverted, contrast
+
+
+def _ink(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
+    """:func:`to_ink` without paper texture and antialiasing halos."""
+    ink, inverted, contrast = to_ink(gray)
+    ink[ink < 0.15] = 0.0
+    return ink, inverted, contrast
 
 
 def _crop(ink: np.ndarray) -> np.ndarray:

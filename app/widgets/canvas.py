@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QEvent,
+    QIODevice,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
     QImage,
-    QImageReader,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -20,45 +31,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-__all__ = ["CANVAS_SIZE", "DrawingCanvas", "image_to_canvas"]
+from cnn_core.images import ImageError, check_size, decode_image, load_image
+from cnn_core.preprocess import to_ink
+
+__all__ = ["CANVAS_SIZE", "DrawingCanvas"]
 
 CANVAS_SIZE = 280  # logical pixels: 10× MNIST's 28, so strokes keep their detail
 _UNDO_LIMIT = 64
+# Loaded pictures kept at full size in the undo/redo history (float32: 4 bytes a pixel).
+_HISTORY_PICTURE_PIXELS = 64_000_000
 _INK = QColor(255, 255, 255)
 _PAPER = QColor(0, 0, 0)
-
-
-def image_to_canvas(image: QImage, size: int = CANVAS_SIZE) -> QImage:
-    """Fit any image into a ``size``×``size`` white-on-black grayscale canvas image.
-
-    Transparent pixels count as paper, and an image on light paper (dark ink, as most scans
-    and photos are) is inverted, so that it looks like something drawn on this canvas.
-    """
-    gray = _flatten_alpha(image).convertToFormat(QImage.Format.Format_Grayscale8)
-    pixels = _to_array(gray)
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-    if float(np.median(border)) > 127:
-        gray.invertPixels()
-    scaled = gray.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
-                         Qt.TransformationMode.SmoothTransformation)
-    result = QImage(size, size, QImage.Format.Format_Grayscale8)
-    result.fill(_PAPER)
-    painter = QPainter(result)
-    painter.drawImage(QPoint((size - scaled.width()) // 2, (size - scaled.height()) // 2), scaled)
-    painter.end()
-    return result
-
-
-def _flatten_alpha(image: QImage) -> QImage:
-    """Composite an image with transparency onto white, so transparent means paper."""
-    if not image.hasAlphaChannel():
-        return image
-    flat = QImage(image.size(), QImage.Format.Format_RGB32)
-    flat.fill(QColor(255, 255, 255))
-    painter = QPainter(flat)
-    painter.drawImage(QPoint(0, 0), image)
-    painter.end()
-    return flat
 
 
 def _to_array(gray: QImage) -> np.ndarray:
@@ -68,12 +51,51 @@ def _to_array(gray: QImage) -> np.ndarray:
     return buffer.reshape(height, stride)[:, :width].copy()
 
 
+def _fit_to_canvas(ink: np.ndarray, size: int = CANVAS_SIZE) -> QImage:
+    """Show white-on-black ``ink`` (float in [0, 1]) scaled to fit a ``size`` square."""
+    data = np.ascontiguousarray(np.rint(ink * 255.0).astype(np.uint8))
+    height, width = data.shape
+    image = QImage(data.data, width, height, width, QImage.Format.Format_Grayscale8)
+    scaled = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+    result = QImage(size, size, QImage.Format.Format_Grayscale8)
+    result.fill(_PAPER)
+    painter = QPainter(result)
+    painter.drawImage(QPoint((size - scaled.width()) // 2, (size - scaled.height()) // 2), scaled)
+    painter.end()
+    return result
+
+
+def _png_bytes(image: QImage) -> bytes:
+    """Encode a QImage as PNG without compression (fast; decoded again by the core)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG", 100):  # quality 100 = no compression
+        return b""
+    return bytes(buffer.data())
+
+
+def _image_formats(mime: QMimeData) -> list[str]:
+    """The encoded image formats (``image/png``, …) in drop or clipboard data, PNG first."""
+    formats = [f for f in mime.formats() if f.startswith("image/")]
+    return sorted(formats, key=lambda f: f != "image/png")
+
+
+# One step of the history: the canvas image and the loaded picture it shows, if unchanged.
+_State = tuple[QImage, "np.ndarray | None"]
+
+
 class DrawingCanvas(QWidget):
     """A square drawing surface that scales with its widget.
 
     Left button draws with an antialiased round brush, right button erases. Every stroke can
     be undone and redone. The drawing is a ``CANVAS_SIZE``×``CANVAS_SIZE`` grayscale image,
     white ink on black, available as a numpy array from :meth:`image_array`.
+
+    Opened, pasted and dropped pictures are read by :mod:`cnn_core.images` (the loader of
+    ``digitlab predict``) and shown fitted to the canvas. Until something is drawn on such a
+    picture, :meth:`model_input` is the picture itself at its full size, not the canvas: the
+    model then reads exactly what ``digitlab predict`` reads for the same file.
     """
 
     changed = Signal()  # the drawing changed (every mouse move while drawing)
@@ -90,8 +112,9 @@ class DrawingCanvas(QWidget):
                                 "the right button erases."))
         self._image = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
         self._image.fill(_PAPER)
-        self._undo: list[QImage] = []
-        self._redo: list[QImage] = []
+        self._picture: np.ndarray | None = None  # the loaded picture, while shown unchanged
+        self._undo: list[_State] = []
+        self._redo: list[_State] = []
         self._brush_width = 20
         self._stroke_button: Qt.MouseButton | None = None
         self._last_point = QPointF()
@@ -121,6 +144,15 @@ class DrawingCanvas(QWidget):
         """The drawing as a (CANVAS_SIZE, CANVAS_SIZE) uint8 array, ink = 255."""
         return _to_array(self._image)
 
+    def model_input(self) -> np.ndarray:
+        """What the model reads: the loaded picture (gray float, full size) until something
+        is drawn on it or it is cleared, otherwise the drawing (:meth:`image_array`)."""
+        return self._picture if self._picture is not None else self.image_array()
+
+    def has_picture(self) -> bool:
+        """True while the canvas shows a loaded picture that nothing was drawn on."""
+        return self._picture is not None
+
     def is_blank(self) -> bool:
         """True when nothing is drawn."""
         return not self.image_array().any()
@@ -136,15 +168,15 @@ class DrawingCanvas(QWidget):
     def undo(self) -> None:
         """Go back one stroke (or clear, or load)."""
         if self._undo:
-            self._redo.append(self._image)
-            self._image = self._undo.pop()
+            self._redo.append((self._image, self._picture))
+            self._image, self._picture = self._undo.pop()
             self._after_edit()
 
     def redo(self) -> None:
         """Redo the last undone step."""
         if self._redo:
-            self._undo.append(self._image)
-            self._image = self._redo.pop()
+            self._undo.append((self._image, self._picture))
+            self._image, self._picture = self._redo.pop()
             self._after_edit()
 
     def clear(self) -> None:
@@ -155,48 +187,89 @@ class DrawingCanvas(QWidget):
         self._image.fill(_PAPER)
         self._after_edit()
 
-    def set_image(self, image: QImage) -> None:
-        """Replace the drawing with ``image``, scaled to fit (undoable)."""
+    def set_picture(self, gray: np.ndarray) -> None:
+        """Show a gray picture (as :mod:`cnn_core.images` reads it) fitted to the canvas.
+
+        The picture is made white ink on black by the core's polarity rule
+        (:func:`cnn_core.preprocess.to_ink`); the model reads the picture itself (see
+        :meth:`model_input`). Undoable.
+        """
+        ink, _, _ = to_ink(np.asarray(gray, dtype=np.float32))
+        image = _fit_to_canvas(ink)
         self._push_undo()
-        self._image = image_to_canvas(image)
+        self._image, self._picture = image, gray
         self._after_edit()
 
     def load_file(self, path: str | Path) -> bool:
         """Load an image file into the canvas; ``False`` (and :attr:`load_failed`) if unreadable."""
-        reader = QImageReader(str(path))
-        reader.setAutoTransform(True)
-        image = reader.read()
-        if image.isNull():
-            self.load_failed.emit(self.tr("Cannot open {0}: {1}").format(
-                Path(path).name, reader.errorString()))
+        try:
+            gray = load_image(path)
+        except ImageError as exc:
+            self._report(Path(path).name, exc)
             return False
-        self.set_image(image)
+        self.set_picture(gray)
         return True
+
+    def load_bytes(self, data: bytes, what: str) -> bool:
+        """Load an encoded image (PNG, JPEG, … bytes); ``what`` names it in error messages."""
+        try:
+            gray = decode_image(data)
+        except ImageError as exc:
+            self._report(what, exc)
+            return False
+        self.set_picture(gray)
+        return True
+
+    def load_qimage(self, image: QImage, what: str) -> bool:
+        """Load a decoded QImage (clipboard data) through the same loader as files."""
+        try:
+            check_size(image.width(), image.height())  # before spending time encoding it
+        except ImageError as exc:
+            self._report(what, exc)
+            return False
+        return self.load_bytes(_png_bytes(image), what)
 
     def save_file(self, path: str | Path) -> bool:
         """Save the drawing as an image file (format from the suffix, PNG by default)."""
         suffix = Path(path).suffix.lstrip(".").upper() or "PNG"
         return self._image.save(str(path), suffix)
 
-    def load_mime_data(self, mime: QMimeData) -> bool:
-        """Load an image or the first local image file from clipboard or drop data."""
-        if mime.hasImage():
-            image = QImage(mime.imageData())
-            if not image.isNull():
-                self.set_image(image)
-                return True
+    @staticmethod
+    def holds_picture(mime: QMimeData) -> bool:
+        """True when drop or clipboard data offers a local file or an image."""
+        return (any(url.isLocalFile() for url in mime.urls()) or bool(_image_formats(mime))
+                or mime.hasImage())
+
+    def load_mime_data(self, mime: QMimeData, what: str) -> bool:
+        """Load the first local file, else the encoded image, else the image of drop or
+        clipboard data; ``what`` ("the pasted image") names it in error messages.
+
+        The encoded bytes come before Qt's decoded image so that the core decodes the
+        original data, as it does for a file.
+        """
         for url in mime.urls():
             if url.isLocalFile():
                 return self.load_file(url.toLocalFile())
+        for mime_type in _image_formats(mime):
+            data = bytes(mime.data(mime_type).data())
+            if data:
+                return self.load_bytes(data, what)
+        if mime.hasImage():
+            image = QImage(mime.imageData())
+            if not image.isNull():
+                return self.load_qimage(image, what)
         return False
 
     def paste(self) -> bool:
         """Paste an image (or an image file) from the clipboard."""
         mime = QGuiApplication.clipboard().mimeData()
-        if mime is None or not self.load_mime_data(mime):
+        if mime is None or not self.holds_picture(mime):
             self.load_failed.emit(self.tr("The clipboard holds no image."))
             return False
-        return True
+        return self.load_mime_data(mime, self.tr("the pasted image"))
+
+    def _report(self, what: str, exc: ImageError) -> None:
+        self.load_failed.emit(self.tr("Cannot open {0}: {1}").format(what, exc.reason))
 
     def draw_stroke(self, points: list[tuple[float, float]], erase: bool = False) -> None:
         """Draw a polyline in canvas coordinates as one undoable stroke (for demos and scripts)."""
@@ -319,19 +392,35 @@ class DrawingCanvas(QWidget):
 
     # ------------------------------------------------------------ drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        mime = event.mimeData()
-        if mime.hasImage() or any(url.isLocalFile() for url in mime.urls()):
+        if self.holds_picture(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if self.load_mime_data(event.mimeData()):
-            event.acceptProposedAction()
+        event.acceptProposedAction()  # a failed load is reported by load_failed
+        self.load_mime_data(event.mimeData(), self.tr("the dropped image"))
 
     # ---------------------------------------------------------------- history
     def _push_undo(self) -> None:
-        self._undo.append(self._image.copy())
+        """Remember the current state before an edit; the edit replaces any loaded picture."""
+        self._undo.append((self._image.copy(), self._picture))
         del self._undo[:-_UNDO_LIMIT]
         self._redo.clear()
+        self._picture = None
+        self._limit_history_pictures()
+
+    def _limit_history_pictures(self) -> None:
+        """Keep at most ``_HISTORY_PICTURE_PIXELS`` of full-size pictures in the history.
+
+        Older steps keep their canvas image; undone to, they are read from the canvas.
+        """
+        kept = 0
+        for i in range(len(self._undo) - 1, -1, -1):
+            image, picture = self._undo[i]
+            if picture is None:
+                continue
+            kept += picture.size
+            if kept > _HISTORY_PICTURE_PIXELS:
+                self._undo[i] = (image, None)
 
     def _changed(self) -> None:
         self.update()
