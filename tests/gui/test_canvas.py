@@ -8,7 +8,7 @@ from digit_strokes import DIGITS, line
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, Qt
 
-from app.widgets.canvas import CANVAS_SIZE, DrawingCanvas, image_to_canvas
+from app.widgets.canvas import CANVAS_SIZE, DrawingCanvas
 
 VERTICAL = line((0.5, 0.15), (0.5, 0.85))  # a straight stroke down the middle
 
@@ -108,14 +108,17 @@ def _dark_on_light_digit(size: tuple[int, int] = (120, 200)) -> QImage:
     return image
 
 
-def test_images_are_fitted_and_made_white_on_black() -> None:
-    fitted = image_to_canvas(_dark_on_light_digit())
-    assert (fitted.width(), fitted.height()) == (CANVAS_SIZE, CANVAS_SIZE)
-    canvas = DrawingCanvas()
-    canvas.set_image(fitted)
+def test_images_are_fitted_and_made_white_on_black(canvas: DrawingCanvas, tmp_path) -> None:
+    path = tmp_path / "one.png"
+    _dark_on_light_digit().save(str(path))  # 120×200, black on white
+    assert canvas.load_file(path)
     pixels = canvas.image_array()
+    assert pixels.shape == (CANVAS_SIZE, CANVAS_SIZE)
     assert pixels[CANVAS_SIZE // 2, CANVAS_SIZE // 2] > 200  # the ink
     assert pixels[5, 5] == 0 and pixels[CANVAS_SIZE // 2, 5] == 0  # paper and margins
+    columns = np.flatnonzero(pixels.max(axis=0))  # fitted: 200 px high → 280, 20 wide → 28
+    assert 26 <= len(columns) <= 30 and abs(columns.mean() - (CANVAS_SIZE - 1) / 2) < 3
+    assert canvas.model_input().shape == (200, 120)  # the model reads the file itself
 
 
 def test_open_save_and_reopen_a_file(canvas: DrawingCanvas, draw, tmp_path) -> None:
@@ -160,5 +163,24 @@ def test_dropped_file_is_loaded(canvas: DrawingCanvas, tmp_path) -> None:
     _dark_on_light_digit().save(str(path))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    assert canvas.load_mime_data(mime)  # what dropEvent calls
+    assert canvas.load_mime_data(mime, "the dropped image")  # what dropEvent calls
     assert not canvas.is_blank()
+
+
+def test_history_keeps_full_size_pictures_within_a_budget(canvas: DrawingCanvas, monkeypatch,
+                                                          tmp_path) -> None:
+    import app.widgets.canvas as canvas_module
+
+    monkeypatch.setattr(canvas_module, "_HISTORY_PICTURE_PIXELS", 120 * 200)  # one picture
+    paths = []
+    for i in range(3):
+        paths.append(tmp_path / f"{i}.png")
+        _dark_on_light_digit().save(str(paths[-1]))
+        assert canvas.load_file(paths[-1])
+    canvas.undo()  # the second picture: still in the budget
+    assert canvas.has_picture() and canvas.model_input().shape == (200, 120)
+    canvas.undo()  # the first picture: over the budget, read from the canvas as shown
+    assert not canvas.has_picture() and not canvas.is_blank()
+    assert canvas.model_input().shape == (CANVAS_SIZE, CANVAS_SIZE)
+    canvas.redo()
+    assert canvas.has_picture()
