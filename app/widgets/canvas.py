@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +75,16 @@ def _png_bytes(image: QImage) -> bytes:
     if not image.save(buffer, "PNG", 100):  # quality 100 = no compression
         return b""
     return bytes(buffer.data())
+
+
+@contextmanager
+def _busy() -> Iterator[None]:
+    """A wait cursor while a large picture is decoded (that takes up to a second or two)."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
 
 
 def _image_formats(mime: QMimeData) -> list[str]:
@@ -203,7 +215,8 @@ class DrawingCanvas(QWidget):
     def load_file(self, path: str | Path) -> bool:
         """Load an image file into the canvas; ``False`` (and :attr:`load_failed`) if unreadable."""
         try:
-            gray = load_image(path)
+            with _busy():
+                gray = load_image(path)
         except ImageError as exc:
             self._report(Path(path).name, exc)
             return False
@@ -213,7 +226,8 @@ class DrawingCanvas(QWidget):
     def load_bytes(self, data: bytes, what: str) -> bool:
         """Load an encoded image (PNG, JPEG, … bytes); ``what`` names it in error messages."""
         try:
-            gray = decode_image(data)
+            with _busy():
+                gray = decode_image(data)
         except ImageError as exc:
             self._report(what, exc)
             return False
