@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import drawn_digits_holdout  # noqa: E402
 import numpy as np  # noqa: E402
 
 import drawn_digits  # noqa: E402
+import drawn_digits_holdout  # noqa: E402
 from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint  # noqa: E402
 from cnn_core.predict import Predictor  # noqa: E402
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from drawn_digits_holdout import SHEETS, WRITERS, samples
 
 from cnn_core.checkpoints import load_bundled
 from cnn_core.predict import Predictor
+from drawn_digits_holdout import SHEETS, WRITERS, samples
 
 HOLDOUT_SOURCE = Path(__file__).resolve().parents[1] / "drawn_digits_holdout.py"
 MIN_ACCURACY = 0.97  # of all 240

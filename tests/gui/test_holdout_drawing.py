@@ -7,9 +7,9 @@ in each writer's own stroke order and direction, with a brush width per writer.
 from __future__ import annotations
 
 import pytest
-from drawn_digits_holdout import WRITERS, mouse_strokes
 
 from app.main_window import MainWindow
+from drawn_digits_holdout import WRITERS, mouse_strokes
 
 BRUSH = {"ana": 18, "bruno": 12, "chen": 28, "dora": 22}  # canvas pixels (of 280)
 BOX_HEIGHT, BOX_TOP = 0.72, 0.14  # the digit in canvas units
