@@ -25,6 +25,7 @@ class ImageThumb(QWidget):
     def __init__(self, side: int = 64, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image = QImage()
+        self._shown = self._image  # what is painted: the image, or a smooth reduction of it
         self._side = side
         self.setMinimumSize(side // 2, side // 2)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -35,6 +36,14 @@ class ImageThumb(QWidget):
     def set_image(self, image: QImage) -> None:
         """Show ``image`` (any size; it is scaled to fit)."""
         self._image = image
+        # A large picture (an opened photo) is shrunk once, smoothly: painting it with sharp
+        # pixels at thumbnail size would drop most of its thin strokes, and cost every paint.
+        limit = 4 * self._side
+        if max(image.width(), image.height()) > limit:
+            self._shown = image.scaled(limit, limit, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+        else:
+            self._shown = image
         self.update()
 
     def image(self) -> QImage:
@@ -45,10 +54,12 @@ class ImageThumb(QWidget):
         painter = QPainter(self)
         side = max(1, min(self.width(), self.height()) - 2)
         rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
-        if self._image.isNull():
+        if self._shown.isNull():
             painter.fillRect(rect, QColor(0, 0, 0))
         else:
-            painter.drawImage(rect, self._image)
+            if self._shown is not self._image:  # shrinking: smooth (small images stay sharp)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(rect, self._shown)
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
         painter.end()
