@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import (
-    QBuffer,
-    QEvent,
-    QIODevice,
-    QMimeData,
-    QPoint,
-    QPointF,
-    QRect,
-    QRectF,
-    QSize,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -36,6 +22,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from cnn_core.images import ImageError, check_size, decode_image, load_image
 from cnn_core.preprocess import to_ink
 
+from .picture_data import busy_cursor, fit_to_square, holds_picture, image_formats, png_bytes
+
 __all__ = ["CANVAS_SIZE", "DrawingCanvas"]
 
 CANVAS_SIZE = 280  # logical pixels: 10× MNIST's 28, so strokes keep their detail
@@ -51,46 +39,6 @@ def _to_array(gray: QImage) -> np.ndarray:
     height, width, stride = gray.height(), gray.width(), gray.bytesPerLine()
     buffer = np.frombuffer(gray.constBits(), dtype=np.uint8, count=height * stride)
     return buffer.reshape(height, stride)[:, :width].copy()
-
-
-def _fit_to_canvas(ink: np.ndarray, size: int = CANVAS_SIZE) -> QImage:
-    """Show white-on-black ``ink`` (float in [0, 1]) scaled to fit a ``size`` square."""
-    data = np.ascontiguousarray(np.rint(ink * 255.0).astype(np.uint8))
-    height, width = data.shape
-    image = QImage(data.data, width, height, width, QImage.Format.Format_Grayscale8)
-    scaled = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
-                          Qt.TransformationMode.SmoothTransformation)
-    result = QImage(size, size, QImage.Format.Format_Grayscale8)
-    result.fill(_PAPER)
-    painter = QPainter(result)
-    painter.drawImage(QPoint((size - scaled.width()) // 2, (size - scaled.height()) // 2), scaled)
-    painter.end()
-    return result
-
-
-def _png_bytes(image: QImage) -> bytes:
-    """Encode a QImage as PNG without compression (fast; decoded again by the core)."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG", 100):  # quality 100 = no compression
-        return b""
-    return bytes(buffer.data())
-
-
-@contextmanager
-def _busy() -> Iterator[None]:
-    """A wait cursor while a large picture is decoded (that takes up to a second or two)."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-
-
-def _image_formats(mime: QMimeData) -> list[str]:
-    """The encoded image formats (``image/png``, …) in drop or clipboard data, PNG first."""
-    formats = [f for f in mime.formats() if f.startswith("image/")]
-    return sorted(formats, key=lambda f: f != "image/png")
 
 
 # One step of the history: the canvas image and the loaded picture it shows, if unchanged.
@@ -207,7 +155,7 @@ class DrawingCanvas(QWidget):
         :meth:`model_input`). Undoable.
         """
         ink, _, _ = to_ink(np.asarray(gray, dtype=np.float32))
-        image = _fit_to_canvas(ink)
+        image = fit_to_square(ink, CANVAS_SIZE)
         self._push_undo()
         self._image, self._picture = image, gray
         self._after_edit()
@@ -215,7 +163,7 @@ class DrawingCanvas(QWidget):
     def load_file(self, path: str | Path) -> bool:
         """Load an image file into the canvas; ``False`` (and :attr:`load_failed`) if unreadable."""
         try:
-            with _busy():
+            with busy_cursor():
                 gray = load_image(path)
         except ImageError as exc:
             self._report(Path(path).name, exc)
@@ -226,7 +174,7 @@ class DrawingCanvas(QWidget):
     def load_bytes(self, data: bytes, what: str) -> bool:
         """Load an encoded image (PNG, JPEG, … bytes); ``what`` names it in error messages."""
         try:
-            with _busy():
+            with busy_cursor():
                 gray = decode_image(data)
         except ImageError as exc:
             self._report(what, exc)
@@ -241,18 +189,12 @@ class DrawingCanvas(QWidget):
         except ImageError as exc:
             self._report(what, exc)
             return False
-        return self.load_bytes(_png_bytes(image), what)
+        return self.load_bytes(png_bytes(image), what)
 
     def save_file(self, path: str | Path) -> bool:
         """Save the drawing as an image file (format from the suffix, PNG by default)."""
         suffix = Path(path).suffix.lstrip(".").upper() or "PNG"
         return self._image.save(str(path), suffix)
-
-    @staticmethod
-    def holds_picture(mime: QMimeData) -> bool:
-        """True when drop or clipboard data offers a local file or an image."""
-        return (any(url.isLocalFile() for url in mime.urls()) or bool(_image_formats(mime))
-                or mime.hasImage())
 
     def load_mime_data(self, mime: QMimeData, what: str) -> bool:
         """Load the first local file, else the encoded image, else the image of drop or
@@ -264,7 +206,7 @@ class DrawingCanvas(QWidget):
         for url in mime.urls():
             if url.isLocalFile():
                 return self.load_file(url.toLocalFile())
-        for mime_type in _image_formats(mime):
+        for mime_type in image_formats(mime):
             data = bytes(mime.data(mime_type).data())
             if data:
                 return self.load_bytes(data, what)
@@ -277,7 +219,7 @@ class DrawingCanvas(QWidget):
     def paste(self) -> bool:
         """Paste an image (or an image file) from the clipboard."""
         mime = QGuiApplication.clipboard().mimeData()
-        if mime is None or not self.holds_picture(mime):
+        if mime is None or not holds_picture(mime):
             self.load_failed.emit(self.tr("The clipboard holds no image."))
             return False
         return self.load_mime_data(mime, self.tr("the pasted image"))
@@ -406,7 +348,7 @@ class DrawingCanvas(QWidget):
 
     # ------------------------------------------------------------ drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.holds_picture(event.mimeData()):
+        if holds_picture(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
