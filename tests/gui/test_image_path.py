@@ -301,3 +301,19 @@ def test_drag_without_a_picture_is_not_accepted(win: MainWindow) -> None:
     enter.ignore()
     QApplication.sendEvent(win.canvas, enter)
     assert not enter.isAccepted()
+
+
+def test_pasted_qimage_over_the_limit_is_refused_before_encoding(
+        qtbot, win: MainWindow, monkeypatch) -> None:  # noqa: ANN001
+    import cnn_core.images
+
+    monkeypatch.setattr(cnn_core.images, "MAX_PIXELS", 30_000)  # a 200×200 picture is too big
+    encoded: list[int] = []
+    monkeypatch.setattr("app.widgets.canvas.png_bytes", lambda image: encoded.append(1) or b"")
+    image = QImage(200, 200, QImage.Format.Format_Grayscale8)
+    image.fill(255)
+    QGuiApplication.clipboard().setImage(image)
+    _ctrl(qtbot, win, Qt.Key.Key_V)
+    assert win.banner.text().startswith(
+        "Cannot open the pasted image: image too large (200×200 pixels")
+    assert encoded == [] and win.canvas.is_blank()
