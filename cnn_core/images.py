@@ -76,7 +76,9 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
     name = str(path)
     path = Path(path)
     if not path.is_file():
-        raise ImageError("is a folder" if path.is_dir() else "file not found", name)
+        reason = ("is a folder" if path.is_dir() else
+                  "not a regular file" if path.exists() else "file not found")
+        raise ImageError(reason, name)
     try:
         with open(path, "rb") as file:
             if os.fstat(file.fileno()).st_size == 0:

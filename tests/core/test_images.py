@@ -175,6 +175,9 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         load_image(tmp_path)
     with pytest.raises(ImageError, match="^no image data"):
         decode_image(b"")
+    if Path("/dev/null").exists():
+        with pytest.raises(ImageError, match="^/dev/null: not a regular file$"):
+            load_image("/dev/null")
 
 
 def test_size_limit_is_checked_before_the_pixels_are_allocated(tmp_path: Path) -> None:
