@@ -258,9 +258,8 @@ def test_bad_files_are_refused_with_one_line_in_gui_and_cli(qtbot, win: MainWind
         win.banner.hide()
         assert not win.open_image_file(path)
         assert win.banner.kind == "error"
-        assert win.banner.text() == f"Cannot open {path.name}: " + win.banner.text().split(
-            ": ", 1)[1]
-        assert message in win.banner.text() and "\n" not in win.banner.text(), name
+        assert win.banner.text().startswith(f"Cannot open {path.name}: {message}"), name
+        assert "\n" not in win.banner.text(), name
         assert np.array_equal(win.canvas.image_array(), drawing), name
 
         win.banner.hide()
@@ -284,8 +283,7 @@ def test_pasted_bomb_bytes_and_junk_are_refused(qtbot, win: MainWindow) -> None:
         clipboard.setMimeData(mime)
         win.banner.hide()
         _ctrl(qtbot, win, Qt.Key.Key_V)
-        assert win.banner.text() == f"Cannot open the pasted image: {message}" + (
-            win.banner.text().split(message, 1)[1])
+        assert win.banner.text().startswith(f"Cannot open the pasted image: {message}")
         assert win.canvas.is_blank()
 
     clipboard.setText("seven")
