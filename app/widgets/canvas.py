@@ -196,13 +196,14 @@ class DrawingCanvas(QWidget):
         suffix = Path(path).suffix.lstrip(".").upper() or "PNG"
         return self._image.save(str(path), suffix)
 
-    def load_mime_data(self, mime: QMimeData, what: str) -> bool:
+    def load_mime_data(self, mime: QMimeData, what: str | None = None) -> bool:
         """Load the first local file, else the encoded image, else the image of drop or
         clipboard data; ``what`` ("the pasted image") names it in error messages.
 
         The encoded bytes come before Qt's decoded image so that the core decodes the
         original data, as it does for a file.
         """
+        what = what or self.tr("the image")
         for url in mime.urls():
             if url.isLocalFile():
                 return self.load_file(url.toLocalFile())

@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from digit_strokes import DIGITS, line
-from PySide6.QtCore import QMimeData, QUrl
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, Qt
+from PySide6.QtCore import QMimeData, QPointF, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    Qt,
+)
+from PySide6.QtWidgets import QApplication
 
 from app.widgets.canvas import CANVAS_SIZE, DrawingCanvas
 
@@ -145,17 +154,27 @@ def test_unreadable_file_reports_and_keeps_the_drawing(canvas: DrawingCanvas, dr
     assert np.array_equal(canvas.image_array(), before)
 
 
-def test_paste_an_image_from_the_clipboard(canvas: DrawingCanvas) -> None:
+def _ctrl_v(window, qtbot) -> None:  # noqa: ANN001
+    # the Paste action (and its shortcut) lives in the window, as the user meets it
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_v_pastes_an_image_from_the_clipboard(window, qtbot) -> None:  # noqa: ANN001
     QGuiApplication.clipboard().setImage(_dark_on_light_digit())
-    assert canvas.paste()
-    assert not canvas.is_blank()
+    with qtbot.waitSignal(window.canvas.stroke_finished):
+        _ctrl_v(window, qtbot)
+    assert not window.canvas.is_blank() and window.canvas.has_picture()
+    assert window.canvas.model_input().shape == (200, 120)
 
 
-def test_paste_without_an_image_says_so(canvas: DrawingCanvas, qtbot) -> None:
+def test_ctrl_v_without_an_image_says_so(window, qtbot) -> None:  # noqa: ANN001
     QGuiApplication.clipboard().setText("seven")
-    with qtbot.waitSignal(canvas.load_failed):
-        assert not canvas.paste()
-    assert canvas.is_blank()
+    with qtbot.waitSignal(window.canvas.load_failed) as blocker:
+        _ctrl_v(window, qtbot)
+    assert blocker.args == ["The clipboard holds no image."]
+    assert window.canvas.is_blank() and window.banner.text() == blocker.args[0]
 
 
 def test_dropped_file_is_loaded(canvas: DrawingCanvas, tmp_path) -> None:
@@ -163,8 +182,16 @@ def test_dropped_file_is_loaded(canvas: DrawingCanvas, tmp_path) -> None:
     _dark_on_light_digit().save(str(path))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    assert canvas.load_mime_data(mime, "the dropped image")  # what dropEvent calls
-    assert not canvas.is_blank()
+    centre = canvas.visible_rect().center()
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas, drop)
+    assert drop.isAccepted()
+    assert not canvas.is_blank() and canvas.model_input().shape == (200, 120)
 
 
 def test_history_keeps_full_size_pictures_within_a_budget(canvas: DrawingCanvas, monkeypatch,
