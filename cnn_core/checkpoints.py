@@ -28,7 +28,7 @@ from .resources import resource_path
 from .specs import SpecError, build_model
 
 __all__ = ["BUNDLED_MODEL", "Checkpoint", "CheckpointError", "bundled_checkpoint_path",
-           "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint"]
+           "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint", "save_weights"]
 
 BUNDLED_MODEL = "digitnet.safetensors"
 _FORMAT = "digitlab-checkpoint"
@@ -115,12 +115,23 @@ def save_checkpoint(path: str | Path, checkpoint: Checkpoint) -> Path:
 
     A crash in the middle leaves any older file at ``path`` intact.
     """
-    from safetensors.torch import save
-
-    path = Path(path)
     tensors = {k: v.detach().cpu().contiguous() for k, v in checkpoint.model.state_dict().items()}
     meta = dict(checkpoint.meta)
     meta["spec"] = copy.deepcopy(checkpoint.model.spec)
+    return save_weights(path, tensors, meta)
+
+
+def save_weights(path: str | Path, tensors: dict[str, torch.Tensor], meta: dict[str, Any]
+                 ) -> Path:
+    """Write CPU ``tensors`` (a state dict) with checkpoint ``meta`` (holding its ``spec``)
+    as a checkpoint file, atomically, without building the model.
+
+    The file reads back with :func:`load_checkpoint`, like one from :func:`save_checkpoint`.
+    """
+    from safetensors.torch import save
+
+    path = Path(path)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     payload = save(tensors, metadata={"digitlab": json.dumps(meta)})
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
