@@ -18,7 +18,7 @@ __all__ = ["configure_pyqtgraph", "install_translator", "main", "parse_args"]
 
 log = logging.getLogger(__name__)
 
-_TABS = {"train": 0, "features": 1, "kernels": 2}
+_TABS = {"train": 0, "features": 1, "kernels": 2, "compare": 3}
 
 
 def configure_pyqtgraph() -> None:
@@ -68,8 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.screenshot is not None:
         # A screenshot must look the same for everyone: never read the user's settings.
+        from .models import DATA_DIR_ENV
         from .settings import SETTINGS_ENV
-        os.environ[SETTINGS_ENV] = str(Path(tempfile.mkdtemp(prefix="digitlab-")) / "s.ini")
+        scratch = Path(tempfile.mkdtemp(prefix="digitlab-"))
+        os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
+        os.environ[DATA_DIR_ENV] = str(scratch / "data")
 
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
     from PySide6.QtWidgets import QApplication

@@ -8,12 +8,16 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QSlider,
     QSplitter,
     QStyle,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,12 +30,15 @@ from cnn_core.checkpoints import (
     make_metadata,
     save_checkpoint,
 )
+from cnn_core.datasets import DATASETS
 from cnn_core.models import DEFAULT_MODEL, create_model
 
 from . import settings as prefs
 from .inference import LiveInference
+from .models import ModelLibrary, ShelfEntry, is_digit_model
 from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
+from .widgets.compare_view import CompareView
 from .widgets.feature_map_view import FeatureMapView
 from .widgets.kernel_view import KernelView
 from .widgets.message_banner import MessageBanner
@@ -48,6 +55,8 @@ __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
 
+# What a model that does not answer with digits answers with, by dataset.
+_ANSWERS = {"fashion_mnist": "clothing classes", "kmnist": "Japanese characters (Kuzushiji)"}
 
 
 class MainWindow(QMainWindow):
@@ -56,19 +65,26 @@ class MainWindow(QMainWindow):
     Parameters
     ----------
     checkpoint
-        The model to start with. When ``None`` the last model used (or the bundled one) is
-        loaded as soon as the event loop runs, so that building the window never blocks.
+        The model to start with. When ``None`` the shelf's canvas model from last time (or
+        the bundled one) is loaded as soon as the event loop runs, so that building the
+        window never blocks.
+    library
+        The models and runs (default: a :class:`~app.models.ModelLibrary` over the user data
+        folder, restored from disk).
     """
 
     model_changed = Signal(object)  # the canvas model was replaced (a Checkpoint)
 
     def __init__(self, checkpoint: Checkpoint | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, library: ModelLibrary | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("DigitLab"))
         self.settings = prefs.open_settings()
         self.model_path: Path | None = None
+        self._replay_points: list = []
+        self.library = library if library is not None else ModelLibrary(parent=self)
+        self._saved_canvas_key = self.library.restore()
 
         self.canvas_panel = CanvasPanel(self)
         self.canvas = self.canvas_panel.canvas
@@ -79,6 +95,8 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
+        self.compare_view = CompareView(self.library, self.canvas.image_array, self)
+        self._build_model_bar()
         self.modelStatusLabel = QLabel(self)
         self.modelStatusLabel.setObjectName("modelStatusLabel")
 
@@ -102,8 +120,7 @@ class MainWindow(QMainWindow):
             placeholder = QLabel(self.tr("Training is not available in this build."), self)
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
-        panel = TrainingPanel(self)
-        panel.model_trained.connect(self.set_model)  # a run ended: the canvas uses its model
+        panel = TrainingPanel(self.library, self)
         panel.snapshot_ready.connect(self.set_inspection_model)  # live maps and kernels
         panel.message.connect(self._on_training_message)
         return panel
@@ -133,6 +150,13 @@ class MainWindow(QMainWindow):
         self.saveModelAction = self._action(self.tr("&Save model…"), self.save_model_dialog,
                                             key(key.StandardKey.Save))
         self.quitAction = self._action(self.tr("&Quit"), self.close, key(key.StandardKey.Quit))
+        self.useBundledAction = self._action(self.tr("Use the &bundled model"),
+                                             self.use_bundled_model, key("Ctrl+B"))
+        self.useBundledAction.setObjectName("useBundledAction")
+        self.useBundledAction.setIconText(self.tr("Bundled"))
+        self.useBundledAction.setToolTip(self.tr(
+            "Predict with the model that ships with DigitLab again (Ctrl+B)"))
+        self.useBundledButton.setDefaultAction(self.useBundledAction)
         style = self.style()
         self.openImageAction.setIcon(QIcon.fromTheme(
             "document-open", style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)))
@@ -151,6 +175,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.openImageAction, self.saveDrawingAction])
         file_menu.addSeparator()
         file_menu.addActions([self.openModelAction, self.saveModelAction])
+        file_menu.addAction(self.useBundledAction)
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
@@ -164,13 +189,22 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.training_panel, self.tr("Train"))
         self.tabs.addTab(self.feature_map_view, self.tr("Feature maps"))
         self.tabs.addTab(self.kernel_view, self.tr("Kernels"))
+        self.tabs.addTab(self.compare_view, self.tr("Compare"))
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.prediction_panel)
         self.right_splitter.addWidget(self.tabs)
         self.right_splitter.setStretchFactor(1, 1)
         self.right_splitter.setChildrenCollapsible(False)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.main_splitter.addWidget(self.canvas_panel)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.modelBar)
+        column.addWidget(self.replayBar)
+        column.addWidget(self.classesNotice)
+        column.addWidget(self.canvas_panel, 1)
+        self.main_splitter.addWidget(left)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
@@ -185,6 +219,14 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.canvas.changed.connect(self.inference.request)
+        self.canvas.changed.connect(self.compare_view.drawing_changed)
+        lib = self.library
+        lib.canvas_model_changed.connect(self._on_canvas_model_changed)
+        lib.entries_changed.connect(self._fill_shelf)
+        lib.failed.connect(self.banner.show_error)
+        lib.run_ended.connect(lambda *_: self._fill_shelf())
+        self.modelShelf.activated.connect(self._on_shelf_activated)
+        self.replaySlider.valueChanged.connect(self._on_replay)
         self.canvas.load_failed.connect(self.banner.show_error)
         self.canvas_panel.brushSlider.valueChanged.connect(
             lambda value: self.settings.setValue(Keys.BRUSH_WIDTH, value))
@@ -194,6 +236,89 @@ class MainWindow(QMainWindow):
         self.inference.failed.connect(self._on_inference_failed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
+    # -------------------------------------------------------------- model bar
+    def _build_model_bar(self) -> None:
+        """The shelf chooser, "use the bundled model", epoch replay and the classes notice."""
+        self.modelBar = QWidget(self)
+        self.modelBar.setObjectName("modelBar")
+        self.modelShelf = QComboBox(self.modelBar)
+        self.modelShelf.setObjectName("modelShelf")
+        self.modelShelf.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.modelShelf.setMinimumContentsLength(8)
+        self.modelShelf.setToolTip(self.tr(
+            "The model the canvas uses: the bundled model, your training runs and the model "
+            "files you opened"))
+        self.useBundledButton = QToolButton(self.modelBar)
+        self.useBundledButton.setObjectName("useBundledButton")
+        self.useBundledButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        shelf_label = QLabel(self.tr("&Model:"), self.modelBar)
+        shelf_label.setBuddy(self.modelShelf)
+        row = QHBoxLayout(self.modelBar)
+        row.setContentsMargins(6, 4, 6, 0)
+        row.addWidget(shelf_label)
+        row.addWidget(self.modelShelf, 1)
+        row.addWidget(self.useBundledButton)
+
+        self.replayBar = QWidget(self)
+        self.replayBar.setObjectName("replayBar")
+        self.replaySlider = QSlider(Qt.Orientation.Horizontal, self.replayBar)
+        self.replaySlider.setObjectName("replaySlider")
+        self.replaySlider.setPageStep(1)
+        self.replaySlider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.replaySlider.setToolTip(self.tr(
+            "Replay the run: the canvas, feature maps and kernels use the weights after "
+            "this epoch (arrow keys step, Home/End jump)"))
+        self.replayLabel = QLabel(self.replayBar)
+        self.replayLabel.setObjectName("replayLabel")
+        self.replayLabel.setMinimumWidth(200)
+        replay_title = QLabel(self.tr("&Replay:"), self.replayBar)
+        replay_title.setBuddy(self.replaySlider)
+        row = QHBoxLayout(self.replayBar)
+        row.setContentsMargins(6, 0, 6, 0)
+        row.addWidget(replay_title)
+        row.addWidget(self.replaySlider, 1)
+        row.addWidget(self.replayLabel)
+        self.replayBar.setVisible(False)
+
+        self.classesNotice = QLabel(self)
+        self.classesNotice.setObjectName("classesNotice")
+        self.classesNotice.setWordWrap(True)
+        self.classesNotice.setStyleSheet(
+            "QLabel { background: #fff4d6; border: 1px solid #e0c170; border-radius: 3px;"
+            " padding: 4px 6px; color: #5a4300; }")
+        self.classesNotice.setVisible(False)
+
+    def _fill_shelf(self) -> None:
+        """List the shelf's models; the current item is the canvas model."""
+        shelf, canvas = self.modelShelf, self.library.canvas_entry()
+        shelf.blockSignals(True)
+        shelf.clear()
+        for entry in self.library.entries():
+            shelf.addItem(entry.title(), entry.key)
+            index = shelf.count() - 1
+            tip = entry.error or (str(entry.path) if entry.path else entry.title())
+            shelf.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+            if entry.error:
+                shelf.model().item(index).setEnabled(False)
+        if canvas is not None:
+            shelf.setCurrentIndex(shelf.findData(canvas.key))
+        shelf.blockSignals(False)
+
+    def _on_shelf_activated(self, index: int) -> None:
+        key = self.modelShelf.itemData(index)
+        canvas = self.library.canvas_entry()
+        if not isinstance(key, str) or (canvas is not None and key == canvas.key
+                                        and self._replay_index() == self.replaySlider.maximum()):
+            return
+        if self.library.choose(key) is None:  # could not load: the shelf shows the canvas again
+            self._fill_shelf()
+
+    def use_bundled_model(self) -> None:
+        """Predict with the bundled model again (Ctrl+B)."""
+        if self.library.use_bundled() is not None:
+            self.banner.show_info(self.tr("The canvas uses the bundled model again."))
+
     # ----------------------------------------------------------------- models
     def checkpoint(self) -> Checkpoint | None:
         """The model the canvas predicts with (``None`` until it is loaded)."""
@@ -202,12 +327,86 @@ class MainWindow(QMainWindow):
     def set_model(self, checkpoint: Checkpoint, path: str | Path | None = None) -> None:
         """Predict with ``checkpoint`` from now on; the current drawing is re-predicted at once.
 
-        The training side calls this when a run ends. ``path`` is where it came from, if a file.
+        The model goes on the shelf (as the file ``path``, if it came from one) unless it is
+        already there. ``model_changed`` is emitted.
         """
-        self.model_path = Path(path) if path is not None else None
+        for entry in self.library.entries():
+            if entry.checkpoint is checkpoint and path is None:
+                self.library.choose(entry.key)
+                return
+        self.library.add_checkpoint(checkpoint, path)
+
+    def _on_canvas_model_changed(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
+        self.model_path = entry.path if entry.kind == "file" else None
         self.inference.set_checkpoint(checkpoint)
+        self._show_classes(checkpoint)
+        self._fill_shelf()
+        self._setup_replay(entry)
         self._describe_model(checkpoint)
+        if entry.record is not None and self.training_panel is not None \
+                and hasattr(self.training_panel, "show_run"):
+            self.training_panel.show_run(entry.record)
         self.model_changed.emit(checkpoint)
+
+    def _show_classes(self, checkpoint: Checkpoint) -> None:
+        classes = list(checkpoint.meta.get("classes", [])) or [str(d) for d in range(10)]
+        self.prediction_panel.set_classes(classes)
+        if is_digit_model(checkpoint):
+            self.classesNotice.setVisible(False)
+            return
+        dataset = str(checkpoint.meta.get("dataset", ""))
+        info = DATASETS.get(dataset)
+        title = info.title if info is not None else (dataset or self.tr("another dataset"))
+        answers = _ANSWERS.get(dataset, self.tr("its own classes"))
+        self.classesNotice.setText(self.tr(
+            "This model was trained on {0}: it answers with {1} ({2}), not digits.").format(
+            title, self.tr(answers), ", ".join(classes[:3]) + ", …"))
+        self.classesNotice.setVisible(True)
+
+    # ----------------------------------------------------------------- replay
+    def _setup_replay(self, entry: ShelfEntry) -> None:
+        points = self.library.replay_points(entry)
+        self._replay_points = points
+        self.replayBar.setVisible(len(points) >= 2)
+        self.replaySlider.blockSignals(True)
+        self.replaySlider.setRange(0, max(0, len(points) - 1))
+        self.replaySlider.setValue(max(0, len(points) - 1))
+        self.replaySlider.blockSignals(False)
+        self._show_replay_label()
+        self._mark_epoch(points[-1].epoch if points else None)
+
+    def _replay_index(self) -> int:
+        return self.replaySlider.value()
+
+    def _on_replay(self, index: int) -> None:
+        entry = self.library.canvas_entry()
+        if entry is None or not self._replay_points:
+            return
+        try:
+            checkpoint = self.library.replay_checkpoint(entry, index)
+        except CheckpointError as exc:
+            self.banner.show_error(self.tr("Cannot replay this epoch: {0}").format(exc))
+            return
+        self.inference.set_checkpoint(checkpoint)
+        self._show_replay_label()
+        self._mark_epoch(self._replay_points[index].epoch)
+        self._describe_model(checkpoint)
+
+    def _show_replay_label(self) -> None:
+        points = getattr(self, "_replay_points", [])
+        if not points:
+            self.replayLabel.setText("")
+            return
+        point = points[self.replaySlider.value()]
+        text = point.label
+        if point.test_accuracy is not None:
+            text += self.tr(" · {0:.1%} test").format(point.test_accuracy)
+        self.replayLabel.setText(text)
+
+    def _mark_epoch(self, epoch: int | None) -> None:
+        mark = getattr(self.training_panel, "mark_epoch", None)
+        if callable(mark):
+            mark(epoch)
 
     def set_inspection_model(self, checkpoint: Checkpoint | None) -> None:
         """Show a live training snapshot in the feature-map and kernel views (latest wins).
@@ -221,7 +420,10 @@ class MainWindow(QMainWindow):
         self.kernel_view.set_source(source)
 
     def open_model_file(self, path: str | Path) -> bool:
-        """Load a model file and predict with it; a bad file shows a message, not a traceback."""
+        """Load a model file and predict with it; a bad file shows a message, not a traceback.
+
+        The file goes on the shelf (and is reopened from its path after a restart).
+        """
         try:
             checkpoint = load_checkpoint(path)
         except CheckpointError as exc:
@@ -249,6 +451,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _load_startup_model(self) -> None:
+        # The shelf's canvas model from last time; else the last model file; else bundled.
+        key = self._saved_canvas_key
+        if key and self.library.entry(key) is not None and self.library.choose(key) is not None:
+            return
         last = prefs.read_str(self.settings, Keys.LAST_MODEL)
         if last and Path(last).is_file():
             try:
@@ -258,14 +464,15 @@ class MainWindow(QMainWindow):
                 self.banner.show_error(self.tr("Could not reopen the last model. {0}")
                                        .format(exc))
         try:
-            checkpoint = load_bundled()
+            self.library.load(self.library.entries()[0])
         except CheckpointError as exc:
             model = create_model(DEFAULT_MODEL)
-            checkpoint = Checkpoint(model, make_metadata(model))
+            self.set_model(Checkpoint(model, make_metadata(model)))
             self.banner.show_error(self.tr(
                 "The bundled model could not be loaded ({0}). Using an untrained {1} model: "
                 "train it in the Train tab or open a model file.").format(exc, DEFAULT_MODEL))
-        self.set_model(checkpoint)
+            return
+        self.library.use_bundled()
 
     def _model_source_text(self) -> str:
         checkpoint = self.checkpoint()
@@ -343,6 +550,7 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         self.inference.set_wanted(maps=widget is self.feature_map_view,
                                   kernels=widget is self.kernel_view)
+        self.compare_view.set_active(widget is self.compare_view)
         self.settings.setValue(Keys.CURRENT_TAB, index)
 
     def _restore_settings(self) -> None:
@@ -374,5 +582,6 @@ class MainWindow(QMainWindow):
         shutdown = getattr(self.training_panel, "shutdown", None)
         if callable(shutdown):  # stop a running training thread and wait for it
             shutdown()
+        self.library.shutdown()  # the stopped run and every pending write are on disk
         self.save_settings()
         super().closeEvent(event)

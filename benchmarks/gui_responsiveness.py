@@ -169,7 +169,7 @@ def gui_run(app: QApplication, config: TrainConfig, tab: str) -> GuiRun:
             released[0] = 0.0
 
     window.inference.predicted.connect(predicted)
-    panel.controller.batch_done.connect(lambda _e: setattr(result, "batches", result.batches + 1))
+    panel.library.batch_done.connect(lambda _e: setattr(result, "batches", result.batches + 1))
     panel.snapshot_ready.connect(lambda _c: setattr(result, "snapshots", result.snapshots + 1))
     probe_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS, timeout=probe)
     stroke_timer = QTimer(interval=STROKE_EVERY_MS, timeout=draw)

@@ -236,7 +236,8 @@ class RunStore:
     # ------------------------------------------------------------------ write
     def save_snapshot(self, record: RunRecord, snapshot: Snapshot) -> None:
         """Write one snapshot's weights (a checkpoint file) and note its file name."""
-        if snapshot.state is None:
+        state = snapshot.state
+        if state is None:
             return
         name = f"epoch-{snapshot.epoch:03d}.safetensors"
         meta = copy.deepcopy(record.meta)
@@ -245,8 +246,13 @@ class RunStore:
                            ("test_accuracy", "test_loss", "train_accuracy")
                            if k in snapshot.metrics}
         meta["replay"] = {"run_id": record.run_id, "epoch": snapshot.epoch}
-        save_weights(self.folder(record) / name, snapshot.state, meta)
+        save_weights(self.folder(record) / name, state, meta)
         snapshot.file = name
+
+    def release(self, snapshot: Snapshot) -> None:
+        """Drop a written snapshot's weights from memory (they load from its file again)."""
+        if snapshot.file:
+            snapshot.state = None
 
     def save(self, record: RunRecord) -> None:
         """Write the final weights, any unwritten snapshots, then ``run.json`` (last).
@@ -302,11 +308,12 @@ class RunStore:
     def load_snapshot(self, record: RunRecord, index: int) -> Checkpoint:
         """Snapshot ``index`` of ``record`` as a checkpoint (from memory or from its file)."""
         snapshot = record.snapshots[index]
-        if snapshot.state is not None:
+        state = snapshot.state  # read once: a writer thread may release it after saving
+        if state is not None:
             from .specs import build_model
 
             model = build_model(record.meta["spec"])
-            model.load_state_dict(snapshot.state)
+            model.load_state_dict(state)
             model.eval()
             meta = copy.deepcopy(record.meta)
             meta["epochs"] = snapshot.epoch

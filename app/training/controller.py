@@ -3,29 +3,22 @@
 :class:`TrainingController` lives in the GUI thread. Each run gets a fresh
 :class:`~app.training.worker.TrainingWorker` and ``QThread``; both are deleted with
 ``deleteLater`` when the thread ends, so starting and stopping any number of runs leaks
-neither threads nor models. The worker's signals are re-emitted from the controller (queued
-into the GUI thread), in order, and a new run can only start once the previous thread has
-ended, so no late event of an old run can reach the new one's plots.
+neither threads nor models. The controller does not relay what the worker reports: the
+caller of :meth:`TrainingController.start` connects the worker's signals to its own GUI-thread
+slots (queued, so they arrive in order), and each slot asks :meth:`~TrainingController.is_current`
+whether its sender still speaks for the current run. A new run can only start once the
+previous thread has ended, so no late event of an old run can reach the new one.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
-from cnn_core.checkpoints import Checkpoint
-from cnn_core.training import (
-    BatchDone,
-    Diverged,
-    EpochDone,
-    Finished,
-    RunStarted,
-    Stopped,
-    TrainConfig,
-    TrainControl,
-)
+from cnn_core.training import TrainConfig, TrainControl
 
 from .worker import TrainingWorker
 
@@ -70,17 +63,11 @@ def _adopt(thread: QThread, worker: TrainingWorker) -> None:
 
 
 class TrainingController(QObject):
-    """Starts training runs in a worker thread and forwards what they report.
+    """Starts training runs in a worker thread; owns the thread's life, not its messages.
 
-    All signals are delivered in the GUI thread.
+    ``running_changed`` is emitted in the GUI thread when a run's thread starts and ends.
     """
 
-    started = Signal(object)  # RunStarted
-    batch_done = Signal(object)  # BatchDone
-    epoch_done = Signal(object)  # EpochDone
-    snapshot_ready = Signal(object)  # Checkpoint of the live model, ≤ ~4 Hz
-    finished = Signal(object)  # Finished | Stopped | Diverged
-    failed = Signal(str)  # one line for the user
     running_changed = Signal(bool)  # a thread started (True) or ended (False)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -88,6 +75,7 @@ class TrainingController(QObject):
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._control: TrainControl | None = None
+        self._receiver: QObject | None = None
         self._snapshot_gate = threading.Event()
         self.runs_started = 0
 
@@ -100,9 +88,21 @@ class TrainingController(QObject):
         """Whether the current run is paused."""
         return self._control is not None and self._control.paused
 
+    def is_current(self, sender: QObject | None) -> bool:
+        """Whether ``sender`` (a slot's ``self.sender()``) is the current run's worker."""
+        return self._worker is not None and sender is self._worker
+
+    def snapshot_received(self) -> None:
+        """A live snapshot arrived in the GUI thread: the worker may take the next one."""
+        self._snapshot_gate.clear()
+
     # -------------------------------------------------------------- commands
-    def start(self, config: TrainConfig) -> None:
+    def start(self, config: TrainConfig, receiver: QObject,
+              connect: Callable[[TrainingWorker], None]) -> TrainingWorker:
         """Start a run of ``config`` in a new thread.
+
+        ``connect(worker)`` connects the worker's signals to slots of ``receiver`` (a
+        GUI-thread object) before the thread starts.
 
         Raises
         ------
@@ -117,27 +117,18 @@ class TrainingController(QObject):
         thread.setObjectName(f"training-{self.runs_started + 1}")
         worker = TrainingWorker(config, self._control, self.thread(), self._snapshot_gate)
         worker.moveToThread(thread)
-        self._connect(worker, thread)
-        self._thread, self._worker = thread, worker
-        self.runs_started += 1
-        thread.start()
-        self.running_changed.emit(True)
-
-    def _connect(self, worker: TrainingWorker, thread: QThread) -> None:
         thread.started.connect(worker.run)
         # Direct: QThread.quit is thread-safe, and a GUI thread blocked in wait() could not
         # deliver a queued quit.
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        connect(worker)
         # Queued behind every signal the worker sent, so it is the last word of a run.
         thread.finished.connect(self._on_thread_finished)
-        # Slots of this GUI-thread object: queued, and each checks that its sender is the
-        # current worker, so a straggling old run can never speak for the new one.
-        worker.started.connect(self._on_started)
-        worker.batch_done.connect(self._on_batch_done)
-        worker.epoch_done.connect(self._on_epoch_done)
-        worker.snapshot_ready.connect(self._on_snapshot_ready)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
+        self._thread, self._worker, self._receiver = thread, worker, receiver
+        self.runs_started += 1
+        thread.start()
+        self.running_changed.emit(True)
+        return worker
 
     def pause(self) -> None:
         """Hold the run at the next batch (set directly: the worker's event loop is busy)."""
@@ -166,8 +157,11 @@ class TrainingController(QObject):
             return True
         self.stop()
         if thread.wait(max(0, timeout_ms)):
-            # Deliver what the run queued for us (its Stopped event, the thread's end) now,
-            # in order, instead of leaving it to an event loop that may never run again.
+            # Deliver what the run queued (its Stopped event to the receiver, then the
+            # thread's end to us) now, in order, instead of leaving it to an event loop that
+            # may never run again.
+            if self._receiver is not None:
+                QCoreApplication.sendPostedEvents(self._receiver, QEvent.Type.MetaCall)
             QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
             if self._thread is thread:  # not ended by the delivery above (should not happen)
                 self._end_run()
@@ -179,48 +173,12 @@ class TrainingController(QObject):
     def _keep_alive(self, thread: QThread) -> None:
         worker = self._worker
         assert worker is not None
-        for signal, slot in ((thread.finished, self._on_thread_finished),
-                             (worker.finished, self._on_finished)):
-            signal.disconnect(slot)  # it speaks for no run of ours any more
+        thread.finished.disconnect(self._on_thread_finished)  # it speaks for no run of ours
         _adopt(thread, worker)
-        self._forget()
+        self._forget()  # is_current() is False for it from now on
         self.running_changed.emit(False)
 
     # ----------------------------------------------------------------- slots
-    def _current(self) -> bool:
-        return self._worker is not None and self.sender() is self._worker
-
-    @Slot(object)
-    def _on_started(self, event: RunStarted) -> None:
-        if self._current():
-            self.started.emit(event)
-
-    @Slot(object)
-    def _on_batch_done(self, event: BatchDone) -> None:
-        if self._current():
-            self.batch_done.emit(event)
-
-    @Slot(object)
-    def _on_epoch_done(self, event: EpochDone) -> None:
-        if self._current():
-            self.epoch_done.emit(event)
-
-    @Slot(object)
-    def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
-        if self._current():
-            self._snapshot_gate.clear()
-            self.snapshot_ready.emit(checkpoint)
-
-    @Slot(object)
-    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
-        if self._current():
-            self.finished.emit(event)
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        if self._current():
-            self.failed.emit(message)
-
     @Slot()
     def _on_thread_finished(self) -> None:
         if self._thread is not None and self.sender() is self._thread:
@@ -236,4 +194,4 @@ class TrainingController(QObject):
         self.running_changed.emit(False)
 
     def _forget(self) -> None:
-        self._thread = self._worker = self._control = None
+        self._thread = self._worker = self._control = self._receiver = None

@@ -3,8 +3,10 @@
 The worker's own event loop is busy inside ``Trainer.run()`` for the whole run, so nothing can
 be queued *to* it; pause and stop are :class:`~cnn_core.training.TrainControl` flags the GUI
 thread sets directly. Everything the worker sends out is immutable or a private copy: the
-core's frozen event dataclasses as they are, and throttled model snapshots
-(``Trainer.snapshot()``, a CPU deep copy taken while the generator is suspended).
+core's frozen event dataclasses as they are, throttled model snapshots
+(``Trainer.snapshot()``, a CPU deep copy taken while the generator is suspended) and, for
+epoch replay, a :class:`cnn_core.runs.Snapshot` of the weights at the start and after each
+epoch. The worker's signals go straight to the application's model library (one hop).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from cnn_core.datasets import DatasetUnavailable
 from cnn_core.devices import DeviceError
+from cnn_core.runs import Snapshot
 from cnn_core.specs import SpecError
 from cnn_core.training import (
     BatchDone,
@@ -92,6 +95,7 @@ class TrainingWorker(QObject):
     batch_done = Signal(object)  # BatchDone
     epoch_done = Signal(object)  # EpochDone
     snapshot_ready = Signal(object)  # Checkpoint (a private CPU copy of the live model)
+    replay_snapshot = Signal(object)  # cnn_core.runs.Snapshot: initial weights, each epoch's end
     finished = Signal(object)  # Finished | Stopped | Diverged, each with its .checkpoint
     failed = Signal(str)  # the run could not start or broke; one line for the user
     done = Signal()  # always last, whatever happened: the thread may quit now
@@ -143,9 +147,13 @@ class TrainingWorker(QObject):
                 self._maybe_snapshot(trainer, force=False)
             elif isinstance(event, EpochDone):
                 self.epoch_done.emit(event)
+                # Between two yields: these are exactly the weights at the epoch's end.
+                self.replay_snapshot.emit(Snapshot.of(event.epoch, trainer.model,
+                                                      event.as_dict()))
                 self._maybe_snapshot(trainer, force=True)
             elif isinstance(event, RunStarted):
                 self.started.emit(event)
+                self.replay_snapshot.emit(Snapshot.of(0, trainer.model))
             elif isinstance(event, Finished | Stopped | Diverged):
                 self.finished.emit(event)
 

@@ -120,6 +120,12 @@ class RunPlot(pg.PlotWidget):
         self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
                                      brush=pg.mkBrush(255, 255, 255, 150))
         self.setMinimumSize(220, 160)
+        self.epochLine = pg.InfiniteLine(angle=90, movable=False,
+                                         pen=pg.mkPen(80, 80, 80, 200, width=1.5,
+                                                      style=Qt.PenStyle.DashLine))
+        self.epochLine.setZValue(5)
+        self.epochLine.setVisible(False)
+        item.addItem(self.epochLine, ignoreBounds=True)
         self._series: dict[str, _Series] = {}
         self._old: list[tuple[str, pg.PlotDataItem]] = []
         self._number = 0
@@ -138,6 +144,18 @@ class RunPlot(pg.PlotWidget):
         for _, curve in self._old:
             self._remove(curve)
         self._old.clear()
+
+    def mark_epoch(self, epoch: float | None) -> None:
+        """A vertical line at ``epoch`` (the replayed one); ``None`` hides it."""
+        if epoch is None:
+            self.epochLine.setVisible(False)
+            return
+        self.epochLine.setValue(float(epoch))
+        self.epochLine.setVisible(True)
+
+    def marked_epoch(self) -> float | None:
+        """Where the epoch line is, or ``None`` when hidden."""
+        return float(self.epochLine.value()) if self.epochLine.isVisible() else None
 
     def run_names(self) -> list[str]:
         """Legend names, oldest first."""

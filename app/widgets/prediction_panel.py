@@ -37,8 +37,10 @@ class PredictionPanel(QWidget):
     """The prediction label, a bar chart of the ten class probabilities, the 28×28 image the
     model sees and the preprocessing steps that led to it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, show_steps: bool = True) -> None:
         super().__init__(parent)
+        self._classes = [str(d) for d in range(10)]
+        self._show_steps_row = show_steps
         self.predictionLabel = QLabel(self)
         self.predictionLabel.setObjectName("predictionLabel")
         font = QFont(self.predictionLabel.font())
@@ -122,11 +124,37 @@ class PredictionPanel(QWidget):
         grid.addLayout(input_box, 0, 1, 3, 1)
         grid.addWidget(steps_title, 3, 0, 1, 2)
         grid.addWidget(steps_frame, 4, 0, 1, 2)
+        steps_title.setVisible(self._show_steps_row)
+        steps_frame.setVisible(self._show_steps_row)
         grid.setColumnStretch(0, 1)
         grid.setRowStretch(2, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     # ----------------------------------------------------------------- update
+    def set_classes(self, classes: Sequence[str]) -> None:
+        """Name the bars and answers with the model's classes (index = label)."""
+        self._classes = [str(c) for c in classes] or [str(d) for d in range(10)]
+        digits = self._classes == [str(d) for d in range(10)]
+        axis = self.probabilityPlot.getAxis("bottom")
+        axis.setTicks([[(i, name) for i, name in enumerate(self._classes)]])
+        axis.setStyle(tickFont=self._tick_font(digits))
+        self.probabilityPlot.setXRange(-0.6, len(self._classes) - 0.4, padding=0)
+        self.probabilityPlot.setLabel("bottom", self.tr("digit") if digits else self.tr("class"))
+
+    def classes(self) -> list[str]:
+        """The class names the bars show."""
+        return list(self._classes)
+
+    def class_name(self, index: int) -> str:
+        """The name of class ``index``."""
+        return self._classes[index] if 0 <= index < len(self._classes) else str(index)
+
+    def _tick_font(self, digits: bool) -> QFont:
+        font = QFont(self.font())
+        if not digits:  # ten words under ten bars: a smaller font keeps them apart
+            font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
+        return font
+
     def show_blank(self) -> None:
         """Reset to the "Draw a digit" state."""
         self.predictionLabel.setText(self.tr("Draw a digit"))
@@ -160,17 +188,19 @@ class PredictionPanel(QWidget):
         self._best_text.setColor(QColor("white") if inside else _BEST.darker(130))
         self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
         confidence = f"{prediction.confidence:.0%}"
+        name = self.class_name(best)
         if sure:
-            self.predictionLabel.setText(self.tr("{0}  ({1})").format(best, confidence))
+            self.predictionLabel.setText(self.tr("{0}  ({1})").format(name, confidence))
             self.detailLabel.setText(self.tr("The model reads a {0} with {1} confidence.")
-                                     .format(best, confidence))
+                                     .format(name, confidence))
         else:
             self.predictionLabel.setText(self.tr("Not sure: maybe {0} ({1})")
-                                         .format(best, confidence))
+                                         .format(name, confidence))
             runner_up = int(np.argsort(probs)[-2])
             self.detailLabel.setText(
                 self.tr("Below {0} confidence. Second guess: {1} ({2}).").format(
-                    f"{CONFIDENCE_THRESHOLD:.0%}", runner_up, f"{probs[runner_up]:.0%}"))
+                    f"{CONFIDENCE_THRESHOLD:.0%}", self.class_name(runner_up),
+                    f"{probs[runner_up]:.0%}"))
 
     def _show_steps(self, steps: Sequence[Step]) -> None:
         # One thumbnail per step, reused: a blank drawing has fewer steps than a digit.

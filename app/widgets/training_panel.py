@@ -1,8 +1,9 @@
 """The Train tab: choose a model and a recipe, train in a worker thread, watch the curves.
 
-The panel only displays and forwards. The run happens in :mod:`app.training` (a worker in a
-``QThread`` driving :class:`cnn_core.training.Trainer`); its events arrive here as queued
-signals whose slots only append to buffers and remember the latest state. A ~30 Hz
+The panel only displays and forwards. Runs belong to the application's
+:class:`~app.models.ModelLibrary`, which owns the worker thread (driving
+:class:`cnn_core.training.Trainer`); the panel reads the library's signals, whose slots only
+append to buffers and remember the latest state. A ~30 Hz
 :class:`QTimer` redraws plots and progress from those, and passes on the latest live snapshot
 (older ones are dropped), so a fast run can never flood the event loop.
 """
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import ModelLibrary, ShelfEntry
 from app.training import TrainingController
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
 
 from .plots import AccuracyPlot, LossPlot
@@ -49,7 +52,8 @@ class TrainingPanel(QWidget):
     Signals
     -------
     model_trained(Checkpoint)
-        A run ended (completed, stopped, or diverged with its last good weights restored).
+        A run ended (completed, stopped, or diverged with its last good weights restored);
+        it is on the library's shelf, and a completed one is the canvas model.
     snapshot_ready(Checkpoint | None)
         The latest weights while training (throttled); ``None`` after a failed run.
     running_changed(bool)
@@ -63,14 +67,15 @@ class TrainingPanel(QWidget):
     running_changed = Signal(bool)
     message = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, library: ModelLibrary | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPanel")
-        self.controller = TrainingController(self)
+        self.library = library if library is not None else ModelLibrary(parent=self)
         self.form = TrainingForm(self)
         self.last_result: Finished | Stopped | Diverged | None = None
         self.failure: str | None = None  # why the last run could not run, if it could not
-        self._run_number = 0
+        self._shown_run: RunRecord | None = None  # the run whose curves are bright
         self._started: RunStarted | None = None
         self._batch: BatchDone | None = None
         self._epoch: EpochDone | None = None
@@ -83,6 +88,11 @@ class TrainingPanel(QWidget):
         self._build()
         self._connect()
         self._set_running(False)
+
+    @property
+    def controller(self) -> TrainingController:
+        """The library's training controller (thread life only)."""
+        return self.library.controller
 
     @property
     def max_test_samples(self) -> int | None:
@@ -144,23 +154,23 @@ class TrainingPanel(QWidget):
         self.trainButton.clicked.connect(self.start_training)
         self.pauseButton.clicked.connect(self.toggle_pause)
         self.stopButton.clicked.connect(self.stop_training)
-        c = self.controller
-        c.started.connect(self._on_started)
-        c.batch_done.connect(self._on_batch_done)
-        c.epoch_done.connect(self._on_epoch_done)
-        c.snapshot_ready.connect(self._on_snapshot_ready)
-        c.finished.connect(self._on_finished)
-        c.failed.connect(self._on_failed)
-        c.running_changed.connect(self._set_running)
+        lib = self.library
+        lib.run_started.connect(self._on_started)
+        lib.batch_done.connect(self._on_batch_done)
+        lib.epoch_done.connect(self._on_epoch_done)
+        lib.snapshot_ready.connect(self._on_snapshot_ready)
+        lib.run_ended.connect(self._on_finished)
+        lib.run_failed.connect(self._on_failed)
+        lib.running_changed.connect(self._set_running)
 
     # ---------------------------------------------------------------- running
     def is_running(self) -> bool:
         """Whether a run is going (its thread exists)."""
-        return self.controller.is_running()
+        return self.library.is_running()
 
     def start_training(self) -> bool:
         """Start a run with the current settings; False if one is going or the config is bad."""
-        if self.controller.is_running():
+        if self.library.is_running():
             return False
         try:
             config = self.form.config()
@@ -168,43 +178,72 @@ class TrainingPanel(QWidget):
             self.message.emit("error", self.tr("Cannot train: {0}").format(exc))
             return False
         self.form.save_settings()
-        self._run_number += 1
-        name = f"#{self._run_number} {self.form.model_name()} {config.optimizer} {config.lr:g}"
-        self.lossPlot.begin_run(self._run_number, name)
-        self.accuracyPlot.begin_run(self._run_number, name)
         self._started = self._batch = self._epoch = self._snapshot = None
         self.last_result = self.failure = None
         self.trainProgress.setRange(0, 0)  # busy until the data is loaded
         self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
-        self.controller.start(config)
+        record = self.library.start_training(config)
+        self._begin_curves(record)
         return True
+
+    def _begin_curves(self, record: RunRecord) -> None:
+        config = record.meta.get("config", {})
+        name = f"#{record.number} {record.model_name} {config.get('optimizer', '')} " \
+               f"{float(config.get('lr', 0)):g}"
+        self._shown_run = record
+        self.mark_epoch(None)
+        for plot in (self.lossPlot, self.accuracyPlot):
+            plot.begin_run(record.number, name)
+
+    def show_run(self, record: RunRecord | None) -> None:
+        """Show a finished run's curves brightly (the shelf's or replay's choice).
+
+        Does nothing while a run trains: its live curves stay in front.
+        """
+        if record is None or record is self._shown_run or self.library.is_running():
+            return
+        self._begin_curves(record)
+        for epoch, loss in record.losses:
+            self.lossPlot.add_loss(epoch, loss)
+        for snapshot in record.snapshots:
+            metrics = snapshot.metrics
+            if snapshot.epoch and "test_accuracy" in metrics:
+                self.accuracyPlot.add_epoch(snapshot.epoch, metrics["train_accuracy"],
+                                            metrics["test_accuracy"])
+        self.lossPlot.redraw()
+        self.accuracyPlot.redraw()
+
+    def mark_epoch(self, epoch: float | None) -> None:
+        """Draw a vertical line at ``epoch`` on both plots (``None`` hides it)."""
+        self.lossPlot.mark_epoch(epoch)
+        self.accuracyPlot.mark_epoch(epoch)
 
     def toggle_pause(self) -> None:
         """Pause a running run, or resume a paused one."""
-        if not self.controller.is_running():
+        if not self.library.is_running():
             return
-        if self.controller.is_paused():
-            self.controller.resume()
+        if self.library.is_paused():
+            self.library.resume()
         else:
-            self.controller.pause()
+            self.library.pause()
         self._update_buttons()
         self._progress_due = True
         self._refresh()
 
     def stop_training(self) -> None:
-        """Stop the run; it ends at the next batch and its weights become the model."""
-        self.controller.stop()
+        """Stop the run; it ends at the next batch and goes on the shelf."""
+        self.library.stop()
         self.stopButton.setEnabled(False)
         self.pauseButton.setEnabled(False)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop any run and wait up to ``timeout_ms`` for its thread (for ``closeEvent``)."""
         self._timer.stop()
-        return self.controller.shutdown(timeout_ms)
+        return self.library.shutdown(timeout_ms)
 
     # ------------------------------------------------------------------ slots
-    @Slot(object)
-    def _on_started(self, event: RunStarted) -> None:
+    @Slot(object, object)
+    def _on_started(self, _record: RunRecord, event: RunStarted) -> None:
         self._started = event
         self.trainProgress.setRange(0, event.epochs * event.steps_per_epoch)
         self._progress_due = True
@@ -225,8 +264,8 @@ class TrainingPanel(QWidget):
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
         self._snapshot = checkpoint  # only the latest is kept; the timer passes it on
 
-    @Slot(object)
-    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
+    @Slot(object, object)
+    def _on_finished(self, _entry: ShelfEntry, event: Finished | Stopped | Diverged) -> None:
         self._snapshot = None  # the final model supersedes any live one
         self._showing_snapshots = False
         self.last_result = event
@@ -236,10 +275,12 @@ class TrainingPanel(QWidget):
     def _result_message(self, event: Finished | Stopped | Diverged) -> tuple[str, str]:
         tr = self.tr
         if isinstance(event, Diverged):
-            return "warning", tr("Training diverged: {0}").format(event.message)
+            return "warning", tr("Training diverged: {0}. The run is on the model shelf; the "
+                                 "canvas keeps its model.").format(event.message)
         if isinstance(event, Stopped):
-            return "info", tr("Training stopped in epoch {0}; the canvas now uses the model "
-                              "as it was.").format(event.epoch)
+            return "info", tr("Training stopped in epoch {0}. The run is on the model shelf; "
+                              "the canvas keeps its model until you pick the run there."
+                              ).format(event.epoch)
         return "info", tr("Training finished: {0:.2%} test accuracy after {1} epochs ({2}). "
                           "The canvas now uses the new model.").format(
             event.test_accuracy, event.epochs_done, format_duration(event.elapsed))
@@ -266,11 +307,11 @@ class TrainingPanel(QWidget):
         self.running_changed.emit(running)
 
     def _update_buttons(self) -> None:
-        running = self.controller.is_running()
+        running = self.library.is_running()
         self.trainButton.setEnabled(not running)
         self.stopButton.setEnabled(running)
         self.pauseButton.setEnabled(running)
-        paused = running and self.controller.is_paused()
+        paused = running and self.library.is_paused()
         self.pauseButton.setText(self.tr("Resume") if paused else self.tr("Pause"))
 
     # ---------------------------------------------------------------- redraw
@@ -288,7 +329,7 @@ class TrainingPanel(QWidget):
 
     def _update_progress(self) -> None:
         bar, tr, result = self.trainProgress, self.tr, self.last_result
-        if result is not None or not self.controller.is_running():
+        if result is not None or not self.library.is_running():
             bar.setRange(0, 1)
             bar.setValue(1 if isinstance(result, Finished) else 0)
             bar.setFormat(self._idle_text())
@@ -302,7 +343,7 @@ class TrainingPanel(QWidget):
         if batch is not None:
             text += tr(" · {0:,.0f} samples/s · ETA {1}").format(
                 batch.samples_per_second, format_duration(batch.eta))
-        if self.controller.is_paused():
+        if self.library.is_paused():
             text = tr("Paused · ") + text
         bar.setFormat(text)
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from app.main import configure_pyqtgraph  # noqa: E402
+from app.models import DATA_DIR_ENV  # noqa: E402
 from app.settings import SETTINGS_ENV  # noqa: E402
 from cnn_core.checkpoints import (  # noqa: E402
     Checkpoint,
@@ -30,10 +31,12 @@ configure_pyqtgraph()
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path_factory: pytest.TempPathFactory,
                      monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own settings file; the user's real settings are never touched."""
+    """Every test gets its own settings file and data folder (the model shelf); the user's
+    real settings and runs are never touched."""
     folder = tmp_path_factory.mktemp("settings")
     path = folder / "DigitLab.ini"
     monkeypatch.setenv(SETTINGS_ENV, str(path))
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder / "data"))
     # Belt and braces: anything that builds QSettings() itself lands in the temp folder too.
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)

@@ -55,7 +55,7 @@ def test_thirty_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
 
     def cycle(index: int) -> None:
         # Half the runs are stopped at once (while the data loads), half after some batches.
-        wait_for = panel.controller.batch_done if index % 2 else panel.running_changed
+        wait_for = panel.library.batch_done if index % 2 else panel.running_changed
         with qtbot.waitSignal(wait_for, timeout=60_000):
             panel.trainButton.click()
         with qtbot.waitSignal(panel.running_changed, timeout=60_000,

@@ -123,7 +123,7 @@ def test_the_gil_switch_interval_is_short_only_while_training(panel: TrainingPan
                                                               qtbot) -> None:  # noqa: ANN001
     before = sys.getswitchinterval()
     seen: list[float] = []
-    panel.controller.batch_done.connect(lambda *_: seen.append(sys.getswitchinterval()))
+    panel.library.batch_done.connect(lambda *_: seen.append(sys.getswitchinterval()))
     configure(panel, samples=256, epochs=1)
     with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
@@ -135,8 +135,8 @@ def test_the_gil_switch_interval_is_short_only_while_training(panel: TrainingPan
 def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     configure(panel, samples=2000, epochs=50)
     batches: list[object] = []
-    panel.controller.batch_done.connect(batches.append)
-    with qtbot.waitSignal(panel.controller.batch_done, timeout=RUN_TIMEOUT):
+    panel.library.batch_done.connect(batches.append)
+    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
 
     pause = child(panel, "pauseButton")
@@ -148,7 +148,7 @@ def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: AN
     qtbot.wait(1500)
     assert len(batches) == count, "batches kept coming while paused"
 
-    with qtbot.waitSignal(panel.controller.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
         pause.click()
     assert pause.text() == "Pause"
 
@@ -162,7 +162,7 @@ def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: AN
 
 def test_stop_while_paused_ends_the_run(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     configure(panel, samples=2000, epochs=50)
-    with qtbot.waitSignal(panel.controller.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
     child(panel, "pauseButton").click()
     with qtbot.waitSignal(panel.running_changed, timeout=10_000) as ended:

@@ -55,15 +55,22 @@ def test_a_finished_run_becomes_the_canvas_model(window: MainWindow, draw,  # no
     assert live and all(snapshot is not trained for snapshot in live)
 
 
-def test_divergence_is_shown_and_the_restored_model_is_used(window: MainWindow,
-                                                            qtbot) -> None:  # noqa: ANN001
+def test_divergence_is_shown_and_the_run_goes_on_the_shelf(window: MainWindow,
+                                                           qtbot) -> None:  # noqa: ANN001
     panel = window.training_panel
+    before = window.checkpoint()
     configure(panel, samples=640, epochs=1, optimizerCombo="sgd", lrSpin=1000.0)
-    with qtbot.waitSignal(window.model_changed, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
         panel.trainButton.click()
     assert isinstance(panel.last_result, Diverged)
-    assert window.checkpoint() is panel.last_result.checkpoint
+    assert window.checkpoint() is before  # a diverged run does not replace the canvas model
     assert window.banner.kind == "error" and "diverged" in window.banner.text()
+    shelf = window.modelShelf
+    texts = [shelf.itemText(i) for i in range(shelf.count())]
+    assert texts[1].startswith("#1 lenet · sgd 1000") and "diverged in epoch 1" in texts[1]
+    with qtbot.waitSignal(window.model_changed):  # picked: its restored weights are used
+        window.library.choose(shelf.itemData(1))
+    assert window.checkpoint() is panel.last_result.checkpoint
     prediction = window.inference.last_prediction()
     assert prediction is not None and np.isfinite(prediction.probabilities).all()
 
@@ -75,9 +82,9 @@ def test_closing_the_window_mid_training_ends_the_thread(qtbot, untrained,  # no
     qtbot.waitExposed(win)
     panel = win.training_panel
     configure(panel, samples=4000, epochs=50)
-    with qtbot.waitSignal(panel.controller.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
         panel.trainButton.click()
-    assert panel.findChildren(QThread)
+    assert win.findChildren(QThread)  # the window owns the runs (its model library)
 
     results: list[tuple[bool, float]] = []
     shutdown = panel.shutdown

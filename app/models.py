@@ -1,0 +1,499 @@
+"""The models the app knows: the bundled one, every training run, every model file opened.
+
+:class:`ModelLibrary` is the one application-level object that the Train tab, the model
+shelf, epoch replay and the comparison view read. It owns the training controller; the
+training worker's signals reach it in one hop. Runs are kept as
+:class:`cnn_core.runs.RunRecord` objects and written by a background thread into the user
+data directory (``DIGITLAB_DATA_DIR`` overrides it), so closing the app never loses a model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from cnn_core.checkpoints import Checkpoint, CheckpointError, load_bundled, load_checkpoint
+from cnn_core.datasets import DATASETS
+from cnn_core.runs import MAX_RUNS, RunRecord, RunStore, Snapshot
+from cnn_core.training import (
+    BatchDone,
+    Diverged,
+    EpochDone,
+    Finished,
+    RunStarted,
+    Stopped,
+    TrainConfig,
+)
+
+from .training import TrainingController, TrainingWorker
+
+__all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPoint",
+           "ShelfEntry", "data_dir", "is_digit_model"]
+
+log = logging.getLogger(__name__)
+
+DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
+BUNDLED_KEY = "bundled"
+MAX_FILES = 20  # opened model files remembered
+_REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)
+_DIGITS = [str(d) for d in range(10)]
+
+
+def data_dir() -> Path:
+    """Where runs and the shelf live: ``$DIGITLAB_DATA_DIR``, else the user data folder."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("DigitLab", "DigitLab"))
+
+
+def is_digit_model(checkpoint: Checkpoint) -> bool:
+    """Whether the model answers with the digits 0–9."""
+    return list(checkpoint.meta.get("classes", _DIGITS)) == _DIGITS
+
+
+@dataclass(eq=False)
+class ShelfEntry:
+    """One model on the shelf. ``key`` is stable across restarts (except session models)."""
+
+    key: str
+    kind: str  # "bundled" | "run" | "file" | "session"
+    record: RunRecord | None = None
+    path: Path | None = None
+    checkpoint: Checkpoint | None = None  # loaded on first use
+    error: str = ""  # why it cannot be used (a file that has gone)
+
+    def title(self) -> str:
+        """The shelf's line for this model."""
+        if self.record is not None:
+            return self.record.title()
+        ckpt = self.checkpoint
+        detail = ""
+        if ckpt is not None:
+            detail = f" · {ckpt.name}"
+            dataset = str(ckpt.meta.get("dataset", "mnist"))
+            if dataset != "mnist":
+                detail += f" · {dataset}"
+            if ckpt.test_accuracy is not None:
+                detail += f" · {100 * ckpt.test_accuracy:.2f} %"
+        if self.kind == BUNDLED_KEY:
+            return f"Bundled model{detail}"
+        if self.kind == "file" and self.path is not None:
+            if self.error:
+                return f"{self.path.name} · file not found"
+            return f"{self.path.name}{detail}"
+        return f"Unsaved model{detail}"
+
+
+@dataclass(frozen=True)
+class ReplayPoint:
+    """One position of the replay slider: an epoch's snapshot, or where the run ended."""
+
+    epoch: int
+    test_accuracy: float | None
+    final: bool  # the run's last weights (for a finished run, also its last epoch)
+    label: str
+
+
+class ModelLibrary(QObject):
+    """The set of models and runs, and which one the canvas uses. Lives in the GUI thread.
+
+    Parameters
+    ----------
+    root
+        Folder for runs and the shelf state (default: :func:`data_dir`).
+    """
+
+    entries_changed = Signal()  # an entry was added, removed or renamed
+    canvas_model_changed = Signal(object, object)  # ShelfEntry, Checkpoint
+    run_started = Signal(object, object)  # RunRecord, RunStarted
+    batch_done = Signal(object)  # BatchDone of the current run
+    epoch_done = Signal(object)  # EpochDone of the current run
+    snapshot_ready = Signal(object)  # Checkpoint: the live model, throttled by the worker
+    run_ended = Signal(object, object)  # ShelfEntry, Finished | Stopped | Diverged
+    run_failed = Signal(str)  # the run could not start or broke; one line
+    running_changed = Signal(bool)
+    failed = Signal(str)  # a shelf model could not be loaded or saved; one line
+
+    def __init__(self, root: str | Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = RunStore(root if root is not None else data_dir())
+        self.controller = TrainingController(self)
+        self.controller.running_changed.connect(self.running_changed)
+        self._entries: list[ShelfEntry] = [ShelfEntry(BUNDLED_KEY, BUNDLED_KEY)]
+        self._canvas: ShelfEntry | None = None
+        self._live: RunRecord | None = None
+        self._steps_per_epoch = 1
+        self._sessions = 0
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="digitlab-store")
+        self._pending: list[Future] = []
+        self._replay_cache: OrderedDict[tuple[str, int], Checkpoint] = OrderedDict()
+        self.restore_seconds = 0.0
+
+    # ---------------------------------------------------------------- entries
+    def entries(self) -> list[ShelfEntry]:
+        """The shelf, bundled model first, then runs (oldest first), then files."""
+        return list(self._entries)
+
+    def entry(self, key: str) -> ShelfEntry | None:
+        """The entry with ``key``, if any."""
+        return next((e for e in self._entries if e.key == key), None)
+
+    def canvas_entry(self) -> ShelfEntry | None:
+        """The entry the canvas predicts with."""
+        return self._canvas
+
+    def runs(self) -> list[RunRecord]:
+        """The runs on the shelf, oldest first."""
+        return [e.record for e in self._entries if e.record is not None]
+
+    def restore(self) -> str:
+        """Read the runs and opened files from the data folder; return the saved canvas key.
+
+        Only metadata is read; weights load when a model is first used.
+        """
+        import time
+
+        started = time.perf_counter()
+        records = self.store.load_records()
+        self.store.prune(records)
+        state = self.store.read_state()
+        files = [Path(p) for p in state.get("files", []) if isinstance(p, str)]
+        self._entries = [self._entries[0]]
+        self._entries += [ShelfEntry(f"run:{r.run_id}", "run", record=r) for r in records]
+        for path in files[-MAX_FILES:]:
+            entry = ShelfEntry(f"file:{path}", "file", path=path)
+            if not path.is_file():
+                entry.error = f"{path}: file not found"
+            self._entries.append(entry)
+        self.restore_seconds = time.perf_counter() - started
+        self.entries_changed.emit()
+        canvas = state.get("canvas")
+        return canvas if isinstance(canvas, str) else ""
+
+    # ----------------------------------------------------------------- choose
+    def load(self, entry: ShelfEntry) -> Checkpoint:
+        """The entry's model, loaded on first use.
+
+        Raises
+        ------
+        CheckpointError
+            The file is gone or unreadable (also recorded in ``entry.error``).
+        """
+        if entry.checkpoint is not None:
+            return entry.checkpoint
+        try:
+            if entry.kind == BUNDLED_KEY:
+                entry.checkpoint = load_bundled()
+            elif entry.record is not None:
+                entry.checkpoint = self.store.load_final(entry.record)
+            elif entry.path is not None:
+                entry.checkpoint = load_checkpoint(entry.path)
+            else:
+                raise CheckpointError("this model is no longer in memory")
+        except CheckpointError as exc:
+            entry.error = str(exc)
+            self.entries_changed.emit()
+            raise
+        entry.error = ""
+        self.entries_changed.emit()  # its title now has the model's name and accuracy
+        return entry.checkpoint
+
+    def choose(self, key: str) -> Checkpoint | None:
+        """Make entry ``key`` the canvas model; ``None`` (and ``failed``) if it cannot load."""
+        entry = self.entry(key)
+        if entry is None:
+            self.failed.emit(self.tr("No model {0} on the shelf.").format(key))
+            return None
+        try:
+            checkpoint = self.load(entry)
+        except CheckpointError as exc:
+            self.failed.emit(self.tr("Could not use {0}: {1}").format(entry.title(), exc))
+            return None
+        self._set_canvas(entry, checkpoint)
+        return checkpoint
+
+    def use_bundled(self) -> Checkpoint | None:
+        """Go back to the bundled model."""
+        return self.choose(BUNDLED_KEY)
+
+    def add_checkpoint(self, checkpoint: Checkpoint, path: str | Path | None = None,
+                       make_canvas: bool = True) -> ShelfEntry:
+        """Put a model on the shelf (a file that was opened, or a model from memory)."""
+        if path is not None:
+            resolved = Path(path).resolve()
+            entry = self.entry(f"file:{resolved}")
+            if entry is None:
+                entry = ShelfEntry(f"file:{resolved}", "file", path=resolved)
+                self._entries.append(entry)
+                self._trim_files()
+            entry.checkpoint, entry.error = checkpoint, ""
+        else:
+            self._sessions += 1
+            entry = ShelfEntry(f"session:{self._sessions}", "session", checkpoint=checkpoint)
+            self._entries.append(entry)
+        self.entries_changed.emit()
+        if make_canvas:
+            self._set_canvas(entry, checkpoint)
+        else:
+            self._save_state()
+        return entry
+
+    def remove(self, key: str) -> bool:
+        """Take an entry off the shelf (never the bundled model); a run's files are deleted."""
+        entry = self.entry(key)
+        if entry is None or entry.kind == BUNDLED_KEY:
+            return False
+        self._entries.remove(entry)
+        if entry.record is not None:
+            self._submit(self.store.delete, entry.record)
+        if entry is self._canvas:
+            self.use_bundled()
+        self._save_state()
+        self.entries_changed.emit()
+        return True
+
+    def _trim_files(self) -> None:
+        files = [e for e in self._entries if e.kind == "file" and e is not self._canvas]
+        for entry in files[: max(0, len(files) - MAX_FILES)]:
+            self._entries.remove(entry)
+
+    def _set_canvas(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
+        self._canvas = entry
+        self._save_state()
+        self.canvas_model_changed.emit(entry, checkpoint)
+
+    def _save_state(self) -> None:
+        canvas = self._canvas
+        state = {
+            "canvas": canvas.key if canvas is not None and canvas.kind != "session" else "",
+            "files": [str(e.path) for e in self._entries if e.kind == "file"],
+        }
+        try:
+            self.store.write_state(state)
+        except OSError as exc:
+            log.warning("could not save the shelf: %s", exc)
+
+    # ----------------------------------------------------------------- replay
+    def replay_points(self, entry: ShelfEntry | None) -> list[ReplayPoint]:
+        """The replay slider's positions for ``entry`` (empty if it is not a run)."""
+        record = entry.record if entry is not None else None
+        if record is None or not record.snapshots:
+            return []
+        points = [ReplayPoint(s.epoch, s.test_accuracy, False,
+                              self.tr("initial weights") if s.epoch == 0
+                              else self.tr("epoch {0}").format(s.epoch))
+                  for s in record.snapshots]
+        last = record.snapshots[-1]
+        if record.status == "finished" and last.epoch == record.ended_epoch:
+            points[-1] = dataclasses.replace(points[-1], final=True)
+        else:
+            how = (self.tr("diverged in epoch {0}") if record.status == "diverged"
+                   else self.tr("stopped in epoch {0}"))
+            points.append(ReplayPoint(record.ended_epoch, record.test_accuracy, True,
+                                      how.format(record.ended_epoch)))
+        return points
+
+    def replay_checkpoint(self, entry: ShelfEntry, index: int) -> Checkpoint:
+        """The model at replay position ``index`` (the last one is the entry's own model).
+
+        Raises
+        ------
+        CheckpointError
+            A snapshot file is missing or unreadable.
+        """
+        points = self.replay_points(entry)
+        if points[index].final:
+            return self.load(entry)
+        record = entry.record
+        assert record is not None
+        key = (record.run_id, index)
+        checkpoint = self._replay_cache.get(key)
+        if checkpoint is None:
+            checkpoint = self.store.load_snapshot(record, index)
+            self._replay_cache[key] = checkpoint
+            while len(self._replay_cache) > _REPLAY_CACHE:
+                self._replay_cache.popitem(last=False)
+        self._replay_cache.move_to_end(key)
+        return checkpoint
+
+    # --------------------------------------------------------------- training
+    def is_running(self) -> bool:
+        """Whether a run's thread exists."""
+        return self.controller.is_running()
+
+    def is_paused(self) -> bool:
+        """Whether the current run is paused."""
+        return self.controller.is_paused()
+
+    def live_run(self) -> RunRecord | None:
+        """The run being trained, if any."""
+        return self._live
+
+    def next_run_number(self) -> int:
+        """The number the next run will get (numbers go on across restarts)."""
+        numbers = [r.number for r in self.runs()]
+        if self._live is not None:
+            numbers.append(self._live.number)
+        return max(numbers, default=0) + 1
+
+    def start_training(self, config: TrainConfig) -> RunRecord:
+        """Start a run in the worker thread.
+
+        Raises
+        ------
+        RuntimeError
+            If a run is still going.
+        """
+        number = self.next_run_number()
+        spec_name = (config.model_spec or {}).get("name", config.model)
+        meta = {"spec": {"name": spec_name}, "dataset": config.dataset,
+                "classes": list(DATASETS[config.dataset].classes),
+                "config": dataclasses.asdict(config)}
+        record = RunRecord(self.store.new_run_id(number), number, "running", meta)
+        self.controller.start(config, self, self._connect_worker)
+        self._live = record
+        return record
+
+    def pause(self) -> None:
+        """Hold the run at the next batch."""
+        self.controller.pause()
+
+    def resume(self) -> None:
+        """Continue a paused run."""
+        self.controller.resume()
+
+    def stop(self) -> None:
+        """End the run at the next batch; it goes on the shelf."""
+        self.controller.stop()
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop any run (it is saved), wait for its thread, then for every pending write."""
+        ended = self.controller.shutdown(timeout_ms)
+        self.flush()
+        return ended
+
+    def flush(self) -> None:
+        """Wait until every queued write is on disk."""
+        for future in list(self._pending):
+            future.result()
+        self._pending.clear()
+
+    def _connect_worker(self, worker: TrainingWorker) -> None:
+        worker.started.connect(self._on_started)
+        worker.batch_done.connect(self._on_batch_done)
+        worker.epoch_done.connect(self._on_epoch_done)
+        worker.replay_snapshot.connect(self._on_replay_snapshot)
+        worker.snapshot_ready.connect(self._on_snapshot_ready)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+
+    def _current(self) -> bool:
+        return self._live is not None and self.controller.is_current(self.sender())
+
+    @Slot(object)
+    def _on_started(self, event: RunStarted) -> None:
+        if self._current():
+            self._steps_per_epoch = max(1, event.steps_per_epoch)
+            self.run_started.emit(self._live, event)
+
+    @Slot(object)
+    def _on_batch_done(self, event: BatchDone) -> None:
+        if self._current():
+            self._live.losses.append((event.step / self._steps_per_epoch, event.loss))
+            self.batch_done.emit(event)
+
+    @Slot(object)
+    def _on_epoch_done(self, event: EpochDone) -> None:
+        if self._current():
+            self.epoch_done.emit(event)
+
+    @Slot(object)
+    def _on_replay_snapshot(self, snapshot: Snapshot) -> None:
+        if not self._current():
+            return
+        record = self._live
+        record.add_snapshot(snapshot)
+        # Written now (a crash keeps the epochs so far), then dropped from memory.
+        self._submit(self._write_snapshot, record, snapshot)
+
+    def _write_snapshot(self, record: RunRecord, snapshot: Snapshot) -> None:
+        if snapshot in record.snapshots:  # not thinned out meanwhile
+            self.store.save_snapshot(record, snapshot)
+            self.store.release(snapshot)
+
+    @Slot(object)
+    def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
+        if self._current():
+            self.controller.snapshot_received()
+            self.snapshot_ready.emit(checkpoint)
+
+    @Slot(object)
+    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
+        if not self._current():
+            return
+        record, self._live = self._live, None
+        checkpoint = event.checkpoint
+        record.final, record.meta = checkpoint, checkpoint.meta
+        if isinstance(event, Finished):
+            record.status, record.ended_epoch = "finished", event.epochs_done
+            record.test_accuracy = event.test_accuracy
+        else:
+            record.status = "stopped" if isinstance(event, Stopped) else "diverged"
+            record.ended_epoch = event.epoch
+            record.test_accuracy = event.history[-1].test_accuracy if event.history else None
+        entry = ShelfEntry(f"run:{record.run_id}", "run", record=record, checkpoint=checkpoint)
+        run_count = sum(1 for e in self._entries if e.record is not None)
+        self._entries.insert(1 + run_count, entry)
+        self._submit(self.store.save, record)
+        self._evict(protect=entry if isinstance(event, Finished) else None)
+        self.entries_changed.emit()
+        if isinstance(event, Finished):  # a finished run becomes the canvas model
+            self._set_canvas(entry, checkpoint)
+        self.run_ended.emit(entry, event)
+
+    def _evict(self, protect: ShelfEntry | None) -> None:
+        protected = {e.record.run_id for e in (self._canvas, protect)
+                     if e is not None and e.record is not None}
+        runs = [e for e in self._entries if e.record is not None]
+        excess = len(runs) - MAX_RUNS
+        for entry in runs:
+            if excess <= 0:
+                break
+            if entry.record.run_id in protected:
+                continue
+            self._entries.remove(entry)
+            self._submit(self.store.delete, entry.record)
+            excess -= 1
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if not self._current():
+            return
+        record, self._live = self._live, None
+        self._submit(self.store.delete, record)  # epochs written so far; nothing to keep
+        self.run_failed.emit(message)
+
+    # ------------------------------------------------------------------ disk
+    def _submit(self, work: Callable[..., None], *args: object) -> None:
+        self._pending = [f for f in self._pending if not f.done()]
+        self._pending.append(self._writer.submit(self._guarded, work, *args))
+
+    def _guarded(self, work: Callable[..., None], *args: object) -> None:
+        # Runs in the writer thread; failed is a signal, so it is queued to the GUI thread.
+        try:
+            work(*args)
+        except OSError as exc:
+            log.warning("could not save a run: %s", exc)
+            self.failed.emit(self.tr("Could not save the run to {0}: {1}").format(
+                self.store.root, exc.strerror or exc))

@@ -1,0 +1,184 @@
+"""Two shelf models side by side on the same drawing: answers, inputs and feature maps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.inference import LiveInference
+from cnn_core.checkpoints import CheckpointError
+
+from .feature_map_view import FeatureMapView
+from .prediction_panel import PredictionPanel
+
+if TYPE_CHECKING:
+    from app.models import ModelLibrary, ShelfEntry
+    from cnn_core.checkpoints import Checkpoint
+
+__all__ = ["CompareSide", "CompareView"]
+
+
+class CompareSide(QWidget):
+    """One model of the comparison: a shelf chooser, its prediction and its feature maps.
+
+    Predictions follow the drawing through a :class:`~app.inference.LiveInference`, so they
+    are throttled like the canvas's own (at most ~30 a second, always the latest drawing).
+    """
+
+    def __init__(self, library: ModelLibrary, image_source: Callable[[], np.ndarray],
+                 side: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.setObjectName(f"compare{side}")
+        self.combo = QComboBox(self)
+        self.combo.setObjectName(f"compare{side}Combo")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
+        self.combo.setToolTip(self.tr("The model on this side (any model on the shelf)"))
+        self.prediction = PredictionPanel(self, show_steps=False)
+        self.prediction.setObjectName(f"compare{side}Prediction")
+        self.maps = FeatureMapView(self)
+        self.maps.setObjectName(f"compare{side}Maps")
+        self.inference = LiveInference(image_source, self)
+        self.inference.predicted.connect(self.prediction.show_prediction)
+        self.inference.activations_ready.connect(self.maps.set_activations)
+        self.inference.failed.connect(self.prediction.show_message)
+        self.combo.activated.connect(self._on_activated)
+        self.key = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.prediction)
+        layout.addWidget(self.maps, 1)
+
+    def fill(self, entries: list[ShelfEntry]) -> None:
+        """List the shelf's models, keeping the current choice."""
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for entry in entries:
+            self.combo.addItem(entry.title(), entry.key)
+            index = self.combo.count() - 1
+            self.combo.setItemData(index, entry.title(), Qt.ItemDataRole.ToolTipRole)
+            if entry.error:
+                self.combo.model().item(index).setEnabled(False)
+        self.combo.setCurrentIndex(max(0, self.combo.findData(self.key)))
+        self.combo.blockSignals(False)
+
+    def choose(self, key: str) -> bool:
+        """Show shelf entry ``key`` on this side; False (and a message) if it cannot load."""
+        entry = self.library.entry(key)
+        if entry is None:
+            return False
+        try:
+            checkpoint = self.library.load(entry)
+        except CheckpointError as exc:
+            self.prediction.show_message(self.tr("Cannot load this model: {0}").format(exc))
+            return False
+        self.key = key
+        self.combo.setCurrentIndex(max(0, self.combo.findData(key)))
+        self._show(checkpoint, entry.title())
+        return True
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The model on this side."""
+        return self.inference.checkpoint()
+
+    def _show(self, checkpoint: Checkpoint, title: str) -> None:
+        self.prediction.set_classes(checkpoint.meta.get("classes", []))
+        self.maps.set_source(title)
+        self.inference.set_checkpoint(checkpoint)
+
+    def _on_activated(self, index: int) -> None:
+        key = self.combo.itemData(index)
+        if isinstance(key, str) and not self.choose(key):
+            self.combo.setCurrentIndex(max(0, self.combo.findData(self.key)))
+
+
+class CompareView(QWidget):
+    """``compareView``: two shelf models on the current drawing, side by side.
+
+    Work is done only while the view is shown (:meth:`set_active`).
+    """
+
+    def __init__(self, library: ModelLibrary, image_source: Callable[[], np.ndarray],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareView")
+        self.library = library
+        self.left = CompareSide(library, image_source, "Left", self)
+        self.right = CompareSide(library, image_source, "Right", self)
+        self._active = False
+        hint = QLabel(self.tr("The same drawing, two models: pick any two from the shelf."),
+                      self)
+        hint.setObjectName("compareHint")
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.left)
+        splitter.addWidget(self.right)
+        splitter.setChildrenCollapsible(False)
+        top = QHBoxLayout()
+        top.addWidget(hint, 1)
+        # In a scroll area: two full columns must not force a minimum size on the window.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(splitter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        library.entries_changed.connect(self._refill)
+        self._refill()
+
+    def sides(self) -> tuple[CompareSide, CompareSide]:
+        """Left and right."""
+        return self.left, self.right
+
+    def set_active(self, active: bool) -> None:
+        """Compute only while shown; on showing, pick defaults and catch up with the drawing."""
+        self._active = active
+        for side in self.sides():
+            side.inference.set_wanted(maps=active, kernels=False)
+        if not active:
+            return
+        self._choose_defaults()
+        self.drawing_changed()
+
+    def drawing_changed(self) -> None:
+        """The drawing changed: both sides predict again (throttled)."""
+        if self._active:
+            for side in self.sides():
+                side.inference.request()
+
+    def _refill(self) -> None:
+        entries = self.library.entries()
+        for side in self.sides():
+            if side.key and self.library.entry(side.key) is None:
+                side.key = ""  # it left the shelf
+            side.fill(entries)
+        if self._active:
+            self._choose_defaults()
+
+    def _choose_defaults(self) -> None:
+        """Left: the canvas model; right: the bundled model, or the newest other model."""
+        canvas = self.library.canvas_entry()
+        entries = [e for e in self.library.entries() if not e.error]
+        if not self.left.key and canvas is not None:
+            self.left.choose(canvas.key)
+        if not self.right.key:
+            others = [e for e in entries if e.key != self.left.key]
+            bundled = [e for e in others if e.kind == "bundled"]
+            pick = bundled[0] if bundled else (others[-1] if others else None)
+            if pick is not None:
+                self.right.choose(pick.key)
