@@ -21,8 +21,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, load_bundled, load_checkpoint
-from cnn_core.datasets import DATASETS
-from cnn_core.runs import MAX_RUNS, RunRecord, RunStore, Snapshot
+from cnn_core.models import get_spec
+from cnn_core.runs import MAX_RUNS, RunRecord, RunStore, Snapshot, run_metadata
 from cnn_core.training import (
     BatchDone,
     Diverged,
@@ -300,7 +300,8 @@ class ModelLibrary(QObject):
         else:
             how = (self.tr("diverged in epoch {0}") if record.status == "diverged"
                    else self.tr("stopped in epoch {0}"))
-            points.append(ReplayPoint(record.ended_epoch, record.test_accuracy, True,
+            # Its weights were never tested (the run ended mid-epoch): no accuracy to show.
+            points.append(ReplayPoint(record.ended_epoch, None, True,
                                       how.format(record.ended_epoch)))
         return points
 
@@ -356,10 +357,9 @@ class ModelLibrary(QObject):
             If a run is still going.
         """
         number = self.next_run_number()
-        spec_name = (config.model_spec or {}).get("name", config.model)
-        meta = {"spec": {"name": spec_name}, "dataset": config.dataset,
-                "classes": list(DATASETS[config.dataset].classes),
-                "config": dataclasses.asdict(config)}
+        config.validate()
+        spec = config.model_spec if config.model_spec is not None else get_spec(config.model)
+        meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
         record = RunRecord(self.store.new_run_id(number), number, "running", meta)
         self.controller.start(config, self, self._connect_worker)
         self._live = record

@@ -33,10 +33,17 @@ from typing import Any
 import torch
 from torch import nn
 
-from .checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_weights
+from .checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    load_checkpoint,
+    make_metadata,
+    save_weights,
+)
+from .datasets import DATASETS
 
 __all__ = ["MAX_RUNS", "MAX_SNAPSHOTS", "RUN_STATUSES", "RunRecord", "RunStore", "Snapshot",
-           "capture_state", "write_json_atomic"]
+           "capture_state", "run_metadata", "write_json_atomic"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +59,21 @@ def capture_state(model: nn.Module) -> dict[str, torch.Tensor]:
     """A private CPU copy of ``model``'s weights and buffers (contiguous, detached)."""
     return {key: value.detach().to("cpu").clone(memory_format=torch.contiguous_format)
             for key, value in model.state_dict().items()}
+
+
+@dataclass(frozen=True)
+class _SpecOnly:
+    spec: dict[str, Any]  # all make_metadata reads from a model
+
+
+def run_metadata(spec: dict[str, Any], dataset: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Checkpoint metadata for a run that has not produced a model yet (its snapshots use it).
+
+    ``spec`` is the full model spec, ``config`` the run's ``TrainConfig`` as a dict.
+    """
+    info = DATASETS[dataset]
+    return make_metadata(_SpecOnly(spec), dataset=dataset, mean=info.mean,  # type: ignore[arg-type]
+                         std=info.std, classes=list(info.classes), config=config)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
