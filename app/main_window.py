@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from cnn_core.checkpoints import (
     Checkpoint,
     CheckpointError,
-    load_bundled,
     load_checkpoint,
     make_metadata,
     save_checkpoint,

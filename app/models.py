@@ -138,6 +138,7 @@ class ModelLibrary(QObject):
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="digitlab-store")
         self._pending: list[Future] = []
         self._replay_cache: OrderedDict[tuple[str, int], Checkpoint] = OrderedDict()
+        self._saved: set[str] = set()  # run ids whose files are complete (writer thread adds)
         self.restore_seconds = 0.0
 
     # ---------------------------------------------------------------- entries
@@ -171,6 +172,7 @@ class ModelLibrary(QObject):
         files = [Path(p) for p in state.get("files", []) if isinstance(p, str)]
         self._entries = [self._entries[0]]
         self._entries += [ShelfEntry(f"run:{r.run_id}", "run", record=r) for r in records]
+        self._saved.update(r.run_id for r in records)
         for path in files[-MAX_FILES:]:
             entry = ShelfEntry(f"file:{path}", "file", path=path)
             if not path.is_file():
@@ -271,7 +273,21 @@ class ModelLibrary(QObject):
     def _set_canvas(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
         self._canvas = entry
         self._save_state()
+        self._release_idle()
         self.canvas_model_changed.emit(entry, checkpoint)
+
+    def _release_idle(self, keep: ShelfEntry | None = None) -> None:
+        """Drop the weights of saved runs nobody uses; they load from disk when picked.
+
+        Memory then holds the canvas model, the newest run and a few replay snapshots,
+        however many runs the shelf lists.
+        """
+        for entry in self._entries:
+            record = entry.record
+            if (record is None or entry is self._canvas or entry is keep
+                    or record.run_id not in self._saved):
+                continue
+            entry.checkpoint = record.final = None
 
     def _save_state(self) -> None:
         canvas = self._canvas
@@ -427,6 +443,10 @@ class ModelLibrary(QObject):
         # Written now (a crash keeps the epochs so far), then dropped from memory.
         self._submit(self._write_snapshot, record, snapshot)
 
+    def _save_run(self, record: RunRecord) -> None:
+        self.store.save(record)
+        self._saved.add(record.run_id)
+
     def _write_snapshot(self, record: RunRecord, snapshot: Snapshot) -> None:
         if snapshot in record.snapshots:  # not thinned out meanwhile
             self.store.save_snapshot(record, snapshot)
@@ -455,8 +475,9 @@ class ModelLibrary(QObject):
         entry = ShelfEntry(f"run:{record.run_id}", "run", record=record, checkpoint=checkpoint)
         run_count = sum(1 for e in self._entries if e.record is not None)
         self._entries.insert(1 + run_count, entry)
-        self._submit(self.store.save, record)
+        self._submit(self._save_run, record)
         self._evict(protect=entry if isinstance(event, Finished) else None)
+        self._release_idle(keep=entry)
         self.entries_changed.emit()
         if isinstance(event, Finished):  # a finished run becomes the canvas model
             self._set_canvas(entry, checkpoint)
@@ -493,7 +514,7 @@ class ModelLibrary(QObject):
         # Runs in the writer thread; failed is a signal, so it is queued to the GUI thread.
         try:
             work(*args)
-        except OSError as exc:
+        except (OSError, CheckpointError) as exc:
             log.warning("could not save a run: %s", exc)
             self.failed.emit(self.tr("Could not save the run to {0}: {1}").format(
                 self.store.root, exc.strerror or exc))
