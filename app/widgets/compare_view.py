@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -47,10 +48,17 @@ class CompareSide(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.combo.setToolTip(self.tr("The model on this side (any model on the shelf)"))
-        self.prediction = PredictionPanel(self, show_steps=False)
+        self.prediction = PredictionPanel(self, show_steps=False, input_size=96)
         self.prediction.setObjectName(f"compare{side}Prediction")
+        font = QFont(self.prediction.predictionLabel.font())
+        font.setPointSizeF(font.pointSizeF() * 0.7)  # two answers side by side: smaller
+        self.prediction.predictionLabel.setFont(font)
+        self.prediction.probabilityPlot.setMinimumHeight(130)
         self.maps = FeatureMapView(self)
         self.maps.setObjectName(f"compare{side}Maps")
+        self.maps.sourceLabel.hide()  # the chooser above says which model it is
+        self.maps.zoomSlider.setValue(36)
+        self.maps.setMinimumHeight(260)
         self.inference = LiveInference(image_source, self)
         self.inference.predicted.connect(self.prediction.show_prediction)
         self.inference.activations_ready.connect(self.maps.set_activations)

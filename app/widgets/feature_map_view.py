@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -33,26 +35,37 @@ def _shape_text(shape: Sequence[int]) -> str:
 
 
 class LayerCard(QFrame):
-    """One layer: its name, kind, output shape, output-size formula and its maps."""
+    """One layer: its name, kind, output shape, output-size formula and its maps.
+
+    The header never clips: the title keeps its full width, and when the card is too narrow
+    for title and formula side by side, the formula moves to a line of its own.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.titleLabel = QLabel(self)
+        self.titleLabel.setObjectName("layerTitle")
         self.formulaLabel = QLabel(self)
         self.formulaLabel.setObjectName("formulaLabel")
         self.formulaLabel.setStyleSheet("font-family: monospace")
         self.formulaLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Its width never holds the card wide: when it does not fit, it moves below the title.
+        self.formulaLabel.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                        QSizePolicy.Policy.Preferred)
         self.grid = MapGrid(self)
-        header = QHBoxLayout()
-        header.addWidget(self.titleLabel)
-        header.addStretch(1)
-        header.addWidget(self.formulaLabel)
+        self._header = QGridLayout()
+        self._header.setContentsMargins(0, 0, 0, 0)
+        self._header.setHorizontalSpacing(12)
+        self._header.setVerticalSpacing(0)
+        self._header.setColumnStretch(1, 1)
+        self._formula_below: bool | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
-        layout.addLayout(header)
+        layout.addLayout(self._header)
         layout.addWidget(self.grid)
+        self._place_formula(below=False)
         self.name = ""
 
     def set_activation(self, activation: LayerActivation, per_map: bool) -> None:
@@ -67,6 +80,37 @@ class LayerCard(QFrame):
             "Output size = (N + 2P − F) / S + 1, with input size N, padding P, "
             "filter size F and stride S") if formula else "")
         self.grid.set_maps(np.asarray(activation.maps), per_map=per_map)
+        self._reflow(self.width())
+
+    def formula_below(self) -> bool:
+        """Whether the formula is on its own line (the card is narrow)."""
+        return bool(self._formula_below)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._reflow(event.size().width())
+        super().resizeEvent(event)
+
+    def _reflow(self, width: int) -> None:
+        margins = self.layout().contentsMargins()
+        room = width - margins.left() - margins.right()
+        needed = self.titleLabel.sizeHint().width() + 12
+        if self.formulaLabel.text():
+            needed += self.formulaLabel.sizeHint().width()
+        self._place_formula(below=needed > room)
+
+    def _place_formula(self, below: bool) -> None:
+        if below == self._formula_below:
+            return
+        self._formula_below = below
+        self._header.removeWidget(self.titleLabel)
+        self._header.removeWidget(self.formulaLabel)
+        self._header.addWidget(self.titleLabel, 0, 0, 1, 3 if below else 2)
+        if below:
+            self._header.addWidget(self.formulaLabel, 1, 0, 1, 3)
+        else:
+            self._header.addWidget(self.formulaLabel, 0, 2)
+        self.formulaLabel.setAlignment(Qt.AlignmentFlag.AlignLeft if below
+                                       else Qt.AlignmentFlag.AlignRight)
 
 
 class FeatureMapView(QWidget):

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -97,6 +97,23 @@ def _round_log_ticks(low: float, high: float, most: int = 7) -> list[float]:
     return []
 
 
+class _LegendBelow(pg.LegendItem):
+    """A legend that sits in the plot's own layout, under the x axis, so it never covers a
+    curve. Its height follows its entries (the stock legend sets its own geometry, which a
+    layout would fight)."""
+
+    def updateSize(self) -> None:
+        self.layout.invalidate()
+        height = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
+        height = height if self.layout.count() else 0.0
+        self.setMinimumHeight(height)
+        self.setMaximumHeight(height)
+        self.updateGeometry()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.width(), self.height())
+
+
 class RunPlot(pg.PlotWidget):
     """A plot with one bright current run and up to :data:`MAX_OLD_RUNS` faint earlier runs.
 
@@ -105,6 +122,7 @@ class RunPlot(pg.PlotWidget):
     """
 
     _kept = "main"
+    _legend_columns = 1
 
     def __init__(self, parent: QWidget | None = None,
                  axis_items: dict[str, pg.AxisItem] | None = None) -> None:
@@ -116,9 +134,13 @@ class RunPlot(pg.PlotWidget):
         item.showGrid(x=True, y=True, alpha=0.25)
         for side in ("bottom", "left"):  # "epoch (x0.001)" helps nobody
             item.getAxis(side).enableAutoSIPrefix(False)
-        # See-through, so that a faint earlier run behind it stays visible.
-        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
-                                     brush=pg.mkBrush(255, 255, 255, 150))
+        # Under the plot, in its layout: inside the view it would hide curves.
+        self.legend = _LegendBelow(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
+                                   frame=False, colCount=self._legend_columns)
+        self.legend.setMinimumWidth(0)  # a long name is cut, never the plot
+        self.legend.setPreferredWidth(0)
+        item.layout.addItem(self.legend, 4, 0, 1, 3)  # under the axis too: more room
+        item.legend = self.legend  # curves made with a name are listed in it
         self.setMinimumSize(220, 160)
         self.epochLine = pg.InfiniteLine(angle=90, movable=False,
                                          pen=pg.mkPen(80, 80, 80, 200, width=1.5,
@@ -216,8 +238,6 @@ class LossPlot(RunPlot):
         item.setLabel("bottom", self.tr("epoch"))
         item.setLabel("left", self.tr("loss (log scale)"))
         item.setLogMode(x=False, y=True)
-        # Loss falls from the top left: the bottom left is the emptiest corner.
-        self.legend.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(8, -8))
         self._ema = 0.0
         self._ema_count = 0
 
@@ -241,6 +261,8 @@ class LossPlot(RunPlot):
 class AccuracyPlot(RunPlot):
     """Train and test accuracy (%) after each epoch."""
 
+    _legend_columns = 2  # short names ("#2 test"): two columns keep the legend low
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("accuracyPlot")
@@ -252,8 +274,6 @@ class AccuracyPlot(RunPlot):
         view.setLimits(yMin=0, yMax=100)
         view.setYRange(0, 100, padding=0)  # empty: show the scale of a percentage, not 0..1
         view.enableAutoRange(axis="y")
-        # Accuracy climbs to the top right: the bottom right is the emptiest corner.
-        self.legend.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-8, -8))
 
     def add_epoch(self, epoch: int, train_accuracy: float, test_accuracy: float) -> None:
         """Append one epoch's accuracies (fractions 0..1; shown in %)."""

@@ -37,10 +37,12 @@ class PredictionPanel(QWidget):
     """The prediction label, a bar chart of the ten class probabilities, the 28×28 image the
     model sees and the preprocessing steps that led to it."""
 
-    def __init__(self, parent: QWidget | None = None, show_steps: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, show_steps: bool = True,
+                 input_size: int = 150) -> None:
         super().__init__(parent)
         self._classes = [str(d) for d in range(10)]
         self._show_steps_row = show_steps
+        self._input_size = input_size
         self.predictionLabel = QLabel(self)
         self.predictionLabel.setObjectName("predictionLabel")
         font = QFont(self.predictionLabel.font())
@@ -95,7 +97,7 @@ class PredictionPanel(QWidget):
         item.setImage(np.zeros((28, 28), np.float32), levels=(0.0, 1.0))
         box.addItem(item)
         box.setRange(xRange=(0, 28), yRange=(0, 28), padding=0.02)
-        view.setFixedSize(150, 150)
+        view.setFixedSize(self._input_size, self._input_size)
         view.setToolTip(self.tr("The 28×28 image the model really sees"))
         return view, item
 

@@ -1,0 +1,49 @@
+"""What a 1280×800 window must not do: legends over curves, layer headers cut short."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.widgets.feature_map_view import LayerCard
+from app.widgets.plots import AccuracyPlot, LossPlot
+from cnn_core.inspection import LayerActivation
+
+
+def test_plot_legends_sit_below_the_curves_not_on_them(qtbot) -> None:  # noqa: ANN001
+    for plot in (LossPlot(), AccuracyPlot()):
+        qtbot.addWidget(plot)
+        plot.resize(230, 300)
+        plot.show()
+        for number in (1, 2, 3):
+            plot.begin_run(number, f"#{number} lenet_bn adam 0.003")
+            if isinstance(plot, LossPlot):
+                plot.add_loss(0.5, 1.0 / number)
+            else:
+                plot.add_epoch(1, 0.5, 0.6)
+        rows = 3 if isinstance(plot, LossPlot) else 2  # accuracy: two columns
+        qtbot.waitUntil(lambda p=plot, r=rows: p.legend.height() >= 15 * r)
+        view = plot.getPlotItem().getViewBox()
+        view_rect = view.mapRectToScene(view.boundingRect())
+        legend_rect = plot.legend.mapRectToScene(plot.legend.boundingRect())
+        assert legend_rect.top() >= view_rect.bottom()  # under the data area, not inside
+        assert plot.legend.scene() is view.scene()
+
+
+def test_layer_header_never_clips_the_shape(qtbot) -> None:  # noqa: ANN001
+    card = LayerCard()
+    qtbot.addWidget(card)
+    activation = LayerActivation("features.relu1", "relu", (6, 28, 28), (6, 28, 28),
+                                 np.zeros((6, 28, 28), np.float32), "(28+2·2−5)/1+1 = 28")
+    card.set_activation(activation, per_map=False)
+    card.resize(700, 120)
+    card.show()
+    qtbot.waitExposed(card)
+    assert not card.formula_below()  # wide: one line
+    title = card.titleLabel
+    assert title.width() >= title.sizeHint().width()
+    card.resize(300, 140)  # the compare view's narrow columns
+    qtbot.waitUntil(card.formula_below)
+    qtbot.waitUntil(lambda: title.width() >= title.sizeHint().width())
+    assert "6×28×28" in title.text()
+    qtbot.waitUntil(lambda: card.formulaLabel.geometry().top() >= title.geometry().bottom())
+    assert card.formulaLabel.width() >= card.formulaLabel.sizeHint().width()
