@@ -486,6 +486,9 @@ class MainWindow(QMainWindow):
             text += self.tr(" · not tested")
         if self.model_path is not None:
             text += f" · {self.model_path.name}"
+        points, index = self._replay_points, self.replaySlider.value()
+        if points and 0 <= index < len(points) and not points[index].final:
+            text += self.tr(" · replaying: {0}").format(points[index].label)
         self.modelStatusLabel.setText(text)
         self.feature_map_view.set_source(self._model_source_text())
         self.kernel_view.set_source(self._model_source_text())
