@@ -156,6 +156,14 @@ class MainWindow(QMainWindow):
         self.useBundledAction.setToolTip(self.tr(
             "Predict with the model that ships with DigitLab again (Ctrl+B)"))
         self.useBundledButton.setDefaultAction(self.useBundledAction)
+        self.removeFromShelfAction = self._action(self.tr("&Remove model from shelf"),
+                                                  self.remove_canvas_model)
+        self.removeFromShelfAction.setObjectName("removeFromShelfAction")
+        self.removeFromShelfAction.setToolTip(self.tr(
+            "Take the current model off the shelf (a run's files are deleted); the canvas "
+            "goes back to the bundled model"))
+        self.modelShelf.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.modelShelf.addActions([self.useBundledAction, self.removeFromShelfAction])
         style = self.style()
         self.openImageAction.setIcon(QIcon.fromTheme(
             "document-open", style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)))
@@ -174,7 +182,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.openImageAction, self.saveDrawingAction])
         file_menu.addSeparator()
         file_menu.addActions([self.openModelAction, self.saveModelAction])
-        file_menu.addAction(self.useBundledAction)
+        file_menu.addActions([self.useBundledAction, self.removeFromShelfAction])
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
@@ -303,6 +311,7 @@ class MainWindow(QMainWindow):
         if canvas is not None:
             shelf.setCurrentIndex(shelf.findData(canvas.key))
         shelf.blockSignals(False)
+        self._update_shelf_actions()
 
     def _on_shelf_activated(self, index: int) -> None:
         key = self.modelShelf.itemData(index)
@@ -317,6 +326,20 @@ class MainWindow(QMainWindow):
         """Predict with the bundled model again (Ctrl+B)."""
         if self.library.use_bundled() is not None:
             self.banner.show_info(self.tr("The canvas uses the bundled model again."))
+
+    def remove_canvas_model(self) -> None:
+        """Take the canvas model off the shelf (not the bundled model) and use the bundled one."""
+        entry = self.library.canvas_entry()
+        if entry is None or entry.kind == "bundled":
+            self.banner.show_info(self.tr("The bundled model always stays on the shelf."))
+            return
+        title = entry.title()
+        if self.library.remove(entry.key):
+            self.banner.show_info(self.tr("Removed {0} from the shelf.").format(title))
+
+    def _update_shelf_actions(self) -> None:
+        entry = self.library.canvas_entry()
+        self.removeFromShelfAction.setEnabled(entry is not None and entry.kind != "bundled")
 
     # ----------------------------------------------------------------- models
     def checkpoint(self) -> Checkpoint | None:

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
 BUNDLED_KEY = "bundled"
 MAX_FILES = 20  # opened model files remembered
+MAX_SESSIONS = 5  # unsaved models (set from code, not from a file) kept on the shelf
 _REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)
 _DIGITS = [str(d) for d in range(10)]
 
@@ -244,6 +245,7 @@ class ModelLibrary(QObject):
             self._sessions += 1
             entry = ShelfEntry(f"session:{self._sessions}", "session", checkpoint=checkpoint)
             self._entries.append(entry)
+            self._trim_files()
         self.entries_changed.emit()
         if make_canvas:
             self._set_canvas(entry, checkpoint)
@@ -266,9 +268,10 @@ class ModelLibrary(QObject):
         return True
 
     def _trim_files(self) -> None:
-        files = [e for e in self._entries if e.kind == "file" and e is not self._canvas]
-        for entry in files[: max(0, len(files) - MAX_FILES)]:
-            self._entries.remove(entry)
+        for kind, most in (("file", MAX_FILES), ("session", MAX_SESSIONS)):
+            kept = [e for e in self._entries if e.kind == kind and e is not self._canvas]
+            for entry in kept[: max(0, len(kept) - most)]:
+                self._entries.remove(entry)
 
     def _set_canvas(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
         self._canvas = entry

@@ -246,3 +246,31 @@ def test_runs_are_bounded_and_the_canvas_run_is_never_evicted(qtbot, tmp_path,  
     library.flush()
     assert [r.number for r in library.runs()] == [1, 3]  # #2 went, #1 is the canvas model
     assert [r.number for r in RunStore(tmp_path).load_records()] == [1, 3]
+
+
+def test_remove_a_run_from_the_shelf_deletes_its_files(qtbot) -> None:  # noqa: ANN001
+    from app.models import data_dir
+    from cnn_core.runs import RunRecord, RunStore
+
+    store = RunStore(data_dir())
+    model = create_model("lenet", seed=0)
+    record = RunRecord(store.new_run_id(1), 1, "stopped", make_metadata(model), ended_epoch=2,
+                       test_accuracy=0.5)
+    record.final = Checkpoint(model, make_metadata(model))
+    store.save(record)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.checkpoint() is not None, timeout=20_000)
+    assert not win.removeFromShelfAction.isEnabled()  # the bundled model cannot go
+    win.modelShelf.setFocus()
+    with qtbot.waitSignal(win.model_changed):
+        QTest.keyClick(win.modelShelf, Qt.Key.Key_Down)
+    assert win.library.canvas_entry().record.run_id == record.run_id
+    assert win.removeFromShelfAction.isEnabled()
+    with qtbot.waitSignal(win.model_changed):
+        win.removeFromShelfAction.trigger()
+    win.library.flush()
+    assert win.library.canvas_entry().kind == "bundled"
+    assert win.modelShelf.count() == 1 and "Removed #1 lenet" in win.banner.text()
+    assert not store.folder(record).exists() and store.load_records() == []
+    win.close()
