@@ -314,7 +314,7 @@ class ModelLibrary(QObject):
                               else self.tr("epoch {0}").format(s.epoch))
                   for s in record.snapshots]
         last = record.snapshots[-1]
-        if record.status == "finished" and last.epoch == record.ended_epoch:
+        if record.status in ("finished", "interrupted") and last.epoch == record.ended_epoch:
             points[-1] = dataclasses.replace(points[-1], final=True)
         else:
             how = (self.tr("diverged in epoch {0}") if record.status == "diverged"
@@ -454,6 +454,7 @@ class ModelLibrary(QObject):
         if snapshot in record.snapshots:  # not thinned out meanwhile
             self.store.save_snapshot(record, snapshot)
             self.store.release(snapshot)
+            self.store.save_progress(record)  # a crash now keeps the epochs so far
 
     @Slot(object)
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MAX_SNAPSHOTS = 32  # per run: initial weights + epochs, thinned evenly past this
 MAX_RUNS = 20  # runs a store keeps; the oldest go first
-RUN_STATUSES = ("running", "finished", "stopped", "diverged")
+RUN_STATUSES = ("running", "finished", "stopped", "diverged", "interrupted")
 _RECORD = "run.json"
 _FINAL = "final.safetensors"
 _FORMAT = "digitlab-run"
@@ -168,6 +168,8 @@ class RunRecord:
             parts.append(f"diverged in epoch {self.ended_epoch}")
         elif self.status == "running":
             parts.append("training…")
+        elif self.status == "interrupted":
+            parts.append(f"interrupted after epoch {self.ended_epoch}")
         else:
             epochs = self.ended_epoch
             parts.append(f"{epochs} epoch{'s' if epochs != 1 else ''}")
@@ -296,6 +298,12 @@ class RunStore:
             if path.name not in listed:
                 path.unlink(missing_ok=True)
 
+    def save_progress(self, record: RunRecord) -> None:
+        """Write ``run.json`` of a run still training (its snapshots so far), so that a crash
+        leaves an ``"interrupted"`` run whose last snapshot is its model."""
+        if record.status == "running":
+            write_json_atomic(self.folder(record) / _RECORD, record.to_json())
+
     def delete(self, record: RunRecord) -> None:
         """Remove a run's folder."""
         shutil.rmtree(self.folder(record), ignore_errors=True)
@@ -318,13 +326,29 @@ class RunStore:
             if record.run_id != folder.name:
                 log.warning("skipping run %s: its record names %s", folder.name, record.run_id)
                 continue
+            if record.status == "running" and not self._recover(record):
+                continue
             records.append(record)
         return sorted(records, key=lambda r: r.number)
 
+    def _recover(self, record: RunRecord) -> bool:
+        """A run that was training when the app ended: keep it up to its last written epoch."""
+        record.snapshots = [s for s in record.snapshots
+                            if s.file and (self.folder(record) / s.file).is_file()]
+        if not record.snapshots:
+            return False
+        last = record.snapshots[-1]
+        record.status, record.ended_epoch = "interrupted", last.epoch
+        record.test_accuracy = last.test_accuracy
+        return True
+
     def load_final(self, record: RunRecord) -> Checkpoint:
-        """The run's final model (cached on the record)."""
+        """The run's final model (cached on the record); an interrupted run's last snapshot."""
         if record.final is None:
-            record.final = load_checkpoint(self.folder(record) / _FINAL)
+            if record.status == "interrupted":
+                record.final = self.load_snapshot(record, len(record.snapshots) - 1)
+            else:
+                record.final = load_checkpoint(self.folder(record) / _FINAL)
         return record.final
 
     def load_snapshot(self, record: RunRecord, index: int) -> Checkpoint:

@@ -125,3 +125,21 @@ def test_state_file_round_trips_and_tolerates_garbage(tmp_path) -> None:
     (tmp_path / "shelf.json").write_text("[1, 2")
     assert store.read_state() == {}
     assert json.loads(json.dumps(RunRecord("a", 1, "stopped", {}).to_json()))["status"] == "stopped"
+
+
+def test_a_run_cut_off_mid_training_comes_back_as_interrupted(tmp_path) -> None:
+    _, finished, expected = _tiny_run(epochs=2)
+    store = RunStore(tmp_path)
+    # As the library does while training: each epoch's file, then the progress record.
+    record = RunRecord(store.new_run_id(7), 7, "running", finished.meta)
+    for snapshot in finished.snapshots[:2]:  # initial weights and epoch 1; then a crash
+        record.add_snapshot(Snapshot(snapshot.epoch, snapshot.metrics, snapshot.state))
+        store.save_snapshot(record, record.snapshots[-1])
+        store.save_progress(record)
+    record.add_snapshot(Snapshot(2, {}, expected[2]))  # never written: lost in the crash
+    [loaded] = store.load_records()
+    assert loaded.status == "interrupted" and loaded.ended_epoch == 1
+    assert loaded.title().endswith("interrupted after epoch 1")
+    assert [s.epoch for s in loaded.snapshots] == [0, 1]
+    assert _equal(store.load_final(loaded).model.state_dict(), expected[1])
+    assert loaded.test_accuracy == finished.snapshots[1].test_accuracy
