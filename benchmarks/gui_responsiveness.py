@@ -30,6 +30,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DIGITLAB_SETTINGS", str(Path(tempfile.mkdtemp()) / "bench.ini"))
+os.environ.setdefault("DIGITLAB_DATA_DIR", str(Path(tempfile.mkdtemp()) / "bench-data"))
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "gui")]  # panel_controls: shared with tests
 
