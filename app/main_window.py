@@ -82,8 +82,13 @@ class MainWindow(QMainWindow):
         self.settings = prefs.open_settings()
         self.model_path: Path | None = None
         self._replay_points: list = []
-        self.library = library if library is not None else ModelLibrary(parent=self)
-        self._saved_canvas_key = self.library.restore()
+        if library is None:
+            library = ModelLibrary(parent=self)
+            self._saved_canvas_key = library.restore()
+        else:  # already restored by its owner
+            canvas = library.canvas_entry()
+            self._saved_canvas_key = canvas.key if canvas is not None else ""
+        self.library = library
 
         self.canvas_panel = CanvasPanel(self)
         self.canvas = self.canvas_panel.canvas
