@@ -58,7 +58,7 @@ class LayerCard(QFrame):
         self._header.setContentsMargins(0, 0, 0, 0)
         self._header.setHorizontalSpacing(12)
         self._header.setVerticalSpacing(0)
-        self._header.setColumnStretch(1, 1)
+        self._header.setColumnStretch(1, 1)  # the formula's column takes the rest, text right
         self._formula_below: bool | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
@@ -104,11 +104,11 @@ class LayerCard(QFrame):
         self._formula_below = below
         self._header.removeWidget(self.titleLabel)
         self._header.removeWidget(self.formulaLabel)
-        self._header.addWidget(self.titleLabel, 0, 0, 1, 3 if below else 2)
+        self._header.addWidget(self.titleLabel, 0, 0, 1, 2 if below else 1)
         if below:
-            self._header.addWidget(self.formulaLabel, 1, 0, 1, 3)
+            self._header.addWidget(self.formulaLabel, 1, 0, 1, 2)
         else:
-            self._header.addWidget(self.formulaLabel, 0, 2)
+            self._header.addWidget(self.formulaLabel, 0, 1)
         self.formulaLabel.setAlignment(Qt.AlignmentFlag.AlignLeft if below
                                        else Qt.AlignmentFlag.AlignRight)
 

@@ -39,8 +39,10 @@ def test_layer_header_never_clips_the_shape(qtbot) -> None:  # noqa: ANN001
     card.show()
     qtbot.waitExposed(card)
     assert not card.formula_below()  # wide: one line
-    title = card.titleLabel
+    title, formula = card.titleLabel, card.formulaLabel
+    qtbot.waitUntil(lambda: formula.width() >= formula.sizeHint().width())
     assert title.width() >= title.sizeHint().width()
+    assert formula.geometry().left() >= title.geometry().right()  # beside it, both whole
     card.resize(300, 140)  # the compare view's narrow columns
     qtbot.waitUntil(card.formula_below)
     qtbot.waitUntil(lambda: title.width() >= title.sizeHint().width())
