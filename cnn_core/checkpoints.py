@@ -23,20 +23,20 @@ from typing import Any
 import torch
 
 from . import __version__
+from .checkpoint_validation import FORMAT, CheckpointError, check_metadata, checked_weights
 from .network import DigitNet
 from .resources import resource_path
-from .specs import SpecError, build_model
+from .spec_validation import INPUT_SHAPE, MAX_PARAMETERS
+from .specs import build_model
 
 __all__ = ["BUNDLED_MODEL", "Checkpoint", "CheckpointError", "bundled_checkpoint_path",
            "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint", "save_weights"]
 
 BUNDLED_MODEL = "digitnet.safetensors"
-_FORMAT = "digitlab-checkpoint"
+_FORMAT = FORMAT
 _MAX_HEADER = 16 * 1024 * 1024
-
-
-class CheckpointError(Exception):
-    """A checkpoint cannot be read, is not DigitLab's, or does not match its own spec."""
+# the largest model allowed stored as float64, plus its metadata: nothing valid is larger
+MAX_FILE_BYTES = 8 * MAX_PARAMETERS + 2 * _MAX_HEADER
 
 
 @dataclass
@@ -157,9 +157,13 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
         raise CheckpointError(f"{path}: not a safetensors file, or truncated")
     try:
         header = json.loads(data[8 : 8 + header_len])
-        meta = json.loads(header.get("__metadata__", {}).get("digitlab", "null"))
-    except (ValueError, AttributeError):
+        text = header.get("__metadata__", {}).get("digitlab", "null")
+    except (ValueError, AttributeError, RecursionError):
         raise CheckpointError(f"{path}: corrupt safetensors header") from None
+    try:
+        meta = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        raise CheckpointError(f"{path}: its DigitLab metadata is not valid JSON") from None
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         raise CheckpointError(f"{path}: a safetensors file, but not a DigitLab checkpoint")
     try:
@@ -188,35 +192,51 @@ def _read_pickle(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     return obj["state_dict"], obj["meta"]
 
 
-def _check_weights(model: DigitNet, tensors: dict[str, torch.Tensor], path: Path) -> None:
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(tensors))
-    extra = sorted(set(tensors) - set(expected))
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing {', '.join(missing[:3])}{'…' if len(missing) > 3 else ''}")
-        if extra:
-            parts.append(f"unexpected {', '.join(extra[:3])}{'…' if len(extra) > 3 else ''}")
-        raise CheckpointError(f"{path}: weights do not match the model spec ({'; '.join(parts)})")
-    for key, value in expected.items():
-        if tuple(tensors[key].shape) != tuple(value.shape):
-            raise CheckpointError(
-                f"{path}: weights do not match the model spec: {key} has shape "
-                f"{tuple(tensors[key].shape)}, the spec needs {tuple(value.shape)}"
-            )
+def _probe(model: DigitNet, meta: dict[str, Any]) -> None:
+    """Run the model once on a blank and a noisy image; refuse weights that give NaN or ∞."""
+    norm = meta["normalization"]
+    generator = torch.Generator().manual_seed(0)
+    images = torch.stack([torch.zeros(INPUT_SHAPE), torch.rand(INPUT_SHAPE, generator=generator)])
+    with torch.no_grad():
+        logits = model((images - norm["mean"]) / norm["std"])
+    if not bool(torch.isfinite(logits).all()):
+        raise CheckpointError("its weights give NaN or infinite outputs on a test image")
+
+
+def _build(meta: dict[str, Any], tensors: dict[Any, Any]) -> DigitNet:
+    """The model of a checked spec, holding the checked weights; nothing allocated twice."""
+    with torch.device("meta"):  # shapes only: a wrong file costs no memory
+        model = build_model(meta["spec"])
+    weights = checked_weights(tensors, model.state_dict())
+    model = model.to_empty(device="cpu")
+    model.load_state_dict(weights)
+    model.eval()
+    _probe(model, meta)
+    return model
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
-    """Load a checkpoint onto the CPU, in eval mode.
+    """Load a checkpoint onto the CPU, in eval mode, after checking all of it.
+
+    Before anything is built, the whole metadata is checked (every spec field, the size
+    bound of at most 50 million parameters, 25 million activation values and 10⁹
+    multiply-adds per 28×28 image, the normalisation, the class names, epochs and metrics;
+    see :mod:`cnn_core.checkpoint_validation`); then every tensor's shape, dtype and values
+    (finite), and finally one forward pass must give finite outputs. Files over
+    :data:`MAX_FILE_BYTES` are not read.
 
     Raises
     ------
     CheckpointError
-        With one clear line for a missing, truncated, corrupt, foreign or mismatched file.
+        With one clear line for a missing, truncated, corrupt, foreign, invalid or mismatched
+        file, naming the field or tensor at fault. No other exception escapes.
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and path.is_file():
+            raise CheckpointError(f"{path}: {size / 2**20:,.0f} MB is larger than any DigitLab "
+                                  f"model can be ({MAX_FILE_BYTES / 2**20:,.0f} MB)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise CheckpointError(f"{path}: file not found") from None
@@ -229,12 +249,10 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     else:
         tensors, meta = _read_safetensors(path, data)
     try:
-        model = build_model(meta["spec"])
-    except (KeyError, TypeError, SpecError) as exc:
-        raise CheckpointError(f"{path}: its model spec is invalid ({exc})") from None
-    _check_weights(model, tensors, path)
-    model.load_state_dict(tensors)
-    model.eval()
+        check_metadata(meta)
+        model = _build(meta, tensors)
+    except CheckpointError as exc:
+        raise CheckpointError(f"{path}: {exc}") from None
     return Checkpoint(model, meta)
 
 

@@ -10,7 +10,11 @@ import torch
 from .checkpoints import Checkpoint
 from .preprocess import Preprocessed, preprocess
 
-__all__ = ["Prediction", "Predictor"]
+__all__ = ["Prediction", "PredictionError", "Predictor"]
+
+
+class PredictionError(Exception):
+    """The model gave no usable answer for a picture (NaN or infinite scores)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,19 @@ class Predictor:
 
     @torch.no_grad()
     def probabilities(self, pre: Preprocessed) -> np.ndarray:
-        """Class probabilities for a preprocessed picture."""
+        """Class probabilities for a preprocessed picture.
+
+        Raises
+        ------
+        PredictionError
+            If the model's scores are NaN or infinite (broken weights), rather than
+            returning probabilities that mean nothing.
+        """
         logits = self.model(self.input_tensor(pre))
+        if not bool(torch.isfinite(logits).all()):
+            raise PredictionError(
+                f"the model {self.checkpoint.name!r} gives NaN or infinite scores for this "
+                f"picture; its weights are broken, retrain it or open another model")
         return torch.softmax(logits, dim=1)[0].float().cpu().numpy()
 
     def predict(self, image: np.ndarray) -> Prediction:
