@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -110,7 +111,10 @@ def _train_config(args: argparse.Namespace) -> Any:
         "max_train_samples": args.max_train_samples, "label_smoothing": args.label_smoothing,
     }
     config = TrainConfig.for_model(base, **overrides)
-    config.validate()
+    try:
+        config.validate()
+    except ValueError as exc:  # validate() says what is wrong with the settings
+        raise CliError(str(exc)) from None
     return config
 
 
@@ -317,15 +321,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
+    """The errors a user can cause (a bad file, option or machine): one line, exit code 1.
+
+    Anything else is a bug in DigitLab and is shown with its traceback.
+    """
     from .checkpoints import CheckpointError
     from .datasets import DatasetUnavailable
     from .devices import DeviceError
     from .idx import IdxError
+    from .predict import PredictionError
     from .preprocess import ImageError
     from .specs import SpecError
 
     return (CliError, CheckpointError, DatasetUnavailable, DeviceError, IdxError, ImageError,
-            SpecError, ValueError, KeyError, OSError)
+            PredictionError, SpecError, OSError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -342,14 +351,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _expected_errors() as exc:
         if args.debug:
             raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"digitlab {args.command}: error: {message}", file=sys.stderr)
+        print(f"digitlab {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # anything else is a bug, but still one line unless --debug
+    except Exception:  # not the user's doing: show where it happened
         if args.debug:
             raise
-        print(f"digitlab {args.command}: unexpected error: {type(exc).__name__}: {exc} "
-              f"(run with --debug for details)", file=sys.stderr)
+        traceback.print_exc()
+        print(f"digitlab {args.command}: internal error: this is a bug in DigitLab "
+              f"{__version__}; please report it with the traceback above", file=sys.stderr)
         return 1
 
 

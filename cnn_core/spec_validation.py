@@ -232,16 +232,17 @@ def layer_output_shape(layer: dict[str, Any], in_shape: Shape, where: str = "lay
     if not isinstance(layer, dict):
         raise SpecError(f"{where}: a layer must be an object, got {_show(layer)}")
     kind, settings = _settings(layer, where)
-    return _out_shape(kind, settings, in_shape, where)
+    return _out_shape(kind, settings, in_shape, where, where)
 
 
-def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str) -> Shape:
+def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
+    """``where`` is the layer's place in the JSON (for its fields), ``label`` adds its name."""
     spatial = ("conv", "maxpool", "avgpool", "adaptive_avgpool", "residual")
     if kind in spatial and len(in_shape) != 3:
-        raise SpecError(f"{where} ({kind}) needs a C×H×W input but gets a flat vector of shape "
+        raise SpecError(f"{label} ({kind}) needs a C×H×W input but gets a flat vector of shape "
                         f"{_fmt(in_shape)}")
     if kind == "conv":
-        return _conv_shape(s, in_shape, where)
+        return _conv_shape(s, in_shape, where, label)
     if kind in ("maxpool", "avgpool"):
         kernel = s["kernel_size"]
         padding = s.get("padding", (0, 0))
@@ -249,33 +250,33 @@ def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str) -> Sha
             raise SpecError(f"{where}.padding: at most half the kernel size {_fmt(kernel)}, got "
                             f"{_fmt(padding)}")
         return (in_shape[0], *_window_out(kernel, s.get("stride", kernel), padding, (1, 1),
-                                          in_shape, where))
+                                          in_shape, label))
     if kind == "adaptive_avgpool":
         return (in_shape[0], *s.get("output_size", (1, 1)))
     if kind == "residual":
         c, h, w = in_shape
         out, stride = s.get("out_channels", c), s.get("stride", 1)
         if (out != c or stride != 1) and not s.get("use_1x1conv", False):
-            raise SpecError(f"{where}: changes {_fmt(in_shape)} to {out} channels / stride "
+            raise SpecError(f"{label}: changes {_fmt(in_shape)} to {out} channels / stride "
                             f"{stride}, which needs \"use_1x1conv\": true for the shortcut")
         return (out, _spatial_out(h, 3, stride, 1), _spatial_out(w, 3, stride, 1))
     if kind == "flatten":
         return (math.prod(in_shape),)
     if kind == "linear":
         if len(in_shape) != 1:
-            raise SpecError(f"{where} (linear) needs a flat input but gets {_fmt(in_shape)}; "
+            raise SpecError(f"{label} (linear) needs a flat input but gets {_fmt(in_shape)}; "
                             f"add a flatten layer before it")
         if s.get("in_features", in_shape[0]) != in_shape[0]:
-            raise SpecError(f"{where}: expects in_features={s['in_features']} but the previous "
+            raise SpecError(f"{label}: expects in_features={s['in_features']} but the previous "
                             f"layer gives {_fmt(in_shape)}")
         return (s["out_features"],)
     return in_shape  # bn, activations, dropout keep the shape
 
 
-def _conv_shape(s: dict[str, Any], in_shape: Shape, where: str) -> Shape:
+def _conv_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
     c, h, w = in_shape
     if s.get("in_channels", c) != c:
-        raise SpecError(f"{where}: expects {s['in_channels']} input channels but the previous "
+        raise SpecError(f"{label}: expects {s['in_channels']} input channels but the previous "
                         f"layer gives {_fmt(in_shape)}")
     out, groups = s["out_channels"], s.get("groups", 1)
     if c % groups or out % groups:
@@ -290,7 +291,7 @@ def _conv_shape(s: dict[str, Any], in_shape: Shape, where: str) -> Shape:
         raise SpecError(f"{where}.padding: circular padding cannot exceed the input "
                         f"{_fmt(in_shape)}, got {_fmt(padding)}")
     return (out, *_window_out(s["kernel_size"], s.get("stride", (1, 1)), padding,
-                              s.get("dilation", (1, 1)), in_shape, where))
+                              s.get("dilation", (1, 1)), in_shape, label))
 
 
 def _window_out(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
@@ -332,7 +333,7 @@ def _cost(kind: str, s: dict[str, Any], inp: Shape, out: Shape) -> tuple[int, in
 
 def _top_level(spec: Any, root: str) -> dict[str, Any]:
     if not isinstance(spec, dict):
-        raise SpecError(f"{root or 'spec'}: a model spec must be a JSON object, got "
+        raise SpecError(f"{root.rstrip('.') or 'spec'}: a model spec must be a JSON object, got "
                         f"{_show(spec)}")
     known = (*_TOP, "input_shape", "features", "classifier")
     for key, value in spec.items():
@@ -393,7 +394,7 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
                 raise SpecError(f"{where}.name: two layers of {part} are called {name!r}")
             names.add(name)
             label = f"{where} ({part}.{name})"
-            out = _out_shape(kind, settings, shape, label)
+            out = _out_shape(kind, settings, shape, where, label)
             p, m, a = _cost(kind, settings, shape, out)
             params, macs, activations = params + p, macs + m, activations + a
             _within_limits(params, macs, activations, label)
