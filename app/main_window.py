@@ -483,13 +483,16 @@ class MainWindow(QMainWindow):
         if key and self.library.entry(key) is not None and self.library.choose(key) is not None:
             return
         last = prefs.read_str(self.settings, Keys.LAST_MODEL)
-        if last and Path(last).is_file():
+        if last:
             try:
                 self.set_model(load_checkpoint(last), last)
                 return
             except CheckpointError as exc:
-                self.banner.show_error(self.tr("Could not reopen the last model. {0}")
-                                       .format(exc))
+                # forget it, so that the next start does not stumble over the same file
+                self.settings.remove(Keys.LAST_MODEL)
+                self.banner.show_error(self.tr(
+                    "Could not reopen the last model, so the bundled model is used. {0}")
+                    .format(exc))
         try:
             self.library.load(self.library.entries()[0])
         except CheckpointError as exc:
