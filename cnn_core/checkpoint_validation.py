@@ -136,7 +136,8 @@ def check_metadata(meta: Any) -> SpecPlan:
         got 5``.
     """
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError("a safetensors file, but not a DigitLab checkpoint")
+        raise CheckpointError(f"not a DigitLab checkpoint (its metadata lacks \"format\": "
+                              f"\"{FORMAT}\")")
     version = meta.get("format_version", FORMAT_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CheckpointError(f"format_version: must be a positive whole number, got "
