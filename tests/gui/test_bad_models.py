@@ -88,6 +88,38 @@ def test_a_bad_last_used_model_falls_back_to_the_bundled_one_and_is_forgotten(
     again.close()
 
 
+def _start(qtbot) -> MainWindow:  # noqa: ANN001
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitUntil(lambda: win.checkpoint() is not None, timeout=20_000)
+    return win
+
+
+def test_a_model_file_broken_between_two_sessions_is_reported_once(qtbot, tmp_path, draw,
+                                                                   bundled) -> None:  # noqa: ANN001
+    tensors, meta, _ = read_parts(bundled_checkpoint_path().read_bytes())
+    path = tmp_path / "mine.safetensors"
+    path.write_bytes(write_parts(tensors, meta))
+    first = _start(qtbot)
+    assert first.open_model_file(path) and first.model_path == path.resolve()
+    first.close()
+    _dropout_five(meta)  # e.g. edited by hand, or written by a newer tool
+    path.write_bytes(write_parts(tensors, meta))
+
+    second = _start(qtbot)  # the shelf and the settings both point at the file
+    assert second.model_path is None and second.checkpoint().name == "digitnet"
+    assert second.banner.kind == "error" and "spec.classifier[1].p" in second.banner.text()
+    assert _answer(qtbot, second, draw, 3) == 3
+    second.close()
+
+    third = _start(qtbot)
+    assert third.banner.text() == "" and third.model_path is None
+    assert _answer(qtbot, third, draw, 7) == 7
+    third.close()
+
+
 @pytest.mark.parametrize(("edit", "field"), BAD_FILES, ids=IDS)
 def test_opening_a_bad_model_later_keeps_the_current_one(qtbot, tmp_path, draw, bundled,
                                                         edit, field) -> None:  # noqa: ANN001
