@@ -25,7 +25,8 @@ import torch.nn.functional as F
 
 from .images import MAX_PIXELS, ImageError, load_image, to_gray
 
-__all__ = ["ImageError", "Preprocessed", "Step", "load_image", "preprocess", "to_gray", "to_ink"]
+__all__ = ["ImageError", "Placement", "Preprocessed", "Step", "load_image", "preprocess",
+           "to_gray", "to_ink"]
 
 _WORK_SIZE = 112  # longest side of the cropped digit while its stroke is adjusted
 _TARGET_STROKE = 0.11  # MNIST's typical stroke width as a fraction of the digit's height
@@ -42,6 +43,30 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where the 28×28 image sits in the input picture: an axis-aligned scale and offset.
+
+    ``source`` and ``target`` are ``(x0, y0, x1, y1)`` rectangles (pixel edges) of the same
+    region, in input-picture pixels and in 28×28 pixels. Anything drawn over the 28×28 image
+    (a saliency map) lines up with the picture when mapped with :meth:`to_source`.
+    """
+
+    source: tuple[float, float, float, float]
+    target: tuple[float, float, float, float]
+
+    def to_source(self, x: float, y: float) -> tuple[float, float]:
+        """A point in 28×28 coordinates (pixel edges) in input-picture coordinates."""
+        sx0, sy0, sx1, sy1 = self.source
+        tx0, ty0, tx1, ty1 = self.target
+        return (sx0 + (x - tx0) * (sx1 - sx0) / (tx1 - tx0),
+                sy0 + (y - ty0) * (sy1 - sy0) / (ty1 - ty0))
+
+    def square(self) -> tuple[float, float, float, float]:
+        """The whole 28×28 square as ``(x0, y0, x1, y1)`` in input-picture coordinates."""
+        return (*self.to_source(0.0, 0.0), *self.to_source(28.0, 28.0))
+
+
+@dataclass(frozen=True)
 class Preprocessed:
     """The result of :func:`preprocess`."""
 
@@ -49,6 +74,7 @@ class Preprocessed:
     image28: np.ndarray  # float32 [28, 28] in [0, 1], ink = 1 (zeros when blank)
     steps: tuple[Step, ...]  # every intermediate image, in order
     inverted: bool  # the input was dark ink on light paper
+    placement: Placement | None = None  # how 28×28 maps onto the input (None when blank)
 
 
 def to_ink(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
@@ -81,10 +107,11 @@ def _ink(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
     return ink, inverted, contrast
 
 
-def _crop(ink: np.ndarray) -> np.ndarray:
+def _crop_at(ink: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """The bounding box of the ink, and its top and left offsets."""
     rows = np.flatnonzero(ink.max(axis=1) > 0)
     cols = np.flatnonzero(ink.max(axis=0) > 0)
-    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], int(rows[0]), int(cols[0])
 
 
 def _resize(img: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -113,13 +140,18 @@ def _morph(img: np.ndarray, radius: int, grow: bool) -> np.ndarray:
     return (out if grow else -out)[0, 0].numpy()
 
 
-def _normalise_stroke(crop: np.ndarray) -> np.ndarray:
-    """Work at a fixed size and bring the stroke width into MNIST's range."""
+def _normalise_stroke(crop: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """Work at a fixed size and bring the stroke width into MNIST's range.
+
+    Also returns the result's rectangle ``(x0, y0, x1, y1)`` in ``crop``'s pixel coordinates.
+    """
     h, w = crop.shape
     factor = _WORK_SIZE / max(h, w)
+    source = crop
     if factor < 1:
         crop = _resize(crop, round(h * factor), round(w * factor))
         crop = crop / max(float(crop.max()), 1e-6)  # faint thin strokes back to full ink
+    fy, fx = crop.shape[0] / h, crop.shape[1] / w
     size = max(crop.shape)
     width = _stroke_width(crop > 0.5)
     target = _TARGET_STROKE * size
@@ -129,7 +161,12 @@ def _normalise_stroke(crop: np.ndarray) -> np.ndarray:
         work = _morph(work, max(1, round((target - width) / 2)), grow=True)
     elif width > 2.2 * target:
         work = _morph(work, max(1, round((width - 1.6 * target) / 2)), grow=False)
-    return np.clip(_crop(np.where(work > 0.05, work, 0.0)) if work.max() > 0 else crop, 0, 1)
+    if work.max() <= 0:
+        return np.clip(crop, 0, 1), (0.0, 0.0, float(source.shape[1]), float(source.shape[0]))
+    out, top, left = _crop_at(np.where(work > 0.05, work, 0.0))
+    box = ((left - pad) / fx, (top - pad) / fy,
+           (left - pad + out.shape[1]) / fx, (top - pad + out.shape[0]) / fy)
+    return np.clip(out, 0, 1), box
 
 
 def _fit20(img: np.ndarray) -> np.ndarray:
@@ -139,8 +176,11 @@ def _fit20(img: np.ndarray) -> np.ndarray:
     return np.clip(out / max(float(out.max()), 1e-6), 0.0, 1.0)
 
 
-def _centre28(img: np.ndarray) -> np.ndarray:
-    """Paste into 28×28 with the centre of mass at the centre (as MNIST did)."""
+def _centre28(img: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Paste into 28×28 with the centre of mass at the centre (as MNIST did).
+
+    Also returns the top and left offsets of the pasted image.
+    """
     h, w = img.shape
     total = float(img.sum())
     ys, xs = np.mgrid[0:h, 0:w]
@@ -150,7 +190,7 @@ def _centre28(img: np.ndarray) -> np.ndarray:
     left = int(np.clip(round(13.5 - cx), 0, 28 - w))
     out = np.zeros((28, 28), dtype=np.float32)
     out[top:top + h, left:left + w] = img
-    return out
+    return out, top, left
 
 
 def preprocess(image: np.ndarray) -> Preprocessed:
@@ -174,12 +214,16 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if contrast < _BLANK_CONTRAST or np.count_nonzero(ink > 0.5) < 3:
         empty = np.zeros((28, 28), dtype=np.float32)
         return Preprocessed(True, empty, tuple(steps), inverted)
-    crop = _crop(ink)
-    stroke = _normalise_stroke(crop)
+    crop, crop_top, crop_left = _crop_at(ink)
+    stroke, (bx0, by0, bx1, by1) = _normalise_stroke(crop)
     fitted = _fit20(stroke)
-    centred = _centre28(fitted)
+    centred, top, left = _centre28(fitted)
+    placement = Placement(
+        source=(crop_left + bx0, crop_top + by0, crop_left + bx1, crop_top + by1),
+        target=(float(left), float(top), float(left + fitted.shape[1]),
+                float(top + fitted.shape[0])))
     steps += [Step("cropped", "Cropped to the ink", crop),
               Step("stroke", "Stroke width adjusted", stroke.astype(np.float32)),
               Step("fitted", "Scaled to fit 20×20", fitted.astype(np.float32)),
               Step("centred", "Centred in 28×28", centred)]
-    return Preprocessed(False, centred, tuple(steps), inverted)
+    return Preprocessed(False, centred, tuple(steps), inverted, placement)

@@ -91,3 +91,35 @@ def test_load_image_errors(tmp_path):
     with pytest.raises(ImageError, match="too large"):
         load_image(tmp_path / "huge.png")
     assert load_image(tmp_path / "ok.png").shape == (560, 560)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), VARIATIONS, ids=[v[0] for v in VARIATIONS])
+def test_placement_maps_the_28x28_image_back_onto_the_drawing(name, kwargs):
+    """Pulling the 28×28 image back onto the picture through the placement lands on the ink."""
+    import torch
+    import torch.nn.functional as F
+
+    picture = render(2, **kwargs)
+    pre = preprocess(picture)
+    ink = pre.steps[1].image
+    height, width = ink.shape
+    x0, y0, x1, y1 = pre.placement.square()
+    # Sample the 28×28 image at every picture pixel centre (the inverse of the placement).
+    xs = ((np.arange(width) + 0.5 - x0) / (x1 - x0)) * 2 - 1
+    ys = ((np.arange(height) + 0.5 - y0) / (y1 - y0)) * 2 - 1
+    grid = torch.from_numpy(np.stack(np.meshgrid(xs, ys), -1)[None].astype(np.float32))
+    back = F.grid_sample(torch.from_numpy(pre.image28)[None, None], grid,
+                         align_corners=False)[0, 0].numpy()
+    ys, xs = np.mgrid[0:height, 0:width]
+    side = x1 - x0  # the 28×28 square's side in picture pixels
+
+    def centre(img):
+        return np.array([(ys * img).sum(), (xs * img).sum()]) / img.sum()
+
+    def box(img):
+        rows, cols = np.flatnonzero(img.max(1) > 0.3), np.flatnonzero(img.max(0) > 0.3)
+        return np.array([rows[0], rows[-1], cols[0], cols[-1]])
+
+    # Strokes are thickened or thinned on the way, so compare centres and extents, not pixels.
+    assert np.abs(centre(back) - centre(ink)).max() < 0.02 * side
+    assert np.abs(box(back) - box(ink)).max() < 0.06 * side
