@@ -1,0 +1,214 @@
+"""Why did the model give this answer? Pixel attributions for one class on a 28×28 input.
+
+Every method scores a class by its log-odds, ``log p / (1 − p)``: it neither saturates for
+a confident answer (as the probability does) nor depends on the other logits' offset (as a
+raw logit does). A map is signed: positive pixels pushed the input towards the class,
+negative ones away from it.
+
+- :func:`occlusion` (model-agnostic): cover the input patch by patch with the background value
+  and see how much the class loses; all patches go through the model in one batch.
+- :func:`integrated_gradients`: average the gradient along the straight path from a blank
+  image to the input, times the input's difference from blank (the attributions add up to
+  the score's change from blank to input).
+- :func:`gradient_x_input`: the gradient at the input times the difference from blank.
+
+The functions take the model and its normalised ``[1, 1, 28, 28]`` input (for instance
+:meth:`cnn_core.predict.Predictor.input_tensor`), leave the model's train/eval mode and every
+parameter's ``requires_grad`` as they found them, and never accumulate parameter gradients.
+:func:`deletion_curve` measures how faithful a map is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = [
+    "METHODS",
+    "SaliencyMethod",
+    "class_log_odds",
+    "deletion_curve",
+    "gradient_x_input",
+    "integrated_gradients",
+    "occlusion",
+    "saliency",
+]
+
+SaliencyMethod = Callable[..., np.ndarray]
+
+
+@contextmanager
+def _evaluating(model: nn.Module) -> Iterator[None]:
+    """Eval mode for the duration, then each module's own mode back."""
+    modes = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for module, training in modes:
+            module.training = training
+
+
+def class_log_odds(logits: torch.Tensor, target: int) -> torch.Tensor:
+    """``log p / (1 − p)`` of class ``target`` for each row of ``logits`` ``[N, C]``."""
+    others = torch.cat([logits[:, :target], logits[:, target + 1:]], dim=1)
+    return logits[:, target] - torch.logsumexp(others, dim=1)
+
+
+def _check(x: torch.Tensor, target: int) -> None:
+    if x.dim() != 4 or x.shape[0] != 1:
+        raise ValueError(f"expected one input of shape [1, C, H, W], got {tuple(x.shape)}")
+    if target < 0:
+        raise ValueError(f"class index must be ≥ 0, got {target}")
+
+
+def _background(x: torch.Tensor, baseline: float | None) -> float:
+    # Paper is the darkest value of a normalised MNIST-style input.
+    return float(x.min()) if baseline is None else float(baseline)
+
+
+def occlusion(model: nn.Module, x: torch.Tensor, target: int, *,
+              baseline: float | None = None, patch: int = 4, stride: int = 2) -> np.ndarray:
+    """Occlusion map: how much class ``target`` loses when each patch is covered.
+
+    Parameters
+    ----------
+    model
+        Any classifier of ``[N, 1, H, W]`` inputs.
+    x
+        The normalised input, ``[1, 1, H, W]``.
+    target
+        The class to explain.
+    baseline
+        The value a covered pixel gets: the normalised background (``-mean / std``);
+        by default the input's minimum.
+    patch, stride
+        Patch side and step in pixels; every pixel is covered by at least one patch.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[H, W]`` float32: for each pixel the mean log-odds loss of the patches covering it.
+    """
+    _check(x, target)
+    height, width = x.shape[-2:]
+    fill = _background(x, baseline)
+    tops = _starts(height, patch, stride)
+    lefts = _starts(width, patch, stride)
+    batch = x.detach().repeat(len(tops) * len(lefts) + 1, 1, 1, 1)
+    for i, (top, left) in enumerate((t, le) for t in tops for le in lefts):
+        batch[i + 1, :, top:top + patch, left:left + patch] = fill
+    with _evaluating(model), torch.no_grad():
+        scores = class_log_odds(model(batch).float(), target).cpu()
+    drops = scores[0] - scores[1:]
+    total = torch.zeros(height, width)
+    count = torch.zeros(height, width)
+    for i, (top, left) in enumerate((t, le) for t in tops for le in lefts):
+        total[top:top + patch, left:left + patch] += drops[i]
+        count[top:top + patch, left:left + patch] += 1
+    return (total / count.clamp(min=1)).numpy().astype(np.float32).copy()
+
+
+def _starts(size: int, patch: int, stride: int) -> list[int]:
+    starts = list(range(0, max(size - patch, 0) + 1, stride))
+    if starts[-1] + patch < size:  # the last row/column gets a patch of its own
+        starts.append(size - patch)
+    return starts
+
+
+def _gradients(model: nn.Module, inputs: torch.Tensor, target: int) -> torch.Tensor:
+    """d log-odds / d input for a batch, without touching parameter gradients."""
+    inputs = inputs.detach().clone().requires_grad_(True)
+    with _evaluating(model), torch.enable_grad():
+        score = class_log_odds(model(inputs).float(), target).sum()
+        (grad,) = torch.autograd.grad(score, inputs)
+    return grad.detach()
+
+
+def integrated_gradients(model: nn.Module, x: torch.Tensor, target: int, *,
+                         baseline: float | None = None, steps: int = 32) -> np.ndarray:
+    """Integrated gradients from a blank image (all ``baseline``) to ``x``.
+
+    The path integral is a midpoint sum over ``steps`` points, all in one batch. The map adds
+    up (approximately) to the class log-odds of ``x`` minus that of the blank image.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[H, W]`` float32 (summed over channels).
+    """
+    _check(x, target)
+    if steps < 1:
+        raise ValueError(f"steps must be ≥ 1, got {steps}")
+    blank = torch.full_like(x, _background(x, baseline))
+    alphas = (torch.arange(steps, dtype=x.dtype, device=x.device) + 0.5) / steps
+    path = blank + alphas.view(-1, 1, 1, 1) * (x.detach() - blank)
+    grad = _gradients(model, path, target).mean(dim=0, keepdim=True)
+    return _to_map(grad * (x.detach() - blank))
+
+
+def gradient_x_input(model: nn.Module, x: torch.Tensor, target: int, *,
+                     baseline: float | None = None) -> np.ndarray:
+    """The gradient at ``x`` times ``x``'s difference from a blank image.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[H, W]`` float32 (summed over channels).
+    """
+    _check(x, target)
+    blank = torch.full_like(x, _background(x, baseline))
+    return _to_map(_gradients(model, x, target) * (x.detach() - blank))
+
+
+def _to_map(attribution: torch.Tensor) -> np.ndarray:
+    return attribution[0].sum(dim=0).float().cpu().numpy().astype(np.float32).copy()
+
+
+METHODS: dict[str, SaliencyMethod] = {
+    "occlusion": occlusion,
+    "integrated_gradients": integrated_gradients,
+    "gradient_x_input": gradient_x_input,
+}
+
+
+def saliency(method: str, model: nn.Module, x: torch.Tensor, target: int, *,
+             baseline: float | None = None) -> np.ndarray:
+    """Run the method named ``method`` (a key of :data:`METHODS`) with its defaults."""
+    if method not in METHODS:
+        raise KeyError(f"unknown saliency method {method!r}; choose one of {', '.join(METHODS)}")
+    return METHODS[method](model, x, target, baseline=baseline)
+
+
+def deletion_curve(model: nn.Module, x: torch.Tensor, target: int, order: np.ndarray, *,
+                   baseline: float | None = None, points: int = 21) -> np.ndarray:
+    """Probability of ``target`` as the pixels in ``order`` are set to the background.
+
+    Parameters
+    ----------
+    order
+        Flat pixel indices (into ``H × W``), deleted first to last.
+    points
+        How many fractions of ``order`` to delete, evenly from none to all.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[points]`` float32 probabilities; their mean is the area under the curve (lower
+        means the order found the pixels the answer depends on sooner).
+    """
+    _check(x, target)
+    fill = _background(x, baseline)
+    counts = np.linspace(0, len(order), points).round().astype(int)
+    batch = x.detach().repeat(points, 1, 1, 1)
+    flat = batch.view(points, x.shape[1], -1)
+    index = torch.from_numpy(np.array(order, dtype=np.int64))
+    for row, count in enumerate(counts):
+        flat[row, :, index[:count]] = fill
+    with _evaluating(model), torch.no_grad():
+        probs = torch.softmax(model(batch).float(), dim=1)[:, target]
+    return probs.cpu().numpy().astype(np.float32).copy()
