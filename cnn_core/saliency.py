@@ -31,6 +31,7 @@ __all__ = [
     "METHODS",
     "SaliencyMethod",
     "class_log_odds",
+    "eval_mode",
     "deletion_curve",
     "gradient_x_input",
     "integrated_gradients",
@@ -42,7 +43,7 @@ SaliencyMethod = Callable[..., np.ndarray]
 
 
 @contextmanager
-def _evaluating(model: nn.Module) -> Iterator[None]:
+def eval_mode(model: nn.Module) -> Iterator[None]:
     """Eval mode for the duration, then each module's own mode back."""
     modes = [(module, module.training) for module in model.modules()]
     model.eval()
@@ -102,7 +103,7 @@ def occlusion(model: nn.Module, x: torch.Tensor, target: int, *,
     batch = x.detach().repeat(len(tops) * len(lefts) + 1, 1, 1, 1)
     for i, (top, left) in enumerate((t, le) for t in tops for le in lefts):
         batch[i + 1, :, top:top + patch, left:left + patch] = fill
-    with _evaluating(model), torch.no_grad():
+    with eval_mode(model), torch.no_grad():
         scores = class_log_odds(model(batch).float(), target).cpu()
     drops = scores[0] - scores[1:]
     total = torch.zeros(height, width)
@@ -123,7 +124,7 @@ def _starts(size: int, patch: int, stride: int) -> list[int]:
 def _gradients(model: nn.Module, inputs: torch.Tensor, target: int) -> torch.Tensor:
     """d log-odds / d input for a batch, without touching parameter gradients."""
     inputs = inputs.detach().clone().requires_grad_(True)
-    with _evaluating(model), torch.enable_grad():
+    with eval_mode(model), torch.enable_grad():
         score = class_log_odds(model(inputs).float(), target).sum()
         (grad,) = torch.autograd.grad(score, inputs)
     return grad.detach()
@@ -209,6 +210,6 @@ def deletion_curve(model: nn.Module, x: torch.Tensor, target: int, order: np.nda
     index = torch.from_numpy(np.array(order, dtype=np.int64))
     for row, count in enumerate(counts):
         flat[row, :, index[:count]] = fill
-    with _evaluating(model), torch.no_grad():
+    with eval_mode(model), torch.no_grad():
         probs = torch.softmax(model(batch).float(), dim=1)[:, target]
     return probs.cpu().numpy().astype(np.float32).copy()
