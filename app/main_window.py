@@ -33,6 +33,7 @@ from cnn_core.datasets import DATASETS
 from cnn_core.models import DEFAULT_MODEL, create_model
 
 from . import settings as prefs
+from .analysis_worker import AnalysisWorker
 from .inference import LiveInference
 from .models import ModelLibrary, ShelfEntry, is_digit_model
 from .settings import Keys
@@ -41,7 +42,9 @@ from .widgets.compare_view import CompareView
 from .widgets.feature_map_view import FeatureMapView
 from .widgets.kernel_view import KernelView
 from .widgets.message_banner import MessageBanner
+from .widgets.perturbation_view import PerturbationView
 from .widgets.prediction_panel import PredictionPanel
+from .widgets.saliency_overlay import SaliencyControls
 
 try:  # the training tab is written separately; the window works without it
     from .widgets.training_panel import TrainingPanel
@@ -105,6 +108,9 @@ class MainWindow(QMainWindow):
         self.modelStatusLabel.setObjectName("modelStatusLabel")
 
         self.inference = LiveInference(self.canvas.model_input, self)
+        self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
+        self.saliency_controls = SaliencyControls(self.canvas, self.analysis, self)
+        self.perturbation_view = PerturbationView(self.analysis, self)
         self._build_actions()
         self._build_menus()
         self._build_layout()
@@ -202,6 +208,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.feature_map_view, self.tr("Feature maps"))
         self.tabs.addTab(self.kernel_view, self.tr("Kernels"))
         self.tabs.addTab(self.compare_view, self.tr("Compare"))
+        self.tabs.addTab(self.perturbation_view, self.tr("Perturb"))
+        self.canvas_panel.layout().addWidget(self.saliency_controls)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.prediction_panel)
         self.right_splitter.addWidget(self.tabs)
@@ -247,6 +255,9 @@ class MainWindow(QMainWindow):
         self.inference.kernels_ready.connect(self.kernel_view.set_kernels)
         self.inference.failed.connect(self._on_inference_failed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        for view in (self.saliency_controls, self.perturbation_view):
+            self.inference.predicted.connect(view.set_prediction)
+            self.model_changed.connect(view.set_checkpoint)
 
     # -------------------------------------------------------------- model bar
     def _build_model_bar(self) -> None:
@@ -366,6 +377,7 @@ class MainWindow(QMainWindow):
     def _on_canvas_model_changed(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
         self.model_path = entry.path if entry.kind == "file" else None
         self.inference.set_checkpoint(checkpoint)
+        self.analysis.set_checkpoint(checkpoint)
         self._show_classes(checkpoint)
         self._fill_shelf()
         self._setup_replay(entry)
@@ -616,5 +628,6 @@ class MainWindow(QMainWindow):
         if callable(shutdown):  # stop a running training thread and wait for it
             shutdown()
         self.library.shutdown()  # the stopped run and every pending write are on disk
+        self.analysis.shutdown()
         self.save_settings()
         super().closeEvent(event)

@@ -27,12 +27,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from .checkpoints import Checkpoint
+
 __all__ = [
     "METHODS",
     "SaliencyMethod",
     "class_log_odds",
     "eval_mode",
     "deletion_curve",
+    "explain",
     "gradient_x_input",
     "integrated_gradients",
     "occlusion",
@@ -183,6 +186,19 @@ def saliency(method: str, model: nn.Module, x: torch.Tensor, target: int, *,
     if method not in METHODS:
         raise KeyError(f"unknown saliency method {method!r}; choose one of {', '.join(METHODS)}")
     return METHODS[method](model, x, target, baseline=baseline)
+
+
+def explain(checkpoint: Checkpoint, image28: np.ndarray, target: int,
+            method: str) -> np.ndarray:
+    """Saliency of class ``target`` for a preprocessed 28×28 image (``[0, 1]``, ink = 1).
+
+    The image is normalised with the checkpoint's mean and std, and covered / blanked with
+    the normalised background (paper).
+    """
+    image = torch.from_numpy(np.array(image28, dtype=np.float32))[None, None]
+    x = (image - checkpoint.mean) / checkpoint.std  # as Predictor.input_tensor does
+    background = -checkpoint.mean / checkpoint.std
+    return saliency(method, checkpoint.model, x, target, baseline=background)
 
 
 def deletion_curve(model: nn.Module, x: torch.Tensor, target: int, order: np.ndarray, *,
