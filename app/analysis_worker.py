@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint
 
@@ -70,6 +70,9 @@ class AnalysisWorker(QObject):
         self._runner.failed.connect(self._on_failed)
         self._thread.finished.connect(self._runner.deleteLater)
         self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # a window deleted without closing must not kill a live thread
+            app.aboutToQuit.connect(self.shutdown)
 
     def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
         """Analyse ``checkpoint`` from now on (the worker keeps a private deep copy)."""

@@ -20,11 +20,13 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -226,7 +228,16 @@ class PerturbationView(QWidget):
         sweep_head.addWidget(self.sweepParameter)
         sweep_head.addStretch(1)
 
-        grid = QGridLayout(self)
+        # The playground scrolls in a small window instead of forcing the window's minimum.
+        content = QWidget(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        grid = QGridLayout(content)
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setHorizontalSpacing(12)
         grid.addWidget(controls, 0, 0)

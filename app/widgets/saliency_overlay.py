@@ -163,18 +163,24 @@ class SaliencyControls(QWidget):
         worker.failed.connect(self._on_failed)
 
     def _build_layout(self) -> None:
-        row = QHBoxLayout()
-        row.addWidget(self.saliencyToggle)
-        row.addWidget(QLabel(self.tr("for"), self))
-        row.addWidget(self.saliencyClass)
-        row.addWidget(QLabel(self.tr("by"), self))
-        row.addWidget(self.saliencyMethod)
-        row.addStretch(1)
+        for combo in (self.saliencyClass, self.saliencyMethod):
+            # Shrinkable, so that a narrow canvas panel (small windows) still fits them.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(3)
+        top = QHBoxLayout()
+        top.addWidget(self.saliencyToggle)
+        top.addWidget(self.statusLabel, 1)
+        choices = QHBoxLayout()
+        choices.addWidget(QLabel(self.tr("Explain"), self))
+        choices.addWidget(self.saliencyClass, 1)
+        choices.addWidget(QLabel(self.tr("by"), self))
+        choices.addWidget(self.saliencyMethod, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 0, 6, 0)
-        column.setSpacing(2)
-        column.addLayout(row)
-        column.addWidget(self.statusLabel)
+        column.setSpacing(4)
+        column.addLayout(top)
+        column.addLayout(choices)
 
     # ----------------------------------------------------------------- inputs
     def set_class_names(self, names: list[str]) -> None:

@@ -28,7 +28,7 @@ def test_window_builds_and_loads_a_model_without_blocking(qtbot) -> None:
                  "featureMapView", "kernelView"):
         assert win.findChild(object, name) is not None, name
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [
-        "Train", "Feature maps", "Kernels", "Compare"]
+        "Train", "Feature maps", "Kernels", "Compare", "Perturb"]
     assert win.training_panel is win.tabs.widget(0)
     if not bundled_checkpoint_path().is_file():  # the fallback must be explained
         assert "untrained" in win.banner.text()
