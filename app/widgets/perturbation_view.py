@@ -114,6 +114,7 @@ class PerturbationView(QWidget):
         self._names = names
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(2)
         for spec in SLIDERS:
             form.addRow(names[spec.key], self._make_slider(spec))
         self.resetButton = QPushButton(self.tr("Reset"), self)
@@ -124,9 +125,9 @@ class PerturbationView(QWidget):
         controls = QGroupBox(self.tr("Change the input"), self)
         controls.setLayout(form)
 
-        self.inputThumb = ImageThumb(112, self)
+        self.inputThumb = ImageThumb(96, self)
         self.inputThumb.setObjectName("perturbedInput")
-        self.inputThumb.setFixedSize(112, 112)
+        self.inputThumb.setFixedSize(96, 96)
         self.inputThumb.setToolTip(self.tr("The perturbed 28×28 input"))
         self.answerLabel = QLabel(self)
         self.answerLabel.setObjectName("perturbationAnswer")
@@ -146,9 +147,9 @@ class PerturbationView(QWidget):
             "Search for the smallest change of every pixel (L∞, iterative FGSM) that makes "
             "the model answer something else"))
         self.adversarialButton.clicked.connect(self.find_flip)
-        self.adversarialThumb = ImageThumb(112, self)
+        self.adversarialThumb = ImageThumb(96, self)
         self.adversarialThumb.setObjectName("adversarialInput")
-        self.adversarialThumb.setFixedSize(112, 112)
+        self.adversarialThumb.setFixedSize(96, 96)
         self.adversarialLabel = QLabel(self)
         self.adversarialLabel.setObjectName("adversarialLabel")
         self.adversarialLabel.setWordWrap(True)
@@ -187,7 +188,7 @@ class PerturbationView(QWidget):
         bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=_BAR,
                                pen=None)
         plot.addItem(bars)
-        plot.setMinimumHeight(110)
+        plot.setMinimumHeight(96)
         return plot, bars
 
     def _make_sweep_plot(self) -> pg.GraphicsLayoutWidget:
@@ -208,7 +209,7 @@ class PerturbationView(QWidget):
         self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), width=1,
                                                               style=Qt.PenStyle.DashLine))
         plot.addItem(self._marker)
-        view.setMinimumHeight(170)
+        view.setMinimumHeight(150)
         return view
 
     def _layout(self, controls: QGroupBox) -> None:
@@ -238,8 +239,9 @@ class PerturbationView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         grid = QGridLayout(content)
-        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setContentsMargins(6, 4, 6, 4)
         grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
         grid.addWidget(controls, 0, 0)
         grid.addLayout(answer_box, 0, 1)
         grid.addWidget(self.barPlot, 0, 2)
@@ -398,14 +400,18 @@ class PerturbationView(QWidget):
             self._legend.clear()
             self._curves = []
             for i in range(count):
-                colour = (_CLASS_COLOURS[i] if i < len(_CLASS_COLOURS)
-                          else pg.intColor(i, hues=count))
-                curve = plot.plot([], [], pen=pg.mkPen(colour, width=2))
+                curve = plot.plot([], [])
                 self._curves.append(curve)
                 self._legend.addItem(curve, self._name(i))
-        for curve, column in zip(self._curves, result.probabilities.T, strict=True):
-            curve.setData(result.values, column)
         spec = next(s for s in SLIDERS if s.key == result.parameter)
+        # The class read at the slider's current value is drawn bold.
+        here = self.sliders[spec.key].value() / spec.divisor
+        answer = int(result.probabilities[np.abs(result.values - here).argmin()].argmax())
+        for i, (curve, column) in enumerate(zip(self._curves, result.probabilities.T,
+                                                strict=True)):
+            colour = _CLASS_COLOURS[i] if i < len(_CLASS_COLOURS) else pg.intColor(i, count)
+            curve.setData(result.values, column)
+            curve.setPen(pg.mkPen(colour, width=3.5 if i == answer else 1.5))
         plot.setXRange(spec.lo / spec.divisor, spec.hi / spec.divisor, padding=0.02)
         plot.setLabel("bottom", self._names[result.parameter])
 
