@@ -8,7 +8,9 @@
 - The smallest L∞ change found by ``cnn_core.perturb.smallest_flip`` (ink units) on MNIST
   test images and on the drawn-style digits, and its time.
 
-    .venv/bin/python benchmarks/saliency_figures.py [--images 100] [--threads 1]
+    .venv/bin/python benchmarks/saliency_figures.py [--images 100] [--flips 50] [--threads 1]
+
+``--images 0 --flips 0`` times the saliency methods only.
 """
 
 from __future__ import annotations
@@ -101,9 +103,9 @@ def flips(checkpoint, name: str, images: list[np.ndarray]) -> None:  # noqa: ANN
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=100, help="MNIST test images")
+    parser.add_argument("--images", type=int, default=100, help="MNIST test images (0: skip)")
     parser.add_argument("--random", type=int, default=4, help="random orders per image")
-    parser.add_argument("--flips", type=int, default=50, help="MNIST images to attack")
+    parser.add_argument("--flips", type=int, default=50, help="MNIST images to attack (0: skip)")
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
     args = parser.parse_args()
     if args.threads:
@@ -112,11 +114,13 @@ def main() -> None:
     checkpoint = load_bundled()
     drawn = drawn_inputs()
     time_methods(checkpoint, drawn)
-    deletion_aucs(checkpoint, args.images, args.random)
-    split = load_split("mnist", train=False)
-    mnist = [split.images[i].numpy().astype(np.float32) / 255 for i in range(args.flips)]
-    flips(checkpoint, f"{args.flips} MNIST test images", mnist)
-    flips(checkpoint, f"{len(drawn)} drawn-style digits", drawn)
+    if args.images > 0:
+        deletion_aucs(checkpoint, args.images, args.random)
+    if args.flips > 0:
+        split = load_split("mnist", train=False)
+        mnist = [split.images[i].numpy().astype(np.float32) / 255 for i in range(args.flips)]
+        flips(checkpoint, f"{args.flips} MNIST test images", mnist)
+        flips(checkpoint, f"{len(drawn)} drawn-style digits", drawn)
     print(machine_line())
 
 
