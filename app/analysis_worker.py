@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint
 
@@ -47,7 +47,9 @@ class AnalysisWorker(QObject):
     """Runs analysis jobs in a worker thread; the latest request of each key wins.
 
     While a job runs, newer requests wait (one per key, replacing older ones), so a stream of
-    drawing changes never builds a backlog and the last drawing is always answered.
+    drawing changes never builds a backlog and the last drawing is always answered. After a
+    job the worker rests for as long as the job took, so that a stream of requests takes at
+    most half of a core from the drawing and the live prediction.
     """
 
     finished = Signal(str, object, float)  # key, result, seconds the job took
@@ -61,6 +63,9 @@ class AnalysisWorker(QObject):
         self._latest: dict[str, int] = {}  # key -> id of the newest request
         self._busy = False
         self._next_id = 0
+        self._rest = QTimer(self)  # the pause after a job, see the class docstring
+        self._rest.setSingleShot(True)
+        self._rest.timeout.connect(self._dispatch)
         self._thread = QThread(self)
         self._thread.setObjectName("analysisThread")
         self._runner = _Runner()
@@ -98,7 +103,8 @@ class AnalysisWorker(QObject):
         return not self._busy and not self._pending
 
     def _dispatch(self) -> None:
-        if self._busy or not self._pending or self._checkpoint is None:
+        if (self._busy or self._rest.isActive() or not self._pending
+                or self._checkpoint is None):
             return
         key = next(iter(self._pending))
         job = self._pending.pop(key)
@@ -109,6 +115,7 @@ class AnalysisWorker(QObject):
 
     def _on_done(self, key: str, request: int, result: object, seconds: float) -> None:
         self._busy = False
+        self._rest.start(min(int(seconds * 1000), 500))
         # A slightly stale answer (a newer request waits) is still shown: while the user
         # draws, the newest finished analysis is better than none.
         if self._latest.get(key) == request:

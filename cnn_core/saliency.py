@@ -20,6 +20,7 @@ parameter's ``requires_grad`` as they found them, and never accumulate parameter
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -100,21 +101,26 @@ def occlusion(model: nn.Module, x: torch.Tensor, target: int, *,
     """
     _check(x, target)
     height, width = x.shape[-2:]
-    fill = _background(x, baseline)
-    tops = _starts(height, patch, stride)
-    lefts = _starts(width, patch, stride)
-    batch = x.detach().repeat(len(tops) * len(lefts) + 1, 1, 1, 1)
-    for i, (top, left) in enumerate((t, le) for t in tops for le in lefts):
-        batch[i + 1, :, top:top + patch, left:left + patch] = fill
+    masks = _patch_masks(int(height), int(width), patch, stride).to(x.device)  # [P, H, W]
+    fill = torch.tensor(_background(x, baseline), dtype=x.dtype, device=x.device)
+    covered = torch.where(masks[:, None], fill, x.detach())  # [P, C, H, W]
     with eval_mode(model), torch.no_grad():
-        scores = class_log_odds(model(batch).float(), target).cpu()
-    drops = scores[0] - scores[1:]
-    total = torch.zeros(height, width)
-    count = torch.zeros(height, width)
-    for i, (top, left) in enumerate((t, le) for t in tops for le in lefts):
-        total[top:top + patch, left:left + patch] += drops[i]
-        count[top:top + patch, left:left + patch] += 1
-    return (total / count.clamp(min=1)).numpy().astype(np.float32).copy()
+        scores = class_log_odds(model(torch.cat([x.detach(), covered])).float(), target)
+    drops = (scores[0] - scores[1:]).cpu()
+    weights = masks.cpu().float()
+    total = (drops[:, None, None] * weights).sum(dim=0)
+    return (total / weights.sum(dim=0).clamp(min=1)).numpy().astype(np.float32).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _patch_masks(height: int, width: int, patch: int, stride: int) -> torch.Tensor:
+    """One boolean ``[H, W]`` mask per patch position (cached: the same for every input)."""
+    positions = [(t, le) for t in _starts(height, patch, stride)
+                 for le in _starts(width, patch, stride)]
+    masks = torch.zeros(len(positions), height, width, dtype=torch.bool)
+    for i, (top, left) in enumerate(positions):
+        masks[i, top:top + patch, left:left + patch] = True
+    return masks
 
 
 def _starts(size: int, patch: int, stride: int) -> list[int]:
