@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QImage, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from cnn_core.saliency import explain
@@ -130,14 +130,16 @@ class SaliencyControls(QWidget):
         self.overlay = SaliencyOverlay(canvas)
         self.last_seconds: float | None = None  # how long the last map took
 
-        self.saliencyToggle = QToolButton(self)
-        self.saliencyToggle.setObjectName("saliencyToggle")
-        self.saliencyToggle.setCheckable(True)
-        self.saliencyToggle.setText(self.tr("Why this answer?"))
-        self.saliencyToggle.setShortcut(QKeySequence("Ctrl+E"))
-        self.saliencyToggle.setToolTip(self.tr(
+        self.toggleAction = QAction(self.tr("Why this answer?"), self)
+        self.toggleAction.setCheckable(True)
+        self.toggleAction.setShortcut(QKeySequence("Ctrl+E"))
+        self.toggleAction.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.toggleAction.setToolTip(self.tr(
             "Show which pixels pushed the answer (Ctrl+E): red towards the chosen class, "
             "blue away from it"))
+        self.saliencyToggle = QToolButton(self)
+        self.saliencyToggle.setObjectName("saliencyToggle")
+        self.saliencyToggle.setDefaultAction(self.toggleAction)
         self.saliencyClass = QComboBox(self)
         self.saliencyClass.setObjectName("saliencyClass")
         self.saliencyClass.setToolTip(self.tr("Explain the answer, or ask \"why not a 7?\""))

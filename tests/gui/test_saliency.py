@@ -10,6 +10,7 @@ import pytest
 from digit_strokes import DIGITS
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 
 from app.analysis_worker import AnalysisWorker
 from app.main_window import MainWindow
@@ -97,7 +98,11 @@ def test_overlay_appears_on_the_ink_and_follows_the_chosen_class(win, draw, qtbo
 
 def test_overlay_follows_the_drawing(win, draw, qtbot) -> None:
     controls = win.saliency_controls
-    qtbot.mouseClick(controls.saliencyToggle, Qt.MouseButton.LeftButton)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)  # shortcuts only reach the active window
+    win.canvas.setFocus()
+    QTest.keyClick(win.windowHandle(), Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert controls.saliencyToggle.isChecked()
     _draw_and_wait(win, draw, qtbot, 1)
     qtbot.waitUntil(lambda: controls.overlay.result() is not None, timeout=TIMEOUT)
     first = controls.overlay.result()
