@@ -158,13 +158,15 @@ def smallest_flip(checkpoint: Checkpoint, image: np.ndarray, *, max_epsilon: flo
         ``None`` when no budget up to ``max_epsilon`` flips the answer. ``epsilon`` is the
         measured L∞ distance of the returned image (at most its budget).
     """
-    x = torch.from_numpy(np.array(image, dtype=np.float32))[None, None]
+    model = checkpoint.model
+    device = next(model.parameters()).device
+    x = torch.from_numpy(np.array(image, dtype=np.float32))[None, None].to(device)
     original = int(_probabilities(checkpoint, x).argmax())
-    eps = torch.linspace(max_epsilon / budgets, max_epsilon, budgets).view(-1, 1, 1, 1)
+    eps = torch.linspace(max_epsilon / budgets, max_epsilon, budgets,
+                         device=device).view(-1, 1, 1, 1)
     start = x.expand(budgets, -1, -1, -1)
     adv = start.clone()
-    labels = torch.full((budgets,), original, dtype=torch.long)
-    model = checkpoint.model
+    labels = torch.full((budgets,), original, dtype=torch.long, device=device)
     with eval_mode(model), torch.enable_grad():
         for _ in range(steps):
             adv.requires_grad_(True)
@@ -178,7 +180,7 @@ def smallest_flip(checkpoint: Checkpoint, image: np.ndarray, *, max_epsilon: flo
     if len(flipped) == 0:
         return None
     best = int(flipped[0])
-    result = adv[best, 0].numpy().copy()
+    result = adv[best, 0].cpu().numpy().copy()
     return Flip(image=result, epsilon=float(np.abs(result - np.asarray(image)).max()),
                 original=original, label=int(probs[best].argmax()),
                 probabilities=probs[best].numpy().copy())

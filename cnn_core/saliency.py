@@ -201,7 +201,8 @@ def explain(checkpoint: Checkpoint, image28: np.ndarray, target: int,
     The image is normalised with the checkpoint's mean and std, and covered / blanked with
     the normalised background (paper).
     """
-    image = torch.from_numpy(np.array(image28, dtype=np.float32))[None, None]
+    device = next(checkpoint.model.parameters()).device
+    image = torch.from_numpy(np.array(image28, dtype=np.float32))[None, None].to(device)
     x = (image - checkpoint.mean) / checkpoint.std  # as Predictor.input_tensor does
     background = -checkpoint.mean / checkpoint.std
     return saliency(method, checkpoint.model, x, target, baseline=background)
