@@ -11,7 +11,8 @@ from cnn_core.models import create_model
 from cnn_core.saliency import METHODS, class_log_odds, deletion_curve, saliency
 
 N_IMAGES = 100
-N_RANDOM = 4
+N_RANDOM = 3
+POINTS = 11  # deletion fractions 0, 10 %, …, 100 %
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,8 @@ def deletion_aucs(bundled, mnist_test):
         ink = np.flatnonzero(image.numpy().ravel() > 0)
 
         def auc(order, x=x, target=target):
-            return float(deletion_curve(model, x, target, order, baseline=bg).mean())
+            return float(deletion_curve(model, x, target, order, baseline=bg,
+                                        points=POINTS).mean())
 
         for method in METHODS:
             values = saliency(method, model, x, target, baseline=bg).ravel()[ink]
