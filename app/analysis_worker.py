@@ -54,6 +54,7 @@ class AnalysisWorker(QObject):
 
     finished = Signal(str, object, float)  # key, result, seconds the job took
     failed = Signal(str, str)  # key, message
+    checkpoint_changed = Signal(object)  # the model analysed from now on (the caller's object)
     _start = Signal(str, int, object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -82,6 +83,8 @@ class AnalysisWorker(QObject):
     def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
         """Analyse ``checkpoint`` from now on (the worker keeps a private deep copy)."""
         self._checkpoint = checkpoint.copy() if checkpoint is not None else None
+        if checkpoint is not None:
+            self.checkpoint_changed.emit(checkpoint)
         self._dispatch()
 
     def has_model(self) -> bool:

@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         for view in (self.saliency_controls, self.perturbation_view):
             self.inference.predicted.connect(view.set_prediction)
-            self.model_changed.connect(view.set_checkpoint)
+            self.analysis.checkpoint_changed.connect(view.set_checkpoint)  # replay too
 
     # -------------------------------------------------------------- model bar
     def _build_model_bar(self) -> None:
@@ -376,8 +376,8 @@ class MainWindow(QMainWindow):
 
     def _on_canvas_model_changed(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
         self.model_path = entry.path if entry.kind == "file" else None
+        self.analysis.set_checkpoint(checkpoint)  # first: the new prediction asks it for maps
         self.inference.set_checkpoint(checkpoint)
-        self.analysis.set_checkpoint(checkpoint)
         self._show_classes(checkpoint)
         self._fill_shelf()
         self._setup_replay(entry)
@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         except CheckpointError as exc:
             self.banner.show_error(self.tr("Cannot replay this epoch: {0}").format(exc))
             return
+        self.analysis.set_checkpoint(checkpoint)
         self.inference.set_checkpoint(checkpoint)
         self._show_replay_label()
         self._mark_epoch(self._replay_points[index].epoch)

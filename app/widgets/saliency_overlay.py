@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -51,6 +51,21 @@ def diverging_rgba(values: np.ndarray) -> np.ndarray:
     return rgba
 
 
+def picture_on_canvas(height: int, width: int) -> QRectF:
+    """How a ``height``×``width`` model input is shown on the canvas image.
+
+    The drawing itself is the canvas image (identity); an opened picture, which the model
+    reads at full size, is shown fitted and centred as ``picture_data.fit_to_square`` does.
+    Returns ``QRectF(x offset, y offset, x scale, y scale)``: canvas = offset + scale × picture.
+    """
+    if (height, width) == (CANVAS_SIZE, CANVAS_SIZE):
+        return QRectF(0.0, 0.0, 1.0, 1.0)
+    shown = QSize(width, height).scaled(CANVAS_SIZE, CANVAS_SIZE,
+                                        Qt.AspectRatioMode.KeepAspectRatio)
+    return QRectF((CANVAS_SIZE - shown.width()) // 2, (CANVAS_SIZE - shown.height()) // 2,
+                  shown.width() / width, shown.height() / height)
+
+
 @dataclass(frozen=True)
 class SaliencyResult:
     """One computed map, with what it explains and where it sits on the canvas."""
@@ -58,7 +73,8 @@ class SaliencyResult:
     values: np.ndarray  # float32 [28, 28], signed
     target: int  # the class explained
     method: str  # a key of cnn_core.saliency.METHODS
-    placement: Placement  # where the 28×28 square lies on the canvas image
+    placement: Placement  # where the 28×28 square lies in the model's input picture
+    source_shape: tuple[int, int]  # (height, width) of that picture
 
 
 class SaliencyOverlay(QWidget):
@@ -96,7 +112,10 @@ class SaliencyOverlay(QWidget):
             return QRectF()
         view = QRectF(self._canvas.visible_rect())
         scale = view.width() / CANVAS_SIZE
+        fit = picture_on_canvas(*self._result.source_shape)
         x0, y0, x1, y1 = self._result.placement.square()
+        x0, y0, x1, y1 = (fit.x() + x0 * fit.width(), fit.y() + y0 * fit.height(),
+                          fit.x() + x1 * fit.width(), fit.y() + y1 * fit.height())
         return QRectF(view.x() + x0 * scale, view.y() + y0 * scale,
                       (x1 - x0) * scale, (y1 - y0) * scale)
 
@@ -242,7 +261,7 @@ class SaliencyControls(QWidget):
             return
         pre, method = prediction.preprocessed, str(self.saliencyMethod.currentData())
         job = partial(_explain, image28=pre.image28, target=target, method=method,
-                      placement=pre.placement)
+                      placement=pre.placement, source_shape=pre.steps[0].image.shape[:2])
         self._worker.submit("saliency", job)
 
     def _on_finished(self, key: str, result: object, seconds: float) -> None:
@@ -263,7 +282,7 @@ class SaliencyControls(QWidget):
 
 
 def _explain(checkpoint: Checkpoint, *, image28: np.ndarray, target: int, method: str,
-             placement: Placement) -> SaliencyResult:
+             placement: Placement, source_shape: tuple[int, int]) -> SaliencyResult:
     """The worker's job: one map for one drawing."""
     values = explain(checkpoint, image28, target, method)
-    return SaliencyResult(values, target, method, placement)
+    return SaliencyResult(values, target, method, placement, tuple(source_shape))

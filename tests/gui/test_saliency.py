@@ -42,6 +42,28 @@ def _grab_rgb(widget) -> np.ndarray:
     return data.reshape(height, stride)[:, :width * 3].reshape(height, width, 3).copy()
 
 
+def _tint_on_ink(win, result, to_input) -> tuple[float, float]:  # noqa: ANN001
+    """How much of the canvas's ink the overlay tints, and how well the tint's strength
+    follows the map's at the same place.
+
+    ``to_input`` maps canvas-image coordinates to the model input's (the placement's source).
+    """
+    rgb = _grab_rgb(win.canvas).astype(int)
+    view = win.canvas.visible_rect()
+    ink = win.canvas.image_array() > 128
+    ys, xs = np.nonzero(ink)
+    scale = view.width() / ink.shape[0]
+    stroke = rgb[(view.y() + (ys + 0.5) * scale).astype(int),
+                 (view.x() + (xs + 0.5) * scale).astype(int)]
+    saturation = stroke.max(axis=1) - stroke.min(axis=1)  # white or grey: 0
+    px, py = to_input(xs + 0.5, ys + 0.5)
+    x0, y0, x1, y1 = result.placement.square()
+    col = np.clip(((px - x0) / (x1 - x0) * 28).astype(int), 0, 27)
+    row = np.clip(((py - y0) / (y1 - y0) * 28).astype(int), 0, 27)
+    expected = np.abs(result.values[row, col])
+    return float((saturation > 40).mean()), float(np.corrcoef(expected, saturation)[0, 1])
+
+
 def test_overlay_appears_on_the_ink_and_follows_the_chosen_class(win, draw, qtbot) -> None:
     controls = win.saliency_controls
     overlay = controls.overlay
@@ -54,25 +76,12 @@ def test_overlay_appears_on_the_ink_and_follows_the_chosen_class(win, draw, qtbo
     assert result.target == win.inference.last_prediction().label == 7
     assert np.abs(result.values).max() > 0 and np.count_nonzero(result.values) > 50
 
-    # On screen, the overlay tints the strokes and leaves the far paper black.
+    # On screen, the overlay tints the strokes where the map is strong (see _tint_on_ink).
+    tinted, correlation = _tint_on_ink(win, result, lambda x, y: (x, y))
+    assert tinted > 0.5, tinted
+    assert correlation > 0.82  # 0.90 here; 0.74 if the overlay were drawn 30 px off
     rgb = _grab_rgb(win.canvas).astype(int)
     view = win.canvas.visible_rect()
-    ink = win.canvas.image_array() > 128
-    ys, xs = np.nonzero(ink)
-    scale = view.width() / ink.shape[0]
-    wy = (view.y() + (ys + 0.5) * scale).astype(int)
-    wx = (view.x() + (xs + 0.5) * scale).astype(int)
-    stroke = rgb[wy, wx]
-    tinted = (stroke.max(axis=1) - stroke.min(axis=1)) > 40  # no longer white or grey
-    assert tinted.mean() > 0.5, tinted.mean()
-    # The tint follows the map: where the map (placed by the preprocessing) is strong, the
-    # stroke is strongly coloured. A map shifted by 1.5 of its cells correlates clearly less.
-    x0, y0, x1, y1 = result.placement.square()
-    col = np.clip(((xs + 0.5 - x0) / (x1 - x0) * 28).astype(int), 0, 27)
-    row = np.clip(((ys + 0.5 - y0) / (y1 - y0) * 28).astype(int), 0, 27)
-    expected = np.abs(result.values[row, col])
-    saturation = stroke.max(axis=1) - stroke.min(axis=1)
-    assert np.corrcoef(expected, saturation)[0, 1] > 0.82  # 0.90 here; 0.74 if 30 px off
     corner = rgb[view.y() + 3:view.y() + 12, view.x() + 3:view.x() + 12]
     assert corner.max() < 30  # top-left paper: no ink, no overlay
 
@@ -94,6 +103,33 @@ def test_overlay_appears_on_the_ink_and_follows_the_chosen_class(win, draw, qtbo
     # Off again: the overlay goes.
     qtbot.mouseClick(controls.saliencyToggle, Qt.MouseButton.LeftButton)
     assert not overlay.isVisible() and overlay.result() is None
+
+
+def test_overlay_lines_up_with_an_opened_picture(win, qtbot, tmp_path) -> None:
+    """An opened picture is read at full size but shown fitted: the overlay follows it."""
+    from PIL import Image
+
+    from drawn_digits import render
+
+    digit = render(4, canvas=300, size=0.6)  # dark ink on light paper, 300×300
+    height, width = 300, 700
+    picture = np.full((height, width), 255, np.uint8)
+    picture[:, 80:380] = digit  # a wide picture, the digit left of centre
+    path = tmp_path / "wide.png"
+    Image.fromarray(picture).save(path)
+    qtbot.mouseClick(win.saliency_controls.saliencyToggle, Qt.MouseButton.LeftButton)
+    assert win.open_image_file(path)
+    qtbot.waitUntil(lambda: win.saliency_controls.overlay.result() is not None, timeout=TIMEOUT)
+    result = win.saliency_controls.overlay.result()
+    assert result.source_shape == (height, width)
+    scale = 280 / width  # shown fitted to the 280×280 canvas, centred vertically
+    top = (280 - round(height * scale)) // 2
+
+    def to_input(x, y):  # noqa: ANN001, ANN202
+        return x / scale, (y - top) / scale
+
+    tinted, correlation = _tint_on_ink(win, result, to_input)
+    assert tinted > 0.5 and correlation > 0.8, (tinted, correlation)
 
 
 def test_overlay_follows_the_drawing(win, draw, qtbot) -> None:
