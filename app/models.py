@@ -136,7 +136,7 @@ class ModelLibrary(QObject):
         self._live: RunRecord | None = None
         self._steps_per_epoch = 1
         self._sessions = 0
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="digitlab-store")
+        self._writer: ThreadPoolExecutor | None = None  # made on the first write
         self._pending: list[Future] = []
         self._replay_cache: OrderedDict[tuple[str, int], Checkpoint] = OrderedDict()
         self._saved: set[str] = set()  # run ids whose files are complete (writer thread adds)
@@ -400,6 +400,9 @@ class ModelLibrary(QObject):
         """Stop any run (it is saved), wait for its thread, then for every pending write."""
         ended = self.controller.shutdown(timeout_ms)
         self.flush()
+        if self._writer is not None:  # no thread outlives the window
+            self._writer.shutdown(wait=True)
+            self._writer = None
         return ended
 
     def flush(self) -> None:
@@ -512,6 +515,8 @@ class ModelLibrary(QObject):
     # ------------------------------------------------------------------ disk
     def _submit(self, work: Callable[..., None], *args: object) -> None:
         self._pending = [f for f in self._pending if not f.done()]
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="digitlab-store")
         self._pending.append(self._writer.submit(self._guarded, work, *args))
 
     def _guarded(self, work: Callable[..., None], *args: object) -> None:
