@@ -173,7 +173,11 @@ def test_augmentation_is_batched_random_and_repeatable():
 
 @pytest.mark.slow
 def test_lenet5_with_the_tutorials_recipe_reaches_98_4_percent():
-    """The tutorials' LeNet-5 recipe (SGD 0.5, batch 100, 16 epochs) reached 98.49 %."""
+    """The tutorials' LeNet-5 recipe (SGD 0.5, batch 100, 16 epochs) reached 98.49 %.
+
+    They trained on all 60,000 images; here 5,000 are held out for validation (the default)
+    and the run still reached 98.50 % (seed 0, measured 2026-11-27).
+    """
     config = TrainConfig.for_model("lenet5", device="cpu", seed=0, report_every=100)
     final = list(train(config))[-1]
     assert isinstance(final, Finished)
