@@ -42,6 +42,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.training.worker import gui_training_threads  # noqa: E402
+from cnn_core.allocator import keep_freed_memory  # noqa: E402
 from cnn_core.training import Finished, TrainConfig, Trainer  # noqa: E402
 
 DEFAULT_THREADS = torch.get_num_threads()
@@ -84,6 +85,7 @@ def make_config(args: argparse.Namespace) -> TrainConfig:
 
 def _headless_here(config: TrainConfig, threads: int) -> tuple[float, float]:
     torch.set_num_threads(threads)
+    keep_freed_memory()  # as `digitlab train` does
     start = time.perf_counter()
     for event in Trainer(config).run():
         if isinstance(event, Finished):

@@ -8,7 +8,7 @@ its per-epoch evaluation passes are left out, as is the Trainer's end-of-epoch t
 The two are run alternately ``--repeat`` times, each run in a fresh Python process so that
 neither inherits the other's OpenMP threads or allocator state; the best and the median of
 each are printed, with their ratio. ``--tune-seeds-allocator`` gives the seeds' loop the
-malloc settings DigitLab's Trainer applies to itself (:mod:`cnn_core.allocator`).
+malloc settings DigitLab's entry points apply (:mod:`cnn_core.allocator`).
 
     .venv/bin/python benchmarks/train_throughput.py [--batches 300] [--repeat 3] [--device cpu]
 """
@@ -33,10 +33,11 @@ REPORT_EVERY = 10  # the Trainer's default; each report costs a sync and a weigh
 
 def digitlab_train(batches: int, warmup: int, device: str) -> float:
     """DigitLab's Trainer on lenet5 with the tutorials' recipe; samples/s after warm-up."""
+    keep_freed_memory()  # as `digitlab train` and the GUI's worker do; the Trainer does not
     config = TrainConfig.for_model(
         "lenet5", batch_size=100, optimizer="sgd", lr=0.5, momentum=0.0, schedule="none",
         augment=False, epochs=1, device=device, max_train_samples=(warmup + batches) * 100,
-        max_test_samples=100, report_every=REPORT_EVERY)
+        max_test_samples=100, val_size=100, report_every=REPORT_EVERY)
     marks: list[tuple[int, float]] = []
     for event in Trainer(config).run():
         if isinstance(event, BatchDone):

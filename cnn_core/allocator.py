@@ -8,6 +8,10 @@ pages mapped: 0–2 faults per step and under 1 % system time, for the same arit
 
 The cost is that the process keeps up to ``trim_threshold`` of freed heap instead of
 returning it at once. Other C libraries (macOS, Windows, musl) are left alone.
+
+Process-wide, so only entry points call it (the ``digitlab train`` command, the GUI's
+training worker, the benchmarks); the library's ``Trainer`` never does. :func:`applied` says
+whether it took effect in this process.
 """
 
 from __future__ import annotations
@@ -16,13 +20,18 @@ import ctypes
 import ctypes.util
 import sys
 
-__all__ = ["keep_freed_memory"]
+__all__ = ["applied", "keep_freed_memory"]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _MIB = 1 << 20
 
 _done = False
+
+
+def applied() -> bool:
+    """Whether :func:`keep_freed_memory` has tuned this process's malloc."""
+    return _done
 
 
 def keep_freed_memory(trim_threshold: int = 256 * _MIB, mmap_threshold: int = 32 * _MIB) -> bool:

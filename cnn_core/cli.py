@@ -109,6 +109,7 @@ def _train_config(args: argparse.Namespace) -> Any:
         "schedule": args.schedule, "augment": args.augment, "device": args.device,
         "seed": args.seed, "target_accuracy": args.target_accuracy,
         "max_train_samples": args.max_train_samples, "label_smoothing": args.label_smoothing,
+        "val_size": args.val_size,
     }
     config = TrainConfig.for_model(base, **overrides)
     try:
@@ -119,6 +120,7 @@ def _train_config(args: argparse.Namespace) -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .allocator import keep_freed_memory
     from .checkpoints import save_checkpoint
     from .training import (
         BatchDone,
@@ -132,6 +134,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
 
     config = _train_config(args)
+    keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
     control = TrainControl()
     trainer = Trainer(config, control)
     name = trainer.model.name
@@ -157,13 +160,16 @@ def cmd_train(args: argparse.Namespace) -> int:
             if tb is not None:
                 tb.log(ev)
             if isinstance(ev, RunStarted):
+                held = f" ({ev.val_size:,} more held out for validation)" if ev.val_size else ""
                 bar.line(f"training {ev.model} ({ev.params:,} parameters) on {ev.dataset}, "
-                         f"{ev.train_size:,} images, {ev.epochs} epochs, device {ev.device}")
+                         f"{ev.train_size:,} images{held}, {ev.epochs} epochs, "
+                         f"device {ev.device}")
             elif isinstance(ev, BatchDone):
                 bar.batch(ev)
             elif isinstance(ev, EpochDone):
                 bar.line(f"epoch {ev.epoch}/{ev.epochs}  loss {ev.train_loss:.4f}  "
-                         f"train {ev.train_accuracy:.2%}  test {ev.test_accuracy:.2%}  "
+                         f"train {ev.train_accuracy:.2%}  {_val_text(ev)}"
+                         f"test {ev.test_accuracy:.2%}  "
                          f"{ev.samples_per_second:,.0f} img/s  elapsed {_fmt_time(ev.elapsed)}  "
                          f"ETA {_fmt_time(ev.eta)}")
             elif isinstance(ev, Finished | Stopped | Diverged):
@@ -179,6 +185,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         bar.line(f"diverged: {final.message}")
     elif isinstance(final, Stopped):
         bar.line(f"stopped at epoch {final.epoch}, batch {final.step}")
+    calibration = final.checkpoint.meta.get("calibration")
+    if calibration and calibration.get("ece_before") is not None:
+        bar.line(f"temperature {calibration['temperature']:.3f} (fitted on "
+                 f"{calibration['n']:,} validation images): ECE {calibration['ece_before']:.2%}"
+                 f" → {calibration['ece_after']:.2%}")
     bar.line(f"saved {out}")
     if args.json:
         elapsed = getattr(final, "elapsed", history[-1].elapsed if history else 0.0)
@@ -186,13 +197,21 @@ def cmd_train(args: argparse.Namespace) -> int:
                           history[-1].samples_per_second if history else 0.0)
         _print_json({
             "model": name, "dataset": config.dataset, "epochs": len(history),
-            "test_accuracy": test_acc, "train_seconds": round(elapsed, 3),
+            "test_accuracy": test_acc,
+            "val_accuracy": history[-1].val_accuracy if history else None,
+            "val_size": config.val_size, "train_seconds": round(elapsed, 3),
             "samples_per_second": round(samples, 1), "checkpoint": str(out),
-            "reached_target": bool(config.target_accuracy is not None and test_acc is not None
-                                   and test_acc >= config.target_accuracy),
+            "reached_target": isinstance(final, Finished) and final.reason == "target_reached",
             "status": type(final).__name__.lower(),
+            "temperature": calibration["temperature"] if calibration else None,
+            "ece_before": calibration["ece_before"] if calibration else None,
+            "ece_after": calibration["ece_after"] if calibration else None,
         })
     return 1 if isinstance(final, Diverged) else 0
+
+
+def _val_text(ev: Any) -> str:
+    return "" if ev.val_accuracy is None else f"val {ev.val_accuracy:.2%}  "
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -257,7 +276,7 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     from .datasets import DATASETS
     from .devices import DEVICE_CHOICES
     from .models import DEFAULT_MODEL, MODELS
-    from .training import OPTIMIZERS, SCHEDULES
+    from .training import DEFAULT_VAL_SIZE, OPTIMIZERS, SCHEDULES
 
     p.add_argument("--model", choices=list(MODELS), default=None,
                    help=f"registered model (default {DEFAULT_MODEL}); its recipe sets defaults")
@@ -276,8 +295,13 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
                    help="random affine + stroke-thickness augmentation on the device")
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--seed", type=int, help="make the run repeatable")
+    p.add_argument("--val-size", type=int, metavar="N",
+                   help=f"training images held out as a validation split (default "
+                        f"{DEFAULT_VAL_SIZE:,}; 0: none): it decides --target-accuracy and "
+                        f"fits the checkpoint's calibration temperature")
     p.add_argument("--target-accuracy", type=float, metavar="A",
-                   help="stop as soon as test accuracy reaches A (0..1)")
+                   help="stop as soon as accuracy on the validation split (held out from the "
+                        "training set, never the test set) reaches A (0..1)")
     p.add_argument("--max-train-samples", type=int, metavar="N")
     p.add_argument("--out", metavar="PATH", help="checkpoint to write (.safetensors)")
     p.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard in DIR")

@@ -199,6 +199,21 @@ def test_train_json_summary_on_stdout_progress_on_stderr(trained: dict[str, Any]
     ck = load_checkpoint(trained["out"])
     assert ck.name == "lenet" and ck.meta["epochs"] == 1
     assert ck.test_accuracy == pytest.approx(summary["test_accuracy"])
+    # calibrated on the 5,000 held-out validation images, never on the test set
+    assert summary["val_size"] == 5000 and 0.0 <= summary["val_accuracy"] <= 1.0
+    assert summary["temperature"] == pytest.approx(ck.temperature) and ck.temperature != 1.0
+    assert ck.meta["calibration"]["fitted_on"] == "validation"
+    assert summary["ece_after"] <= summary["ece_before"]
+    assert "ECE" in trained["stderr"]
+
+
+def test_train_help_says_the_target_is_judged_on_validation(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "validation split (held out from the training set, never the test set)" in text
+    assert "--val-size" in text
 
 
 def test_train_without_json_prints_nothing_on_stdout(capsys: pytest.CaptureFixture[str],

@@ -24,7 +24,8 @@ from cnn_core.training import (
 
 def tiny(**overrides):
     base = dict(model="lenet", epochs=1, batch_size=32, max_train_samples=320,
-                max_test_samples=200, device="cpu", seed=0, report_every=2, lr=3e-3)
+                max_test_samples=200, val_size=200, device="cpu", seed=0, report_every=2,
+                lr=3e-3)
     base.update(overrides)
     return TrainConfig(**base)
 
@@ -172,7 +173,11 @@ def test_augmentation_is_batched_random_and_repeatable():
 
 @pytest.mark.slow
 def test_lenet5_with_the_tutorials_recipe_reaches_98_4_percent():
-    """The tutorials' LeNet-5 recipe (SGD 0.5, batch 100, 16 epochs) reached 98.49 %."""
+    """The tutorials' LeNet-5 recipe (SGD 0.5, batch 100, 16 epochs) reached 98.49 %.
+
+    They trained on all 60,000 images; here 5,000 are held out for validation (the default)
+    and the run still reached 98.50 % (seed 0, measured 2026-11-27).
+    """
     config = TrainConfig.for_model("lenet5", device="cpu", seed=0, report_every=100)
     final = list(train(config))[-1]
     assert isinstance(final, Finished)
@@ -186,16 +191,16 @@ def test_one_cycle_copes_with_very_short_runs(samples):
 
 
 def test_stop_during_the_test_pass_does_not_wait_for_it(monkeypatch):
-    from cnn_core import training
+    from cnn_core.training import trainer
 
     control = TrainControl()
-    real_evaluate = training.evaluate
+    real_evaluate = trainer.evaluate
 
     def evaluate_with_stop(*args, **kwargs):
         control.stop()  # the user presses Stop while the test set is being evaluated
         return real_evaluate(*args, **kwargs)
 
-    monkeypatch.setattr(training, "evaluate", evaluate_with_stop)
+    monkeypatch.setattr(trainer, "evaluate", evaluate_with_stop)
     events = list(train(tiny(epochs=3), control))
     assert isinstance(events[-1], Stopped)
     assert not any(isinstance(e, EpochDone) for e in events)

@@ -1,0 +1,35 @@
+"""Fit a temperature on the validation split when a run ends (never on the test set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..calibration import expected_calibration_error, fit_temperature
+from ..datasets import Split
+from .loop import predict_logits
+
+__all__ = ["calibrate"]
+
+
+def calibrate(model: nn.Module, val: Split, mean: float, std: float,
+              channels_last: bool = False) -> dict[str, Any]:
+    """The checkpoint's ``calibration`` record: temperature and ECE before and after.
+
+    ``{"temperature": T, "fitted_on": "validation", "n": N, "ece_before": E0,
+    "ece_after": E1}``; the ECEs are ``None`` (and ``T`` is 1) when the logits are not finite.
+    """
+    logits = predict_logits(model, val, mean, std, channels_last=channels_last)
+    logits = logits.detach().to("cpu", torch.float64)
+    labels = val.labels.cpu()
+    record: dict[str, Any] = {"temperature": 1.0, "fitted_on": "validation", "n": len(labels),
+                              "ece_before": None, "ece_after": None}
+    if len(labels) == 0 or not torch.isfinite(logits).all():
+        return record
+    temperature = fit_temperature(logits, labels)
+    record["temperature"] = temperature
+    record["ece_before"] = expected_calibration_error(logits.softmax(1), labels)
+    record["ece_after"] = expected_calibration_error((logits / temperature).softmax(1), labels)
+    return record

@@ -1,0 +1,243 @@
+"""The :class:`Trainer`: the loop of :mod:`.loop`, wrapped in events, control and bookkeeping.
+
+A run is a generator of events (:mod:`.events`). Between two events the caller may read
+``trainer.model`` (nothing changes it then), pause or stop through :class:`TrainControl`, and
+use the process as it likes: the trainer changes no process-wide setting. It draws its random
+numbers from its own generator, and dropout's from a private state of the global generator
+that is in place only while the run computes (:mod:`.rng`). Thread counts, malloc tuning
+(:func:`cnn_core.allocator.keep_freed_memory`) and the GIL switch interval are for entry points
+to set.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from collections.abc import Iterator
+
+import torch
+
+from ..checkpoints import Checkpoint, make_metadata
+from ..datasets import DATASETS, Split, load_split
+from ..devices import resolve_device
+from ..models import get_spec, model_stats
+from ..network import DigitNet
+from ..specs import build_model
+from .calibrate import calibrate
+from .config import TrainConfig, TrainControl
+from .data import hold_out
+from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
+from .loop import EvaluationStopped, evaluate, prepare_batch, shuffled_batches, train_one_epoch
+from .optim import make_optimizer, make_schedule
+from .rng import PrivateGlobalRng
+from .timing import RunClock
+
+__all__ = ["Trainer", "train"]
+
+
+class _StopRequested(Exception):
+    """The user asked to stop; raised at a batch boundary."""
+
+
+class _Tally:
+    """Running sums of loss and right answers, kept on the device until a report reads them."""
+
+    def __init__(self, device: torch.device, per_sample: bool) -> None:
+        self.per_sample = per_sample  # weigh each batch's mean loss by its size
+        self.loss = torch.zeros((), device=device)
+        self.correct = torch.zeros((), device=device, dtype=torch.long)
+        self.batches = self.samples = 0
+
+    def add(self, loss: torch.Tensor, correct: torch.Tensor, size: int) -> None:
+        self.loss += loss * size if self.per_sample else loss
+        self.correct += correct
+        self.batches += 1
+        self.samples += size
+
+
+class Trainer:
+    """One training run. Iterate :meth:`run` to drive it.
+
+    ``trainer.model`` is the live model; read it only between two events, from the thread
+    that iterates (the generator is suspended then, so nothing changes it).
+    """
+
+    def __init__(self, config: TrainConfig, control: TrainControl | None = None) -> None:
+        config.validate()
+        self.config = config
+        self.control = control or TrainControl()
+        self.device = resolve_device(config.device)
+        # without a seed, a fresh one from the OS: the global RNG is neither read nor reseeded
+        self.seed = config.seed if config.seed is not None else torch.Generator().seed() % 2**62
+        spec = config.model_spec if config.model_spec is not None else get_spec(config.model)
+        self.model: DigitNet = build_model(spec, seed=self.seed).to(self.device)
+        if config.channels_last:
+            self.model = self.model.to(memory_format=torch.channels_last)
+        self.info = DATASETS[config.dataset]
+        self.history: list[EpochDone] = []
+        self._epochs_done = 0
+        train, self._val = hold_out(load_split(config.dataset, True, config.data_dir),
+                                    config.val_size, config.split_seed)
+        test = load_split(config.dataset, False, config.data_dir)
+        n_train, n_test = config.max_train_samples, config.max_test_samples
+        self._train = Split(train.images[:n_train], train.labels[:n_train]) if n_train else train
+        self._test = Split(test.images[:n_test], test.labels[:n_test]) if n_test else test
+        self._generator = torch.Generator(device=self.device).manual_seed(self.seed)
+        self._global_rng = PrivateGlobalRng(self.seed + 1, self.device)  # for dropout
+        self._clock = RunClock()
+
+    # ------------------------------------------------------------------ checkpoints
+
+    def snapshot(self) -> Checkpoint:
+        """A CPU copy of the current weights with full metadata; shares nothing with training."""
+        model = copy.deepcopy(self.model).to("cpu", memory_format=torch.contiguous_format)
+        model.eval()
+        last = self.history[-1] if self.history else None
+        metrics = {} if last is None else {
+            "test_accuracy": last.test_accuracy, "test_loss": last.test_loss,
+            "train_accuracy": last.train_accuracy, "val_accuracy": last.val_accuracy,
+            "val_loss": last.val_loss}
+        meta = make_metadata(model, dataset=self.info.name, mean=self.info.mean,
+                             std=self.info.std, classes=list(self.info.classes),
+                             epochs=self._epochs_done, metrics=metrics,
+                             history=[e.as_dict() for e in self.history],
+                             config=dataclasses.asdict(self.config))
+        meta["seed"] = self.seed
+        return Checkpoint(model, meta)
+
+    def _final_checkpoint(self) -> Checkpoint:
+        """The run's checkpoint, with a temperature fitted on the validation split."""
+        checkpoint = self.snapshot()
+        if self._val is not None:
+            checkpoint.meta["calibration"] = calibrate(
+                self.model, self._val, self.info.mean, self.info.std, self.config.channels_last)
+        return checkpoint
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self) -> Iterator[Event]:
+        """Train, yielding events; ends with Finished, Stopped or Diverged.
+
+        The clock and the run's global-RNG state are in force only while the run computes,
+        never while the caller handles an event.
+        """
+        steps = self._events()
+        while True:
+            with self._global_rng.active():
+                self._clock.start()
+                try:
+                    event = next(steps)
+                except StopIteration:
+                    return
+                finally:
+                    self._clock.stop()
+            yield event
+
+    def _obey_control(self) -> None:
+        if self.control.paused:
+            self._clock.stop()
+            self.control.wait_while_paused()
+            self._clock.start()
+        if self.control.stopped:
+            raise _StopRequested
+
+    def _events(self) -> Iterator[Event]:
+        cfg, model, device, info = self.config, self.model, self.device, self.info
+        train_x, train_y = self._train.images.to(device), self._train.labels.to(device)
+        # held sets go to the device once: evaluate() would otherwise copy them every epoch
+        test = Split(self._test.images.to(device), self._test.labels.to(device))
+        val = None if self._val is None else Split(self._val.images.to(device),
+                                                    self._val.labels.to(device))
+        n = len(train_y)
+        steps_per_epoch = max(1, n // cfg.batch_size)
+        optimizer = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr, cfg.momentum,
+                                   cfg.weight_decay)
+        scheduler, per_batch = make_schedule(cfg.schedule, optimizer, cfg.epochs,
+                                             steps_per_epoch)
+
+        def prepare(images: torch.Tensor) -> torch.Tensor:
+            return prepare_batch(images, info.mean, info.std, cfg.augment, self._generator,
+                                 cfg.channels_last)
+
+        yield RunStarted(model.name, cfg.dataset, str(device), model_stats(model)[0], n,
+                         len(test.labels), cfg.epochs, steps_per_epoch,
+                         0 if val is None else len(val.labels))
+        total_steps = steps_per_epoch * cfg.epochs
+        step = seen = 0
+        good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        try:
+            for epoch in range(1, cfg.epochs + 1):
+                self._obey_control()
+                batches = shuffled_batches(train_x, train_y, cfg.batch_size, steps_per_epoch,
+                                           self._generator, prepare)
+                epoch_tally, window = _Tally(device, True), _Tally(device, False)
+                for loss, correct, size in train_one_epoch(
+                        model, batches, optimizer, scheduler if per_batch else None,
+                        cfg.label_smoothing):
+                    step += 1
+                    seen += size
+                    epoch_tally.add(loss, correct, size)
+                    window.add(loss, correct, size)
+                    if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
+                        mean_loss = window.loss.item() / window.batches
+                        if not math.isfinite(mean_loss):
+                            model.load_state_dict(good_state)
+                            yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
+                            return
+                        good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                        yield BatchDone(epoch, step, total_steps, mean_loss,
+                                        window.correct.item() / max(1, window.samples),
+                                        optimizer.param_groups[0]["lr"], self._clock.rate(seen),
+                                        self._clock.elapsed, self._clock.eta(step, total_steps))
+                        window = _Tally(device, False)
+                    self._obey_control()
+                if scheduler is not None and not per_batch:
+                    scheduler.step()
+                record = self._end_of_epoch(epoch, epoch_tally, val, test,
+                                            optimizer.param_groups[0]["lr"], seen)
+                self.history.append(record)
+                yield record
+                if (cfg.target_accuracy is not None and record.val_accuracy is not None
+                        and record.val_accuracy >= cfg.target_accuracy):
+                    yield self._finished("target_reached")
+                    return
+        except (_StopRequested, EvaluationStopped):
+            yield Stopped(epoch, step, self._clock.elapsed, tuple(self.history),
+                          self._final_checkpoint())
+            return
+        yield self._finished("completed")
+
+    def _end_of_epoch(self, epoch: int, tally: _Tally, val: Split | None, test: Split,
+                      lr: float, seen: int) -> EpochDone:
+        """Validation (for decisions) and test (for the curves) of the epoch's final weights."""
+        cfg, info = self.config, self.info
+        start = self._clock.elapsed
+        stop = lambda: self.control.stopped  # noqa: E731
+        val_loss = val_acc = None
+        if val is not None:
+            val_loss, val_acc, _ = evaluate(self.model, val, info.mean, info.std,
+                                            channels_last=cfg.channels_last, stop=stop)
+        test_loss, test_acc, _ = evaluate(self.model, test, info.mean, info.std,
+                                          channels_last=cfg.channels_last, stop=stop)
+        self._clock.add_eval(self._clock.elapsed - start)
+        self._epochs_done = epoch
+        return EpochDone(epoch, cfg.epochs, tally.loss.item() / max(1, tally.samples),
+                         tally.correct.item() / max(1, tally.samples), val_loss, val_acc,
+                         test_loss, test_acc, lr, self._clock.rate(seen), self._clock.elapsed,
+                         self._clock.eta(epoch, cfg.epochs))
+
+    def _diverged(self, epoch: int, step: int, loss: float, batch: int) -> Diverged:
+        message = (f"the loss became {loss} at epoch {epoch}, batch {batch}; the last good "
+                   f"weights were restored; try a lower learning rate (now {self.config.lr:g})")
+        return Diverged(epoch, step, loss, message, tuple(self.history), self._final_checkpoint())
+
+    def _finished(self, reason: str) -> Finished:
+        last = self.history[-1]
+        return Finished(reason, len(self.history), last.test_accuracy, self._clock.elapsed,
+                        last.samples_per_second, tuple(self.history), self._final_checkpoint())
+
+
+def train(config: TrainConfig, control: TrainControl | None = None) -> Iterator[Event]:
+    """Run a training as a generator of events (see :class:`Trainer`)."""
+    return Trainer(config, control).run()
