@@ -1,0 +1,338 @@
+"""A user's chaos: seeded random user actions through real events, and nothing may break.
+
+Every action is what a person does with mouse and keyboard: strokes with either button, every
+shortcut the window has, clicks on tabs and buttons, start / pause / stop training, model
+switches on the shelf, files dropped on the canvas (valid and corrupt images, model files,
+text), files "chosen" in the open dialogs, pastes of whatever the clipboard holds, resizing.
+Modal dialogs that an action opens are dismissed with Escape, as a user would.
+
+After the run: no exception reached Qt's event loop (pytest-qt fails the test on those), no
+Qt warning was printed, closing the window leaves no thread behind, and memory stayed flat
+after the warm-up.
+
+The quick default is 1,000 actions with a fixed seed. Opt in to longer or other runs with
+``DIGITLAB_UI_FUZZ_ACTIONS=10000`` and ``DIGITLAB_UI_FUZZ_SEED=<n>|random``; the seed is
+printed so that any failure reproduces.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import struct
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from panel_controls import set_controls
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QTimer, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QMessageBox,
+    QWidget,
+)
+
+from app.main_window import MainWindow
+from cnn_core.checkpoints import Checkpoint, save_checkpoint
+
+ACTIONS = int(os.environ.get("DIGITLAB_UI_FUZZ_ACTIONS", "1000"))
+_SEED_TEXT = os.environ.get("DIGITLAB_UI_FUZZ_SEED", "20261127")
+SEED = random.SystemRandom().randrange(2**31) if _SEED_TEXT == "random" else int(_SEED_TEXT)
+WARM_UP = min(200, ACTIONS // 4)
+RSS_GROWTH_LIMIT_MB = 200.0
+
+# Shortcuts that end the session or hand control to the desktop are not chaos but a goodbye.
+_SKIPPED_SHORTCUTS = {"Ctrl+Q"}
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _make_files(folder: Path, checkpoint: Checkpoint) -> list[Path]:
+    """Files a user may drop or open: good and bad images and models, and plain junk."""
+    rng = np.random.default_rng(0)
+    digit = np.zeros((200, 160), np.uint8)
+    digit[30:170, 70:95] = 255  # a thick "1"
+    files = []
+    for name, mode, data in (("one.png", "L", 255 - digit), ("light_on_dark.png", "L", digit),
+                             ("noise.png", "L", rng.integers(0, 256, (64, 64), np.uint8))):
+        Image.fromarray(data, mode).save(folder / name)
+        files.append(folder / name)
+    Image.fromarray(255 - digit).convert("RGB").save(folder / "one.jpg", quality=80)
+    rgba = np.zeros((120, 120, 4), np.uint8)
+    rgba[20:100, 50:70, 3] = 255  # a stroke drawn on a transparent background
+    Image.fromarray(rgba, "RGBA").save(folder / "alpha.png")
+    files += [folder / "one.jpg", folder / "alpha.png"]
+    png = (folder / "one.png").read_bytes()
+    (folder / "truncated.png").write_bytes(png[: len(png) // 2])
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "notes.txt").write_text("not a picture\n")
+    # A PNG header that claims 100,000 × 100,000 pixels (a decompression bomb's first bytes).
+    (folder / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR"
+                                      + struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+                                      + b"\0\0\0\0")
+    model = save_checkpoint(folder / "model.safetensors", checkpoint)
+    data = model.read_bytes()
+    (folder / "truncated.safetensors").write_bytes(data[: len(data) // 3])
+    (folder / "garbage.safetensors").write_bytes(rng.integers(0, 256, 4096, np.uint8).tobytes())
+    files += [folder / n for n in ("truncated.png", "empty.png", "notes.txt", "bomb.png",
+                                   "model.safetensors", "truncated.safetensors",
+                                   "garbage.safetensors")]
+    return files
+
+
+class Chaos:
+    """Random real-event user actions against one window."""
+
+    def __init__(self, window: MainWindow, rng: random.Random, files: list[Path],
+                 out: Path) -> None:
+        self.window = window
+        self.rng = rng
+        self.files = files
+        self.out = out
+        self.counts: dict[str, int] = {}
+        self.threads: list[QThread] = []  # every QThread seen, to check none outlives the window
+        self.actions: list[tuple[str, Callable[[], None], float]] = [
+            ("stroke", self.stroke, 30),
+            ("click canvas", self.click_canvas, 4),
+            ("shortcut", self.shortcut, 18),
+            ("tab", self.click_tab, 8),
+            ("button", self.click_button, 10),
+            ("training", self.training, 6),
+            ("shelf", self.switch_model, 5),
+            ("drop", self.drop_file, 5),
+            ("open", self.open_file, 4),
+            ("paste", self.paste, 3),
+            ("resize", self.resize, 2),
+            ("wait", self.wait, 5),
+        ]
+
+    # ----------------------------------------------------------------- helpers
+    def _visible(self, widget: QWidget) -> bool:
+        return widget.isVisible() and widget.isEnabled() and widget.window() is self.window
+
+    def _point_in(self, widget: QWidget) -> QPoint:
+        rect = widget.rect()
+        return QPoint(self.rng.randrange(max(1, rect.width())),
+                      self.rng.randrange(max(1, rect.height())))
+
+    def step(self) -> str:
+        names, funcs, weights = zip(*self.actions, strict=True)
+        index = self.rng.choices(range(len(names)), weights=weights)[0]
+        funcs[index]()
+        self.threads += [t for t in self.window.findChildren(QThread) if t not in self.threads]
+        self.counts[names[index]] = self.counts.get(names[index], 0) + 1
+        QApplication.processEvents()
+        return names[index]
+
+    # ----------------------------------------------------------------- actions
+    def stroke(self) -> None:
+        canvas = self.window.canvas
+        if not canvas.isVisible():
+            return
+        rect = canvas.rect()
+        button = self.rng.choice([Qt.MouseButton.LeftButton] * 5 + [Qt.MouseButton.RightButton])
+        # Mostly inside, sometimes wandering off the edge and back.
+        points = [QPoint(self.rng.randint(-20, rect.width() + 20),
+                         self.rng.randint(-20, rect.height() + 20))
+                  for _ in range(self.rng.randint(2, 14))]
+        QTest.mousePress(canvas, button, Qt.KeyboardModifier.NoModifier, points[0])
+        for point in points[1:]:
+            QTest.mouseMove(canvas, point)
+        QTest.mouseRelease(canvas, button, Qt.KeyboardModifier.NoModifier, points[-1])
+
+    def click_canvas(self) -> None:
+        canvas = self.window.canvas
+        if canvas.isVisible():
+            QTest.mouseClick(canvas, Qt.MouseButton.LeftButton,
+                             Qt.KeyboardModifier.NoModifier, self._point_in(canvas))
+
+    def shortcut(self) -> None:
+        sequences = []
+        for action in self.window.findChildren(QAction):
+            if not action.isEnabled():
+                continue
+            for sequence in action.shortcuts():
+                text = sequence.toString()
+                if text and text not in _SKIPPED_SHORTCUTS:
+                    sequences.append(sequence)
+        if not sequences:
+            return
+        sequence = self.rng.choice(sequences)
+        combo = sequence[0]
+        QTest.keyClick(self.window, combo.key(), combo.keyboardModifiers())
+
+    def click_tab(self) -> None:
+        bar = self.window.tabs.tabBar()
+        if bar.count() and bar.isVisible():
+            rect = bar.tabRect(self.rng.randrange(bar.count()))
+            QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             rect.center())
+
+    def click_button(self) -> None:
+        # Any visible push/tool button except those that leave the app; dialogs they open are
+        # dismissed by the watchdog.
+        buttons = [b for b in self.window.findChildren(QAbstractButton)
+                   if self._visible(b) and b.objectName() not in ("",)]
+        if buttons:
+            button = self.rng.choice(buttons)
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def training(self) -> None:
+        panel = self.window.training_panel
+        name = self.rng.choice(["trainButton", "trainButton", "pauseButton", "stopButton"])
+        button = panel.findChild(QAbstractButton, name)
+        if button is None:
+            return
+        if not button.isVisible():
+            self.window.tabs.setCurrentWidget(panel)
+            QApplication.processEvents()
+        if button.isVisible() and button.isEnabled():
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def switch_model(self) -> None:
+        shelf = self.window.findChild(QComboBox, "modelShelf")
+        if shelf is None or not self._visible(shelf) or shelf.count() < 2:
+            return
+        shelf.setFocus()
+        QTest.keyClick(shelf, self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up]))
+
+    def drop_file(self) -> None:
+        canvas = self.window.canvas
+        if not canvas.isVisible():
+            return
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(self.rng.choice(self.files)))])
+        pos = QPointF(self._point_in(canvas))
+        actions = Qt.DropAction.CopyAction
+        enter = QDragEnterEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(canvas, enter)
+        if enter.isAccepted():
+            drop = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier)
+            QApplication.sendEvent(canvas, drop)
+
+    def open_file(self) -> None:
+        # The file dialog "returns" a random file; the user pressed the real shortcut.
+        choice = str(self.rng.choice(self.files))
+        target = self.rng.choice(["Ctrl+O", "Ctrl+Shift+O"])
+        original = QFileDialog.getOpenFileName
+        QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: (choice, ""))  # type: ignore
+        try:
+            key = Qt.Key.Key_O
+            mods = Qt.KeyboardModifier.ControlModifier
+            if target == "Ctrl+Shift+O":
+                mods |= Qt.KeyboardModifier.ShiftModifier
+            QTest.keyClick(self.window, key, mods)
+        finally:
+            QFileDialog.getOpenFileName = original  # type: ignore[method-assign]
+
+    def paste(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        kind = self.rng.choice(["image", "text", "file", "empty"])
+        if kind == "image":
+            image = QImage(64, 64, QImage.Format.Format_Grayscale8)
+            image.fill(255)
+            for x in range(20, 44):
+                image.setPixel(x, 32, 0)
+            clipboard.setImage(image)
+        elif kind == "text":
+            clipboard.setText("seven")
+        elif kind == "file":
+            mime = QMimeData()
+            mime.setUrls([QUrl.fromLocalFile(str(self.rng.choice(self.files)))])
+            clipboard.setMimeData(mime)
+        else:
+            clipboard.clear()
+        QTest.keyClick(self.window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+    def resize(self) -> None:
+        self.window.resize(self.rng.randint(900, 1920), self.rng.randint(600, 1080))
+
+    def wait(self) -> None:
+        QTest.qWait(self.rng.randint(1, 40))
+
+
+def _running(thread: QThread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # its C++ object is gone: it was deleted after finishing
+        return False
+
+
+def _dismiss_modal_dialogs() -> None:
+    """Press Escape on any modal dialog (as a user would); message boxes too."""
+    modal = QApplication.activeModalWidget()
+    if modal is not None:
+        QTest.keyClick(modal, Qt.Key.Key_Escape)
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_thousand_random_user_actions_break_nothing(qtbot, qtlog, tmp_path, untrained,  # noqa: ANN001
+                                                      monkeypatch) -> None:  # noqa: ANN001
+    print(f"\nUI fuzz: {ACTIONS} actions, seed {SEED} "
+          f"(rerun with DIGITLAB_UI_FUZZ_SEED={SEED} DIGITLAB_UI_FUZZ_ACTIONS={ACTIONS})")
+    rng = random.Random(SEED)
+    files = _make_files(tmp_path, untrained)
+    out = tmp_path / "saved"
+    out.mkdir()
+    # Save dialogs write into the test's folder; "are you sure" boxes answer No.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(out / f"f{rng.randrange(5)}.png"), "")))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    threads_before = threading.active_count()
+
+    window = MainWindow(untrained.copy())
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    # Short runs, so that start / pause / stop all happen many times.
+    set_controls(window.training_panel, {"modelCombo": "lenet", "deviceCombo": "cpu",
+                                         "maxSamplesSpin": 2000, "epochsSpin": 2})
+    window.training_panel.max_test_samples = 300
+    watchdog = QTimer(interval=50, timeout=_dismiss_modal_dialogs)
+    watchdog.start()
+
+    chaos = Chaos(window, rng, files, out)
+    rss: list[float] = []
+    started = time.monotonic()
+    last = ""
+    try:
+        for i in range(ACTIONS):
+            last = chaos.step()
+            if i == WARM_UP or i % 100 == 99:
+                rss.append(_rss_mb())
+    except Exception:
+        print(f"failed at action {i} ({last}); seed {SEED}")
+        raise
+    elapsed = time.monotonic() - started
+    watchdog.stop()
+
+    window.close()
+    qtbot.waitUntil(lambda: not window.training_panel.is_running(), timeout=5000)
+    window.deleteLater()
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: threading.active_count() <= threads_before, timeout=5000)
+    assert [t for t in chaos.threads if _running(t)] == [], "a thread outlived the window"
+
+    growth = max(rss) - rss[0] if rss else 0.0
+    print(f"UI fuzz: {ACTIONS} actions in {elapsed:.1f} s; {dict(sorted(chaos.counts.items()))}; "
+          f"RSS after warm-up {rss[0]:.0f} MB, peak {max(rss):.0f} MB, growth {growth:.0f} MB")
+    assert growth < RSS_GROWTH_LIMIT_MB, f"memory grew {growth:.0f} MB (seed {SEED})"
+    bad = [r.message for r in qtlog.records if "propagateSizeHints" not in r.message]
+    assert bad == [], f"Qt warnings (seed {SEED}): {bad[:5]}"
