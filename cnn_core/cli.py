@@ -61,6 +61,18 @@ class ProgressBar:
         )
         self.stream.flush()
 
+    def progress(self, done: int, total: int, eta: float) -> None:
+        """Show ``done`` of ``total`` images (terminals only, at most 10 times a second)."""
+        now = time.monotonic()
+        if not self.tty or now - self._last < 0.1:
+            return
+        self._last = now
+        frac = done / max(1, total)
+        filled = int(frac * self.width)
+        bar = "█" * filled + "·" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done:,}/{total:,} images  ETA {_fmt_time(eta)} ")
+        self.stream.flush()
+
     def line(self, text: str) -> None:
         if self.tty:
             self.stream.write("\r\033[K")
@@ -214,57 +226,73 @@ def _val_text(ev: Any) -> str:
     return "" if ev.val_accuracy is None else f"val {ev.val_accuracy:.2%}  "
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    import torch
+def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
+    from .datasets import DATASETS
+    from .evaluation import checkpoint_classes, dataset_test_set, drawings_set
 
-    from .datasets import DATASETS, load_split
-    from .devices import resolve_device
-    from .training import evaluate
-
-    ck = _load_checkpoint(args.checkpoint)
+    if args.max_samples is not None and args.max_samples < 1:
+        raise CliError("--max-samples must be at least 1")
+    if args.drawings:
+        if args.dataset:
+            raise CliError("give --dataset or --drawings, not both")
+        return drawings_set(args.drawings, checkpoint_classes(ck), args.max_samples)
     dataset = args.dataset or ck.meta.get("dataset", "mnist")
     if dataset not in DATASETS:
         raise CliError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
-    split = load_split(dataset, False, args.data_dir)
-    model = ck.model.to(resolve_device(args.device))
-    info = DATASETS[dataset]
-    own = dataset == ck.meta.get("dataset", "mnist")  # else normalise as that dataset does
-    mean, std = (ck.mean, ck.std) if own else (info.mean, info.std)
-    _, accuracy, preds = evaluate(model, split, mean, std)
-    labels = split.labels
-    k = len(info.classes)
-    confusion = torch.zeros(k, k, dtype=torch.long)
-    confusion.index_put_((labels, preds), torch.ones_like(labels), accumulate=True)
-    per_class = (confusion.diag().float() / confusion.sum(1).clamp(min=1).float()).tolist()
-    result = {"accuracy": accuracy, "per_class_accuracy": per_class,
-              "confusion": confusion.tolist(), "n": len(labels), "dataset": dataset,
-              "model": ck.name}
+    return dataset_test_set(dataset, args.data_dir, args.max_samples)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .devices import resolve_device
+    from .evaluation import EvaluationProgress, evaluate_steps
+    from .evaluation_report import format_report, result_to_json, write_misclassified
+
+    ck = _load_checkpoint(args.checkpoint)
+    eval_set = _eval_set(args, ck)
+    bar = ProgressBar()
+    result: Any = None
+    for event in evaluate_steps(ck, eval_set, device=resolve_device(args.device)):
+        if isinstance(event, EvaluationProgress):
+            bar.progress(event.done, event.total, event.eta)
+        else:
+            result = event
+    bar.line(f"evaluated {result.n:,} images in {result.seconds:.1f} s")
+    for skipped in eval_set.skipped:
+        bar.line(f"skipped {skipped}")
+    summary = result_to_json(result)
+    if args.misclassified:
+        index = write_misclassified(result, args.misclassified)
+        summary["misclassified_dir"] = str(index.parent)
+        bar.line(f"wrote {len(result.misclassified):,} misclassified images and {index}")
     if args.json:
-        _print_json(result)
-        return 0
-    print(f"{ck.name} on {info.title} test set: {accuracy:.2%} of {len(labels):,} correct")
-    for cls, acc in zip(info.classes, per_class, strict=True):
-        print(f"  {cls:>12}: {acc:.2%}")
+        _print_json(summary)
+    else:
+        print(format_report(result))
     return 0
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from .evaluation import checkpoint_classes
     from .predict import Predictor
     from .preprocess import load_image
 
-    predictor = Predictor(_load_checkpoint(args.checkpoint))
+    checkpoint = _load_checkpoint(args.checkpoint)
+    classes = checkpoint_classes(checkpoint)
+    predictor = Predictor(checkpoint)
     results = []
     for file in args.images:
         pred = predictor.predict(load_image(file))
         results.append({
-            "file": file, "label": pred.label, "confidence": round(pred.confidence, 6),
+            "file": file, "label": pred.label,
+            "class": None if pred.label is None else classes[pred.label],
+            "confidence": round(pred.confidence, 6),
             "probabilities": [round(float(p), 6) for p in np.asarray(pred.probabilities)],
         })
     if args.json:
         _print_json(results)
         return 0
     for r in results:
-        label = "no digit" if r["label"] is None else f"{r['label']} ({r['confidence']:.1%})"
+        label = "no digit" if r["label"] is None else f"{r['class']} ({r['confidence']:.1%})"
         print(f"{r['file']}: {label}")
     return 0
 
@@ -321,11 +349,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_args(p)
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("evaluate", help="test-set accuracy and confusion matrix",
-                       description="Evaluate a checkpoint (default: the bundled model).")
+    p = sub.add_parser("evaluate", help="test-set accuracy, confusion matrix and calibration",
+                       description="Evaluate a checkpoint (default: the bundled model) on a "
+                                   "test set or a folder of labelled drawings: accuracy per "
+                                   "class, confusion matrix, ECE and reliability curve.")
     p.add_argument("--checkpoint", metavar="PATH")
     p.add_argument("--dataset", default=None, help="default: the checkpoint's dataset")
     p.add_argument("--data-dir", metavar="DIR")
+    p.add_argument("--drawings", metavar="DIR",
+                   help="evaluate on your own drawings: image files in subfolders named by "
+                        "class (DIR/7/a.png) or named LABEL_anything.png")
+    p.add_argument("--max-samples", type=int, metavar="N", help="only the first N images")
+    p.add_argument("--misclassified", metavar="DIR",
+                   help="write each misclassified image as a PNG and an index CSV into DIR")
     p.add_argument("--device", default="cpu")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)

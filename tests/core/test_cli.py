@@ -9,6 +9,7 @@ for their evaluation, as a user's run would.
 from __future__ import annotations
 
 import contextlib
+import csv
 import gzip
 import io
 import json
@@ -329,7 +330,119 @@ def test_evaluate_a_trained_checkpoint_matches_its_training_report(
     code, out, _ = run(capsys, "evaluate", "--checkpoint", str(trained["out"]))
     assert code == 0
     assert "lenet on MNIST digits test set" in out
-    assert len(out.strip().splitlines()) == 11  # a headline, then one line per class
+    lines = out.splitlines()
+    table = lines[lines.index("class  accuracy  images") + 1:][:10]  # one line per class
+    assert [line.split()[0] for line in table] == [str(d) for d in range(10)]
+    assert "confusion matrix (rows: true class, columns: predicted)" in lines
+    assert any(line.startswith("calibration: ECE ") for line in lines)
+
+
+def test_evaluate_reports_ece_and_the_reliability_curve(capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    code, out, err = run(capsys, "evaluate", "--max-samples", "1500", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["n"] == 1500 and result["ece_bins"] == 15
+    curve = result["reliability"]
+    assert len(curve) == 15 and sum(row["count"] for row in curve) == 1500
+    assert curve[0]["lower"] == 0 and curve[-1]["upper"] == 1
+    filled = [row for row in curve if row["count"]]
+    # ECE is the count-weighted gap between accuracy and confidence over the bins
+    gap = sum(row["count"] * abs(row["accuracy"] - row["confidence"]) for row in filled) / 1500
+    assert result["ece"] == pytest.approx(gap, abs=1e-5) and 0 < result["ece"] < 0.2
+    assert result["temperature"] == 1.0 and result["ece_uncalibrated"] == result["ece"]
+
+    code, out, _ = run(capsys, "evaluate", "--max-samples", "1500")
+    assert f"calibration: ECE {result['ece']:.2%} (15 bins" in out
+    assert "  confidence  images  mean conf  accuracy" in out
+
+
+def test_evaluate_writes_misclassified_images_and_an_index(capsys: pytest.CaptureFixture[str],
+                                                           tmp_path: Path) -> None:
+    folder = tmp_path / "wrong"
+    code, out, err = run(capsys, "evaluate", "--max-samples", "3000", "--misclassified",
+                         str(folder), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    confusion = np.array(result["confusion"])
+    off_diagonal = int(confusion.sum() - np.trace(confusion))
+    assert result["misclassified"] == off_diagonal > 0
+    with (folder / "misclassified.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == off_diagonal == len(list(folder.glob("*.png")))
+    from cnn_core.datasets import load_split
+
+    test = load_split("mnist", False)
+    for row in rows:
+        index = int(row["index"])
+        assert int(row["true"]) == int(test.labels[index]) != int(row["predicted"])
+        assert row["true_class"] == row["true"] and 0.0 < float(row["p_top1"]) <= 1.0
+        assert float(row["p_top1"]) >= float(row["p_top2"]) >= float(row["p_top3"])
+        image = np.asarray(Image.open(folder / row["file"]))
+        assert (image == test.images[index].numpy()).all()
+    counts = np.zeros_like(confusion)
+    for row in rows:
+        counts[int(row["true"]), int(row["predicted"])] += 1
+    np.fill_diagonal(counts, np.diagonal(confusion))
+    assert (counts == confusion).all()
+
+
+@pytest.fixture
+def trouser_model(tmp_path: Path) -> Path:
+    """An untrained model whose metadata has Fashion-MNIST's classes; it always says 1."""
+    from cnn_core.checkpoints import Checkpoint, make_metadata, save_checkpoint
+    from cnn_core.datasets import DATASETS
+    from cnn_core.models import create_model
+
+    model = create_model("lenet", seed=0)
+    with torch.no_grad():
+        model.classifier[-1].bias[1] = 1e3  # class 1 wins whatever the picture
+    meta = make_metadata(model, dataset="fashion_mnist",
+                         classes=list(DATASETS["fashion_mnist"].classes))
+    return save_checkpoint(tmp_path / "trouser.safetensors", Checkpoint(model, meta))
+
+
+def test_class_names_from_the_checkpoint_in_predict_and_evaluate(
+        capsys: pytest.CaptureFixture[str], trouser_model: Path, tmp_path: Path) -> None:
+    image = save_png(tmp_path / "one.png", render(1))
+    blank = save_png(tmp_path / "blank.png", np.zeros((64, 64), np.uint8))
+    code, out, err = run(capsys, "predict", str(image), str(blank), "--checkpoint",
+                         str(trouser_model), "--json")
+    assert code == 0, err
+    drawn, empty = json.loads(out)
+    assert drawn["label"] == 1 and drawn["class"] == "Trouser"
+    assert empty["label"] is None and empty["class"] is None
+    code, out, _ = run(capsys, "predict", str(image), "--checkpoint", str(trouser_model))
+    assert out.strip() == f"{image}: Trouser (100.0%)"
+
+    code, out, err = run(capsys, "evaluate", "--checkpoint", str(trouser_model), "--dataset",
+                         "mnist", "--max-samples", "300", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["classes"][1] == "Trouser" and result["classes"][9] == "Ankle boot"
+    code, out, _ = run(capsys, "evaluate", "--checkpoint", str(trouser_model), "--dataset",
+                       "mnist", "--max-samples", "300")
+    lines = out.splitlines()
+    assert any(line.split()[:2] == ["Trouser", "100.00%"] for line in lines)
+    header = lines[lines.index("confusion matrix (rows: true class, columns: predicted)") + 1]
+    assert header.split()[:3] == ["T-shir…", "Trouser", "Pullov…"]  # long names cut
+    assert any(line.strip().startswith("Ankle boot") for line in lines)
+
+
+def test_evaluate_own_drawings_folder(capsys: pytest.CaptureFixture[str],
+                                      tmp_path: Path) -> None:
+    for digit in (2, 5):
+        (tmp_path / "mine" / str(digit)).mkdir(parents=True)
+        save_png(tmp_path / "mine" / str(digit) / "a.png", render(digit))
+    save_png(tmp_path / "mine" / "8_x.png", render(8))
+    save_png(tmp_path / "mine" / "notes.png", render(3))
+    code, out, err = run(capsys, "evaluate", "--drawings", str(tmp_path / "mine"), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["n"] == 3 and result["accuracy"] == 1.0
+    assert "skipped notes.png: no label" in err
+    code, out, err = run(capsys, "evaluate", "--drawings", str(tmp_path / "nothing"))
+    assert_one_line_error(code, out, err, "evaluate", "not a folder")
 
 
 # ----------------------------------------------------------------------------- predict
