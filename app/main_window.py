@@ -39,6 +39,7 @@ from .models import ModelLibrary, ShelfEntry, is_digit_model
 from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.compare_view import CompareView
+from .widgets.evaluate_view import EvaluateView
 from .widgets.feature_map_view import FeatureMapView
 from .widgets.kernel_view import KernelView
 from .widgets.message_banner import MessageBanner
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.feature_map_view = FeatureMapView(self)
         self.kernel_view = KernelView(self)
         self.training_panel = self._create_training_panel()
+        self.evaluate_view = EvaluateView(self.checkpoint, self)
         self.banner = MessageBanner(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.compare_view, self.tr("Compare"))
         self.tabs.addTab(self.perturbation_view, self.tr("Perturb"))
         self.canvas_panel.layout().addWidget(self.saliency_controls)
+        self.tabs.addTab(self.evaluate_view, self.tr("Evaluate"))
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.prediction_panel)
         self.right_splitter.addWidget(self.tabs)
@@ -258,6 +261,8 @@ class MainWindow(QMainWindow):
         for view in (self.saliency_controls, self.perturbation_view):
             self.inference.predicted.connect(view.set_prediction)
             self.analysis.checkpoint_changed.connect(view.set_checkpoint)  # replay too
+        self.evaluate_view.image_chosen.connect(self.canvas.set_image)  # a gallery image
+        self.model_changed.connect(self.evaluate_view.model_changed)
 
     # -------------------------------------------------------------- model bar
     def _build_model_bar(self) -> None:
@@ -630,5 +635,6 @@ class MainWindow(QMainWindow):
             shutdown()
         self.library.shutdown()  # the stopped run and every pending write are on disk
         self.analysis.shutdown()
+        self.evaluate_view.shutdown()  # cancel a running evaluation, wait ≤ 2 s
         self.save_settings()
         super().closeEvent(event)
