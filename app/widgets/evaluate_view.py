@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QResizeEvent, QStandardItemModel
+from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QResizeEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -114,7 +114,6 @@ class EvaluateView(QWidget):
         self.galleryTitle.setWordWrap(True)
         self.closeGalleryButton = QToolButton(self)
         self.closeGalleryButton.setText(self.tr("Back to the charts"))
-        self.closeGalleryButton.setShortcut(QKeySequence("Escape"))
         self.closeGalleryButton.setToolTip(self.tr("Close the gallery (Esc)"))
         self._layout()
 
@@ -311,6 +310,12 @@ class EvaluateView(QWidget):
         self.perClassPlot.set_result(result)
         self.reliabilityPlot.set_result(result, self._calibration)
         self.close_gallery()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.gallery_open():
+            self.close_gallery()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -25,10 +25,11 @@ def test_window_builds_and_loads_a_model_without_blocking(qtbot) -> None:
     assert win.prediction_panel.predictionLabel.text() == "Draw a digit"
     assert win.modelStatusLabel.text().startswith(f"Model: {win.checkpoint().name}")
     for name in ("canvas", "predictionLabel", "probabilityPlot", "inputView",
-                 "featureMapView", "kernelView"):
+                 "featureMapView", "kernelView", "evaluateView", "confusionView",
+                 "perClassPlot", "reliabilityPlot", "misclassifiedGallery"):
         assert win.findChild(object, name) is not None, name
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [
-        "Train", "Feature maps", "Kernels", "Compare", "Perturb"]
+        "Train", "Feature maps", "Kernels", "Compare", "Perturb", "Evaluate"]
     assert win.training_panel is win.tabs.widget(0)
     if not bundled_checkpoint_path().is_file():  # the fallback must be explained
         assert "untrained" in win.banner.text()
