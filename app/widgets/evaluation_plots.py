@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from cnn_core.evaluation import EvaluationResult
@@ -45,7 +45,7 @@ class _CellImage(pg.ImageItem):
 
     def mouseClickEvent(self, ev: object) -> None:  # pyqtgraph's click event
         cell = self._view._cell_at(ev.pos())  # type: ignore[attr-defined]
-        if ev.button() == pg.QtCore.Qt.MouseButton.LeftButton and cell is not None:  # type: ignore[attr-defined]
+        if ev.button() == Qt.MouseButton.LeftButton and cell is not None:  # type: ignore[attr-defined]
             ev.accept()  # type: ignore[attr-defined]
             self._view.select(*cell)
             self._view.cell_clicked.emit(*cell)
@@ -55,6 +55,52 @@ class _CellImage(pg.ImageItem):
             self._view.setToolTip("")
             return
         self._view._hover(ev.pos())  # type: ignore[attr-defined]
+
+
+class _CountsItem(pg.GraphicsObject):
+    """Writes the count of every cell, centred, in a font sized to the cells on screen.
+
+    One item painting all the numbers: a hundred ``TextItem`` objects cost over half a second
+    to create and place on a busy machine, which would freeze the window at every result.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values = np.zeros((0, 0), np.int64)
+        self._shade = np.zeros((0, 0))
+
+    def set_counts(self, values: np.ndarray, shade: np.ndarray) -> None:
+        self.prepareGeometryChange()
+        self.values = np.asarray(values)
+        self._shade = np.asarray(shade)  # 0..1 per cell: where the cell colour is dark
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.values.shape[1], self.values.shape[0])
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        if not self.values.size:
+            return
+        to_device = painter.transform()
+        cell = to_device.mapRect(QRectF(0, 0, 1, 1))
+        digits = max(2, len(str(int(self.values.max()))))
+        size = int(min(14, cell.width() * 0.85 / (0.62 * digits), cell.height() * 0.6))
+        if size < 6:
+            return  # too small to read: the colours and tooltips still tell
+        painter.save()
+        painter.resetTransform()  # draw in device pixels, unscaled by the view
+        font = QFont(painter.font())
+        font.setPixelSize(size)
+        painter.setFont(font)
+        for (row, col), value in np.ndenumerate(self.values):
+            box = to_device.mapRect(QRectF(col, row, 1, 1))
+            if value == 0:
+                painter.setPen(QColor(150, 150, 150))
+            else:  # dark cells of the colour map get white text
+                painter.setPen(QColor("white") if self._shade[row, col] > 0.55
+                               else QColor(40, 40, 40))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(int(value)))
+        painter.restore()
 
 
 class ConfusionView(pg.GraphicsLayoutWidget):
@@ -72,8 +118,6 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.setBackground(None)
         self._confusion = np.zeros((0, 0), np.int64)
         self._names: tuple[str, ...] = ()
-        self._texts: list[pg.TextItem] = []
-        self._font_px = 0
         self.plot = self.addPlot()
         _static_plot(self.plot)
         self.plot.setAspectLocked(True)
@@ -83,11 +127,12 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.image = _CellImage(self)
         self.image.setColorMap(pg.colormap.get("CET-L12"))
         self.plot.addItem(self.image)
+        self.counts = _CountsItem()
+        self.plot.addItem(self.counts)
         self._frame = QGraphicsRectItem()
         self._frame.setPen(pg.mkPen(_SELECTED, width=3, cosmetic=True))
         self._frame.setVisible(False)
         self.plot.addItem(self._frame)
-        self.plot.vb.sigResized.connect(self._fit_text)
         self.setMinimumSize(200, 180)
 
     def set_result(self, result: EvaluationResult) -> None:
@@ -103,40 +148,8 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(self._names)]])
         self.plot.setRange(xRange=(0, count), yRange=(0, count), padding=0.01)
-        self._write_counts(shade)
+        self.counts.set_counts(self._confusion, shade / max(1.0, float(shade.max())))
         self._frame.setVisible(False)
-
-    def _write_counts(self, shade: np.ndarray) -> None:
-        for text in self._texts:
-            self.plot.removeItem(text)
-        self._texts = []
-        top = max(1.0, float(shade.max()))
-        for (row, col), value in np.ndenumerate(self._confusion):
-            dark = shade[row, col] / top > 0.55  # dark cells of CET-L12 get white text
-            colour = QColor("white") if dark else QColor(40, 40, 40)
-            if value == 0:
-                colour = QColor(150, 150, 150)
-            text = pg.TextItem(str(int(value)), color=colour, anchor=(0.5, 0.5))
-            text.setPos(col + 0.5, row + 0.5)
-            self.plot.addItem(text)
-            self._texts.append(text)
-        self._font_px = 0
-        self._fit_text()
-
-    def _fit_text(self) -> None:
-        # The counts must fit their cells whatever the widget's size: font from cell size.
-        count = len(self._names)
-        if not count or not self._texts:
-            return
-        cell = self.plot.vb.mapViewToDevice(QRectF(0, 0, 1, 1)).boundingRect().width()
-        digits = max(1, len(str(int(self._confusion.max()))))
-        size = int(max(7, min(14, cell * 0.9 / (0.62 * max(digits, 2)))))
-        if size != self._font_px:
-            self._font_px = size
-            font = QFont(self.font())
-            font.setPixelSize(size)
-            for text in self._texts:
-                text.setFont(font)
 
     def select(self, true: int | None, predicted: int | None = None) -> None:
         """Outline the cell ``(true, predicted)``; ``None`` removes the outline."""
@@ -148,9 +161,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
 
     def cell_texts(self) -> list[list[str]]:
         """The numbers written in the cells, row by row."""
-        count = len(self._names)
-        return [[self._texts[r * count + c].textItem.toPlainText() for c in range(count)]
-                for r in range(count)]
+        return [[str(int(v)) for v in row] for row in self.counts.values]
 
     def cell_center(self, true: int, predicted: int) -> QPoint:
         """Where the cell ``(true, predicted)`` is, in this widget's coordinates."""
@@ -187,7 +198,7 @@ class PerClassPlot(pg.PlotWidget):
         self.setBackground(None)
         _static_plot(self.getPlotItem())
         self.getPlotItem().invertY(True)
-        self.setTitle(self.tr("Accuracy per class"))
+        self.setTitle(self.tr("Accuracy per class"), size="10pt")
         self._bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=_BAR, pen=None)
         self.addItem(self._bars)
         self._labels: list[pg.TextItem] = []
@@ -204,7 +215,7 @@ class PerClassPlot(pg.PlotWidget):
         ticks = np.linspace(lo, 1.0, 5)
         self.getAxis("bottom").setTicks([[(t, f"{t:.0%}" if lo == 0 else f"{t:.1%}")
                                           for t in ticks]])
-        self.setXRange(lo, 1.0 + (1.0 - lo) * 0.2, padding=0)
+        self.setXRange(lo, 1.0 + (1.0 - lo) * 0.28, padding=0)
         self.setYRange(-0.6, count - 0.4, padding=0)
         for label in self._labels:
             self.removeItem(label)
@@ -240,12 +251,12 @@ class ReliabilityPlot(pg.PlotWidget):
         self.addItem(self._bars)
         self.addItem(self._gaps)
         diagonal = pg.PlotDataItem([0, 1], [0, 1], pen=pg.mkPen(QColor(90, 90, 90), width=1.5,
-                                                                 style=pg.QtCore.Qt.PenStyle.DashLine))
+                                                                 style=Qt.PenStyle.DashLine))
         self.addItem(diagonal)
         ticks = [[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]]
         self.getAxis("bottom").setTicks(ticks)
         self.getAxis("left").setTicks(ticks)
-        self.setTitle(self.tr("Reliability"))
+        self.setTitle(self.tr("Reliability"), size="10pt")
         self.setMinimumSize(200, 110)
 
     def set_result(self, result: EvaluationResult, calibration: dict | None = None) -> None:
@@ -265,7 +276,7 @@ class ReliabilityPlot(pg.PlotWidget):
         # the orange part: how far each bin's accuracy is from its confidence
         self._gaps.setOpts(x0=left, y0=np.minimum(acc, conf), width=width,
                            height=np.abs(conf - acc))
-        self.setTitle(self.title_text(result, calibration))
+        self.setTitle(self.title_text(result, calibration), size="10pt")
 
     def title_text(self, result: EvaluationResult, calibration: dict | None) -> str:
         """The diagram's title: test ECE, and validation ECE before/after T when known."""
