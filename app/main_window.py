@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         for view in (self.saliency_controls, self.perturbation_view):
             self.inference.predicted.connect(view.set_prediction)
             self.analysis.checkpoint_changed.connect(view.set_checkpoint)  # replay too
-        self.evaluate_view.image_chosen.connect(self.canvas.set_image)  # a gallery image
+        self.evaluate_view.image_chosen.connect(self.canvas.set_picture)  # a gallery image
         self.model_changed.connect(self.evaluate_view.model_changed)
 
     # -------------------------------------------------------------- model bar

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QResizeEvent, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -37,7 +37,7 @@ from cnn_core.evaluation import (
 
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot
-from .misclassified_gallery import MisclassifiedGallery, uint8_qimage
+from .misclassified_gallery import MisclassifiedGallery
 
 __all__ = ["DRAWINGS", "EvaluateView"]
 
@@ -60,7 +60,7 @@ class EvaluateView(QWidget):
         loaded.
     """
 
-    image_chosen = Signal(QImage)  # a gallery image to put on the canvas (28×28 Grayscale8)
+    image_chosen = Signal(object)  # a gallery image for the canvas: float32 [28, 28] in [0, 1]
 
     def __init__(self, model_source: Callable[[], Checkpoint | None],
                  parent: QWidget | None = None) -> None:
@@ -342,7 +342,8 @@ class EvaluateView(QWidget):
 
     def _on_image_chosen(self, index: int) -> None:
         if self._result is not None:
-            self.image_chosen.emit(uint8_qimage(self._result.images[index]))
+            picture = self._result.images[index].astype(np.float32) / 255.0
+            self.image_chosen.emit(picture)  # as cnn_core.images reads a picture file
 
     def _show_idle_hint(self) -> None:
         self.summaryLabel.setText(self.tr(

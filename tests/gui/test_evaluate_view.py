@@ -90,6 +90,10 @@ def test_confusion_cell_opens_exactly_its_images_and_one_goes_on_the_canvas(
     with qtbot.waitSignal(window.inference.predicted, timeout=10_000):
         QTest.mouseClick(gallery.viewport(), Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, rect.center())
+    # the model reads the test image itself; the canvas shows it fitted to its square
+    assert window.canvas.has_picture()
+    np.testing.assert_array_equal(window.canvas.model_input(),
+                                  core.images[index].astype(np.float32) / 255)
     on_canvas = downscale(window.canvas.image_array().astype(np.float64))
     test_image = core.images[index].astype(np.float64)
     assert np.corrcoef(on_canvas.ravel(), test_image.ravel())[0, 1] > 0.95
