@@ -85,7 +85,7 @@ def in_gui() -> tuple[float, list[float]]:
     QTest.mouseClick(view.confusionView.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, view.confusionView.cell_center(cls, cls))
     end = time.perf_counter() + 0.3
-    while time.perf_counter() < end:
+    while time.perf_counter() < end or view.gallery.filling():
         app.processEvents()
         time.sleep(0.001)
     timer.stop()

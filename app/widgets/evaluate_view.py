@@ -91,8 +91,8 @@ class EvaluateView(QWidget):
             "or named like 7_mine.png"))
         self.evaluateButton = QPushButton(self.tr("Evaluate"), self)
         self.evaluateButton.setObjectName("evaluateButton")
-        self.evaluateButton.setShortcut(QKeySequence("Ctrl+E"))
-        self.evaluateButton.setToolTip(self.tr("Evaluate the canvas model (Ctrl+E)"))
+        self.evaluateButton.setShortcut(QKeySequence("F5"))
+        self.evaluateButton.setToolTip(self.tr("Evaluate the canvas model (F5)"))
         self.progressBar = QProgressBar(self)
         self.progressBar.setObjectName("evaluateProgress")
         self.progressBar.setTextVisible(True)
@@ -347,5 +347,5 @@ class EvaluateView(QWidget):
 
     def _show_idle_hint(self) -> None:
         self.summaryLabel.setText(self.tr(
-            "Press Evaluate (Ctrl+E) to test the canvas model on the chosen test set: accuracy "
+            "Press Evaluate (F5) to test the canvas model on the chosen test set: accuracy "
             "per class, the confusion matrix and how far its confidence can be trusted."))

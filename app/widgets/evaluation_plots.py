@@ -202,6 +202,9 @@ class PerClassPlot(pg.PlotWidget):
         self._bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=_BAR, pen=None)
         self.addItem(self._bars)
         self._labels: list[pg.TextItem] = []
+        self._small = QFont(self.font())
+        self._small.setPointSizeF(max(6.5, self._small.pointSizeF() * 0.8))
+        self.getAxis("left").setStyle(tickFont=self._small)
         self.setMinimumSize(200, 110)
 
     def set_result(self, result: EvaluationResult) -> None:
@@ -223,6 +226,7 @@ class PerClassPlot(pg.PlotWidget):
         for i, value in enumerate(result.per_class_accuracy):
             text = "–" if not math.isfinite(value) else f"{value:.1%}"
             label = pg.TextItem(text, color=QColor(60, 60, 60), anchor=(0, 0.5))
+            label.setFont(self._small)
             label.setPos(max(lo, float(acc[i])), i)
             self.addItem(label)
             self._labels.append(label)

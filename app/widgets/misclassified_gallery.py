@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
@@ -14,6 +14,7 @@ from .evaluation_plots import short_name
 __all__ = ["MisclassifiedGallery", "uint8_qimage"]
 
 _THUMB = 56
+CHUNK = 40  # thumbnails added per event-loop turn
 
 
 def uint8_qimage(image: np.ndarray) -> QImage:
@@ -45,27 +46,52 @@ class MisclassifiedGallery(QListWidget):
         self.setToolTip(self.tr("Click an image to put it on the canvas"))
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)  # Enter on the keyboard
+        self._pending: list[int] = []
+        self._result: EvaluationResult | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._add_chunk)
 
     def show_images(self, result: EvaluationResult, indices: np.ndarray) -> None:
-        """Show the images ``indices`` of ``result``, in that order."""
+        """Show the images ``indices`` of ``result``, in that order.
+
+        The first :data:`CHUNK` appear at once, the rest chunk by chunk from the event loop,
+        so a large cell never freezes the window (see :meth:`filling`).
+        """
         self.clear()
+        self._pending = [int(i) for i in np.asarray(indices, np.int64).tolist()]
+        self._result = result
+        self._add_chunk()
+
+    def filling(self) -> bool:
+        """Whether images are still being added."""
+        return bool(self._pending)
+
+    def _add_chunk(self) -> None:
+        chunk, self._pending = self._pending[:CHUNK], self._pending[CHUNK:]
+        for index in chunk:
+            self.addItem(self._item(index))
+        if self._pending:
+            self._timer.start()
+
+    def _item(self, index: int) -> QListWidgetItem:
+        result = self._result
         names = result.classes
-        for index in np.asarray(indices, np.int64).tolist():
-            true, pred = int(result.labels[index]), int(result.predictions[index])
-            top = result.top3(index)
-            pixmap = QPixmap.fromImage(uint8_qimage(result.images[index])).scaled(
-                _THUMB, _THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.FastTransformation)
-            answers = " · ".join(f"{short_name(names[c], 6)}\u00a0{p:.0%}" for c, p in top)
-            text = self.tr("#{0}: {1} → {2}\n{3}").format(
-                index, short_name(names[true], 7), short_name(names[pred], 7), answers)
-            item = QListWidgetItem(QIcon(pixmap), text)
-            item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setToolTip(self.tr("Test image #{0}: a {1}, read as {2}\ntop 3: {3}\n"
-                                    "Click to put it on the canvas").format(
-                index, names[true], names[pred],
-                ", ".join(f"{names[c]} {p:.1%}" for c, p in top)))
-            self.addItem(item)
+        true, pred = int(result.labels[index]), int(result.predictions[index])
+        top = result.top3(index)
+        pixmap = QPixmap.fromImage(uint8_qimage(result.images[index])).scaled(
+            _THUMB, _THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.FastTransformation)
+        answers = " · ".join(f"{short_name(names[c], 6)}\u00a0{p:.0%}" for c, p in top)
+        text = self.tr("#{0}: {1} → {2}\n{3}").format(
+            index, short_name(names[true], 7), short_name(names[pred], 7), answers)
+        item = QListWidgetItem(QIcon(pixmap), text)
+        item.setData(Qt.ItemDataRole.UserRole, index)
+        item.setToolTip(self.tr("Test image #{0}: a {1}, read as {2}\ntop 3: {3}\n"
+                                "Click to put it on the canvas").format(
+            index, names[true], names[pred], ", ".join(f"{names[c]} {p:.1%}" for c, p in top)))
+        return item
 
     def indices(self) -> list[int]:
         """The indices shown, in order."""

@@ -109,6 +109,7 @@ def test_diagonal_cell_shows_the_least_sure_correct_answers(
     result = view.result()
     cls = int(np.argmax(np.diagonal(result.confusion)))
     click_cell(view, cls, cls)
+    qtbot.waitUntil(lambda: not view.gallery.filling(), timeout=5_000)
     shown = view.gallery.indices()
     confidence = result.probabilities[shown, cls]
     correct = result.cell(cls, cls).tolist()
