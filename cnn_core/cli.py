@@ -228,14 +228,17 @@ def _val_text(ev: Any) -> str:
 
 def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
     from .datasets import DATASETS
-    from .evaluation import checkpoint_classes, dataset_test_set, drawings_set
+    from .evaluation import EvaluationError, checkpoint_classes, dataset_test_set, drawings_set
 
     if args.max_samples is not None and args.max_samples < 1:
         raise CliError("--max-samples must be at least 1")
     if args.drawings:
         if args.dataset:
             raise CliError("give --dataset or --drawings, not both")
-        return drawings_set(args.drawings, checkpoint_classes(ck), args.max_samples)
+        try:
+            return drawings_set(args.drawings, checkpoint_classes(ck), args.max_samples)
+        except EvaluationError as exc:
+            raise CliError(str(exc)) from None
     dataset = args.dataset or ck.meta.get("dataset", "mnist")
     if dataset not in DATASETS:
         raise CliError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
@@ -244,18 +247,21 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .devices import resolve_device
-    from .evaluation import EvaluationProgress, evaluate_steps
+    from .evaluation import EvaluationError, EvaluationProgress, evaluate_steps
     from .evaluation_report import format_report, result_to_json, write_misclassified
 
     ck = _load_checkpoint(args.checkpoint)
     eval_set = _eval_set(args, ck)
     bar = ProgressBar()
     result: Any = None
-    for event in evaluate_steps(ck, eval_set, device=resolve_device(args.device)):
-        if isinstance(event, EvaluationProgress):
-            bar.progress(event.done, event.total, event.eta)
-        else:
-            result = event
+    try:
+        for event in evaluate_steps(ck, eval_set, device=resolve_device(args.device)):
+            if isinstance(event, EvaluationProgress):
+                bar.progress(event.done, event.total, event.eta)
+            else:
+                result = event
+    except EvaluationError as exc:
+        raise CliError(str(exc)) from None
     bar.line(f"evaluated {result.n:,} images in {result.seconds:.1f} s")
     for skipped in eval_set.skipped:
         bar.line(f"skipped {skipped}")

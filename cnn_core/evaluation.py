@@ -38,6 +38,7 @@ from .datasets import DATASETS, load_split
 __all__ = [
     "IMAGE_SUFFIXES",
     "EvalSet",
+    "EvaluationError",
     "EvaluationProgress",
     "EvaluationResult",
     "Misclassified",
@@ -51,6 +52,10 @@ __all__ = [
 ]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+class EvaluationError(ValueError):
+    """The images cannot be evaluated: no usable drawing, or labels the model lacks."""
 _LEADING_LABEL = re.compile(r"^([^_\-. ]+)[_\-. ]")
 
 
@@ -187,14 +192,14 @@ def drawings_set(folder: str | Path, classes: Sequence[str] = tuple(str(d) for d
 
     Raises
     ------
-    ValueError
+    EvaluationError
         If ``folder`` is not a folder or holds no usable labelled drawing.
     """
     from .preprocess import ImageError, load_image, preprocess
 
     root = Path(folder)
     if not root.is_dir():
-        raise ValueError(f"{root}: not a folder")
+        raise EvaluationError(f"{root}: not a folder")
     paths = sorted(p for p in [*root.glob("*"), *root.glob("*/*")]
                    if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     images, labels, files, skipped = [], [], [], []
@@ -218,8 +223,8 @@ def drawings_set(folder: str | Path, classes: Sequence[str] = tuple(str(d) for d
         labels.append(label)
         files.append(rel)
     if not labels:
-        raise ValueError(f"{root}: no labelled drawing found (put PNG files in subfolders 0 … 9, "
-                         f"or name them like 7_mine.png)")
+        raise EvaluationError(f"{root}: no labelled drawing found (put PNG files in "
+                              f"subfolders 0 … 9, or name them like 7_mine.png)")
     return EvalSet(str(root), f"drawings in {root}", _frozen(np.stack(images)),
                    _frozen(np.asarray(labels, np.int64)), files=tuple(files),
                    skipped=tuple(skipped))
@@ -295,7 +300,7 @@ def _result(checkpoint: Checkpoint, eval_set: EvalSet, logits: torch.Tensor, t: 
     labels = np.asarray(eval_set.labels, np.int64)
     count = logits.shape[1]
     if labels.size and labels.max() >= count:
-        raise ValueError(f"{eval_set.title} has labels up to {labels.max()}, but the model "
+        raise EvaluationError(f"{eval_set.title} has labels up to {labels.max()}, but the model "
                          f"{checkpoint.name} has only {count} classes")
     probs = torch.softmax(logits / t, dim=1).numpy()
     predictions = probs.argmax(axis=1).astype(np.int64) if len(labels) else labels.copy()

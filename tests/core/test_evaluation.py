@@ -12,6 +12,7 @@ from PIL import Image
 from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
 from cnn_core.datasets import DATASETS
 from cnn_core.evaluation import (
+    EvaluationError,
     EvaluationProgress,
     EvaluationResult,
     checkpoint_classes,
@@ -135,7 +136,7 @@ def test_drawings_folder_by_subfolder_and_by_file_name(tmp_path: Path) -> None:
 
 
 def test_drawings_folder_errors_are_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="not a folder"):
+    with pytest.raises(EvaluationError, match="not a folder"):
         drawings_set(tmp_path / "nope")
-    with pytest.raises(ValueError, match="no labelled drawing"):
+    with pytest.raises(EvaluationError, match="no labelled drawing"):
         drawings_set(tmp_path)
