@@ -39,7 +39,7 @@ class TrainConfig:
     label_smoothing: float = 0.0
     device: str = "auto"  # auto (cuda > mps > cpu) | cpu | cuda | mps
     seed: int | None = None  # makes runs repeatable (weights, shuffling, augmentation, dropout)
-    val_size: int = DEFAULT_VAL_SIZE  # training images held out for validation (0: none)
+    val_size: int = DEFAULT_VAL_SIZE  # images held out for validation (0: none; ≤ 1/10 of the set)
     split_seed: int = 0  # which images are held out; fixed, so every run validates on the same
     target_accuracy: float | None = None  # stop once *validation* accuracy reaches this (0..1)
     max_train_samples: int | None = None  # train on only the first N of the remaining images

@@ -592,7 +592,7 @@ def test_fashion_mnist_from_a_torchvision_style_folder(capsys: pytest.CaptureFix
     assert code == 0, err
     summary = json.loads(stdout)
     assert summary["dataset"] == "fashion_mnist"
-    assert "240 images" in err
+    assert "216 images (24 more held out for validation)" in err  # 240: one in ten held out
     meta = load_checkpoint(out).meta
     assert meta["classes"][9] == "Ankle boot"
     assert meta["normalization"]["mean"] == pytest.approx(0.2860)

@@ -59,8 +59,10 @@ def test_validation_split_is_disjoint_fixed_and_independent_of_the_training_seed
     a, b = Trainer(tiny(seed=1)), Trainer(tiny(seed=2))
     assert torch.equal(a._val.images, b._val.images)
     assert hold_out(data, 0, seed=0) == (data, None)
-    with pytest.raises(ValueError, match="validation split"):
-        hold_out(data, n, seed=0)
+    # a small set keeps most of its images for training: at most one in ten is held out
+    rest, val = hold_out(data, n, seed=0)
+    assert len(val.labels) == n // 10 and len(rest.labels) == n - n // 10
+    assert hold_out(Split(data.images[:9], data.labels[:9]), 5000, seed=0)[1] is None
 
 
 def test_validation_is_reported_per_epoch():

@@ -334,8 +334,9 @@ def test_a_thousand_random_user_actions_break_nothing(qtbot, qtlog, tmp_path, un
     QApplication.processEvents()
     try:
         qtbot.waitUntil(lambda: threading.active_count() <= threads_before, timeout=5000)
-    except Exception:
-        raise AssertionError(f"threads left after closing the window: {threading.enumerate()}")
+    except Exception as exc:
+        raise AssertionError(
+            f"threads left after closing the window: {threading.enumerate()}") from exc
     assert [t for t in chaos.threads if _running(t)] == [], "a thread outlived the window"
 
     growth = max(rss) - rss[0] if rss else 0.0
