@@ -291,15 +291,45 @@ def cmd_predict(args: argparse.Namespace) -> int:
         results.append({
             "file": file, "label": pred.label,
             "class": None if pred.label is None else classes[pred.label],
+            "verdict": pred.verdict,
             "confidence": round(pred.confidence, 6),
             "probabilities": [round(float(p), 6) for p in np.asarray(pred.probabilities)],
+            "runner_up": pred.runner_up,
+            "runner_up_class": None if pred.runner_up is None else classes[pred.runner_up],
+            "digit_score": None if pred.digit_score is None else round(pred.digit_score, 6),
         })
     if args.json:
         _print_json(results)
         return 0
     for r in results:
-        label = "no digit" if r["label"] is None else f"{r['class']} ({r['confidence']:.1%})"
-        print(f"{r['file']}: {label}")
+        print(f"{r['file']}: {_verdict_text(r)}")
+    return 0
+
+
+def _verdict_text(r: dict[str, Any]) -> str:
+    """One line for a prediction: "7 (99.1%)", "not sure: 4 or 9 (48.0%)", …"""
+    if r["verdict"] == "blank":
+        return "no digit"
+    if r["verdict"] == "not_a_digit":
+        return "not a digit"
+    if r["verdict"] == "unsure":
+        return f"not sure: {r['class']} or {r['runner_up_class']} ({r['confidence']:.1%})"
+    return f"{r['class']} ({r['confidence']:.1%})"
+
+
+def cmd_train_detector(args: argparse.Namespace) -> int:
+    from .checkpoints import save_checkpoint
+    from .detector import DetectorConfig, fit_detector
+
+    cfg = DetectorConfig(seed=args.seed, epochs=args.epochs)
+    checkpoint = fit_detector(cfg, say=lambda line: print(line, file=sys.stderr, flush=True))
+    path = save_checkpoint(args.out, checkpoint)
+    info = checkpoint.meta["detector"]
+    if args.json:
+        _print_json({"out": str(path), **info})
+    else:
+        print(f"saved {path}: not a digit below {info['not_digit_below']:.3f}, "
+              f"not sure below {info['unsure_below']:.3f}")
     return 0
 
 
@@ -378,6 +408,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", metavar="PATH")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser(
+        "train-detector", help="train the digit / not-a-digit detector",
+        description="Train the detector behind the 'not a digit' verdict on MNIST digits "
+                    "against synthetic letters, symbols, shapes and scribbles.")
+    p.add_argument("--out", metavar="PATH", required=True, help="checkpoint to write")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train_detector)
 
     p = sub.add_parser("models", help="list the registered models",
                        description="Name, parameters, MFLOPs per image and summary.")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import torch
 
 from .checkpoints import Checkpoint
+from .detector import DigitDetector, load_bundled_detector
 from .preprocess import Preprocessed, preprocess
+from .verdict import DEFAULT_RULE, Verdict, VerdictRule, decide
 
-__all__ = ["Prediction", "PredictionError", "Predictor"]
+__all__ = ["Prediction", "PredictionError", "Predictor", "has_digit_classes"]
+
+_DIGITS = [str(d) for d in range(10)]
 
 
 class PredictionError(Exception):
@@ -19,12 +24,35 @@ class PredictionError(Exception):
 
 @dataclass(frozen=True)
 class Prediction:
-    """What the model says about one picture."""
+    """What the model says about one picture.
 
-    label: int | None  # None when the picture is blank
-    confidence: float  # probability of the label (0 when blank)
+    ``verdict`` is ``"digit"``, ``"unsure"``, ``"not_a_digit"`` or ``"blank"`` (see
+    :mod:`cnn_core.verdict`); ``label`` is None unless the verdict is "digit" or "unsure".
+    """
+
+    label: int | None  # None when blank or not a digit
+    confidence: float  # probability of the most likely class (0 when blank)
     probabilities: np.ndarray  # float32 [num_classes], zeros when blank
     preprocessed: Preprocessed
+    verdict: Verdict | Literal[""] = ""  # "" = derived: "blank" without a label, else "digit"
+    digit_score: float | None = None  # the detector's P(digit); None when none was run
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            object.__setattr__(self, "verdict", "blank" if self.label is None else "digit")
+
+    @property
+    def runner_up(self) -> int | None:
+        """The second most likely class (None when blank)."""
+        if self.verdict == "blank" or len(self.probabilities) < 2:
+            return None
+        return int(np.argsort(np.asarray(self.probabilities))[-2])
+
+
+def has_digit_classes(checkpoint: Checkpoint) -> bool:
+    """Whether the checkpoint's classes are the ten digits (so "not a digit" makes sense)."""
+    classes = checkpoint.meta.get("classes", _DIGITS)
+    return [str(c) for c in classes] == _DIGITS
 
 
 class Predictor:
@@ -34,11 +62,19 @@ class Predictor:
     something else may change that model (e.g. training).
     """
 
-    def __init__(self, checkpoint: Checkpoint, device: str | torch.device = "cpu") -> None:
+    def __init__(self, checkpoint: Checkpoint, device: str | torch.device = "cpu",
+                 detector: DigitDetector | None | Literal["bundled"] = "bundled",
+                 rule: VerdictRule = DEFAULT_RULE) -> None:
         self.checkpoint = checkpoint
         self.device = torch.device(device)
         self.model = checkpoint.model.to(self.device).eval()
         self.num_classes = int(checkpoint.model.spec.get("num_classes", 10))
+        self.digits = has_digit_classes(checkpoint)
+        if detector == "bundled":
+            detector = load_bundled_detector() if self.digits else None
+        self.detector: DigitDetector | None = detector
+        self.rule = rule
+        self.temperature = checkpoint.temperature
 
     def input_tensor(self, pre: Preprocessed) -> torch.Tensor:
         """The normalised ``[1, 1, 28, 28]`` tensor the model sees for a preprocessed picture."""
@@ -46,27 +82,48 @@ class Predictor:
         return (x - self.checkpoint.mean) / self.checkpoint.std
 
     @torch.no_grad()
-    def probabilities(self, pre: Preprocessed) -> np.ndarray:
-        """Class probabilities for a preprocessed picture.
+    def logits(self, pre: Preprocessed) -> np.ndarray:
+        """The model's raw class scores for a preprocessed picture.
 
         Raises
         ------
         PredictionError
             If the model's scores are NaN or infinite (broken weights), rather than
-            returning probabilities that mean nothing.
+            returning scores that mean nothing.
         """
         logits = self.model(self.input_tensor(pre))
         if not bool(torch.isfinite(logits).all()):
             raise PredictionError(
                 f"the model {self.checkpoint.name!r} gives NaN or infinite scores for this "
                 f"picture; its weights are broken, retrain it or open another model")
-        return torch.softmax(logits, dim=1)[0].float().cpu().numpy()
+        return logits[0].float().cpu().numpy()
+
+    def probabilities(self, pre: Preprocessed) -> np.ndarray:
+        """Class probabilities for a preprocessed picture (raises :class:`PredictionError`)."""
+        return _softmax(self.logits(pre))
 
     def predict(self, image: np.ndarray) -> Prediction:
-        """Preprocess a picture (any size, either polarity) and classify it."""
-        pre = preprocess(image)
+        """Preprocess a picture (any size, either polarity), classify it and give a verdict."""
+        return self.predict_preprocessed(preprocess(image))
+
+    def predict_preprocessed(self, pre: Preprocessed) -> Prediction:
+        """Classify an already preprocessed picture and give a verdict."""
         if pre.blank:
-            return Prediction(None, 0.0, np.zeros(self.num_classes, np.float32), pre)
-        probs = self.probabilities(pre)
-        label = int(probs.argmax())
-        return Prediction(label, float(probs[label]), probs, pre)
+            return Prediction(None, 0.0, np.zeros(self.num_classes, np.float32), pre, "blank")
+        logits = self.logits(pre)
+        probs = _softmax(logits)
+        best = int(probs.argmax())
+        score = None
+        thresholds: tuple[float, float] = (0.5, 0.5)
+        if self.detector is not None:
+            score = float(self.detector.digit_probability(pre.image28)[0])
+            thresholds = (self.detector.not_digit_below, self.detector.unsure_below)
+        verdict = decide(_softmax(logits / self.temperature), score, *thresholds,
+                         rule=self.rule, digits=self.digits)
+        label = None if verdict == "not_a_digit" else best
+        return Prediction(label, float(probs[best]), probs, pre, verdict, score)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits.astype(np.float64) - logits.max())
+    return (z / z.sum()).astype(np.float32)

@@ -25,9 +25,7 @@ if TYPE_CHECKING:
     from cnn_core.predict import Prediction
     from cnn_core.preprocess import Step
 
-__all__ = ["CONFIDENCE_THRESHOLD", "PredictionPanel"]
-
-CONFIDENCE_THRESHOLD = 0.5  # below this the answer reads "Not sure"
+__all__ = ["PredictionPanel"]
 _BAR = QColor(120, 144, 180)
 _BEST = QColor(230, 120, 20)
 _UNSURE = QColor(170, 170, 170)
@@ -175,12 +173,12 @@ class PredictionPanel(QWidget):
         pre = prediction.preprocessed
         self._input_item.setImage(np.asarray(pre.image28, np.float32), autoLevels=False)
         self._show_steps(pre.steps)
-        if pre.blank or prediction.label is None:
+        if pre.blank or prediction.verdict == "blank":
             self.show_blank()
             return
         probs = np.asarray(prediction.probabilities, dtype=float)
-        best = int(prediction.label)
-        sure = prediction.confidence >= CONFIDENCE_THRESHOLD
+        best = int(probs.argmax())
+        sure = prediction.verdict == "digit"
         colours = [_BAR] * len(probs)
         colours[best] = _BEST if sure else _UNSURE
         self._bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours)
@@ -189,20 +187,29 @@ class PredictionPanel(QWidget):
         self._best_text.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
         self._best_text.setColor(QColor("white") if inside else _BEST.darker(130))
         self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
-        confidence = f"{prediction.confidence:.0%}"
-        name = self.class_name(best)
-        if sure:
+        self._show_verdict(prediction, probs, best)
+
+    def _show_verdict(self, prediction: Prediction, probs: np.ndarray, best: int) -> None:
+        """The headline and the line below it for a non-blank prediction."""
+        confidence = f"{probs[best]:.0%}"
+        runner_up = int(np.argsort(probs)[-2])
+        if prediction.verdict == "not_a_digit":
+            self.predictionLabel.setText(self.tr("This does not look like a digit"))
+            self.detailLabel.setText(
+                self.tr("Letters, symbols and scribbles get this answer. "
+                        "The closest digit would be {0} ({1}).").format(
+                    self.class_name(best), confidence))
+        elif prediction.verdict == "unsure":
+            name, second = self.class_name(best), self.class_name(runner_up)
+            self.predictionLabel.setText(self.tr("Not sure: {0} or {1}?").format(name, second))
+            self.detailLabel.setText(
+                self.tr("Best guess {0} ({1}), then {2} ({3}). Draw it more clearly.").format(
+                    name, confidence, second, f"{probs[runner_up]:.0%}"))
+        else:
+            name = self.class_name(best)
             self.predictionLabel.setText(self.tr("{0}  ({1})").format(name, confidence))
             self.detailLabel.setText(self.tr("The model reads a {0} with {1} confidence.")
                                      .format(name, confidence))
-        else:
-            self.predictionLabel.setText(self.tr("Not sure: maybe {0} ({1})")
-                                         .format(name, confidence))
-            runner_up = int(np.argsort(probs)[-2])
-            self.detailLabel.setText(
-                self.tr("Below {0} confidence. Second guess: {1} ({2}).").format(
-                    f"{CONFIDENCE_THRESHOLD:.0%}", self.class_name(runner_up),
-                    f"{probs[runner_up]:.0%}"))
 
     def _show_steps(self, steps: Sequence[Step]) -> None:
         # One thumbnail per step, reused: a blank drawing has fewer steps than a digit.

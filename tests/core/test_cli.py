@@ -128,7 +128,8 @@ def drawn_pngs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, int
 # ----------------------------------------------------------------------------- help, usage
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["evaluate"], ["predict"], ["models"]])
+@pytest.mark.parametrize("command", [[], ["train"], ["evaluate"], ["predict"], ["models"],
+                                     ["train-detector"]])
 def test_help_works_on_every_command(capsys: pytest.CaptureFixture[str],
                                      command: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
@@ -475,6 +476,28 @@ def test_predict_blank_image_gives_null_label(capsys: pytest.CaptureFixture[str]
 
     code, out, _ = run(capsys, "predict", str(blank))
     assert out.strip() == f"{blank}: no digit"
+
+
+def test_predict_gives_a_verdict_for_blank_digit_and_scribble(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from drawn_nondigits import render as render_nondigit
+
+    blank = save_png(tmp_path / "blank.png", np.full((280, 280), 255, np.uint8))
+    seven = save_png(tmp_path / "seven.png", render(7))
+    scribble = save_png(tmp_path / "scribble.png", render_nondigit("scribble-2"))
+    code, out, _ = run(capsys, "predict", str(blank), str(seven), str(scribble), "--json")
+    assert code == 0
+    results = {Path(r["file"]).stem: r for r in json.loads(out)}
+    assert (results["blank"]["verdict"], results["blank"]["label"]) == ("blank", None)
+    assert (results["seven"]["verdict"], results["seven"]["label"]) == ("digit", 7)
+    assert results["seven"]["digit_score"] > 0.5
+    assert (results["scribble"]["verdict"], results["scribble"]["label"]) == ("not_a_digit",
+                                                                             None)
+    assert len(results["scribble"]["probabilities"]) == 10
+
+    code, out, _ = run(capsys, "predict", str(seven), str(scribble))
+    assert out.splitlines() == [f"{seven}: 7 ({results['seven']['confidence']:.1%})",
+                                f"{scribble}: not a digit"]
 
 
 def test_predict_with_a_trained_checkpoint(capsys: pytest.CaptureFixture[str],

@@ -9,7 +9,6 @@ from digit_strokes import DIGITS, line
 
 from app.inference import FRAME_MS
 from app.main_window import MainWindow
-from app.widgets.prediction_panel import CONFIDENCE_THRESHOLD
 
 
 def _label(win: MainWindow) -> str:
@@ -68,8 +67,10 @@ def test_unsure_answers_say_so_and_still_give_a_guess(window: MainWindow, draw, 
     draw(window.canvas, DIGITS[0])
     qtbot.waitUntil(lambda: window.inference.last_prediction().label is not None)
     prediction = window.inference.last_prediction()
-    assert prediction.label == 3 and prediction.confidence < CONFIDENCE_THRESHOLD
-    assert _label(window) == "Not sure: maybe 3 (15%)"  # e^0.5 / (9 + e^0.5)
+    assert prediction.label == 3 and prediction.verdict == "unsure"
+    assert prediction.confidence == pytest.approx(0.155, abs=0.001)  # e^0.5 / (9 + e^0.5)
+    assert _label(window).startswith("Not sure: 3 or ")
+    assert "Best guess 3 (15%)" in window.prediction_panel.detailLabel.text()
 
 
 def test_set_model_repredicts_at_once(window: MainWindow, draw, qtbot, untrained) -> None:
@@ -98,3 +99,29 @@ def test_bundled_model_reads_mouse_drawn_digits(qtbot, draw, bundled, digit: int
     prediction = win.inference.last_prediction()
     assert prediction.label == digit, prediction.probabilities
     assert _label(win).startswith(str(digit))
+
+
+@pytest.mark.parametrize("name", ["scribble-3", "star", "hash"])
+def test_a_drawn_non_digit_says_so(qtbot, draw, bundled, name: str) -> None:
+    from drawn_nondigits import stroke_paths
+
+    win = MainWindow(bundled.copy())
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.canvas.set_brush_width(22)
+    draw(win.canvas, stroke_paths(name, (0.15, 0.15, 0.7 * 0.8, 0.7)))
+    drawn = win.canvas.image_array() / np.float32(255)
+
+    def of_the_whole_drawing() -> bool:  # not of a stroke drawn before the last one
+        prediction = win.inference.last_prediction()
+        return prediction is not None and np.array_equal(
+            prediction.preprocessed.steps[0].image, drawn)
+
+    qtbot.waitUntil(of_the_whole_drawing)
+    prediction = win.inference.last_prediction()
+    assert prediction.verdict == "not_a_digit" and prediction.label is None
+    assert _label(win) == "This does not look like a digit"
+    closest = int(np.argmax(prediction.probabilities))
+    assert f"closest digit would be {closest}" in win.prediction_panel.detailLabel.text()
