@@ -147,7 +147,7 @@ def _thresholds(scores: np.ndarray, cfg: DetectorConfig) -> tuple[float, float]:
     unsure = float(np.quantile(scores, cfg.unsure_rate))
     # Never stricter than "more likely not a digit"; never so lax that little is flagged.
     not_digit = min(max(not_digit, 0.02), 0.5)
-    return not_digit, min(max(unsure, not_digit), 0.9)
+    return not_digit, min(max(unsure, not_digit), 0.7)
 
 
 def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> Checkpoint:

@@ -77,37 +77,13 @@ def _pen_line(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], ink:
         draw.ellipse((x - r, y - r, x + r, y + r), fill=ink)
 
 
-def _chaikin(points: list[tuple[float, float]], rounds: int) -> list[tuple[float, float]]:
-    """Round the corners of a polyline by corner cutting (a hand rarely draws sharp corners)."""
-    for _ in range(rounds):
-        cut = [points[0]]
-        for (x0, y0), (x1, y1) in zip(points[:-1], points[1:], strict=True):
-            cut += [(0.75 * x0 + 0.25 * x1, 0.75 * y0 + 0.25 * y1),
-                    (0.25 * x0 + 0.75 * x1, 0.25 * y0 + 0.75 * y1)]
-        points = [*cut, points[-1]]
-    return points
-
-
 def _polygon(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float, float]]]:
-    # Triangles to hexagons, irregular, some with a roof or a tail: houses, hearts, kites.
     n = int(rng.integers(3, 7))
     start = rng.uniform(0, 2 * math.pi)
-    radii = r * rng.uniform(0.7, 1.0, n)
-    pts = [(c + radii[i % n] * math.cos(start + 2 * math.pi * i / n + rng.normal(0, 0.15)),
-            c + radii[i % n] * math.sin(start + 2 * math.pi * i / n + rng.normal(0, 0.15)))
-           for i in range(n)]
-    pts.append(pts[0])
-    return [_chaikin(pts, int(rng.integers(0, 3)))]
-
-
-def _random_path(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float, float]]]:
-    # One to three strokes through a few random points, corners rounded.
-    out = []
-    for _ in range(int(rng.choice([1, 1, 2, 3]))):
-        n = int(rng.integers(4, 13))
-        pts = [(float(x), float(y)) for x, y in rng.uniform(c - r, c + r, (n, 2))]
-        out.append(_chaikin(pts, int(rng.integers(1, 4))))
-    return out
+    pts = [(c + r * math.cos(start + 2 * math.pi * i / n), c + r * math.sin(start + 2 * math.pi
+                                                                             * i / n))
+           for i in range(n + 1)]
+    return [pts]
 
 
 def _star(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float, float]]]:
@@ -186,8 +162,7 @@ def _grid(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float
 
 
 SHAPES = {"polygon": _polygon, "star": _star, "cross": _cross, "hatching": _hatching,
-          "zigzag": _zigzag, "spiral": _spiral, "scribble": _scribble, "grid": _grid,
-          "random_path": _random_path}
+          "zigzag": _zigzag, "spiral": _spiral, "scribble": _scribble, "grid": _grid}
 
 
 def render_shape(kind: str, rng: np.random.Generator) -> np.ndarray:
@@ -214,8 +189,7 @@ def synthetic_set(n_nondigits: int, n_font_digits: int, seed: int = 0,
     """
     fonts = fonts if fonts is not None else font_files()
     rng = np.random.default_rng(seed)
-    # Random paths and polygons are the most varied kinds: they get more samples.
-    kinds = [*sorted(SHAPES), "random_path", "random_path", "polygon"]
+    kinds = sorted(SHAPES)
     total = n_nondigits + n_font_digits
     digit_left, non_left = n_font_digits, n_nondigits
     for _ in range(total):
