@@ -73,23 +73,32 @@ def _flagged(c: Counter[str]) -> float:
     return (c["not_a_digit"] + c["unsure"]) / max(1, sum(c.values()))
 
 
-def drawn_digits(predictor: Predictor) -> None:
-    """Print the wrongly flagged shares of the drawn digits (and the hold-out set if any)."""
-    sets = [("drawn_digits", render_digit, digit_variations)]
+def _digit_sets() -> list[tuple[str, list[tuple[str, int, object]]]]:
+    """(title, [(name, digit, image)]) for the drawn digit sets that are present."""
+    sets = [("drawn_digits", [(f"{variation}:{digit}", digit, render_digit(digit, **kwargs))
+                              for variation, kwargs in digit_variations()
+                              for digit in range(10)])]
     try:
         holdout = importlib.import_module("drawn_digits_holdout")
-        sets.append(("drawn_digits_holdout", holdout.render, holdout.variations))
     except ImportError:
         print("  (tests/drawn_digits_holdout.py not present)")
-    for title, render, variations in sets:
+    else:
+        sets.append(("drawn_digits_holdout",
+                     [(f"{s.writer}/{s.sheet}:{s.digit}", s.digit, s.image)
+                      for s in holdout.samples()]))
+    return sets
+
+
+def drawn_digits(predictor: Predictor) -> None:
+    """Print the wrongly flagged shares of the drawn digits (and the hold-out set if any)."""
+    for title, items in _digit_sets():
         c, wrong, misses = Counter[str](), 0, []
-        for variation, kwargs in variations():
-            for digit in range(10):
-                pred = predictor.predict(render(digit, **kwargs))
-                c[pred.verdict] += 1
-                wrong += pred.label != digit
-                if pred.verdict in FLAGGED:
-                    misses.append(f"{variation}:{digit}->{pred.verdict}")
+        for name, digit, image in items:
+            pred = predictor.predict(image)
+            c[pred.verdict] += 1
+            wrong += pred.label != digit
+            if pred.verdict in FLAGGED:
+                misses.append(f"{name}->{pred.verdict}")
         print(f"  {title:>20}: {_flagged(c):6.1%} wrongly flagged of {sum(c.values())} "
               f"(not a digit {c['not_a_digit']}, unsure {c['unsure']}); "
               f"label wrong or missing {wrong}")
