@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import logging
@@ -90,6 +91,15 @@ def _load_checkpoint(path: str | None) -> Any:
     return load_checkpoint(Path(path) if path else bundled_checkpoint_path())
 
 
+def _download(dataset: str, data_dir: str | None) -> None:
+    """``--download``: fetch the dataset's files unless they are there (progress on stderr,
+    so that ``--json`` output stays clean)."""
+    from .datasets import download_dataset
+
+    with contextlib.redirect_stdout(sys.stderr):
+        download_dataset(dataset, data_dir)
+
+
 # ----------------------------------------------------------------------------- commands
 
 
@@ -147,6 +157,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config = _train_config(args)
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
+    if args.download:
+        _download(config.dataset, config.data_dir)
     control = TrainControl()
     trainer = Trainer(config, control)
     name = trainer.model.name
@@ -242,6 +254,8 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
     dataset = args.dataset or ck.meta.get("dataset", "mnist")
     if dataset not in DATASETS:
         raise CliError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+    if args.download:
+        _download(dataset, args.data_dir)
     return dataset_test_set(dataset, args.data_dir, args.max_samples)
 
 
@@ -317,6 +331,9 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model-spec", metavar="FILE", help="train a model from a JSON spec file")
     p.add_argument("--dataset", choices=list(DATASETS), default="mnist")
     p.add_argument("--data-dir", metavar="DIR", help="folder with the dataset's IDX files")
+    p.add_argument("--download", action="store_true",
+                   help="download the dataset into --data-dir (default ~/.cache/digitlab/data) "
+                        "if its files are not there; nothing is downloaded without it")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
@@ -368,6 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-samples", type=int, metavar="N", help="only the first N images")
     p.add_argument("--misclassified", metavar="DIR",
                    help="write each misclassified image as a PNG and an index CSV into DIR")
+    p.add_argument("--download", action="store_true",
+                   help="download the dataset into --data-dir if its files are not there")
     p.add_argument("--device", default="cpu")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)

@@ -619,10 +619,15 @@ def test_missing_dataset_offline_is_one_clear_line(capsys: pytest.CaptureFixture
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run(capsys, "evaluate", "--dataset", "fashion_mnist", "--data-dir",
-                         str(empty))
+                         str(empty))  # no --download: a message saying how to get the files
     assert_one_line_error(code, out, err, "evaluate", "Fashion-MNIST", "t10k-images-idx3-ubyte",
                           "t10k-labels-idx1-ubyte", str(empty / "FashionMNIST" / "raw"),
-                          "download failed")
+                          "files not found", "--download")
+    code, out, err = run(capsys, "evaluate", "--dataset", "fashion_mnist", "--data-dir",
+                         str(empty), "--download")
+    assert_one_line_error(code, out, err, "evaluate", "Fashion-MNIST", "download failed",
+                          "Temporary failure in name resolution")
+    assert list(empty.iterdir()) == []  # the failed download left no folder behind
 
 
 @pytest.mark.skipif(not all((FASHION_DIR / f).is_file() for f in FASHION_FILES),
