@@ -1,5 +1,7 @@
 # DigitLab: `make run` launches the app, `make test` runs the whole test suite.
 # Both create .venv and install the project into it first (once; again when pyproject changes).
+# `make run` also installs the system libraries Qt needs to open an X11 window (Linux: as root
+# or through `sudo -n`), or stops with one line naming the packages (app/system_check.py).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,6 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m app.system_check --install
 	$(BIN)/digitlab-gui
 
 test: $(STAMP)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .system_check import EXIT_NO_WINDOW, platform_problem
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -39,6 +41,15 @@ def install_translator(app: object) -> None:
         app.installTranslator(translator)  # type: ignore[attr-defined]
 
 
+def _qt_application_exists() -> bool:
+    """Whether this process already has a Q(Gui)Application (tests that call :func:`main`)."""
+    if "PySide6.QtCore" not in sys.modules:
+        return False
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.instance() is not None
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
@@ -51,7 +62,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line of ``digitlab-gui``."""
     parser = argparse.ArgumentParser(
         prog="digitlab-gui",
-        description="Draw digits, train CNNs and look inside them.")
+        description="Draw digits, train CNNs and look inside them.",
+        epilog=f"Exit status: 0 when the window is closed, {EXIT_NO_WINDOW} when Qt cannot open "
+               f"a window here (missing system libraries, which it names with the command that "
+               f"installs them, or no display), 2 for a usage error.")
     parser.add_argument("image", nargs="?", type=Path, help="an image to open in the canvas")
     parser.add_argument("--model", type=Path, help="a model file (.safetensors) to predict with")
     parser.add_argument("--tab", choices=sorted(_TABS), help="the tab to show first")
@@ -66,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI; returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Before any QApplication: Qt aborts the process (core dump) when its platform plugin
+    # cannot load, so say what is missing and how to install it instead.
+    problem = None if _qt_application_exists() else platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_WINDOW
     if args.screenshot is not None:
         # A screenshot must look the same for everyone: never read the user's settings.
         from .models import DATA_DIR_ENV

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import glob
 import json
 import os
 import platform
 import struct
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,10 +112,31 @@ def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.13
     }
 
 
+STALE_TEMP_SECONDS = 3600.0
+"""A save's temporary file older than this is a leftover of a killed process (removed)."""
+
+
+def _remove_stale_temps(path: Path, older_than: float = STALE_TEMP_SECONDS) -> None:
+    """Delete ``.NAME.*.tmp`` files next to ``path`` that a killed save left behind.
+
+    Only files older than ``older_than`` seconds: a younger one may be another process's
+    save in progress.
+    """
+    now = time.time()
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
+        except OSError:  # gone meanwhile, or not ours to delete
+            pass
+
+
 def save_checkpoint(path: str | Path, checkpoint: Checkpoint) -> Path:
     """Write a checkpoint atomically: a temporary file in the same folder, then a rename.
 
-    A crash in the middle leaves any older file at ``path`` intact.
+    A crash in the middle, even ``kill -9``, leaves any older file at ``path`` intact; the
+    temporary file it leaves (``.NAME.*.tmp``) is removed by a later save once it is
+    :data:`STALE_TEMP_SECONDS` old.
     """
     tensors = {k: v.detach().cpu().contiguous() for k, v in checkpoint.model.state_dict().items()}
     meta = dict(checkpoint.meta)
@@ -134,6 +157,7 @@ def save_weights(path: str | Path, tensors: dict[str, torch.Tensor], meta: dict[
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     payload = save(tensors, metadata={"digitlab": json.dumps(meta)})
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

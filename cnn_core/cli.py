@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import logging
@@ -21,6 +22,19 @@ from . import __version__
 __all__ = ["main"]
 
 log = logging.getLogger("digitlab")
+
+
+EXIT_STOPPED = 3
+"""``digitlab train`` stopped by Ctrl+C at a batch boundary; the checkpoint was saved."""
+EXIT_INTERRUPTED = 130
+"""A second Ctrl+C (or one outside training): quit at once, nothing written (128 + SIGINT)."""
+
+_TRAIN_EPILOG = (
+    f"Exit status: 0 when training ends (epochs done or --target-accuracy reached); "
+    f"1 on an error or when training diverges; 2 for a usage error. Ctrl+C stops at the next "
+    f"batch, saves the checkpoint of the weights so far to --out and exits with "
+    f"{EXIT_STOPPED}. A second Ctrl+C quits at once with {EXIT_INTERRUPTED} and writes no "
+    f"checkpoint: a file already at --out is left intact.")
 
 
 class CliError(Exception):
@@ -90,6 +104,15 @@ def _load_checkpoint(path: str | None) -> Any:
     return load_checkpoint(Path(path) if path else bundled_checkpoint_path())
 
 
+def _download(dataset: str, data_dir: str | None) -> None:
+    """``--download``: fetch the dataset's files unless they are there (progress on stderr,
+    so that ``--json`` output stays clean)."""
+    from .datasets import download_dataset
+
+    with contextlib.redirect_stdout(sys.stderr):
+        download_dataset(dataset, data_dir)
+
+
 # ----------------------------------------------------------------------------- commands
 
 
@@ -147,6 +170,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config = _train_config(args)
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
+    if args.download:
+        _download(config.dataset, config.data_dir)
     control = TrainControl()
     trainer = Trainer(config, control)
     name = trainer.model.name
@@ -160,15 +185,23 @@ def cmd_train(args: argparse.Namespace) -> int:
         tb.add_graph(trainer.model)
 
     def on_sigint(signum: int, frame: Any) -> None:
+        # Nothing is printed here: a write to stderr may be the very thing interrupted.
         if control.stopped:
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt  # the second Ctrl+C: quit now, write nothing
         control.stop()
 
+    # Installed until the checkpoint is written: a single Ctrl+C during the save must not
+    # lose the run. The save is atomic, so a second one leaves any older file intact.
     previous = signal.signal(signal.SIGINT, on_sigint)
     bar = ProgressBar()
     final: Any = None
+    announced = False
     try:
         for ev in trainer.run():
+            if control.stopped and not announced:
+                announced = True
+                bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
+                         "(Ctrl+C again to quit without saving)")
             if tb is not None:
                 tb.log(ev)
             if isinstance(ev, RunStarted):
@@ -186,11 +219,11 @@ def cmd_train(args: argparse.Namespace) -> int:
                          f"ETA {_fmt_time(ev.eta)}")
             elif isinstance(ev, Finished | Stopped | Diverged):
                 final = ev
+        save_checkpoint(out, final.checkpoint)
     finally:
         signal.signal(signal.SIGINT, previous)
         if tb is not None:
             tb.close()
-    save_checkpoint(out, final.checkpoint)
     history = final.history
     test_acc = history[-1].test_accuracy if history else None
     if isinstance(final, Diverged):
@@ -219,7 +252,9 @@ def cmd_train(args: argparse.Namespace) -> int:
             "ece_before": calibration["ece_before"] if calibration else None,
             "ece_after": calibration["ece_after"] if calibration else None,
         })
-    return 1 if isinstance(final, Diverged) else 0
+    if isinstance(final, Diverged):
+        return 1
+    return EXIT_STOPPED if isinstance(final, Stopped) else 0
 
 
 def _val_text(ev: Any) -> str:
@@ -242,6 +277,8 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
     dataset = args.dataset or ck.meta.get("dataset", "mnist")
     if dataset not in DATASETS:
         raise CliError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+    if args.download:
+        _download(dataset, args.data_dir)
     return dataset_test_set(dataset, args.data_dir, args.max_samples)
 
 
@@ -347,6 +384,9 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model-spec", metavar="FILE", help="train a model from a JSON spec file")
     p.add_argument("--dataset", choices=list(DATASETS), default="mnist")
     p.add_argument("--data-dir", metavar="DIR", help="folder with the dataset's IDX files")
+    p.add_argument("--download", action="store_true",
+                   help="download the dataset into --data-dir (default ~/.cache/digitlab/data) "
+                        "if its files are not there; nothing is downloaded without it")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
@@ -381,7 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("train", help="train a model and save a checkpoint",
-                       description="Train a model; progress on stderr, checkpoint to --out.")
+                       description="Train a model; progress on stderr, checkpoint to --out.",
+                       epilog=_TRAIN_EPILOG)
     _add_train_args(p)
     p.set_defaults(func=cmd_train)
 
@@ -398,6 +439,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-samples", type=int, metavar="N", help="only the first N images")
     p.add_argument("--misclassified", metavar="DIR",
                    help="write each misclassified image as a PNG and an index CSV into DIR")
+    p.add_argument("--download", action="store_true",
+                   help="download the dataset into --data-dir if its files are not there")
     p.add_argument("--device", default="cpu")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
@@ -444,7 +487,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``digitlab``; returns the exit code (0 ok, 1 error, 2 usage)."""
+    """Entry point of ``digitlab``; returns the exit code (0 ok, 1 error, 2 usage, 3 training
+    stopped by Ctrl+C with its checkpoint saved, 130 interrupted)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -453,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("digitlab: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except _expected_errors() as exc:
         if args.debug:
             raise

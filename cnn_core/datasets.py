@@ -1,5 +1,8 @@
 """The digit datasets: MNIST from the bundled copy, the others through torchvision's files.
 
+Only :func:`download_dataset` downloads (the CLI's ``--download``); loading never touches the
+network, so a test run or an offline machine cannot start a download unasked.
+
 Every dataset is held as one uint8 tensor of shape ``[N, 28, 28]`` and one int64 label tensor;
 training slices batches from it on the device, so there is no per-sample Python work.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +26,7 @@ __all__ = [
     "DatasetInfo",
     "DatasetUnavailable",
     "Split",
+    "download_dataset",
     "load_split",
 ]
 
@@ -69,7 +74,7 @@ DATASETS: dict[str, DatasetInfo] = {
 
 
 class DatasetUnavailable(RuntimeError):
-    """The dataset's files are not on this machine and could not be downloaded."""
+    """The dataset's files are not on this machine (or a download asked for failed)."""
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,9 @@ def _missing_message(info: DatasetInfo, train: bool, data_dir: Path, why: str) -
     images, labels = _file_names(info, train)
     folder = data_dir / info.torchvision_class / "raw"
     return (
-        f"{info.title} is not available offline ({why}). Put {images}.gz and {labels}.gz "
-        f"(or the uncompressed files) in {folder} or in {data_dir}, or run once with a network "
-        f"connection to download them there."
+        f"{info.title} is not on this machine ({why}). Put {images}.gz and {labels}.gz "
+        f"(or the uncompressed files) in {folder} or in {data_dir}, or download them there "
+        f"once with: digitlab train --dataset {info.name} --data-dir {data_dir} --download"
     )
 
 
@@ -127,24 +132,70 @@ def _download(info: DatasetInfo, train: bool, data_dir: Path) -> None:
     cls(str(data_dir), train=train, download=True, **kwargs)
 
 
-def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    names = _file_names(info, train)
+def _paths(info: DatasetInfo, train: bool, data_dir: Path) -> list[Path | None]:
     dirs = _candidate_dirs(info, data_dir)
-    paths = [_find(name, dirs) for name in names]
+    return [_find(name, dirs) for name in _file_names(info, train)]
+
+
+def _snapshot(info: DatasetInfo, data_dir: Path) -> tuple[Path | None, set[Path]]:
+    """What a download may add: the first of its folders that does not exist yet (removed
+    whole on failure), and the entries of the deepest one that does (new ones are removed)."""
+    chain = [data_dir, data_dir / info.torchvision_class, data_dir / info.torchvision_class / "raw"]
+    created = next((folder for folder in chain if not folder.exists()), None)
+    deepest = [folder for folder in chain if folder.is_dir()]
+    before = set(deepest[-1].iterdir()) if deepest else set()
+    return created, before
+
+
+def _undo_download(info: DatasetInfo, data_dir: Path, created: Path | None,
+                   before: set[Path]) -> None:
+    """Remove what a failed download left: the folders it created and the files it added."""
+    if created is not None:
+        shutil.rmtree(created, ignore_errors=True)
+        return
+    raw = data_dir / info.torchvision_class / "raw"
+    folder = raw if raw.is_dir() else data_dir / info.torchvision_class
+    if not folder.is_dir():
+        return
+    for entry in set(folder.iterdir()) - before:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
+    """Download one split's files into ``data_dir`` unless they are there already.
+
+    A failed or interrupted download leaves ``data_dir`` as it found it.
+    """
+    if None not in _paths(info, train, data_dir):
+        return
+    created, before = _snapshot(info, data_dir)
+    try:
+        _download(info, train, data_dir)
+        if None in _paths(info, train, data_dir):
+            raise DatasetUnavailable(
+                _missing_message(info, train, data_dir, "files not found after download"))
+    except DatasetUnavailable:
+        _undo_download(info, data_dir, created, before)
+        raise
+    except Exception as exc:  # no network, a proxy error, a checksum error, ...
+        _undo_download(info, data_dir, created, before)
+        lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
+        reason = lines[-1][:200] if lines else type(exc).__name__
+        raise DatasetUnavailable(
+            _missing_message(info, train, data_dir, f"download failed: {reason}")
+        ) from None
+    except BaseException:  # Ctrl+C in the middle of a download
+        _undo_download(info, data_dir, created, before)
+        raise
+
+
+def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    paths = _paths(info, train, data_dir)
     if None in paths:
-        try:
-            _download(info, train, data_dir)
-        except Exception as exc:  # no network, a proxy error, a checksum error, ...
-            lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
-            reason = lines[-1][:200] if lines else type(exc).__name__
-            raise DatasetUnavailable(
-                _missing_message(info, train, data_dir, f"download failed: {reason}")
-            ) from None
-        paths = [_find(name, dirs) for name in names]
-        if None in paths:
-            raise DatasetUnavailable(
-                _missing_message(info, train, data_dir, "files not found after download")
-            )
+        raise DatasetUnavailable(_missing_message(info, train, data_dir, "files not found"))
     return read_idx(paths[0]), read_idx(paths[1])  # type: ignore[arg-type]
 
 
@@ -168,7 +219,7 @@ def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
         labels = read_idx(resource_path(f"{files[1]}.gz"))
         source = "bundled MNIST"
     else:
-        folder = Path(data_dir) if data_dir else Path.home() / ".cache" / "digitlab" / "data"
+        folder = _data_folder(data_dir)
         images, labels = _read_pair(info, train, folder)
         source = f"{info.title} in {folder}"
         if info.name == "emnist_digits":  # EMNIST stores images transposed
@@ -176,6 +227,31 @@ def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
     _validate(info, images, labels, source)
     log.info("loaded %s (%s): %d images", info.title, "train" if train else "test", len(labels))
     return Split(torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64)))
+
+
+def _data_folder(data_dir: str | Path | None) -> Path:
+    return Path(data_dir) if data_dir else Path.home() / ".cache" / "digitlab" / "data"
+
+
+def download_dataset(name: str, data_dir: str | Path | None = None) -> None:
+    """Download both splits of a dataset into ``data_dir`` (default ``~/.cache/digitlab/data``)
+    unless its files are there already; bundled MNIST needs nothing.
+
+    Nothing else in DigitLab downloads: :func:`load_split` only reads files.
+
+    Raises
+    ------
+    KeyError
+        For an unknown dataset name.
+    DatasetUnavailable
+        If a download fails; the folders and files it had created are removed again.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if name == "mnist" and data_dir is None:
+        return
+    for train in (True, False):
+        _fetch(DATASETS[name], train, _data_folder(data_dir))
 
 
 def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Split:
@@ -190,13 +266,14 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
     data_dir
         Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
         MNIST defaults to the bundled copy; the others to ``~/.cache/digitlab/data``.
+        Nothing is downloaded: see :func:`download_dataset`.
 
     Raises
     ------
     KeyError
         For an unknown dataset name.
     DatasetUnavailable
-        If the files are missing and cannot be downloaded; the message says where to put them.
+        If the files are missing; the message says where to put them and how to download them.
     IdxError
         If a file is corrupt.
     """

@@ -28,7 +28,7 @@ import torch
 from PIL import Image
 
 from cnn_core import cli
-from cnn_core.checkpoints import load_checkpoint
+from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint, save_checkpoint
 from drawn_digits import render
 
 FASHION_DIR = Path(os.environ.get("DIGITLAB_FASHION_MNIST_DIR",
@@ -507,10 +507,37 @@ def test_predict_with_a_trained_checkpoint(capsys: pytest.CaptureFixture[str],
                        "--json")
     assert code == 0
     (result,) = json.loads(out)
-    assert result["label"] in range(10)
-    # the probabilities come from this checkpoint, not from the bundled model
+    # the probabilities come from this checkpoint: its own network, run here by hand
+    ck = load_checkpoint(trained["out"])
+    x = (torch.from_numpy(result_input(image)) - ck.mean) / ck.std
+    with torch.no_grad():
+        expected = torch.softmax(ck.model.eval()(x[None, None]), dim=1)[0]
+    assert result["probabilities"] == pytest.approx(expected.tolist(), abs=1e-5)
+    assert result["label"] == int(expected.argmax())
     _, bundled_out, _ = run(capsys, "predict", str(image), "--json")
-    assert result["probabilities"] != json.loads(bundled_out)[0]["probabilities"]
+    (bundled,) = json.loads(bundled_out)
+    assert bundled["label"] == 7 and result["probabilities"] != bundled["probabilities"]
+
+    # A model that is the bundled one with the outputs for 7 and 1 swapped reads this 7 as a 1,
+    # with the confidence the bundled model has in its 7.
+    swapped = load_checkpoint(bundled_checkpoint_path())
+    last = [m for m in swapped.model.modules() if isinstance(m, torch.nn.Linear)][-1]
+    with torch.no_grad():
+        last.weight[[1, 7]] = last.weight[[7, 1]].clone()
+        last.bias[[1, 7]] = last.bias[[7, 1]].clone()
+    path = save_checkpoint(tmp_path / "swapped.safetensors", swapped)
+    code, out, _ = run(capsys, "predict", str(image), "--checkpoint", str(path), "--json")
+    assert code == 0
+    (result,) = json.loads(out)
+    assert result["label"] == 1
+    assert result["confidence"] == pytest.approx(bundled["confidence"], abs=1e-5)
+
+
+def result_input(image: Path) -> np.ndarray:
+    """The 28×28 input in [0, 1] that the core makes of an image file."""
+    from cnn_core.preprocess import load_image, preprocess
+
+    return preprocess(load_image(image)).image28
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -642,10 +669,15 @@ def test_missing_dataset_offline_is_one_clear_line(capsys: pytest.CaptureFixture
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run(capsys, "evaluate", "--dataset", "fashion_mnist", "--data-dir",
-                         str(empty))
+                         str(empty))  # no --download: a message saying how to get the files
     assert_one_line_error(code, out, err, "evaluate", "Fashion-MNIST", "t10k-images-idx3-ubyte",
                           "t10k-labels-idx1-ubyte", str(empty / "FashionMNIST" / "raw"),
-                          "download failed")
+                          "files not found", "--download")
+    code, out, err = run(capsys, "evaluate", "--dataset", "fashion_mnist", "--data-dir",
+                         str(empty), "--download")
+    assert_one_line_error(code, out, err, "evaluate", "Fashion-MNIST", "download failed",
+                          "Temporary failure in name resolution")
+    assert list(empty.iterdir()) == []  # the failed download left no folder behind
 
 
 @pytest.mark.skipif(not all((FASHION_DIR / f).is_file() for f in FASHION_FILES),

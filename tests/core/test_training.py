@@ -4,8 +4,10 @@ from itertools import islice
 
 import pytest
 import torch
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from cnn_core.augment import AugmentConfig, augment_batch
+from cnn_core.models import MODELS
 from cnn_core.training import (
     OPTIMIZERS,
     SCHEDULES,
@@ -115,13 +117,65 @@ def test_target_accuracy_stops_early():
     assert final.epochs_done < 5
 
 
+def _expected_lrs(schedule: str, base: float, epochs: int, per_epoch: int) -> list[float]:
+    """The learning rate each optimizer step must use, from each schedule's definition."""
+    total = epochs * per_epoch
+    if schedule == "none":
+        return [base] * total
+    if schedule == "step":  # x0.1 after every max(1, epochs // 3) epochs
+        every = max(1, epochs // 3)
+        return [base * 0.1 ** (k // per_epoch // every) for k in range(total)]
+    if schedule == "cosine":  # from base to 0 over the run, a step at a time
+        return [base * (1 + math.cos(math.pi * k / total)) / 2 for k in range(total)]
+    # one-cycle: cosine from base/25 up to base (over a quarter of the run here), then down
+    # to base/25/1e4 at the last step
+    low, high, end = base / 25, base, base / 25 / 1e4
+    warm = round(0.25 * total) - 1  # the step at the peak
+
+    def anneal(start: float, stop: float, frac: float) -> float:
+        return stop + (start - stop) * (1 + math.cos(math.pi * frac)) / 2
+
+    return [anneal(low, high, k / warm) if k <= warm
+            else anneal(high, end, (k - warm) / (total - 1 - warm)) for k in range(total)]
+
+
+def test_expected_onecycle_shape_is_what_the_test_means():
+    lrs = _expected_lrs("onecycle", 1.0, 3, 4)
+    assert lrs[0] == pytest.approx(0.04) and lrs[2] == pytest.approx(1.0)
+    assert lrs[-1] == pytest.approx(4e-6) and max(lrs) == lrs[2]
+
+
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize("schedule", SCHEDULES)
 def test_every_optimizer_and_schedule_runs(optimizer, schedule):
+    """Each optimizer is the one asked for, learns, and uses the schedule's learning rates."""
     lr = 0.05 if optimizer == "sgd" else 3e-3
-    final = list(train(tiny(optimizer=optimizer, schedule=schedule, lr=lr, epochs=2,
-                            max_train_samples=96)))[-1]
+    used: list[tuple[str, float]] = []
+
+    def record(opt, args, kwargs):  # noqa: ANN001, ANN202
+        used.append((type(opt).__name__, opt.param_groups[0]["lr"]))
+
+    hook = register_optimizer_step_pre_hook(record)
+    try:
+        events = list(train(tiny(optimizer=optimizer, schedule=schedule, lr=lr, epochs=3,
+                                 max_train_samples=128, batch_size=32, report_every=1)))
+    finally:
+        hook.remove()
+    final = events[-1]
     assert isinstance(final, Finished)
+    assert {name for name, _ in used} == {{"sgd": "SGD", "adam": "Adam",
+                                           "adamw": "AdamW"}[optimizer]}
+    expected = _expected_lrs(schedule, lr, epochs=3, per_epoch=4)
+    assert [rate for _, rate in used] == pytest.approx(expected, rel=1e-6, abs=1e-12)
+    # what BatchDone shows is the rate of the next step (after the scheduler moved on)
+    shown = [e.lr for e in events if isinstance(e, BatchDone)]
+    assert len(shown) == 12
+    if schedule in ("cosine", "onecycle"):
+        assert shown[:-1] == pytest.approx(expected[1:], rel=1e-6, abs=1e-12)
+    else:
+        assert shown == pytest.approx(expected, rel=1e-6, abs=1e-12)
+    losses = [e.train_loss for e in final.history]
+    assert all(math.isfinite(loss) for loss in losses)
 
 
 def test_spec_models_and_other_registered_models_train():
@@ -144,11 +198,23 @@ def test_snapshot_is_independent_of_the_live_model():
     assert not torch.equal(next(snap.model.parameters()), live)
 
 
-@pytest.mark.parametrize("bad", [dict(epochs=0), dict(lr=-1.0), dict(optimizer="rmsprop"),
-                                 dict(target_accuracy=99.0), dict(model="vgg99")])
-def test_bad_settings_are_refused_with_a_message(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("bad", "message"), [
+    (dict(epochs=0), "epochs must be at least 1"),
+    (dict(batch_size=0), "batch size must be at least 1"),
+    (dict(lr=-1.0), "learning rate must be a positive number"),
+    (dict(lr=float("nan")), "learning rate must be a positive number"),
+    (dict(optimizer="rmsprop"), "optimizer must be one of sgd, adam, adamw"),
+    (dict(schedule="linear"), "schedule must be one of none, step, cosine, onecycle"),
+    (dict(dataset="cifar10"), "dataset must be one of mnist, fashion_mnist, kmnist, "
+                              "emnist_digits"),
+    (dict(target_accuracy=99.0), "target accuracy must be between 0 and 1 (e.g. 0.99)"),
+    (dict(max_train_samples=0), "max train samples must be at least 1"),
+    (dict(model="vgg99"), "model must be one of " + ", ".join(MODELS)),
+])
+def test_bad_settings_are_refused_with_a_message(bad, message):
+    with pytest.raises(ValueError) as refused:
         Trainer(tiny(**bad))
+    assert str(refused.value) == message
 
 
 def test_for_model_uses_the_recipe_then_overrides():

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+import torch
 from panel_controls import set_controls
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -221,9 +222,10 @@ def test_a_bad_spec_file_shows_a_message(panel: TrainingPanel, tmp_path, monkeyp
 
 
 def test_a_spec_file_becomes_a_trainable_model(panel: TrainingPanel, tmp_path,  # noqa: ANN001
-                                               monkeypatch) -> None:  # noqa: ANN001
+                                               monkeypatch, qtbot) -> None:  # noqa: ANN001
     spec = get_spec("lenet")
     spec["name"] = "my_lenet"
+    spec["features"][0]["out_channels"] = 5
     path = tmp_path / "my_lenet.json"
     path.write_text(json.dumps(spec), encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
@@ -233,6 +235,23 @@ def test_a_spec_file_becomes_a_trainable_model(panel: TrainingPanel, tmp_path,  
     config = panel.form.config()
     assert config.model_spec is not None and config.model_spec["name"] == "my_lenet"
     assert models.itemData(models.count() - 1) == LOAD_SPEC  # still last
+
+    # Train it: the run builds the file's network (5 filters, not lenet's 6) and it learns.
+    set_controls(panel, {"maxSamplesSpin": 2048, "epochsSpin": 3, "seedSpin": 0,
+                         "deviceCombo": "cpu", "augmentCheck": False})
+    panel.max_test_samples = 500
+    with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT) as trained:
+        child(panel, "trainButton").click()
+    result = panel.last_result
+    assert isinstance(result, Finished) and trained.args[0] is result.checkpoint
+    model = result.checkpoint.model
+    assert model.name == "my_lenet" and result.checkpoint.meta["spec"]["name"] == "my_lenet"
+    first_conv = next(m for m in model.modules() if isinstance(m, torch.nn.Conv2d))
+    assert first_conv.out_channels == 5
+    losses = [epoch.train_loss for epoch in result.history]
+    assert len(losses) == 3 and losses[2] < losses[1] < losses[0]
+    print(f"spec-file model: train loss {losses}, test accuracy {result.test_accuracy:.3f}")
+    assert result.test_accuracy > 0.4  # chance is 0.1; 0.57 measured with seed 0
 
 
 def test_settings_are_remembered(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001

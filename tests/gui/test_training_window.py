@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pytest
 import shiboken6
 from digit_strokes import DIGITS
 from panel_controls import set_controls
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QThread, QtMsgType
 
 from app.main_window import MainWindow
 from app.widgets.training_panel import TrainingPanel
@@ -75,33 +79,53 @@ def test_divergence_is_shown_and_the_run_goes_on_the_shelf(window: MainWindow,
     assert prediction is not None and np.isfinite(prediction.probabilities).all()
 
 
-def test_closing_the_window_mid_training_ends_the_thread(qtbot, untrained,  # noqa: ANN001
-                                                         qtlog) -> None:  # noqa: ANN001
-    win = MainWindow(untrained.copy())
-    win.show()
-    qtbot.waitExposed(win)
+# ----------------------------------------------------------------------------- closing
+
+
+@dataclass(frozen=True)
+class LongTask:
+    """Something long a user can start in the window and then close the window on."""
+
+    name: str
+    start: Callable[[MainWindow, Any], None]  # (window, qtbot): returns once it is under way
+    running: Callable[[MainWindow], bool]
+
+
+def _start_training(win: MainWindow, qtbot: Any) -> None:
     panel = win.training_panel
     configure(panel, samples=4000, epochs=50)
     with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
         panel.trainButton.click()
-    assert win.findChildren(QThread)  # the window owns the runs (its model library)
 
-    results: list[tuple[bool, float]] = []
-    shutdown = panel.shutdown
 
-    def timed_shutdown(timeout_ms: int = 2000) -> bool:
-        start = time.perf_counter()
-        ended = shutdown(timeout_ms)
-        results.append((ended, time.perf_counter() - start))
-        return ended
+# Every long task of the window; add each new one (evaluation, export, ...) here.
+LONG_TASKS = [
+    LongTask("training", _start_training, lambda win: win.training_panel.is_running()),
+]
 
-    panel.shutdown = timed_shutdown  # type: ignore[method-assign]
+
+@pytest.mark.parametrize("task", LONG_TASKS, ids=lambda task: task.name)
+def test_closing_the_window_mid_task_ends_it_within_2_s(task: LongTask, qtbot,  # noqa: ANN001
+                                                        untrained, qtlog) -> None:  # noqa: ANN001
+    win = MainWindow(untrained.copy())
+    win.show()
+    qtbot.waitExposed(win)
+    task.start(win, qtbot)
+    assert task.running(win)
+    threads = [t for t in win.findChildren(QThread) if t.isRunning()]
+    assert threads, f"{task.name} runs on no thread of the window"
+
+    start = time.perf_counter()
     win.close()
-    assert results and results[0][0], "the training thread was still running after 2 s"
-    assert results[0][1] < 2.0
-    assert not panel.is_running()
+    closed_in = time.perf_counter() - start
+    print(f"closing the window mid-{task.name} took {closed_in:.3f} s")
+    assert closed_in < 2.0, f"closing took {closed_in:.2f} s"
+    assert not task.running(win)
+    assert not [t for t in threads if shiboken6.isValid(t) and t.isRunning()]
     shiboken6.delete(win)  # destroys every QThread the window owns, right now
     qtbot.wait(50)
-    problems = [r.message for r in qtlog.records if "QThread" in r.message
-                or "thread" in r.message.lower()]
-    assert problems == []
+    warnings = [r.message for r in qtlog.records
+                if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg,
+                              QtMsgType.QtFatalMsg)
+                and "propagateSizeHints" not in r.message]  # the offscreen plugin's own note
+    assert warnings == []

@@ -1,0 +1,75 @@
+"""Fixtures for every test: no test may download a dataset or reach the network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from cnn_core import datasets
+
+
+class NetworkRefused(OSError):
+    """A test tried to download a dataset or to connect to another machine."""
+
+
+@dataclass
+class NetworkGuard:
+    """What the tests tried: each refused download and connection, as text."""
+
+    attempts: list[str] = field(default_factory=list)
+
+
+def _is_local(address: Any) -> bool:
+    if not isinstance(address, tuple) or not address:
+        return True  # AF_UNIX paths and the like
+    host = str(address[0])
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name: resolving it would already be network traffic
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
+    """Refuse dataset downloads and non-loopback connections; fail the test that tried.
+
+    The refusal is an exception inside the code under test (which may turn it into a
+    message); the failure at teardown makes sure such a test cannot pass anyway. A test
+    that fakes a download itself replaces ``datasets._download`` after this fixture.
+    """
+    guard = NetworkGuard()
+
+    def refuse_download(info: datasets.DatasetInfo, train: bool, data_dir: object) -> None:
+        guard.attempts.append(f"download of {info.name} into {data_dir}")
+        raise NetworkRefused("tests must not download datasets")
+
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def check(address: Any) -> None:
+        if not _is_local(address):
+            guard.attempts.append(f"connection to {address}")
+            raise NetworkRefused(f"tests must not reach the network ({address})")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(address)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(address)
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(datasets, "_download", refuse_download)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    yield guard
+    if guard.attempts:
+        pytest.fail(f"the test tried to use the network: {'; '.join(guard.attempts)}",
+                    pytrace=False)
