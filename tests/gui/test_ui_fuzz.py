@@ -344,5 +344,8 @@ def test_a_thousand_random_user_actions_break_nothing(qtbot, qtlog, tmp_path, un
     print(f"UI fuzz: {ACTIONS} actions in {elapsed:.1f} s; {dict(sorted(chaos.counts.items()))}; "
           f"RSS after warm-up {rss[0]:.0f} MB, peak {max(rss):.0f} MB, growth {growth:.0f} MB")
     assert growth < RSS_GROWTH_LIMIT_MB, f"memory grew {growth:.0f} MB (seed {SEED})"
-    bad = [r.message for r in qtlog.records if "propagateSizeHints" not in r.message]
+    # The offscreen platform's own notes ("This plugin does not support raise()", "… grabbing
+    # the keyboard", "… propagateSizeHints()") come from popups and are not the app's.
+    bad = [r.message for r in qtlog.records
+           if not r.message.startswith("This plugin does not support")]
     assert bad == [], f"Qt warnings (seed {SEED}): {bad[:5]}"
