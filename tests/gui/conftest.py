@@ -108,3 +108,23 @@ def draw(qtbot) -> Callable[..., None]:  # noqa: ANN001
                                to_widget(stroke[-1]))
 
     return _draw
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_leftover_windows() -> Iterator[None]:
+    """At the end, close any window a failed test left open, so its threads stop.
+
+    A window left open keeps its worker threads running; Qt aborts the interpreter at exit
+    ("QThread: Destroyed while thread is still running"), which would hide the real failure.
+    """
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in app.topLevelWidgets():
+        try:
+            widget.close()
+        except RuntimeError:  # already deleted
+            pass
