@@ -1,0 +1,204 @@
+"""Take the README's real-window screenshots under an X server (Xvfb), driving the app as a
+user would: draw with the mouse, train a small run, evaluate, click a confusion cell, turn on
+"Why this answer?", compare two models.
+
+    Xvfb :99 -screen 0 1920x1080x24 &
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb PYTHONPATH=$PWD:$PWD/tests \\
+        .venv/bin/python docs/take_screenshots.py docs/screenshots
+
+Each view is taken at 1280×800 and 1920×1080 (``shelf-1280.png`` …) with ImageMagick's
+``import -window root``, so what is saved is what the X server shows, open drop-downs
+included. Settings and the model shelf live in a temporary folder; the user's are never read.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SIZES = ((1280, 800), (1920, 1080))
+TIMEOUT = 300.0  # seconds; the machine may be slow and shared
+
+
+def main(out: Path) -> int:
+    scratch = Path(tempfile.mkdtemp(prefix="digitlab-shots-"))
+    from app.models import DATA_DIR_ENV
+    from app.settings import SETTINGS_ENV
+    os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
+    os.environ[DATA_DIR_ENV] = str(scratch / "data")
+
+    from digit_strokes import DIGITS
+    from panel_controls import set_controls
+    from PySide6.QtCore import QEvent, QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QToolButton
+
+    from app.main import configure_pyqtgraph
+    from app.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("DigitLab")
+    app.setApplicationName("DigitLab")
+    app.setStyle("Fusion")
+    configure_pyqtgraph()
+
+    def wait_until(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise TimeoutError(what)
+            app.processEvents()
+            time.sleep(0.02)
+
+    def settle(seconds: float = 0.8) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    window = MainWindow()
+    window.move(0, 0)
+    window.resize(*SIZES[0])
+    window.show()
+    wait_until(lambda: window.checkpoint() is not None, "the bundled model")
+
+    def click(widget, pos: QPoint | None = None) -> None:  # noqa: ANN001
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         pos if pos is not None else widget.rect().center())
+
+    def open_tab(widget) -> None:  # noqa: ANN001
+        bar = window.tabs.tabBar()
+        click(bar, bar.tabRect(window.tabs.indexOf(widget)).center())
+
+    def draw(digit: int) -> None:
+        canvas = window.canvas
+        panel = window.canvas_panel
+        click(panel.toolbar.widgetForAction(panel.clearAction))  # the Clear button
+        wait_until(lambda: not canvas.has_picture(), "a clear canvas")
+        rect = canvas.visible_rect()
+        for stroke in DIGITS[digit]:
+            points = [QPoint(round(rect.x() + x * rect.width()),
+                             round(rect.y() + y * rect.height())) for x, y in stroke]
+            QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             points[0])
+            for point in points[1:]:
+                QTest.mouseMove(canvas, point)
+            QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton,
+                               Qt.KeyboardModifier.NoModifier, points[-1])
+        # The pointer moves on to the controls: the brush ring leaves the canvas.
+        QApplication.sendEvent(canvas, QEvent(QEvent.Type.Leave))
+        wait_until(lambda: window.inference.last_prediction() is not None
+                   and not window.inference.last_prediction().preprocessed.blank, "a prediction")
+
+    def shoot(name: str, size: tuple[int, int]) -> None:
+        banner = window.banner
+        if banner.isVisible():  # close the last message with its × as a user would
+            click(banner.findChild(QToolButton))
+        settle()
+        path = out / f"{name}-{size[0]}.png"
+        geometry = f"{size[0]}x{size[1]}+0+0"
+        subprocess.run(["import", "-window", "root", "-crop", geometry, "+repage", str(path)],
+                       check=True)
+        print("saved", path, flush=True)
+
+    def pick_shelf(prefix: str) -> None:
+        shelf = window.modelShelf
+        index = next(i for i in range(shelf.count()) if shelf.itemText(i).startswith(prefix))
+        if shelf.currentIndex() != index:
+            shelf.setCurrentIndex(index)
+            shelf.activated.emit(index)
+        wait_until(lambda: window.library.canvas_entry().title().startswith(prefix), prefix)
+
+    # Two small runs put models on the shelf: a TinyVGG stopped after its first epoch, then
+    # a LeNet trained for two epochs on 4,096 images (it becomes the canvas model).
+    panel = window.training_panel
+    set_controls(panel, {"modelCombo": "tinyvgg", "deviceCombo": "cpu", "maxSamplesSpin": 4096,
+                         "epochsSpin": 5, "seedSpin": 0})
+    panel.max_test_samples = 1000
+    epochs: list[object] = []
+    window.library.epoch_done.connect(epochs.append)
+    trained: list[object] = []
+    panel.model_trained.connect(trained.append)
+    click(panel.trainButton)
+    wait_until(lambda: bool(epochs), "the first epoch")
+    click(panel.stopButton)
+    wait_until(lambda: len(trained) == 1, "the stopped run")
+    settle(1.0)
+    set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": 4096,
+                         "epochsSpin": 2, "seedSpin": 0})
+    panel.max_test_samples = 1000
+    click(panel.trainButton)
+    wait_until(lambda: len(trained) == 2, "the training run")
+    settle(1.5)
+
+    def take(size: tuple[int, int]) -> None:
+        """The four views at one window size."""
+        window.resize(*size)
+        settle()
+        pick_shelf("#2")
+        # The shelf, open, over the Train tab with the run's curves.
+        open_tab(panel)
+        draw(7)
+        window.modelShelf.showPopup()
+        shoot("shelf", size)
+        window.modelShelf.hidePopup()
+
+        # Compare: the run (canvas model) against the bundled model on the same 7.
+        view = window.compare_view
+        open_tab(view)
+        left, right = view.sides()
+        wait_until(lambda: left.inference.last_prediction() is not None
+                   and right.inference.last_prediction() is not None
+                   and len(left.maps.cards()) > 0 and len(right.maps.cards()) > 0, "compare")
+        shoot("compare", size)
+
+        # Evaluate the run on 2,000 MNIST test images; open its largest mistake cell.
+        ev = window.evaluate_view
+        open_tab(ev)
+        ev.max_samples = 2000
+        click(ev.evaluateButton)
+        wait_until(lambda: ev.result() is not None and not ev.runner.is_running(), "evaluation")
+        confusion = ev.result().confusion.copy()
+        for i in range(len(confusion)):
+            confusion[i, i] = 0
+        true, predicted = divmod(int(confusion.argmax()), confusion.shape[1])
+        matrix = ev.confusionView
+        click(matrix.viewport(), matrix.cell_center(true, predicted))
+        wait_until(lambda: ev.gallery.count() > 0, "the gallery")
+        gallery = ev.gallery
+        click(gallery.viewport(), gallery.visualItemRect(gallery.item(0)).center())
+        wait_until(window.canvas.has_picture, "the gallery image on the canvas")
+        shoot("evaluate", size)
+
+        # Why this answer? on the bundled model, for a drawn 7.
+        click(window.useBundledButton)
+        wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
+        open_tab(window.feature_map_view)
+        draw(7)
+        controls = window.saliency_controls
+        click(controls.saliencyToggle)
+        wait_until(lambda: controls.overlay.result() is not None, "saliency")
+        # "Why not a 1?": explain class 1 instead of the answer.
+        controls.saliencyClass.setCurrentIndex(controls.saliencyClass.findData(1))
+        wait_until(lambda: controls.overlay.result() is not None
+                   and controls.overlay.result().target == 1, "saliency for class 1")
+        shoot("saliency", size)
+        controls.saliencyClass.setCurrentIndex(0)
+        click(controls.saliencyToggle)
+
+    for size in SIZES:
+        take(size)
+
+    window.close()
+    window.deleteLater()
+    settle(0.5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
