@@ -208,7 +208,11 @@ class RunPlot(pg.PlotWidget):
             return
         kept.flush()
         kept.curve.setPen(pg.mkPen(run_color(self._number, _FAINT_ALPHA), width=1.5))
-        kept.curve.setSymbol(None)
+        if len(kept.x) > 1:  # a lone point (one epoch, or a run stopped early) keeps its dot
+            kept.curve.setSymbol(None)
+        else:
+            kept.curve.setSymbolBrush(run_color(self._number, _FAINT_ALPHA))
+            kept.curve.setSymbolPen(None)
         kept.curve.setZValue(-1)
         self._old.append((self._name, kept.curve))
         while len(self._old) > MAX_OLD_RUNS:

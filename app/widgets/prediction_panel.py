@@ -184,8 +184,12 @@ class PredictionPanel(QWidget):
         self._bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours)
         self._best_text.setText(f"{probs[best]:.0%}")
         inside = probs[best] > 0.8  # a tall bar: the number goes inside its top
+        # White only where the bar is wider than the number on screen: narrow bars (the
+        # Compare tab) would cut white text at their edges, so the number stays dark there.
+        bar_px = self.probabilityPlot.getViewBox().width() * 0.7 / max(len(probs), 1)
+        fits = bar_px >= self._best_text.textItem.boundingRect().width() + 2
         self._best_text.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
-        self._best_text.setColor(QColor("white") if inside else _BEST.darker(130))
+        self._best_text.setColor(QColor("white") if inside and fits else _BEST.darker(170))
         self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
         self._show_verdict(prediction, probs, best)
 

@@ -53,3 +53,20 @@ def test_an_empty_accuracy_plot_shows_a_percentage_scale(qtbot) -> None:  # noqa
     qtbot.addWidget(plot)
     low, high = plot.getPlotItem().getViewBox().viewRange()[1]
     assert low == pytest.approx(0, abs=1) and high == pytest.approx(100, abs=1)
+
+
+
+def test_an_earlier_run_with_one_point_stays_visible(qtbot) -> None:  # noqa: ANN001
+    from app.widgets.plots import AccuracyPlot
+
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.begin_run(1, "#1 stopped after one epoch")
+    plot.add_epoch(1, 0.5, 0.707)
+    plot.redraw()
+    plot.begin_run(2, "#2")  # run 1 becomes a faint earlier run
+    earlier = [curve for _, curve in plot._old]
+    with_points = [c for c in earlier if len(c.getData()[0] or []) == 1]
+    assert with_points, "the one-epoch run left no curve"
+    # a single point drawn without a symbol is invisible: it keeps its dot
+    assert all(c.opts["symbol"] is not None for c in with_points)
