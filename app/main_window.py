@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
             return
         if self.library.choose(key) is None:  # could not load: the shelf shows the canvas again
             self._fill_shelf()
+        else:  # e.g. "the canvas uses the bundled model again" no longer holds
+            self.banner.dismiss_info()
 
     def use_bundled_model(self) -> None:
         """Predict with the bundled model again (Ctrl+B)."""

@@ -46,6 +46,12 @@ class MessageBanner(QFrame):
         """Show a notice that hides itself after ``timeout_ms``."""
         self._show("info", text, timeout_ms)
 
+    def dismiss_info(self) -> None:
+        """Hide a notice (never an error) that a newer action of the user made stale."""
+        if self.kind == "info" and not self.isHidden():
+            self._timer.stop()
+            self.hide()
+
     def text(self) -> str:
         """The message shown (empty when hidden)."""
         return self.textLabel.text() if not self.isHidden() else ""

@@ -82,9 +82,11 @@ def test_stopped_run_waits_on_the_shelf_and_survives_a_restart(qtbot, draw, untr
     assert win.library.canvas_entry().kind == "bundled" and win.modelShelf.currentIndex() == 0
     assert np.allclose(win.checkpoint().model.features.conv1.weight.detach(),
                        bundled.model.features.conv1.weight.detach())
+    assert "bundled model again" in win.banner.text()
     win.modelShelf.setFocus()
     with qtbot.waitSignal(win.model_changed):
         QTest.keyClick(win.modelShelf, Qt.Key.Key_Down)  # the run again
+    assert win.banner.text() == ""  # the notice no longer holds, so it is gone
     with qtbot.waitSignal(win.model_changed):
         QTest.mouseClick(win.useBundledButton, Qt.MouseButton.LeftButton)
     assert win.library.canvas_entry().kind == "bundled"
