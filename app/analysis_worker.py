@@ -137,3 +137,4 @@ class AnalysisWorker(QObject):
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait()
+        self._busy = False  # a job that ended during the wait never reports back now
