@@ -67,18 +67,28 @@ def bundled() -> Checkpoint:
         pytest.fail(f"the bundled model does not load: {exc}")
 
 
-@pytest.fixture
-def window(qtbot, untrained: Checkpoint) -> Iterator:  # noqa: ANN001
-    """A shown main window predicting with the untrained model."""
+def _shown_window(qtbot, checkpoint: Checkpoint) -> Iterator:  # noqa: ANN001
     from app.main_window import MainWindow
 
-    win = MainWindow(untrained.copy())
+    win = MainWindow(checkpoint.copy())
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
     yield win
     win.close()
+
+
+@pytest.fixture
+def window(qtbot, untrained: Checkpoint) -> Iterator:  # noqa: ANN001
+    """A shown main window predicting with the untrained model."""
+    yield from _shown_window(qtbot, untrained)
+
+
+@pytest.fixture
+def bundled_window(qtbot, bundled: Checkpoint) -> Iterator:  # noqa: ANN001
+    """A shown main window predicting with the bundled model (real answers)."""
+    yield from _shown_window(qtbot, bundled)
 
 
 Stroke = list[tuple[float, float]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytest
 import shiboken6
 import torch
 from PySide6.QtCore import Qt, QThread, QTimer
@@ -44,17 +43,6 @@ def click_cell(view, true: int, predicted: int) -> None:  # noqa: ANN001
 def downscale(canvas_array: np.ndarray) -> np.ndarray:
     """The 280×280 canvas averaged down to 28×28."""
     return canvas_array.reshape(28, 10, 28, 10).mean(axis=(1, 3))
-
-
-@pytest.fixture
-def bundled_window(qtbot, bundled: Checkpoint):  # noqa: ANN001, ANN201
-    win = MainWindow(bundled.copy())
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
 
 
 def test_confusion_cell_opens_exactly_its_images_and_one_goes_on_the_canvas(

@@ -6,8 +6,6 @@ in each writer's own stroke order and direction, with a brush width per writer.
 
 from __future__ import annotations
 
-import pytest
-
 from app.main_window import MainWindow
 from drawn_digits_holdout import WRITERS, mouse_strokes
 
@@ -19,17 +17,6 @@ MIN_CORRECT = 37  # of 40: the held-out accuracy bar (tests/core/test_drawn_accu
 def _on_canvas(writer, digit: int) -> list[list[tuple[float, float]]]:  # noqa: ANN001
     return [[(0.5 + (x - 0.5) * BOX_HEIGHT, BOX_TOP + y * BOX_HEIGHT) for x, y in line]
             for line in mouse_strokes(writer, digit, seed=7)]
-
-
-@pytest.fixture
-def bundled_window(qtbot, bundled) -> MainWindow:  # noqa: ANN001
-    win = MainWindow(bundled.copy())
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
 
 
 def test_bundled_model_reads_held_out_digits_drawn_with_the_mouse(
