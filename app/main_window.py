@@ -35,7 +35,7 @@ from cnn_core.models import DEFAULT_MODEL, create_model
 from . import settings as prefs
 from .analysis_worker import AnalysisWorker
 from .inference import LiveInference
-from .models import ModelLibrary, ShelfEntry, is_digit_model
+from .models import ModelLibrary, ShelfEntry
 from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.compare_view import CompareView
@@ -395,9 +395,9 @@ class MainWindow(QMainWindow):
         self.model_changed.emit(checkpoint)
 
     def _show_classes(self, checkpoint: Checkpoint) -> None:
-        classes = list(checkpoint.meta.get("classes", [])) or [str(d) for d in range(10)]
+        classes = list(checkpoint.classes)
         self.prediction_panel.set_classes(classes)
-        if is_digit_model(checkpoint):
+        if checkpoint.has_digit_classes:
             self.classesNotice.setVisible(False)
             return
         dataset = str(checkpoint.meta.get("dataset", ""))

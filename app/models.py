@@ -36,7 +36,7 @@ from cnn_core.training import (
 from .training import TrainingController, TrainingWorker
 
 __all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPoint",
-           "ShelfEntry", "data_dir", "is_digit_model"]
+           "ShelfEntry", "data_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,6 @@ BUNDLED_KEY = "bundled"
 MAX_FILES = 20  # opened model files remembered
 MAX_SESSIONS = 5  # unsaved models (set from code, not from a file) kept on the shelf
 _REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)
-_DIGITS = [str(d) for d in range(10)]
 
 
 def data_dir() -> Path:
@@ -56,11 +55,6 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("DigitLab", "DigitLab"))
-
-
-def is_digit_model(checkpoint: Checkpoint) -> bool:
-    """Whether the model answers with the digits 0–9."""
-    return list(checkpoint.meta.get("classes", _DIGITS)) == _DIGITS
 
 
 @dataclass(eq=False)

@@ -73,6 +73,29 @@ class Checkpoint:
         return None if value is None else float(value)
 
     @property
+    def classes(self) -> tuple[str, ...]:
+        """The class names of the model's outputs (index = label), from ``meta["classes"]``.
+
+        Falls back to the names of the checkpoint's dataset, then to ``"0"``, ``"1"``, …
+        when the metadata has none or the wrong number of them.
+        """
+        from .datasets import DATASETS
+
+        count = int(self.model.spec.get("num_classes", 10))
+        names = self.meta.get("classes")
+        if isinstance(names, list | tuple) and len(names) == count:
+            return tuple(str(name) for name in names)
+        info = DATASETS.get(str(self.meta.get("dataset", "")))
+        if info is not None and len(info.classes) == count:
+            return tuple(info.classes)
+        return tuple(str(i) for i in range(count))
+
+    @property
+    def has_digit_classes(self) -> bool:
+        """Whether the model answers with the ten digits (so "not a digit" makes sense)."""
+        return self.classes == tuple(str(d) for d in range(10))
+
+    @property
     def temperature(self) -> float:
         """Temperature that calibrates the logits (``meta["calibration"]["temperature"]``).
 

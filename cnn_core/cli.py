@@ -263,7 +263,7 @@ def _val_text(ev: Any) -> str:
 
 def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
     from .datasets import DATASETS
-    from .evaluation import EvaluationError, checkpoint_classes, dataset_test_set, drawings_set
+    from .evaluation import EvaluationError, dataset_test_set, drawings_set
 
     if args.max_samples is not None and args.max_samples < 1:
         raise CliError("--max-samples must be at least 1")
@@ -271,7 +271,7 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
         if args.dataset:
             raise CliError("give --dataset or --drawings, not both")
         try:
-            return drawings_set(args.drawings, checkpoint_classes(ck), args.max_samples)
+            return drawings_set(args.drawings, ck.classes, args.max_samples)
         except EvaluationError as exc:
             raise CliError(str(exc)) from None
     dataset = args.dataset or ck.meta.get("dataset", "mnist")
@@ -315,12 +315,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .evaluation import checkpoint_classes
     from .predict import Predictor
     from .preprocess import load_image
 
     checkpoint = _load_checkpoint(args.checkpoint)
-    classes = checkpoint_classes(checkpoint)
+    classes = checkpoint.classes
     predictor = Predictor(checkpoint)
     results = []
     for file in args.images:

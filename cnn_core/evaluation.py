@@ -42,7 +42,6 @@ __all__ = [
     "EvaluationProgress",
     "EvaluationResult",
     "Misclassified",
-    "checkpoint_classes",
     "default_data_dirs",
     "locate_test_split",
     "dataset_test_set",
@@ -141,22 +140,6 @@ class EvaluationResult:
 def _frozen(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array
-
-
-def checkpoint_classes(checkpoint: Checkpoint) -> tuple[str, ...]:
-    """The class names of a checkpoint's model (``meta["classes"]``), index = label.
-
-    Falls back to the checkpoint dataset's names, then to ``"0"``, ``"1"``, … when the
-    metadata has none or the wrong number of them.
-    """
-    count = int(checkpoint.model.spec.get("num_classes", 10))
-    names = checkpoint.meta.get("classes")
-    if isinstance(names, list | tuple) and len(names) == count:
-        return tuple(str(name) for name in names)
-    info = DATASETS.get(str(checkpoint.meta.get("dataset", "")))
-    if info is not None and len(info.classes) == count:
-        return info.classes
-    return tuple(str(i) for i in range(count))
 
 
 # ----------------------------------------------------------------------------- sets
@@ -321,7 +304,7 @@ def _result(checkpoint: Checkpoint, eval_set: EvalSet, logits: torch.Tensor, t: 
     accuracy = float((predictions == labels).mean()) if len(labels) else 0.0
     return EvaluationResult(
         source=eval_set.name, title=eval_set.title, model=checkpoint.name,
-        classes=checkpoint_classes(checkpoint), accuracy=accuracy,
+        classes=checkpoint.classes, accuracy=accuracy,
         confusion=_frozen(confusion), per_class_accuracy=_frozen(per_class.astype(np.float64)),
         labels=_frozen(labels.copy()), predictions=_frozen(predictions),
         probabilities=_frozen(probs.astype(np.float32, copy=False)),

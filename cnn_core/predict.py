@@ -13,9 +13,8 @@ from .detector import DigitDetector, load_bundled_detector
 from .preprocess import Preprocessed, preprocess
 from .verdict import DEFAULT_RULE, Verdict, VerdictRule, decide
 
-__all__ = ["Prediction", "PredictionError", "Predictor", "has_digit_classes"]
+__all__ = ["Prediction", "PredictionError", "Predictor"]
 
-_DIGITS = [str(d) for d in range(10)]
 
 
 class PredictionError(Exception):
@@ -49,12 +48,6 @@ class Prediction:
         return int(np.argsort(np.asarray(self.probabilities))[-2])
 
 
-def has_digit_classes(checkpoint: Checkpoint) -> bool:
-    """Whether the checkpoint's classes are the ten digits (so "not a digit" makes sense)."""
-    classes = checkpoint.meta.get("classes", _DIGITS)
-    return [str(c) for c in classes] == _DIGITS
-
-
 class Predictor:
     """Run a checkpoint's model on pictures.
 
@@ -69,7 +62,7 @@ class Predictor:
         self.device = torch.device(device)
         self.model = checkpoint.model.to(self.device).eval()
         self.num_classes = int(checkpoint.model.spec.get("num_classes", 10))
-        self.digits = has_digit_classes(checkpoint)
+        self.digits = checkpoint.has_digit_classes
         if detector == "bundled":
             detector = load_bundled_detector() if self.digits else None
         self.detector: DigitDetector | None = detector

@@ -29,7 +29,6 @@ from cnn_core.evaluation import (
     EvalSet,
     EvaluationProgress,
     EvaluationResult,
-    checkpoint_classes,
     dataset_test_set,
     drawings_set,
     locate_test_split,
@@ -214,7 +213,7 @@ class EvaluateView(QWidget):
             if self.drawings_dir is None:
                 return
         self._calibration = checkpoint.meta.get("calibration")
-        self.runner.start(checkpoint, self._set_maker(source, checkpoint_classes(checkpoint)))
+        self.runner.start(checkpoint, self._set_maker(source, checkpoint.classes))
         self.progressBar.setFormat(self.tr("loading…"))
         self.summaryLabel.setText(self.tr("Evaluating {0}…").format(checkpoint.name))
 

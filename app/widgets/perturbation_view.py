@@ -256,8 +256,7 @@ class PerturbationView(QWidget):
     # ----------------------------------------------------------------- inputs
     def set_checkpoint(self, checkpoint: Checkpoint) -> None:
         """The canvas model changed: its class names, and everything recomputed."""
-        names = checkpoint.meta.get("classes") or [str(d) for d in range(10)]
-        self._class_names = [str(name) for name in names]
+        self._class_names = list(checkpoint.classes)
         self._stale = not self.isVisible()
         if not self._stale:
             self._refresh()

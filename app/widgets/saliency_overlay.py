@@ -218,8 +218,7 @@ class SaliencyControls(QWidget):
 
     def set_checkpoint(self, checkpoint: Checkpoint) -> None:
         """The canvas model changed: new class names, and a new map for it."""
-        names = checkpoint.meta.get("classes") or [str(d) for d in range(10)]
-        self.set_class_names([str(name) for name in names])
+        self.set_class_names(list(checkpoint.classes))
         self._request()
 
     def set_prediction(self, prediction: Prediction) -> None:

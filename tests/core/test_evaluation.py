@@ -15,7 +15,6 @@ from cnn_core.evaluation import (
     EvaluationError,
     EvaluationProgress,
     EvaluationResult,
-    checkpoint_classes,
     dataset_test_set,
     drawings_set,
     evaluate,
@@ -112,11 +111,11 @@ def test_class_names_come_from_the_checkpoint() -> None:
     fashion = DATASETS["fashion_mnist"]
     ck = Checkpoint(model, make_metadata(model, dataset="fashion_mnist",
                                          classes=list(fashion.classes)))
-    assert checkpoint_classes(ck)[1] == "Trouser"
+    assert ck.classes[1] == "Trouser"
     del ck.meta["classes"]
-    assert checkpoint_classes(ck)[1] == "Trouser"  # from the dataset
+    assert ck.classes[1] == "Trouser"  # from the dataset
     ck.meta["dataset"] = "unknown"
-    assert checkpoint_classes(ck) == tuple("0123456789")
+    assert ck.classes == tuple("0123456789")
 
 
 def test_drawings_folder_by_subfolder_and_by_file_name(tmp_path: Path) -> None:
