@@ -104,7 +104,7 @@ class CompareSide(QWidget):
         return self.inference.checkpoint()
 
     def _show(self, checkpoint: Checkpoint, title: str) -> None:
-        self.prediction.set_classes(checkpoint.meta.get("classes", []))
+        self.prediction.set_classes(list(checkpoint.classes))
         self.maps.set_source(title)
         self.inference.set_checkpoint(checkpoint)
 
@@ -147,6 +147,9 @@ class CompareView(QWidget):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         library.entries_changed.connect(self._refill)
+        # The canvas model may arrive after the view was shown (it loads behind the window):
+        # the left side then takes it.
+        library.canvas_model_changed.connect(lambda *_: self._refill())
         self._refill()
 
     def sides(self) -> tuple[CompareSide, CompareSide]:

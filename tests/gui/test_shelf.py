@@ -276,3 +276,16 @@ def test_remove_a_run_from_the_shelf_deletes_its_files(qtbot) -> None:  # noqa: 
     assert win.modelShelf.count() == 1 and "Removed #1 lenet" in win.banner.text()
     assert not store.folder(record).exists() and store.load_records() == []
     win.close()
+
+
+def test_compare_view_shown_before_the_model_loads_takes_it(qtbot, draw) -> None:  # noqa: ANN001
+    win = MainWindow()  # the canvas model loads once the event loop runs
+    qtbot.addWidget(win)
+    win.tabs.setCurrentWidget(win.compare_view)
+    win.show()
+    qtbot.waitUntil(lambda: win.checkpoint() is not None, timeout=30_000)
+    draw(win.canvas, DIGITS[7])
+    sides = win.compare_view.sides()
+    qtbot.waitUntil(lambda: all(s.inference.last_prediction() is not None for s in sides),
+                    timeout=10_000)
+    assert sides[0].key == win.library.canvas_entry().key
