@@ -33,7 +33,7 @@ MAX_MACS = 1_000_000_000
 MAX_CLASSES = 1000
 MAX_LAYERS = 256  # per part
 INPUT_SHAPE: Shape = (1, 28, 28)  # what the canvas, the datasets and the predictor give
-INITS = ("default", "xavier", "kaiming")
+INITS = ("default", "xavier", "kaiming", "normal")  # see cnn_core.specs.init_weights
 _MAX_WIDTH = 65_536  # channels or features of one layer
 _MAX_WINDOW = 1024  # kernel size, stride, padding, dilation, pool output size
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
@@ -45,6 +45,7 @@ PREFIX = {
     "conv": "conv", "bn": "bn", "maxpool": "pool", "avgpool": "pool", "adaptive_avgpool": "gap",
     "relu": "relu", "leaky_relu": "lrelu", "elu": "elu", "sigmoid": "sigmoid", "tanh": "tanh",
     "dropout": "dropout", "flatten": "flatten", "linear": "fc", "residual": "res",
+    "inception": "inception",
 }
 LAYER_TYPES: tuple[str, ...] = tuple(PREFIX)
 
@@ -110,6 +111,15 @@ def _choice(*options: str) -> Check:
     return check
 
 
+def _channel_pair(value: Any, where: str) -> tuple[int, int]:
+    """``[reduce, out]`` channels of an Inception path: exactly two integers."""
+    if (not isinstance(value, list | tuple) or len(value) != 2
+            or not all(_is_int(v) and 1 <= v <= _MAX_WIDTH for v in value)):
+        raise SpecError(f"{where}: must be a pair [1×1 channels, output channels] of integers "
+                        f"from 1 to {_MAX_WIDTH:,}, got {_show(value)}")
+    return int(value[0]), int(value[1])
+
+
 def _text(limit: int) -> Check:
     def check(value: Any, where: str) -> str:
         if not isinstance(value, str) or len(value) > limit:
@@ -139,13 +149,15 @@ def _show(value: Any) -> str:
 _SIZE = _integer(1, _MAX_WIDTH)
 _WINDOW = _pair(1, _MAX_WINDOW)
 _PADDING = _pair(0, _MAX_WINDOW)
+_INIT = _choice(*INITS)
 
 # For each layer type: its settings and their checks (``name`` and ``type`` are common).
 _SETTINGS: dict[str, dict[str, Check]] = {
     "conv": {"out_channels": _SIZE, "in_channels": _SIZE, "kernel_size": _WINDOW,
              "stride": _WINDOW, "padding": _PADDING, "dilation": _WINDOW,
              "groups": _SIZE, "bias": _boolean,
-             "padding_mode": _choice("zeros", "reflect", "replicate", "circular")},
+             "padding_mode": _choice("zeros", "reflect", "replicate", "circular"),
+             "init": _INIT},
     "maxpool": {"kernel_size": _WINDOW, "stride": _WINDOW, "padding": _PADDING},
     "avgpool": {"kernel_size": _WINDOW, "stride": _WINDOW, "padding": _PADDING},
     "adaptive_avgpool": {"output_size": _WINDOW},
@@ -153,12 +165,15 @@ _SETTINGS: dict[str, dict[str, Check]] = {
     "leaky_relu": {"negative_slope": _number(-10, 10, "negative_slope")},
     "elu": {"alpha": _number(0, 10, "alpha")},
     "dropout": {"p": _number(0, 1, "dropout", hi_open=True)},
-    "linear": {"out_features": _SIZE, "in_features": _SIZE, "bias": _boolean},
+    "linear": {"out_features": _SIZE, "in_features": _SIZE, "bias": _boolean, "init": _INIT},
     "residual": {"out_channels": _SIZE, "stride": _integer(1, _MAX_WINDOW),
-                 "use_1x1conv": _boolean},
+                 "use_1x1conv": _boolean, "init": _INIT},
+    "inception": {"c1": _SIZE, "c2": _channel_pair, "c3": _channel_pair, "c4": _SIZE,
+                  "init": _INIT},
 }
 _REQUIRED = {"conv": ("out_channels", "kernel_size"), "maxpool": ("kernel_size",),
-             "avgpool": ("kernel_size",), "linear": ("out_features",)}
+             "avgpool": ("kernel_size",), "linear": ("out_features",),
+             "inception": ("c1", "c2", "c3", "c4")}
 
 _TOP: dict[str, Check] = {
     "name": _text(100), "summary": _text(1000), "description": _text(10_000),
@@ -237,7 +252,7 @@ def layer_output_shape(layer: dict[str, Any], in_shape: Shape, where: str = "lay
 
 def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
     """``where`` is the layer's place in the JSON (for its fields), ``label`` adds its name."""
-    spatial = ("conv", "maxpool", "avgpool", "adaptive_avgpool", "residual")
+    spatial = ("conv", "maxpool", "avgpool", "adaptive_avgpool", "residual", "inception")
     if kind in spatial and len(in_shape) != 3:
         raise SpecError(f"{label} ({kind}) needs a C×H×W input but gets a flat vector of shape "
                         f"{_fmt(in_shape)}")
@@ -260,6 +275,8 @@ def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str, label:
             raise SpecError(f"{label}: changes {_fmt(in_shape)} to {out} channels / stride "
                             f"{stride}, which needs \"use_1x1conv\": true for the shortcut")
         return (out, _spatial_out(h, 3, stride, 1), _spatial_out(w, 3, stride, 1))
+    if kind == "inception":
+        return (s["c1"] + s["c2"][1] + s["c3"][1] + s["c4"], *in_shape[1:])
     if kind == "flatten":
         return (math.prod(in_shape),)
     if kind == "linear":
@@ -325,7 +342,21 @@ def _cost(kind: str, s: dict[str, Any], inp: Shape, out: Shape) -> tuple[int, in
         macs = positions * (9 * c_in * c_out + 9 * c_out * c_out + (c_in * c_out if shortcut
                                                                   else 0))
         return params, macs, 5 * n_out  # conv1, bn1, conv2, bn2 and the sum
+    if kind == "inception":
+        return _inception_cost(s, inp, out)
     return 0, 0, n_out
+
+
+def _inception_cost(s: dict[str, Any], inp: Shape, out: Shape) -> tuple[int, int, int]:
+    """An Inception block's six convolutions (weights and biases), and every path's outputs
+    (the 1×1 reductions, the pooled input and the concatenation included)."""
+    c_in, positions = inp[0], math.prod(out[1:])
+    (c2a, c2b), (c3a, c3b) = s["c2"], s["c3"]
+    weights = (c_in * (s["c1"] + c2a + c3a + s["c4"])  # the four 1×1 convs on the input
+               + 9 * c2a * c2b + 25 * c3a * c3b)
+    biases = s["c1"] + c2a + c2b + c3a + c3b + s["c4"]
+    paths = biases + c_in  # each conv's output channels and the pooled copy of the input
+    return weights + biases, positions * weights, positions * paths + math.prod(out)
 
 
 # ----------------------------------------------------------------------------- the spec

@@ -25,8 +25,9 @@ import torch
 from torch import nn
 
 from . import layers
-from .network import DigitNet, ResidualBlock
+from .network import DigitNet, InceptionBlock, ResidualBlock
 from .spec_validation import (
+    INITS,
     LAYER_TYPES,
     PlannedLayer,
     SpecError,
@@ -35,8 +36,8 @@ from .spec_validation import (
     layer_output_shape,
 )
 
-__all__ = ["LAYER_TYPES", "SpecError", "build_model", "layer_output_shape", "load_spec_file",
-           "validate_spec"]
+__all__ = ["LAYER_TYPES", "SpecError", "build_model", "init_weights", "layer_output_shape",
+           "load_spec_file", "validate_spec"]
 
 MAX_SPEC_FILE_BYTES = 1024 * 1024  # a spec is a few KB; anything this large is not one
 
@@ -82,6 +83,8 @@ def _make_layer(layer: PlannedLayer) -> nn.Module:
     if kind == "residual":
         return ResidualBlock(in_shape[0], s.get("out_channels", in_shape[0]),
                              stride=s.get("stride", 1), use_1x1conv=s.get("use_1x1conv", False))
+    if kind == "inception":
+        return InceptionBlock(in_shape[0], s["c1"], s["c2"], s["c3"], s["c4"])
     return _ACTIVATIONS[kind](s)
 
 
@@ -101,19 +104,37 @@ def validate_spec(spec: dict[str, Any]) -> SpecPlan:
     return check_spec(spec)
 
 
-def _init_weights(model: nn.Module, scheme: str) -> None:
+def init_weights(module: nn.Module, scheme: str) -> None:
+    """Re-initialise every Conv2d and Linear inside ``module`` (itself included) in place.
+
+    ``scheme`` is a spec's ``"init"``:
+
+    * ``"default"``: PyTorch's own initialisation is kept (weights and biases uniform in
+      ±1/√fan_in);
+    * ``"xavier"``: weights Xavier-uniform (Glorot), biases left at PyTorch's default, as the
+      tutorials' LeNet does (``nn.init.xavier_uniform_`` on the weights only);
+    * ``"kaiming"``: weights He-normal for ReLU (std √(2/fan_in)), biases zero;
+    * ``"normal"``: weights N(0, 0.01²), biases zero, as the tutorials' ``init_normal``.
+
+    BatchNorm layers keep their γ = 1, β = 0. The draws come from the global RNG (the
+    caller seeds it, see :func:`build_model`).
+    """
+    if scheme not in INITS:
+        raise SpecError(f"unknown init {scheme!r}; use {', '.join(INITS)}")
     if scheme == "default":
         return
-    for module in model.modules():
-        if isinstance(module, nn.Conv2d | nn.Linear):
-            if scheme == "xavier":
-                nn.init.xavier_uniform_(module.weight)
-            elif scheme == "kaiming":
-                nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
-            else:
-                raise SpecError(f"unknown init {scheme!r}; use default, xavier or kaiming")
-            if module.bias is not None:
-                nn.init.zeros_(module.bias)
+    for m in module.modules():
+        if not isinstance(m, nn.Conv2d | nn.Linear):
+            continue
+        if scheme == "xavier":
+            nn.init.xavier_uniform_(m.weight)
+            continue  # the bias keeps PyTorch's default, as in the tutorials
+        if scheme == "kaiming":
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        else:
+            nn.init.normal_(m.weight, mean=0.0, std=0.01)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
 
 
 def build_model(spec: dict[str, Any], seed: int | None = None) -> DigitNet:
@@ -141,7 +162,9 @@ def build_model(spec: dict[str, Any], seed: int | None = None) -> DigitNet:
             parts[layer.part][layer.name] = _make_layer(layer)
         model = DigitNet(nn.Sequential(parts["features"]), nn.Sequential(parts["classifier"]),
                          spec)
-        _init_weights(model, spec.get("init", "default"))
+        default = spec.get("init", "default")
+        for layer in plan.layers:  # in model order, so a seed gives the same weights as ever
+            init_weights(parts[layer.part][layer.name], layer.settings.get("init", default))
         return model
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
