@@ -1,4 +1,4 @@
-"""The ``digitlab`` command: train, evaluate, predict and list models."""
+"""The ``digitlab`` command: train, evaluate, predict, list and export models."""
 
 from __future__ import annotations
 
@@ -121,12 +121,14 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     rows = list_models()
     if args.json:
-        _print_json([{"name": r.name, "params": r.params, "mflops": round(r.mflops, 3),
-                      "summary": r.summary} for r in rows])
+        _print_json([{"name": r.name, "params": r.params, "mmacs": round(r.mflops / 2, 3),
+                      "mflops": round(r.mflops, 3), "summary": r.summary} for r in rows])
         return 0
-    print(f"{'model':<14}{'params':>10}{'MFLOPs':>9}  summary")
+    print(f"{'model':<14}{'params':>10}{'M MACs':>9}{'MFLOPs':>9}  summary")
     for r in rows:
-        print(f"{r.name:<14}{r.params:>10,}{r.mflops:>9.2f}  {r.summary}")
+        print(f"{r.name:<14}{r.params:>10,}{r.mflops / 2:>9.2f}{r.mflops:>9.2f}  {r.summary}")
+    print("Per 28×28 image, conv and linear layers: M MACs = millions of multiply-adds; "
+          "MFLOPs = 2 × M MACs (a multiply-add counted as two operations).")
     return 0
 
 
@@ -462,9 +464,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train_detector)
 
     p = sub.add_parser("models", help="list the registered models",
-                       description="Name, parameters, MFLOPs per image and summary.")
+                       description="Name, parameters, multiply-adds (MACs) and MFLOPs (2 per "
+                                   "multiply-add) per 28×28 image, and summary.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_models)
+
+    from .cli_export import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 

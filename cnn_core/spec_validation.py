@@ -227,12 +227,17 @@ def _settings(layer: dict[str, Any], where: str) -> tuple[str, dict[str, Any]]:
             continue
         if key not in checks:
             known = ", ".join(["name", *checks]) if checks else "name"
-            raise SpecError(f"{where}.{key}: not a setting of a {kind} layer (it takes {known})")
+            raise SpecError(f"{where}.{key}: not a setting of {_a(kind)} layer (it takes {known})")
         settings[key] = checks[key](value, f"{where}.{key}")
     for key in _REQUIRED.get(kind, ()):
         if key not in settings:
-            raise SpecError(f"{where}.{key}: a {kind} layer needs it")
+            raise SpecError(f"{where}.{key}: {_a(kind)} layer needs it")
     return kind, settings
+
+
+def _a(kind: str) -> str:
+    """``"a conv"``, ``"an inception"``."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def layer_output_shape(layer: dict[str, Any], in_shape: Shape, where: str = "layer") -> Shape:

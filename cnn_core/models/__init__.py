@@ -87,7 +87,14 @@ def create_model(name: str, seed: int | None = None) -> DigitNet:
 
 
 def model_stats(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)) -> tuple[int, float]:
-    """Count trainable parameters and MFLOPs per image (conv and linear layers, 2 per MAC)."""
+    """Count trainable parameters and MFLOPs per image.
+
+    FLOP convention: the multiply-adds (MACs) of the conv and linear layers (those inside
+    residual and Inception blocks included), each counted as **two** floating-point
+    operations, so MFLOPs = 2 × millions of MACs. Pooling, activations, BatchNorm and the
+    residual sums are not counted. :func:`cnn_core.spec_validation.check_spec` reports the
+    same layers' cost as MACs (``SpecPlan.macs``), not doubled.
+    """
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     macs = 0
 

@@ -179,7 +179,8 @@ def test_models_lists_every_model_with_size_and_cost(capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "models")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["model", "params", "MFLOPs", "summary"]
+    assert lines[0].split() == ["model", "params", "M", "MACs", "MFLOPs", "summary"]
+    assert "MFLOPs = 2 × M MACs" in lines[-1]  # the FLOP convention is stated
     assert any(line.startswith("lenet5") and "61,706" in line for line in lines)
 
 
