@@ -176,7 +176,8 @@ def _layer_code(layer: PlannedLayer) -> str:
             keywords["stride"] = s["stride"]
         if s.get("use_1x1conv", False):
             keywords["use_1x1conv"] = True
-        return f"ResidualBlock({_args([in_shape[0], s.get('out_channels', in_shape[0])], keywords)})"
+        channels = [in_shape[0], s.get("out_channels", in_shape[0])]
+        return f"ResidualBlock({_args(channels, keywords)})"
     if kind == "inception":
         return (f"Inception({in_shape[0]}, {s['c1']}, {tuple(s['c2'])!r}, {tuple(s['c3'])!r}, "
                 f"{s['c4']})")

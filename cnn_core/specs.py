@@ -10,6 +10,11 @@ A spec looks like::
 Layer parameters use PyTorch's own names. ``in_channels`` / ``in_features`` may be omitted
 (they are inferred); when given they are checked. A layer may carry a ``"name"``; otherwise it
 is named after its type and position (``conv1``, ``pool2``, ``fc3``).
+
+A GoogLeNet block is ``{"type": "inception", "c1": 64, "c2": [96, 128], "c3": [16, 32],
+"c4": 32}`` (see :class:`cnn_core.network.InceptionBlock`). The spec's ``"init"`` (``default``,
+``xavier``, ``kaiming`` or ``normal``; see :func:`init_weights`) applies to every layer; a conv,
+linear, residual or inception layer may override it with its own ``"init"``.
 """
 
 from __future__ import annotations
