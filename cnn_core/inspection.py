@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .network import DigitNet, ResidualBlock
+from .network import DigitNet, InceptionBlock, ResidualBlock
 
 __all__ = ["KernelSet", "LayerActivation", "conv_kernels", "feature_maps", "layer_kind",
            "output_size_formula"]
@@ -21,7 +21,7 @@ _KINDS: tuple[tuple[type[nn.Module], str], ...] = (
     (nn.AdaptiveAvgPool2d, "adaptive_avgpool"), (nn.BatchNorm2d, "bn"), (nn.BatchNorm1d, "bn"),
     (nn.ReLU, "relu"), (nn.LeakyReLU, "leaky_relu"), (nn.ELU, "elu"), (nn.Sigmoid, "sigmoid"),
     (nn.Tanh, "tanh"), (nn.Dropout, "dropout"), (nn.Flatten, "flatten"), (nn.Linear, "linear"),
-    (ResidualBlock, "residual"),
+    (ResidualBlock, "residual"), (InceptionBlock, "inception"),
 )
 
 

@@ -36,7 +36,10 @@ def test_every_model_every_layer(name):
     assert len(acts) == len(model.features) + len(model.classifier)
     assert model.training  # restored
     kernels = conv_kernels(model)
-    assert kernels and all(k.weights.ndim == 4 for k in kernels)
+    assert (kernels or name == "mlp") and all(k.weights.ndim == 4 for k in kernels)
+    if name == "googlenet":
+        assert "inception" in {a.kind for a in acts}
+        assert "features.inception1.p3_2" in {k.name for k in kernels}  # the 5×5 path
 
 
 def test_dilated_and_rectangular_formulas():
