@@ -61,12 +61,14 @@ MODELS: dict[str, ModelEntry] = {
         ModelEntry("cifar_cnn", zoo.cifar_cnn, Recipe("adam", 1e-3, 100, 5, "onecycle", False)),
         ModelEntry("resnet_small", zoo.resnet_small,
                    Recipe("adam", 3e-3, 128, 3, "onecycle", False)),
-        # the "why convolution" and "sigmoid vs ReLU" pairs: lenet5's own recipe, unchanged
+        # "sigmoid vs ReLU": lenet5's recipe at a fifth of its learning rate (at 0.5 the ReLU
+        # network trains to 98.6 % by epoch 5, then dies in epoch 8: every output constant)
         ModelEntry("lenet5_relu", zoo.lenet5_relu,
-                   Recipe("sgd", 0.5, 100, 16, "none", False, momentum=0.0)),
+                   Recipe("sgd", 0.1, 100, 16, "none", False, momentum=0.0)),
+        # "why convolution": lenet5's own recipe, unchanged
         ModelEntry("mlp", zoo.mlp, Recipe("sgd", 0.5, 100, 16, "none", False, momentum=0.0)),
         ModelEntry("alexnet", zoo.alexnet, Recipe("adam", 1e-3, 128, 2, "onecycle", False)),
-        ModelEntry("vgg", zoo.vgg, Recipe("adam", 2e-3, 128, 2, "onecycle", False)),
+        ModelEntry("vgg", zoo.vgg, Recipe("adam", 2e-3, 128, 3, "onecycle", False)),
         ModelEntry("nin", zoo.nin, Recipe("adam", 2e-3, 128, 3, "onecycle", False)),
         ModelEntry("googlenet", zoo.googlenet, Recipe("adam", 2e-3, 128, 2, "onecycle", False)),
     )
