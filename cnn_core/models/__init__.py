@@ -67,9 +67,9 @@ MODELS: dict[str, ModelEntry] = {
                    Recipe("sgd", 0.1, 100, 16, "none", False, momentum=0.0)),
         # "why convolution": lenet5's own recipe, unchanged
         ModelEntry("mlp", zoo.mlp, Recipe("sgd", 0.5, 100, 16, "none", False, momentum=0.0)),
-        ModelEntry("alexnet", zoo.alexnet, Recipe("adam", 1e-3, 128, 2, "onecycle", False)),
+        ModelEntry("alexnet", zoo.alexnet, Recipe("adam", 1e-3, 128, 3, "onecycle", False)),
         ModelEntry("vgg", zoo.vgg, Recipe("adam", 2e-3, 128, 3, "onecycle", False)),
-        ModelEntry("nin", zoo.nin, Recipe("adam", 2e-3, 128, 3, "onecycle", False)),
+        ModelEntry("nin", zoo.nin, Recipe("adam", 2e-3, 128, 5, "onecycle", False)),
         ModelEntry("googlenet", zoo.googlenet, Recipe("adam", 2e-3, 128, 2, "onecycle", False)),
     )
 }
