@@ -34,6 +34,7 @@ from cnn_core.models import DEFAULT_MODEL, create_model
 
 from . import settings as prefs
 from .analysis_worker import AnalysisWorker
+from .builder.builder_view import ArchitectureBuilder
 from .inference import LiveInference
 from .models import ModelLibrary, ShelfEntry
 from .settings import Keys
@@ -137,6 +138,15 @@ class MainWindow(QMainWindow):
         panel.message.connect(self._on_training_message)
         return panel
 
+    def _train_built_spec(self, spec: dict) -> None:
+        """"Train this" in the builder: the spec becomes the Train tab's model."""
+        panel = self.training_panel
+        if not hasattr(panel, "form") or panel.is_running():
+            self.banner.show_error(self.tr("A run is in progress; stop it to train this one."))
+            return
+        panel.form.use_spec(spec)
+        self.tabs.setCurrentWidget(panel)
+
     def _on_training_message(self, level: str, text: str) -> None:
         if level == "info":
             self.banner.show_info(text)
@@ -213,6 +223,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.perturbation_view, self.tr("Perturb"))
         self.canvas_panel.layout().addWidget(self.saliency_controls)
         self.tabs.addTab(self.evaluate_view, self.tr("Evaluate"))
+        self.architecture_builder = ArchitectureBuilder(self)
+        self.architecture_builder.message.connect(self._on_training_message)
+        self.architecture_builder.train_requested.connect(self._train_built_spec)
+        self.tabs.addTab(self.architecture_builder, self.tr("Build"))
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.prediction_panel)
         self.right_splitter.addWidget(self.tabs)

@@ -192,11 +192,26 @@ class TrainingForm(QWidget):
                               .format(detail))
             return False
         name = str(spec.get("name", Path(path).stem))
-        index = self.modelCombo.count() - 2  # before the separator and "Load spec file…"
-        self.modelCombo.insertItem(index, self.tr("{0} (from {1})").format(name, Path(path).name),
-                                   {"spec": spec})
-        self.modelCombo.setCurrentIndex(index)
+        self._add_spec_item(self.tr("{0} (from {1})").format(name, Path(path).name), spec)
         return True
+
+    def use_spec(self, spec: dict[str, Any]) -> None:
+        """Select ``spec`` (a validated spec from the architecture builder) as the model; it
+        replaces the builder's earlier one in the list."""
+        for i in range(self.modelCombo.count()):
+            data = self.modelCombo.itemData(i)
+            if isinstance(data, dict) and data.get("source") == "builder":
+                self.modelCombo.removeItem(i)
+                break
+        name = str(spec.get("name", "custom"))
+        self._add_spec_item(self.tr("{0} (from the builder)").format(name), spec, "builder")
+
+    def _add_spec_item(self, text: str, spec: dict[str, Any], source: str = "file") -> None:
+        index = self.modelCombo.count() - 2  # before the separator and "Load spec file…"
+        self.modelCombo.insertItem(index, text, {"spec": spec, "source": source})
+        if self.modelCombo.currentIndex() == index:  # the row that was there went away
+            self._on_model_changed(index)
+        self.modelCombo.setCurrentIndex(index)
 
     # ----------------------------------------------------------------- config
     def config(self) -> TrainConfig:

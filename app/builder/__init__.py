@@ -1,0 +1,1 @@
+"""The architecture builder tab: assemble a network layer by layer, see its figures live."""

@@ -1,0 +1,441 @@
+"""The ``architectureBuilder`` tab: a palette of layer types, the live layer table and the
+inspector, with presets, undo/redo, JSON specs, Python export and "Train this".
+
+Keys: a palette button (click, or Space when it has the focus) adds its layer after the
+selected one; Delete
+removes the selected layer; Alt+Up / Alt+Down move it; Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo and
+redo. Inside the tab these keys act on the network, not on the drawing canvas.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import settings as prefs
+from cnn_core.architecture import error_location, partial_layer_table
+from cnn_core.models import MODELS, get_spec
+from cnn_core.specs import MAX_SPEC_FILE_BYTES
+
+from .document import BuilderDocument, split_layers
+from .flow_layout import FlowLayout
+from .inspector import LayerInspector
+from .layer_kinds import KINDS, kind_of
+from .layer_table_view import LayerTableView
+
+__all__ = ["ArchitectureBuilder", "ElidedLabel"]
+
+log = logging.getLogger(__name__)
+_START_PRESET = "lenet5"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in … when it is too narrow; the full text is its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text`` on one line (elided to the width)."""
+        self._full = " ".join(text.split())
+        self.setToolTip(self._full)
+        self._elide()
+
+    def full_text(self) -> str:
+        """The whole message."""
+        return self._full
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                        max(10, self.width())))
+
+
+class ArchitectureBuilder(QWidget):
+    """Build a network from layers and see every layer's figures as it changes."""
+
+    train_requested = Signal(dict)  # a valid spec to put in the Train tab
+    message = Signal(str, str)  # level, text (files that cannot be written …)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("architectureBuilder")
+        self.settings = prefs.open_settings()
+        self.document = BuilderDocument(self)
+        self._selected = -1
+        self._error = ""
+        self._build()
+        self._connect()
+        self.document.load_spec(get_spec(_START_PRESET), "", undoable=False)
+        self.presetCombo.setCurrentIndex(self.presetCombo.findData(_START_PRESET))
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        tr = self.tr
+        self.presetCombo = QComboBox(self)
+        self.presetCombo.setObjectName("builderPresetCombo")
+        self.presetCombo.setToolTip(tr("Start from a registered model (Ctrl+Z goes back)"))
+        self.presetCombo.addItem(tr("Preset…"), None)
+        for name in MODELS:
+            self.presetCombo.addItem(name, name)
+            summary = str(get_spec(name).get("summary", ""))
+            self.presetCombo.setItemData(self.presetCombo.count() - 1, summary,
+                                         Qt.ItemDataRole.ToolTipRole)
+        self.newButton = self._button("builderNewButton", tr("New"),
+                                      tr("Start an empty network (Ctrl+Z goes back)"))
+        self.openButton = self._button("builderOpenButton", tr("Open…"),
+                                       tr("Open a JSON model spec"))
+        self.saveButton = self._button("builderSaveButton", tr("Save…"), tr(
+            "Save as a JSON spec: train it with digitlab train --model-spec FILE"))
+        self.exportButton = self._button("builderExportButton", tr("Export code…"), tr(
+            "Write a standalone PyTorch module (class Net) that needs only torch"))
+        self.trainButton = self._button("builderTrainButton", tr("Train this"), tr(
+            "Put this network in the Train tab and go there"))
+        self.trainButton.setDefault(False)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.presetCombo, 1)
+        for button in (self.newButton, self.openButton, self.saveButton, self.exportButton,
+                       self.trainButton):
+            bar.addWidget(button)
+
+        self.palette_ = QWidget(self)
+        self.palette_.setObjectName("layerPalette")
+        flow = FlowLayout(self.palette_, spacing=3)
+        self.addButtons: dict[str, QToolButton] = {}
+        for kind in KINDS:
+            described = kind_of(kind)
+            assert described is not None
+            button = QToolButton(self.palette_)
+            button.setObjectName(f"add_{kind}")
+            button.setText(described.title)
+            button.setToolTip(tr("{0}: {1} Click to add it after the selected layer.")
+                              .format(described.title, described.tip))
+            button.clicked.connect(lambda _=False, k=kind: self.add_layer(k))
+            flow.addWidget(button)
+            self.addButtons[kind] = button
+        self.table = LayerTableView(self)
+        self.inspector = LayerInspector(self)
+        scroll = self._scroll = QScrollArea(self)
+        scroll.setObjectName("builderInspectorScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.inspector)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 23
+                               + scroll.verticalScrollBar().sizeHint().width())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.errorLabel = ElidedLabel(self)
+        self.errorLabel.setObjectName("builderErrorLabel")
+        self.errorLabel.setStyleSheet(
+            f"color: {self.table.palette_error_colour().name()}; font-weight: bold;")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addLayout(bar)
+        column.addWidget(self.palette_)
+        column.addWidget(self.splitter, 1)
+        column.addWidget(self.errorLabel)
+        try:
+            from cnn_core import code_export  # noqa: F401
+        except ImportError:
+            self.exportButton.setEnabled(False)
+            self.exportButton.setToolTip(tr("Python export needs cnn_core.code_export, which "
+                                            "this build does not have"))
+
+    def _button(self, name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        return button
+
+    def _connect(self) -> None:
+        self.document.changed.connect(self._refresh)
+        self.presetCombo.activated.connect(self._on_preset)
+        self.newButton.clicked.connect(self.new_network)
+        self.openButton.clicked.connect(self.open_dialog)
+        self.saveButton.clicked.connect(self.save_dialog)
+        self.exportButton.clicked.connect(self.export_dialog)
+        self.trainButton.clicked.connect(self.train_this)
+        self.table.layer_selected.connect(self._on_layer_selected)
+        self.table.move_requested.connect(self._move)
+        self.table.remove_requested.connect(self.remove_layer)
+        self.inspector.layer_edited.connect(self._on_layer_edited)
+        self.inspector.network_edited.connect(self._on_network_edited)
+
+    # ------------------------------------------------------------------ state
+    def spec(self) -> dict[str, Any]:
+        """The spec the builder shows (it may be invalid; see :meth:`error`)."""
+        return self.document.spec()
+
+    def error(self) -> str:
+        """The message of the first problem of the stack ('' when it builds)."""
+        return self._error
+
+    def _refresh(self) -> None:
+        spec = self.document.spec()
+        table, error = partial_layer_table(spec)
+        layers = self.document.layers()
+        error_at: int | None = None
+        self._error = "" if error is None else str(error)
+        if error is not None:
+            where = error_location(self._error)
+            features, _ = split_layers(layers)
+            if where is not None:
+                error_at = where[1] + (len(features) if where[0] == "classifier" else 0)
+            elif layers:
+                error_at = len(layers) - 1  # e.g. the stack does not end in 10 outputs
+            if not layers:
+                self._error = self.tr("The network is empty: add layers from the palette.")
+        self._selected = min(self._selected, len(layers) - 1)
+        self.table.show_stack(layers, table, error_at, self._error, self._selected)
+        self.errorLabel.set_full_text(self._describe_error(layers, error_at))
+        self.inspector.show_network(self.document.state.name, self.document.state.init)
+        self._show_inspector(table)
+        valid = error is None
+        for button in (self.saveButton, self.trainButton):
+            button.setEnabled(valid)
+        self.exportButton.setEnabled(valid and self._can_export())
+
+    def _describe_error(self, layers: list[dict[str, Any]], error_at: int | None) -> str:
+        if not self._error:
+            return ""
+        if error_at is None:
+            return self._error
+        name = self.table.item(error_at + 1, 0).text().split(" · ")[0]
+        return self.tr("Layer {0} ({1}): {2}").format(error_at + 1, name, self._error)
+
+    def _show_inspector(self, table: Any) -> None:
+        index = self._selected
+        if index < 0:
+            self.inspector.show_layer(-1, None)
+            return
+        # the table's rows follow the stack's order: features, then classifier
+        name = table.rows[index].name if index < len(table.rows) else ""
+        self.inspector.show_layer(index, self.document.layer(index), name)
+        QTimer.singleShot(0, self, self._fit_inspector)  # once the new fields are polished
+
+    def _fit_inspector(self) -> None:
+        """Widen the inspector's column to its form, so no field is cut off."""
+        scroll = self._scroll
+        self.inspector.layerBox.layout().activate()
+        self.inspector.layout().activate()
+        needed = (self.inspector.minimumSizeHint().width() + 2 * scroll.frameWidth()
+                  + scroll.verticalScrollBar().sizeHint().width())
+        if needed > scroll.minimumWidth():
+            scroll.setMinimumWidth(needed)
+
+    @staticmethod
+    def _can_export() -> bool:
+        try:
+            from cnn_core import code_export  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ edits
+    def select_layer(self, index: int) -> None:
+        """Select layer ``index`` in the table (−1: none)."""
+        self._selected = index
+        self._refresh()
+
+    def _on_layer_selected(self, index: int) -> None:
+        if index != self._selected:
+            self._selected = index
+            self._show_inspector(partial_layer_table(self.document.spec())[0])
+
+    def add_layer(self, kind: str) -> None:
+        """Add a ``kind`` layer after the selected one (at the end when none is)."""
+        described = kind_of(kind)
+        if described is None:
+            return
+        at = self._selected + 1 if self._selected >= 0 else self.document.count()
+        self._selected = at
+        self.document.insert(at, {"type": kind, **described.new},
+                             self.tr("Add {0}").format(described.title))
+
+    def remove_layer(self, index: int) -> None:
+        """Take out layer ``index``; the next one (or the previous) is selected."""
+        if not 0 <= index < self.document.count():
+            return
+        self._selected = min(index, self.document.count() - 2)
+        self.document.remove(index, self.tr("Remove layer"))
+
+    def _move(self, index: int, to: int) -> None:
+        if 0 <= to < self.document.count():
+            self._selected = to
+            self.document.move(index, to, self.tr("Move layer"))
+
+    def new_network(self) -> None:
+        """Start from an empty stack (undoable)."""
+        self._selected = -1
+        self.document.load_spec({"name": "custom", "features": [], "classifier": []},
+                                 self.tr("New network"))
+        self.presetCombo.setCurrentIndex(0)
+
+    def load_preset(self, name: str) -> None:
+        """Replace the stack by a registered model's spec (undoable)."""
+        self._selected = -1
+        self.document.load_spec(get_spec(name), self.tr("Load {0}").format(name))
+        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(name)))
+
+    def _on_preset(self, index: int) -> None:
+        name = self.presetCombo.itemData(index)
+        if name:
+            self.load_preset(name)
+
+    def _on_layer_edited(self, index: int, layer: dict, key: str) -> None:
+        self.document.replace_layer(index, layer, self.tr("Change {0}").format(key), key)
+
+    def _on_network_edited(self, field: str, value: str) -> None:
+        self.document.set_network(self.tr("Change network {0}").format(field), **{field: value})
+
+    # ------------------------------------------------------------------ keys
+    def _is_builder_key(self, event: QKeyEvent) -> str:
+        for name, keys in (("undo", QKeySequence.StandardKey.Undo),
+                           ("redo", QKeySequence.StandardKey.Redo)):
+            if event.matches(keys):
+                return name
+        combo = event.keyCombination().toCombined()
+        if combo in (QKeySequence("Ctrl+Shift+Z")[0].toCombined(),
+                     QKeySequence("Ctrl+Y")[0].toCombined()):
+            return "redo"
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.table.hasFocus():
+            return "delete"
+        return ""
+
+    def event(self, event: QEvent) -> bool:
+        # The window's Ctrl+Z and Delete belong to the canvas; inside this tab they edit the
+        # network, so claim them before the window's shortcuts see them.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if self._is_builder_key(event):
+                event.accept()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._is_builder_key(event)
+        if action == "undo":
+            self.document.undo_stack.undo()
+        elif action == "redo":
+            self.document.undo_stack.redo()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # ------------------------------------------------------------------ files
+    def _ask_path(self, save: bool, title: str, filters: str, suggested: str = "") -> str:
+        folder = prefs.last_directory(self.settings)
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested),
+                                                  filters)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, title, folder, filters)
+        if path:
+            prefs.remember_directory(self.settings, path)
+        return path
+
+    def save_dialog(self) -> None:
+        """Ask where to save the spec as JSON."""
+        path = self._ask_path(True, self.tr("Save model spec"),
+                              self.tr("Model specs (*.json);;All files (*)"),
+                              f"{self.document.state.name or 'custom'}.json")
+        if path:
+            self.save_spec(path)
+
+    def save_spec(self, path: str | Path) -> bool:
+        """Write the spec to ``path`` as JSON (what ``digitlab train --model-spec`` reads)."""
+        try:
+            Path(path).write_text(json.dumps(self.spec(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.message.emit("error", self.tr("Could not save the spec: {0}").format(exc))
+            return False
+        self.message.emit("info", self.tr("Saved the spec to {0}").format(Path(path).name))
+        return True
+
+    def open_dialog(self) -> None:
+        """Ask for a JSON spec to open."""
+        path = self._ask_path(False, self.tr("Open model spec"),
+                              self.tr("Model specs (*.json);;All files (*)"))
+        if path:
+            self.open_spec(path)
+
+    def open_spec(self, path: str | Path) -> bool:
+        """Open a JSON spec; one that does not build opens too, marked where it breaks."""
+        path = Path(path)
+        try:
+            if path.stat().st_size > MAX_SPEC_FILE_BYTES:
+                raise ValueError(self.tr("too large for a model spec"))
+            spec = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(spec, dict) or not all(
+                    isinstance(spec.get(part, []), list) for part in ("features", "classifier")):
+                raise ValueError(self.tr("not a model spec (an object with features and "
+                                         "classifier lists)"))
+            if not all(isinstance(layer, dict) for part in ("features", "classifier")
+                       for layer in spec.get(part, [])):
+                raise ValueError(self.tr("every layer must be an object with a type"))
+        except (OSError, ValueError, RecursionError) as exc:
+            self.message.emit("error", self.tr("Could not open {0}: {1}").format(path.name, exc))
+            return False
+        spec.setdefault("name", path.stem[:100])
+        self._selected = -1
+        self.document.load_spec(spec, self.tr("Open {0}").format(path.name))
+        self.presetCombo.setCurrentIndex(0)
+        return True
+
+    def export_dialog(self) -> None:
+        """Ask where to write the network as a standalone PyTorch module."""
+        path = self._ask_path(True, self.tr("Export PyTorch code"),
+                              self.tr("Python files (*.py);;All files (*)"),
+                              f"{self.document.state.name or 'net'}.py")
+        if path:
+            self.export_python(path)
+
+    def export_python(self, path: str | Path) -> bool:
+        """Write ``cnn_core.code_export.spec_to_python`` of the spec to ``path``."""
+        try:
+            from cnn_core.code_export import spec_to_python
+            Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
+        except (ImportError, OSError, ValueError) as exc:
+            self.message.emit("error", self.tr("Could not export the code: {0}").format(exc))
+            return False
+        self.message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")
+                          .format(Path(path).name))
+        return True
+
+    def train_this(self) -> None:
+        """Ask for this network to be trained (the window fills the Train tab)."""
+        if not self._error:
+            self.train_requested.emit(self.spec())
+
