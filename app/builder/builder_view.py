@@ -192,6 +192,7 @@ class ArchitectureBuilder(QWidget):
         self.table.remove_requested.connect(self.remove_layer)
         self.inspector.layer_edited.connect(self._on_layer_edited)
         self.inspector.network_edited.connect(self._on_network_edited)
+        self.inspector.editing_finished.connect(self.document.seal)
 
     # ------------------------------------------------------------------ state
     def spec(self) -> dict[str, Any]:
@@ -232,8 +233,9 @@ class ArchitectureBuilder(QWidget):
             return ""
         if error_at is None:
             return self._error
-        name = self.table.item(error_at + 1, 0).text().split(" · ")[0]
-        return self.tr("Layer {0} ({1}): {2}").format(error_at + 1, name, self._error)
+        kind = kind_of(str(layers[error_at].get("type")))
+        title = kind.title if kind else str(layers[error_at].get("type"))
+        return self.tr("Layer {0} ({1}): {2}").format(error_at + 1, title, self._error)
 
     def _show_inspector(self, table: Any) -> None:
         index = self._selected

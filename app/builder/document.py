@@ -71,6 +71,7 @@ class BuilderDocument(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self._state = BuilderState()
+        self._typing = 0  # edits merge only within one typing session (see :meth:`seal`)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -140,13 +141,18 @@ class BuilderDocument(QObject):
         if layers[index] == layer:
             return
         layers[index] = copy.deepcopy(layer)
-        self._push(replace(self._state, layers=tuple(layers)), text, ("layer", index, key))
+        self._push(replace(self._state, layers=tuple(layers)), text,
+                   ("layer", index, key, self._typing))
 
     def set_network(self, text: str, **fields: str) -> None:
         """Change the network's ``name`` or ``init``."""
         state = replace(self._state, **fields)
         if state != self._state:
-            self._push(state, text, ("network", *sorted(fields)))
+            self._push(state, text, ("network", *sorted(fields), self._typing))
+
+    def seal(self) -> None:
+        """End the current typing session: the next edit is a new undo step."""
+        self._typing += 1
 
     def _push(self, state: BuilderState, text: str, merge_key: tuple | None = None) -> None:
         self.undo_stack.push(_Change(self, self._state, state, text, merge_key))

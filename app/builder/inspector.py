@@ -94,6 +94,7 @@ class LayerInspector(QWidget):
 
     layer_edited = Signal(int, dict, str)  # index, the new layer, the setting's key
     network_edited = Signal(str, str)  # field ("name" or "init"), value
+    editing_finished = Signal()  # Enter or focus left a field: the next edit is a new step
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +123,7 @@ class LayerInspector(QWidget):
         column.addWidget(self.layerBox)
         column.addStretch(1)
         self.nameEdit.textEdited.connect(lambda text: self.network_edited.emit("name", text))
+        self.nameEdit.editingFinished.connect(self.editing_finished)
         self.initCombo.currentIndexChanged.connect(
             lambda _: self.network_edited.emit("init", self.initCombo.currentData()))
         self.show_layer(-1, None)
@@ -188,6 +190,7 @@ class LayerInspector(QWidget):
         name.setObjectName("layerNameEdit")
         name.setToolTip(self.tr("The module's name (features.conv1 …); empty: automatic"))
         name.textEdited.connect(self._on_name)
+        name.editingFinished.connect(self.editing_finished)
         self._editors["name"] = name
         self.layerForm.addRow(self.tr("Name"), name)
         for setting in kind.settings:
@@ -201,11 +204,14 @@ class LayerInspector(QWidget):
         if setting.widget == "pair":
             pair = PairEdit(setting, parent)
             pair.changed.connect(lambda: self._edited(setting, pair.value()))
+            for spin in (pair.first, pair.second):
+                spin.editingFinished.connect(self.editing_finished)
             return pair
         if setting.widget == "int":
             spin = QSpinBox(parent)
             spin.setRange(int(setting.lo), int(setting.hi))
             spin.valueChanged.connect(lambda v: self._edited(setting, v))
+            spin.editingFinished.connect(self.editing_finished)
             widget: QWidget = spin
         elif setting.widget == "float":
             real = QDoubleSpinBox(parent)
@@ -213,6 +219,7 @@ class LayerInspector(QWidget):
             real.setDecimals(3)
             real.setSingleStep(0.05 if setting.hi <= 1 else 0.1)
             real.valueChanged.connect(lambda v: self._edited(setting, round(v, 6)))
+            real.editingFinished.connect(self.editing_finished)
             widget = real
         elif setting.widget == "bool":
             check = QCheckBox(parent)

@@ -24,12 +24,12 @@ _ERROR_TEXT = QColor(150, 0, 0)
 
 
 def format_count(value: int) -> str:
-    """``1,234`` up to 10⁵, then ``117.6 K``, ``1.23 M``, ``4.5 G``."""
+    """``1,234`` up to 10⁵, then ``117.6 K``, ``1.234 M``, ``4.5 G``."""
     if value < 100_000:
         return f"{value:,}"
     for scale, unit in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
         if value >= scale:
-            return f"{value / scale:.3g} {unit}"
+            return f"{value / scale:.4g} {unit}"
     return str(value)
 
 
@@ -207,8 +207,9 @@ class LayerTableView(QTableWidget):
             event.ignore()
             return
         target = self._drop_position(event)
-        # Copy, not move: the view must not delete the dragged row; the document redraws.
-        event.setDropAction(Qt.DropAction.CopyAction)
+        # Accepted, but as no action: the view must not delete the dragged row itself after
+        # the drop (it would take a row of the redrawn table); the document moves the layer.
+        event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
         if target > source:
             target -= 1  # the layer leaves its old place first

@@ -1,0 +1,241 @@
+"""The architecture builder, driven with real mouse and key events."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+from PySide6.QtCore import QMimeData, QPoint, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, QSpinBox
+
+from app.builder.builder_view import ArchitectureBuilder
+from cnn_core.architecture import layer_table, normalise_spec
+from cnn_core.models import MODELS, get_spec
+from cnn_core.specs import build_model, load_spec_file
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def builder(qtbot):  # noqa: ANN001
+    widget = ArchitectureBuilder()
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def click(qtbot, widget, pos: QPoint | None = None) -> None:  # noqa: ANN001
+    qtbot.mouseClick(widget, LEFT, pos=pos if pos is not None else widget.rect().center())
+
+
+def type_into(qtbot, widget, text: str) -> None:  # noqa: ANN001
+    """Click a spin box or line edit, select its text and type ``text`` then Enter."""
+    editor = widget.lineEdit() if isinstance(widget, QSpinBox) else widget
+    click(qtbot, editor)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def add(qtbot, builder, kind: str, **settings: int) -> None:  # noqa: ANN001
+    click(qtbot, builder.addButtons[kind])
+    for key, value in settings.items():
+        editor = builder.inspector.editor(key)
+        assert editor is not None, key
+        spin = editor.first if hasattr(editor, "first") else editor
+        type_into(qtbot, spin, str(value))
+
+
+def choose(qtbot, combo: QComboBox, data: str) -> None:  # noqa: ANN001
+    """Pick an item with the keyboard (Home, then Down), as a user without a mouse would."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.findData(data) - combo.currentIndex()):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == data
+
+
+def click_layer(qtbot, builder, index: int) -> None:  # noqa: ANN001
+    table = builder.table
+    rect = table.visualItemRect(table.item(table.row_of_layer(index), 0))
+    click(qtbot, table.viewport(), rect.center())
+
+
+def test_build_lenet5_from_scratch(qtbot, builder):  # noqa: ANN001
+    click(qtbot, builder.newButton)
+    assert builder.document.count() == 0 and "empty" in builder.errorLabel.full_text()
+    add(qtbot, builder, "conv", out_channels=6, kernel_size=5, padding=2)
+    add(qtbot, builder, "sigmoid")
+    add(qtbot, builder, "avgpool")
+    add(qtbot, builder, "conv", out_channels=16, kernel_size=5)
+    add(qtbot, builder, "sigmoid")
+    add(qtbot, builder, "avgpool")
+    add(qtbot, builder, "flatten")
+    for width in (120, 84):
+        add(qtbot, builder, "linear", out_features=width)
+        add(qtbot, builder, "sigmoid")
+    add(qtbot, builder, "linear")  # 10 outputs by default
+    type_into(qtbot, builder.inspector.nameEdit, "lenet5")
+    choose(qtbot, builder.inspector.initCombo, "xavier")
+    assert builder.error() == "" and builder.errorLabel.full_text() == ""
+    assert normalise_spec(builder.spec()) == normalise_spec(get_spec("lenet5"))
+    assert builder.spec()["features"][0] == {"type": "conv", "out_channels": 6,
+                                             "kernel_size": 5, "padding": 2}
+    # the live table: conv1's row and the totals
+    table = builder.table
+    assert table.item(1, 1).text() == "6×28×28" and table.item(1, 3).text() == "117.6 K"
+    assert "117,600 MACs" in table.item(1, 3).toolTip()
+    assert "61,706 parameters" in table.item(table.rowCount() - 1, 2).toolTip()
+
+
+def test_invalid_stack_is_explained_at_its_layer_and_undo_redo(qtbot, builder):  # noqa: ANN001
+    click_layer(qtbot, builder, 5)  # pool2: 16×5×5
+    add(qtbot, builder, "maxpool")  # → 16×2×2
+    add(qtbot, builder, "conv", kernel_size=1)
+    assert builder.error() == ""
+    type_into(qtbot, builder.inspector.editor("kernel_size").first, "5")
+    assert builder.table.is_marked(7)
+    assert sum(builder.table.is_marked(i) for i in range(builder.document.count())) == 1
+    text = builder.errorLabel.full_text()
+    assert text.startswith("Layer 8 (Conv2d): features[7] (features.conv3)")
+    assert "5×5 kernel" in text and "16×2×2" in text
+    assert "\n" not in text and "Traceback" not in text
+    assert builder.table.item(8, 1).text() == "breaks here"
+    assert builder.table.item(7, 1).text() == "16×2×2"  # the layers before keep their figures
+    assert not builder.saveButton.isEnabled() and not builder.trainButton.isEnabled()
+    click_layer(qtbot, builder, 0)
+    qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert builder.error() == "" and builder.spec()["features"][7]["kernel_size"] == 1
+    qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert builder.table.is_marked(7)
+
+
+def test_delete_and_move_with_keys_and_drop(qtbot, builder):  # noqa: ANN001
+    click_layer(qtbot, builder, 1)  # sigmoid1
+    qtbot.keyClick(builder.table, Qt.Key.Key_Delete)
+    assert [layer["type"] for layer in builder.spec()["features"]][:2] == ["conv", "avgpool"]
+    assert builder.error() == ""
+    click_layer(qtbot, builder, 1)  # pool1
+    qtbot.keyClick(builder.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [layer["type"] for layer in builder.spec()["features"]][:3] == [
+        "conv", "conv", "avgpool"]
+    qtbot.keyClick(builder.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert builder.spec()["features"][1]["type"] == "avgpool"
+    # drag conv1's row below conv2's: a drop event from the table onto its own viewport
+    table = builder.table
+    click_layer(qtbot, builder, 0)
+    target = table.visualItemRect(table.item(table.row_of_layer(2), 0))
+    mime = QMimeData()
+    mime.setData("application/x-qabstractitemmodeldatalist", b"")
+    drop = QDropEvent(target.bottomLeft() - QPoint(-4, 2), Qt.DropAction.MoveAction, mime, LEFT,
+                      Qt.KeyboardModifier.NoModifier)
+    drop.setDropAction(Qt.DropAction.MoveAction)
+
+    def deliver() -> None:
+        drop.source = lambda: table  # what QDrag sets for a drag that started in the table
+        table.dropEvent(drop)
+
+    deliver()
+    kinds = [layer["type"] for layer in builder.spec()["features"]]
+    assert kinds[:3] == ["avgpool", "conv", "conv"]
+    assert builder.spec()["features"][2]["out_channels"] == 6  # conv1 now third
+    assert drop.isAccepted() and drop.dropAction() == Qt.DropAction.IgnoreAction  # no row
+    assert table.rowCount() == builder.document.count() + 2  # deleted by the view itself
+
+
+def test_presets_totals_equal_the_built_models(qtbot, builder):  # noqa: ANN001
+    combo = builder.presetCombo
+    for name in MODELS:
+        choose(qtbot, combo, name)
+        assert builder.document.state.name == get_spec(name)["name"]
+        params = sum(p.numel() for p in build_model(get_spec(name)).parameters())
+        totals = builder.table.item(builder.table.rowCount() - 1, 2)
+        assert f"{params:,} parameters" in totals.toolTip(), name
+        assert layer_table(builder.spec()).params == params
+        assert normalise_spec(builder.spec()) == normalise_spec(get_spec(name)), name
+    qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert builder.document.state.name == get_spec(list(MODELS)[-2])["name"]
+
+
+def test_save_and_open_round_trip(qtbot, builder, tmp_path, monkeypatch):  # noqa: ANN001
+    path = tmp_path / "mine.json"
+    click_layer(qtbot, builder, 0)
+    type_into(qtbot, builder.inspector.editor("out_channels"), "9")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    click(qtbot, builder.saveButton)
+    saved = builder.spec()
+    assert json.loads(path.read_text()) == saved
+    assert normalise_spec(load_spec_file(path)) == normalise_spec(saved)  # the CLI reads it
+    click(qtbot, builder.newButton)
+    click(qtbot, builder.openButton)
+    assert builder.spec() == saved and builder.error() == ""
+    # a file that does not build opens too, marked where it breaks
+    broken = json.loads(path.read_text())
+    broken["features"][0]["kernel_size"] = 40
+    path.write_text(json.dumps(broken))
+    click(qtbot, builder.openButton)
+    assert builder.table.is_marked(0) and "40×40 kernel" in builder.error()
+
+
+def test_train_this_fills_the_train_tab(qtbot, window):  # noqa: ANN001
+    builder = window.findChild(ArchitectureBuilder, "architectureBuilder")
+    assert window.tabs.indexOf(builder) == window.tabs.count() - 1
+    bar = window.tabs.tabBar()
+    click(qtbot, bar, bar.tabRect(window.tabs.indexOf(builder)).center())
+    choose(qtbot, builder.presetCombo, "tinyvgg")
+    click_layer(qtbot, builder, 0)
+    type_into(qtbot, builder.inspector.editor("out_channels"), "12")
+    click(qtbot, builder.trainButton)
+    assert window.tabs.currentWidget() is window.training_panel
+    form = window.training_panel.form
+    assert form.modelCombo.currentText().startswith("tinyvgg")
+    config = form.config()
+    assert config.model_spec == builder.spec() and config.model_spec["features"][0][
+        "out_channels"] == 12
+    click(qtbot, bar, bar.tabRect(window.tabs.indexOf(builder)).center())
+    click(qtbot, builder.trainButton)  # again: the builder's entry is replaced, not added
+    entries = [form.modelCombo.itemData(i) for i in range(form.modelCombo.count())]
+    assert sum(isinstance(e, dict) for e in entries) == 1
+    # Delete in the builder edits the network, not the drawing
+    click_layer(qtbot, builder, 1)
+    count = builder.document.count()
+    qtbot.keyClick(builder.table, Qt.Key.Key_Delete)
+    assert builder.document.count() == count - 1
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cnn_core.code_export") is None,
+                    reason="cnn_core.code_export is not in this core yet")
+def test_export_code_runs_like_the_model(qtbot, builder, tmp_path, monkeypatch):  # noqa: ANN001
+    path = tmp_path / "net.py"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    choose(qtbot, builder.presetCombo, "lenet")
+    click(qtbot, builder.exportButton)
+    model = build_model(builder.spec(), seed=1).eval()
+    torch.save(model.state_dict(), tmp_path / "weights.pt")
+    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    torch.save(x, tmp_path / "x.pt")
+    script = (f"import sys, torch; sys.path.insert(0, {str(tmp_path)!r}); from net import Net; "
+              f"net = Net(); net.load_state_dict(torch.load({str(tmp_path / 'weights.pt')!r})); "
+              f"net.eval(); torch.save(net(torch.load({str(tmp_path / 'x.pt')!r})), "
+              f"{str(tmp_path / 'y.pt')!r})")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    with torch.no_grad():
+        assert torch.equal(torch.load(tmp_path / "y.pt"), model(x))
+
+
+def test_strings_and_names(builder):  # noqa: ANN001
+    for name in ("layerTable", "builderErrorLabel", "builderSaveButton", "builderTrainButton",
+                 "builderExportButton", "builderPresetCombo"):
+        assert builder.findChild(object, name) is not None, name
+    assert all(button.toolTip() for button in builder.addButtons.values())
+    assert isinstance(builder.inspector.nameEdit, QLineEdit)
+    assert QApplication.instance() is not None
