@@ -9,6 +9,7 @@ user would: draw with the mouse, train a small run, evaluate, click a confusion 
 Each view is taken at 1280×800 and 1920×1080 (``shelf-1280.png`` …) with ImageMagick's
 ``import -window root``, so what is saved is what the X server shows, open drop-downs
 included. Settings and the model shelf live in a temporary folder; the user's are never read.
+``--only=builder`` takes only the architecture builder's views (no training runs first).
 """
 
 from __future__ import annotations
@@ -25,7 +26,25 @@ SIZES = ((1280, 800), (1920, 1080))
 TIMEOUT = 300.0  # seconds; the machine may be slow and shared
 
 
-def main(out: Path) -> int:
+def builder_scene(window, click, open_tab, shoot, size: tuple[int, int]) -> None:  # noqa: ANN001
+    """The architecture builder with the LeNet-5 preset, conv2 selected in the table."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    builder = window.architecture_builder
+    open_tab(builder)
+    combo = builder.presetCombo
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    while combo.currentData() != "lenet5":
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    table = builder.table
+    rect = table.visualItemRect(table.item(table.row_of_layer(3), 0))  # conv2
+    click(table.viewport(), rect.center())
+    shoot("architecture-builder", size)
+
+
+def main(out: Path, only: str = "") -> int:
     scratch = Path(tempfile.mkdtemp(prefix="digitlab-shots-"))
     from app.models import DATA_DIR_ENV
     from app.settings import SETTINGS_ENV
@@ -114,6 +133,15 @@ def main(out: Path) -> int:
             shelf.activated.emit(index)
         wait_until(lambda: window.library.canvas_entry().title().startswith(prefix), prefix)
 
+    if only == "builder":
+        for size in SIZES:
+            window.resize(*size)
+            builder_scene(window, click, open_tab, shoot, size)
+        window.close()
+        window.deleteLater()
+        settle(0.5)
+        return 0
+
     # Two small runs put models on the shelf: a TinyVGG stopped after its first epoch, then
     # a LeNet trained for two epochs on 4,096 images (it becomes the canvas model).
     panel = window.training_panel
@@ -190,6 +218,7 @@ def main(out: Path) -> int:
         shoot("saliency", size)
         controls.saliencyClass.setCurrentIndex(0)
         click(controls.saliencyToggle)
+        builder_scene(window, click, open_tab, shoot, size)
 
     for size in SIZES:
         take(size)
@@ -201,4 +230,7 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
+    # ``--only builder`` takes just the builder's views (no training runs first)
+    args = [a for a in sys.argv[1:] if not a.startswith("--only")]
+    only = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")), "")
+    sys.exit(main(Path(args[0] if args else "docs/screenshots"), only))

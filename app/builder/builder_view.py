@@ -159,12 +159,18 @@ class ArchitectureBuilder(QWidget):
         self.errorLabel.setObjectName("builderErrorLabel")
         self.errorLabel.setStyleSheet(
             f"color: {self.table.palette_error_colour().name()}; font-weight: bold;")
+        self.summaryLabel = ElidedLabel(self)
+        self.summaryLabel.setObjectName("builderSummaryLabel")
+        status = QHBoxLayout()
+        status.setContentsMargins(0, 0, 0, 0)
+        status.addWidget(self.errorLabel, 1)
+        status.addWidget(self.summaryLabel, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(bar)
         column.addWidget(self.palette_)
         column.addWidget(self.splitter, 1)
-        column.addWidget(self.errorLabel)
+        column.addLayout(status)
         try:
             from cnn_core import code_export  # noqa: F401
         except ImportError:
@@ -221,6 +227,13 @@ class ArchitectureBuilder(QWidget):
         self._selected = min(self._selected, len(layers) - 1)
         self.table.show_stack(layers, table, error_at, self._error, self._selected)
         self.errorLabel.set_full_text(self._describe_error(layers, error_at))
+        self.errorLabel.setVisible(bool(self._error))
+        self.summaryLabel.setVisible(not self._error)
+        self.summaryLabel.set_full_text("" if error is not None else self.tr(
+            "{0} layers → {1} outputs · {2:,} parameters · {3:,} multiply-adds "
+            "({4:.2f} MFLOPs, 2 per multiply-add) per image").format(
+                len(layers), table.output_shape[0], table.params, table.macs,
+                2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector(table)
         valid = error is None

@@ -11,7 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from cnn_core.architecture import LayerRow, LayerTable
 
@@ -162,6 +168,9 @@ class LayerTableView(QTableWidget):
             item = self.item(row, column)
             item.setBackground(QBrush(_ERROR_BACKGROUND))
             item.setForeground(QBrush(_ERROR_TEXT))
+        # the icon still shows the row when the selection colour hides its background
+        self.item(row, 0).setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MessageBoxWarning))
         self.item(row, 1).setText(self.tr("breaks here"))
 
     def is_marked(self, index: int) -> bool:
