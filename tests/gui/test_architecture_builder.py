@@ -186,7 +186,9 @@ def test_save_and_open_round_trip(qtbot, builder, tmp_path, monkeypatch):  # noq
     assert builder.table.is_marked(0) and "40×40 kernel" in builder.error()
 
 
-def test_train_this_fills_the_train_tab(qtbot, window):  # noqa: ANN001
+def test_train_this_fills_the_train_tab(qtbot, window, draw):  # noqa: ANN001
+    draw(window.canvas, [[(0.3, 0.3), (0.5, 0.6), (0.7, 0.7)]])
+    assert not window.canvas.is_blank()
     builder = window.findChild(ArchitectureBuilder, "architectureBuilder")
     assert window.tabs.indexOf(builder) == window.tabs.count() - 1
     bar = window.tabs.tabBar()
@@ -210,6 +212,10 @@ def test_train_this_fills_the_train_tab(qtbot, window):  # noqa: ANN001
     count = builder.document.count()
     qtbot.keyClick(builder.table, Qt.Key.Key_Delete)
     assert builder.document.count() == count - 1
+    qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert builder.document.count() == count
+    assert not window.canvas.is_blank()  # Delete and Ctrl+Z left the drawing alone
+    assert window.canvas.can_undo()
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cnn_core.code_export") is None,
