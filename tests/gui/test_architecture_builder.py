@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, Q
 from app.builder.builder_view import ArchitectureBuilder
 from cnn_core.architecture import layer_table, normalise_spec
 from cnn_core.models import MODELS, get_spec
+from cnn_core.spec_validation import INITS, LAYER_TYPES
 from cnn_core.specs import build_model, load_spec_file
 
 LEFT = Qt.MouseButton.LeftButton
@@ -245,3 +246,21 @@ def test_strings_and_names(builder):  # noqa: ANN001
     assert all(button.toolTip() for button in builder.addButtons.values())
     assert isinstance(builder.inspector.nameEdit, QLineEdit)
     assert QApplication.instance() is not None
+
+
+@pytest.mark.skipif("inception" not in LAYER_TYPES or "normal" not in INITS,
+                    reason="inception blocks and per-layer init are not in this core yet")
+def test_inception_block_and_per_layer_init(qtbot, builder):  # noqa: ANN001
+    choose(qtbot, builder.presetCombo, "lenet")
+    click_layer(qtbot, builder, 2)  # pool1: 6×14×14
+    add(qtbot, builder, "inception", c1=8)
+    assert builder.error() == ""
+    row = builder.table.row_of_layer(3)
+    assert builder.table.item(row, 1).text() == f"{8 + 32 + 8 + 8}×14×14"
+    model = build_model(builder.spec())
+    params = sum(p.numel() for p in model.features[3].parameters())
+    assert builder.table.item(row, 2).text() == f"{params:,}"
+    choose(qtbot, builder.inspector.editor("init"), "normal")
+    assert builder.spec()["features"][3]["init"] == "normal" and builder.error() == ""
+    choose(qtbot, builder.inspector.editor("init"), "")  # back to the network's
+    assert "init" not in builder.spec()["features"][3]
