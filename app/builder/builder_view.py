@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -33,47 +31,19 @@ from PySide6.QtWidgets import (
 from app import settings as prefs
 from cnn_core.architecture import error_location, partial_layer_table
 from cnn_core.models import MODELS, get_spec
-from cnn_core.specs import MAX_SPEC_FILE_BYTES
 
 from .document import BuilderDocument, split_layers
+from .elided_label import ElidedLabel
 from .flow_layout import FlowLayout
 from .inspector import LayerInspector
 from .layer_kinds import KINDS, kind_of
 from .layer_table_view import LayerTableView
+from .spec_files import read_spec_sketch
 
-__all__ = ["ArchitectureBuilder", "ElidedLabel"]
+__all__ = ["ArchitectureBuilder"]
 
 log = logging.getLogger(__name__)
 _START_PRESET = "lenet5"
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that ends in … when it is too narrow; the full text is its tooltip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-    def set_full_text(self, text: str) -> None:
-        """Show ``text`` on one line (elided to the width)."""
-        self._full = " ".join(text.split())
-        self.setToolTip(self._full)
-        self._elide()
-
-    def full_text(self) -> str:
-        """The whole message."""
-        return self._full
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                        max(10, self.width())))
 
 
 class ArchitectureBuilder(QWidget):
@@ -410,20 +380,10 @@ class ArchitectureBuilder(QWidget):
         """Open a JSON spec; one that does not build opens too, marked where it breaks."""
         path = Path(path)
         try:
-            if path.stat().st_size > MAX_SPEC_FILE_BYTES:
-                raise ValueError(self.tr("too large for a model spec"))
-            spec = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(spec, dict) or not all(
-                    isinstance(spec.get(part, []), list) for part in ("features", "classifier")):
-                raise ValueError(self.tr("not a model spec (an object with features and "
-                                         "classifier lists)"))
-            if not all(isinstance(layer, dict) for part in ("features", "classifier")
-                       for layer in spec.get(part, [])):
-                raise ValueError(self.tr("every layer must be an object with a type"))
-        except (OSError, ValueError, RecursionError) as exc:
+            spec = read_spec_sketch(path)
+        except ValueError as exc:
             self.message.emit("error", self.tr("Could not open {0}: {1}").format(path.name, exc))
             return False
-        spec.setdefault("name", path.stem[:100])
         self._selected = -1
         self.document.load_spec(spec, self.tr("Open {0}").format(path.name))
         self.presetCombo.setCurrentIndex(0)

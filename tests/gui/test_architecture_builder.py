@@ -183,6 +183,14 @@ def test_save_and_open_round_trip(qtbot, builder, tmp_path, monkeypatch):  # noq
     path.write_text(json.dumps(broken))
     click(qtbot, builder.openButton)
     assert builder.table.is_marked(0) and "40×40 kernel" in builder.error()
+    # a file that is not a spec is a one-line message; the network stays
+    messages: list[tuple[str, str]] = []
+    builder.message.connect(lambda level, text: messages.append((level, text)))
+    path.write_text("[1, 2]")
+    click(qtbot, builder.openButton)
+    assert messages == [("error", "Could not open mine.json: not a model spec (an object with "
+                                  "features and classifier lists)")]
+    assert builder.table.is_marked(0)
 
 
 def test_train_this_fills_the_train_tab(qtbot, window, draw):  # noqa: ANN001
