@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import settings as prefs
 from cnn_core.architecture import error_location, partial_layer_table
+from cnn_core.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
 
 from .document import BuilderDocument, split_layers
@@ -141,12 +142,6 @@ class ArchitectureBuilder(QWidget):
         column.addWidget(self.palette_)
         column.addWidget(self.splitter, 1)
         column.addLayout(status)
-        try:
-            from cnn_core import code_export  # noqa: F401
-        except ImportError:
-            self.exportButton.setEnabled(False)
-            self.exportButton.setToolTip(tr("Python export needs cnn_core.code_export, which "
-                                            "this build does not have"))
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
@@ -207,9 +202,8 @@ class ArchitectureBuilder(QWidget):
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector(table)
         valid = error is None
-        for button in (self.saveButton, self.trainButton):
+        for button in (self.saveButton, self.trainButton, self.exportButton):
             button.setEnabled(valid)
-        self.exportButton.setEnabled(valid and self._can_export())
 
     def _describe_error(self, layers: list[dict[str, Any]], error_at: int | None) -> str:
         if not self._error:
@@ -239,14 +233,6 @@ class ArchitectureBuilder(QWidget):
                   + scroll.verticalScrollBar().sizeHint().width())
         if needed > scroll.minimumWidth():
             scroll.setMinimumWidth(needed)
-
-    @staticmethod
-    def _can_export() -> bool:
-        try:
-            from cnn_core import code_export  # noqa: F401
-        except ImportError:
-            return False
-        return True
 
     # ------------------------------------------------------------------ edits
     def select_layer(self, index: int) -> None:
@@ -400,9 +386,8 @@ class ArchitectureBuilder(QWidget):
     def export_python(self, path: str | Path) -> bool:
         """Write ``cnn_core.code_export.spec_to_python`` of the spec to ``path``."""
         try:
-            from cnn_core.code_export import spec_to_python
             Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
-        except (ImportError, OSError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # SpecError is a ValueError
             self.message.emit("error", self.tr("Could not export the code: {0}").format(exc))
             return False
         self.message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, Q
 from app.builder.builder_view import ArchitectureBuilder
 from cnn_core.architecture import layer_table, normalise_spec
 from cnn_core.models import MODELS, get_spec
-from cnn_core.spec_validation import INITS, LAYER_TYPES
 from cnn_core.specs import build_model, load_spec_file
 
 LEFT = Qt.MouseButton.LeftButton
@@ -108,7 +107,8 @@ def test_invalid_stack_is_explained_at_its_layer_and_undo_redo(qtbot, builder): 
     assert "\n" not in text and "Traceback" not in text
     assert builder.table.item(8, 1).text() == "breaks here"
     assert builder.table.item(7, 1).text() == "16×2×2"  # the layers before keep their figures
-    assert not builder.saveButton.isEnabled() and not builder.trainButton.isEnabled()
+    assert not any(b.isEnabled() for b in (builder.saveButton, builder.trainButton,
+                                           builder.exportButton))
     click_layer(qtbot, builder, 0)
     qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert builder.error() == "" and builder.spec()["features"][7]["kernel_size"] == 1
@@ -225,8 +225,6 @@ def test_train_this_fills_the_train_tab(qtbot, window, draw):  # noqa: ANN001
     assert window.canvas.can_undo()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("cnn_core.code_export") is None,
-                    reason="cnn_core.code_export is not in this core yet")
 def test_export_code_runs_like_the_model(qtbot, builder, tmp_path, monkeypatch):  # noqa: ANN001
     path = tmp_path / "net.py"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
@@ -256,8 +254,6 @@ def test_strings_and_names(builder):  # noqa: ANN001
     assert QApplication.instance() is not None
 
 
-@pytest.mark.skipif("inception" not in LAYER_TYPES or "normal" not in INITS,
-                    reason="inception blocks and per-layer init are not in this core yet")
 def test_inception_block_and_per_layer_init(qtbot, builder):  # noqa: ANN001
     choose(qtbot, builder.presetCombo, "lenet")
     click_layer(qtbot, builder, 2)  # pool1: 6×14×14
