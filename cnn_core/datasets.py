@@ -24,6 +24,7 @@ from .resources import resource_path
 __all__ = [
     "DATASETS",
     "DatasetInfo",
+    "OWN",
     "DatasetUnavailable",
     "Split",
     "download_dataset",
@@ -70,7 +71,10 @@ DATASETS: dict[str, DatasetInfo] = {
     "emnist_digits": DatasetInfo(
         "emnist_digits", "EMNIST digits", _DIGITS, 0.1733, 0.3317, "EMNIST", "emnist-digits-"
     ),
+    # The user's own digits (cnn_core.own_digits): made like MNIST's, so normalised like it.
+    "own": DatasetInfo("own", "Your own digits", _DIGITS, 0.1307, 0.3081, ""),
 }
+OWN = "own"  # the key of the user's own digits: read from a folder of PNGs, never cached
 
 
 class DatasetUnavailable(RuntimeError):
@@ -248,8 +252,8 @@ def download_dataset(name: str, data_dir: str | Path | None = None) -> None:
     """
     if name not in DATASETS:
         raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    if name == "mnist" and data_dir is None:
-        return
+    if (name == "mnist" and data_dir is None) or name == OWN:
+        return  # bundled, or drawn by the user: nothing to download
     for train in (True, False):
         _fetch(DATASETS[name], train, _data_folder(data_dir))
 
@@ -266,6 +270,8 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
     data_dir
         Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
         MNIST defaults to the bundled copy; the others to ``~/.cache/digitlab/data``.
+        For ``"own"``: the folder of the user's own digits (default: the one the Coach tab
+        fills, see :mod:`cnn_core.own_digits`); its test split is the held-out samples.
         Nothing is downloaded: see :func:`download_dataset`.
 
     Raises
@@ -279,4 +285,9 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
     """
     if name not in DATASETS:
         raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if name == OWN:  # a folder the user changes: read afresh every time
+        from .own_digits import load_own_data
+
+        data = load_own_data(data_dir)
+        return data.train if train else data.test
     return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)

@@ -333,6 +333,14 @@ def locate_test_split(name: str) -> tuple[Path | None, str | None]:
     info = DATASETS[name]
     if name == "mnist":
         return None, None
+    if name == "own":
+        from .own_digits import HOLDOUT_EVERY, OwnDigitStore
+
+        store = OwnDigitStore()
+        if max(store.counts()) >= HOLDOUT_EVERY:
+            return store.root, None
+        return None, (f"no held-out samples of your own digits yet: draw at least "
+                      f"{HOLDOUT_EVERY} of a digit in the Coach tab")
     names = _file_names(info, False)
     for folder in default_data_dirs(name):
         if all(_find(file, _candidate_dirs(info, folder)) for file in names):

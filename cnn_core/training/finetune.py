@@ -1,0 +1,251 @@
+"""Fine-tune a trained digit model on the user's own samples, mixed with MNIST.
+
+A generator, like :func:`cnn_core.training.train`: ``for event in fine_tune(...)`` works the
+same in the CLI, in tests and in the GUI's worker thread. The model is a private copy; the
+checkpoint passed in is never changed.
+
+What it does:
+
+1. measure the model *before*: accuracy on the held-out own samples (see
+   :func:`cnn_core.own_digits.load_own_data`) and on the MNIST test set (all 10,000 images,
+   or the first ``mnist_test_samples`` of them);
+2. train for ``steps`` batches; each batch is ``own_fraction`` own training samples (drawn
+   with replacement) and the rest MNIST training images, so the model learns the user's hand
+   without forgetting everyone else's; both are augmented (random affine, stroke width);
+3. measure *after* on the same images, fit a fresh temperature on MNIST training images
+   that the fine-tuning never saw, and yield :class:`FineTuneFinished` with a new
+   :class:`~cnn_core.checkpoints.Checkpoint`.
+
+Every random draw comes from generators seeded with ``config.seed``, and dropout's from a
+private global-RNG state (:mod:`.rng`): the same inputs and seed give the same weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+
+from ..checkpoints import Checkpoint
+from ..datasets import Split, load_split
+from ..own_digits import OwnData
+from .calibrate import calibrate
+from .config import TrainControl
+from .loop import evaluate, prepare_batch
+from .rng import PrivateGlobalRng
+
+__all__ = ["FineTuneConfig", "FineTuneEvent", "FineTuneFinished", "FineTuneProgress",
+           "FineTuneStarted", "FineTuneStopped", "Scores", "fine_tune", "tuned_title"]
+
+_CALIBRATION_IMAGES = 1_000  # from the end of MNIST's training split, never fine-tuned on
+
+
+@dataclass(frozen=True)
+class FineTuneConfig:
+    """How a fine-tuning runs."""
+
+    steps: int = 40  # gradient steps (batches)
+    batch_size: int = 48
+    own_fraction: float = 0.5  # share of each batch taken from the user's own samples
+    lr: float = 1e-3  # Adam's learning rate, constant: a short nudge, not a new training
+    augment: bool = True  # random affine + stroke width, on own and MNIST images alike
+    mnist_train_samples: int = 20_000  # the first N MNIST training images are mixed in
+    mnist_test_samples: int | None = 2_000  # before/after on the first N test images (None: all)
+    seed: int = 0  # makes the result repeatable
+    report_every: int = 5  # a FineTuneProgress every N steps
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` with one line for an impossible setting."""
+        checks = [
+            (self.steps >= 1, "fine-tuning needs at least 1 step"),
+            (self.batch_size >= 2, "the batch size must be at least 2"),
+            (0 < self.own_fraction <= 1, "the share of own samples must be in (0, 1]"),
+            (self.lr > 0, "the learning rate must be positive"),
+            (self.mnist_train_samples >= 0, "MNIST training images must be 0 or more"),
+            (self.mnist_test_samples is None or self.mnist_test_samples >= 1,
+             "MNIST test images must be at least 1"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Accuracies of one model: held-out own samples and MNIST test images."""
+
+    own_accuracy: float | None  # None when no own sample is held out
+    own_count: int
+    mnist_accuracy: float
+    mnist_count: int
+
+
+@dataclass(frozen=True)
+class FineTuneStarted:
+    """Data ready, the *before* scores measured; training starts."""
+
+    own_train: int
+    own_held_out: int
+    mnist_train: int
+    steps: int
+    before: Scores
+
+
+@dataclass(frozen=True)
+class FineTuneProgress:
+    """Progress every ``report_every`` steps."""
+
+    step: int  # 1-based
+    total_steps: int
+    loss: float  # mean loss since the last report
+    elapsed: float  # seconds since the start (pauses excluded)
+    eta: float  # seconds left, estimated
+
+
+@dataclass(frozen=True)
+class FineTuneFinished:
+    """Done: the tuned model and its scores before and after."""
+
+    before: Scores
+    after: Scores
+    seconds: float  # the whole fine-tuning, measuring included
+    train_seconds: float  # the gradient steps alone
+    own_train: int
+    checkpoint: Checkpoint = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FineTuneStopped:
+    """The user stopped it; nothing is kept."""
+
+    step: int
+
+
+FineTuneEvent = FineTuneStarted | FineTuneProgress | FineTuneFinished | FineTuneStopped
+
+
+def tuned_title(base: str, samples: int) -> str:
+    """The shelf's name for a model tuned on ``samples`` own samples."""
+    return f"{base} · tuned on your handwriting ({samples} sample{'s' * (samples != 1)})"
+
+
+def _scores(model: torch.nn.Module, own: Split, mnist: Split, mean: float, std: float
+            ) -> Scores:
+    own_acc = evaluate(model, own, mean, std)[1] if len(own) else None
+    return Scores(own_acc, len(own), evaluate(model, mnist, mean, std)[1], len(mnist))
+
+
+def fine_tune(checkpoint: Checkpoint, own: OwnData, config: FineTuneConfig | None = None,
+              control: TrainControl | None = None) -> Iterator[FineTuneEvent]:
+    """Fine-tune a copy of ``checkpoint`` on ``own`` (see the module docstring).
+
+    Raises
+    ------
+    ValueError
+        The model does not answer with the ten digits, there are no own training samples, or
+        the config is impossible.
+    """
+    cfg = config or FineTuneConfig()
+    cfg.validate()
+    if not checkpoint.has_digit_classes:
+        raise ValueError(f"{checkpoint.name} does not answer with the digits 0 … 9: only a "
+                         f"digit model can learn your handwriting")
+    if len(own.train) == 0:
+        raise ValueError("no own samples to learn from")
+    return _run(checkpoint, own, cfg, control or TrainControl())
+
+
+def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: TrainControl
+         ) -> Iterator[FineTuneEvent]:
+    started = time.perf_counter()
+    paused = 0.0
+    mean, std = checkpoint.mean, checkpoint.std
+    model = copy.deepcopy(checkpoint.model).to("cpu", memory_format=torch.contiguous_format)
+    mnist_train = load_split("mnist", True)
+    mnist_test = load_split("mnist", False)
+    stop = cfg.mnist_test_samples
+    test = Split(mnist_test.images[:stop], mnist_test.labels[:stop]) if stop else mnist_test
+    mix = Split(mnist_train.images[:cfg.mnist_train_samples],
+                mnist_train.labels[:cfg.mnist_train_samples])
+    before = _scores(model, own.test, test, mean, std)
+    yield FineTuneStarted(len(own.train), len(own.test), len(mix), cfg.steps, before)
+
+    generator = torch.Generator().manual_seed(cfg.seed)
+    dropout_rng = PrivateGlobalRng(cfg.seed + 1, torch.device("cpu"))
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    n_own = max(1, round(cfg.batch_size * cfg.own_fraction)) if len(mix) else cfg.batch_size
+    n_mix = cfg.batch_size - n_own
+    train_start = time.perf_counter()
+    window, window_steps = 0.0, 0
+    for step in range(1, cfg.steps + 1):
+        if control.paused:
+            paused += control.wait_while_paused()
+        if control.stopped:
+            yield FineTuneStopped(step - 1)
+            return
+        with dropout_rng.active():
+            loss = _step(model, optimizer, own.train, mix, n_own, n_mix, generator, mean, std,
+                         cfg.augment)
+        window += loss
+        window_steps += 1
+        if step % cfg.report_every == 0 or step == cfg.steps:
+            elapsed = time.perf_counter() - train_start - paused
+            yield FineTuneProgress(step, cfg.steps, window / window_steps,
+                                   time.perf_counter() - started - paused,
+                                   elapsed / step * (cfg.steps - step))
+            window, window_steps = 0.0, 0
+    train_seconds = time.perf_counter() - train_start - paused
+    model.eval()
+    after = _scores(model, own.test, test, mean, std)
+    tuned = _tuned_checkpoint(checkpoint, model, own, cfg, before, after, mnist_train)
+    yield FineTuneFinished(before, after, time.perf_counter() - started - paused,
+                           train_seconds, len(own.train), tuned)
+
+
+def _step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, own: Split, mix: Split,
+          n_own: int, n_mix: int, generator: torch.Generator, mean: float, std: float,
+          augment: bool) -> float:
+    """One gradient step on ``n_own`` own samples and ``n_mix`` MNIST images."""
+    own_idx = torch.randint(len(own), (n_own,), generator=generator)
+    images, labels = own.images[own_idx], own.labels[own_idx]
+    if n_mix:
+        mix_idx = torch.randint(len(mix), (n_mix,), generator=generator)
+        images = torch.cat([images, mix.images[mix_idx]])
+        labels = torch.cat([labels, mix.labels[mix_idx]])
+    x = prepare_batch(images, mean, std, augment, generator)
+    model.train()
+    loss = F.cross_entropy(model(x), labels)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return float(loss.detach())
+
+
+def _tuned_checkpoint(checkpoint: Checkpoint, model: torch.nn.Module, own: OwnData,
+                      cfg: FineTuneConfig, before: Scores, after: Scores, mnist_train: Split
+                      ) -> Checkpoint:
+    meta = copy.deepcopy(checkpoint.meta)
+    held = Split(mnist_train.images[-_CALIBRATION_IMAGES:],
+                 mnist_train.labels[-_CALIBRATION_IMAGES:])
+    meta["calibration"] = calibrate(model, held, checkpoint.mean, checkpoint.std)
+    meta["calibration"]["fitted_on"] = "MNIST training images not used in fine-tuning"
+    metrics = dict(meta.get("metrics") or {})
+    # The model changed: figures measured on the old weights would now be wrong.
+    metrics = {k: v for k, v in metrics.items() if k not in ("val_accuracy", "val_loss",
+                                                             "train_accuracy", "test_loss")}
+    metrics["test_accuracy"] = after.mnist_accuracy
+    metrics["test_images"] = after.mnist_count
+    meta["metrics"] = metrics
+    meta["title"] = tuned_title(checkpoint.name, len(own.train) + len(own.test))
+    meta["fine_tune"] = {
+        "config": dataclasses.asdict(cfg), "own_train": len(own.train),
+        "own_held_out": len(own.test), "before": dataclasses.asdict(before),
+        "after": dataclasses.asdict(after), "base_title": checkpoint.meta.get("title"),
+    }
+    model.eval()
+    return Checkpoint(model, meta)
