@@ -384,7 +384,10 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
                    help=f"registered model (default {DEFAULT_MODEL}); its recipe sets defaults")
     p.add_argument("--model-spec", metavar="FILE", help="train a model from a JSON spec file")
     p.add_argument("--dataset", choices=list(DATASETS), default="mnist")
-    p.add_argument("--data-dir", metavar="DIR", help="folder with the dataset's IDX files")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="folder with the dataset's IDX files; for --dataset own, the folder of "
+                        "your own digits (default: the one the app's Coach tab fills; files "
+                        "named LABEL_anything.png; every 5th of each digit is the test set)")
     p.add_argument("--download", action="store_true",
                    help="download the dataset into --data-dir (default ~/.cache/digitlab/data) "
                         "if its files are not there; nothing is downloaded without it")
@@ -462,6 +465,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train_detector)
+
+    from .finetune_cli import add_fine_tune_parser
+
+    add_fine_tune_parser(sub)
 
     p = sub.add_parser("models", help="list the registered models",
                        description="Name, parameters, multiply-adds (MACs) and MFLOPs (2 per "
