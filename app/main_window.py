@@ -42,6 +42,7 @@ from .widgets.canvas_panel import CanvasPanel
 from .widgets.compare_view import CompareView
 from .widgets.evaluate_view import EvaluateView
 from .widgets.feature_map_view import FeatureMapView
+from .widgets.handwriting_coach import HandwritingCoach
 from .widgets.kernel_view import KernelView
 from .widgets.message_banner import MessageBanner
 from .widgets.perturbation_view import PerturbationView
@@ -227,6 +228,8 @@ class MainWindow(QMainWindow):
         self.architecture_builder.message.connect(self._on_training_message)
         self.architecture_builder.train_requested.connect(self._train_built_spec)
         self.tabs.addTab(self.architecture_builder, self.tr("Build"))
+        self.handwriting_coach = HandwritingCoach(self.library, self)
+        self.tabs.addTab(self.handwriting_coach, self.tr("Coach"))
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.prediction_panel)
         self.right_splitter.addWidget(self.tabs)

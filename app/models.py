@@ -83,6 +83,10 @@ class ShelfEntry:
                 detail += f" · {100 * ckpt.test_accuracy:.2f} %"
         if self.kind == BUNDLED_KEY:
             return f"Bundled model{detail}"
+        title = ckpt.meta.get("title") if ckpt is not None else None
+        if isinstance(title, str) and title.strip() and not self.error:  # e.g. a tuned model
+            accuracy = ckpt.test_accuracy  # type: ignore[union-attr]
+            return title.strip() + ("" if accuracy is None else f" · {100 * accuracy:.2f} %")
         if self.kind == "file" and self.path is not None:
             if self.error:
                 return f"{self.path.name} · file not found"

@@ -1,0 +1,563 @@
+"""The Coach tab: teach the model your handwriting.
+
+Guided collection ("Draw a 3"), a browser of the collected samples, zip export and import,
+and fine-tuning of the canvas model on the samples (mixed with MNIST) in a worker thread,
+with the before/after accuracies side by side. The tuned model goes on the model shelf under
+its own name and becomes the canvas model (Ctrl+B goes back to the bundled one).
+
+The samples live in :class:`cnn_core.own_digits.OwnDigitStore` (the user data folder); the
+fine-tuning is :func:`cnn_core.training.finetune.fine_tune`, driven by
+:class:`app.training.finetune_worker.FineTuneWorker`.
+
+Object names (for tests and style sheets):
+
+- ``handwritingCoach``: the tab;
+- ``coachPromptLabel``: "Draw a 3"; ``coachPromptDetail``: which sample of how many;
+- ``coachCanvas``: the drawing surface (left button draws, right erases);
+- ``coachAcceptButton`` (Enter), ``coachClearButton`` (Delete), ``coachSkipButton``;
+- ``coachGuessLabel``: what the canvas model reads in the drawing, while drawing;
+- ``coachProgress``: samples per digit (cells ``coachProgress0`` … ``coachProgress9``);
+- ``coachSampleList``: thumbnails; Delete removes the selected, Ctrl+Z undoes a removal;
+- ``coachDeleteButton``, ``coachUndoButton``, ``coachExportButton``, ``coachImportButton``;
+- ``coachFineTuneButton`` (its text turns to "Cancel" while running),
+  ``coachFineTuneProgress`` (progress bar), ``coachEtaLabel``;
+- ``coachResultsTable``: before / after / change for the held-out own samples and MNIST;
+- ``coachStatusLabel``: what just happened, one line (errors too).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QDir, QEvent, QObject, Qt, QThread, Slot
+from PySide6.QtGui import QFont, QImage, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.own_digits import (
+    HOLDOUT_EVERY,
+    MIN_CLASSES,
+    MIN_SAMPLES,
+    DeletedSample,
+    OwnDigitStore,
+    OwnSample,
+)
+from cnn_core.predict import Prediction
+from cnn_core.preprocess import ImageError, preprocess
+from cnn_core.training import TrainControl
+from cnn_core.training.finetune import (
+    FineTuneConfig,
+    FineTuneFinished,
+    FineTuneProgress,
+    FineTuneStarted,
+)
+
+from ..inference import LiveInference
+from ..models import ModelLibrary, ShelfEntry
+from ..training.finetune_worker import FineTuneWorker
+from .canvas import DrawingCanvas
+from .coach_parts import ProgressGrid, ResultsTable, SampleList, claim_keys
+
+__all__ = ["SAMPLES_PER_DIGIT", "HandwritingCoach"]
+
+SAMPLES_PER_DIGIT = 5  # the collection's goal per digit (one of them is held out)
+
+
+def _qimage(sample28: np.ndarray) -> QImage:
+    data = np.ascontiguousarray(sample28, dtype=np.uint8)
+    return QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+
+
+def _eta(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class HandwritingCoach(QWidget):
+    """The Coach tab (see the module docstring).
+
+    Parameters
+    ----------
+    library
+        The app's models: the canvas model is fine-tuned, the result goes on its shelf.
+    store
+        The own samples (default: the user data folder's).
+    """
+
+    def __init__(self, library: ModelLibrary, parent: QWidget | None = None,
+                 store: OwnDigitStore | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handwritingCoach")
+        self.library = library
+        self.store = store if store is not None else OwnDigitStore()
+        self.fine_tune_config = FineTuneConfig()
+        self.prompt_digit = 0
+        self._undo: list[DeletedSample] = []
+        self._thread: QThread | None = None
+        self._worker: FineTuneWorker | None = None
+        self._control: TrainControl | None = None
+        self._watching_window = False
+        self._build()
+        self.inference = LiveInference(self.canvas.model_input, self)
+        self.canvas.changed.connect(self.inference.request)
+        self.canvas.stroke_finished.connect(self.inference.request)
+        self.inference.predicted.connect(self._show_guess)
+        library.canvas_model_changed.connect(self._on_model_changed)
+        entry = library.canvas_entry()
+        if entry is not None and entry.checkpoint is not None:
+            self.inference.set_checkpoint(entry.checkpoint)
+        self.reload()
+
+    # ------------------------------------------------------------------ build
+    def _button(self, name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        return button
+
+    def _build(self) -> None:
+        tr = self.tr
+        self.promptLabel = QLabel(self)
+        self.promptLabel.setObjectName("coachPromptLabel")
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.promptLabel.setFont(font)
+        self.promptLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.promptDetail = QLabel(self)
+        self.promptDetail.setObjectName("coachPromptDetail")
+        self.promptDetail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.promptDetail.setWordWrap(True)
+        self.canvas = DrawingCanvas(self)
+        self.canvas.setObjectName("coachCanvas")
+        self.canvas.setMinimumSize(180, 180)
+        self.canvas.setAccessibleName(tr("Coach drawing canvas"))
+        claim_keys(self.canvas, [QKeySequence(k) for k in (
+            Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)])
+        self.canvas.installEventFilter(self)
+        self.acceptButton = self._button("coachAcceptButton", tr("&Accept"),
+                                         tr("Keep this drawing as a sample of the digit asked "
+                                            "for (Enter)"))
+        self.acceptButton.setDefault(True)
+        self.clearButton = self._button("coachClearButton", tr("C&lear"),
+                                        tr("Wipe the drawing (Delete)"))
+        self.skipButton = self._button("coachSkipButton", tr("S&kip"),
+                                       tr("Ask for another digit"))
+        self.guessLabel = QLabel(self)
+        self.guessLabel.setObjectName("coachGuessLabel")
+        self.guessLabel.setWordWrap(True)
+        self.guessLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progressGrid = ProgressGrid(SAMPLES_PER_DIGIT, self)
+        self.sampleList = SampleList(self)
+        self.deleteButton = self._button("coachDeleteButton", tr("&Delete"),
+                                         tr("Remove the selected samples (Delete)"))
+        self.undoButton = self._button("coachUndoButton", tr("&Undo delete"),
+                                       tr("Put the last removed sample back (Ctrl+Z in the "
+                                          "sample list)"))
+        self.exportButton = self._button("coachExportButton", tr("E&xport zip…"),
+                                         tr("Save all your samples in one zip file"))
+        self.importButton = self._button("coachImportButton", tr("&Import zip…"),
+                                         tr("Add the samples of a zip file (exported here, or "
+                                            "pictures named like 7_mine.png)"))
+        self.fineTuneButton = self._button(
+            "coachFineTuneButton", tr("&Fine-tune"),
+            tr("Teach the canvas model your handwriting: a few seconds of training on your "
+               "samples mixed with MNIST"))
+        self.fineTuneProgress = QProgressBar(self)
+        self.fineTuneProgress.setObjectName("coachFineTuneProgress")
+        self.fineTuneProgress.setTextVisible(True)
+        self.fineTuneProgress.setRange(0, 1)
+        self.fineTuneProgress.setValue(0)
+        self.etaLabel = QLabel(self)
+        self.etaLabel.setObjectName("coachEtaLabel")
+        self.etaLabel.setMinimumWidth(70)
+        self.resultsTable = ResultsTable(self)
+        self.statusLabel = QLabel(self)
+        self.statusLabel.setObjectName("coachStatusLabel")
+        self.statusLabel.setWordWrap(True)
+        self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout()
+        self._connect()
+
+    def _layout(self) -> None:
+        left = QVBoxLayout()
+        left.addWidget(self.promptLabel)
+        left.addWidget(self.promptDetail)
+        left.addWidget(self.canvas, 1)
+        buttons = QHBoxLayout()
+        for button in (self.acceptButton, self.clearButton, self.skipButton):
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        left.addWidget(self.guessLabel)
+        right = QVBoxLayout()
+        right.addWidget(self.progressGrid)
+        right.addWidget(self.sampleList, 1)
+        row = QHBoxLayout()
+        for button in (self.deleteButton, self.undoButton):
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in (self.exportButton, self.importButton):
+            row.addWidget(button)
+        right.addLayout(row)
+        tune = QHBoxLayout()
+        tune.addWidget(self.fineTuneButton)
+        tune.addWidget(self.fineTuneProgress, 1)
+        tune.addWidget(self.etaLabel)
+        right.addLayout(tune)
+        right.addWidget(self.resultsTable)
+        right.addWidget(self.statusLabel)
+        columns = QHBoxLayout(self)
+        columns.addLayout(left, 2)
+        columns.addLayout(right, 3)
+        self.statusLabel.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
+
+    def _connect(self) -> None:
+        self.acceptButton.clicked.connect(self.accept_sample)
+        self.clearButton.clicked.connect(self.canvas.clear)
+        self.skipButton.clicked.connect(self.skip)
+        self.deleteButton.clicked.connect(
+            lambda: self.delete_samples(self.sampleList.selected_samples()))
+        self.undoButton.clicked.connect(self.undo_delete)
+        self.sampleList.delete_requested.connect(self.delete_samples)
+        self.sampleList.undo_requested.connect(self.undo_delete)
+        self.sampleList.itemSelectionChanged.connect(self._update_buttons)
+        self.exportButton.clicked.connect(self.export_dialog)
+        self.importButton.clicked.connect(self.import_dialog)
+        self.fineTuneButton.clicked.connect(self.toggle_fine_tune)
+
+    # ------------------------------------------------------------ keys, life
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.canvas and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.accept_sample()
+                return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.canvas.clear()
+                return True
+        elif event.type() == QEvent.Type.Close and watched is self.window():
+            self.shutdown()  # the window closes: no fine-tuning thread outlives it
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching_window:
+            self.window().installEventFilter(self)
+            self._watching_window = True
+        if self.sampleList.samples() != self.store.samples():  # changed on disk meanwhile
+            self.reload()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel a running fine-tuning and wait for its thread; True when it has ended."""
+        if self._thread is None:
+            return True
+        if self._control is not None:
+            self._control.stop()
+        return self._thread.wait(timeout_ms)
+
+    # ------------------------------------------------------------ collection
+    def reload(self) -> None:
+        """Show the store's samples afresh (after an import, or files changed on disk)."""
+        self.sampleList.clear()
+        for sample in self.store.samples():
+            self._list_sample(sample)
+        self._set_prompt(self._next_digit(self.prompt_digit - 1))
+
+    def _list_sample(self, sample: OwnSample) -> None:
+        try:
+            picture = self.store.load(sample)
+        except ImageError:
+            picture = np.zeros((28, 28), np.uint8)  # unreadable: listed so it can be deleted
+        self.sampleList.add_sample(sample, _qimage(picture))
+
+    def counts(self) -> list[int]:
+        """Samples per digit, as listed."""
+        counts = [0] * 10
+        for sample in self.sampleList.samples():
+            counts[sample.label] += 1
+        return counts
+
+    def _next_digit(self, after: int) -> int:
+        """The next digit (cyclically after ``after``) still short of the goal, else the next."""
+        counts = self.counts()
+        order = [(after + i) % 10 for i in range(1, 11)]
+        short = [d for d in order if counts[d] < SAMPLES_PER_DIGIT]
+        return short[0] if short else order[0]
+
+    def _set_prompt(self, digit: int) -> None:
+        self.prompt_digit = digit
+        counts = self.counts()
+        self.promptLabel.setText(self.tr("Draw a {0}").format(digit))
+        if min(counts) >= SAMPLES_PER_DIGIT:
+            detail = self.tr("Every digit has {0} samples: fine-tune now, or keep drawing "
+                             "(more samples teach more).").format(SAMPLES_PER_DIGIT)
+        else:
+            detail = self.tr("Sample {0} of {1} for this digit · {2} in all").format(
+                counts[digit] + 1, SAMPLES_PER_DIGIT, sum(counts))
+        self.promptDetail.setText(detail)
+        self.progressGrid.set_counts(counts, digit)
+        self._update_buttons()
+        self._show_guess(self.inference.last_prediction())
+
+    def accept_sample(self) -> OwnSample | None:
+        """Keep the drawing as a sample of the digit asked for; ask for the next one."""
+        digit = self.prompt_digit
+        drawing = self.canvas.image_array()
+        result = preprocess(drawing)
+        if result.blank:
+            self._status(self.tr("Draw a {0} on the canvas first.").format(digit))
+            return None
+        sample28 = np.clip(np.rint(result.image28 * 255.0), 0, 255).astype(np.uint8)
+        try:
+            sample = self.store.add(digit, sample28, drawing)
+        except (OSError, ValueError) as exc:
+            self._status(self.tr("Could not keep the sample: {0}").format(exc), error=True)
+            return None
+        self.sampleList.add_sample(sample, _qimage(sample28))
+        self.canvas.clear()
+        self._status(self.tr("Kept a {0}.").format(digit))
+        self._set_prompt(self._next_digit(digit))
+        self.canvas.setFocus()
+        return sample
+
+    def skip(self) -> None:
+        """Ask for another digit; the drawing stays."""
+        self._set_prompt(self._next_digit(self.prompt_digit))
+
+    def delete_samples(self, samples: list[OwnSample]) -> None:
+        """Remove samples (files too); each can be put back with :meth:`undo_delete`."""
+        if not samples:
+            return
+        gone = []
+        for sample in samples:
+            try:
+                self._undo.append(self.store.delete(sample))
+                gone.append(sample)
+            except OSError as exc:
+                self._status(self.tr("Could not delete {0}: {1}").format(sample.name, exc),
+                             error=True)
+        for row in reversed(range(self.sampleList.count())):
+            if self.sampleList.item(row).data(Qt.ItemDataRole.UserRole) in gone:
+                self.sampleList.takeItem(row)
+        if gone:
+            self._status(self.tr("Deleted {0} sample(s); Ctrl+Z in the list or “Undo delete” "
+                                 "puts them back.").format(len(gone)))
+        self._set_prompt(self.prompt_digit)
+
+    def undo_delete(self) -> None:
+        """Put the last deleted sample back."""
+        if not self._undo:
+            return
+        deleted = self._undo.pop()
+        try:
+            self.store.restore(deleted)
+        except OSError as exc:
+            self._undo.append(deleted)
+            self._status(self.tr("Could not restore the sample: {0}").format(exc), error=True)
+            return
+        self.reload()
+        self._status(self.tr("Restored a {0}.").format(deleted.label))
+
+    # ------------------------------------------------------------------ zips
+    def export_dialog(self) -> None:
+        """Ask where to save the zip, then :meth:`export_zip`."""
+        name = f"my-digits-{_dt.date.today():%Y%m%d}.zip"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export your digits"), str(Path(QDir.homePath()) / name),
+            self.tr("Zip files (*.zip)"))
+        if path:
+            self.export_zip(path)
+
+    def export_zip(self, path: str | Path) -> int:
+        """Write every sample to a zip at ``path``; return how many (0 on failure)."""
+        try:
+            count = self.store.export_zip(path)
+        except OSError as exc:
+            self._status(self.tr("Could not export to {0}: {1}").format(
+                path, exc.strerror or exc), error=True)
+            return 0
+        self._status(self.tr("Exported {0} samples to {1}.").format(count, path))
+        return count
+
+    def import_dialog(self) -> None:
+        """Ask for a zip, then :meth:`import_zip`."""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import digits"), QDir.homePath(),
+                                              self.tr("Zip files (*.zip)"))
+        if path:
+            self.import_zip(path)
+
+    def import_zip(self, path: str | Path) -> int:
+        """Add the samples of a zip; bad entries are skipped and named. Returns the count."""
+        try:
+            report = self.store.import_zip(path)
+        except (OSError, ValueError) as exc:
+            self._status(self.tr("Could not import: {0}").format(exc), error=True)
+            return 0
+        self.reload()
+        text = self.tr("Imported {0} samples from {1}.").format(len(report.added),
+                                                               Path(path).name)
+        if report.skipped:
+            text += " " + self.tr("Skipped {0}: {1}").format(len(report.skipped),
+                                                             report.skipped[0])
+        self._status(text, error=bool(report.skipped) and not report.added)
+        self.statusLabel.setToolTip("\n".join(report.skipped[:30]))
+        return len(report.added)
+
+    # ------------------------------------------------------------ fine-tune
+    def _fine_tune_blocker(self) -> str:
+        """Why fine-tuning cannot start now ("" when it can)."""
+        counts = self.counts()
+        train = sum(c - c // HOLDOUT_EVERY for c in counts)
+        if train < MIN_SAMPLES or sum(1 for c in counts if c) < MIN_CLASSES:
+            return self.tr("Collect more samples first: {0} to learn from, of {1} or more "
+                           "digits (every {2}th sample of a digit is held out to test; "
+                           "{3} to learn from so far).").format(
+                MIN_SAMPLES, MIN_CLASSES, HOLDOUT_EVERY, train)
+        checkpoint = self.inference.checkpoint()
+        if checkpoint is None:
+            return self.tr("The canvas model is still loading.")
+        if not checkpoint.has_digit_classes:
+            return self.tr("The canvas model does not answer with digits; pick a digit model "
+                           "on the shelf (Ctrl+B: the bundled one).")
+        return ""
+
+    def _update_buttons(self) -> None:
+        running = self._thread is not None
+        self.deleteButton.setEnabled(bool(self.sampleList.selectedItems()) and not running)
+        self.undoButton.setEnabled(bool(self._undo) and not running)
+        self.exportButton.setEnabled(self.sampleList.count() > 0)
+        self.importButton.setEnabled(not running)
+        blocker = "" if running else self._fine_tune_blocker()
+        self.fineTuneButton.setEnabled(not blocker)
+        self.fineTuneButton.setText(self.tr("&Cancel") if running else self.tr("&Fine-tune"))
+        if blocker:
+            self.fineTuneButton.setToolTip(blocker)
+
+    def is_fine_tuning(self) -> bool:
+        """Whether a fine-tuning thread is running."""
+        return self._thread is not None
+
+    def toggle_fine_tune(self) -> None:
+        """Start fine-tuning, or cancel the one running."""
+        if self._thread is not None:
+            if self._control is not None:
+                self._control.stop()
+                self._status(self.tr("Cancelling…"))
+            return
+        self.start_fine_tune()
+
+    def start_fine_tune(self) -> bool:
+        """Fine-tune a copy of the canvas model in a worker thread; False if it cannot start."""
+        blocker = self._fine_tune_blocker()
+        checkpoint = self.inference.checkpoint()
+        if blocker or checkpoint is None or self._thread is not None:
+            self._status(blocker or self.tr("A fine-tuning is running already."), error=True)
+            return False
+        self._control = TrainControl()
+        self._thread = QThread(self)
+        self._worker = FineTuneWorker(checkpoint.copy(), self.store.root, self.fine_tune_config,
+                                      self._control, self.store.root.parent / "tuned-models",
+                                      QThread.currentThread())
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.started.connect(self._on_started)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.done.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_finished)
+        self.resultsTable.clear_results()
+        self.fineTuneProgress.setRange(0, 0)  # busy until the data is read and measured
+        self.etaLabel.setText("")
+        self._status(self.tr("Measuring the model before fine-tuning…"))
+        self._thread.start()
+        self._update_buttons()
+        return True
+
+    @Slot(object)
+    def _on_started(self, event: FineTuneStarted) -> None:
+        self.fineTuneProgress.setRange(0, event.steps)
+        self.fineTuneProgress.setValue(0)
+        self._status(self.tr("Fine-tuning on {0} of your samples ({1} held out) mixed with "
+                             "{2:,} MNIST images…").format(event.own_train, event.own_held_out,
+                                                           event.mnist_train))
+
+    @Slot(object)
+    def _on_progress(self, event: FineTuneProgress) -> None:
+        self.fineTuneProgress.setValue(event.step)
+        self.etaLabel.setText(self.tr("ETA {0}").format(_eta(event.eta)))
+
+    @Slot(object, str)
+    def _on_finished(self, event: object, path: str) -> None:
+        self.etaLabel.setText("")
+        if not isinstance(event, FineTuneFinished):  # stopped
+            self.fineTuneProgress.setRange(0, 1)
+            self.fineTuneProgress.setValue(0)
+            self._status(self.tr("Fine-tuning cancelled; the canvas model is unchanged."))
+            return
+        self.fineTuneProgress.setValue(self.fineTuneProgress.maximum())
+        self.resultsTable.show_result(event)
+        checkpoint: Checkpoint = event.checkpoint
+        entry = self.library.add_checkpoint(checkpoint, path or None)
+        self._status(self.tr("Fine-tuned in {0:.1f} s. The canvas now uses “{1}”; the shelf "
+                             "keeps the model it started from (Ctrl+B: the bundled model)."
+                             ).format(event.seconds, entry.title()))
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.fineTuneProgress.setRange(0, 1)
+        self.fineTuneProgress.setValue(0)
+        self.etaLabel.setText("")
+        self._status(self.tr("Fine-tuning failed: {0}").format(message), error=True)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        if self._worker is not None:
+            self._worker.deleteLater()
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread = self._worker = self._control = None
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ model
+    @Slot(object, object)
+    def _on_model_changed(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
+        self.inference.set_checkpoint(checkpoint)
+        self._update_buttons()
+
+    @Slot(object)
+    def _show_guess(self, prediction: Prediction | None) -> None:
+        if prediction is None or prediction.verdict == "blank" or self.canvas.is_blank():
+            self.guessLabel.setText(self.tr("The model's guess appears as you draw."))
+            self.guessLabel.setStyleSheet("")
+            return
+        if prediction.label is None:
+            text, colour = self.tr("The model does not see a digit yet."), "#8a5a00"
+        elif prediction.label == self.prompt_digit:
+            text = self.tr("The model reads a {0} ({1:.0%}).").format(
+                prediction.label, prediction.confidence)
+            colour = "#1d6b2a"
+        else:
+            text = self.tr("The model reads a {0} ({1:.0%}): accepting teaches it this is "
+                           "a {2}.").format(prediction.label, prediction.confidence,
+                                            self.prompt_digit)
+            colour = "#8a5a00"
+        self.guessLabel.setText(text)
+        self.guessLabel.setStyleSheet(f"QLabel {{ color: {colour}; }}")
+
+    def _status(self, text: str, error: bool = False) -> None:
+        self.statusLabel.setText(text)
+        self.statusLabel.setToolTip("")
+        self.statusLabel.setStyleSheet("QLabel { color: #b00020; }" if error else "")

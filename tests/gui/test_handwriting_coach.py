@@ -1,0 +1,123 @@
+"""The Coach tab with real mouse and key events: collect 5 samples per digit by drawing,
+browse and delete them, zip them, fine-tune, and find the tuned model on the shelf."""
+
+from __future__ import annotations
+
+import zipfile
+
+from digit_strokes import DIGITS
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from cnn_core.training.finetune import FineTuneConfig
+from own_hand import strokes
+
+FINE_TUNE_TIMEOUT = 120_000
+STYLES = ("backhand", "steep", "wide")
+
+
+def _coach(window):  # noqa: ANN001, ANN202
+    coach = window.findChild(type(window.handwriting_coach), "handwritingCoach")
+    window.tabs.setCurrentWidget(coach)
+    return coach
+
+
+def _collect(coach, draw, per_digit: int) -> None:  # noqa: ANN001
+    """Draw every digit the prompt asks for, varying the hand; Enter accepts each."""
+    for i in range(10 * per_digit):
+        digit = coach.prompt_digit
+        sample = i // 10
+        hand = DIGITS[digit] if sample == 0 else strokes(digit, sample, STYLES[sample % 3])
+        draw(coach.canvas, hand)
+        QTest.keyClick(coach.canvas, Qt.Key.Key_Return)
+
+
+def test_collect_fine_tune_and_use_the_tuned_model(bundled_window, draw, qtbot,  # noqa: ANN001
+                                                   tmp_path) -> None:
+    window = bundled_window
+    coach = _coach(window)
+    coach.fine_tune_config = FineTuneConfig(steps=6, mnist_test_samples=300)
+    assert coach.findChild(type(coach.promptLabel), "coachPromptLabel").text() == "Draw a 0"
+    assert not coach.fineTuneButton.isEnabled()  # nothing collected yet
+    QTest.keyClick(coach.canvas, Qt.Key.Key_Return)  # a blank canvas is not a sample
+    assert coach.sampleList.count() == 0 and "first" in coach.statusLabel.text()
+
+    draw(coach.canvas, DIGITS[0])
+    qtbot.waitUntil(lambda: "reads a 0" in coach.guessLabel.text())  # the guess while drawing
+    QTest.keyClick(coach.canvas, Qt.Key.Key_Delete)  # Delete clears the coach's canvas only
+    assert coach.canvas.is_blank() and coach.sampleList.count() == 0
+    QTest.mouseClick(coach.skipButton, Qt.MouseButton.LeftButton)
+    assert coach.prompt_digit == 1
+    QTest.mouseClick(coach.skipButton, Qt.MouseButton.LeftButton)
+    assert coach.prompt_digit == 2
+
+    _collect(coach, draw, 5)
+    assert coach.progressGrid.counts == [5] * 10
+    assert coach.store.counts() == [5] * 10
+    assert [s.label for s in coach.sampleList.samples()][:3] == [2, 3, 4]  # drawing order
+    assert coach.findChild(type(coach.progressGrid), "coachProgress").counts == [5] * 10
+
+    # Delete one with the Delete key, then Ctrl+Z in the list puts it back
+    coach.sampleList.setFocus()
+    coach.sampleList.setCurrentRow(0)
+    QTest.keyClick(coach.sampleList, Qt.Key.Key_Delete)
+    assert coach.store.counts()[2] == 4 and coach.sampleList.count() == 49
+    assert window.canvas.is_blank()  # the main canvas's Delete shortcut did not fire
+    QTest.keyClick(coach.sampleList, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert coach.store.counts()[2] == 5 and coach.sampleList.count() == 50
+
+    exported = tmp_path / "mine.zip"
+    assert coach.export_zip(exported) == 50
+    with zipfile.ZipFile(exported) as archive:
+        assert sum(n.startswith("samples/") for n in archive.namelist()) == 50
+
+    bundled = window.checkpoint()
+    assert coach.fineTuneButton.isEnabled()
+    QTest.mouseClick(coach.fineTuneButton, Qt.MouseButton.LeftButton)
+    assert coach.is_fine_tuning() and coach.fineTuneButton.text() == "&Cancel"
+    qtbot.waitUntil(lambda: not coach.is_fine_tuning(), timeout=FINE_TUNE_TIMEOUT)
+
+    table = coach.findChild(type(coach.resultsTable), "coachResultsTable")
+    cells = [[table.item(r, c).text() for c in range(3)] for r in range(2)]
+    assert all(text.endswith("%") for row in cells for text in row[:2]), cells
+    assert table.verticalHeaderItem(0).text() == "Your held-out digits (10)"
+    assert table.verticalHeaderItem(1).text() == "MNIST test images (300)"
+    assert coach.fineTuneProgress.value() == coach.fineTuneProgress.maximum()
+
+    tuned = window.checkpoint()
+    assert tuned is not bundled
+    assert tuned.meta["title"] == "digitnet · tuned on your handwriting (50 samples)"
+    assert window.modelShelf.currentText().startswith(tuned.meta["title"])
+    assert window.library.canvas_entry().path.is_file()  # kept across restarts
+    QTest.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.library.canvas_entry().kind == "bundled"
+    titles = [window.modelShelf.itemText(i) for i in range(window.modelShelf.count())]
+    assert any(t.startswith(tuned.meta["title"]) for t in titles)
+
+
+def test_cancel_stops_fine_tuning_and_import_reports_skips(bundled_window, qtbot,  # noqa: ANN001
+                                                           tmp_path) -> None:
+    window = bundled_window
+    coach = _coach(window)
+    source = tmp_path / "digits.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        import io
+
+        from PIL import Image
+
+        from own_hand import render
+        for digit in range(10):
+            for i in range(3):
+                buffer = io.BytesIO()
+                Image.fromarray(render(digit, i, "steep")).save(buffer, format="PNG")
+                archive.writestr(f"{digit}_{i}.png", buffer.getvalue())
+        archive.writestr("../evil_3.png", b"x")
+    assert coach.import_zip(source) == 30
+    assert coach.sampleList.count() == 30 and "Skipped 1" in coach.statusLabel.text()
+    coach.fine_tune_config = FineTuneConfig(steps=500, report_every=1, mnist_test_samples=200)
+    before = window.checkpoint()
+    QTest.mouseClick(coach.fineTuneButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: coach.fineTuneProgress.value() >= 2, timeout=FINE_TUNE_TIMEOUT)
+    QTest.mouseClick(coach.fineTuneButton, Qt.MouseButton.LeftButton)  # now "Cancel"
+    qtbot.waitUntil(lambda: not coach.is_fine_tuning(), timeout=FINE_TUNE_TIMEOUT)
+    assert "cancelled" in coach.statusLabel.text() and window.checkpoint() is before
