@@ -12,7 +12,7 @@ file and a rename, so a crash never leaves half a PNG. Every file read, from the
 from a zip, is decoded by :mod:`cnn_core.images` (size limits, one-line errors); a file that
 cannot be used is skipped with its reason, never an exception.
 
-Zips (:meth:`OwnDigitStore.export_zip`, :meth:`OwnDigitStore.import_zip`) hold
+Zips (:mod:`cnn_core.own_digits_zip`) hold
 ``samples/LABEL_ID.png`` and ``drawings/LABEL_ID.png`` plus a small ``manifest.json``. Import
 also takes zips made by hand: any image named ``LABEL_anything.png`` (or ``.jpg``, ``.bmp``)
 or placed in a folder named ``0`` … ``9``; pictures that are not 28×28 go through
@@ -28,12 +28,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
-import json
 import os
 import re
 import secrets
 import tempfile
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -42,11 +40,11 @@ import numpy as np
 import torch
 
 from .datasets import DatasetUnavailable, Split
-from .images import ImageError, decode_image, load_image
+from .images import ImageError, load_image
 from .preprocess import preprocess, to_ink
 
-__all__ = ["DATA_DIR_ENV", "HOLDOUT_EVERY", "MAX_ENTRY_BYTES", "MAX_SAMPLES", "MAX_ZIP_BYTES",
-           "MAX_ZIP_ENTRIES", "MIN_CLASSES", "MIN_SAMPLES", "DeletedSample", "ImportReport",
+__all__ = ["DATA_DIR_ENV", "HOLDOUT_EVERY", "MAX_SAMPLES", "MIN_CLASSES", "MIN_SAMPLES",
+           "DeletedSample", "ImportReport",
            "OwnData", "OwnDigitStore", "OwnSample", "default_own_dir", "load_own_data",
            "to_sample28", "user_data_dir"]
 
@@ -55,15 +53,9 @@ OWN_FOLDER = "own-digits"
 SAMPLES = "samples"
 DRAWINGS = "drawings"
 MAX_SAMPLES = 5_000  # per store: ~500 per digit is far more than fine-tuning needs
-MAX_ZIP_BYTES = 64 * 1024 * 1024  # a zip file larger than this is not opened
-MAX_ZIP_ENTRIES = 2 * MAX_SAMPLES + 16  # samples + drawings + a manifest
-MAX_ENTRY_BYTES = 4 * 1024 * 1024  # one picture, uncompressed (a 280×280 PNG is ~10 KB)
-MAX_TOTAL_BYTES = 256 * 1024 * 1024  # everything read from one zip, uncompressed
 HOLDOUT_EVERY = 5  # every 5th sample of each digit (in drawing order) is held out for testing
 MIN_SAMPLES = 10  # training samples below which a dataset is refused
 MIN_CLASSES = 2  # digits a dataset must cover at least
-_MANIFEST = "manifest.json"
-_FORMAT = "digitlab-own-digits"
 _NAME = re.compile(r"^([0-9])_([0-9A-Za-z-]{1,64})\.png$")  # the store's own file names
 _LOOSE = re.compile(r"^([0-9])(?:[_\- .].*)?\.(png|jpe?g|bmp|gif|webp)$", re.IGNORECASE)
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
@@ -315,128 +307,23 @@ class OwnDigitStore:
     def export_zip(self, path: str | Path, samples: Iterable[OwnSample] | None = None) -> int:
         """Write the samples (default: all) and their drawings to a zip; return the count.
 
-        The zip is written to a temporary file beside ``path`` and renamed, so an existing
-        file at ``path`` is replaced only by a complete zip.
+        See :func:`cnn_core.own_digits_zip.export_zip`.
         """
-        chosen = list(self.samples() if samples is None else samples)
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                    manifest = {"format": _FORMAT, "version": 1, "count": len(chosen),
-                                "labels": [s.label for s in chosen]}
-                    archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
-                    for sample in chosen:
-                        archive.write(sample.path, f"{SAMPLES}/{sample.name}")
-                        if sample.drawing is not None and sample.drawing.is_file():
-                            archive.write(sample.drawing, f"{DRAWINGS}/{sample.name}")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return len(chosen)
+        from .own_digits_zip import export_zip
+
+        return export_zip(self, path, samples)
 
     def import_zip(self, path: str | Path) -> ImportReport:
-        """Add the samples of a zip (see the module docstring); bad entries are skipped.
+        """Add the samples of a zip; bad entries are skipped with their reason.
 
-        Samples already in the store (the same 28×28 pixels) are skipped too, so importing
-        the same zip twice adds nothing the second time.
-
-        Raises
-        ------
-        ValueError
-            When the file itself cannot be used (missing, too large, not a zip); one line.
+        See :func:`cnn_core.own_digits_zip.import_zip`.
         """
-        source = Path(path)
-        try:
-            size = source.stat().st_size
-        except OSError as exc:
-            raise ValueError(f"{source}: {exc.strerror or exc}") from None
-        if size > MAX_ZIP_BYTES:
-            raise ValueError(f"{source.name}: too large for a zip of digits "
-                             f"({size / 2**20:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB)")
-        try:
-            with zipfile.ZipFile(source) as archive:
-                return self._import(archive)
-        except zipfile.BadZipFile as exc:
-            raise ValueError(f"{source.name}: not a zip file ({exc})") from None
-        except OSError as exc:
-            raise ValueError(f"{source.name}: {exc.strerror or exc}") from None
+        from .own_digits_zip import import_zip
 
-    def _import(self, archive: zipfile.ZipFile) -> ImportReport:
-        infos = archive.infolist()
-        skipped: list[str] = []
-        if len(infos) > MAX_ZIP_ENTRIES:
-            skipped.append(f"{len(infos) - MAX_ZIP_ENTRIES} entries past the first "
-                           f"{MAX_ZIP_ENTRIES:,}: too many entries")
-            infos = infos[:MAX_ZIP_ENTRIES]
-        drawings = {PurePosixPath(i.filename).name: i for i in infos
-                    if _safe_name(i.filename) is None and _is_drawing(i.filename)}
-        known = {_fingerprint_of_file(s.path) for s in self.samples()}
-        room = MAX_SAMPLES - len(self.samples())
-        added: list[OwnSample] = []
-        budget = [MAX_TOTAL_BYTES]
-        for info in infos:
-            name = info.filename
-            if info.is_dir() or name == _MANIFEST or _is_drawing(name):
-                continue
-            reason = _safe_name(name) or _entry_problem(info)
-            label = _label_of(name) if reason is None else None
-            if reason is None and label is None:
-                reason = "no digit in its name (name files like 7_mine.png or put them in 7/)"
-            if reason is None and len(added) >= room:
-                reason = f"the store is full ({MAX_SAMPLES:,} samples)"
-            if reason is not None:
-                skipped.append(f"{name}: {reason}")
-                continue
-            try:
-                data = _read_entry(archive, info, budget)
-                sample = to_sample28(decode_image(data))
-                print_ = _fingerprint(sample)
-                if print_ in known:
-                    raise ImageError("already in your samples")
-                drawing = self._drawing_of(archive, drawings.get(PurePosixPath(name).name),
-                                           budget)
-            except ImageError as exc:
-                skipped.append(f"{name}: {exc.reason}")
-                continue
-            known.add(print_)
-            stored = self._write(label, self._new_name(label), _png_bytes(sample), drawing)
-            added.append(stored)
-        return ImportReport(tuple(added), tuple(skipped))
-
-    def _drawing_of(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo | None,
-                    budget: list[int]) -> bytes | None:
-        """A sample's drawing from the zip, re-encoded; ``None`` when absent or unusable."""
-        if info is None or _entry_problem(info) is not None:
-            return None
-        try:
-            gray = decode_image(_read_entry(archive, info, budget))
-        except ImageError:
-            return None
-        return _png_bytes(gray)
+        return import_zip(self, path)
 
 
-# ---------------------------------------------------------------------- zip checks
-
-
-def _safe_name(name: str) -> str | None:
-    """Why an entry name is unsafe (absolute, climbing out, odd characters), or ``None``."""
-    if not name or "\\" in name or "\x00" in name or name.startswith("/") or ":" in name:
-        return "unsafe path in the zip"
-    parts = PurePosixPath(name).parts
-    if any(part in ("..", ".") for part in parts) or len(parts) > 4 or len(name) > 255:
-        return "unsafe path in the zip"
-    return None
-
-
-def _is_drawing(name: str) -> bool:
-    parts = PurePosixPath(name).parts
-    return len(parts) >= 2 and parts[-2] == DRAWINGS
+# ---------------------------------------------------------------------- names
 
 
 def _label_of(name: str) -> int | None:
@@ -449,40 +336,6 @@ def _label_of(name: str) -> int | None:
     if len(path.parts) >= 2 and re.fullmatch(r"[0-9]", path.parts[-2]):
         return int(path.parts[-2])
     return None
-
-
-def _entry_problem(info: zipfile.ZipInfo) -> str | None:
-    if info.flag_bits & 0x1:
-        return "encrypted"
-    if info.file_size > MAX_ENTRY_BYTES:
-        return (f"too large ({info.file_size:,} bytes uncompressed; the limit is "
-                f"{MAX_ENTRY_BYTES:,})")
-    if info.compress_size and info.file_size / info.compress_size > 1_000:
-        return "suspicious compression ratio (a zip bomb?)"
-    return None
-
-
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
-    """The entry's bytes, never more than its declared size or what is left of ``budget``."""
-    limit = min(info.file_size, MAX_ENTRY_BYTES, budget[0])
-    if limit < info.file_size:
-        raise ImageError("the zip holds more data than a set of digits can")
-    try:
-        with archive.open(info) as handle:
-            data = handle.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
-        raise ImageError(f"cannot be read from the zip ({exc})") from None
-    if len(data) > limit:  # the header lied about the size
-        raise ImageError("larger than its declared size")
-    budget[0] -= len(data)
-    return data
-
-
-def _fingerprint_of_file(path: Path) -> str:
-    try:
-        return _fingerprint(to_sample28(load_image(path)))
-    except ImageError:
-        return ""
 
 
 # ---------------------------------------------------------------------- dataset

@@ -222,11 +222,67 @@ def main(out: Path, only: str = "") -> int:
 
     for size in SIZES:
         take(size)
+    coach_scenes(window, SIZES, click, open_tab, wait_until, settle, shoot)
 
     window.close()
     window.deleteLater()
     settle(0.5)
     return 0
+
+
+def coach_scenes(window, sizes, click, open_tab, wait_until, settle, shoot) -> None:  # noqa: ANN001
+    """The Coach tab: collection half done (both sizes), then the results of a fine-tuning.
+
+    Samples are drawn with the mouse on the coach's canvas in a made-up steep backhand
+    (``tests/own_hand.py``) that the bundled model partly misreads, each sample jittered
+    differently; Enter accepts each. The fine-tuning is the real default one.
+    """
+    from PySide6.QtCore import QEvent, QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from own_hand import strokes
+
+    coach = window.handwriting_coach
+    click(window.useBundledButton)
+    wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
+    open_tab(coach)
+
+    def draw(digit: int, sample: int, finish: bool = True) -> None:
+        canvas = coach.canvas
+        rect = canvas.visible_rect()
+        lines = strokes(digit, sample, "steep")
+        for stroke in lines if finish else lines[:1]:
+            points = [QPoint(round(rect.x() + x * rect.width()),
+                             round(rect.y() + y * rect.height())) for x, y in stroke]
+            QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             points[0])
+            for point in points[1:]:
+                QTest.mouseMove(canvas, point)
+            QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton,
+                               Qt.KeyboardModifier.NoModifier, points[-1])
+        QApplication.sendEvent(canvas, QEvent(QEvent.Type.Leave))
+
+    def collect(count: int) -> None:
+        for _ in range(count):
+            digit = coach.prompt_digit
+            draw(digit, coach.counts()[digit])
+            QTest.keyClick(coach.canvas, Qt.Key.Key_Return)
+            settle(0.05)
+
+    collect(23)
+    draw(coach.prompt_digit, coach.counts()[coach.prompt_digit])
+    settle(0.5)
+    for size in sizes:
+        window.resize(*size)
+        shoot("handwriting-coach-collecting", size)
+    click(coach.clearButton)
+    collect(50 - sum(coach.counts()))
+    click(coach.fineTuneButton)
+    wait_until(lambda: not coach.is_fine_tuning(), "the fine-tuning")
+    for size in sizes:
+        window.resize(*size)
+        shoot("handwriting-coach-results", size)
 
 
 if __name__ == "__main__":

@@ -31,13 +31,12 @@ import datetime as _dt
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QDir, QEvent, QObject, Qt, QThread, Slot
+from PySide6.QtCore import QDir, QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QFont, QImage, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -55,19 +54,15 @@ from cnn_core.own_digits import (
 )
 from cnn_core.predict import Prediction
 from cnn_core.preprocess import ImageError, preprocess
-from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
     FineTuneConfig,
-    FineTuneFinished,
-    FineTuneProgress,
-    FineTuneStarted,
 )
 
 from ..inference import LiveInference
 from ..models import ModelLibrary, ShelfEntry
-from ..training.finetune_worker import FineTuneWorker
 from .canvas import DrawingCanvas
-from .coach_parts import ProgressGrid, ResultsTable, SampleList, claim_keys
+from .coach_fine_tune import FineTunePanel
+from .coach_parts import ProgressGrid, SampleList, claim_keys
 
 __all__ = ["SAMPLES_PER_DIGIT", "HandwritingCoach"]
 
@@ -77,11 +72,6 @@ SAMPLES_PER_DIGIT = 5  # the collection's goal per digit (one of them is held ou
 def _qimage(sample28: np.ndarray) -> QImage:
     data = np.ascontiguousarray(sample28, dtype=np.uint8)
     return QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-
-
-def _eta(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class HandwritingCoach(QWidget):
@@ -101,12 +91,8 @@ class HandwritingCoach(QWidget):
         self.setObjectName("handwritingCoach")
         self.library = library
         self.store = store if store is not None else OwnDigitStore()
-        self.fine_tune_config = FineTuneConfig()
         self.prompt_digit = 0
         self._undo: list[DeletedSample] = []
-        self._thread: QThread | None = None
-        self._worker: FineTuneWorker | None = None
-        self._control: TrainControl | None = None
         self._watching_window = False
         self._build()
         self.inference = LiveInference(self.canvas.model_input, self)
@@ -170,19 +156,11 @@ class HandwritingCoach(QWidget):
         self.importButton = self._button("coachImportButton", tr("&Import zip…"),
                                          tr("Add the samples of a zip file (exported here, or "
                                             "pictures named like 7_mine.png)"))
-        self.fineTuneButton = self._button(
-            "coachFineTuneButton", tr("&Fine-tune"),
-            tr("Teach the canvas model your handwriting: a few seconds of training on your "
-               "samples mixed with MNIST"))
-        self.fineTuneProgress = QProgressBar(self)
-        self.fineTuneProgress.setObjectName("coachFineTuneProgress")
-        self.fineTuneProgress.setTextVisible(True)
-        self.fineTuneProgress.setRange(0, 1)
-        self.fineTuneProgress.setValue(0)
-        self.etaLabel = QLabel(self)
-        self.etaLabel.setObjectName("coachEtaLabel")
-        self.etaLabel.setMinimumWidth(70)
-        self.resultsTable = ResultsTable(self)
+        self.fineTune = FineTunePanel(self.library, self.store,
+                                      lambda: self.inference.checkpoint(), self)
+        self.fineTuneButton = self.fineTune.button
+        self.fineTuneProgress = self.fineTune.progress
+        self.resultsTable = self.fineTune.table
         self.statusLabel = QLabel(self)
         self.statusLabel.setObjectName("coachStatusLabel")
         self.statusLabel.setWordWrap(True)
@@ -210,12 +188,7 @@ class HandwritingCoach(QWidget):
         for button in (self.exportButton, self.importButton):
             row.addWidget(button)
         right.addLayout(row)
-        tune = QHBoxLayout()
-        tune.addWidget(self.fineTuneButton)
-        tune.addWidget(self.fineTuneProgress, 1)
-        tune.addWidget(self.etaLabel)
-        right.addLayout(tune)
-        right.addWidget(self.resultsTable)
+        right.addWidget(self.fineTune)
         right.addWidget(self.statusLabel)
         columns = QHBoxLayout(self)
         columns.addLayout(left, 2)
@@ -235,7 +208,8 @@ class HandwritingCoach(QWidget):
         self.sampleList.itemSelectionChanged.connect(self._update_buttons)
         self.exportButton.clicked.connect(self.export_dialog)
         self.importButton.clicked.connect(self.import_dialog)
-        self.fineTuneButton.clicked.connect(self.toggle_fine_tune)
+        self.fineTune.message.connect(self._status)
+        self.fineTune.running_changed.connect(lambda _: self._update_buttons())
 
     # ------------------------------------------------------------ keys, life
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -258,14 +232,6 @@ class HandwritingCoach(QWidget):
             self._watching_window = True
         if self.sampleList.samples() != self.store.samples():  # changed on disk meanwhile
             self.reload()
-
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel a running fine-tuning and wait for its thread; True when it has ended."""
-        if self._thread is None:
-            return True
-        if self._control is not None:
-            self._control.stop()
-        return self._thread.wait(timeout_ms)
 
     # ------------------------------------------------------------ collection
     def reload(self) -> None:
@@ -416,6 +382,15 @@ class HandwritingCoach(QWidget):
         return len(report.added)
 
     # ------------------------------------------------------------ fine-tune
+    @property
+    def fine_tune_config(self) -> FineTuneConfig:
+        """How the next fine-tuning runs (tests and demos make it shorter)."""
+        return self.fineTune.config
+
+    @fine_tune_config.setter
+    def fine_tune_config(self, config: FineTuneConfig) -> None:
+        self.fineTune.config = config
+
     def _fine_tune_blocker(self) -> str:
         """Why fine-tuning cannot start now ("" when it can)."""
         counts = self.counts()
@@ -434,102 +409,28 @@ class HandwritingCoach(QWidget):
         return ""
 
     def _update_buttons(self) -> None:
-        running = self._thread is not None
+        running = self.fineTune.is_running()
         self.deleteButton.setEnabled(bool(self.sampleList.selectedItems()) and not running)
         self.undoButton.setEnabled(bool(self._undo) and not running)
         self.exportButton.setEnabled(self.sampleList.count() > 0)
         self.importButton.setEnabled(not running)
-        blocker = "" if running else self._fine_tune_blocker()
-        self.fineTuneButton.setEnabled(not blocker)
-        self.fineTuneButton.setText(self.tr("&Cancel") if running else self.tr("&Fine-tune"))
-        if blocker:
-            self.fineTuneButton.setToolTip(blocker)
+        self.fineTune.set_blocker(self._fine_tune_blocker())
 
     def is_fine_tuning(self) -> bool:
         """Whether a fine-tuning thread is running."""
-        return self._thread is not None
-
-    def toggle_fine_tune(self) -> None:
-        """Start fine-tuning, or cancel the one running."""
-        if self._thread is not None:
-            if self._control is not None:
-                self._control.stop()
-                self._status(self.tr("Cancelling…"))
-            return
-        self.start_fine_tune()
+        return self.fineTune.is_running()
 
     def start_fine_tune(self) -> bool:
         """Fine-tune a copy of the canvas model in a worker thread; False if it cannot start."""
         blocker = self._fine_tune_blocker()
-        checkpoint = self.inference.checkpoint()
-        if blocker or checkpoint is None or self._thread is not None:
-            self._status(blocker or self.tr("A fine-tuning is running already."), error=True)
+        if blocker:
+            self._status(blocker, error=True)
             return False
-        self._control = TrainControl()
-        self._thread = QThread(self)
-        self._worker = FineTuneWorker(checkpoint.copy(), self.store.root, self.fine_tune_config,
-                                      self._control, self.store.root.parent / "tuned-models",
-                                      QThread.currentThread())
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.started.connect(self._on_started)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.done.connect(self._thread.quit)
-        self._thread.finished.connect(self._on_thread_finished)
-        self.resultsTable.clear_results()
-        self.fineTuneProgress.setRange(0, 0)  # busy until the data is read and measured
-        self.etaLabel.setText("")
-        self._status(self.tr("Measuring the model before fine-tuning…"))
-        self._thread.start()
-        self._update_buttons()
-        return True
+        return self.fineTune.start()
 
-    @Slot(object)
-    def _on_started(self, event: FineTuneStarted) -> None:
-        self.fineTuneProgress.setRange(0, event.steps)
-        self.fineTuneProgress.setValue(0)
-        self._status(self.tr("Fine-tuning on {0} of your samples ({1} held out) mixed with "
-                             "{2:,} MNIST images…").format(event.own_train, event.own_held_out,
-                                                           event.mnist_train))
-
-    @Slot(object)
-    def _on_progress(self, event: FineTuneProgress) -> None:
-        self.fineTuneProgress.setValue(event.step)
-        self.etaLabel.setText(self.tr("ETA {0}").format(_eta(event.eta)))
-
-    @Slot(object, str)
-    def _on_finished(self, event: object, path: str) -> None:
-        self.etaLabel.setText("")
-        if not isinstance(event, FineTuneFinished):  # stopped
-            self.fineTuneProgress.setRange(0, 1)
-            self.fineTuneProgress.setValue(0)
-            self._status(self.tr("Fine-tuning cancelled; the canvas model is unchanged."))
-            return
-        self.fineTuneProgress.setValue(self.fineTuneProgress.maximum())
-        self.resultsTable.show_result(event)
-        checkpoint: Checkpoint = event.checkpoint
-        entry = self.library.add_checkpoint(checkpoint, path or None)
-        self._status(self.tr("Fine-tuned in {0:.1f} s. The canvas now uses “{1}”; the shelf "
-                             "keeps the model it started from (Ctrl+B: the bundled model)."
-                             ).format(event.seconds, entry.title()))
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.fineTuneProgress.setRange(0, 1)
-        self.fineTuneProgress.setValue(0)
-        self.etaLabel.setText("")
-        self._status(self.tr("Fine-tuning failed: {0}").format(message), error=True)
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        if self._worker is not None:
-            self._worker.deleteLater()
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = self._worker = self._control = None
-        self._update_buttons()
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel a running fine-tuning and wait for its thread; True when it has ended."""
+        return self.fineTune.shutdown(timeout_ms)
 
     # ------------------------------------------------------------------ model
     @Slot(object, object)

@@ -36,7 +36,7 @@ from ..datasets import Split, load_split
 from ..own_digits import OwnData
 from .calibrate import calibrate
 from .config import TrainControl
-from .loop import evaluate, prepare_batch
+from .loop import EvaluationStopped, evaluate, prepare_batch
 from .rng import PrivateGlobalRng
 
 __all__ = ["FineTuneConfig", "FineTuneEvent", "FineTuneFinished", "FineTuneProgress",
@@ -134,10 +134,13 @@ def tuned_title(base: str, samples: int) -> str:
     return f"{base} · tuned on your handwriting ({samples} sample{'s' * (samples != 1)})"
 
 
-def _scores(model: torch.nn.Module, own: Split, mnist: Split, mean: float, std: float
-            ) -> Scores:
-    own_acc = evaluate(model, own, mean, std)[1] if len(own) else None
-    return Scores(own_acc, len(own), evaluate(model, mnist, mean, std)[1], len(mnist))
+def _scores(model: torch.nn.Module, own: Split, mnist: Split, mean: float, std: float,
+            control: TrainControl) -> Scores:
+    """Accuracies on both sets; raises EvaluationStopped as soon as a stop is asked for."""
+    stop = lambda: control.stopped  # noqa: E731
+    own_acc = evaluate(model, own, mean, std, stop=stop)[1] if len(own) else None
+    mnist_acc = evaluate(model, mnist, mean, std, batch_size=250, stop=stop)[1]
+    return Scores(own_acc, len(own), mnist_acc, len(mnist))
 
 
 def fine_tune(checkpoint: Checkpoint, own: OwnData, config: FineTuneConfig | None = None,
@@ -157,7 +160,20 @@ def fine_tune(checkpoint: Checkpoint, own: OwnData, config: FineTuneConfig | Non
                          f"digit model can learn your handwriting")
     if len(own.train) == 0:
         raise ValueError("no own samples to learn from")
-    return _run(checkpoint, own, cfg, control or TrainControl())
+    return _stoppable(checkpoint, own, cfg, control or TrainControl())
+
+
+def _stoppable(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig,
+               control: TrainControl) -> Iterator[FineTuneEvent]:
+    """:func:`_run`, ending with :class:`FineTuneStopped` when a measurement is stopped."""
+    steps = 0
+    try:
+        for event in _run(checkpoint, own, cfg, control):
+            if isinstance(event, FineTuneProgress):
+                steps = event.step
+            yield event
+    except EvaluationStopped:
+        yield FineTuneStopped(steps)
 
 
 def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: TrainControl
@@ -172,7 +188,7 @@ def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: Tra
     test = Split(mnist_test.images[:stop], mnist_test.labels[:stop]) if stop else mnist_test
     mix = Split(mnist_train.images[:cfg.mnist_train_samples],
                 mnist_train.labels[:cfg.mnist_train_samples])
-    before = _scores(model, own.test, test, mean, std)
+    before = _scores(model, own.test, test, mean, std, control)
     yield FineTuneStarted(len(own.train), len(own.test), len(mix), cfg.steps, before)
 
     generator = torch.Generator().manual_seed(cfg.seed)
@@ -201,7 +217,7 @@ def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: Tra
             window, window_steps = 0.0, 0
     train_seconds = time.perf_counter() - train_start - paused
     model.eval()
-    after = _scores(model, own.test, test, mean, std)
+    after = _scores(model, own.test, test, mean, std, control)
     tuned = _tuned_checkpoint(checkpoint, model, own, cfg, before, after, mnist_train)
     yield FineTuneFinished(before, after, time.perf_counter() - started - paused,
                            train_seconds, len(own.train), tuned)

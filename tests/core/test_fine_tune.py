@@ -85,6 +85,9 @@ def test_a_stop_ends_the_run_and_a_non_digit_model_is_refused(steep: OwnData) ->
         if isinstance(event, FineTuneProgress) and event.step == 2:
             control.stop()
     assert isinstance(events[-1], FineTuneStopped) and events[-1].step == 2
+    early = TrainControl()
+    early.stop()  # asked before the first measurement: it does not wait for it
+    assert list(fine_tune(base, steep, control=early)) == [FineTuneStopped(0)]
     letters = Checkpoint(model, make_metadata(model, classes=list("abcdefghij")))
     with pytest.raises(ValueError, match="digits 0 … 9"):
         fine_tune(letters, steep)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core import cli, own_digits
+from cnn_core import cli, own_digits_zip
 from cnn_core.datasets import DatasetUnavailable, load_split
 from cnn_core.own_digits import OwnDigitStore, load_own_data, to_sample28
 from own_hand import render
@@ -84,7 +84,7 @@ def test_a_hostile_zip_adds_only_its_good_entries_and_writes_nothing_outside(
         archive.writestr("C:\\6_win.png", good)
         archive.writestr("2_notes.png", b"this is not a picture")
         archive.writestr("hello.png", good)
-        archive.writestr("8_bomb.png", b"\0" * (own_digits.MAX_ENTRY_BYTES + 1))
+        archive.writestr("8_bomb.png", b"\0" * (own_digits_zip.MAX_ENTRY_BYTES + 1))
         archive.writestr("9_ratio.png", b"\0" * 2_000_000)
         archive.writestr("1_blank.png", _png(np.zeros((50, 50), np.uint8)))
         archive.writestr("4_good.png", good)
@@ -104,7 +104,7 @@ def test_a_hostile_zip_adds_only_its_good_entries_and_writes_nothing_outside(
     outside = [p for p in tmp_path.rglob("*.png") if "store" not in p.parts]
     assert outside == []
     # a zip whose entries together would exceed the total budget stops reading
-    monkeypatch.setattr(own_digits, "MAX_TOTAL_BYTES", len(good) + 10)
+    monkeypatch.setattr(own_digits_zip, "MAX_TOTAL_BYTES", len(good) + 10)
     report = OwnDigitStore(tmp_path / "other").import_zip(path)
     assert len(report.added) == 1
     assert any("more data than a set of digits" in s for s in report.skipped)
@@ -118,14 +118,14 @@ def test_import_refuses_what_is_not_a_usable_zip(tmp_path: Path,
         store.import_zip(tmp_path / "not.zip")
     with pytest.raises(ValueError, match="No such file"):
         store.import_zip(tmp_path / "missing.zip")
-    monkeypatch.setattr(own_digits, "MAX_ZIP_BYTES", 3)
+    monkeypatch.setattr(own_digits_zip, "MAX_ZIP_BYTES", 3)
     with pytest.raises(ValueError, match="too large"):
         store.import_zip(tmp_path / "not.zip")
 
 
 def test_too_many_entries_are_cut_off_with_a_reason(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(own_digits, "MAX_ZIP_ENTRIES", 2)
+    monkeypatch.setattr(own_digits_zip, "MAX_ZIP_ENTRIES", 2)
     good = _png(_sample(4)[1])
     with zipfile.ZipFile(tmp_path / "many.zip", "w") as archive:
         for i in range(4):

@@ -1,0 +1,184 @@
+"""The Coach tab's fine-tuning row: the button, its progress and ETA, and the results table.
+
+Fine-tuning runs in a :class:`~app.training.finetune_worker.FineTuneWorker` in a ``QThread``
+of its own (only frozen event dataclasses come back). When it ends, the tuned model is put on
+the shelf (saved beside the samples, in ``tuned-models/``) and becomes the canvas model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.own_digits import OwnDigitStore
+from cnn_core.training import TrainControl
+from cnn_core.training.finetune import (
+    FineTuneConfig,
+    FineTuneFinished,
+    FineTuneProgress,
+    FineTuneStarted,
+)
+
+from ..models import ModelLibrary
+from ..training.finetune_worker import FineTuneWorker
+from .coach_parts import ResultsTable
+
+__all__ = ["FineTunePanel"]
+
+
+def _eta(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class FineTunePanel(QWidget):
+    """Fine-tune button (Cancel while running), progress bar, ETA and before/after table.
+
+    Parameters
+    ----------
+    library
+        Where the tuned model goes.
+    store
+        The own samples to learn from.
+    model
+        Returns the model to start from (the canvas model), or ``None`` while it loads.
+    """
+
+    message = Signal(str, bool)  # one line for the user; True for an error
+    running_changed = Signal(bool)
+
+    def __init__(self, library: ModelLibrary, store: OwnDigitStore,
+                 model: Callable[[], Checkpoint | None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.store = store
+        self._model = model
+        self.config = FineTuneConfig()
+        self._thread: QThread | None = None
+        self._worker: FineTuneWorker | None = None
+        self._control: TrainControl | None = None
+        self.button = QPushButton(self.tr("&Fine-tune"), self)
+        self.button.setObjectName("coachFineTuneButton")
+        self._tip = self.tr("Teach the canvas model your handwriting: a few seconds of "
+                            "training on your samples mixed with MNIST")
+        self.button.setToolTip(self._tip)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("coachFineTuneProgress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.etaLabel = QLabel(self)
+        self.etaLabel.setObjectName("coachEtaLabel")
+        self.etaLabel.setMinimumWidth(70)
+        self.table = ResultsTable(self)
+        row = QHBoxLayout()
+        row.addWidget(self.button)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.etaLabel)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        column.addWidget(self.table)
+        self.button.clicked.connect(self.toggle)
+
+    def is_running(self) -> bool:
+        """Whether a fine-tuning thread is running."""
+        return self._thread is not None
+
+    def set_blocker(self, why: str) -> None:
+        """Why fine-tuning cannot start now ("" when it can): disables the button and says so."""
+        running = self.is_running()
+        self.button.setEnabled(running or not why)
+        self.button.setText(self.tr("&Cancel") if running else self.tr("&Fine-tune"))
+        self.button.setToolTip(why if why and not running else self._tip)
+
+    def toggle(self) -> None:
+        """Start fine-tuning, or cancel the one running."""
+        if self._control is not None:
+            self._control.stop()
+            self.message.emit(self.tr("Cancelling…"), False)
+            return
+        self.start()
+
+    def start(self) -> bool:
+        """Fine-tune a copy of the canvas model in a worker thread; False if it cannot start."""
+        checkpoint = self._model()
+        if checkpoint is None or self._thread is not None:
+            return False
+        self._control = TrainControl()
+        self._thread = QThread(self)
+        self._worker = FineTuneWorker(checkpoint.copy(), self.store.root, self.config,
+                                      self._control, self.store.root.parent / "tuned-models",
+                                      QThread.currentThread())
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.started.connect(self._on_started)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.done.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_finished)
+        self.table.clear_results()
+        self.progress.setRange(0, 0)  # busy until the data is read and measured
+        self.etaLabel.setText("")
+        self.message.emit(self.tr("Measuring the model before fine-tuning…"), False)
+        self._thread.start()
+        self.running_changed.emit(True)
+        return True
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel a running fine-tuning and wait for its thread; True when it has ended."""
+        if self._thread is None:
+            return True
+        if self._control is not None:
+            self._control.stop()
+        return self._thread.wait(timeout_ms)
+
+    @Slot(object)
+    def _on_started(self, event: FineTuneStarted) -> None:
+        self.progress.setRange(0, event.steps)
+        self.progress.setValue(0)
+        self.message.emit(self.tr("Fine-tuning on {0} of your samples ({1} held out) mixed "
+                                  "with {2:,} MNIST images…").format(
+            event.own_train, event.own_held_out, event.mnist_train), False)
+
+    @Slot(object)
+    def _on_progress(self, event: FineTuneProgress) -> None:
+        self.progress.setValue(event.step)
+        self.etaLabel.setText(self.tr("ETA {0}").format(_eta(event.eta)))
+
+    @Slot(object, str)
+    def _on_finished(self, event: object, path: str) -> None:
+        self.etaLabel.setText("")
+        if not isinstance(event, FineTuneFinished):  # stopped
+            self._reset_progress()
+            self.message.emit(self.tr("Fine-tuning cancelled; the canvas model is unchanged."),
+                              False)
+            return
+        self.progress.setValue(self.progress.maximum())
+        self.table.show_result(event)
+        entry = self.library.add_checkpoint(event.checkpoint, path or None)
+        self.message.emit(self.tr("Fine-tuned in {0:.1f} s. The canvas now uses “{1}”; the "
+                                  "shelf keeps the model it started from (Ctrl+B: the bundled "
+                                  "model).").format(event.seconds, entry.title()), False)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._reset_progress()
+        self.etaLabel.setText("")
+        self.message.emit(self.tr("Fine-tuning failed: {0}").format(message), True)
+
+    def _reset_progress(self) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        if self._worker is not None:
+            self._worker.deleteLater()
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread = self._worker = self._control = None
+        self.running_changed.emit(False)
