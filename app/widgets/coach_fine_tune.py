@@ -60,7 +60,7 @@ class FineTunePanel(QWidget):
         self._thread: QThread | None = None
         self._worker: FineTuneWorker | None = None
         self._control: TrainControl | None = None
-        self.button = QPushButton(self.tr("&Fine-tune"), self)
+        self.button = QPushButton(self.tr("Fine-&tune"), self)
         self.button.setObjectName("coachFineTuneButton")
         self._tip = self.tr("Teach the canvas model your handwriting: a few seconds of "
                             "training on your samples mixed with MNIST")
@@ -91,7 +91,7 @@ class FineTunePanel(QWidget):
         """Why fine-tuning cannot start now ("" when it can): disables the button and says so."""
         running = self.is_running()
         self.button.setEnabled(running or not why)
-        self.button.setText(self.tr("&Cancel") if running else self.tr("&Fine-tune"))
+        self.button.setText(self.tr("&Cancel") if running else self.tr("Fine-&tune"))
         self.button.setToolTip(why if why and not running else self._tip)
 
     def toggle(self) -> None:
