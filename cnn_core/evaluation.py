@@ -339,7 +339,8 @@ def locate_test_split(name: str) -> tuple[Path | None, str | None]:
         store = OwnDigitStore()
         if max(store.counts()) >= HOLDOUT_EVERY:
             return store.root, None
-        return None, (f"no held-out samples of your own digits yet: draw at least "
+        return None, (f"{info.title}: none held out for testing yet (every "
+                      f"{HOLDOUT_EVERY}th sample of a digit is); draw at least "
                       f"{HOLDOUT_EVERY} of a digit in the Coach tab")
     names = _file_names(info, False)
     for folder in default_data_dirs(name):

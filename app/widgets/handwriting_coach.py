@@ -127,7 +127,7 @@ class HandwritingCoach(QWidget):
         self.promptDetail.setWordWrap(True)
         self.canvas = DrawingCanvas(self)
         self.canvas.setObjectName("coachCanvas")
-        self.canvas.setMinimumSize(180, 180)
+        self.canvas.setMinimumSize(150, 150)  # the tab must not make the window taller
         self.canvas.setAccessibleName(tr("Coach drawing canvas"))
         claim_keys(self.canvas, [QKeySequence(k) for k in (
             Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)])
