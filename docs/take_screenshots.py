@@ -9,7 +9,8 @@ user would: draw with the mouse, train a small run, evaluate, click a confusion 
 Each view is taken at 1280×800 and 1920×1080 (``shelf-1280.png`` …) with ImageMagick's
 ``import -window root``, so what is saved is what the X server shows, open drop-downs
 included. Settings and the model shelf live in a temporary folder; the user's are never read.
-``--only=builder`` takes only the architecture builder's views (no training runs first).
+``--only=builder`` takes only the architecture builder's views (no training runs first);
+``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 """
 
 from __future__ import annotations
@@ -132,6 +133,13 @@ def main(out: Path, only: str = "") -> int:
             shelf.setCurrentIndex(index)
             shelf.activated.emit(index)
         wait_until(lambda: window.library.canvas_entry().title().startswith(prefix), prefix)
+
+    if only == "coach":
+        coach_scenes(window, SIZES, click, open_tab, wait_until, settle, shoot)
+        window.close()
+        window.deleteLater()
+        settle(0.5)
+        return 0
 
     if only == "builder":
         for size in SIZES:
