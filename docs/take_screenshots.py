@@ -1,6 +1,6 @@
 """Take the README's real-window screenshots under an X server (Xvfb), driving the app as a
 user would: draw with the mouse, train a small run, evaluate, click a confusion cell, turn on
-"Why this answer?", compare two models.
+"Why this answer?", compare two models, step through a convolution.
 
     Xvfb :99 -screen 0 1920x1080x24 &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb PYTHONPATH=$PWD:$PWD/tests \\
@@ -220,8 +220,30 @@ def main(out: Path, only: str = "") -> int:
         click(controls.saliencyToggle)
         builder_scene(window, click, open_tab, shoot, size)
 
+    def conv_explorer_scene(size: tuple[int, int]) -> None:
+        """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
+        window.resize(*size)
+        if window.library.canvas_entry().key != "bundled":
+            click(window.useBundledButton)
+            wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
+        explorer = window.conv_explorer
+        open_tab(explorer)
+        draw(3)
+        controls = explorer.controls
+        controls.paddingSpin.setValue(1)
+        settle()
+        # Give the tab the height the prediction panel had, as a user drags the splitter.
+        sizes = window.right_splitter.sizes()
+        window.right_splitter.setSizes([sizes[0] // 3, sum(sizes) - sizes[0] // 3])
+        click(controls.resetButton)
+        for _ in range(11 * 28 + 12):  # into the 3's upper curve
+            click(controls.stepButton)
+        shoot("conv-explorer", size)
+        window.right_splitter.setSizes(sizes)
+
     for size in SIZES:
         take(size)
+        conv_explorer_scene(size)
 
     window.close()
     window.deleteLater()
