@@ -232,14 +232,10 @@ def main(out: Path, only: str = "") -> int:
         controls = explorer.controls
         controls.paddingSpin.setValue(1)
         settle()
-        # Give the tab the height the prediction panel had, as a user drags the splitter.
-        sizes = window.right_splitter.sizes()
-        window.right_splitter.setSizes([sizes[0] // 3, sum(sizes) - sizes[0] // 3])
         click(controls.resetButton)
         for _ in range(11 * 28 + 12):  # into the 3's upper curve
             click(controls.stepButton)
         shoot("conv-explorer", size)
-        window.right_splitter.setSizes(sizes)
 
     for size in SIZES:
         take(size)

@@ -54,6 +54,7 @@ class ConvControls(QScrollArea):
         layout.addWidget(self._conv_box())
         layout.addWidget(self._after_box())
         self.playBar = self._play_bar()  # placed by the explorer, above the pictures
+        self._set_model_enabled(False)
         layout.addStretch(1)
         self.setWidget(inner)
         self.setFixedWidth(inner.sizeHint().width() + 24)
@@ -135,7 +136,9 @@ class ConvControls(QScrollArea):
                                         self.tr("The layer's first output channel used"))
         self.kernelInSpin = self._spin("convKernelInSpin", 0, 0, 0,
                                        self.tr("The layer's first input channel used"))
-        self.kernelOutSpin.valueChanged.connect(lambda _v: self._on_model_kernel(False))
+        # the output channel also picks the bias: set it before the explorer recomputes
+        self.kernelOutSpin.valueChanged.disconnect(self.changed)
+        self.kernelOutSpin.valueChanged.connect(lambda _v: self._on_model_kernel())
         form = QFormLayout(box)
         form.addRow(self.presetCombo)
         form.addRow(self.tr("Model layer"), self.kernelLayerCombo)
@@ -147,7 +150,6 @@ class ConvControls(QScrollArea):
         row.addWidget(QLabel(self.tr("in"), channels))
         row.addWidget(self.kernelInSpin)
         form.addRow(self.tr("From channel"), channels)
-        self._set_model_enabled(False)
         return box
 
     def _conv_box(self) -> QGroupBox:
@@ -180,9 +182,11 @@ class ConvControls(QScrollArea):
         self.biasSpin.setRange(-10.0, 10.0)
         self.biasSpin.setDecimals(3)
         self.biasSpin.setSingleStep(0.1)
-        self.biasSpin.setToolTip(self.tr("The bias added to every output value"))
+        self.biasSpin.setToolTip(self.tr("The bias added to every output value (a model "
+                                         "kernel brings its layer's own biases)"))
         self.biasSpin.valueChanged.connect(self.changed)
-        self.biasCheck.toggled.connect(self.biasSpin.setEnabled)
+        self.biasCheck.toggled.connect(
+            lambda on: self.biasSpin.setEnabled(on and self.kernel_source() != "model"))
         row = QWidget(box)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
@@ -335,6 +339,7 @@ class ConvControls(QScrollArea):
     def _set_model_enabled(self, on: bool) -> None:
         for widget in (self.kernelLayerCombo, self.kernelOutSpin, self.kernelInSpin):
             widget.setEnabled(on)
+        self.biasSpin.setEnabled(self.biasCheck.isChecked() and not on)
 
     def _set_quietly(self, values: dict[QSpinBox, int]) -> None:
         for spin, value in values.items():
@@ -370,8 +375,8 @@ class ConvControls(QScrollArea):
         bias = self._biases[index]
         self.biasCheck.blockSignals(True)
         self.biasCheck.setChecked(bias is not None)
-        self.biasSpin.setEnabled(bias is not None)
         self.biasCheck.blockSignals(False)
+        self.biasSpin.setEnabled(False)  # the layer's biases are used, as they are
         if bias is not None:
             self.biasSpin.blockSignals(True)
             self.biasSpin.setValue(float(bias[self.kernelOutSpin.value()]))

@@ -266,6 +266,9 @@ class ConvExplorer(QWidget):
             ks = self._kernel_sets[c.kernelLayerCombo.currentIndex()]
             o, i = c.kernelOutSpin.value(), c.kernelInSpin.value()
             weight = fit_weight(ks.weights[o:, i:], settings)
+            if ks.bias is not None:  # the layer's own biases, not the spin's rounded one
+                rest = ks.bias[o:]
+                bias = rest[np.arange(settings.out_channels) % len(rest)].astype(np.float64)
         elif key == "typed":
             if self._typed is None:
                 self._typed = fit_weight(self._weight if self._weight is not None

@@ -150,3 +150,31 @@ def test_play_and_pause_with_space(window, qtbot) -> None:  # noqa: ANN001
     done = explorer.positions_done()
     qtbot.wait(100)
     assert explorer.positions_done() == done
+
+
+def test_a_model_kernel_on_the_model_input_gives_that_layers_map(window, qtbot,  # noqa: ANN001
+                                                                  draw) -> None:  # noqa: ANN001
+    draw(window.canvas, DIGITS[2])
+    explorer = _open(window, qtbot)
+    qtbot.waitUntil(lambda: not explorer._dirty)
+    c = explorer.controls
+    c.presetCombo.setFocus()
+    while c.presetCombo.currentData() != "model":  # passes the 1×1 preset: 3 → 2 channels
+        QTest.keyClick(c.presetCombo, Qt.Key.Key_Down)
+    c.inChannelsSpin.setValue(1)
+    c.outChannelsSpin.setValue(1)
+    c.inputCombo.setFocus()
+    while c.inputCombo.currentIndex() > 1:  # up to the model's normalised input
+        QTest.keyClick(c.inputCombo, Qt.Key.Key_Up)
+    assert "normalised" in c.inputCombo.currentText()
+    conv = window.checkpoint().model.features.conv1
+    c.kernelOutSpin.setFocus()
+    QTest.keyClick(c.kernelOutSpin, Qt.Key.Key_Up)  # the layer's output channel 1
+    assert c.settings().kernel_size == conv.kernel_size
+    c.paddingSpin.setValue(conv.padding[0])
+    c.activationCombo.setCurrentIndex(0)
+    QTest.keyClick(explorer, Qt.Key.Key_End)
+    assert not c.biasSpin.isEnabled()  # the layer's own bias is used
+    assert c.biasSpin.value() == round(float(conv.bias[1].detach()), 3)
+    layer = next(maps for name, maps in explorer._sources if name.startswith("features.conv1"))
+    np.testing.assert_allclose(explorer.output()[0], layer[1], atol=1e-4)
