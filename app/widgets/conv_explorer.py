@@ -50,6 +50,7 @@ from cnn_core.conv_explain import (
     check_settings,
     conv_step,
     fit_weight,
+    model_feature_maps,
     output_positions,
     pad_input,
     pool2d,
@@ -96,6 +97,7 @@ class ConvExplorer(QWidget):
         self._done = 0  # positions computed
         self._step: ConvStep | None = None
         self._size_text = ""  # the output-size read-out, before the pooled size
+        self._tick_credit = 0.0  # steps owed to the play timer at slow speeds
 
         self.controls = ConvControls(self)
         self.pictures = ConvPictures(self)
@@ -224,8 +226,6 @@ class ConvExplorer(QWidget):
         image28 = preprocess(self._image_source()).image28.astype(np.float64)
         sources = [(self.tr("Drawing, 28×28 pixels (ink = 1)"), image28[None])]
         if self._checkpoint is not None:
-            from cnn_core.conv_explain import model_feature_maps
-
             ck = self._checkpoint
             for name, maps in model_feature_maps(ck.model, image28, ck.mean, ck.std):
                 label = (self.tr("Model input (normalised)") if name == "input" else
@@ -404,7 +404,7 @@ class ConvExplorer(QWidget):
 
     def _on_tick(self) -> None:
         per_second = self.controls.speedSlider.value()
-        self._tick_credit = getattr(self, "_tick_credit", 0.0) + per_second * TICK_MS / 1000
+        self._tick_credit += per_second * TICK_MS / 1000
         steps = math.floor(self._tick_credit)
         self._tick_credit -= steps
         if steps:

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from digit_strokes import DIGITS
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
 
 from cnn_core.conv_explain import KERNEL_PRESETS
 from cnn_core.preprocess import preprocess
@@ -178,3 +179,26 @@ def test_a_model_kernel_on_the_model_input_gives_that_layers_map(window, qtbot, 
     assert c.biasSpin.value() == round(float(conv.bias[1].detach()), 3)
     layer = next(maps for name, maps in explorer._sources if name.startswith("features.conv1"))
     np.testing.assert_allclose(explorer.output()[0], layer[1], atol=1e-4)
+
+
+def test_typing_into_the_kernel_grid_changes_the_kernel(window, qtbot) -> None:  # noqa: ANN001
+    explorer = _open(window, qtbot)
+    c = explorer.controls
+    table = explorer.kernelTable
+    cell = table.visualItemRect(table.item(1, 1)).center()  # the Sobel x centre, 0
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert (table.currentRow(), table.currentColumn()) == (1, 1)
+    QTest.keyClick(table, Qt.Key.Key_F2)  # edit the current cell
+    qtbot.waitUntil(lambda: table.state() == table.State.EditingState)
+    editor = table.findChild(QLineEdit)
+    editor.selectAll()
+    QTest.keyClicks(editor, "5")
+    QTest.keyClick(editor, Qt.Key.Key_Tab)  # Tab commits and moves on
+    assert c.kernel_source() == "typed"
+    assert "Typed" in c.presetCombo.currentText()
+    expected = KERNEL_PRESETS["sobel_x"].copy()
+    expected[1, 1] = 5.0
+    np.testing.assert_array_equal(explorer._weight[0, 0], expected)
+    assert table.item(1, 1).text() == "5"
+    qtbot.mouseClick(c.stepButton, Qt.MouseButton.LeftButton)
+    np.testing.assert_array_equal(explorer.current_step().kernel[0], expected)
