@@ -9,7 +9,8 @@ user would: draw with the mouse, train a small run, evaluate, click a confusion 
 Each view is taken at 1280×800 and 1920×1080 (``shelf-1280.png`` …) with ImageMagick's
 ``import -window root``, so what is saved is what the X server shows, open drop-downs
 included. Settings and the model shelf live in a temporary folder; the user's are never read.
-``--only=builder`` takes only the architecture builder's views (no training runs first).
+``--only=builder`` takes only the architecture builder's views (no training runs first);
+``--only=conv-explorer`` only the convolution explorer's.
 """
 
 from __future__ import annotations
@@ -133,6 +134,31 @@ def main(out: Path, only: str = "") -> int:
             shelf.activated.emit(index)
         wait_until(lambda: window.library.canvas_entry().title().startswith(prefix), prefix)
 
+    def conv_explorer_scene(size: tuple[int, int]) -> None:
+        """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
+        window.resize(*size)
+        if window.library.canvas_entry().key != "bundled":
+            click(window.useBundledButton)
+            wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
+        explorer = window.conv_explorer
+        open_tab(explorer)
+        draw(3)
+        controls = explorer.controls
+        controls.paddingSpin.setValue(1)
+        settle()
+        click(controls.resetButton)
+        for _ in range(11 * 28 + 12):  # into the 3's upper curve
+            click(controls.stepButton)
+        shoot("conv-explorer", size)
+
+    if only == "conv-explorer":
+        for size in SIZES:
+            conv_explorer_scene(size)
+        window.close()
+        window.deleteLater()
+        settle(0.5)
+        return 0
+
     if only == "builder":
         for size in SIZES:
             window.resize(*size)
@@ -219,23 +245,6 @@ def main(out: Path, only: str = "") -> int:
         controls.saliencyClass.setCurrentIndex(0)
         click(controls.saliencyToggle)
         builder_scene(window, click, open_tab, shoot, size)
-
-    def conv_explorer_scene(size: tuple[int, int]) -> None:
-        """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
-        window.resize(*size)
-        if window.library.canvas_entry().key != "bundled":
-            click(window.useBundledButton)
-            wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
-        explorer = window.conv_explorer
-        open_tab(explorer)
-        draw(3)
-        controls = explorer.controls
-        controls.paddingSpin.setValue(1)
-        settle()
-        click(controls.resetButton)
-        for _ in range(11 * 28 + 12):  # into the 3's upper curve
-            click(controls.stepButton)
-        shoot("conv-explorer", size)
 
     for size in SIZES:
         take(size)
