@@ -40,6 +40,7 @@ from .models import ModelLibrary, ShelfEntry
 from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.compare_view import CompareView
+from .widgets.conv_explorer import ConvExplorer
 from .widgets.evaluate_view import EvaluateView
 from .widgets.feature_map_view import FeatureMapView
 from .widgets.handwriting_coach import HandwritingCoach
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
         self.compare_view = CompareView(self.library, self.canvas.image_array, self)
+        self.conv_explorer = ConvExplorer(self.canvas.model_input, self)
         self._build_model_bar()
         self.modelStatusLabel = QLabel(self)
         self.modelStatusLabel.setObjectName("modelStatusLabel")
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self.architecture_builder.message.connect(self._on_training_message)
         self.architecture_builder.train_requested.connect(self._train_built_spec)
         self.tabs.addTab(self.architecture_builder, self.tr("Build"))
+        self.tabs.addTab(self.conv_explorer, self.tr("Convolution"))
         self.handwriting_coach = HandwritingCoach(self.library, self)
         self.tabs.addTab(self.handwriting_coach, self.tr("Coach"))
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -260,6 +263,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.canvas.changed.connect(self.inference.request)
         self.canvas.changed.connect(self.compare_view.drawing_changed)
+        self.canvas.changed.connect(self.conv_explorer.drawing_changed)
+        self.model_changed.connect(self.conv_explorer.set_checkpoint)
         lib = self.library
         lib.canvas_model_changed.connect(self._on_canvas_model_changed)
         lib.entries_changed.connect(self._fill_shelf)

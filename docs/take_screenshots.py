@@ -1,6 +1,6 @@
 """Take the README's real-window screenshots under an X server (Xvfb), driving the app as a
 user would: draw with the mouse, train a small run, evaluate, click a confusion cell, turn on
-"Why this answer?", compare two models.
+"Why this answer?", compare two models, step through a convolution.
 
     Xvfb :99 -screen 0 1920x1080x24 &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb PYTHONPATH=$PWD:$PWD/tests \\
@@ -11,6 +11,7 @@ Each view is taken at 1280×800 and 1920×1080 (``shelf-1280.png`` …) with Ima
 included. Settings and the model shelf live in a temporary folder; the user's are never read.
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
+``--only=conv-explorer`` only the convolution explorer's.
 """
 
 from __future__ import annotations
@@ -134,8 +135,29 @@ def main(out: Path, only: str = "") -> int:
             shelf.activated.emit(index)
         wait_until(lambda: window.library.canvas_entry().title().startswith(prefix), prefix)
 
+    def conv_explorer_scene(size: tuple[int, int]) -> None:
+        """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
+        window.resize(*size)
+        if window.library.canvas_entry().key != "bundled":
+            click(window.useBundledButton)
+            wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
+        explorer = window.conv_explorer
+        open_tab(explorer)
+        draw(3)
+        controls = explorer.controls
+        controls.paddingSpin.setValue(1)
+        settle()
+        click(controls.resetButton)
+        for _ in range(11 * 28 + 12):  # into the 3's upper curve
+            click(controls.stepButton)
+        shoot("conv-explorer", size)
+
+    if only == "conv-explorer":
+        for size in SIZES:
+            conv_explorer_scene(size)
     if only == "coach":
         coach_scenes(window, SIZES, click, open_tab, wait_until, settle, shoot)
+    if only in ("coach", "conv-explorer"):
         window.close()
         window.deleteLater()
         settle(0.5)
@@ -230,6 +252,7 @@ def main(out: Path, only: str = "") -> int:
 
     for size in SIZES:
         take(size)
+        conv_explorer_scene(size)
     coach_scenes(window, SIZES, click, open_tab, wait_until, settle, shoot)
 
     window.close()

@@ -1,0 +1,517 @@
+"""Step through a convolution: the ``convExplorer`` tab.
+
+The kernel's window moves over the (padded) input one output position at a time; at each
+position the window's values, the kernel, their products and the sum (+ bias) are shown and
+the output grid fills in, followed by an optional activation and pooling. Every number comes
+from :func:`cnn_core.conv_explain.conv_step`, the core's hand-written convolution, so what is
+shown is what is computed.
+
+Widgets (objectName → what it does):
+
+- ``convInputCombo`` the input: the drawing (28×28, ink 0–1), the model's normalised input,
+  or any feature map of the canvas model; ``convInputChannelSpin`` its first channel used.
+- ``convKernelPresetCombo`` the kernel: a preset (the tutorials' [1, −1] edge, Sobel x/y,
+  blur, sharpen, identity, a 1×1 convolution mixing 3 channels into 2), typed in, or one of
+  the canvas model's kernels (``convKernelLayerCombo``, ``convKernelOutSpin``,
+  ``convKernelInSpin``: layer, first output and input channel); ``convKernelTable`` the
+  kernel of the current output channel, editable (editing makes it "typed in").
+- Conv2d parameters: ``convKernelHSpin`` / ``convKernelWSpin``, ``convStrideSpin`` /
+  ``convStrideWSpin``, ``convPaddingSpin`` / ``convPaddingWSpin``, ``convDilationSpin`` /
+  ``convDilationWSpin`` (height / width; the width follows the height while they are equal),
+  ``convPaddingModeCombo``, ``convGroupsSpin``, ``convInChannelsSpin``,
+  ``convOutChannelsSpin``, ``convBiasCheck`` and ``convBiasSpin`` (its value).
+- After it: ``convActivationCombo``; ``convPoolCombo``, ``convPoolSizeSpin``,
+  ``convPoolStrideSpin``.
+- Playback: ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton``
+  (Left), ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps
+  per second), ``convPositionLabel``.
+- Read-outs: ``convFormulaLabel`` (the output-size formula with the current numbers),
+  ``convOutputSizeLabel``, ``convMessageLabel`` (why a setting cannot run, one line),
+  ``convProductsTable``, ``convSumLabel`` (Σ products + bias = value),
+  ``convEquationLabel`` (the products written out), ``convPictures`` (the images).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.conv_explain import (
+    ACTIVATIONS,
+    ConvSettings,
+    ConvSettingsError,
+    ConvStep,
+    check_settings,
+    conv_step,
+    fit_weight,
+    model_feature_maps,
+    output_positions,
+    pad_input,
+    pool2d,
+    preset_weight,
+    size_formula,
+)
+from cnn_core.inspection import KernelSet, conv_kernels
+from cnn_core.preprocess import preprocess
+
+from .conv_controls import ConvControls
+from .conv_views import ConvPictures, KernelTable, product_tips
+
+__all__ = ["ConvExplorer"]
+
+TICK_MS = 33  # the play timer's period; faster speeds do several steps per tick
+
+
+class ConvExplorer(QWidget):
+    """The convolution explorer tab (see the module docstring for its widgets).
+
+    Parameters
+    ----------
+    image_source
+        Returns the current drawing (the canvas's ``model_input``), read when it changed.
+    """
+
+    def __init__(self, image_source: Callable[[], np.ndarray],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("convExplorer")
+        self._image_source = image_source
+        self._checkpoint: Checkpoint | None = None
+        self._sources: list[tuple[str, np.ndarray]] = []  # (name, [C, H, W])
+        self._kernel_sets: list[KernelSet] = []
+        self._typed: np.ndarray | None = None
+        self._dirty = True
+        self._x: np.ndarray | None = None  # the input channels used
+        self._padded: np.ndarray | None = None
+        self._weight: np.ndarray | None = None
+        self._bias: np.ndarray | None = None
+        self._settings = ConvSettings()
+        self._positions: list[tuple[int, int, int]] = []
+        self._out: np.ndarray | None = None  # NaN where not computed yet
+        self._done = 0  # positions computed
+        self._step: ConvStep | None = None
+        self._size_text = ""  # the output-size read-out, before the pooled size
+        self._tick_credit = 0.0  # steps owed to the play timer at slow speeds
+
+        self.controls = ConvControls(self)
+        self.pictures = ConvPictures(self)
+        self._build_read_outs()
+        self._build_layout()
+        self._play_timer = QTimer(self)
+        self._play_timer.setInterval(TICK_MS)
+        self._play_timer.timeout.connect(self._on_tick)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(120)  # the drawing changes on every mouse move
+        self._refresh_timer.timeout.connect(self.refresh_input)
+        self._connect()
+        self._shortcuts()
+        self.refresh_input()
+
+    # ------------------------------------------------------------------ build
+    def _label(self, name: str, wrap: bool = True) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setWordWrap(wrap)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _build_read_outs(self) -> None:
+        self.formulaLabel = self._label("convFormulaLabel")
+        self.outputSizeLabel = self._label("convOutputSizeLabel")
+        self.messageLabel = self._label("convMessageLabel")
+        self.messageLabel.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.positionLabel = self._label("convPositionLabel")
+        self.sumLabel = self._label("convSumLabel")
+        self.sumLabel.setStyleSheet("font-weight: bold;")
+        self.equationLabel = self._label("convEquationLabel")
+        self.kernelTable = KernelTable(True, self)
+        self.kernelTable.setObjectName("convKernelTable")
+        self.kernelTable.setToolTip(self.tr("The current output channel's kernel: type a number "
+                                            "in a cell to change it"))
+        self.productsTable = KernelTable(False, self)
+        self.productsTable.setObjectName("convProductsTable")
+        self.productsTable.setToolTip(self.tr("Each input value under the window times its "
+                                              "kernel value; hover a cell for the numbers"))
+
+    def _titled(self, title: str, widget: QWidget) -> QWidget:
+        box = QWidget(self)
+        box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(title, box)
+        heading.setStyleSheet("font-weight: bold;")
+        layout.addWidget(heading)
+        layout.addWidget(widget, 1)
+        return box
+
+    def _build_layout(self) -> None:
+        sums = QWidget(self)
+        sums_layout = QVBoxLayout(sums)
+        sums_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(self.tr("This position"), sums)
+        heading.setStyleSheet("font-weight: bold;")
+        for widget in (heading, self.positionLabel, self.sumLabel, self.equationLabel):
+            sums_layout.addWidget(widget)
+        sums_layout.addStretch(1)
+        bottom = QWidget(self)
+        bottom_layout = QHBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self._titled(self.tr("Kernel"),
+                                             self.kernelTable))
+        bottom_layout.addWidget(self._titled(self.tr("Products"), self.productsTable))
+        bottom_layout.addWidget(sums, 1)
+        bottom.setMinimumHeight(100)
+        bottom.setMaximumHeight(150)
+        right = QVBoxLayout()
+        right.setSpacing(2)
+        for widget in (self.controls.playBar, self.formulaLabel, self.outputSizeLabel,
+                       self.messageLabel):
+            right.addWidget(widget)
+        right.addWidget(self.pictures, 1)
+        right.addWidget(bottom)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.controls)
+        layout.addLayout(right, 1)
+
+    def _connect(self) -> None:
+        c = self.controls
+        c.changed.connect(self._rebuild)
+        c.preset_chosen.connect(self._on_preset_chosen)
+        c.playButton.clicked.connect(self.toggle_play)
+        c.stepButton.clicked.connect(self.step_forward)
+        c.backButton.clicked.connect(self.step_back)
+        c.resetButton.clicked.connect(self.reset)
+        c.finishButton.clicked.connect(self.finish)
+        c.speedSlider.valueChanged.connect(self._show_speed)
+        self.kernelTable.itemChanged.connect(self._on_kernel_edited)
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_Right,
+                          self.step_forward), (Qt.Key.Key_Left, self.step_back),
+                          (Qt.Key.Key_Home, self.reset), (Qt.Key.Key_End, self.finish)):
+            QShortcut(QKeySequence(key), self, slot, context=context)
+
+    # ------------------------------------------------------------------ inputs
+    def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
+        """Use this model's feature maps and kernels (the canvas model)."""
+        self._checkpoint = checkpoint
+        self._kernel_sets = conv_kernels(checkpoint.model) if checkpoint is not None else []
+        self.controls.set_kernel_layers([(k.name, k.weights.shape, k.bias)
+                                         for k in self._kernel_sets])
+        self.drawing_changed()
+
+    def drawing_changed(self) -> None:
+        """The drawing changed: read it again soon (now if the tab is hidden, when shown)."""
+        self._dirty = True
+        if self.isVisible():
+            self._refresh_timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh_input()
+
+    def refresh_input(self) -> None:
+        """Read the drawing, run the canvas model on it, and recompute what is shown."""
+        self._dirty = False
+        image28 = preprocess(self._image_source()).image28.astype(np.float64)
+        sources = [(self.tr("Drawing, 28×28 pixels (ink = 1)"), image28[None])]
+        if self._checkpoint is not None:
+            ck = self._checkpoint
+            for name, maps in model_feature_maps(ck.model, image28, ck.mean, ck.std):
+                label = (self.tr("Model input (normalised)") if name == "input" else
+                         self.tr("%1 output").replace("%1", name))
+                sources.append((label, maps))
+        self._sources = sources
+        self.controls.set_inputs([(name, maps.shape) for name, maps in sources])
+        self._rebuild()
+
+    def _on_preset_chosen(self, key: str) -> None:
+        if key == "mixing_1x1":  # needs several input channels: take the first map with 3
+            index = self.controls.inputCombo.currentIndex()
+            if self._sources and self._sources[index][1].shape[0] < 3:
+                wide = [i for i, (_, m) in enumerate(self._sources) if m.shape[0] >= 3]
+                if wide:
+                    self.controls.inputCombo.setCurrentIndex(wide[0])
+        self._rebuild()
+
+    # ------------------------------------------------------------------ the computation
+    def _input_channels(self, settings: ConvSettings) -> np.ndarray:
+        name, maps = self._sources[self.controls.inputCombo.currentIndex()]
+        first = self.controls.inputChannelSpin.value()
+        if first + settings.in_channels > maps.shape[0]:
+            raise ConvSettingsError(self.tr(
+                "%1 has %2 channel(s): %3 input channel(s) from channel %4 do not fit; lower "
+                "the input channels or pick a feature map with more").replace("%1", name)
+                .replace("%2", str(maps.shape[0])).replace("%3", str(settings.in_channels))
+                .replace("%4", str(first)))
+        return maps[first:first + settings.in_channels]
+
+    def _kernel(self, settings: ConvSettings) -> tuple[np.ndarray, np.ndarray]:
+        key = self.controls.kernel_source()
+        c = self.controls
+        bias = np.full(settings.out_channels, c.biasSpin.value())
+        if key == "model":
+            if not self._kernel_sets:
+                raise ConvSettingsError(self.tr("The canvas model has no convolution kernels"))
+            ks = self._kernel_sets[c.kernelLayerCombo.currentIndex()]
+            o, i = c.kernelOutSpin.value(), c.kernelInSpin.value()
+            weight = fit_weight(ks.weights[o:, i:], settings)
+            if ks.bias is not None:  # the layer's own biases, not the spin's rounded one
+                rest = ks.bias[o:]
+                bias = rest[np.arange(settings.out_channels) % len(rest)].astype(np.float64)
+        elif key == "typed":
+            if self._typed is None:
+                self._typed = fit_weight(self._weight if self._weight is not None
+                                         else np.zeros((1, 1, 1, 1)), settings)
+            self._typed = fit_weight(self._typed, settings)
+            weight = self._typed
+        else:
+            weight = preset_weight(key, settings)
+        return weight, bias
+
+    def _rebuild(self) -> None:
+        """Read the controls, check them, and recompute the positions done so far."""
+        if not self._sources:
+            return
+        settings = self.controls.settings()
+        self._settings = settings
+        self._show_formula(settings)
+        try:
+            x = self._input_channels(settings)
+            out_hw = check_settings(settings, x.shape[1:])
+            weight, bias = self._kernel(settings)
+        except ConvSettingsError as error:
+            self._fail(str(error))
+            return
+        self.messageLabel.setText("")
+        self.messageLabel.setVisible(False)
+        self._x, self._weight, self._bias = x, weight, bias
+        if self.controls.kernel_source() != "typed":
+            self._typed = None
+        self._padded = pad_input(x, settings.padding, settings.padding_mode)
+        self._positions = list(output_positions(settings, out_hw))
+        self._out = np.full((settings.out_channels, *out_hw), np.nan)
+        done, self._done = min(self._done, len(self._positions)), 0
+        self._size_text = (self.tr("Output: %1 channel(s) × %2 × %3, %4 positions")
+                           .replace("%1", str(settings.out_channels))
+                           .replace("%2", str(out_hw[0])).replace("%3", str(out_hw[1]))
+                           .replace("%4", str(len(self._positions))))
+        self.outputSizeLabel.setText(self._size_text)
+        self._advance(done)
+        self.controls.set_running(True)
+
+    def _fail(self, message: str) -> None:
+        self.pause()
+        self.messageLabel.setText(message[:1].upper() + message[1:].rstrip(".") + ".")
+        self.messageLabel.setVisible(True)
+        self._positions, self._out, self._step, self._padded = [], None, None, None
+        self.outputSizeLabel.setText(self.tr("Output: none"))
+        self.controls.set_running(False)
+        self._show()
+
+    def _show_formula(self, s: ConvSettings) -> None:
+        name, maps = self._sources[self.controls.inputCombo.currentIndex()]
+        self.formulaLabel.setToolTip(self.tr(
+            "Output size = ⌊(N + 2P − D×(F − 1) − 1) / S⌋ + 1; with dilation D = 1 it is the "
+            "tutorials' (N + 2P − F) / S + 1. N: input size, P: padding, F: kernel size, "
+            "S: stride"))
+        lines = []
+        for axis, i in ((self.tr("Height"), 0), (self.tr("Width"), 1)):
+            f = size_formula(maps.shape[1 + i], s.kernel_size[i], s.stride[i], s.padding[i],
+                             s.dilation[i])
+            lines.append(f"{axis}: {f.text}")
+        general = ("(N + 2P − F) / S + 1" if s.dilation == (1, 1)
+                   else "(N + 2P − D×(F − 1) − 1) / S + 1")
+        self.formulaLabel.setText(self.tr("Output size = %1 →  ").replace("%1", general)
+                                  + ";   ".join(lines))
+
+    def _advance(self, count: int) -> None:
+        """Compute the next ``count`` positions (the last one is shown in detail)."""
+        if self._padded is None or self._out is None:
+            return
+        end = min(len(self._positions), self._done + count)
+        for o, i, j in self._positions[self._done:end]:
+            step = conv_step(self._padded, self._weight, self._bias, self._settings, o, i, j)
+            self._out[o, i, j] = step.total
+            self._step = step
+        self._done = end
+        if self._done == 0:
+            self._step = None
+        self._show()
+        if self._done >= len(self._positions):
+            self.pause()
+
+    # ------------------------------------------------------------------ playback
+    def step_forward(self) -> None:
+        """Compute the next output position."""
+        self._advance(1)
+
+    def step_back(self) -> None:
+        """Undo the last position (its output goes blank again)."""
+        if self._done == 0 or self._out is None:
+            return
+        self.pause()
+        o, i, j = self._positions[self._done - 1]
+        self._out[o, i, j] = np.nan
+        self._done -= 1
+        self._step = None
+        if self._done:
+            po, pi, pj = self._positions[self._done - 1]
+            self._step = conv_step(self._padded, self._weight, self._bias, self._settings,
+                                   po, pi, pj)
+        self._show()
+
+    def reset(self) -> None:
+        """Back to before the first position."""
+        self.pause()
+        self._done = 0
+        self._rebuild()
+
+    def finish(self) -> None:
+        """Compute every remaining position."""
+        self._advance(len(self._positions))
+
+    def toggle_play(self) -> None:
+        """Play or pause (from the end, play starts again at the beginning)."""
+        if self._play_timer.isActive():
+            self.pause()
+            return
+        if not self._positions:
+            return
+        if self._done >= len(self._positions):
+            self.reset()
+        self._play_timer.start()
+        self.controls.playButton.setText(self.tr("Pause"))
+
+    def pause(self) -> None:
+        """Stop playing."""
+        self._play_timer.stop()
+        self.controls.playButton.setText(self.tr("Play"))
+
+    def is_playing(self) -> bool:
+        """True while the window moves by itself."""
+        return self._play_timer.isActive()
+
+    def _on_tick(self) -> None:
+        per_second = self.controls.speedSlider.value()
+        self._tick_credit += per_second * TICK_MS / 1000
+        steps = math.floor(self._tick_credit)
+        self._tick_credit -= steps
+        if steps:
+            self._advance(steps)
+
+    def _show_speed(self, value: int) -> None:
+        self.controls.speedLabel.setText(self.tr("%1/s").replace("%1", str(value)))
+
+    # ------------------------------------------------------------------ read-outs
+    def current_step(self) -> ConvStep | None:
+        """The position shown in detail (the last one computed)."""
+        return self._step
+
+    def output(self) -> np.ndarray | None:
+        """The output so far, ``[out_channels, H, W]`` with NaN where not computed."""
+        return None if self._out is None else self._out.copy()
+
+    def positions_done(self) -> int:
+        """How many output positions are computed."""
+        return self._done
+
+    def _show(self) -> None:
+        step, s = self._step, self._settings
+        o = step.out_channel if step is not None else 0
+        total = len(self._positions)
+        if step is None:
+            self.positionLabel.setText(self.tr("Step 0 of %1: press Step (→) or Play (Space)")
+                                       .replace("%1", str(total)))
+            self.sumLabel.setText("")
+            self.equationLabel.setText("")
+            self.productsTable.setRowCount(0)
+        else:
+            self.positionLabel.setText(
+                self.tr("Step %1 of %2: output channel %3, row %4, column %5")
+                .replace("%1", str(self._done)).replace("%2", str(total))
+                .replace("%3", str(o)).replace("%4", str(step.row)).replace("%5", str(step.col)))
+            bias = self.tr(" + bias %1").replace("%1", f"{step.bias:.4f}") if s.bias else ""
+            self.sumLabel.setText(self.tr("Σ products = %1%2 = %3")
+                                  .replace("%1", f"{step.products_sum:.4f}")
+                                  .replace("%2", bias).replace("%3", f"{step.total:.4f}"))
+            self.equationLabel.setText(step.equation(max_terms=9))
+            self.productsTable.show_blocks(step.products, step.in_channels, product_tips(step), 3)
+        self._show_kernel(o)
+        self._show_pictures(o)
+
+    def _show_kernel(self, o: int) -> None:
+        if self._weight is None or self._out is None:
+            self.kernelTable.setRowCount(0)
+            return
+        channels = tuple(self._settings.group_inputs(o))
+        self.kernelTable.show_blocks(self._weight[o], channels)
+
+    def _show_pictures(self, o: int) -> None:
+        p = self.pictures
+        if self._out is None or self._padded is None:
+            for picture in (p.input, p.output, p.activated, p.pooled):
+                picture.show(None, "")
+            return
+        group = list(self._settings.group_inputs(o))
+        p.show_input(self._padded[group], self._settings.padding, self._step,
+                     self.tr("Input (padded), ch %1").replace(
+                         "%1", ", ".join(str(c) for c in group)))
+        out = self._out[o]
+        cell = (self._step.row, self._step.col) if self._step is not None else None
+        p.show_output(out, cell, self.tr("Output ch %1").replace("%1", str(o)))
+        activated = self._activate(out)
+        key = self.controls.activation_key()
+        p.activated.show(activated if key else None,
+                         self.controls.activationCombo.currentText() if key else
+                         self.tr("No activation"))
+        self._show_pooled(activated)
+
+    def _activate(self, out: np.ndarray) -> np.ndarray:
+        key = self.controls.activation_key()
+        return ACTIVATIONS[key][0](out) if key else out
+
+    def _show_pooled(self, values: np.ndarray) -> None:
+        mode = self.controls.pool_mode()
+        picture = self.pictures.pooled
+        self.outputSizeLabel.setText(self._size_text)
+        if not mode:
+            picture.show(None, self.tr("No pooling"))
+            return
+        size = self.controls.poolSizeSpin.value()
+        stride = self.controls.poolStrideSpin.value()
+        try:
+            pooled = pool2d(values[None], (size, size), (stride, stride), mode)[0]
+        except ConvSettingsError as error:
+            picture.show(None, str(error))
+            return
+        mode_text = self.controls.poolCombo.currentText()
+        picture.show(pooled, self.tr("%1 pool").replace("%1", mode_text))
+        self.outputSizeLabel.setText(self._size_text + self.tr("; pooled %1 × %2")
+                                     .replace("%1", str(pooled.shape[0]))
+                                     .replace("%2", str(pooled.shape[1])))
+
+    def _on_kernel_edited(self, item) -> None:  # noqa: ANN001
+        value = self.kernelTable.value_at(item.row(), item.column())
+        if value is None or self._weight is None:
+            self.messageLabel.setText(self.tr("A kernel value must be a number."))
+            self.messageLabel.setVisible(True)
+            self._show_kernel(self._step.out_channel if self._step else 0)
+            return
+        typed = self._weight.copy()
+        o = self._step.out_channel if self._step is not None else 0
+        ch, u = divmod(item.row(), self._settings.kernel_size[0])
+        typed[o, ch, u, item.column()] = value
+        self._typed = typed
+        self.controls.set_kernel_source("typed")
+        self._rebuild()

@@ -1,0 +1,460 @@
+"""A convolution written out by hand, one window at a time, to explain ``nn.Conv2d``.
+
+The tutorials start from :func:`corr2d`, the two-dimensional cross-correlation written with
+two loops: slide the kernel over the input and, at every position, multiply element by element
+and add. Everything here is built on that idea, in plain numpy:
+
+* :func:`conv2d_by_hand` supports every ``nn.Conv2d`` parameter (channels, rectangular
+  kernels, stride, padding, dilation, the four padding modes, groups, bias);
+* :func:`conv_step` is the same sum at one output position, with every input value, kernel
+  value and product kept, so that a display of the computation *is* the computation;
+* :func:`size_formula` is PyTorch's output-size rule with the numbers filled in;
+* :func:`pool2d` and :data:`ACTIVATIONS` are the steps that usually follow.
+
+Arrays are ``[channels, height, width]`` (no batch dimension); weights are
+``[out_channels, in_channels / groups, kernel_h, kernel_w]`` as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = ["ACTIVATIONS", "KERNEL_PRESETS", "MIXING_1X1", "PADDING_MODES", "ConvSettings",
+           "ConvSettingsError", "ConvStep", "SizeFormula", "check_settings", "conv2d_by_hand",
+           "conv_step", "corr2d", "fit_weight", "model_feature_maps", "output_positions",
+           "output_size", "pad_input", "pool2d", "preset_weight", "size_formula", "windows"]
+
+Pair = tuple[int, int]
+
+PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")  # PyTorch's
+
+
+class ConvSettingsError(ValueError):
+    """A combination of convolution settings that cannot run, explained in one line."""
+
+
+def corr2d(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Two-dimensional cross-correlation, as the tutorials write it by hand.
+
+    The kernel ``k`` slides over ``x`` one step at a time; every output element is the sum of
+    the element-wise product of the kernel and the part of ``x`` under it. No padding, stride 1.
+    """
+    x = np.asarray(x, np.float64)
+    k = np.asarray(k, np.float64)
+    h, w = k.shape
+    out = np.zeros((x.shape[0] - h + 1, x.shape[1] - w + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = (x[i:i + h, j:j + w] * k).sum()
+    return out
+
+
+# ----------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class ConvSettings:
+    """Every ``nn.Conv2d`` parameter the explorer lets a learner change."""
+
+    in_channels: int = 1
+    out_channels: int = 1
+    kernel_size: Pair = (3, 3)  # (height, width)
+    stride: Pair = (1, 1)
+    padding: Pair = (0, 0)  # rows added above and below, columns left and right
+    dilation: Pair = (1, 1)  # spacing between kernel taps; 1 = ordinary convolution
+    padding_mode: str = "zeros"  # zeros, reflect, replicate or circular
+    groups: int = 1  # input and output channels split into this many independent groups
+    bias: bool = True
+
+    @property
+    def in_per_group(self) -> int:
+        """Input channels each output channel reads (the weight's second dimension)."""
+        return self.in_channels // self.groups
+
+    @property
+    def out_per_group(self) -> int:
+        """Output channels computed from each group of input channels."""
+        return self.out_channels // self.groups
+
+    @property
+    def weight_shape(self) -> tuple[int, int, int, int]:
+        """``(out_channels, in_channels / groups, kernel_h, kernel_w)``."""
+        return (self.out_channels, self.in_per_group, *self.kernel_size)
+
+    def group_of(self, out_channel: int) -> int:
+        """The group an output channel belongs to."""
+        return out_channel // self.out_per_group
+
+    def group_inputs(self, out_channel: int) -> range:
+        """The input channels (global indices) that an output channel reads."""
+        start = self.group_of(out_channel) * self.in_per_group
+        return range(start, start + self.in_per_group)
+
+    def multiply_adds(self, out_hw: Pair) -> int:
+        """Multiply-adds for one image: every output value needs ``in/groups × kh × kw``."""
+        per_value = self.in_per_group * self.kernel_size[0] * self.kernel_size[1]
+        return self.out_channels * out_hw[0] * out_hw[1] * per_value
+
+    def parameter_count(self) -> int:
+        """Weights plus biases, as ``sum(p.numel() for p in conv.parameters())``."""
+        weights = int(np.prod(self.weight_shape))
+        return weights + (self.out_channels if self.bias else 0)
+
+
+def output_size(n: int, f: int, s: int = 1, p: int = 0, d: int = 1) -> int:
+    """⌊(N + 2P − D·(F − 1) − 1) / S⌋ + 1: PyTorch's output size along one axis.
+
+    With ``D = 1`` this is the tutorials' ``(N + 2P − F) / S + 1``, rounded down.
+    """
+    return (n + 2 * p - d * (f - 1) - 1) // s + 1
+
+
+@dataclass(frozen=True)
+class SizeFormula:
+    """The output size along one axis and the formula that gives it, numbers filled in."""
+
+    size: int
+    text: str  # e.g. "(28 + 2×1 − 3) / 1 + 1 = 28"
+    exact: bool  # False when the division leaves a remainder (the last positions do not fit)
+
+
+def size_formula(n: int, f: int, s: int = 1, p: int = 0, d: int = 1) -> SizeFormula:
+    """The output-size formula for one axis, written with these numbers.
+
+    The tutorials' form ``(N + 2P − F) / S + 1`` is used when ``D = 1``; with dilation the
+    kernel's reach ``D·(F − 1) + 1`` replaces ``F``. A division with a remainder is written
+    with floor brackets ⌊ ⌋.
+    """
+    size = output_size(n, f, s, p, d)
+    reach = f"{f}" if d == 1 else f"{d}×({f}−1) − 1"
+    numerator = n + 2 * p - d * (f - 1) - 1
+    exact = numerator % s == 0
+    inner = f"({n} + 2×{p} − {reach}) / {s}"
+    body = inner if exact else f"⌊{inner}⌋"
+    return SizeFormula(size, f"{body} + 1 = {size}", exact)
+
+
+def check_settings(settings: ConvSettings, in_hw: Pair) -> Pair:
+    """Check that the settings can run on an input of ``in_hw``; return the output size.
+
+    Raises
+    ------
+    ConvSettingsError
+        With a one-line reason, for the cases where ``nn.Conv2d`` / ``F.conv2d`` refuse.
+    """
+    s = settings
+    if s.padding_mode not in PADDING_MODES:
+        raise ConvSettingsError(f"unknown padding mode {s.padding_mode!r}; "
+                                f"use one of {', '.join(PADDING_MODES)}")
+    values = (s.in_channels, s.out_channels, s.groups, *s.kernel_size, *s.stride, *s.dilation)
+    if min(values) < 1 or min(s.padding) < 0:
+        raise ConvSettingsError("channels, groups, kernel size, stride and dilation must be at "
+                                "least 1, and padding at least 0")
+    if s.in_channels % s.groups:
+        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.in_channels} "
+                                f"input channels")
+    if s.out_channels % s.groups:
+        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.out_channels} "
+                                f"output channels")
+    for axis, n, p in (("height", in_hw[0], s.padding[0]), ("width", in_hw[1], s.padding[1])):
+        if s.padding_mode == "reflect" and p >= n:
+            raise ConvSettingsError(f"reflect padding of {p} needs an input {axis} above {p} "
+                                    f"(it is {n})")
+        if s.padding_mode == "circular" and p > n:
+            raise ConvSettingsError(f"circular padding of {p} needs an input {axis} of at "
+                                    f"least {p} (it is {n})")
+    out = tuple(output_size(n, f, st, p, d) for n, f, st, p, d in zip(
+        in_hw, s.kernel_size, s.stride, s.padding, s.dilation, strict=True))
+    if min(out) < 1:
+        axis = "height" if out[0] < 1 else "width"
+        i = 0 if out[0] < 1 else 1
+        reach = s.dilation[i] * (s.kernel_size[i] - 1) + 1
+        raise ConvSettingsError(
+            f"the kernel reaches {reach} pixels but the padded input {axis} is only "
+            f"{in_hw[i] + 2 * s.padding[i]}: the output {axis} would be {out[i]}")
+    return out[0], out[1]
+
+
+# ----------------------------------------------------------------------------- computing
+
+
+def _source_index(n: int, p: int, mode: str) -> np.ndarray:
+    """For each padded position along an axis of length ``n``, the input position it copies."""
+    at = np.arange(-p, n + p)
+    if mode == "reflect":  # mirror without repeating the edge: -1 → 1, n → n-2
+        at = np.abs(at)
+        return np.where(at > n - 1, 2 * (n - 1) - at, at)
+    if mode == "replicate":  # the edge value repeated
+        return np.clip(at, 0, n - 1)
+    return at % n  # circular: wrap around to the other side
+
+
+def pad_input(x: np.ndarray, padding: Pair, mode: str = "zeros") -> np.ndarray:
+    """Pad ``x`` ``[C, H, W]`` on all four sides as ``nn.Conv2d`` does for ``padding_mode``.
+
+    ``zeros`` adds zeros; ``reflect`` mirrors the input without repeating its edge;
+    ``replicate`` repeats the edge; ``circular`` wraps around to the opposite side.
+    """
+    (ph, pw) = padding
+    x = np.asarray(x, np.float64)
+    c, h, w = x.shape
+    if mode == "zeros":
+        out = np.zeros((c, h + 2 * ph, w + 2 * pw))
+        out[:, ph:ph + h, pw:pw + w] = x
+        return out
+    if mode not in PADDING_MODES:
+        raise ConvSettingsError(f"unknown padding mode {mode!r}")
+    return x[:, _source_index(h, ph, mode)[:, None], _source_index(w, pw, mode)[None, :]]
+
+
+def _check_arrays(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
+                  settings: ConvSettings) -> None:
+    if x.ndim != 3 or x.shape[0] != settings.in_channels:
+        raise ConvSettingsError(f"the input has shape {tuple(x.shape)}; expected "
+                                f"{settings.in_channels} channels × height × width")
+    if tuple(weight.shape) != settings.weight_shape:
+        raise ConvSettingsError(f"the weight has shape {tuple(weight.shape)}; these settings "
+                                f"need {settings.weight_shape}")
+    if settings.bias and (bias is None or np.shape(bias) != (settings.out_channels,)):
+        raise ConvSettingsError(f"the bias needs {settings.out_channels} values")
+
+
+def windows(padded: np.ndarray, settings: ConvSettings, out_hw: Pair) -> np.ndarray:
+    """Every window of the padded input the kernel covers: ``[C, out_h, out_w, kh, kw]``.
+
+    Window ``(i, j)`` holds the input under the kernel's taps when its top-left tap sits on
+    padded row ``i·S`` and column ``j·S``; the taps are ``D`` apart (dilation). A read-only
+    view, no copy.
+    """
+    (sh, sw), (dh, dw) = settings.stride, settings.dilation
+    kh, kw = settings.kernel_size
+    reach = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    padded = np.ascontiguousarray(padded)
+    if padded.shape[1] < reach[0] or padded.shape[2] < reach[1]:
+        raise ConvSettingsError("the kernel does not fit in the padded input")
+    sc, sr, sx = padded.strides
+    return np.lib.stride_tricks.as_strided(
+        padded, (padded.shape[0], *out_hw, kh, kw),
+        (sc, sr * sh, sx * sw, sr * dh, sx * dw), writeable=False)
+
+
+def conv2d_by_hand(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
+                   settings: ConvSettings) -> np.ndarray:
+    """``nn.Conv2d`` written out: every output value is the window of the (padded) input under
+    the kernel, multiplied element by element with the kernel and summed over the input
+    channels of its group, plus the bias.
+
+    This is :func:`corr2d` with stride, dilation, padding, channels and groups added, and with
+    the loop over positions done by numpy over all windows at once; :func:`conv_step` computes
+    one position at a time and is tested to give the same numbers.
+
+    Parameters
+    ----------
+    x
+        The input, ``[in_channels, H, W]``.
+    weight
+        ``[out_channels, in_channels / groups, kernel_h, kernel_w]``.
+    bias
+        ``[out_channels]``, or None when ``settings.bias`` is off.
+    settings
+        The convolution's parameters.
+
+    Raises
+    ------
+    ConvSettingsError
+        When the settings cannot run on this input (see :func:`check_settings`).
+    """
+    x = np.asarray(x, np.float64)
+    weight = np.asarray(weight, np.float64)
+    _check_arrays(x, weight, bias, settings)
+    out_hw = check_settings(settings, (x.shape[1], x.shape[2]))
+    padded = pad_input(x, settings.padding, settings.padding_mode)
+    g, kh, kw = settings.groups, *settings.kernel_size
+    # [groups, channels in a group, out_h, out_w, kh, kw] against [groups, outs, channels, kh, kw]
+    win = windows(padded, settings, out_hw).reshape(g, settings.in_per_group, *out_hw, kh, kw)
+    ker = weight.reshape(g, settings.out_per_group, settings.in_per_group, kh, kw)
+    out = np.einsum("gchwuv,gocuv->gohw", win, ker).reshape(settings.out_channels, *out_hw)
+    if settings.bias and bias is not None:
+        out += np.asarray(bias, np.float64)[:, None, None]
+    return out
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """One output value of a convolution and everything that went into it."""
+
+    out_channel: int
+    row: int  # output row
+    col: int  # output column
+    in_channels: tuple[int, ...]  # the input channels read (global indices, the group's)
+    tap_rows: tuple[int, ...]  # rows of the padded input under the kernel's rows
+    tap_cols: tuple[int, ...]  # columns of the padded input under the kernel's columns
+    window: np.ndarray  # [in_per_group, kh, kw] input values under the kernel
+    kernel: np.ndarray  # [in_per_group, kh, kw] the output channel's kernel
+    products: np.ndarray  # window × kernel, element by element
+    bias: float  # 0.0 when the convolution has no bias
+    total: float  # products summed, plus the bias: the output value
+
+    @property
+    def products_sum(self) -> float:
+        """The sum of the products, before the bias."""
+        return float(self.products.sum())
+
+    def equation(self, max_terms: int = 6, digits: int = 2) -> str:
+        """``x·k + x·k + … + b = total`` with the first ``max_terms`` products written out."""
+        xs, ks = self.window.ravel(), self.kernel.ravel()
+        terms = [f"{_num(a, digits)}·{_num(b, digits)}" for a, b in zip(xs, ks, strict=True)]
+        shown = " + ".join(terms[:max_terms])
+        if len(terms) > max_terms:
+            shown += f" + … ({len(terms) - max_terms} more)"
+        bias = f" + {_num(self.bias, digits)}" if self.bias else ""
+        return f"{shown}{bias} = {_num(self.total, digits + 2)}"
+
+
+def _num(value: float, digits: int) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return f"({text})" if value < 0 and text != "0" else text
+
+
+def conv_step(padded: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
+              settings: ConvSettings, out_channel: int, row: int, col: int) -> ConvStep:
+    """Compute output ``(out_channel, row, col)`` the tutorials' way: take the window of the
+    padded input under the kernel, multiply element by element, add up, add the bias.
+
+    ``padded`` is the input after :func:`pad_input` (``[in_channels, H + 2P, W + 2P]``).
+    """
+    padded = np.asarray(padded, np.float64)
+    (sh, sw), (dh, dw) = settings.stride, settings.dilation
+    kh, kw = settings.kernel_size
+    tap_rows = tuple(row * sh + u * dh for u in range(kh))
+    tap_cols = tuple(col * sw + v * dw for v in range(kw))
+    channels = tuple(settings.group_inputs(out_channel))
+    window = padded[np.ix_(channels, tap_rows, tap_cols)]
+    kernel = np.asarray(weight[out_channel], np.float64)
+    products = window * kernel
+    b = float(bias[out_channel]) if settings.bias and bias is not None else 0.0
+    return ConvStep(out_channel, row, col, channels, tap_rows, tap_cols, window, kernel,
+                    products, b, float(products.sum()) + b)
+
+
+def output_positions(settings: ConvSettings, out_hw: Pair) -> Iterator[tuple[int, int, int]]:
+    """Every output position in the order the explorer visits them: channel, row, column."""
+    for o in range(settings.out_channels):
+        for i in range(out_hw[0]):
+            for j in range(out_hw[1]):
+                yield o, i, j
+
+
+# ----------------------------------------------------------------------------- what follows
+
+
+def pool2d(x: np.ndarray, size: Pair, stride: Pair | None = None,
+           mode: str = "max") -> np.ndarray:
+    """Max or average pooling of every channel of ``x`` ``[C, H, W]`` (no padding).
+
+    Each output element is the maximum (or mean) of the ``size`` window under it; the window
+    moves by ``stride`` (by default its own size, as ``nn.MaxPool2d`` does). Channels are
+    pooled separately, never added. A NaN in a window (a value not computed yet) gives NaN.
+    """
+    if mode not in ("max", "avg"):
+        raise ValueError(f"pooling mode must be 'max' or 'avg', not {mode!r}")
+    x = np.asarray(x, np.float64)
+    stride = stride or size
+    (ph, pw), (sh, sw) = size, stride
+    rows = (x.shape[1] - ph) // sh + 1
+    cols = (x.shape[2] - pw) // sw + 1
+    if rows < 1 or cols < 1:
+        raise ConvSettingsError(f"a {ph}×{pw} pooling window does not fit in a "
+                                f"{x.shape[1]}×{x.shape[2]} map")
+    reduce = np.max if mode == "max" else np.mean
+    out = np.empty((x.shape[0], rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[:, i, j] = reduce(x[:, i * sh:i * sh + ph, j * sw:j * sw + pw], axis=(1, 2))
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # equal to 1 / (1 + e^−x), without overflow
+
+
+def _elu(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0, x, np.expm1(np.minimum(x, 0.0)))
+
+
+# name → (function, formula); LeakyReLU uses PyTorch's default slope 0.01 and ELU α = 1.
+ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
+    "relu": (lambda x: np.maximum(x, 0.0), "max(0, x)"),
+    "leaky_relu": (lambda x: np.where(x > 0, x, 0.01 * x), "x if x > 0 else 0.01·x"),
+    "elu": (_elu, "x if x > 0 else eˣ − 1"),
+    "sigmoid": (_sigmoid, "1 / (1 + e⁻ˣ)"),
+    "tanh": (np.tanh, "(eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)"),
+}
+
+
+# ----------------------------------------------------------------------------- kernels, inputs
+
+# Named kernels a learner recognises, [kh, kw]; ``edge`` is the tutorials' [1, −1], which
+# answers where neighbouring pixels differ from left to right.
+KERNEL_PRESETS: dict[str, np.ndarray] = {
+    "edge": np.array([[1.0, -1.0]]),
+    "sobel_x": np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]),
+    "sobel_y": np.array([[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]]),
+    "blur": np.full((3, 3), 1.0 / 9.0),
+    "sharpen": np.array([[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]]),
+    "identity": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+}
+
+# A 1×1 convolution from 3 channels to 2: output 0 is a weighted mix of the three inputs,
+# output 1 the difference of the first two. [out, in, 1, 1]
+MIXING_1X1 = np.array([[0.5, 0.3, 0.2], [1.0, -1.0, 0.0]])[:, :, None, None]
+
+
+def preset_weight(name: str, settings: ConvSettings) -> np.ndarray:
+    """A preset as a weight for these settings: the 2-D kernel in every (out, in) slot, or,
+    for ``"mixing_1x1"``, :data:`MIXING_1X1` repeated over more channels than it has."""
+    out_c, in_c, kh, kw = settings.weight_shape
+    if name == "mixing_1x1":
+        rows = np.arange(out_c) % MIXING_1X1.shape[0]
+        cols = np.arange(in_c) % MIXING_1X1.shape[1]
+        base = MIXING_1X1[rows][:, cols]
+    else:
+        base = KERNEL_PRESETS[name][None, None]
+    return fit_weight(base, settings)
+
+
+def fit_weight(weight: np.ndarray, settings: ConvSettings) -> np.ndarray:
+    """``weight`` cut or zero-extended to the settings' weight shape (channels repeat)."""
+    out_c, in_c, kh, kw = settings.weight_shape
+    weight = np.asarray(weight, np.float64)
+    rows = np.arange(out_c) % weight.shape[0]
+    cols = np.arange(in_c) % weight.shape[1]
+    tiled = weight[rows][:, cols]
+    out = np.zeros((out_c, in_c, kh, kw))
+    h, w = min(kh, tiled.shape[2]), min(kw, tiled.shape[3])
+    out[:, :, :h, :w] = tiled[:, :, :h, :w]
+    return out
+
+
+def model_feature_maps(model: nn.Module, image28: np.ndarray, mean: float,
+                       std: float) -> list[tuple[str, np.ndarray]]:
+    """The model's normalised input and every layer output that is a ``[C, H, W]`` map.
+
+    ``image28`` is the 28×28 picture in [0, 1] (ink = 1); it is normalised with the model's
+    ``mean`` and ``std`` as the model reads it. Returns ``(layer name, maps)`` pairs, the input
+    first (named ``"input"``).
+    """
+    from .inspection import feature_maps  # inspection imports the network; keep this light
+
+    x = (np.asarray(image28, np.float32) - mean) / std
+    maps = [("input", x[None].astype(np.float64))]
+    for layer in feature_maps(model, torch.from_numpy(x)[None, None]):  # type: ignore[arg-type]
+        if layer.maps.ndim == 3:
+            maps.append((layer.name, layer.maps.astype(np.float64)))
+    return maps
