@@ -21,7 +21,7 @@ def _open(window, qtbot):  # noqa: ANN001, ANN202
     explorer = window.conv_explorer
     window.tabs.setCurrentWidget(explorer)
     qtbot.waitUntil(explorer.isVisible)
-    assert window.tabs.widget(window.tabs.count() - 1) is explorer  # the last tab
+    assert window.tabs.indexOf(explorer) >= 0
     assert explorer.objectName() == "convExplorer"
     return explorer
 
