@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/time_to_accuracy.py
 	$(BIN)/python benchmarks/predict_latency.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_responsiveness.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -22,40 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.checkpoints import (
-    Checkpoint,
-    CheckpointError,
-    load_checkpoint,
-    make_metadata,
-    save_checkpoint,
-)
-from cnn_core.datasets import DATASETS
-from cnn_core.models import DEFAULT_MODEL, create_model
-
+from . import model_loader
 from . import settings as prefs
-from .analysis_worker import AnalysisWorker
-from .builder.builder_view import ArchitectureBuilder
-from .inference import LiveInference
-from .models import ModelLibrary, ShelfEntry
 from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
-from .widgets.compare_view import CompareView
-from .widgets.conv_explorer import ConvExplorer
-from .widgets.evaluate_view import EvaluateView
-from .widgets.feature_map_view import FeatureMapView
-from .widgets.handwriting_coach import HandwritingCoach
-from .widgets.kernel_view import KernelView
 from .widgets.message_banner import MessageBanner
-from .widgets.perturbation_view import PerturbationView
 from .widgets.prediction_panel import PredictionPanel
-from .widgets.saliency_overlay import SaliencyControls
 
-try:  # the training tab is written separately; the window works without it
-    from .widgets.training_panel import TrainingPanel
-except ModuleNotFoundError as exc:  # only a missing module: a broken one must still fail loudly
-    if exc.name != f"{__package__}.widgets.training_panel":
-        raise
-    TrainingPanel = None  # type: ignore[assignment,misc]
+if TYPE_CHECKING:
+    from cnn_core.checkpoints import Checkpoint
+
+    from .models import ModelLibrary, ShelfEntry
+
+# Only modules that do not import torch are imported above: the window shows before torch
+# is loaded. Modules that need it (the model library, inference, every tab that shows a
+# model) are imported in `_build_model_side`, once the background load has imported torch.
 
 __all__ = ["MainWindow"]
 
@@ -65,8 +48,46 @@ log = logging.getLogger(__name__)
 _ANSWERS = {"fashion_mnist": "clothing classes", "kmnist": "Japanese characters (Kuzushiji)"}
 
 
+class _LoadRelay(QObject):
+    """Brings "the background load has finished" from the loader thread to the GUI thread.
+
+    One signal, once, instead of a polling timer: every GUI wake-up during the import also
+    takes the GIL from the loader. On the loaded 2-core machine the first prediction with a
+    15 ms poll was 13 % later than before the background load (26.5 vs 23.4 s at loadavg
+    11-16); with this signal 3 % (12.9 vs 12.5 s at 11-12), within the spread.
+    """
+
+    finished = Signal()
+
+
+_relay: _LoadRelay | None = None
+
+
+def _load_relay() -> _LoadRelay:
+    """The process's relay: made in the GUI thread, never deleted (the loader may emit late)."""
+    global _relay
+    if _relay is None:
+        _relay = _LoadRelay()
+    return _relay
+
+
+def _torch_imported() -> bool:
+    """Whether torch is imported completely (not merely being imported by another thread)."""
+    module = sys.modules.get("torch")
+    spec = getattr(module, "__spec__", None)
+    return module is not None and not getattr(spec, "_initializing", False)
+
+
 class MainWindow(QMainWindow):
     """The one DigitLab window.
+
+    The window is built in two steps so that it shows before torch is imported: first the
+    canvas, the prediction panel, the model bar, menus and layout (no torch); then, once
+    :mod:`app.model_loader` has imported torch and loaded the bundled model in a background
+    thread, the model side: the model library, live inference and the tabs. Drawing works
+    meanwhile and is predicted as soon as the model is there. ``ready`` is emitted (and
+    :meth:`is_ready` turns true) when the model side exists; ``model_changed`` when the
+    first model is in use.
 
     Parameters
     ----------
@@ -77,18 +98,135 @@ class MainWindow(QMainWindow):
     library
         The models and runs (default: a :class:`~app.models.ModelLibrary` over the user data
         folder, restored from disk).
+    background
+        Build the model side after a background load (``True``) or at once (``False``).
+        ``None`` (the default): in the background while torch is not (completely) imported
+        yet and neither ``checkpoint`` nor ``library`` is given.
     """
 
     model_changed = Signal(object)  # the canvas model was replaced (a Checkpoint)
+    ready = Signal()  # the model side (library, inference, tabs) has been built
 
     def __init__(self, checkpoint: Checkpoint | None = None,
-                 parent: QWidget | None = None, library: ModelLibrary | None = None) -> None:
+                 parent: QWidget | None = None, library: ModelLibrary | None = None,
+                 background: bool | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("DigitLab"))
         self.settings = prefs.open_settings()
         self.model_path: Path | None = None
         self._replay_points: list = []
+        self._ready = False
+        self._wanted_tab: int | None = None
+        self._preloaded: object = None  # what the background load returned
+        self._load: model_loader.BackgroundLoad | None = None
+        self._load_started = False  # once: a failed load is not tried again
+
+        self.canvas_panel = CanvasPanel(self)
+        self.canvas = self.canvas_panel.canvas
+        self.prediction_panel = PredictionPanel(self)
+        self.banner = MessageBanner(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("tabs")
+        self._build_model_bar()
+        self.modelStatusLabel = QLabel(self)
+        self.modelStatusLabel.setObjectName("modelStatusLabel")
+        self._build_actions()
+        self._build_menus()
+        self._build_layout()
+        self._connect_shell()
+        self._restore_settings()
+        self.prediction_panel.show_message(self.tr("Loading model…"))
+        if background is None:
+            background = checkpoint is None and library is None and not _torch_imported()
+        if background:
+            self._set_model_actions_enabled(False)
+            self._loadingPage = QLabel(self.tr("Loading the model…"), self.tabs)
+            self._loadingPage.setObjectName("loadingPage")
+            self._loadingPage.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.tabs.addTab(self._loadingPage, self.tr("Loading…"))
+            self.modelStatusLabel.setText(self.tr("Loading PyTorch and the model…"))
+            if model_loader.started():  # e.g. a second window: the load is under way
+                self._start_load()
+            # else paintEvent starts it: imported alongside, torch (holding the GIL and the
+            # numpy import) delayed the first paint from 2.3-3.7 s to 7-22 s on a loaded machine.
+            return
+        self._build_model_side(library)
+        if checkpoint is not None:
+            self.set_model(checkpoint)
+        else:
+            QTimer.singleShot(0, self._load_startup_model)
+
+    # --------------------------------------------------------------- start-up
+    def is_ready(self) -> bool:
+        """Whether the model side (library, inference, tabs) exists."""
+        return self._ready
+
+    def wait_until_ready(self, timeout_ms: int = 60_000) -> bool:
+        """Run the event loop until :meth:`is_ready` and a model is in use (for tests and
+        scripts); ``False`` if that took longer than ``timeout_ms``."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication, QEventLoop
+
+        end = time.monotonic() + timeout_ms / 1000
+        while not (self._ready and self.checkpoint() is not None):
+            if time.monotonic() > end:
+                return False
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if self._load is not None and not self._ready:
+                self._load.wait(0.005)
+        return True
+
+    def _start_load(self) -> None:
+        if not self._load_started and not self._ready:
+            self._load_started = True
+            self._load = model_loader.start()
+            relay = _load_relay()
+            relay.finished.connect(self._on_load_finished)  # queued from the loader thread
+            self._load.add_done_callback(relay.finished.emit)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._ready and not self._load_started:
+            # The first frame is on screen: now the import may compete with the GUI thread.
+            QTimer.singleShot(0, self._start_load)
+
+    def _on_load_finished(self) -> None:
+        if self._load is None or not self._load.done():  # closed meanwhile, or another load
+            return
+        try:
+            self._preloaded = self._load.result()
+        except Exception as exc:  # torch itself failed to import: say so, in one line
+            log.exception("loading torch and the model failed")
+            self.prediction_panel.show_message(self.tr("The model could not be loaded."))
+            self.banner.show_error(self.tr("Could not load PyTorch or the model: {0}: {1}")
+                                   .format(type(exc).__name__, exc))
+            return
+        finally:
+            self._load = None
+        index = self.tabs.indexOf(self._loadingPage)
+        self.tabs.removeTab(index)
+        self._loadingPage.deleteLater()
+        self._build_model_side(None)
+        self._set_model_actions_enabled(True)
+        self._load_startup_model()
+
+    def _build_model_side(self, library: ModelLibrary | None) -> None:
+        """Everything that needs torch: the library, inference, analysis and the tabs."""
+        from .analysis_worker import AnalysisWorker
+        from .builder.builder_view import ArchitectureBuilder
+        from .inference import LiveInference
+        from .models import ModelLibrary
+        from .widgets.compare_view import CompareView
+        from .widgets.conv_explorer import ConvExplorer
+        from .widgets.evaluate_view import EvaluateView
+        from .widgets.feature_map_view import FeatureMapView
+        from .widgets.handwriting_coach import HandwritingCoach
+        from .widgets.kernel_view import KernelView
+        from .widgets.perturbation_view import PerturbationView
+        from .widgets.saliency_overlay import SaliencyControls
+
         if library is None:
             library = ModelLibrary(parent=self)
             self._saved_canvas_key = library.restore()
@@ -96,43 +234,36 @@ class MainWindow(QMainWindow):
             canvas = library.canvas_entry()
             self._saved_canvas_key = canvas.key if canvas is not None else ""
         self.library = library
-
-        self.canvas_panel = CanvasPanel(self)
-        self.canvas = self.canvas_panel.canvas
-        self.prediction_panel = PredictionPanel(self)
+        self.inference = LiveInference(self.canvas.model_input, self)
+        self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
         self.feature_map_view = FeatureMapView(self)
         self.kernel_view = KernelView(self)
         self.training_panel = self._create_training_panel()
         self.evaluate_view = EvaluateView(self.checkpoint, self)
-        self.banner = MessageBanner(self)
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("tabs")
         self.compare_view = CompareView(self.library, self.canvas.image_array, self)
         self.conv_explorer = ConvExplorer(self.canvas.model_input, self)
-        self._build_model_bar()
-        self.modelStatusLabel = QLabel(self)
-        self.modelStatusLabel.setObjectName("modelStatusLabel")
-
-        self.inference = LiveInference(self.canvas.model_input, self)
-        self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
+        self.architecture_builder = ArchitectureBuilder(self)
+        self.architecture_builder.message.connect(self._on_training_message)
+        self.architecture_builder.train_requested.connect(self._train_built_spec)
+        self.handwriting_coach = HandwritingCoach(self.library, self)
         self.saliency_controls = SaliencyControls(self.canvas, self.analysis, self)
         self.perturbation_view = PerturbationView(self.analysis, self)
-        self._build_actions()
-        self._build_menus()
-        self._build_layout()
+        self._add_tabs()
         self._connect()
-        self._restore_settings()
-        self.prediction_panel.show_message(self.tr("Loading model…"))
-        if checkpoint is not None:
-            self.set_model(checkpoint)
-        else:
-            QTimer.singleShot(0, self._load_startup_model)
+        self._ready = True
+        self._fill_shelf()
+        self._restore_tab()
+        self.ready.emit()
 
     # ------------------------------------------------------------------ build
     def _create_training_panel(self) -> QWidget:
         # INTEGRATION POINT: TrainingPanel (app/widgets/training_panel.py, written by the
         # training side) gets the window so that it can call set_model / set_inspection_model.
-        if TrainingPanel is None:
+        try:  # the training tab is written separately; the window works without it
+            from .widgets.training_panel import TrainingPanel
+        except ModuleNotFoundError as exc:  # only a missing module: a broken one must fail loudly
+            if exc.name != f"{__package__}.widgets.training_panel":
+                raise
             placeholder = QLabel(self.tr("Training is not available in this build."), self)
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
@@ -217,8 +348,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([panel.pasteAction, panel.clearAction])
 
-    def _build_layout(self) -> None:
-        self.canvas_panel.add_file_actions(self.openImageAction, self.saveDrawingAction)
+    def _add_tabs(self) -> None:
         self.tabs.addTab(self.training_panel, self.tr("Train"))
         self.tabs.addTab(self.feature_map_view, self.tr("Feature maps"))
         self.tabs.addTab(self.kernel_view, self.tr("Kernels"))
@@ -226,13 +356,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.perturbation_view, self.tr("Perturb"))
         self.canvas_panel.layout().addWidget(self.saliency_controls)
         self.tabs.addTab(self.evaluate_view, self.tr("Evaluate"))
-        self.architecture_builder = ArchitectureBuilder(self)
-        self.architecture_builder.message.connect(self._on_training_message)
-        self.architecture_builder.train_requested.connect(self._train_built_spec)
         self.tabs.addTab(self.architecture_builder, self.tr("Build"))
         self.tabs.addTab(self.conv_explorer, self.tr("Convolution"))
-        self.handwriting_coach = HandwritingCoach(self.library, self)
         self.tabs.addTab(self.handwriting_coach, self.tr("Coach"))
+
+    def _build_layout(self) -> None:
+        self.canvas_panel.add_file_actions(self.openImageAction, self.saveDrawingAction)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.addWidget(self.prediction_panel)
         self.right_splitter.addWidget(self.tabs)
@@ -260,6 +389,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.modelStatusLabel)
 
+    def _connect_shell(self) -> None:
+        self.canvas.load_failed.connect(self.banner.show_error)
+        self.canvas_panel.brushSlider.valueChanged.connect(
+            lambda value: self.settings.setValue(Keys.BRUSH_WIDTH, value))
+
+    def _set_model_actions_enabled(self, enabled: bool) -> None:
+        """Model actions wait for the model side; the shelf box too."""
+        for action in (self.openModelAction, self.saveModelAction, self.useBundledAction,
+                       self.removeFromShelfAction):
+            action.setEnabled(enabled)
+        self.modelShelf.setEnabled(enabled)
+
     def _connect(self) -> None:
         self.canvas.changed.connect(self.inference.request)
         self.canvas.changed.connect(self.compare_view.drawing_changed)
@@ -272,9 +413,6 @@ class MainWindow(QMainWindow):
         lib.run_ended.connect(lambda *_: self._fill_shelf())
         self.modelShelf.activated.connect(self._on_shelf_activated)
         self.replaySlider.valueChanged.connect(self._on_replay)
-        self.canvas.load_failed.connect(self.banner.show_error)
-        self.canvas_panel.brushSlider.valueChanged.connect(
-            lambda value: self.settings.setValue(Keys.BRUSH_WIDTH, value))
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
         self.inference.activations_ready.connect(self.feature_map_view.set_activations)
         self.inference.kernels_ready.connect(self.kernel_view.set_kernels)
@@ -389,7 +527,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- models
     def checkpoint(self) -> Checkpoint | None:
         """The model the canvas predicts with (``None`` until it is loaded)."""
-        return self.inference.checkpoint()
+        return self.inference.checkpoint() if self._ready else None
 
     def set_model(self, checkpoint: Checkpoint, path: str | Path | None = None) -> None:
         """Predict with ``checkpoint`` from now on; the current drawing is re-predicted at once.
@@ -417,6 +555,8 @@ class MainWindow(QMainWindow):
         self.model_changed.emit(checkpoint)
 
     def _show_classes(self, checkpoint: Checkpoint) -> None:
+        from cnn_core.datasets import DATASETS
+
         classes = list(checkpoint.classes)
         self.prediction_panel.set_classes(classes)
         if checkpoint.has_digit_classes:
@@ -450,6 +590,8 @@ class MainWindow(QMainWindow):
         entry = self.library.canvas_entry()
         if entry is None or not self._replay_points:
             return
+        from cnn_core.checkpoints import CheckpointError
+
         try:
             checkpoint = self.library.replay_checkpoint(entry, index)
         except CheckpointError as exc:
@@ -493,6 +635,8 @@ class MainWindow(QMainWindow):
 
         The file goes on the shelf (and is reopened from its path after a restart).
         """
+        from cnn_core.checkpoints import CheckpointError, load_checkpoint
+
         try:
             checkpoint = load_checkpoint(path)
         except CheckpointError as exc:
@@ -508,6 +652,8 @@ class MainWindow(QMainWindow):
         checkpoint = self.checkpoint()
         if checkpoint is None:
             return False
+        from cnn_core.checkpoints import CheckpointError, save_checkpoint
+
         try:
             save_checkpoint(path, checkpoint)
         except (OSError, CheckpointError) as exc:
@@ -521,6 +667,13 @@ class MainWindow(QMainWindow):
 
     def _load_startup_model(self) -> None:
         # The shelf's canvas model from last time; else the last model file; else bundled.
+        from cnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, make_metadata
+        from cnn_core.models import DEFAULT_MODEL, create_model
+
+        bundled = self.library.entries()[0]
+        if bundled.checkpoint is None and isinstance(self._preloaded, Checkpoint):
+            bundled.checkpoint = self._preloaded  # loaded by the background thread
+        self._preloaded = None
         key = self._saved_canvas_key
         if key and self.library.entry(key) is not None and self.library.choose(key) is not None:
             return
@@ -642,9 +795,20 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(state)
         width = prefs.read_int(s, Keys.BRUSH_WIDTH, self.canvas.brush_width())
         self.canvas_panel.brushSlider.setValue(width)
-        tab = prefs.read_int(s, Keys.CURRENT_TAB, 0)
+
+    def _restore_tab(self) -> None:
+        tab = self._wanted_tab
+        if tab is None:
+            tab = prefs.read_int(self.settings, Keys.CURRENT_TAB, 0)
         self.tabs.setCurrentIndex(tab if 0 <= tab < self.tabs.count() else 0)
         self._on_tab_changed(self.tabs.currentIndex())
+
+    def select_tab(self, index: int) -> None:
+        """Show tab ``index`` (once the tabs exist, if they do not yet)."""
+        if self._ready:
+            self.tabs.setCurrentIndex(index)
+        else:
+            self._wanted_tab = index
 
     def save_settings(self) -> None:
         """Remember geometry, splitters and the current tab."""
@@ -654,6 +818,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._ready:  # closed while torch was loading: nothing of the model side yet
+            self._load_started = True  # a pending start does not start it any more
+            self._load = None  # the thread ends on its own; the process waits for it
+            self.save_settings()
+            super().closeEvent(event)
+            return
         shutdown = getattr(self.training_panel, "shutdown", None)
         if callable(shutdown):  # stop a running training thread and wait for it
             shutdown()

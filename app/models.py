@@ -33,6 +33,7 @@ from cnn_core.training import (
     TrainConfig,
 )
 
+from .settings import DATA_DIR_ENV
 from .training import TrainingController, TrainingWorker
 
 __all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPoint",
@@ -40,7 +41,6 @@ __all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPo
 
 log = logging.getLogger(__name__)
 
-DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
 BUNDLED_KEY = "bundled"
 MAX_FILES = 20  # opened model files remembered
 MAX_SESSIONS = 5  # unsaved models (set from code, not from a file) kept on the shelf

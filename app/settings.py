@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings
 __all__ = [
     "APPLICATION",
     "ORGANIZATION",
+    "DATA_DIR_ENV",
     "SETTINGS_ENV",
     "Keys",
     "last_directory",
@@ -30,6 +31,7 @@ __all__ = [
 ORGANIZATION = "DigitLab"
 APPLICATION = "DigitLab"
 SETTINGS_ENV = "DIGITLAB_SETTINGS"
+DATA_DIR_ENV = "DIGITLAB_DATA_DIR"  # runs and the model shelf (app.models.data_dir)
 
 
 class Keys:

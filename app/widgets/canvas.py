@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from cnn_core.images import ImageError, check_size, decode_image, load_image
-from cnn_core.preprocess import to_ink
 
 from .picture_data import busy_cursor, fit_to_square, holds_picture, image_formats, png_bytes
 
@@ -154,6 +153,8 @@ class DrawingCanvas(QWidget):
         (:func:`cnn_core.preprocess.to_ink`); the model reads the picture itself (see
         :meth:`model_input`). Undoable.
         """
+        from cnn_core.preprocess import to_ink  # imports torch: not before the window shows
+
         ink, _, _ = to_ink(np.asarray(gray, dtype=np.float32))
         image = fit_to_square(ink, CANVAS_SIZE)
         self._push_undo()

@@ -75,6 +75,7 @@ def _shown_window(qtbot, checkpoint: Checkpoint) -> Iterator:  # noqa: ANN001
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
+    assert win.wait_until_ready(30_000)  # built at once here: torch is imported already
     yield win
     win.close()
 

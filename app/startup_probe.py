@@ -1,0 +1,122 @@
+"""Start-up timestamps for ``benchmarks/startup.py`` and the start-up tests.
+
+``digitlab-gui`` installs this only when ``DIGITLAB_STARTUP_PROBE`` names a JSON file. It
+records wall-clock times (``time.time()``, comparable with the parent process's clock):
+
+- ``shown``: the window's first expose has been painted (a zero timer after the expose
+  event, so the paint that the expose triggers is over);
+- ``torch_at_show``: whether torch was imported at that moment;
+- ``stroke``: a digit drawn with synthetic mouse events right after that;
+- ``predicted``: the first prediction of that drawing is on screen (label text included);
+
+then writes the file and quits. With ``DIGITLAB_STARTUP_PROBE_MODE=close`` it closes the
+window right after the first paint instead (closing while torch loads must exit cleanly).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+__all__ = ["MODE_ENV", "install_probe"]
+
+MODE_ENV = "DIGITLAB_STARTUP_PROBE_MODE"
+
+# A "7" in canvas units (0..1 of the drawing square).
+_STROKE = [(0.25, 0.2), (0.5, 0.2), (0.75, 0.2), (0.65, 0.45), (0.55, 0.65), (0.45, 0.85)]
+
+
+class _Probe(QObject):
+    def __init__(self, window: QMainWindow, path: Path) -> None:
+        super().__init__(window)
+        self.window, self.path = window, path
+        self.record: dict[str, object] = {"pid": os.getpid()}
+        self._watched = None
+
+    def watch(self) -> None:
+        handle = self.window.windowHandle()
+        if handle is not None and handle is not self._watched:
+            handle.installEventFilter(self)
+            self._watched = handle
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Expose and "shown" not in self.record \
+                and watched.isExposed():
+            QTimer.singleShot(0, self._shown)
+        return False
+
+    def _shown(self) -> None:
+        if "shown" in self.record:
+            return
+        self.record["shown"] = time.time()
+        self.record["torch_at_show"] = "torch" in sys.modules
+        if os.environ.get(MODE_ENV) == "close":
+            self._close_while_loading()
+            return
+        ready = getattr(self.window, "ready", None)  # a window without it is built at once
+        if ready is not None:
+            ready.connect(self._connect_inference)
+        if self._is_ready():
+            self._connect_inference()
+        self._draw()
+        self.record["stroke"] = time.time()
+        self.record["ready_at_stroke"] = self._is_ready()
+
+    def _is_ready(self) -> bool:
+        return getattr(self.window, "is_ready", lambda: True)()
+
+    def _close_while_loading(self) -> None:
+        from app import model_loader
+
+        if not model_loader.started():  # the window starts the load after its first paint
+            QTimer.singleShot(5, self._close_while_loading)
+            return
+        self.record["closed_while_loading"] = not self._is_ready()
+        self._write()
+        self.window.close()
+
+    def _draw(self) -> None:
+        canvas = self.window.canvas
+        rect = canvas.visible_rect()
+        points = [QPoint(round(rect.x() + x * rect.width()), round(rect.y() + y * rect.height()))
+                  for x, y in _STROKE]
+        button, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QTest.mousePress(canvas, button, none, points[0])
+        for point in points[1:]:
+            QTest.mouseMove(canvas, point)
+        QTest.mouseRelease(canvas, button, none, points[-1])
+
+    def _connect_inference(self) -> None:
+        self.window.inference.predicted.connect(self._predicted)
+
+    def _predicted(self, prediction: object) -> None:
+        if "stroke" not in self.record or "predicted" in self.record \
+                or prediction.preprocessed.blank:
+            return
+        QTimer.singleShot(0, self._on_screen)  # after the label's repaint is queued
+
+    def _on_screen(self) -> None:
+        if "predicted" in self.record:
+            return
+        self.window.repaint()  # what the user sees now includes the answer
+        self.record["predicted"] = time.time()
+        self.record["label"] = self.window.prediction_panel.predictionLabel.text()
+        self._write()
+        QApplication.exit(0)
+
+    def _write(self) -> None:
+        self.path.write_text(json.dumps(self.record), encoding="utf-8")
+
+
+def install_probe(window: QMainWindow, path: Path) -> None:
+    """Record the start-up of ``window`` (about to be shown) into ``path``, then quit."""
+    probe = _Probe(window, path)
+    window.winId()  # creates its QWindow (show would): the window to watch
+    probe.watch()

@@ -1,0 +1,142 @@
+"""Start-up: the window shows before torch is imported; the model loads behind it.
+
+The subprocess tests start ``python -m app`` with the start-up probe (app/startup_probe.py),
+as ``benchmarks/startup.py`` does; the in-process tests hold the background load at a gate
+so that "before the model is ready" is a state the test controls, not a race.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from digit_strokes import DIGITS
+
+from app import model_loader
+from app.main_window import MainWindow
+from cnn_core.checkpoints import CheckpointError, bundled_checkpoint_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start_app(tmp_path: Path, mode: str = "") -> tuple[subprocess.CompletedProcess, dict]:
+    probe = tmp_path / "probe.json"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DIGITLAB_STARTUP_PROBE": str(probe),
+           "DIGITLAB_STARTUP_PROBE_MODE": mode,
+           "DIGITLAB_SETTINGS": str(tmp_path / "s.ini"),
+           "DIGITLAB_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "app", "--size", "1024x700"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=180, check=False)
+    record = json.loads(probe.read_text(encoding="utf-8")) if probe.is_file() else {}
+    return result, record
+
+
+def test_the_window_module_does_not_import_torch() -> None:
+    # A tab that needs torch is imported inside MainWindow._build_model_side, not at the top.
+    code = ("import sys; from app.main import configure_pyqtgraph; configure_pyqtgraph(); "
+            "import app.main_window; print(sorted(m for m in ('torch', 'cnn_core.checkpoints') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not bundled_checkpoint_path().is_file(), reason="no bundled model")
+def test_the_window_is_painted_before_torch_is_imported_and_then_answers(tmp_path) -> None:
+    result, record = _start_app(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert record["torch_at_show"] is False  # the first paint did not wait for torch
+    assert record["shown"] < record["stroke"] <= record["predicted"]
+    assert record["label"].startswith("7"), record  # the stroke drawn at once was answered
+    assert "Traceback" not in result.stderr
+
+
+def test_closing_the_window_while_torch_loads_exits_cleanly(tmp_path) -> None:
+    result, record = _start_app(tmp_path, mode="close")
+    assert result.returncode == 0, result.stderr
+    assert record["torch_at_show"] is False and record["closed_while_loading"] is True
+    assert "Traceback" not in result.stderr and "QThread" not in result.stderr
+
+
+@pytest.fixture
+def gated_load(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The next background load waits until the returned event is set."""
+    gate = threading.Event()
+    real = model_loader.load_model_side
+
+    def held() -> object:
+        gate.wait(60)
+        return real()
+
+    monkeypatch.setattr(model_loader, "load_model_side", held)
+    monkeypatch.setattr(model_loader, "_started", None)  # a load of this test's own
+    yield gate
+    gate.set()
+
+
+def _shown(qtbot) -> MainWindow:  # noqa: ANN001
+    win = MainWindow(background=True)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(model_loader.started)  # after the first paint
+    return win
+
+
+def test_a_digit_drawn_while_the_model_loads_is_answered_once_it_is_ready(
+        qtbot, draw, bundled, gated_load) -> None:  # noqa: ANN001
+    win = _shown(qtbot)
+    assert not win.is_ready() and win.checkpoint() is None
+    assert win.prediction_panel.predictionLabel.text() == "Loading model…"
+    assert not win.openModelAction.isEnabled() and not win.modelShelf.isEnabled()
+    draw(win.canvas, DIGITS[7])  # the canvas works meanwhile
+    assert win.canvas.image_array().max() > 0
+    qtbot.wait(50)
+    assert win.prediction_panel.predictionLabel.text() == "Loading model…"
+    with qtbot.waitSignal(win.ready, timeout=30_000):
+        gated_load.set()
+    assert win.wait_until_ready(30_000)
+    qtbot.waitUntil(lambda: win.prediction_panel.predictionLabel.text().startswith("7"),
+                    timeout=10_000)
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())][:6] == [
+        "Train", "Feature maps", "Kernels", "Compare", "Perturb", "Evaluate"]
+    assert win.openModelAction.isEnabled() and win.modelShelf.isEnabled()
+    win.close()
+
+
+def test_closing_while_the_model_loads_builds_nothing_afterwards(qtbot, gated_load) -> None:  # noqa: ANN001
+    win = _shown(qtbot)
+    load = model_loader.start()
+    win.close()
+    gated_load.set()
+    assert load.wait(60)
+    qtbot.wait(100)  # the queued "load finished" signal has been delivered by now
+    assert not win.is_ready() and win.checkpoint() is None
+
+
+def test_a_bad_bundled_model_loaded_in_the_background_gives_the_usual_message(
+        qtbot, monkeypatch, gated_load) -> None:  # noqa: ANN001
+    def broken() -> None:
+        raise CheckpointError("digitnet.safetensors: normalization.std must be a number")
+
+    import app.models
+    import cnn_core.checkpoints
+
+    monkeypatch.setattr(cnn_core.checkpoints, "load_bundled", broken)
+    monkeypatch.setattr(app.models, "load_bundled", broken)
+    win = _shown(qtbot)
+    gated_load.set()
+    assert win.wait_until_ready(30_000)
+    text = win.banner.text()
+    assert "The bundled model could not be loaded" in text and "normalization.std" in text
+    assert "untrained" in text and "\n" not in text
+    win.close()
