@@ -3,8 +3,8 @@
 Three columns from one run. All three train the same LeNet-5 (sigmoid, average pooling,
 120-84-10, Xavier init) with SGD at lr 0.5, batch 100, on MNIST, no augmentation, no
 schedule, over the same number of training samples after the same warm-up. The seeds' loop
-is the tutorials' own: torchvision ``datasets.MNIST`` + ``transforms.ToTensor()`` + ``DataLoader(batch_size=100, shuffle=True)``;
-its per-epoch evaluation passes are left out, as is the Trainer's end-of-epoch test.
+is the tutorials' own: torchvision ``datasets.MNIST`` + ``transforms.ToTensor()`` +
+``DataLoader(batch_size=100, shuffle=True)``; its per-epoch evaluation passes are left out, as is the Trainer's end-of-epoch test.
 The plain loop is what a PyTorch user writes once the data loader is gone: the whole dataset
 as a uint8 tensor in memory, a shuffled index per epoch, stock ``torch.nn`` layers, the batch
 normalised and made ``channels_last`` on the fly. The three are run in turn ``--repeat`` times
