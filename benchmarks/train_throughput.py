@@ -1,17 +1,17 @@
 """Training throughput of LeNet-5: the tutorials' loop, a plain tensor loop and DigitLab.
 
 Three columns from one run. All three train the same LeNet-5 (sigmoid, average pooling,
-120-84-10, Xavier init) with SGD at lr 0.5, batch 100, on MNIST, no augmentation, no
-schedule, over the same number of training samples after the same warm-up. The seeds' loop
-is the tutorials' own: torchvision ``datasets.MNIST`` + ``transforms.ToTensor()`` +
-``DataLoader(batch_size=100, shuffle=True)``; its per-epoch evaluation passes are left out, as is the Trainer's end-of-epoch test.
-The plain loop is what a PyTorch user writes once the data loader is gone: the whole dataset
-as a uint8 tensor in memory, a shuffled index per epoch, stock ``torch.nn`` layers, the batch
-normalised and made ``channels_last`` on the fly. The three are run in turn ``--repeat`` times
-(default 5), each run in a fresh Python process so that none inherits another's OpenMP threads
-or allocator state; the median of each is printed (never the best), with the range and the
-ratios. Every side gets the same malloc settings: DigitLab's (:mod:`cnn_core.allocator`), or
-glibc's defaults with ``--default-allocator``.
+120-84-10, Xavier init) with SGD at lr 0.5, batch 100, on MNIST, no augmentation, no schedule,
+over the same number of training samples after the same warm-up. The seeds' loop is the
+tutorials' own: torchvision ``datasets.MNIST`` + ``transforms.ToTensor()`` +
+``DataLoader(batch_size=100, shuffle=True)``; its per-epoch evaluation passes are left out, as
+is the Trainer's end-of-epoch test. The plain loop is what a PyTorch user writes once the data
+loader is gone: the whole dataset as a uint8 tensor in memory, a shuffled index per epoch,
+stock ``torch.nn`` layers, the batch normalised and made ``channels_last`` on the fly. The
+three are run in turn ``--repeat`` times (default 5), each run in a fresh Python process so
+that none inherits another's OpenMP threads or allocator state; the median of each is printed
+(never the best), with the range and the ratios. Every side gets the same malloc settings:
+DigitLab's (:mod:`cnn_core.allocator`), or glibc's defaults with ``--default-allocator``.
 
     .venv/bin/python benchmarks/train_throughput.py [--quick] [--batches 300] [--repeat 5]
 """
