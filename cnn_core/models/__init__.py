@@ -73,7 +73,7 @@ MODELS: dict[str, ModelEntry] = {
         ModelEntry("nin", zoo.nin, Recipe("adam", 2e-3, 128, 5, "onecycle", False)),
         ModelEntry("googlenet", zoo.googlenet, Recipe("adam", 2e-3, 128, 2, "onecycle", False)),
         ModelEntry("speedrun", zoo.speedrun,
-                   Recipe("adam", 1e-2, 256, 1, "onecycle", False, betas=(0.7, 0.9))),
+                   Recipe("adam", 1e-2, 128, 1, "onecycle", False, betas=(0.7, 0.9))),
     )
 }
 DEFAULT_MODEL = "digitnet"
