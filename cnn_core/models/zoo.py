@@ -236,6 +236,9 @@ def googlenet() -> Spec:
          {"type": "inception", "c1": 48, "c2": [48, 64], "c3": [8, 16], "c4": 16},
          {"type": "adaptive_avgpool", "output_size": 1}],
         [{"type": "flatten"}, {"type": "linear", "out_features": 10}],
+        init="kaiming",
+    )
+
 
 def speedrun() -> Spec:
     """The ``--recipe speedrun`` model: two conv + BatchNorm + max-pool stages and a 256 head.
