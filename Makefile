@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/train_throughput.py
 	$(BIN)/python benchmarks/time_to_accuracy.py
+	$(BIN)/python benchmarks/speedrun.py
 	$(BIN)/python benchmarks/predict_latency.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_responsiveness.py
 	$(BIN)/python benchmarks/startup.py

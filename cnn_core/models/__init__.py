@@ -28,6 +28,7 @@ class Recipe:
     schedule: str = "onecycle"
     augment: bool = True
     momentum: float = 0.9  # SGD only
+    betas: tuple[float, float] = (0.9, 0.999)  # Adam / AdamW only
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ MODELS: dict[str, ModelEntry] = {
         ModelEntry("vgg", zoo.vgg, Recipe("adam", 2e-3, 128, 3, "onecycle", False)),
         ModelEntry("nin", zoo.nin, Recipe("adam", 2e-3, 128, 5, "onecycle", False)),
         ModelEntry("googlenet", zoo.googlenet, Recipe("adam", 2e-3, 128, 2, "onecycle", False)),
+        ModelEntry("speedrun", zoo.speedrun,
+                   Recipe("adam", 1e-2, 128, 1, "onecycle", False, betas=(0.7, 0.9))),
     )
 }
 DEFAULT_MODEL = "digitnet"

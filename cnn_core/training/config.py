@@ -33,6 +33,7 @@ class TrainConfig:
     optimizer: str = "adam"  # sgd (with momentum) | adam | adamw
     lr: float = 3e-3  # peak learning rate
     momentum: float = 0.9  # SGD only
+    betas: tuple[float, float] = (0.9, 0.999)  # Adam / AdamW: decay of the moment estimates
     weight_decay: float = 0.0
     schedule: str = "onecycle"  # none | step | cosine | onecycle
     augment: bool = True  # batched random affine + stroke thickness
@@ -62,6 +63,8 @@ class TrainConfig:
             (self.epochs >= 1, "epochs must be at least 1"),
             (self.batch_size >= 1, "batch size must be at least 1"),
             (self.lr > 0 and math.isfinite(self.lr), "learning rate must be a positive number"),
+            (len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas),
+             "Adam's betas must be two numbers in [0, 1)"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
             (self.schedule in SCHEDULES, f"schedule must be one of {', '.join(SCHEDULES)}"),
             (self.dataset in DATASETS, f"dataset must be one of {', '.join(DATASETS)}"),

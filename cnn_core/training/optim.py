@@ -15,14 +15,17 @@ Scheduler = torch.optim.lr_scheduler.LRScheduler
 
 
 def make_optimizer(name: str, params: Iterable[torch.nn.Parameter], lr: float,
-                   momentum: float = 0.9, weight_decay: float = 0.0) -> torch.optim.Optimizer:
-    """``sgd`` (with ``momentum``), ``adam`` or ``adamw`` (weight decay 0.01 unless given)."""
+                   momentum: float = 0.9, weight_decay: float = 0.0,
+                   betas: tuple[float, float] = (0.9, 0.999)) -> torch.optim.Optimizer:
+    """``sgd`` (with ``momentum``), ``adam`` or ``adamw`` (weight decay 0.01 unless given);
+    ``betas`` are Adam's and AdamW's."""
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+        return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay)
     if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay or 1e-2)
+        return torch.optim.AdamW(params, lr=lr, betas=betas,
+                                 weight_decay=weight_decay or 1e-2)
     raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
 
 

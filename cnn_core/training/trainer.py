@@ -87,6 +87,11 @@ class Trainer:
         self._global_rng = PrivateGlobalRng(self.seed + 1, self.device)  # for dropout
         self._clock = RunClock()
 
+    @property
+    def training_seconds(self) -> float:
+        """Seconds spent in training steps so far: the run's clock less evaluation passes."""
+        return self._clock.elapsed - self._clock.eval_seconds
+
     # ------------------------------------------------------------------ checkpoints
 
     def snapshot(self) -> Checkpoint:
@@ -152,7 +157,7 @@ class Trainer:
         n = len(train_y)
         steps_per_epoch = max(1, n // cfg.batch_size)
         optimizer = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr, cfg.momentum,
-                                   cfg.weight_decay)
+                                   cfg.weight_decay, tuple(cfg.betas))
         scheduler, per_batch = make_schedule(cfg.schedule, optimizer, cfg.epochs,
                                              steps_per_epoch)
 
