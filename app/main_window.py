@@ -359,6 +359,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.architecture_builder, self.tr("Build"))
         self.tabs.addTab(self.conv_explorer, self.tr("Convolution"))
         self.tabs.addTab(self.handwriting_coach, self.tr("Coach"))
+        from .widgets.kernel_learner import KernelLearnerView  # imports torch: built late
+
+        self.kernel_learner = KernelLearnerView(self.canvas.model_input, self)
+        self.canvas.changed.connect(self.kernel_learner.drawing_changed)
+        self.tabs.addTab(self.kernel_learner, self.tr("Learn a kernel"))
 
     def _build_layout(self) -> None:
         self.canvas_panel.add_file_actions(self.openImageAction, self.saveDrawingAction)

@@ -16,8 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = ["PRESETS", "KernelLearner", "LearnStep", "learn_kernel", "stable_lr_limit",
-           "tutorial_edge_image"]
+__all__ = ["INPUTS", "PRESETS", "KernelLearner", "LearnStep", "learn_kernel", "learning_inputs",
+           "stable_lr_limit", "tutorial_edge_image"]
 
 PRESETS: dict[str, tuple[tuple[float, ...], ...]] = {
     "edge": ((1.0, -1.0),),  # the tutorials' vertical-edge detector
@@ -30,6 +30,10 @@ PRESETS: dict[str, tuple[tuple[float, ...], ...]] = {
 }
 """Target kernels by name; rows of values."""
 
+INPUTS = ("pattern", "drawing", "mnist")
+"""Where ``X`` comes from: the tutorials' 6×8 pattern, the user's drawing, MNIST test images."""
+MNIST_IMAGES = 4  # how many MNIST test images the "mnist" input uses
+
 DIVERGED_FACTOR = 1e6  # a loss this many times the first one counts as diverged
 
 
@@ -38,6 +42,32 @@ def tutorial_edge_image() -> np.ndarray:
     x = np.ones((6, 8), np.float32)
     x[:, 2:6] = 0.0
     return x
+
+
+def learning_inputs(source: str, drawing: np.ndarray | None = None) -> np.ndarray:
+    """The images ``X`` [N, H, W] (float, ink = 1) for ``source``, one of :data:`INPUTS`.
+
+    ``drawing`` is the canvas picture (any size) for ``"drawing"``; it goes through the same
+    preprocessing as a prediction, so ``X`` is the 28×28 image the model reads. Raises
+    ``ValueError`` when there is no digit to learn from.
+    """
+    if source == "pattern":
+        return tutorial_edge_image()[None]
+    if source == "drawing":
+        from .preprocess import preprocess
+
+        if drawing is None:
+            raise ValueError("draw a digit on the canvas first")
+        prepared = preprocess(drawing)
+        if prepared.blank:
+            raise ValueError("the canvas is empty: draw a digit first")
+        return prepared.image28[None].astype(np.float64)
+    if source == "mnist":
+        from .datasets import load_split
+
+        images = load_split("mnist", train=False).images[:MNIST_IMAGES]
+        return images.numpy().astype(np.float64) / 255.0
+    raise ValueError(f"input must be one of {', '.join(INPUTS)}")
 
 
 def _as_batch(images: np.ndarray) -> torch.Tensor:
@@ -119,6 +149,7 @@ class KernelLearner:
         start = torch.rand(kh * kw, generator=generator, dtype=torch.float64) * 2 - 1
         self.weight = (start * bound).numpy()
         self._target = self.target.reshape(-1).numpy()
+        self._gram = self.windows.T @ self.windows
         self.step_count = 0
         self._first_loss: float | None = None
 
@@ -135,14 +166,18 @@ class KernelLearner:
         """The loss ``sum((corr2d(X, K) - Y)**2)`` and its gradient with respect to ``K``.
 
         The backward pass of this one linear layer, written out: ``2 · windowsᵀ · residual``
-        (a test checks it against autograd). In numpy, because a step is microseconds of
-        arithmetic and a torch call's overhead (thread pool included) would be most of it.
+        (a test checks both numbers against autograd). In numpy, because a step is
+        microseconds of arithmetic and a torch call's overhead (thread pool included) would
+        be most of it.
         """
-        residual = self.windows @ self.weight - self.y
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss = float(residual @ residual)
-            gradient = 2.0 * (self.windows.T @ residual)
-        return loss, gradient.reshape(self.shape)
+        # Y = windows @ target, so the residual is windows @ (K - target) and the loss is
+        # dᵀ·G·d with the Gram matrix G = windowsᵀ·windows: k×k arithmetic per step instead of
+        # a pass over every window, with the same numbers (and no cancellation near zero).
+        difference = self.weight - self._target
+        # (No overflow guard needed: a run stops once its loss grows 1e6-fold, far below
+        # float64's range.)
+        curvature = self._gram @ difference
+        return float(difference @ curvature), (2.0 * curvature).reshape(self.shape)
 
     def start(self) -> LearnStep:
         """The random start as a step-0 record (its loss, nothing learned yet)."""
@@ -154,8 +189,10 @@ class KernelLearner:
         if self._first_loss is None:
             self._first_loss = value
         blown = not math.isfinite(value) or value > DIVERGED_FACTOR * max(self._first_loss, 1e-12)
+        if blown:  # keep the last finite kernel on show
+            return LearnStep(self.step_count, value, self.kernel, self.error(), diverged=True)
         candidate = self.weight - self.lr * gradient.reshape(-1)
-        if blown or not np.isfinite(candidate).all():  # keep the last finite kernel on show
+        if not np.isfinite(candidate).all():
             return LearnStep(self.step_count, value, self.kernel, self.error(), diverged=True)
         self.weight = candidate
         self.step_count += 1
