@@ -364,6 +364,13 @@ class MainWindow(QMainWindow):
         self.kernel_learner = KernelLearnerView(self.canvas.model_input, self)
         self.canvas.changed.connect(self.kernel_learner.drawing_changed)
         self.tabs.addTab(self.kernel_learner, self.tr("Learn a kernel"))
+        from .widgets.dataset_browser import DatasetBrowser  # imports torch: built late
+
+        self.dataset_browser = DatasetBrowser(self.checkpoint,
+                                              getattr(self.training_panel, "form", None), self)
+        self.dataset_browser.image_chosen.connect(self.canvas.set_picture)
+        self.model_changed.connect(self.dataset_browser.model_changed)
+        self.tabs.addTab(self.dataset_browser, self.tr("Browse data"))
 
     def _build_layout(self) -> None:
         self.canvas_panel.add_file_actions(self.openImageAction, self.saveDrawingAction)

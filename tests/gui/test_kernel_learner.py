@@ -120,10 +120,3 @@ def test_an_empty_canvas_says_so(qtbot, learner_view) -> None:  # noqa: ANN001
     view.inputCombo.setCurrentIndex(view.inputCombo.findData("drawing"))
     assert "draw a digit" in view.messageLabel.text()
     assert not view.runButton.isEnabled()
-
-
-def test_the_window_has_the_tab_last(window) -> None:  # noqa: ANN001
-    tabs = window.tabs
-    assert tabs.findChild(KernelLearnerView, "kernelLearner") is not None
-    index = tabs.indexOf(window.kernel_learner)
-    assert tabs.tabText(index) == "Learn a kernel"
