@@ -18,7 +18,6 @@ from .image_thumb import gray_qimage
 __all__ = ["COLUMNS", "ROWS", "Cell", "DatasetGrid"]
 
 COLUMNS, ROWS = 10, 5  # a page: ten across, as the tutorials' 10×10 sample plots
-_CAPTION_LINES = 2
 _RIGHT, _WRONG = QColor("#1b7f3b"), QColor("#c62828")
 
 
@@ -45,7 +44,7 @@ class DatasetGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._cells: list[Cell] = []
         self._images: list = []
-        self.setMinimumSize(COLUMNS * 44, ROWS * 64)
+        self.setMinimumSize(COLUMNS * 40, ROWS * 36)  # small windows: one caption line
 
     def sizeHint(self) -> QSize:
         return QSize(COLUMNS * 76, ROWS * 100)
@@ -75,25 +74,38 @@ class DatasetGrid(QWidget):
         index = row * COLUMNS + column
         return index if index < len(self._cells) else None
 
-    def _layout(self, rect: QRect) -> tuple[QRect, QRect]:
+    def _caption_lines(self) -> int:
+        """Two lines (class, answer) when cells are tall enough, else one ("7 → 7 (97%)")."""
         line = self.fontMetrics().height()
-        side = max(8, min(rect.width() - 8, rect.height() - _CAPTION_LINES * line - 6))
+        width, height = self.width() / COLUMNS, self.height() / ROWS
+        return 2 if height - 2 * line - 6 >= 0.6 * (width - 8) else 1
+
+    def _layout(self, rect: QRect, lines: int) -> tuple[QRect, QRect]:
+        line = self.fontMetrics().height()
+        side = max(8, min(rect.width() - 8, rect.height() - lines * line - 6))
         image = QRect(rect.x() + (rect.width() - side) // 2, rect.y() + 3, side, side)
-        text = QRect(rect.x() + 2, image.bottom() + 2, rect.width() - 4, _CAPTION_LINES * line)
+        text = QRect(rect.x() + 2, image.bottom() + 2, rect.width() - 4, lines * line)
         return image, text
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         metrics = self.fontMetrics()
         line = metrics.height()
+        lines = self._caption_lines()
         for index, (cell, image) in enumerate(zip(self._cells, self._images, strict=True)):
-            image_rect, text_rect = self._layout(self.cell_rect(index))
+            image_rect, text_rect = self._layout(self.cell_rect(index), lines)
             painter.drawImage(image_rect, image)
             if cell.wrong:
                 painter.setPen(QPen(_WRONG, 2))
                 painter.drawRect(image_rect.adjusted(-1, -1, 1, 1))
-            painter.setPen(self.palette().text().color())
             top = QRect(text_rect.x(), text_rect.y(), text_rect.width(), line)
+            if lines == 1 and cell.answer:  # "7 → 7" in the answer's colour (% in the tip)
+                painter.setPen(_WRONG if cell.wrong else _RIGHT)
+                short = cell.answer.rsplit(" (", 1)[0]
+                painter.drawText(top, Qt.AlignmentFlag.AlignHCenter, metrics.elidedText(
+                    f"{cell.caption} {short}", Qt.TextElideMode.ElideRight, top.width()))
+                continue
+            painter.setPen(self.palette().text().color())
             painter.drawText(top, Qt.AlignmentFlag.AlignHCenter,
                              metrics.elidedText(cell.caption, Qt.TextElideMode.ElideRight,
                                                 top.width()))

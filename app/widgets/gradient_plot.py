@@ -35,7 +35,7 @@ class GradientNormPlot(pg.PlotWidget):
         item.getAxis("bottom").enableAutoSIPrefix(False)
         self.legend = item.addLegend(offset=(-4, 4), labelTextSize="8pt", colCount=2,
                                      verSpacing=-6)
-        self.setMinimumSize(220, 140)
+        self.setMinimumSize(220, 60)  # shares the column with the loss and accuracy plots
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[list[float], list[float]]] = {}
         self._dirty = False

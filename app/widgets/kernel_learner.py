@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTableWidget,
@@ -48,7 +49,7 @@ TICK_BUDGET_S = 0.004  # arithmetic per tick at most, so the window stays respon
 CONVERGED = 1e-6  # max |kernel - target| at which a run stops by itself
 MAX_STEPS = 200_000
 CUSTOM = "custom"
-_CELL_W, _CELL_H = 64, 24  # a value cell fits "-1.0000"
+_CELL_W, _CELL_H = 60, 24  # a value cell fits "-1.0000"
 
 
 def _round_down_125(value: float) -> float:
@@ -136,6 +137,11 @@ class KernelLearnerView(QWidget):
         self.resetButton = self._button("kernelResetButton", tr("Reset"), "Ctrl+R",
                                         tr("Back to the random start (Ctrl+R)"))
 
+        self.valuesTable = self._named(QTableWidget(self), "kernelValuesTable",
+                                       tr("The learned kernel's values"))
+        self._grid_style(self.valuesTable)
+        self.valuesTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
         size_row = QHBoxLayout()
         size_row.addWidget(self.rowsSpin)
         size_row.addWidget(QLabel("×", self))
@@ -157,6 +163,8 @@ class KernelLearnerView(QWidget):
         left = QVBoxLayout()
         left.addLayout(form)
         left.addLayout(buttons)
+        left.addWidget(QLabel(tr("Learned values"), self))
+        left.addWidget(self.valuesTable)
         left.addStretch(1)
 
         self.statusLabel = self._named(QLabel(self), "kernelStatusLabel", "")
@@ -165,26 +173,26 @@ class KernelLearnerView(QWidget):
         for label in (self.statusLabel, self.messageLabel):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pictures = KernelPictures(self)
-        self.valuesTable = self._named(QTableWidget(self), "kernelValuesTable",
-                                       tr("The learned kernel's values"))
-        self._grid_style(self.valuesTable)
-        self.valuesTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.lossPlot = KernelLossPlot(self)
-        pictures_row = QHBoxLayout()
-        pictures_row.addWidget(self.pictures, 1)
-        values_box = QVBoxLayout()
-        values_box.addWidget(QLabel(tr("Learned values"), self))
-        values_box.addWidget(self.valuesTable)
-        values_box.addStretch(1)
-        pictures_row.addLayout(values_box)
         right = QVBoxLayout()
         right.addWidget(self.statusLabel)
         right.addWidget(self.messageLabel)
-        right.addLayout(pictures_row, 2)
-        right.addWidget(self.lossPlot, 3)
+        right.addWidget(self.pictures, 1)
+        right.addWidget(self.lossPlot, 1)
+        column = QWidget(self)
+        column.setLayout(left)
+        left.setContentsMargins(0, 0, 6, 0)
+        scroll = QScrollArea(self)  # a short window scrolls the settings, never clips them
+        scroll.setObjectName("kernelSettings")
+        scroll.setWidget(column)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(column.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(left)
+        layout.addWidget(scroll)
         layout.addLayout(right, 1)
 
     @staticmethod

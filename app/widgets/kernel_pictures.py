@@ -19,13 +19,16 @@ class KernelPictures(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setObjectName("kernelPictures")
         self.setBackground(None)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(120)
         tr = self.tr
         self._items: dict[str, pg.ImageItem] = {}
         self._plots: dict[str, pg.PlotItem] = {}
-        for key, title in (("x", tr("Input X")), ("y", tr("Y = X ⋆ target")),
-                           ("target", tr("Target kernel")), ("learned", tr("Learned kernel"))):
-            plot = self.addPlot(title=title)
+        # one row with short titles: the pictures get the height
+        for index, (key, title) in enumerate((
+                ("x", tr("input X")), ("y", tr("Y = X ⋆ target")),
+                ("target", tr("target")), ("learned", tr("learned")))):
+            plot = self.addPlot(row=0, col=index)
+            plot.setTitle(title, size="9pt")
             plot.setAspectLocked(True)
             plot.invertY(True)
             plot.hideAxis("left")
@@ -42,7 +45,7 @@ class KernelPictures(pg.GraphicsLayoutWidget):
         self.colorBar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging, interactive=False,
                                         width=12, label=self.tr("weight"))
         self.colorBar.setImageItem([self._items["target"], self._items["learned"]])
-        self.addItem(self.colorBar)
+        self.addItem(self.colorBar, row=0, col=4)
         self._bound = 1.0
 
     def set_problem(self, x: np.ndarray, y: np.ndarray, target: np.ndarray) -> None:
@@ -81,7 +84,7 @@ class KernelLossPlot(pg.PlotWidget):
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         item.getAxis("bottom").enableAutoSIPrefix(False)
-        self.setMinimumSize(220, 140)
+        self.setMinimumSize(220, 100)
         self.curve = item.plot([], [], pen=pg.mkPen("#1f77b4", width=2))
         self._x: list[float] = []
         self._y: list[float] = []
