@@ -13,7 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from .plots import PALETTE
+from .plots import PALETTE, LogAxis
+from .plots import _LegendBelow as LegendBelow
 
 __all__ = ["GradientNormPlot"]
 
@@ -22,19 +23,27 @@ class GradientNormPlot(pg.PlotWidget):
     """Per-layer gradient L2 norms of the current run against the (fractional) epoch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        axis = LogAxis("left")
+        axis.setStyle(maxTextLevel=1)
+        super().__init__(parent, axisItems={"left": axis})
         self.setObjectName("gradientNormPlot")
         item = self.getPlotItem()
         item.setTitle(self.tr("Gradient norm per layer"), size="10pt")
         item.setLabel("bottom", self.tr("epoch"))
-        item.setLabel("left", self.tr("‖gradient‖ (log scale)"))
+        item.setLabel("left", self.tr("‖gradient‖ (log)"))
         item.setLogMode(x=False, y=True)
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        item.getAxis("bottom").enableAutoSIPrefix(False)
-        self.legend = item.addLegend(offset=(-4, 4), labelTextSize="8pt", colCount=2,
-                                     verSpacing=-6)
+        for side in ("bottom", "left"):
+            item.getAxis(side).enableAutoSIPrefix(False)
+        # under the plot, in its layout, as the loss plot's: inside, it would hide curves
+        self.legend = LegendBelow(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
+                                  frame=False, colCount=6)
+        self.legend.setMinimumWidth(0)
+        self.legend.setPreferredWidth(0)
+        item.layout.addItem(self.legend, 4, 0, 1, 3)
+        item.legend = self.legend  # curves made with a name are listed in it
         self.setMinimumSize(220, 60)  # shares the column with the loss and accuracy plots
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[list[float], list[float]]] = {}
