@@ -359,6 +359,18 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.architecture_builder, self.tr("Build"))
         self.tabs.addTab(self.conv_explorer, self.tr("Convolution"))
         self.tabs.addTab(self.handwriting_coach, self.tr("Coach"))
+        from .widgets.kernel_learner import KernelLearnerView  # imports torch: built late
+
+        self.kernel_learner = KernelLearnerView(self.canvas.model_input, self)
+        self.canvas.changed.connect(self.kernel_learner.drawing_changed)
+        self.tabs.addTab(self.kernel_learner, self.tr("Learn a kernel"))
+        from .widgets.dataset_browser import DatasetBrowser  # imports torch: built late
+
+        self.dataset_browser = DatasetBrowser(self.checkpoint,
+                                              getattr(self.training_panel, "form", None), self)
+        self.dataset_browser.image_chosen.connect(self.canvas.set_picture)
+        self.model_changed.connect(self.dataset_browser.model_changed)
+        self.tabs.addTab(self.dataset_browser, self.tr("Browse data"))
 
     def _build_layout(self) -> None:
         self.canvas_panel.add_file_actions(self.openImageAction, self.saveDrawingAction)

@@ -427,7 +427,9 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--lr", type=float, help="(peak) learning rate")
-    p.add_argument("--momentum", type=float, help="SGD momentum")
+    p.add_argument("--momentum", type=float,
+                   help="SGD momentum, 0 to below 1 (0: plain SGD as the tutorials train; "
+                        "default: the model's recipe, 0 for lenet5 and tinyvgg, else 0.9)")
     p.add_argument("--weight-decay", type=float)
     p.add_argument("--label-smoothing", type=float)
     p.add_argument("--schedule", choices=SCHEDULES)

@@ -44,6 +44,8 @@ class TensorBoardLogger:
             self.writer.add_scalar("train/lr", event.lr, event.step)
             self.writer.add_scalar("train/samples_per_second", event.samples_per_second,
                                    event.step)
+            for layer, norm in event.grad_norms:
+                self.writer.add_scalar(f"gradient_norm/{layer}", norm, event.step)
         elif isinstance(event, EpochDone):
             for key in ("train_loss", "train_accuracy", "test_loss", "test_accuracy"):
                 self.writer.add_scalar(f"epoch/{key}", getattr(event, key), event.epoch)

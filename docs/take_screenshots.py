@@ -12,6 +12,7 @@ included. Settings and the model shelf live in a temporary folder; the user's ar
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 ``--only=conv-explorer`` only the convolution explorer's.
+``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
 """
 
 from __future__ import annotations
@@ -135,6 +136,44 @@ def main(out: Path, only: str = "") -> int:
             shelf.activated.emit(index)
         wait_until(lambda: window.library.canvas_entry().title().startswith(prefix), prefix)
 
+    def kernel_learner_scene(size: tuple[int, int]) -> None:
+        """Learn Sobel x from a drawn 7, caught on its way to the target."""
+        window.resize(*size)
+        settle()
+        view = window.kernel_learner
+        draw(7)
+        open_tab(view)
+        for combo, data in ((view.targetCombo, "sobel_x"), (view.inputCombo, "drawing"),
+                            (view.speedCombo, 300)):
+            combo.setCurrentIndex(combo.findData(data))
+        click(view.runButton)
+        wait_until(lambda: view.last_step() is not None and view.last_step().error < 0.05,
+                   "the kernel on its way to Sobel x")
+        click(view.runButton)  # pause mid-way: the curve still falling
+        shoot("kernel-learner", size)
+
+    def dataset_browser_scene(size: tuple[int, int]) -> None:
+        """The first test images with the bundled model's answers."""
+        window.resize(*size)
+        settle()
+        if window.library.canvas_entry().key != "bundled":
+            click(window.useBundledButton)
+            wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled")
+        browser = window.dataset_browser
+        open_tab(browser)
+        browser.splitCombo.setCurrentIndex(browser.splitCombo.findData(False))
+        wait_until(lambda: browser.shown() is not None and not browser.splitCombo.currentData()
+                   and "predictions" in browser.shown(), "a page of test images")
+        shoot("dataset-browser", size)
+
+    if only in ("kernel-learner", "dataset-browser"):
+        for size in SIZES:
+            (kernel_learner_scene if only == "kernel-learner" else dataset_browser_scene)(size)
+        window.close()
+        window.deleteLater()
+        settle(0.5)
+        return 0
+
     def conv_explorer_scene(size: tuple[int, int]) -> None:
         """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
         window.resize(*size)
@@ -253,6 +292,8 @@ def main(out: Path, only: str = "") -> int:
     for size in SIZES:
         take(size)
         conv_explorer_scene(size)
+        kernel_learner_scene(size)
+        dataset_browser_scene(size)
     coach_scenes(window, SIZES, click, open_tab, wait_until, settle, shoot)
 
     window.close()

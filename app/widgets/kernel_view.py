@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 if TYPE_CHECKING:
     from cnn_core.inspection import KernelSet
 
-__all__ = ["KernelView", "kernel_mosaic"]
+__all__ = ["KernelView", "kernel_at", "kernel_mosaic"]
 
 _COLORMAP = "CET-D1"
 
@@ -39,6 +39,32 @@ def kernel_mosaic(weights: np.ndarray) -> tuple[np.ndarray, int, int]:
         top, left = (c * (k + 1) for c, k in zip(divmod(index, columns), (kh, kw), strict=True))
         mosaic[top:top + kh, left:left + kw] = tile
     return mosaic, rows, columns
+
+
+def kernel_at(shape: tuple[int, int, int, int], row: int, column: int,
+              ) -> tuple[int, int, int, int] | None:
+    """Which weight pixel ``(row, column)`` of :func:`kernel_mosaic`'s image shows.
+
+    Returns ``(out channel, in channel, kernel row, kernel column)``, or ``None`` on a gap or
+    outside every tile.
+    """
+    out_ch, in_ch, kh, kw = shape
+    if row < 0 or column < 0:
+        return None
+    tile_row, r = divmod(row, kh + 1)
+    tile_col, c = divmod(column, kw + 1)
+    if r >= kh or c >= kw:
+        return None
+    if in_ch == 1:
+        columns = math.ceil(math.sqrt(out_ch))
+        if tile_col >= columns:
+            return None
+        out, inp = tile_row * columns + tile_col, 0
+    else:
+        out, inp = tile_row, tile_col
+    if out >= out_ch or inp >= in_ch:
+        return None
+    return out, inp, r, c
 
 
 class KernelView(QWidget):
@@ -73,6 +99,12 @@ class KernelView(QWidget):
         self.colorBar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get(_COLORMAP),
                                         interactive=False, width=14, label=self.tr("weight"))
         self.colorBar.setImageItem(self.imageItem, insert_in=self.plot)
+        self.hoverLabel = QLabel(self.tr("Point at a kernel to read its weights and bias."),
+                                 self)
+        self.hoverLabel.setObjectName("kernelHoverLabel")
+        self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._hovered: tuple[int, int, int, int] | None = None
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.placeholder = QLabel(self.tr("This model has no convolution layers."), self)
         self.placeholder.setVisible(False)
 
@@ -86,6 +118,7 @@ class KernelView(QWidget):
         layout.addWidget(self.sourceLabel)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.hoverLabel)
 
     def set_source(self, text: str) -> None:
         """Say where the kernels come from (the model, or a training snapshot)."""
@@ -141,6 +174,46 @@ class KernelView(QWidget):
         self.infoLabel.setText(self.tr("{0} out × {1} in × {2}×{3} kernels, "
                                        "weights within ±{4:.3f}")
                                .format(out_ch, in_ch, kh, kw, bound))
+        at = self._hovered  # new weights under a still mouse (live training): read them again
+        if at is not None and all(a < n for a, n in zip(at, weights.shape, strict=True)):
+            self._describe_hovered(self._sets[index], at)
+        else:
+            self._hovered = None
+            self.hoverLabel.setText(self.tr("Point at a kernel to read its weights and bias."))
+
+    # ------------------------------------------------------------------ hover
+    def hovered(self) -> tuple[int, int, int, int] | None:
+        """The weight under the mouse: (out, in, row, column), or ``None``."""
+        return self._hovered
+
+    def _on_mouse_moved(self, scene_pos) -> None:  # noqa: ANN001
+        index = self.layerCombo.currentIndex()
+        found = None
+        if 0 <= index < len(self._sets) and self.imageItem.image is not None:
+            point = self.imageItem.mapFromScene(scene_pos)
+            shape = tuple(np.asarray(self._sets[index].weights).shape)
+            found = kernel_at(shape, math.floor(point.y()), math.floor(point.x()))
+        if found == self._hovered:
+            return
+        self._hovered = found
+        if found is None:
+            self.hoverLabel.setText(self.tr("Point at a kernel to read its weights and bias."))
+            self.graphics.setToolTip("")
+            return
+        self._describe_hovered(self._sets[index], found)
+
+    def _describe_hovered(self, kernels: KernelSet, at: tuple[int, int, int, int]) -> None:
+        out, inp, r, c = at
+        weights = np.asarray(kernels.weights)
+        bias = None if kernels.bias is None else float(np.asarray(kernels.bias)[out])
+        bias_text = self.tr("no bias") if bias is None else self.tr("bias {0:+.4f}").format(bias)
+        self.hoverLabel.setText(self.tr(
+            "{0} · output {1} ← input {2} · weight ({3}, {4}) = {5:+.4f} · {6}").format(
+            kernels.name.removeprefix("features."), out, inp, r, c,
+            float(weights[out, inp, r, c]), bias_text))
+        rows = "\n".join(" ".join(f"{v:+.3f}" for v in row) for row in weights[out, inp])
+        self.graphics.setToolTip(self.tr("<b>{0}</b>, output {1} ← input {2}<pre>{3}</pre>{4}")
+                                 .format(kernels.name, out, inp, rows, bias_text))
 
     def _set_ticks(self, kh: int, kw: int, in_ch: int) -> None:
         """Label channels at the kernel centres (every few channels when there are many)."""

@@ -87,6 +87,7 @@ class TrainingForm(QWidget):
         self._model_index = 0
         self._build()
         self.modelCombo.currentIndexChanged.connect(self._on_model_changed)
+        self.optimizerCombo.currentIndexChanged.connect(self._update_momentum)
         self.restore_settings()
 
     def _build(self) -> None:
@@ -102,9 +103,17 @@ class TrainingForm(QWidget):
             self.datasetCombo.addItem(info.title, key)
         self.optimizerCombo = self._named(QComboBox(self), "optimizerCombo",
                                           tr("How the weights follow the gradient"))
-        titles = {"sgd": tr("SGD with momentum"), "adam": tr("Adam"), "adamw": tr("AdamW")}
+        # Plain SGD unless the momentum box says otherwise (the tutorials' recipes use none).
+        titles = {"sgd": tr("SGD"), "adam": tr("Adam"), "adamw": tr("AdamW")}
         for key in OPTIMIZERS:
             self.optimizerCombo.addItem(titles.get(key, key), key)
+        self.momentumSpin = self._named(
+            QDoubleSpinBox(self), "momentumSpin",
+            tr("SGD's momentum: how much of the last step each step keeps (0: plain SGD, as "
+               "the tutorials train). Adam and AdamW have their own and ignore it."))
+        self.momentumSpin.setRange(0.0, 0.99)
+        self.momentumSpin.setDecimals(2)
+        self.momentumSpin.setSingleStep(0.05)
         self.lrSpin = self._named(LearningRateSpinBox(self), "lrSpin",
                                   tr("Peak learning rate; the arrows step 1, 2, 5, 10, …"))
         self.batchSpin = self._named(QSpinBox(self), "batchSpin", tr("Images per gradient step"))
@@ -135,6 +144,7 @@ class TrainingForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, widget in ((tr("Model"), self.modelCombo), (tr("Dataset"), self.datasetCombo),
                               (tr("Optimizer"), self.optimizerCombo),
+                              (tr("Momentum"), self.momentumSpin),
                               (tr("Learning rate"), self.lrSpin),
                               (tr("Batch size"), self.batchSpin), (tr("Epochs"), self.epochsSpin),
                               (tr("Train on"), self.maxSamplesSpin),
@@ -172,6 +182,12 @@ class TrainingForm(QWidget):
         self.batchSpin.setValue(recipe.batch_size)
         self.epochsSpin.setValue(recipe.epochs)
         self.augmentCheck.setChecked(recipe.augment)
+        self.momentumSpin.setValue(recipe.momentum)
+        self._update_momentum()
+
+    def _update_momentum(self) -> None:
+        """Momentum is SGD's setting only."""
+        self.momentumSpin.setEnabled(self.optimizerCombo.currentData() == "sgd")
 
     def choose_spec_file(self) -> None:
         """Ask for a JSON model spec and add it to the model list."""
@@ -220,6 +236,7 @@ class TrainingForm(QWidget):
             "dataset": self.datasetCombo.currentData(),
             "optimizer": self.optimizerCombo.currentData(),
             "lr": self.lrSpin.value(),
+            "momentum": self.momentumSpin.value(),
             "batch_size": self.batchSpin.value(),
             "epochs": self.epochsSpin.value(),
             "augment": self.augmentCheck.isChecked(),
@@ -243,6 +260,7 @@ class TrainingForm(QWidget):
         for key, value in (("dataset", self.datasetCombo.currentData()),
                            ("optimizer", self.optimizerCombo.currentData()),
                            ("lr", repr(self.lrSpin.value())), ("batchSize", self.batchSpin.value()),
+                           ("momentum", repr(self.momentumSpin.value())),
                            ("epochs", self.epochsSpin.value()),
                            ("augment", self.augmentCheck.isChecked()),
                            ("device", self.deviceCombo.currentData()),
@@ -266,12 +284,14 @@ class TrainingForm(QWidget):
             found = combo.findData(prefs.read_str(s, _KEY + key))
             if found >= 0:  # a GPU that went away leaves the default
                 combo.setCurrentIndex(found)
-        try:
-            self.lrSpin.setValue(float(prefs.read_str(s, _KEY + "lr", repr(self.lrSpin.value()))))
-        except ValueError:
-            pass
+        for key, box in (("lr", self.lrSpin), ("momentum", self.momentumSpin)):
+            try:
+                box.setValue(float(prefs.read_str(s, _KEY + key, repr(box.value()))))
+            except ValueError:
+                pass
         for key, spin in (("batchSize", self.batchSpin), ("epochs", self.epochsSpin),
                           ("seed", self.seedSpin), ("maxSamples", self.maxSamplesSpin)):
             spin.setValue(prefs.read_int(s, _KEY + key, spin.value()))
         self.augmentCheck.setChecked(prefs.read_bool(s, _KEY + "augment",
                                                      self.augmentCheck.isChecked()))
+        self._update_momentum()

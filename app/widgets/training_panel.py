@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QProgressBar,
@@ -29,6 +29,7 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
 
+from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
 from .training_form import TrainingForm
 
@@ -121,6 +122,7 @@ class TrainingPanel(QWidget):
         self.trainProgress.setTextVisible(True)
         self.lossPlot = LossPlot(self)
         self.accuracyPlot = AccuracyPlot(self)
+        self.gradientPlot = GradientNormPlot(self)
 
         buttons = QHBoxLayout()
         for button in (self.trainButton, self.pauseButton, self.stopButton):
@@ -141,9 +143,15 @@ class TrainingPanel(QWidget):
         plots.setChildrenCollapsible(False)
         plots.addWidget(self.lossPlot)
         plots.addWidget(self.accuracyPlot)
+        stacked = QSplitter(Qt.Orientation.Vertical, self)
+        stacked.setChildrenCollapsible(False)
+        stacked.addWidget(plots)
+        stacked.addWidget(self.gradientPlot)
+        stacked.setStretchFactor(0, 3)
+        stacked.setStretchFactor(1, 2)
         right = QVBoxLayout()
         right.addWidget(self.trainProgress)
-        right.addWidget(plots, 1)
+        right.addWidget(stacked, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(scroll)
@@ -194,6 +202,7 @@ class TrainingPanel(QWidget):
         self.mark_epoch(None)
         for plot in (self.lossPlot, self.accuracyPlot):
             plot.begin_run(record.number, name)
+        self.gradientPlot.clear_run()  # norms are not kept with a run: the live one only
 
     def show_run(self, record: RunRecord | None) -> None:
         """Show a finished run's curves brightly (the shelf's or replay's choice).
@@ -254,6 +263,7 @@ class TrainingPanel(QWidget):
         self._progress_due = True
         per_epoch = self._started.steps_per_epoch if self._started else 1
         self.lossPlot.add_loss(event.step / per_epoch, event.loss)
+        self.gradientPlot.add_norms(event.step / per_epoch, event.grad_norms)
 
     @Slot(object)
     def _on_epoch_done(self, event: EpochDone) -> None:
@@ -319,6 +329,7 @@ class TrainingPanel(QWidget):
         # Only what changed: a repaint costs GUI time that the worker would otherwise use.
         self.lossPlot.redraw()
         self.accuracyPlot.redraw()
+        self.gradientPlot.redraw()
         if self._progress_due:
             self._progress_due = False
             self._update_progress()

@@ -8,7 +8,8 @@ it, normalised and augmented there.
 Where things are: :mod:`.loop` holds the loop a learner reads (``train_one_epoch``,
 ``evaluate``); :mod:`.trainer` wraps it in events, pause/stop, divergence and checkpoints;
 :mod:`.config`, :mod:`.events`, :mod:`.optim`, :mod:`.timing`, :mod:`.data` (the validation
-split), :mod:`.rng` and :mod:`.calibrate` hold one concern each.
+split), :mod:`.rng`, :mod:`.calibrate` and :mod:`.gradients` (per-layer gradient norms) hold
+one concern each.
 """
 
 from .config import DEFAULT_VAL_SIZE, TrainConfig, TrainControl

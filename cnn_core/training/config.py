@@ -30,9 +30,9 @@ class TrainConfig:
     data_dir: str | None = None  # folder with the dataset's IDX files (MNIST: bundled)
     epochs: int = 3
     batch_size: int = 128
-    optimizer: str = "adam"  # sgd (with momentum) | adam | adamw
+    optimizer: str = "adam"  # sgd | adam | adamw
     lr: float = 3e-3  # peak learning rate
-    momentum: float = 0.9  # SGD only
+    momentum: float = 0.9  # SGD only (0: plain SGD, as the tutorials train)
     betas: tuple[float, float] = (0.9, 0.999)  # Adam / AdamW: decay of the moment estimates
     weight_decay: float = 0.0
     schedule: str = "onecycle"  # none | step | cosine | onecycle
@@ -46,6 +46,7 @@ class TrainConfig:
     max_train_samples: int | None = None  # train on only the first N of the remaining images
     max_test_samples: int | None = None  # evaluate on only the first N test samples
     report_every: int = 10  # a BatchDone event every N batches
+    track_gradients: bool = True  # per-layer gradient norms in each BatchDone (report steps only)
     channels_last: bool = True  # faster convolutions on CPU (measured ~1.35× for LeNet-5)
 
     @classmethod
@@ -66,6 +67,7 @@ class TrainConfig:
             (len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas),
              "Adam's betas must be two numbers in [0, 1)"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
+            (0 <= self.momentum < 1, "momentum must be at least 0 and below 1 (e.g. 0.9)"),
             (self.schedule in SCHEDULES, f"schedule must be one of {', '.join(SCHEDULES)}"),
             (self.dataset in DATASETS, f"dataset must be one of {', '.join(DATASETS)}"),
             (self.target_accuracy is None or 0 < self.target_accuracy <= 1,

@@ -38,6 +38,9 @@ class BatchDone:
     samples_per_second: float  # training images per second (evaluation passes excluded)
     elapsed: float  # seconds since the start, pauses excluded
     eta: float  # seconds left, estimated
+    # (layer, L2 norm of its gradient) after the report's last step, in the model's order;
+    # empty when the run does not track gradients
+    grad_norms: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

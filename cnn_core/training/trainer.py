@@ -28,6 +28,7 @@ from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
+from .gradients import layer_gradient_norms
 from .loop import EvaluationStopped, evaluate, prepare_batch, shuffled_batches, train_one_epoch
 from .optim import make_optimizer, make_schedule
 from .rng import PrivateGlobalRng
@@ -191,10 +192,13 @@ class Trainer:
                             yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
                             return
                         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                        # the last step's gradients are still there (zeroed at the next step)
+                        norms = layer_gradient_norms(model) if cfg.track_gradients else ()
                         yield BatchDone(epoch, step, total_steps, mean_loss,
                                         window.correct.item() / max(1, window.samples),
                                         optimizer.param_groups[0]["lr"], self._clock.rate(seen),
-                                        self._clock.elapsed, self._clock.eta(step, total_steps))
+                                        self._clock.elapsed, self._clock.eta(step, total_steps),
+                                        norms)
                         window = _Tally(device, False)
                     self._obey_control()
                 if scheduler is not None and not per_batch:

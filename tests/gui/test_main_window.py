@@ -31,6 +31,7 @@ def test_window_builds_and_loads_a_model_without_blocking(qtbot) -> None:
     tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
     assert tabs[:6] == ["Train", "Feature maps", "Kernels", "Compare", "Perturb", "Evaluate"]
     assert {"Build", "Coach", "Convolution"} <= set(tabs)  # the later tabs come after these
+    assert {"Learn a kernel", "Browse data"} <= set(tabs[6:])  # later tabs come at the end
     assert win.training_panel is win.tabs.widget(0)
     if not bundled_checkpoint_path().is_file():  # the fallback must be explained
         assert "untrained" in win.banner.text()

@@ -1,0 +1,99 @@
+"""Backpropagation made visible: each layer's gradient norm during training, on a log axis.
+
+The training panel's slot appends the norms a :class:`~cnn_core.training.BatchDone` carries;
+its ~30 Hz timer calls :meth:`GradientNormPlot.redraw`. One curve per parameterised layer,
+made when the layer first reports, coloured in the model's order (input side first).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from .plots import PALETTE, LogAxis
+from .plots import _LegendBelow as LegendBelow
+
+__all__ = ["GradientNormPlot"]
+
+
+class GradientNormPlot(pg.PlotWidget):
+    """Per-layer gradient L2 norms of the current run against the (fractional) epoch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        axis = LogAxis("left")
+        axis.setStyle(maxTextLevel=1)
+        super().__init__(parent, axisItems={"left": axis})
+        self.setObjectName("gradientNormPlot")
+        item = self.getPlotItem()
+        item.setTitle(self.tr("Gradient norm per layer"), size="10pt")
+        item.setLabel("bottom", self.tr("epoch"))
+        item.setLabel("left", self.tr("‖gradient‖ (log)"))
+        item.setLogMode(x=False, y=True)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        for side in ("bottom", "left"):
+            item.getAxis(side).enableAutoSIPrefix(False)
+        # under the plot, in its layout, as the loss plot's: inside, it would hide curves
+        self.legend = LegendBelow(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
+                                  frame=False, colCount=6)
+        self.legend.setMinimumWidth(0)
+        self.legend.setPreferredWidth(0)
+        item.layout.addItem(self.legend, 4, 0, 1, 3)
+        item.legend = self.legend  # curves made with a name are listed in it
+        self.setMinimumSize(220, 60)  # shares the column with the loss and accuracy plots
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._points: dict[str, tuple[list[float], list[float]]] = {}
+        self._dirty = False
+
+    def clear_run(self) -> None:
+        """Remove every curve (a new run begins)."""
+        for curve in self._curves.values():
+            self.legend.removeItem(curve)
+            self.getPlotItem().removeItem(curve)
+        self._curves.clear()
+        self._points.clear()
+        self._dirty = False
+
+    def add_norms(self, epoch: float, norms: tuple[tuple[str, float], ...]) -> None:
+        """Append one report's norms; zero or non-finite norms cannot sit on a log axis."""
+        for layer, norm in norms:
+            if not (norm > 0 and math.isfinite(norm)):
+                continue
+            if layer not in self._curves:
+                color = PALETTE[len(self._curves) % len(PALETTE)]
+                self._curves[layer] = self.getPlotItem().plot(
+                    [], [], pen=pg.mkPen(color, width=1.5), name=layer)
+                self._points[layer] = ([], [])
+            xs, ys = self._points[layer]
+            xs.append(epoch)
+            ys.append(norm)
+            self._dirty = True
+
+    def redraw(self) -> None:
+        """Push new points to the curves."""
+        if not self._dirty:
+            return
+        for layer, curve in self._curves.items():
+            xs, ys = self._points[layer]
+            curve.setData(np.asarray(xs, float), np.asarray(ys, float))
+        self._dirty = False
+
+    def layers(self) -> list[str]:
+        """The layers with a curve, in the model's order."""
+        return list(self._curves)
+
+    def legend_names(self) -> list[str]:
+        """The names the legend shows."""
+        return [label.text for _, label in self.legend.items]
+
+    def point_count(self, layer: str) -> int:
+        """Points drawn for ``layer``."""
+        curve = self._curves.get(layer)
+        if curve is None:
+            return 0
+        x, _ = curve.getOriginalDataset()
+        return 0 if x is None else len(x)
