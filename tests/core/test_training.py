@@ -208,7 +208,7 @@ def test_snapshot_is_independent_of_the_live_model():
     (dict(optimizer="rmsprop"), "optimizer must be one of sgd, adam, adamw"),
     (dict(schedule="linear"), "schedule must be one of none, step, cosine, onecycle"),
     (dict(dataset="cifar10"), "dataset must be one of mnist, fashion_mnist, kmnist, "
-                              "emnist_digits"),
+                              "emnist_digits, own"),
     (dict(target_accuracy=99.0), "target accuracy must be between 0 and 1 (e.g. 0.99)"),
     (dict(max_train_samples=0), "max train samples must be at least 1"),
     (dict(model="vgg99"), "model must be one of " + ", ".join(MODELS)),
