@@ -78,8 +78,11 @@ def run_messages(trainer: Trainer, gate: _Flag, snapshot_interval: float
 
 
 def start_method() -> str:
-    """``forkserver`` where there is one (children fork from a server that has already
-    imported torch: a run starts in ~0.1 s instead of ~2 s), else ``spawn``."""
+    """``forkserver`` where there is one, else ``spawn``.
+
+    Children fork from a server that has already imported torch and loaded the bundled MNIST
+    (:mod:`.preload`): a run's process is ready in ~0.1 s instead of seconds.
+    """
     return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
 
 
@@ -91,7 +94,7 @@ def _get_context() -> Any:
     if _context is None:
         _context = mp.get_context(start_method())
         if start_method() == "forkserver":
-            _context.set_forkserver_preload(["torch", __name__])
+            _context.set_forkserver_preload(["torch", __name__, f"{__package__}.preload"])
     return _context
 
 
