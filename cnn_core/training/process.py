@@ -34,10 +34,11 @@ from .config import TrainConfig, TrainControl
 from .events import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
 from .trainer import Trainer
 
-__all__ = ["Message", "ProcessRun", "TrainingProcessDied", "run_messages", "shared_control",
-           "start_method"]
+__all__ = ["NICE_ENV", "Message", "ProcessRun", "TrainingProcessDied", "run_messages",
+           "shared_control", "shared_gate", "start_method"]
 
 Message = tuple[str, Any]
+NICE_ENV = "DIGITLAB_TRAIN_NICE"  # a positive niceness for the training process (default 0)
 
 
 class _Flag(Protocol):
@@ -122,6 +123,10 @@ def _child_main(config: TrainConfig, control: TrainControl, gate: _Flag, interva
     from ..allocator import keep_freed_memory
 
     threading.Thread(target=_exit_when_orphaned, args=(lifeline,), daemon=True).start()
+    niceness = os.environ.get(NICE_ENV, "")
+    if niceness.isdigit() and int(niceness) > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(int(niceness))  # below the window's priority: it never waits for training
     if threads:
         torch.set_num_threads(threads)
     keep_freed_memory()  # as `digitlab train` does: else each step page-faults its memory in
