@@ -241,7 +241,9 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
         last_tick[0] = now
         pid = panel.controller.training_pid()
         if pid is not None and len(result.stalls_ms) % 25 == 0:  # VmHWM only grows
-            result.child_rss_mb = peak_rss_mb(pid)
+            peak = peak_rss_mb(pid)
+            if peak == peak:  # NaN once the process has exited
+                result.child_rss_mb = peak
 
     def draw() -> None:
         if strokes[0] % 8 == 7:
