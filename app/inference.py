@@ -23,11 +23,15 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.inspection import conv_kernels, feature_maps
 from cnn_core.predict import Prediction, Predictor
 
-__all__ = ["FRAME_MS", "LiveInference"]
+__all__ = ["FRAME_MS", "SNAPSHOT_VIEW_MS", "LiveInference"]
 
 log = logging.getLogger(__name__)
 
 FRAME_MS = 33  # at most ~30 updates a second
+# Live training snapshots redraw the feature maps and kernels at most once a second: for
+# digitnet one redraw is tens of milliseconds of GUI-thread work (20 layers of maps), and at
+# the four snapshots a second training sends, the window stuttered while drawing.
+SNAPSHOT_VIEW_MS = 1000
 
 
 class LiveInference(QObject):
@@ -65,6 +69,10 @@ class LiveInference(QObject):
         self._timer.timeout.connect(self.run_now)
         self._interval_ms = FRAME_MS  # grows for a slow model, so drawing stays fluid
         self._last_run = 0.0  # perf_counter of the last run
+        self._snapshot_timer = QTimer(self)
+        self._snapshot_timer.setSingleShot(True)
+        self._snapshot_timer.timeout.connect(self._show_snapshot)
+        self._last_snapshot_view = -1e9  # perf_counter when a snapshot last reached the views
         self.evaluations = 0  # how many times the model ran (tests check the throttle)
 
     # ---------------------------------------------------------------- models
@@ -88,13 +96,28 @@ class LiveInference(QObject):
         self._checkpoint = checkpoint
         self._predictor = Predictor(checkpoint, device="cpu")
         self._snapshot = self._snapshot_predictor = None
+        self._snapshot_timer.stop()
         self._predict_due = self._maps_due = self._kernels_due = True
         self.run_now()
 
     def set_snapshot(self, checkpoint: Checkpoint | None) -> None:
-        """Show ``checkpoint`` (a live training snapshot) in the views; ``None`` to stop."""
+        """Show ``checkpoint`` (a live training snapshot) in the views; ``None`` to stop.
+
+        Snapshots reach the views at most every :data:`SNAPSHOT_VIEW_MS`; one that comes
+        sooner waits (a newer one replaces it), and the next stroke shows it at once.
+        """
         self._snapshot = checkpoint
         self._snapshot_fresh = True
+        wait_ms = SNAPSHOT_VIEW_MS - (time.perf_counter() - self._last_snapshot_view) * 1000
+        if checkpoint is not None and wait_ms > 0:
+            if not self._snapshot_timer.isActive():
+                self._snapshot_timer.start(int(wait_ms) + 1)
+            return
+        self._show_snapshot()
+
+    def _show_snapshot(self) -> None:
+        self._snapshot_timer.stop()
+        self._last_snapshot_view = time.perf_counter()
         self._maps_due = self._kernels_due = True
         self._schedule()
 

@@ -1,30 +1,40 @@
-"""Does training in the GUI keep the window responsive, and does it train as fast as headless?
+"""Does training in the GUI keep the window responsive, as fast as headless, and small?
 
-Runs offscreen, in one process:
+Runs offscreen. For each model (LeNet and digitnet), with the feature maps closed (Train tab
+shown) and open (Feature maps tab: they follow the live model), and for each way of
+training in the GUI (a child process, the default, and ``DIGITLAB_TRAIN_IN=thread``, the
+old design, alternating so that a shared machine's drift hits both alike):
 
-1. a headless training run (``Trainer(config).run()`` in the main thread, no GUI),
-2. the same run from the Train tab of the real main window, while a 10 ms ``QTimer`` probe
-   records how late the event loop answers (stalls) and synthetic mouse strokes on the
-   canvas measure stroke → shown-prediction latency,
-3. the headless run again (the two headless figures are averaged, so that drift in a shared
-   machine's load hits both sides alike).
+- stroke → shown prediction (ms): real mouse press/move/release events on the canvas every
+  250 ms while training, timed from the release to the prediction panel's update;
+- event-loop stall (ms): how late a 10 ms ``QTimer`` probe fires;
+- training samples/s of the GUI run against a headless run (``Trainer(config).run()`` in a
+  fresh process at torch's default thread count, as ``digitlab train``), one before and one
+  after each model's GUI runs, averaged;
+- peak RSS (VmHWM) of the GUI process during the run (reset before each run), and of the
+  training process when there is one.
 
-Prints stall p50/p95/p99 (ms), latency p50/p95 (ms) and samples/s of both, with the ratio.
-Goals: stall p99 ≤ 50 ms, latency p95 ≤ 20 ms, GUI throughput ≥ 90 % of headless.
+Every figure is printed with its goal and ``/proc/loadavg``. Goals: stroke → prediction p95
+≤ 20 ms, stall p99 ≤ 15 ms, GUI throughput ≥ 90 % of headless, GUI peak RSS while training
+digitnet ≤ 1 GB. ``--stall-stacks`` samples the GUI thread's stack during stalls and prints
+where the time went.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_responsiveness.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_responsiveness.py --quick
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +51,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.training.worker import gui_training_threads  # noqa: E402
+from app.training.worker import TRAIN_IN_ENV  # noqa: E402
 from cnn_core.allocator import keep_freed_memory  # noqa: E402
 from cnn_core.training import Finished, TrainConfig, Trainer  # noqa: E402
 
@@ -49,13 +59,47 @@ DEFAULT_THREADS = torch.get_num_threads()
 
 PROBE_MS = 10
 STROKE_EVERY_MS = 250
-IDLE_PROBE_MS = 4000
+IDLE_PROBE_MS = 2000
+STALL_SAMPLE_MS = 25  # --stall-stacks: sample the GUI thread once it is this late
+GOALS = {"latency_p95": 20.0, "stall_p99": 15.0, "ratio": 0.90, "rss_mb": 1024.0}
+TABS = {"closed": 0, "open": 1}  # feature maps closed (Train tab) / open (Feature maps tab)
+
+
+def loadavg() -> str:
+    """The 1/5/15-minute load averages, printed with every figure."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """VmHWM (peak resident set) of a process in MiB; NaN where /proc has none."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def reset_peak_rss() -> bool:
+    """Start VmHWM afresh at the current RSS (Linux: write 5 to clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 @dataclass
 class GuiRun:
     """What one GUI run measured."""
 
+    model: str
+    maps: str
+    design: str
     stalls_ms: list[float] = field(default_factory=list)
     idle_stalls_ms: list[float] = field(default_factory=list)
     idle_latencies_ms: list[float] = field(default_factory=list)
@@ -64,21 +108,34 @@ class GuiRun:
     wall_s: float = 0.0
     batches: int = 0
     snapshots: int = 0
+    gui_rss_mb: float = float("nan")
+    child_rss_mb: float = float("nan")
+    load: str = ""
+    stacks: collections.Counter = field(default_factory=collections.Counter)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", default="lenet")
-    parser.add_argument("--samples", type=int, default=6000, help="training samples per epoch")
+    parser.add_argument("--models", default="lenet,digitnet")
+    parser.add_argument("--maps", default="closed,open",
+                        help="feature maps closed (Train tab) and/or open, comma-separated")
+    parser.add_argument("--designs", default="process,thread",
+                        help="how the GUI trains: process (default) and/or thread")
+    parser.add_argument("--samples", type=int, default=12000, help="training samples per epoch")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--test-samples", type=int, default=1000)
-    parser.add_argument("--tab", choices=("train", "features", "kernels"), default="train",
-                        help="the tab shown while training (features/kernels redraw live)")
-    return parser.parse_args()
+    parser.add_argument("--quick", action="store_true",
+                        help="6,000 samples, 1 epoch, 500 test images: a few minutes in all")
+    parser.add_argument("--stall-stacks", action="store_true",
+                        help="print where the GUI thread was during stalls")
+    args = parser.parse_args()
+    if args.quick:
+        args.samples, args.epochs, args.test_samples = 6000, 1, 500
+    return args
 
 
-def make_config(args: argparse.Namespace) -> TrainConfig:
-    return TrainConfig.for_model(args.model, device="cpu", seed=0, epochs=args.epochs,
+def make_config(model: str, args: argparse.Namespace) -> TrainConfig:
+    return TrainConfig.for_model(model, device="cpu", seed=0, epochs=args.epochs,
                                  max_train_samples=args.samples,
                                  max_test_samples=args.test_samples)
 
@@ -96,10 +153,7 @@ def _headless_here(config: TrainConfig, threads: int) -> tuple[float, float]:
 def headless(config: TrainConfig, threads: int | None = None) -> tuple[float, float]:
     """(samples/s as the trainer reports it, wall seconds) of one run with no GUI.
 
-    It runs in a child process, as the CLI would. In this process it would leave an OpenMP
-    thread team behind on the main thread, and a team from another thread (the GUI's
-    worker) then trains ~35 % slower: measured here, a plain thread ran 6,000–6,600
-    samples/s after the main thread had trained, 9,600 before.
+    It runs in a fresh child process, as the CLI would, at torch's default thread count.
     """
     payload = json.dumps(dataclasses.asdict(config))
     paths = [str(ROOT), str(ROOT / "benchmarks")]
@@ -128,28 +182,68 @@ def stroke_points(index: int) -> list[tuple[float, float]]:
     return [(0.2 + 0.6 * t / 12, y + 0.05 * np.sin(t + index)) for t in range(13)]
 
 
-def gui_run(app: QApplication, config: TrainConfig, tab: str) -> GuiRun:
+class StallSampler:
+    """A thread that records the GUI thread's stack whenever the probe is late."""
+
+    def __init__(self, last_tick: list[float]) -> None:
+        self._last_tick = last_tick
+        self._main = threading.main_thread().ident
+        self.stacks: collections.Counter = collections.Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.005):
+            late_ms = (time.perf_counter() - self._last_tick[0]) * 1000 - PROBE_MS
+            if late_ms < STALL_SAMPLE_MS:
+                continue
+            frame = sys._current_frames().get(self._main)
+            if frame is None:
+                continue
+            frames = [f for f in traceback.extract_stack(frame)
+                      if "/benchmarks/" not in f.filename]
+            where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                               for f in reversed(frames[-4:]))
+            self.stacks[where or "(in Qt, no Python frame)"] += 1
+
+
+def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
+            sample_stalls: bool) -> GuiRun:
     from app.main_window import MainWindow
     from cnn_core.checkpoints import Checkpoint, make_metadata
     from cnn_core.models import create_model
 
+    os.environ[TRAIN_IN_ENV] = design
     model = create_model("lenet", seed=0)
     window = MainWindow(Checkpoint(model, make_metadata(model)))
     window.resize(1280, 800)
     window.show()
-    window.tabs.setCurrentIndex({"train": 0, "features": 1, "kernels": 2}[tab])
+    window.tabs.setCurrentIndex(TABS[maps])
     panel = window.training_panel
     configure_panel(panel, config)
-    result = GuiRun()
+    result = GuiRun(config.model, maps, design)
     canvas = window.canvas
     last_tick = [time.perf_counter()]
     released = [0.0]
     strokes = [0]
+    sampler = StallSampler(last_tick) if sample_stalls else None
 
     def probe() -> None:
         now = time.perf_counter()
         result.stalls_ms.append(max(0.0, (now - last_tick[0]) * 1000 - PROBE_MS))
         last_tick[0] = now
+        pid = panel.controller.training_pid()
+        if pid is not None and len(result.stalls_ms) % 25 == 0:  # VmHWM only grows
+            peak = peak_rss_mb(pid)
+            if peak == peak:  # NaN once the process has exited
+                result.child_rss_mb = peak
 
     def draw() -> None:
         if strokes[0] % 8 == 7:
@@ -187,24 +281,65 @@ def gui_run(app: QApplication, config: TrainConfig, tab: str) -> GuiRun:
     def start() -> None:
         result.idle_stalls_ms, result.stalls_ms = result.stalls_ms, []
         result.idle_latencies_ms, result.latencies_ms = result.latencies_ms, []
+        reset_peak_rss()
         last_tick[0] = time.perf_counter()
         result.wall_s = time.perf_counter()
+        if sampler is not None:
+            sampler.start()
         panel.trainButton.click()
 
     QTimer.singleShot(500, idle_probe)  # let the window settle first
     app.exec()
     result.wall_s = time.perf_counter() - result.wall_s
+    result.gui_rss_mb = peak_rss_mb()
+    result.load = loadavg()
     probe_timer.stop()
     stroke_timer.stop()
+    if sampler is not None:
+        sampler.stop()
+        result.stacks = sampler.stacks
     if not isinstance(panel.last_result, Finished):
         raise RuntimeError(f"the GUI run did not finish: {panel.failure or panel.last_result}")
     result.samples_per_second = panel.last_result.samples_per_second
     window.close()
+    window.deleteLater()
     return result
 
 
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
+
+
+def mark(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def report(run: GuiRun, base: float) -> None:
+    lat95, stall99 = pct(run.latencies_ms, 95), pct(run.stalls_ms, 99)
+    ratio = run.samples_per_second / base if base else float("nan")
+    print(f"\n{run.model}, feature maps {run.maps}, training in a {run.design} "
+          f"(load {run.load}):")
+    print(f"  stroke → shown prediction  p50 {pct(run.latencies_ms, 50):6.1f}  p95 {lat95:6.1f} "
+          f"ms  ({len(run.latencies_ms)} strokes; goal p95 ≤ {GOALS['latency_p95']:.0f}: "
+          f"{mark(lat95 <= GOALS['latency_p95'])}; idle p95 "
+          f"{pct(run.idle_latencies_ms, 95):.1f})")
+    print(f"  event-loop stall           p99 {stall99:6.1f}  max "
+          f"{max(run.stalls_ms, default=float('nan')):6.1f} ms  (goal p99 ≤ "
+          f"{GOALS['stall_p99']:.0f}: {mark(stall99 <= GOALS['stall_p99'])}; idle p99 "
+          f"{pct(run.idle_stalls_ms, 99):.1f})")
+    print(f"  training                   {run.samples_per_second:8.0f} samples/s = "
+          f"{ratio:6.1%} of headless (goal ≥ {GOALS['ratio']:.0%}: "
+          f"{mark(ratio >= GOALS['ratio'])}); {run.wall_s:.1f} s wall, {run.batches} "
+          f"progress events, {run.snapshots} live snapshots shown")
+    rss = f"  peak RSS                   GUI process {run.gui_rss_mb:6.0f} MB"
+    if run.design == "process":
+        rss += (f", training process {run.child_rss_mb:6.0f} MB, together "
+                f"{run.gui_rss_mb + run.child_rss_mb:6.0f} MB")
+    if run.model == "digitnet":
+        rss += f"  (goal GUI ≤ {GOALS['rss_mb']:.0f}: {mark(run.gui_rss_mb <= GOALS['rss_mb'])})"
+    print(rss)
+    for where, count in run.stacks.most_common(6):
+        print(f"    stalled {count * 5:5d} ms in {where}")
 
 
 def main() -> int:
@@ -213,35 +348,30 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_pyqtgraph()
-    config = make_config(args)
-    headless(TrainConfig.for_model(args.model, device="cpu", epochs=1, max_train_samples=1024,
-                                   max_test_samples=100))  # warm up torch's kernels
-    threads = gui_training_threads()
-    before, same_before = headless(config), headless(config, threads)
-    gui = gui_run(app, config, args.tab)
-    same_after, after = headless(config, threads), headless(config)
-    base = (before[0] + after[0]) / 2
-    same = (same_before[0] + same_after[0]) / 2
-    print(f"config: {args.model}, {args.samples} samples × {args.epochs} epochs, batch "
-          f"{config.batch_size}, cpu, tab {args.tab}; {os.cpu_count()} CPUs")
-    print(f"event-loop stall (ms)    p50 {pct(gui.stalls_ms, 50):6.1f}   "
-          f"p95 {pct(gui.stalls_ms, 95):6.1f}   p99 {pct(gui.stalls_ms, 99):6.1f}   "
-          f"max {max(gui.stalls_ms, default=float('nan')):6.1f}   (goal p99 ≤ 50)")
-    print(f"  same, before training starts:     p50 {pct(gui.idle_stalls_ms, 50):6.1f}   "
-          f"p95 {pct(gui.idle_stalls_ms, 95):6.1f}   p99 {pct(gui.idle_stalls_ms, 99):6.1f}")
-    print(f"stroke → prediction (ms) p50 {pct(gui.latencies_ms, 50):6.1f}   "
-          f"p95 {pct(gui.latencies_ms, 95):6.1f}   ({len(gui.latencies_ms)} strokes; "
-          f"goal p95 ≤ 20)")
-    print(f"  same, before training starts:     p50 {pct(gui.idle_latencies_ms, 50):6.1f}   "
-          f"p95 {pct(gui.idle_latencies_ms, 95):6.1f}   ({len(gui.idle_latencies_ms)} strokes)")
-    print(f"throughput (samples/s)   GUI {gui.samples_per_second:8.0f}   headless "
-          f"{base:8.0f} ({before[0]:.0f} before, {after[0]:.0f} after)   ratio "
-          f"{gui.samples_per_second / base:6.1%}   (goal ≥ 90 %)")
-    print(f"  headless with the GUI worker's {threads} thread(s) instead of {DEFAULT_THREADS}: "
-          f"{same:8.0f} ({same_before[0]:.0f} before, {same_after[0]:.0f} after)   ratio "
-          f"{gui.samples_per_second / same:6.1%}")
-    print(f"GUI run: {gui.wall_s:.1f} s wall, {gui.batches} progress events, "
-          f"{gui.snapshots} live snapshots shown; headless {before[1]:.1f} s / {after[1]:.1f} s")
+    models = [m for m in args.models.split(",") if m]
+    maps = [m for m in args.maps.split(",") if m]
+    designs = [d for d in args.designs.split(",") if d]
+    print(f"{os.cpu_count()} CPUs; load {loadavg()}; headless at torch's default "
+          f"{DEFAULT_THREADS} thread(s); the GUI's training process at the same default, "
+          f"the GUI's training thread (design 'thread') at {max(1, (os.cpu_count() or 1) - 1)}")
+    print(f"{args.samples} samples × {args.epochs} epoch(s), {args.test_samples} test images, "
+          f"cpu, a stroke every {STROKE_EVERY_MS} ms, probe every {PROBE_MS} ms")
+    headless(TrainConfig.for_model(models[0], device="cpu", epochs=1, max_train_samples=1024,
+                                   max_test_samples=100))  # warm up the disk cache
+    for model in models:
+        config = make_config(model, args)
+        before = headless(config)
+        print(f"\n== {model}: headless before {before[0]:.0f} samples/s (load {loadavg()})")
+        runs = []
+        for index, tab in enumerate(maps):
+            for design in designs if index % 2 == 0 else designs[::-1]:  # A B, then B A
+                runs.append(gui_run(app, config, tab, design, args.stall_stacks))
+        after = headless(config)
+        base = (before[0] + after[0]) / 2
+        print(f"== {model}: headless after {after[0]:.0f} samples/s (load {loadavg()}); "
+              f"mean {base:.0f}")
+        for run in runs:
+            report(run, base)
     return 0
 
 

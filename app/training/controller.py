@@ -19,8 +19,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
 from cnn_core.training import TrainConfig, TrainControl
+from cnn_core.training.process import shared_control, shared_gate
 
-from .worker import TrainingWorker
+from .worker import TrainingWorker, train_in_process
 
 __all__ = ["TrainingController"]
 
@@ -88,6 +89,10 @@ class TrainingController(QObject):
         """Whether the current run is paused."""
         return self._control is not None and self._control.paused
 
+    def training_pid(self) -> int | None:
+        """The current run's training process, if it trains in one (benchmarks read it)."""
+        return self._worker.pid if self._worker is not None else None
+
     def is_current(self, sender: QObject | None) -> bool:
         """Whether ``sender`` (a slot's ``self.sender()``) is the current run's worker."""
         return self._worker is not None and sender is self._worker
@@ -111,11 +116,13 @@ class TrainingController(QObject):
         """
         if self.is_running():
             raise RuntimeError("a training run is already going")
-        self._control = TrainControl()
-        self._snapshot_gate = threading.Event()
+        in_process = train_in_process()
+        self._control = shared_control() if in_process else TrainControl()
+        self._snapshot_gate = shared_gate() if in_process else threading.Event()
         thread = QThread(self)
         thread.setObjectName(f"training-{self.runs_started + 1}")
-        worker = TrainingWorker(config, self._control, self.thread(), self._snapshot_gate)
+        worker = TrainingWorker(config, self._control, self.thread(), self._snapshot_gate,
+                                in_process=in_process)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         # Direct: QThread.quit is thread-safe, and a GUI thread blocked in wait() could not

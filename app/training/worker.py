@@ -1,9 +1,17 @@
-"""The training worker: drives :class:`cnn_core.training.Trainer` in a ``QThread``.
+"""The training worker: a ``QThread`` that drives a training run and relays what it reports.
 
-The worker's own event loop is busy inside ``Trainer.run()`` for the whole run, so nothing can
-be queued *to* it; pause and stop are :class:`~cnn_core.training.TrainControl` flags the GUI
-thread sets directly. Everything the worker sends out is immutable or a private copy: the
-core's frozen event dataclasses as they are, throttled model snapshots
+By default the run itself trains in a child process
+(:class:`cnn_core.training.process.ProcessRun`): the worker thread only waits on its pipe
+(without the GIL) and emits each message it unpickles, so the GUI thread never competes with
+training's Python code for the GIL, and training gets every core. With
+``DIGITLAB_TRAIN_IN=thread`` the :class:`~cnn_core.training.Trainer` runs in the worker
+thread itself, as it used to. Both speak :func:`cnn_core.training.process.run_messages`, so
+the signals are the same either way.
+
+The worker's own event loop is busy for the whole run, so nothing can be queued *to* it;
+pause and stop are :class:`~cnn_core.training.TrainControl` flags the GUI thread sets
+directly (shared with the child process when there is one). Everything the worker sends out
+is immutable or a private copy: the core's frozen event dataclasses, throttled model snapshots
 (``Trainer.snapshot()``, a CPU deep copy taken while the generator is suspended) and, for
 epoch replay, a :class:`cnn_core.runs.Snapshot` of the weights at the start and after each
 epoch. The worker's signals go straight to the application's model library (one hop).
@@ -15,7 +23,7 @@ import logging
 import os
 import sys
 import threading
-import time
+from collections.abc import Iterator
 
 import torch
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -23,21 +31,19 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from cnn_core.allocator import keep_freed_memory
 from cnn_core.datasets import DatasetUnavailable
 from cnn_core.devices import DeviceError
-from cnn_core.runs import Snapshot
 from cnn_core.specs import SpecError
 from cnn_core.training import (
     BatchDone,
-    Diverged,
     EpochDone,
-    Finished,
     RunStarted,
-    Stopped,
     TrainConfig,
     TrainControl,
     Trainer,
 )
+from cnn_core.training.process import Message, ProcessRun, TrainingProcessDied, run_messages
 
-__all__ = ["SNAPSHOT_INTERVAL_S", "TrainingWorker", "describe_error", "gui_training_threads"]
+__all__ = ["SNAPSHOT_INTERVAL_S", "TRAIN_IN_ENV", "TrainingWorker", "describe_error",
+           "gui_training_threads", "process_training_threads", "train_in_process"]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +52,25 @@ SNAPSHOT_INTERVAL_S = 0.25  # live snapshots at most ~4 times a second (plus one
 
 # Errors a user can cause (bad spec, missing dataset, absent GPU, impossible setting): their
 # message is the whole story. Anything else is a bug, named by its type.
-_EXPECTED_ERRORS = (DeviceError, DatasetUnavailable, SpecError, ValueError, KeyError)
+_EXPECTED_ERRORS = (DeviceError, DatasetUnavailable, SpecError, ValueError, KeyError,
+                    TrainingProcessDied)
+TRAIN_IN_ENV = "DIGITLAB_TRAIN_IN"  # "process" (the default) or "thread"
+
+
+def train_in_process() -> bool:
+    """Whether GUI runs train in a child process (``DIGITLAB_TRAIN_IN=thread``: in a thread).
+
+    A process has the GIL and the cores to itself, so the window stays live and training
+    runs at headless speed; a thread shares the GIL with every stroke and repaint.
+    """
+    return os.environ.get(TRAIN_IN_ENV, "process").strip().lower() != "thread"
+
+
+def process_training_threads() -> int | None:
+    """CPU threads of a training process: ``DIGITLAB_TRAIN_THREADS`` if set, else torch's
+    default (all cores, as ``digitlab train``)."""
+    override = os.environ.get("DIGITLAB_TRAIN_THREADS", "")
+    return int(override) if override.isdigit() and int(override) > 0 else None
 
 
 def gui_training_threads() -> int:
@@ -90,6 +114,11 @@ class TrainingWorker(QObject):
         new live snapshot is taken, so a stalled GUI gets no backlog of model copies.
     snapshot_interval
         Least seconds between two live snapshots.
+    in_process
+        Train in a child process (:class:`cnn_core.training.process.ProcessRun`) and relay
+        its messages; ``control`` and ``snapshot_gate`` must then be shared with it
+        (:func:`~cnn_core.training.process.shared_control`, ``shared_gate``). Otherwise the
+        trainer runs in this worker's thread.
     """
 
     started = Signal(object)  # RunStarted
@@ -103,14 +132,18 @@ class TrainingWorker(QObject):
 
     def __init__(self, config: TrainConfig, control: TrainControl, home: QThread,
                  snapshot_gate: threading.Event | None = None,
-                 snapshot_interval: float = SNAPSHOT_INTERVAL_S) -> None:
+                 snapshot_interval: float = SNAPSHOT_INTERVAL_S,
+                 in_process: bool = False) -> None:
         super().__init__()
         self.config = config
         self.control = control
         self._home = home
         self._snapshot_gate = snapshot_gate if snapshot_gate is not None else threading.Event()
         self._snapshot_interval = snapshot_interval
-        self._last_snapshot = 0.0
+        self.in_process = in_process
+        self.pid: int | None = None  # the training process, while one runs
+        self._event_signals = {RunStarted: self.started, BatchDone: self.batch_done,
+                               EpochDone: self.epoch_done}
 
     @Slot()
     def run(self) -> None:
@@ -130,6 +163,12 @@ class TrainingWorker(QObject):
             self.done.emit()
 
     def _train(self) -> None:
+        if self.in_process:
+            run = ProcessRun(self.config, self.control, self._snapshot_gate,
+                             self._snapshot_interval, threads=process_training_threads())
+            self.pid = run.pid
+            self._relay(run.messages())
+            return
         torch.set_num_threads(gui_training_threads())  # set here: OpenMP's count is per thread
         keep_freed_memory()  # else every step page-faults its activations back in (~30 % CPU)
         # Every torch call here drops and retakes the GIL. With Python's default 5 ms switch
@@ -138,35 +177,18 @@ class TrainingWorker(QObject):
         previous = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         try:
-            self._iterate(Trainer(self.config, self.control))
+            trainer = Trainer(self.config, self.control)
+            self._relay(run_messages(trainer, self._snapshot_gate, self._snapshot_interval))
         finally:
             sys.setswitchinterval(previous)
 
-    def _iterate(self, trainer: Trainer) -> None:
-        for event in trainer.run():
-            if isinstance(event, BatchDone):
-                self.batch_done.emit(event)
-                self._maybe_snapshot(trainer, force=False)
-            elif isinstance(event, EpochDone):
-                self.epoch_done.emit(event)
-                # Between two yields: these are exactly the weights at the epoch's end.
-                self.replay_snapshot.emit(Snapshot.of(event.epoch, trainer.model,
-                                                      event.as_dict()))
-                self._maybe_snapshot(trainer, force=True)
-            elif isinstance(event, RunStarted):
-                self.started.emit(event)
-                self.replay_snapshot.emit(Snapshot.of(0, trainer.model))
-            elif isinstance(event, Finished | Stopped | Diverged):
-                self.finished.emit(event)
-
-    def _maybe_snapshot(self, trainer: Trainer, force: bool) -> None:
-        # Called between two yields: the generator is suspended, so the model is still.
-        now = time.monotonic()
-        if not force and (self._snapshot_gate.is_set()
-                          or now - self._last_snapshot < self._snapshot_interval):
-            return
-        if self.control.stopped:  # the terminal event carries the final weights anyway
-            return
-        self._last_snapshot = now
-        self._snapshot_gate.set()
-        self.snapshot_ready.emit(trainer.snapshot())
+    def _relay(self, messages: Iterator[Message]) -> None:
+        """Emit each message of the run (from this thread or from the child process)."""
+        for kind, payload in messages:
+            if kind == "event":
+                signal = self._event_signals.get(type(payload), self.finished)
+                signal.emit(payload)
+            elif kind == "replay":
+                self.replay_snapshot.emit(payload)
+            elif kind == "snapshot":
+                self.snapshot_ready.emit(payload)

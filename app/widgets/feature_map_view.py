@@ -67,9 +67,18 @@ class LayerCard(QFrame):
         layout.addWidget(self.grid)
         self._place_formula(below=False)
         self.name = ""
+        self._header_shown: tuple | None = None
 
     def set_activation(self, activation: LayerActivation, per_map: bool) -> None:
-        """Show one layer's output."""
+        """Show one layer's output (the header is only rebuilt when the layer changes)."""
+        header = (activation.name, activation.kind, tuple(activation.shape),
+                  activation.formula or "")
+        if header != self._header_shown:  # a live model repeats it: labels are slow to set
+            self._set_header(activation)
+            self._header_shown = header
+        self.grid.set_maps(np.asarray(activation.maps), per_map=per_map)
+
+    def _set_header(self, activation: LayerActivation) -> None:
         self.name = activation.name
         self.titleLabel.setText(self.tr("<b>{0}</b> &nbsp;{1} &nbsp;→ {2}").format(
             activation.name, activation.kind, _shape_text(activation.shape)))
@@ -79,7 +88,6 @@ class LayerCard(QFrame):
         self.formulaLabel.setToolTip(self.tr(
             "Output size = (N + 2P − F) / S + 1, with input size N, padding P, "
             "filter size F and stride S") if formula else "")
-        self.grid.set_maps(np.asarray(activation.maps), per_map=per_map)
         self._reflow(self.width())
 
     def formula_below(self) -> bool:

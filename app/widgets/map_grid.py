@@ -75,7 +75,8 @@ class MapGrid(QWidget):
         super().__init__(parent)
         self._values = np.zeros((0, 1, 1), np.float32)
         self._strip = QImage()  # all maps stacked vertically, one ARGB32 image
-        self._cell_colors: list[QColor] = []
+        self._cell_argb = np.zeros(0, np.uint32)  # a vector's colours
+        self._cell_colors: list[QColor] | None = []  # made from them when first painted
         self._vector = False
         self._per_map = False
         self._tile = 48
@@ -102,8 +103,9 @@ class MapGrid(QWidget):
         relayout = vector != self._vector or len(values) != len(self._values)
         self._values, self._vector, self._per_map = values, vector, per_map
         if vector:
-            self._cell_colors = [QColor.fromRgb(int(v)) for v in colorize(values[None, None],
-                                                                          False).ravel()]
+            # QColors only when painted: a live model updates cards nobody scrolled to
+            self._cell_argb = colorize(values[None, None], False).ravel()
+            self._cell_colors = None
             self._strip = QImage()
         else:
             self._strip = self._render_strip(values, per_map)
@@ -193,6 +195,8 @@ class MapGrid(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         if self._vector:
+            if self._cell_colors is None:
+                self._cell_colors = [QColor.fromRgb(int(v)) for v in self._cell_argb]
             for index, colour in enumerate(self._cell_colors):
                 painter.fillRect(self.tile_rect(index), colour)
         else:
