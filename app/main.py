@@ -122,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setStyle("Fusion")
     install_translator(app)
     configure_pyqtgraph()
+    from .gui_gc import install as collect_garbage_in_gui_thread
+
+    collect_garbage_in_gui_thread(app)  # a worker thread's collection could deadlock Qt
 
     from .main_window import MainWindow
 

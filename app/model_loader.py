@@ -46,6 +46,8 @@ MODULES = (
     "app.builder.builder_view",
     "app.widgets.conv_explorer",
     "app.widgets.handwriting_coach",
+    "app.widgets.kernel_learner",
+    "app.widgets.dataset_browser",
 )
 
 

@@ -125,6 +125,16 @@ def draw(qtbot) -> Callable[..., None]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session", autouse=True)
+def collect_garbage_in_the_gui_thread(qapp) -> Iterator[None]:  # noqa: ANN001
+    """As the app's ``main`` does: cycles are collected only in the GUI thread (app/gui_gc.py)."""
+    from app.gui_gc import install
+
+    collector = install(qapp)
+    yield
+    collector.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def close_leftover_windows() -> Iterator[None]:
     """At the end, close any window a failed test left open, so its threads stop.
 
