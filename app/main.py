@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -154,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Delete the window while the QApplication still exists: left to Python's shutdown the
     # order is arbitrary and PySide6 can crash on exit (seen with an open feature-map window).
     window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # Cycles left for the GUI-thread collector hold Qt objects: free them while Qt lives.
+    gc.collect()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -131,7 +132,14 @@ def collect_garbage_in_the_gui_thread(qapp) -> Iterator[None]:  # noqa: ANN001
 
     collector = install(qapp)
     yield
+    # The cycles still waiting for the timer hold Qt objects: collect them now, while the
+    # QApplication lives (collected at interpreter exit, after it, they crash the process).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector.stop()
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session", autouse=True)
