@@ -17,12 +17,11 @@ the checkpoint's normalisation and class names to the module.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic_files import write_bytes_atomic
 from .spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 
 __all__ = ["export_checkpoint_python", "spec_to_python"]
@@ -359,16 +358,7 @@ def export_checkpoint_python(path: str | Path | None, out_path: str | Path) -> P
 def _write_atomically(path: Path, text: str) -> Path:
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give the .py file to write")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def export_formats() -> tuple[str, ...]:

@@ -31,7 +31,6 @@ import io
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -39,6 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import torch
 
+from .atomic_files import write_bytes_atomic
 from .datasets import DatasetUnavailable, Split
 from .images import ImageError, load_image
 from .preprocess import preprocess, to_ink
@@ -119,17 +119,7 @@ def _png_bytes(image: np.ndarray) -> bytes:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, data)
 
 
 def _fingerprint(sample28: np.ndarray) -> str:
