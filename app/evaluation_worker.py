@@ -23,7 +23,7 @@ from cnn_core.evaluation import EvalSet, EvaluationProgress, EvaluationResult, e
 
 from .training.worker import describe_error, gui_training_threads
 
-__all__ = ["EvaluationRunner", "EvaluationWorker"]
+__all__ = ["EvaluationRunner", "EvaluationWorker", "wait_for_stragglers"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,15 @@ GUI_BATCH_SIZE = 250  # small batches: a cancel is honoured within one of them
 
 _stragglers: dict[QThread, QObject] = {}  # threads still ending after a shutdown's time limit
 
+
+
+
+def wait_for_stragglers(timeout_ms: int = 10_000) -> bool:
+    """Wait up to ``timeout_ms`` for evaluation threads that outlived a shutdown; True if none
+    is left (call it while the QApplication lives)."""
+    for thread in list(_stragglers):
+        thread.wait(max(0, timeout_ms))
+    return all(thread.isFinished() for thread in _stragglers)
 
 class EvaluationWorker(QObject):
     """Runs one evaluation; its signals are emitted from the worker thread.

@@ -23,7 +23,7 @@ from cnn_core.training.process import shared_control, shared_gate
 
 from .worker import TrainingWorker, train_in_process
 
-__all__ = ["TrainingController"]
+__all__ = ["TrainingController", "wait_for_stragglers"]
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,20 @@ class _Reaper(QObject):
 
     @Slot()
     def wait_all(self) -> None:
-        for thread in list(_stragglers):
+        wait_for_stragglers()
+
+
+def wait_for_stragglers(timeout_ms: int | None = None) -> bool:
+    """Wait for the runs that outlived a shutdown (call it while the QApplication lives,
+    before it quits); True if none is left. ``None`` waits as long as they take."""
+    for thread in list(_stragglers):
+        if timeout_ms is None:
             thread.wait()
-        self.reap()
+        else:
+            thread.wait(max(0, timeout_ms))
+    if _reaper is not None:
+        _reaper.reap()
+    return all(thread.isFinished() for thread in _stragglers)
 
 
 _reaper: _Reaper | None = None
@@ -152,18 +163,25 @@ class TrainingController(QObject):
         if self._control is not None:
             self._control.stop()
 
-    def shutdown(self, timeout_ms: int = 2000) -> bool:
+    def shutdown(self, timeout_ms: int = 2000, kill_after_ms: int = 3000) -> bool:
         """Stop the run and wait up to ``timeout_ms`` for its thread; True if it ended.
 
-        A thread still busy after that (say, in a long evaluation) is kept referenced until it
-        ends, and the application waits for it before quitting, so Qt never sees a running
-        ``QThread`` destroyed.
+        A run in a child process that has not stopped by then (still starting, or in a long
+        evaluation) is killed, and its thread gets ``kill_after_ms`` more to end. A thread
+        still busy after that (an in-thread run) is kept referenced until it ends, and the
+        application waits for it before quitting, so Qt never sees a running ``QThread``
+        destroyed.
         """
-        thread = self._thread
+        thread, worker = self._thread, self._worker
         if thread is None:
             return True
         self.stop()
-        if thread.wait(max(0, timeout_ms)):
+        ended = thread.wait(max(0, timeout_ms))
+        if not ended and worker is not None and worker.in_process:
+            log.warning("the training process did not stop within %d ms: ending it", timeout_ms)
+            worker.abort()
+            ended = thread.wait(max(0, kill_after_ms))
+        if ended:
             # Deliver what the run queued (its Stopped event to the receiver, then the
             # thread's end to us) now, in order, instead of leaving it to an event loop that
             # may never run again.

@@ -142,6 +142,8 @@ class TrainingWorker(QObject):
         self._snapshot_interval = snapshot_interval
         self.in_process = in_process
         self.pid: int | None = None  # the training process, while one runs
+        self._run: ProcessRun | None = None
+        self._abort = threading.Event()
         self._event_signals = {RunStarted: self.started, BatchDone: self.batch_done,
                                EpochDone: self.epoch_done}
 
@@ -162,12 +164,30 @@ class TrainingWorker(QObject):
             self.moveToThread(self._home)  # a push: allowed from the object's own thread
             self.done.emit()
 
+    def abort(self) -> None:
+        """End a run that trains in a child process now, without waiting for it to stop
+        (callable from any thread; the run then ends with no result). In-thread runs cannot be
+        aborted: use the control's stop flag."""
+        self._abort.set()
+        run = self._run
+        if run is not None:
+            run.kill()
+
     def _train(self) -> None:
         if self.in_process:
             run = ProcessRun(self.config, self.control, self._snapshot_gate,
                              self._snapshot_interval, threads=process_training_threads())
-            self.pid = run.pid
-            self._relay(run.messages())
+            self.pid, self._run = run.pid, run
+            if self._abort.is_set():  # abort() came while the process was starting
+                run.kill()
+            try:
+                self._relay(run.messages())
+            except TrainingProcessDied:
+                if not self._abort.is_set():
+                    raise
+                log.info("the training process was ended after it did not stop in time")
+            finally:
+                self._run = None
             return
         torch.set_num_threads(gui_training_threads())  # set here: OpenMP's count is per thread
         keep_freed_memory()  # else every step page-faults its activations back in (~30 % CPU)

@@ -209,6 +209,13 @@ class ProcessRun:
         finally:
             self.close()
 
+    def kill(self) -> None:
+        """End the child at once (SIGKILL; safe from any thread): its pipe then reads EOF and
+        :meth:`messages` raises :class:`TrainingProcessDied`. A no-op once it has ended."""
+        with contextlib.suppress(ValueError, OSError):  # ValueError: already closed
+            if self.process.is_alive():
+                self.process.kill()
+
     def _death_message(self) -> str:
         code = self.process.exitcode
         if code is not None and code < 0:

@@ -162,6 +162,24 @@ def test_a_killed_training_process_is_a_message_and_a_new_run_works(
     assert isinstance(panel.last_result, Finished)
 
 
+def test_shutdown_ends_a_training_process_that_does_not_stop(
+        panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
+    """A child that cannot answer the stop flag (frozen here with SIGSTOP; on a busy machine,
+    one still starting) is killed, so no thread outlives the window."""
+    from app.training import controller
+
+    configure(panel, samples=1024, epochs=30)
+    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+        child(panel, "trainButton").click()
+    pid = panel.controller.training_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)
+    assert panel.shutdown(timeout_ms=300) is True
+    assert not panel.is_running() and controller._stragglers == {}
+    with pytest.raises(ProcessLookupError):  # killed and reaped
+        os.kill(pid, 0)
+
+
 def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     configure(panel, samples=2000, epochs=50)
     batches: list[object] = []
@@ -323,10 +341,12 @@ def test_format_duration() -> None:
     assert format_duration(float("nan")) == "–"
 
 
-def test_a_thread_that_outlives_shutdown_is_kept_until_it_ends(panel: TrainingPanel,
-                                                               qtbot) -> None:  # noqa: ANN001
+def test_a_thread_that_outlives_shutdown_is_kept_until_it_ends(
+        panel: TrainingPanel, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    """An in-thread run cannot be killed: it is kept referenced until it ends."""
     from app.training import controller
 
+    monkeypatch.setenv("DIGITLAB_TRAIN_IN", "thread")
     configure(panel, samples=512, epochs=2)
     trained: list[object] = []
     panel.model_trained.connect(trained.append)
