@@ -263,8 +263,9 @@ def _build(meta: dict[str, Any], tensors: dict[Any, Any]) -> DigitNet:
     with torch.device("meta"):  # shapes only: a wrong file costs no memory
         model = build_model(meta["spec"])
     weights = checked_weights(tensors, model.state_dict())
-    model = model.to_empty(device="cpu")
-    model.load_state_dict(weights)
+    # The checked tensors become the parameters (``to_empty`` on the meta device imports
+    # sympy through PyTorch's shape checks: 1.5-2 s of the GUI's first prediction).
+    model.load_state_dict(weights, assign=True)
     model.eval()
     _probe(model, meta)
     return model

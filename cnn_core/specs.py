@@ -131,6 +131,10 @@ def init_weights(module: nn.Module, scheme: str) -> None:
     for m in module.modules():
         if not isinstance(m, nn.Conv2d | nn.Linear):
             continue
+        if m.weight.is_meta:
+            # Shapes only (a checkpoint being loaded): there is nothing to draw, and PyTorch's
+            # meta normal_ imports torch._dynamo, 2-6 s of the GUI's first prediction.
+            continue
         if scheme == "xavier":
             nn.init.xavier_uniform_(m.weight)
             continue  # the bias keeps PyTorch's default, as in the tutorials
