@@ -147,8 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.open_model_file(args.model)
         if args.image is not None:
             window.open_image_file(args.image)
-        if args.screenshot is not None:
+        if args.screenshot is None:
+            return
+        if window.is_ready():
             QTimer.singleShot(0, lambda: _shoot(window, args.screenshot))
+        else:  # every tab built first: the picture shows the real tab, not its placeholder
+            window.ready.connect(lambda: QTimer.singleShot(0, lambda: _shoot(
+                window, args.screenshot)), Qt.ConnectionType.SingleShotConnection)
 
     window.model_changed.connect(after_model_loaded, Qt.ConnectionType.SingleShotConnection)
     status = int(app.exec())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from . import model_loader
 from . import settings as prefs
+from .deferred_parts import DeferredParts
 from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
@@ -37,8 +39,9 @@ if TYPE_CHECKING:
     from .models import ModelLibrary, ShelfEntry
 
 # Only modules that do not import torch are imported above: the window shows before torch
-# is loaded. Modules that need it (the model library, inference, every tab that shows a
-# model) are imported in `_build_model_side`, once the background load has imported torch.
+# is loaded. Modules that need it are imported where they are used: the model library and
+# live inference in `_build_core`, once the background load has imported torch; every tab in
+# its own `_make_*` method, when the tab is built.
 
 __all__ = ["MainWindow"]
 
@@ -58,6 +61,7 @@ class _LoadRelay(QObject):
     """
 
     finished = Signal()
+    tab_modules_imported = Signal()  # the second background import (the tabs' modules) ended
 
 
 _relay: _LoadRelay | None = None
@@ -78,16 +82,36 @@ def _torch_imported() -> bool:
     return module is not None and not getattr(spec, "_initializing", False)
 
 
+class _DeferredPart:
+    """A window attribute that is one of its deferred parts: built when first read.
+
+    Before the model side exists it raises :class:`AttributeError` (as a missing attribute).
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, window: MainWindow | None, owner: type | None = None) -> QWidget:
+        if window is None:
+            return self  # type: ignore[return-value]
+        return window._parts.widget(self.name)
+
+
 class MainWindow(QMainWindow):
     """The one DigitLab window.
 
-    The window is built in two steps so that it shows before torch is imported: first the
-    canvas, the prediction panel, the model bar, menus and layout (no torch); then, once
+    The window is built in three steps so that it shows before torch is imported and answers
+    the canvas as soon as it can: first the canvas, the prediction panel, the model bar, menus,
+    layout and the tab bar with a placeholder page per tab (no torch); then, once
     :mod:`app.model_loader` has imported torch and loaded the bundled model in a background
-    thread, the model side: the model library, live inference and the tabs. Drawing works
-    meanwhile and is predicted as soon as the model is there. ``ready`` is emitted (and
-    :meth:`is_ready` turns true) when the model side exists; ``model_changed`` when the
-    first model is in use.
+    thread, the core of the model side: the model library and live inference, which answer
+    the canvas at once (``inference_ready``; a drawing made meanwhile is predicted then); last,
+    once a second thread has imported the tabs' modules, the tabs and the saliency controls
+    (:class:`~app.deferred_parts.DeferredParts`), one per event-loop turn with the tab on show
+    first, so that strokes are answered between them. A tab that is chosen, or a part that code
+    reads (``window.training_panel``, ``window.evaluate_view``, …), is built at once.
+    ``ready`` is emitted (and :meth:`is_ready` turns true) when everything is built;
+    ``model_changed`` when a model is put in use.
 
     Parameters
     ----------
@@ -105,7 +129,22 @@ class MainWindow(QMainWindow):
     """
 
     model_changed = Signal(object)  # the canvas model was replaced (a Checkpoint)
-    ready = Signal()  # the model side (library, inference, tabs) has been built
+    inference_ready = Signal()  # the library and live inference exist: the canvas is answered
+    ready = Signal()  # the whole model side (library, inference, every tab) has been built
+
+    # The deferred parts (see `_add_parts`): built on first use, or in their turn.
+    saliency_controls = _DeferredPart()
+    training_panel = _DeferredPart()
+    feature_map_view = _DeferredPart()
+    kernel_view = _DeferredPart()
+    compare_view = _DeferredPart()
+    perturbation_view = _DeferredPart()
+    evaluate_view = _DeferredPart()
+    architecture_builder = _DeferredPart()
+    conv_explorer = _DeferredPart()
+    handwriting_coach = _DeferredPart()
+    kernel_learner = _DeferredPart()
+    dataset_browser = _DeferredPart()
 
     def __init__(self, checkpoint: Checkpoint | None = None,
                  parent: QWidget | None = None, library: ModelLibrary | None = None,
@@ -116,11 +155,13 @@ class MainWindow(QMainWindow):
         self.settings = prefs.open_settings()
         self.model_path: Path | None = None
         self._replay_points: list = []
-        self._ready = False
-        self._wanted_tab: int | None = None
+        self._ready = False  # everything is built
+        self._core_ready = False  # the library and live inference exist
+        self._closing = False
         self._preloaded: object = None  # what the background load returned
         self._load: model_loader.BackgroundLoad | None = None
         self._load_started = False  # once: a failed load is not tried again
+        self.build_seconds: dict[str, float] = {}  # GUI-thread blocks of the build, by name
 
         self.canvas_panel = CanvasPanel(self)
         self.canvas = self.canvas_panel.canvas
@@ -128,6 +169,10 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
+        self._parts = DeferredParts(self.tabs, self.tr("Loading this tab…"), self)
+        self._add_parts()
+        self._parts.built.connect(self._on_part_built)
+        self._parts.all_built.connect(self._on_all_built)
         self._build_model_bar()
         self.modelStatusLabel = QLabel(self)
         self.modelStatusLabel.setObjectName("modelStatusLabel")
@@ -136,22 +181,21 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect_shell()
         self._restore_settings()
+        self._restore_tab()
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.prediction_panel.show_message(self.tr("Loading model…"))
         if background is None:
             background = checkpoint is None and library is None and not _torch_imported()
         if background:
             self._set_model_actions_enabled(False)
-            self._loadingPage = QLabel(self.tr("Loading the model…"), self.tabs)
-            self._loadingPage.setObjectName("loadingPage")
-            self._loadingPage.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.tabs.addTab(self._loadingPage, self.tr("Loading…"))
             self.modelStatusLabel.setText(self.tr("Loading PyTorch and the model…"))
             if model_loader.started():  # e.g. a second window: the load is under way
                 self._start_load()
             # else paintEvent starts it: imported alongside, torch (holding the GIL and the
             # numpy import) delayed the first paint from 2.3-3.7 s to 7-22 s on a loaded machine.
             return
-        self._build_model_side(library)
+        self._build_core(library)
+        self._parts.build_all()
         if checkpoint is not None:
             self.set_model(checkpoint)
         else:
@@ -159,8 +203,16 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- start-up
     def is_ready(self) -> bool:
-        """Whether the model side (library, inference, tabs) exists."""
+        """Whether the whole model side (library, inference, every tab) exists."""
         return self._ready
+
+    def answers_canvas(self) -> bool:
+        """Whether live inference exists (the canvas is answered; tabs may still be pending)."""
+        return self._core_ready
+
+    def pending_parts(self) -> list[str]:
+        """The deferred parts (tabs, saliency controls) not built yet, in building order."""
+        return self._parts.pending()
 
     def wait_until_ready(self, timeout_ms: int = 60_000) -> bool:
         """Run the event loop until :meth:`is_ready` and a model is in use (for tests and
@@ -179,7 +231,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _start_load(self) -> None:
-        if not self._load_started and not self._ready:
+        if not self._load_started and not self._core_ready:
             self._load_started = True
             self._load = model_loader.start()
             relay = _load_relay()
@@ -188,7 +240,7 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
-        if not self._ready and not self._load_started:
+        if not self._core_ready and not self._load_started:
             # The first frame is on screen: now the import may compete with the GUI thread.
             QTimer.singleShot(0, self._start_load)
 
@@ -205,27 +257,32 @@ class MainWindow(QMainWindow):
             return
         finally:
             self._load = None
-        index = self.tabs.indexOf(self._loadingPage)
-        self.tabs.removeTab(index)
-        self._loadingPage.deleteLater()
-        self._build_model_side(None)
+        start = time.perf_counter()
+        self._build_core(None)
         self._set_model_actions_enabled(True)
-        self._load_startup_model()
+        self._load_startup_model()  # the drawing made meanwhile is predicted now
+        self.build_seconds["core"] = time.perf_counter() - start
+        # Then the tabs: their modules are imported behind the window first.
+        relay = _load_relay()
+        relay.tab_modules_imported.connect(self._on_tab_modules_imported)  # twice: harmless
+        model_loader.start_tab_imports().add_done_callback(relay.tab_modules_imported.emit)
 
-    def _build_model_side(self, library: ModelLibrary | None) -> None:
-        """Everything that needs torch: the library, inference, analysis and the tabs."""
+    def _on_tab_modules_imported(self) -> None:
+        if self._closing:
+            return
+        imports = model_loader.start_tab_imports()
+        if imports.done():
+            try:
+                imports.result()
+            except Exception:  # each tab imports its module again when built, and fails loudly
+                log.exception("importing the tabs' modules in the background failed")
+        self._parts.start_stepping()
+
+    def _build_core(self, library: ModelLibrary | None) -> None:
+        """The part of the model side that answers the canvas: the library and inference."""
         from .analysis_worker import AnalysisWorker
-        from .builder.builder_view import ArchitectureBuilder
         from .inference import LiveInference
         from .models import ModelLibrary
-        from .widgets.compare_view import CompareView
-        from .widgets.conv_explorer import ConvExplorer
-        from .widgets.evaluate_view import EvaluateView
-        from .widgets.feature_map_view import FeatureMapView
-        from .widgets.handwriting_coach import HandwritingCoach
-        from .widgets.kernel_view import KernelView
-        from .widgets.perturbation_view import PerturbationView
-        from .widgets.saliency_overlay import SaliencyControls
 
         if library is None:
             library = ModelLibrary(parent=self)
@@ -236,23 +293,19 @@ class MainWindow(QMainWindow):
         self.library = library
         self.inference = LiveInference(self.canvas.model_input, self)
         self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
-        self.feature_map_view = FeatureMapView(self)
-        self.kernel_view = KernelView(self)
-        self.training_panel = self._create_training_panel()
-        self.evaluate_view = EvaluateView(self.checkpoint, self)
-        self.compare_view = CompareView(self.library, self.canvas.image_array, self)
-        self.conv_explorer = ConvExplorer(self.canvas.model_input, self)
-        self.architecture_builder = ArchitectureBuilder(self)
-        self.architecture_builder.message.connect(self._on_training_message)
-        self.architecture_builder.train_requested.connect(self._train_built_spec)
-        self.handwriting_coach = HandwritingCoach(self.library, self)
-        self.saliency_controls = SaliencyControls(self.canvas, self.analysis, self)
-        self.perturbation_view = PerturbationView(self.analysis, self)
-        self._add_tabs()
-        self._connect()
-        self._ready = True
+        self._connect_core()
+        self._core_ready = True
+        self._parts.enable()
         self._fill_shelf()
-        self._restore_tab()
+        self.inference_ready.emit()
+
+    def _on_part_built(self, name: str) -> None:
+        self.build_seconds[name] = self._parts.seconds[name]
+        if self._parts.built_part(name) is self.tabs.currentWidget():
+            self._update_tab_views()
+
+    def _on_all_built(self) -> None:
+        self._ready = True
         self.ready.emit()
 
     # ------------------------------------------------------------------ build
@@ -348,29 +401,131 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([panel.pasteAction, panel.clearAction])
 
-    def _add_tabs(self) -> None:
-        self.tabs.addTab(self.training_panel, self.tr("Train"))
-        self.tabs.addTab(self.feature_map_view, self.tr("Feature maps"))
-        self.tabs.addTab(self.kernel_view, self.tr("Kernels"))
-        self.tabs.addTab(self.compare_view, self.tr("Compare"))
-        self.tabs.addTab(self.perturbation_view, self.tr("Perturb"))
-        self.canvas_panel.layout().addWidget(self.saliency_controls)
-        self.tabs.addTab(self.evaluate_view, self.tr("Evaluate"))
-        self.tabs.addTab(self.architecture_builder, self.tr("Build"))
-        self.tabs.addTab(self.conv_explorer, self.tr("Convolution"))
-        self.tabs.addTab(self.handwriting_coach, self.tr("Coach"))
-        from .widgets.kernel_learner import KernelLearnerView  # imports torch: built late
+    def _add_parts(self) -> None:
+        """Register the deferred parts: the tabs (placeholder pages now, in this order) and the
+        saliency controls under the canvas. Each is built by its ``_make_*`` method."""
+        add = self._parts.add
+        add("saliency_controls", self._make_saliency_controls)
+        add("training_panel", self._make_training_panel, self.tr("Train"))
+        add("feature_map_view", self._make_feature_map_view, self.tr("Feature maps"))
+        add("kernel_view", self._make_kernel_view, self.tr("Kernels"))
+        add("compare_view", self._make_compare_view, self.tr("Compare"))
+        add("perturbation_view", self._make_perturbation_view, self.tr("Perturb"))
+        add("evaluate_view", self._make_evaluate_view, self.tr("Evaluate"))
+        add("architecture_builder", self._make_architecture_builder, self.tr("Build"))
+        add("conv_explorer", self._make_conv_explorer, self.tr("Convolution"))
+        add("handwriting_coach", self._make_handwriting_coach, self.tr("Coach"))
+        add("kernel_learner", self._make_kernel_learner, self.tr("Learn a kernel"))
+        add("dataset_browser", self._make_dataset_browser, self.tr("Browse data"))
 
-        self.kernel_learner = KernelLearnerView(self.canvas.model_input, self)
-        self.canvas.changed.connect(self.kernel_learner.drawing_changed)
-        self.tabs.addTab(self.kernel_learner, self.tr("Learn a kernel"))
-        from .widgets.dataset_browser import DatasetBrowser  # imports torch: built late
+    # Each `_make_*` builds its part, connects it and brings it up to date with the canvas
+    # model (which may have been in use for a while when a part is built).
+    def _make_saliency_controls(self) -> QWidget:
+        from .widgets.saliency_overlay import SaliencyControls
 
-        self.dataset_browser = DatasetBrowser(self.checkpoint,
-                                              getattr(self.training_panel, "form", None), self)
-        self.dataset_browser.image_chosen.connect(self.canvas.set_picture)
-        self.model_changed.connect(self.dataset_browser.model_changed)
-        self.tabs.addTab(self.dataset_browser, self.tr("Browse data"))
+        controls = SaliencyControls(self.canvas, self.analysis, self)
+        self.canvas_panel.layout().addWidget(controls)
+        self._follow_canvas_model(controls)
+        return controls
+
+    def _make_training_panel(self) -> QWidget:
+        panel = self._create_training_panel()
+        self._mark_epoch(self._current_epoch(), panel)
+        entry = self.library.canvas_entry()
+        if entry is not None and entry.record is not None and hasattr(panel, "show_run"):
+            panel.show_run(entry.record)
+        return panel
+
+    def _make_feature_map_view(self) -> QWidget:
+        from .widgets.feature_map_view import FeatureMapView
+
+        view = FeatureMapView(self)
+        self.inference.activations_ready.connect(view.set_activations)
+        view.set_source(self._inspection_source_text())
+        return view
+
+    def _make_kernel_view(self) -> QWidget:
+        from .widgets.kernel_view import KernelView
+
+        view = KernelView(self)
+        self.inference.kernels_ready.connect(view.set_kernels)
+        view.set_source(self._inspection_source_text())
+        return view
+
+    def _make_compare_view(self) -> QWidget:
+        from .widgets.compare_view import CompareView
+
+        view = CompareView(self.library, self.canvas.image_array, self)
+        self.canvas.changed.connect(view.drawing_changed)
+        return view
+
+    def _make_perturbation_view(self) -> QWidget:
+        from .widgets.perturbation_view import PerturbationView
+
+        view = PerturbationView(self.analysis, self)
+        self._follow_canvas_model(view)
+        return view
+
+    def _make_evaluate_view(self) -> QWidget:
+        from .widgets.evaluate_view import EvaluateView
+
+        view = EvaluateView(self.checkpoint, self)
+        view.image_chosen.connect(self.canvas.set_picture)  # a gallery image
+        self.model_changed.connect(view.model_changed)
+        if self.checkpoint() is not None:
+            view.model_changed(self.checkpoint())
+        return view
+
+    def _make_architecture_builder(self) -> QWidget:
+        from .builder.builder_view import ArchitectureBuilder
+
+        builder = ArchitectureBuilder(self)
+        builder.message.connect(self._on_training_message)
+        builder.train_requested.connect(self._train_built_spec)
+        return builder
+
+    def _make_conv_explorer(self) -> QWidget:
+        from .widgets.conv_explorer import ConvExplorer
+
+        explorer = ConvExplorer(self.canvas.model_input, self)
+        self.canvas.changed.connect(explorer.drawing_changed)
+        self.model_changed.connect(explorer.set_checkpoint)
+        if self.checkpoint() is not None:
+            explorer.set_checkpoint(self.checkpoint())
+        return explorer
+
+    def _make_handwriting_coach(self) -> QWidget:
+        from .widgets.handwriting_coach import HandwritingCoach
+
+        return HandwritingCoach(self.library, self)
+
+    def _make_kernel_learner(self) -> QWidget:
+        from .widgets.kernel_learner import KernelLearnerView
+
+        learner = KernelLearnerView(self.canvas.model_input, self)
+        self.canvas.changed.connect(learner.drawing_changed)
+        return learner
+
+    def _make_dataset_browser(self) -> QWidget:
+        from .widgets.dataset_browser import DatasetBrowser
+
+        browser = DatasetBrowser(self.checkpoint, getattr(self.training_panel, "form", None),
+                                 self)
+        browser.image_chosen.connect(self.canvas.set_picture)
+        self.model_changed.connect(browser.model_changed)
+        return browser
+
+    def _follow_canvas_model(self, view: QWidget) -> None:
+        """``view`` hears of every prediction and model change (replay included); it is
+        told the current ones now."""
+        self.inference.predicted.connect(view.set_prediction)
+        self.analysis.checkpoint_changed.connect(view.set_checkpoint)
+        checkpoint = self.inference.checkpoint()
+        if checkpoint is not None:
+            view.set_checkpoint(checkpoint)
+        last = self.inference.last_prediction()
+        if last is not None:
+            view.set_prediction(last)
 
     def _build_layout(self) -> None:
         self.canvas_panel.add_file_actions(self.openImageAction, self.saveDrawingAction)
@@ -413,11 +568,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
         self.modelShelf.setEnabled(enabled)
 
-    def _connect(self) -> None:
+    def _connect_core(self) -> None:
         self.canvas.changed.connect(self.inference.request)
-        self.canvas.changed.connect(self.compare_view.drawing_changed)
-        self.canvas.changed.connect(self.conv_explorer.drawing_changed)
-        self.model_changed.connect(self.conv_explorer.set_checkpoint)
         lib = self.library
         lib.canvas_model_changed.connect(self._on_canvas_model_changed)
         lib.entries_changed.connect(self._fill_shelf)
@@ -426,15 +578,7 @@ class MainWindow(QMainWindow):
         self.modelShelf.activated.connect(self._on_shelf_activated)
         self.replaySlider.valueChanged.connect(self._on_replay)
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
-        self.inference.activations_ready.connect(self.feature_map_view.set_activations)
-        self.inference.kernels_ready.connect(self.kernel_view.set_kernels)
         self.inference.failed.connect(self._on_inference_failed)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
-        for view in (self.saliency_controls, self.perturbation_view):
-            self.inference.predicted.connect(view.set_prediction)
-            self.analysis.checkpoint_changed.connect(view.set_checkpoint)  # replay too
-        self.evaluate_view.image_chosen.connect(self.canvas.set_picture)  # a gallery image
-        self.model_changed.connect(self.evaluate_view.model_changed)
 
     # -------------------------------------------------------------- model bar
     def _build_model_bar(self) -> None:
@@ -539,7 +683,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- models
     def checkpoint(self) -> Checkpoint | None:
         """The model the canvas predicts with (``None`` until it is loaded)."""
-        return self.inference.checkpoint() if self._ready else None
+        return self.inference.checkpoint() if self._core_ready else None
 
     def set_model(self, checkpoint: Checkpoint, path: str | Path | None = None) -> None:
         """Predict with ``checkpoint`` from now on; the current drawing is re-predicted at once.
@@ -561,9 +705,9 @@ class MainWindow(QMainWindow):
         self._fill_shelf()
         self._setup_replay(entry)
         self._describe_model(checkpoint)
-        if entry.record is not None and self.training_panel is not None \
-                and hasattr(self.training_panel, "show_run"):
-            self.training_panel.show_run(entry.record)
+        panel = self._parts.built_part("training_panel")
+        if entry.record is not None and hasattr(panel, "show_run"):
+            panel.show_run(entry.record)
         self.model_changed.emit(checkpoint)
 
     def _show_classes(self, checkpoint: Checkpoint) -> None:
@@ -626,8 +770,15 @@ class MainWindow(QMainWindow):
             text += self.tr(" · {0:.1%} test").format(point.test_accuracy)
         self.replayLabel.setText(text)
 
-    def _mark_epoch(self, epoch: int | None) -> None:
-        mark = getattr(self.training_panel, "mark_epoch", None)
+    def _current_epoch(self) -> int | None:
+        """The epoch whose weights the canvas uses (replay), or ``None``."""
+        points, index = self._replay_points, self.replaySlider.value()
+        return points[index].epoch if 0 <= index < len(points) else None
+
+    def _mark_epoch(self, epoch: int | None, panel: QWidget | None = None) -> None:
+        if panel is None:
+            panel = self._parts.built_part("training_panel")
+        mark = getattr(panel, "mark_epoch", None)
         if callable(mark):
             mark(epoch)
 
@@ -637,10 +788,19 @@ class MainWindow(QMainWindow):
         ``None`` goes back to the canvas model.
         """
         self.inference.set_snapshot(checkpoint)
-        source = (self.tr("Live: the model being trained") if checkpoint is not None
-                  else self._model_source_text())
-        self.feature_map_view.set_source(source)
-        self.kernel_view.set_source(source)
+        self._set_inspection_source(self._inspection_source_text())
+
+    def _inspection_source_text(self) -> str:
+        """Where the feature maps and kernels come from: a live snapshot, or the model."""
+        if self.inference.snapshot() is not None:
+            return self.tr("Live: the model being trained")
+        return self._model_source_text()
+
+    def _set_inspection_source(self, text: str) -> None:
+        for name in ("feature_map_view", "kernel_view"):
+            view = self._parts.built_part(name)
+            if view is not None:
+                view.set_source(text)
 
     def open_model_file(self, path: str | Path) -> bool:
         """Load a model file and predict with it; a bad file shows a message, not a traceback.
@@ -728,8 +888,7 @@ class MainWindow(QMainWindow):
         if points and 0 <= index < len(points) and not points[index].final:
             text += self.tr(" · replaying: {0}").format(points[index].label)
         self.modelStatusLabel.setText(text)
-        self.feature_map_view.set_source(self._model_source_text())
-        self.kernel_view.set_source(self._model_source_text())
+        self._set_inspection_source(self._model_source_text())
 
     def _on_inference_failed(self, message: str) -> None:
         self.banner.show_error(self.tr("The model failed on this drawing: {0}").format(message))
@@ -787,11 +946,19 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- tabs, state
     def _on_tab_changed(self, index: int) -> None:
-        widget = self.tabs.widget(index)
-        self.inference.set_wanted(maps=widget is self.feature_map_view,
-                                  kernels=widget is self.kernel_view)
-        self.compare_view.set_active(widget is self.compare_view)
         self.settings.setValue(Keys.CURRENT_TAB, index)
+        if self._core_ready:
+            self._parts.build_page(index)  # a tab chosen before its turn is built now
+            self._update_tab_views()
+
+    def _update_tab_views(self) -> None:
+        """Compute feature maps, kernels and comparisons only for the tab on show."""
+        widget, built = self.tabs.currentWidget(), self._parts.built_part
+        self.inference.set_wanted(maps=widget is built("feature_map_view"),
+                                  kernels=widget is built("kernel_view"))
+        compare = built("compare_view")
+        if compare is not None:
+            compare.set_active(widget is compare)
 
     def _restore_settings(self) -> None:
         s = self.settings
@@ -809,18 +976,12 @@ class MainWindow(QMainWindow):
         self.canvas_panel.brushSlider.setValue(width)
 
     def _restore_tab(self) -> None:
-        tab = self._wanted_tab
-        if tab is None:
-            tab = prefs.read_int(self.settings, Keys.CURRENT_TAB, 0)
+        tab = prefs.read_int(self.settings, Keys.CURRENT_TAB, 0)
         self.tabs.setCurrentIndex(tab if 0 <= tab < self.tabs.count() else 0)
-        self._on_tab_changed(self.tabs.currentIndex())
 
     def select_tab(self, index: int) -> None:
-        """Show tab ``index`` (once the tabs exist, if they do not yet)."""
-        if self._ready:
-            self.tabs.setCurrentIndex(index)
-        else:
-            self._wanted_tab = index
+        """Show tab ``index`` (built now if the model side exists, else as soon as it does)."""
+        self.tabs.setCurrentIndex(index)
 
     def save_settings(self) -> None:
         """Remember geometry, splitters and the current tab."""
@@ -830,17 +991,22 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._ready:  # closed while torch was loading: nothing of the model side yet
+        self._closing = True
+        self._parts.stop()  # no tab is built any more
+        if not self._core_ready:  # closed while torch was loading: nothing of the model side yet
             self._load_started = True  # a pending start does not start it any more
             self._load = None  # the thread ends on its own; the process waits for it
             self.save_settings()
             super().closeEvent(event)
             return
-        shutdown = getattr(self.training_panel, "shutdown", None)
+        built = self._parts.built_part
+        shutdown = getattr(built("training_panel"), "shutdown", None)
         if callable(shutdown):  # stop a running training thread and wait for it
             shutdown()
         self.library.shutdown()  # the stopped run and every pending write are on disk
         self.analysis.shutdown()
-        self.evaluate_view.shutdown()  # cancel a running evaluation, wait ≤ 2 s
+        evaluate_view = built("evaluate_view")
+        if evaluate_view is not None:
+            evaluate_view.shutdown()  # cancel a running evaluation, wait ≤ 2 s
         self.save_settings()
         super().closeEvent(event)

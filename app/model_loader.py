@@ -1,9 +1,11 @@
-"""Import torch and load the bundled model behind the window, in a plain Python thread.
+"""Import torch and load the bundled model behind the window, in plain Python threads.
 
-Importing torch takes seconds; the window shows first and this thread does the import
-meanwhile. It touches no Qt object itself: the window passes a callback that emits a
-(queued) signal, and then builds the parts that need torch in the GUI thread. The thread is not a
-daemon, so closing the window while it runs ends the process cleanly once the import is
+Importing torch takes seconds; the window shows first and a thread does the import
+meanwhile: first only what the first prediction needs (:data:`CORE_MODULES`) and the model;
+then, once the canvas answers, a second thread imports the tabs' modules
+(:data:`TAB_MODULES`). Neither touches a Qt object: the window passes a callback that emits a
+(queued) signal, and builds the parts that need torch in the GUI thread. The threads are not
+daemons, so closing the window while one runs ends the process cleanly once its import is
 over (a daemon thread killed in the middle of a C extension's initialisation is not).
 """
 
@@ -11,20 +13,34 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
-__all__ = ["MODULES", "BackgroundLoad", "load_model_side", "start", "started"]
+__all__ = ["CORE_MODULES", "MODULES", "TAB_MODULES", "BackgroundLoad", "import_tab_modules",
+           "load_model_side", "start", "start_tab_imports", "started"]
 
-# The modules the window's model side uses: imported here, they cost the GUI thread nothing
-# later (one missing from the list is only imported later, in the GUI thread).
-MODULES = (
+# What the first prediction needs: torch, loading a checkpoint, the predictor, live inference
+# and the model library (it picks the canvas model); imported here, they cost the GUI thread
+# nothing. The window builds that much as soon as this load ends and answers the canvas.
+CORE_MODULES = (
     "torch",
     "cnn_core.checkpoints",
     "cnn_core.predict",
     "cnn_core.detector",
     "cnn_core.inspection",
     "cnn_core.models",
+    "cnn_core.datasets",
+    "app.inference",
+    "app.models",
+    "app.analysis_worker",
+)
+
+# The tabs' modules (and what only they use): imported by :func:`import_tab_modules` in a second
+# background thread once the canvas answers; the window then builds the tabs. A module missing
+# from the list is only imported later, in the GUI thread, when its tab is built.
+TAB_MODULES = (
+    "app.widgets.saliency_overlay",
     "cnn_core.runs",
     "cnn_core.training",
     "cnn_core.evaluation",
@@ -32,16 +48,11 @@ MODULES = (
     "cnn_core.perturb",
     "cnn_core.specs",
     "cnn_core.devices",
-    # The window's own modules that import torch (no widget is made here, only classes).
-    "app.models",
-    "app.inference",
-    "app.analysis_worker",
     "app.widgets.training_panel",
     "app.widgets.feature_map_view",
     "app.widgets.kernel_view",
     "app.widgets.compare_view",
     "app.widgets.perturbation_view",
-    "app.widgets.saliency_overlay",
     "app.widgets.evaluate_view",
     "app.builder.builder_view",
     "app.widgets.conv_explorer",
@@ -50,26 +61,45 @@ MODULES = (
     "app.widgets.dataset_browser",
 )
 
+MODULES = CORE_MODULES + TAB_MODULES  # everything the window's model side imports
+
+# When each stage of the background work ended (``time.time()``), for app/startup_probe.py.
+timestamps: dict[str, float] = {}
+
 
 def load_model_side() -> Any:
-    """Import :data:`MODULES` and load the bundled model.
+    """Import :data:`CORE_MODULES` and load the bundled model (and the digit detector).
 
     Returns the bundled :class:`~cnn_core.checkpoints.Checkpoint`, or the
     :class:`~cnn_core.checkpoints.CheckpointError` that loading it raised (the window then
     loads it again in the GUI thread and reports the error as it always does).
     """
-    for name in MODULES:
+    timestamps["load_started"] = time.time()
+    for name in CORE_MODULES:
         importlib.import_module(name)
+        if name == "torch":
+            timestamps["torch_imported"] = time.time()
+    timestamps["core_imported"] = time.time()
     from cnn_core.checkpoints import CheckpointError, bundled_checkpoint_path, load_bundled
     from cnn_core.detector import load_bundled_detector
 
     load_bundled_detector()  # shared and cached: the first Predictor finds it ready
-    if not bundled_checkpoint_path().is_file():
-        return None
     try:
-        return load_bundled()
-    except CheckpointError as exc:
-        return exc
+        if not bundled_checkpoint_path().is_file():
+            return None
+        try:
+            return load_bundled()
+        except CheckpointError as exc:
+            return exc
+    finally:
+        timestamps["model_loaded"] = time.time()
+
+
+def import_tab_modules() -> None:
+    """Import :data:`TAB_MODULES` (classes only: no widget is made here)."""
+    for name in TAB_MODULES:
+        importlib.import_module(name)
+    timestamps["tab_modules_imported"] = time.time()
 
 
 class BackgroundLoad:
@@ -111,6 +141,7 @@ class BackgroundLoad:
 
 
 _started: BackgroundLoad | None = None
+_tab_imports: BackgroundLoad | None = None
 _lock = threading.Lock()
 
 
@@ -129,3 +160,14 @@ def start() -> BackgroundLoad:
         if _started is None:
             _started = BackgroundLoad()
         return _started
+
+
+def start_tab_imports() -> BackgroundLoad:
+    """The process's one import of :data:`TAB_MODULES` in the background, started on the first
+    call (the window calls it once the canvas answers)."""
+    global _tab_imports
+    with _lock:
+        if _tab_imports is None:
+            _tab_imports = BackgroundLoad(import_tab_modules)
+        return _tab_imports
+

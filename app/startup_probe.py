@@ -8,6 +8,9 @@ records wall-clock times (``time.time()``, comparable with the parent process's 
 - ``torch_at_show``: whether torch was imported at that moment;
 - ``stroke``: a digit drawn with synthetic mouse events right after that;
 - ``predicted``: the first prediction of that drawing is on screen (label text included);
+- ``all_built``: every tab has been built (the window's ``ready``), and ``blocks``: how long
+  each step of that build held the GUI thread (seconds, by name: ``core`` is the library,
+  inference and the first prediction; the others are tabs built one per event-loop turn);
 
 then writes the file and quits. With ``DIGITLAB_STARTUP_PROBE_MODE=close`` it closes the
 window right after the first paint instead (closing while torch loads must exit cleanly).
@@ -60,7 +63,7 @@ class _Probe(QObject):
         if os.environ.get(MODE_ENV) == "close":
             self._close_while_loading()
             return
-        ready = getattr(self.window, "ready", None)  # a window without it is built at once
+        ready = getattr(self.window, "inference_ready", None)  # else built at once
         if ready is not None:
             ready.connect(self._connect_inference)
         if self._is_ready():
@@ -70,7 +73,7 @@ class _Probe(QObject):
         self.record["ready_at_stroke"] = self._is_ready()
 
     def _is_ready(self) -> bool:
-        return getattr(self.window, "is_ready", lambda: True)()
+        return getattr(self.window, "answers_canvas", lambda: True)()
 
     def _close_while_loading(self) -> None:
         from app import model_loader
@@ -108,6 +111,20 @@ class _Probe(QObject):
         self.window.repaint()  # what the user sees now includes the answer
         self.record["predicted"] = time.time()
         self.record["label"] = self.window.prediction_panel.predictionLabel.text()
+        self.record["built_at_prediction"] = not self.window.pending_parts()
+        if self.window.is_ready():
+            self._all_built()
+        else:
+            self.window.ready.connect(self._all_built)
+
+    def _all_built(self) -> None:
+        if "all_built" in self.record:
+            return
+        self.record["all_built"] = time.time()
+        self.record["blocks"] = dict(self.window.build_seconds)
+        from app import model_loader
+
+        self.record["loader"] = dict(model_loader.timestamps)
         self._write()
         QApplication.exit(0)
 

@@ -3,7 +3,8 @@
 Each run starts the real entry point (``digitlab-gui`` next to this Python, else
 ``python -m app``) with ``DIGITLAB_STARTUP_PROBE`` set (app/startup_probe.py): the app
 records when its window's first expose has been painted, draws a "7" with synthetic mouse
-events at once, records when the prediction of that drawing is on screen, and quits. Times
+events at once, records when the prediction of that drawing is on screen and when every
+tab has been built (with the longest time one build step held the GUI thread), and quits. Times
 are from just before the process is spawned (interpreter start included). Every run gets
 fresh settings and an empty data folder (a first start: the bundled model). One untimed run
 first warms the file cache.
@@ -52,9 +53,15 @@ def one_run(env: dict[str, str], root: Path = ROOT,
         if done.returncode != 0 or not probe.is_file():
             raise RuntimeError(f"digitlab-gui failed (exit {done.returncode}):\n{done.stderr}")
         record = json.loads(probe.read_text(encoding="utf-8"))
-    return {"window": record["shown"] - started, "prediction": record["predicted"] - started,
-            "torch_at_show": record["torch_at_show"], "ready_at_stroke": record["ready_at_stroke"],
-            "label": record["label"]}
+    result = {"window": record["shown"] - started, "prediction": record["predicted"] - started,
+              "torch_at_show": record["torch_at_show"],
+              "ready_at_stroke": record["ready_at_stroke"], "label": record["label"]}
+    if "all_built" in record:  # a checkout that builds its tabs after the first prediction
+        blocks = record.get("blocks") or {"?": float("nan")}
+        longest = max(blocks, key=blocks.get)
+        result.update(all_built=record["all_built"] - started, longest_block=blocks[longest],
+                      longest_name=longest)
+    return result
 
 
 def spread(values: list[float]) -> str:
@@ -85,10 +92,14 @@ def measure(name: str, env: dict[str, str], runs: int, warmup: int,
 
 def describe(result: dict) -> str:
     """One run in one line."""
-    return (f"window {result['window']:.2f} s, first prediction "
-              f"{result['prediction']:.2f} s (torch imported at first paint: "
-              f"{result['torch_at_show']}; model ready when the stroke was drawn: "
+    text = (f"window {result['window']:.2f} s, first prediction "
+            f"{result['prediction']:.2f} s (torch imported at first paint: "
+            f"{result['torch_at_show']}; model ready when the stroke was drawn: "
             f"{result['ready_at_stroke']}; shown: {result['label']!r})")
+    if "all_built" in result:
+        text += (f"; every tab built {result['all_built']:.2f} s, longest GUI-thread block "
+                 f"{result['longest_block'] * 1000:.0f} ms ({result['longest_name']})")
+    return text
 
 
 def summarise(label: str, results: list[dict]) -> None:
@@ -101,6 +112,13 @@ def summarise(label: str, results: list[dict]) -> None:
     print(f"  first prediction on screen  median {spread(prediction)}   goal ≤ "
           f"{GOAL_PREDICTION_S:.1f} s  "
           f"{'met' if statistics.median(prediction) <= GOAL_PREDICTION_S else 'MISSED'}")
+    if all("all_built" in r for r in results):
+        built = [float(r["all_built"]) for r in results]
+        blocks = [float(r["longest_block"]) * 1000 for r in results]
+        print(f"  every tab built             median {spread(built)}")
+        print(f"  longest GUI-thread block of the build  median {statistics.median(blocks):.0f} ms "
+              f"({min(blocks):.0f}–{max(blocks):.0f}; "
+              f"{', '.join(sorted({str(r['longest_name']) for r in results}))})")
 
 
 def load_line() -> str:
