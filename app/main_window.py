@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
 
     model_changed = Signal(object)  # the canvas model was replaced (a Checkpoint)
     inference_ready = Signal()  # the library and live inference exist: the canvas is answered
+    part_built = Signal(str)  # a deferred part (a tab, the saliency controls) was built: its name
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
 
     # The deferred parts (see `_add_parts`): built on first use, or in their turn.
@@ -303,6 +304,7 @@ class MainWindow(QMainWindow):
         self.build_seconds[name] = self._parts.seconds[name]
         if self._parts.built_part(name) is self.tabs.currentWidget():
             self._update_tab_views()
+        self.part_built.emit(name)
 
     def _on_all_built(self) -> None:
         self._ready = True
