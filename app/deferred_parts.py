@@ -3,7 +3,8 @@
 At start-up the tab bar shows every tab's title at once, each page a light placeholder. Once
 the model side is there, :meth:`DeferredParts.start_stepping` builds the parts one per turn of
 the event loop (the current tab first, then in order), so that a stroke drawn meanwhile is
-answered between two parts instead of after all of them. A part that somebody needs sooner
+answered between two parts instead of after all of them; while a mouse button is held (a
+stroke under way) no part is built at all. A part that somebody needs sooner
 (its tab is chosen, code reads it) is built at once by :meth:`DeferredParts.widget`. A built
 tab page replaces its placeholder at the same index; the current tab stays current.
 
@@ -17,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-__all__ = ["PLACEHOLDER_NAME", "DeferredParts"]
+__all__ = ["HELD_RETRY_MS", "PLACEHOLDER_NAME", "DeferredParts"]
 
 PLACEHOLDER_NAME = "pendingTabPage"  # objectName of a page not built yet
+HELD_RETRY_MS = 50  # while a mouse button is held, the next part waits this long and looks again
 
 
 @dataclass
@@ -134,6 +137,11 @@ class DeferredParts(QObject):
 
     def _step(self) -> None:
         if self._stopped:
+            return
+        if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # A stroke (or a drag) is under way: no part is built until the button is up, so
+            # every mouse move of it is answered at once.
+            QTimer.singleShot(HELD_RETRY_MS, self._step)
             return
         pending = self.pending()
         if pending:

@@ -11,7 +11,8 @@ import threading
 
 import pytest
 from digit_strokes import DIGITS
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
 
 from app import model_loader
 from app.deferred_parts import PLACEHOLDER_NAME
@@ -171,3 +172,26 @@ def test_closing_while_the_tabs_are_pending_builds_nothing_more(
     assert len(win.pending_parts()) == len(TAB_TITLES) + 1 and not win.is_ready()
     with pytest.raises(AttributeError):
         _ = win.training_panel
+
+
+def test_no_tab_is_built_while_a_stroke_is_under_way(
+        qtbot, bundled, gated_tabs) -> None:  # noqa: ANN001
+    win = _answering(qtbot, bundled)
+    canvas, rect = win.canvas, win.canvas.visible_rect()
+
+    def at(x: float, y: float) -> QPoint:
+        return QPoint(round(rect.x() + x * rect.width()), round(rect.y() + y * rect.height()))
+
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(canvas, left, none, at(0.5, 0.15))  # a "1", drawn slowly
+    gated_tabs.set()
+    model_loader.start_tab_imports().wait(60)
+    for step in range(1, 8):
+        QTest.mouseMove(canvas, at(0.5, 0.15 + step * 0.1))
+        qtbot.wait(60)  # the event loop runs: the tabs could be built now, but wait
+    assert len(win.pending_parts()) == len(TAB_TITLES) + 1
+    assert not canvas.is_blank()
+    with qtbot.waitSignal(win.ready, timeout=60_000):
+        QTest.mouseRelease(canvas, left, none, at(0.5, 0.85))
+    assert win.prediction_panel.predictionLabel.text().startswith("1")
+    win.close()
