@@ -38,7 +38,7 @@ def _start_app(tmp_path: Path, mode: str = "") -> tuple[subprocess.CompletedProc
 
 
 def test_the_window_module_does_not_import_torch() -> None:
-    # A tab that needs torch is imported inside MainWindow._build_model_side, not at the top.
+    # What needs torch is imported inside MainWindow's _build_core and _make_* methods.
     code = ("import sys; from app.main import configure_pyqtgraph; configure_pyqtgraph(); "
             "import app.main_window; print(sorted(m for m in ('torch', 'cnn_core.checkpoints') "
             "if m in sys.modules))")
@@ -56,6 +56,10 @@ def test_the_window_is_painted_before_torch_is_imported_and_then_answers(tmp_pat
     assert record["torch_at_show"] is False  # the first paint did not wait for torch
     assert record["shown"] < record["stroke"] <= record["predicted"]
     assert record["label"].startswith("7"), record  # the stroke drawn at once was answered
+    # The answer came first, the tabs after it (one build step at a time).
+    assert record["built_at_prediction"] is False
+    assert record["predicted"] <= record["all_built"]
+    assert {"core", "training_panel", "dataset_browser"} <= set(record["blocks"])
     assert "Traceback" not in result.stderr
 
 
