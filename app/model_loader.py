@@ -80,6 +80,12 @@ def load_model_side() -> Any:
         if name == "torch":
             timestamps["torch_imported"] = time.time()
     timestamps["core_imported"] = time.time()
+    import torch
+
+    # This thread's start sets its own OpenMP thread count (the count is per thread): loading
+    # runs each model on two test images, milliseconds of work, and with two threads on the
+    # busy 2-core machine every op waited for a pre-empted sibling (0.5-0.8 s instead of 0.05).
+    torch.set_num_threads(1)
     from cnn_core.checkpoints import CheckpointError, bundled_checkpoint_path, load_bundled
     from cnn_core.detector import load_bundled_detector
 
