@@ -25,6 +25,7 @@ __all__ = ["CORE_MODULES", "MODULES", "TAB_MODULES", "BackgroundLoad", "import_t
 # nothing. The window builds that much as soon as this load ends and answers the canvas.
 CORE_MODULES = (
     "torch",
+    "numpy.ma",  # numpy imports it lazily, in the first np.median (preprocessing): 40 ms
     "cnn_core.checkpoints",
     "cnn_core.predict",
     "cnn_core.detector",
