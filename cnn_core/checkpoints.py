@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import glob
 import json
-import os
 import platform
 import struct
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,7 @@ from typing import Any
 import torch
 
 from . import __version__
+from .atomic_files import temp_files_of, write_bytes_atomic
 from .checkpoint_validation import FORMAT, CheckpointError, check_metadata, checked_weights
 from .network import DigitNet
 from .resources import resource_path
@@ -146,7 +144,7 @@ def _remove_stale_temps(path: Path, older_than: float = STALE_TEMP_SECONDS) -> N
     save in progress.
     """
     now = time.time()
-    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+    for leftover in temp_files_of(path):
         try:
             if now - leftover.stat().st_mtime > older_than:
                 leftover.unlink()
@@ -179,19 +177,8 @@ def save_weights(path: str | Path, tensors: dict[str, torch.Tensor], meta: dict[
     path = Path(path)
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     payload = save(tensors, metadata={"digitlab": json.dumps(meta)})
-    path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(path, payload)
 
 
 def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:

@@ -118,10 +118,6 @@ def _png_bytes(image: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    write_bytes_atomic(path, data)
-
-
 def _fingerprint(sample28: np.ndarray) -> str:
     return hashlib.sha1(_as_uint8(sample28).tobytes()).hexdigest()
 
@@ -288,9 +284,9 @@ class OwnDigitStore:
         drawing = None
         if drawing_png is not None:
             drawing = self.drawings_dir / name
-            _write_atomic(drawing, drawing_png)
+            write_bytes_atomic(drawing, drawing_png)
         path = self.samples_dir / name
-        _write_atomic(path, png)
+        write_bytes_atomic(path, png)
         return OwnSample(label, name, path, drawing)
 
     # ------------------------------------------------------------ zip

@@ -19,12 +19,12 @@ exception. Qt-free.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
+from .atomic_files import write_atomic
 from .images import ImageError, decode_image, load_image
 from .own_digits import (
     DRAWINGS,
@@ -58,25 +58,18 @@ def export_zip(store: OwnDigitStore, path: str | Path,
     file at ``path`` is replaced only by a complete zip.
     """
     chosen = list(store.samples() if samples is None else samples)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                manifest = {"format": _FORMAT, "version": 1, "count": len(chosen),
-                            "labels": [s.label for s in chosen]}
-                archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
-                for sample in chosen:
-                    archive.write(sample.path, f"{SAMPLES}/{sample.name}")
-                    if sample.drawing is not None and sample.drawing.is_file():
-                        archive.write(sample.drawing, f"{DRAWINGS}/{sample.name}")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def write(handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            manifest = {"format": _FORMAT, "version": 1, "count": len(chosen),
+                        "labels": [s.label for s in chosen]}
+            archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
+            for sample in chosen:
+                archive.write(sample.path, f"{SAMPLES}/{sample.name}")
+                if sample.drawing is not None and sample.drawing.is_file():
+                    archive.write(sample.drawing, f"{DRAWINGS}/{sample.name}")
+
+    write_atomic(path, write)
     return len(chosen)
 
 

@@ -22,9 +22,7 @@ import copy
 import datetime as _dt
 import json
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from .atomic_files import write_bytes_atomic
 from .checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -78,17 +77,7 @@ def run_metadata(spec: dict[str, Any], dataset: str, config: dict[str, Any]) -> 
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` via a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
 
 
 @dataclass

@@ -6,7 +6,6 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from cnn_core import checkpoints
 from cnn_core.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -43,7 +42,7 @@ def test_save_is_atomic_when_the_write_fails(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(checkpoints.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)  # the rename of the atomic write
     with pytest.raises(OSError):
         save_checkpoint(path, _checkpoint("lenet"))
     assert path.read_bytes() == before
