@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .layer_costs import layer_cost
 from .spec_validation import INPUT_SHAPE, PREFIX, PlannedLayer, SpecError, layer_output_shape
 from .specs import validate_spec
 
@@ -101,52 +102,6 @@ def _pair(value: Any) -> Pair:
     return int(value[0]), int(value[1])
 
 
-def _conv_cost(c_in: int, c_out: int, kernel: Pair, positions: int, groups: int = 1,
-               bias: bool = True) -> tuple[int, int]:
-    """(parameters, MACs) of one convolution producing ``positions`` values per channel."""
-    per_output = c_in // groups * kernel[0] * kernel[1]
-    return c_out * per_output + (c_out if bias else 0), c_out * positions * per_output
-
-
-def _inception_cost(s: dict[str, Any], c_in: int, positions: int) -> tuple[int, int]:
-    c1, c4 = int(s["c1"]), int(s["c4"])
-    (c2a, c2b), (c3a, c3b) = _pair(s["c2"]), _pair(s["c3"])
-    convs = [(c_in, c1, 1), (c_in, c2a, 1), (c2a, c2b, 3), (c_in, c3a, 1), (c3a, c3b, 5),
-             (c_in, c4, 1)]
-    costs = [_conv_cost(a, b, (k, k), positions) for a, b, k in convs]
-    pool_macs = c_in * positions * 9  # the 3×3 max pool before the fourth path's 1×1
-    return sum(p for p, _ in costs), sum(m for _, m in costs) + pool_macs
-
-
-def _cost(kind: str, s: dict[str, Any], inp: Shape, out: Shape) -> tuple[int, int]:
-    """(parameters, MACs) of one checked layer for one image."""
-    n_out = math.prod(out)
-    positions = math.prod(out[1:]) if len(out) == 3 else 1
-    if kind == "conv":
-        return _conv_cost(inp[0], out[0], _pair(s["kernel_size"]), positions,
-                          s.get("groups", 1), s.get("bias", True))
-    if kind == "linear":
-        bias = out[0] if s.get("bias", True) else 0
-        return inp[0] * out[0] + bias, inp[0] * out[0]
-    if kind in ("maxpool", "avgpool"):
-        k = _pair(s["kernel_size"])
-        return 0, n_out * k[0] * k[1]
-    if kind == "adaptive_avgpool":
-        return 0, math.prod(inp)  # every input value is added once
-    if kind == "bn":
-        return 2 * inp[0], n_out
-    if kind == "residual":
-        c_in, c_out = inp[0], out[0]
-        p1, m1 = _conv_cost(c_in, c_out, (3, 3), positions)
-        p2, m2 = _conv_cost(c_out, c_out, (3, 3), positions)
-        ps, ms = (_conv_cost(c_in, c_out, (1, 1), positions) if s.get("use_1x1conv", False)
-                  else (0, 0))
-        return p1 + p2 + ps + 4 * c_out, m1 + m2 + ms + 2 * n_out  # two BatchNorms
-    if kind == "inception":
-        return _inception_cost(s, inp[0], positions)
-    return 0, 0
-
-
 def _adaptive_window(size: int, out: int) -> tuple[int, int]:
     """Largest window and (rounded-down) stride of adaptive pooling from ``size`` to ``out``."""
     widest = max(math.ceil((i + 1) * size / out) - (i * size) // out for i in range(out))
@@ -188,7 +143,8 @@ def _rows(layers: list[PlannedLayer]) -> list[LayerRow]:
     rows = []
     counts = {"features": 0, "classifier": 0}
     for layer in layers:
-        params, macs = _cost(layer.kind, layer.settings, layer.in_shape, layer.out_shape)
+        cost = layer_cost(layer.kind, layer.settings, layer.in_shape, layer.out_shape)
+        params, macs = cost.params, cost.macs + cost.other_ops
         rf, jump = _field(layer.kind, layer.settings, layer.in_shape, rf, jump, image)
         rows.append(LayerRow(layer.part, counts[layer.part], layer.name, layer.kind,
                              layer.in_shape, layer.out_shape, params, macs, rf, jump))

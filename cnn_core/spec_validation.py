@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .layer_costs import layer_cost
+
 __all__ = ["INITS", "INPUT_SHAPE", "LAYER_TYPES", "MAX_ACTIVATIONS", "MAX_CLASSES", "MAX_MACS",
            "MAX_PARAMETERS", "PlannedLayer", "SpecError", "SpecPlan", "check_spec",
            "layer_output_shape"]
@@ -327,43 +329,6 @@ def _window_out(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple
     return oh, ow
 
 
-def _cost(kind: str, s: dict[str, Any], inp: Shape, out: Shape) -> tuple[int, int, int]:
-    """(parameters, multiply-adds, activation values) of one layer for one image."""
-    n_out = math.prod(out)
-    if kind == "conv":
-        per_output = inp[0] // s.get("groups", 1) * math.prod(s["kernel_size"])
-        params = out[0] * per_output + (out[0] if s.get("bias", True) else 0)
-        return params, n_out * per_output, n_out
-    if kind == "linear":
-        bias = out[0] if s.get("bias", True) else 0
-        return inp[0] * out[0] + bias, inp[0] * out[0], n_out
-    if kind == "bn":
-        return 2 * inp[0], 0, n_out
-    if kind == "residual":
-        c_in, c_out = inp[0], out[0]
-        positions = math.prod(out[1:])
-        shortcut = c_in * c_out + c_out if s.get("use_1x1conv", False) else 0
-        params = 9 * c_in * c_out + 9 * c_out * c_out + 6 * c_out + shortcut
-        macs = positions * (9 * c_in * c_out + 9 * c_out * c_out + (c_in * c_out if shortcut
-                                                                  else 0))
-        return params, macs, 5 * n_out  # conv1, bn1, conv2, bn2 and the sum
-    if kind == "inception":
-        return _inception_cost(s, inp, out)
-    return 0, 0, n_out
-
-
-def _inception_cost(s: dict[str, Any], inp: Shape, out: Shape) -> tuple[int, int, int]:
-    """An Inception block's six convolutions (weights and biases), and every path's outputs
-    (the 1×1 reductions, the pooled input and the concatenation included)."""
-    c_in, positions = inp[0], math.prod(out[1:])
-    (c2a, c2b), (c3a, c3b) = s["c2"], s["c3"]
-    weights = (c_in * (s["c1"] + c2a + c3a + s["c4"])  # the four 1×1 convs on the input
-               + 9 * c2a * c2b + 25 * c3a * c3b)
-    biases = s["c1"] + c2a + c2b + c3a + c3b + s["c4"]
-    paths = biases + c_in  # each conv's output channels and the pooled copy of the input
-    return weights + biases, positions * weights, positions * paths + math.prod(out)
-
-
 # ----------------------------------------------------------------------------- the spec
 
 
@@ -431,8 +396,9 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
             names.add(name)
             label = f"{where} ({part}.{name})"
             out = _out_shape(kind, settings, shape, where, label)
-            p, m, a = _cost(kind, settings, shape, out)
-            params, macs, activations = params + p, macs + m, activations + a
+            cost = layer_cost(kind, settings, shape, out)
+            params, macs = params + cost.params, macs + cost.macs
+            activations += cost.activations
             _within_limits(params, macs, activations, label)
             planned.append(PlannedLayer(part, name, kind, settings, shape, out))
             shape = out
