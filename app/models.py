@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,8 +31,8 @@ from cnn_core.training import (
     Stopped,
     TrainConfig,
 )
+from cnn_core.user_data import DATA_DIR_ENV, user_data_dir
 
-from .settings import DATA_DIR_ENV
 from .training import TrainingController, TrainingWorker
 
 __all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPoint",
@@ -48,13 +47,8 @@ _REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)
 
 
 def data_dir() -> Path:
-    """Where runs and the shelf live: ``$DIGITLAB_DATA_DIR``, else the user data folder."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("DigitLab", "DigitLab"))
+    """Where runs and the shelf live (see :func:`cnn_core.user_data.user_data_dir`)."""
+    return user_data_dir()
 
 
 @dataclass(eq=False)

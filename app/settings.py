@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from cnn_core.user_data import DATA_DIR_ENV  # runs and the model shelf (app.models.data_dir)
+
 __all__ = [
     "APPLICATION",
     "ORGANIZATION",
@@ -31,7 +33,6 @@ __all__ = [
 ORGANIZATION = "DigitLab"
 APPLICATION = "DigitLab"
 SETTINGS_ENV = "DIGITLAB_SETTINGS"
-DATA_DIR_ENV = "DIGITLAB_DATA_DIR"  # runs and the model shelf (app.models.data_dir)
 
 
 class Keys:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
-import os
 import re
 import secrets
 from collections.abc import Iterable
@@ -42,13 +41,13 @@ from .atomic_files import write_bytes_atomic
 from .datasets import DatasetUnavailable, Split
 from .images import ImageError, load_image
 from .preprocess import preprocess, to_ink
+from .user_data import DATA_DIR_ENV, user_data_dir
 
 __all__ = ["DATA_DIR_ENV", "HOLDOUT_EVERY", "MAX_SAMPLES", "MIN_CLASSES", "MIN_SAMPLES",
            "DeletedSample", "ImportReport",
            "OwnData", "OwnDigitStore", "OwnSample", "default_own_dir", "load_own_data",
            "to_sample28", "user_data_dir"]
 
-DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
 OWN_FOLDER = "own-digits"
 SAMPLES = "samples"
 DRAWINGS = "drawings"
@@ -59,16 +58,6 @@ MIN_CLASSES = 2  # digits a dataset must cover at least
 _NAME = re.compile(r"^([0-9])_([0-9A-Za-z-]{1,64})\.png$")  # the store's own file names
 _LOOSE = re.compile(r"^([0-9])(?:[_\- .].*)?\.(png|jpe?g|bmp|gif|webp)$", re.IGNORECASE)
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
-
-
-def user_data_dir() -> Path:
-    """Where DigitLab keeps runs and samples: ``$DIGITLAB_DATA_DIR``, else the user data folder."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("DigitLab", "DigitLab"))
 
 
 def default_own_dir() -> Path:
