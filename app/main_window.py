@@ -32,6 +32,7 @@ from .settings import Keys
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
+from .widgets.tab_bar import fit_tab_bar
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
+        fit_tab_bar(self.tabs)  # every tab in view, no scroll arrows
         self._parts = DeferredParts(self.tabs, self.tr("Loading this tab…"), self)
         self._add_parts()
         self._parts.built.connect(self._on_part_built)
