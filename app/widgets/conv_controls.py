@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from cnn_core.conv_explain import KERNEL_PRESETS, PADDING_MODES, ConvSettings
 
+from .elided_combo import ElidedComboBox
+
 __all__ = ["ConvControls"]
 
 MAX_CHANNELS = 16
@@ -71,7 +73,7 @@ class ConvControls(QScrollArea):
         return spin
 
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox(self)
+        combo = ElidedComboBox(self)  # long layer and input names end in …
         combo.setObjectName(name)
         for text, key in items:
             combo.addItem(text, key)

@@ -224,7 +224,7 @@ class ConvExplorer(QWidget):
         """Read the drawing, run the canvas model on it, and recompute what is shown."""
         self._dirty = False
         image28 = preprocess(self._image_source()).image28.astype(np.float64)
-        sources = [(self.tr("Drawing, 28×28 pixels (ink = 1)"), image28[None])]
+        sources = [(self.tr("Drawing (ink = 1)"), image28[None])]
         if self._checkpoint is not None:
             ck = self._checkpoint
             for name, maps in model_feature_maps(ck.model, image28, ck.mean, ck.std):
