@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from .plots import PALETTE, LogAxis
+from .plots import PALETTE, log_axis, style_log_plot
 from .plots import _LegendBelow as LegendBelow
 
 __all__ = ["GradientNormPlot"]
@@ -23,20 +23,11 @@ class GradientNormPlot(pg.PlotWidget):
     """Per-layer gradient L2 norms of the current run against the (fractional) epoch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        axis = LogAxis("left")
-        axis.setStyle(maxTextLevel=1)
-        super().__init__(parent, axisItems={"left": axis})
+        super().__init__(parent, axisItems={"left": log_axis()})
         self.setObjectName("gradientNormPlot")
         item = self.getPlotItem()
-        item.setTitle(self.tr("Gradient norm per layer"), size="10pt")
-        item.setLabel("bottom", self.tr("epoch"))
-        item.setLabel("left", self.tr("‖gradient‖ (log)"))
-        item.setLogMode(x=False, y=True)
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setClipToView(True)
-        item.setDownsampling(auto=True, mode="peak")
-        for side in ("bottom", "left"):
-            item.getAxis(side).enableAutoSIPrefix(False)
+        style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
+                       self.tr("‖gradient‖ (log)"))
         # under the plot, in its layout, as the loss plot's: inside, it would hide curves
         self.legend = LegendBelow(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
                                   frame=False, colCount=6)

@@ -7,6 +7,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from .plots import log_axis, style_log_plot
+
 __all__ = ["KernelLossPlot", "KernelPictures"]
 
 _DIVERGING = "CET-D1"
@@ -73,22 +75,18 @@ class KernelLossPlot(pg.PlotWidget):
     """The loss per step on a log axis; points are pushed by :meth:`redraw` only."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": log_axis()})
         self.setObjectName("kernelLossPlot")
         item = self.getPlotItem()
-        item.setTitle(self.tr("Loss: sum of squared errors"), size="10pt")
-        item.setLabel("bottom", self.tr("step"))
-        item.setLabel("left", self.tr("loss (log scale)"))
-        item.setLogMode(x=False, y=True)
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setClipToView(True)
-        item.setDownsampling(auto=True, mode="peak")
-        item.getAxis("bottom").enableAutoSIPrefix(False)
+        style_log_plot(item, self.tr("Loss: sum of squared errors"), self.tr("step"),
+                       self.tr("loss (log scale)"))
         self.setMinimumSize(220, 100)
         self.curve = item.plot([], [], pen=pg.mkPen("#1f77b4", width=2))
         self._x: list[float] = []
         self._y: list[float] = []
-        self._dirty = False
+        self._dirty = True
+        self._fixed_range = False
+        self.redraw()  # the empty plot's scale
 
     def clear_points(self) -> None:
         """Forget the curve (a new run)."""
@@ -103,9 +101,18 @@ class KernelLossPlot(pg.PlotWidget):
 
     def redraw(self) -> None:
         """Push new points to the curve."""
-        if self._dirty:
-            self.curve.setData(np.asarray(self._x, float), np.asarray(self._y, float))
-            self._dirty = False
+        if not self._dirty:
+            return
+        self.curve.setData(np.asarray(self._x, float), np.asarray(self._y, float))
+        self._dirty = False
+        view = self.getPlotItem().getViewBox()
+        if len(self._y) < 2:  # nothing to fit yet: steps from 0, a decade each side of the loss
+            middle = float(np.log10(self._y[0])) if self._y else 0.0
+            view.setRange(xRange=(0, 100), yRange=(middle - 1, middle + 1), padding=0)
+            self._fixed_range = True
+        elif self._fixed_range:  # a curve now: fit it (a zoom of the user's is left alone)
+            view.enableAutoRange()
+            self._fixed_range = False
 
     def point_count(self) -> int:
         """Points drawn so far."""

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 __all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LogAxis", "LossPlot", "RunPlot",
-           "run_color"]
+           "log_axis", "run_color", "style_log_plot"]
 
 MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and their memory)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
@@ -52,11 +52,15 @@ class _Series:
             self.dirty = False
 
 
+LABEL_PITCH = 22  # pixels along a vertical axis per tick label (a line of text and a gap)
+
+
 class LogAxis(pg.AxisItem):
     """A log axis labelled at 1, 2, 5 of each decade (pyqtgraph labels 1…9, which pile up
     over a short range), and at round values in between when the range holds fewer than
     three of those (a loss between 1 and 2.5 would show just "2": the "1" at the very edge
-    is not drawn)."""
+    is not drawn). On an axis too short for all of those labels, only the decades (every
+    other one, or fewer, if need be) are labelled."""
 
     def logTickValues(self, minVal: float, maxVal: float, size: float,
                       stdTicks: list) -> list:
@@ -72,15 +76,43 @@ class LogAxis(pg.AxisItem):
                     (labelled if mantissa in (1, 2, 5) else plain).append(value)
         if len(labelled) < 3:
             return [(None, _round_log_ticks(minVal, maxVal)), (None, plain)]
+        room = max(2, int(size // LABEL_PITCH))  # labels that fit along the axis
+        if len(labelled) > room:  # a short axis over several decades: label decades only
+            decades_only = [v for v in labelled if abs(v - round(v)) < 1e-9]
+            shown = decades_only[::max(1, math.ceil(len(decades_only) / room))]
+            rest = sorted(v for v in labelled + plain if v not in shown)
+            return [(None, shown), (None, rest)]
         return [(None, labelled), (None, plain)]
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         numbers = [10.0 ** v * scale for v in values]
         for digits in range(1, 6):  # as few significant digits as tell the ticks apart
-            strings = [f"{x:.{digits}g}" for x in numbers]
+            # rounded to ``digits`` significant digits, then written plainly: 100, not 1e+02
+            strings = [f"{float(f'{x:.{digits}g}'):g}" for x in numbers]
             if len(set(strings)) == len(strings):
                 return strings
         return strings
+
+
+def log_axis() -> LogAxis:
+    """A left :class:`LogAxis` that labels only its main ticks (no crowded minor labels)."""
+    axis = LogAxis("left")
+    axis.setStyle(maxTextLevel=1)
+    return axis
+
+
+def style_log_plot(item: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
+    """A value per step on a log y axis: title, labels, a faint grid, no SI prefixes, and
+    only the visible points drawn (downsampled), so long curves stay cheap to redraw."""
+    item.setTitle(title, size="10pt")
+    item.setLabel("bottom", x_label)
+    item.setLabel("left", y_label)
+    item.setLogMode(x=False, y=True)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, mode="peak")
+    for side in ("bottom", "left"):
+        item.getAxis(side).enableAutoSIPrefix(False)
 
 
 def _round_log_ticks(low: float, high: float, most: int = 7) -> list[float]:
@@ -233,9 +265,7 @@ class LossPlot(RunPlot):
     """Training loss per report (every few batches): the raw values faint, an EMA on top."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        axis = LogAxis("left")
-        axis.setStyle(maxTextLevel=1)
-        super().__init__(parent, {"left": axis})
+        super().__init__(parent, {"left": log_axis()})
         self.setObjectName("lossPlot")
         item = self.getPlotItem()
         item.setTitle(self.tr("Training loss"), size="10pt")
