@@ -77,8 +77,8 @@ class LogAxis(pg.AxisItem):
         if len(labelled) < 3:
             return [(None, _round_log_ticks(minVal, maxVal)), (None, plain)]
         room = max(2, int(size // LABEL_PITCH))  # labels that fit along the axis
-        if len(labelled) > room:  # a short axis over several decades: label decades only
-            decades_only = [v for v in labelled if abs(v - round(v)) < 1e-9]
+        decades_only = [v for v in labelled if abs(v - round(v)) < 1e-9]
+        if len(labelled) > room and len(decades_only) >= 2:  # short axis, several decades
             shown = decades_only[::max(1, math.ceil(len(decades_only) / room))]
             rest = sorted(v for v in labelled + plain if v not in shown)
             return [(None, shown), (None, rest)]
