@@ -134,6 +134,9 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self._frame.setVisible(False)
         self.plot.addItem(self._frame)
         self.setMinimumSize(200, 180)
+        for side in ("left", "bottom"):  # before an evaluation: an empty square, no numbers
+            self.plot.getAxis(side).setTicks([[]])
+        self.plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0.01)
 
     def set_result(self, result: EvaluationResult) -> None:
         """Show ``result``'s confusion matrix (and forget any selected cell)."""
@@ -206,6 +209,11 @@ class PerClassPlot(pg.PlotWidget):
         self._small.setPointSizeF(max(6.5, self._small.pointSizeF() * 0.8))
         self.getAxis("left").setStyle(tickFont=self._small)
         self.setMinimumSize(200, 110)
+        # before an evaluation: the percentage scale, no classes yet
+        self.getAxis("left").setTicks([[]])
+        self.getAxis("bottom").setTicks([[(t, f"{t:.0%}") for t in np.linspace(0, 1, 5)]])
+        self.setXRange(0, 1.28, padding=0)
+        self.setYRange(-0.6, 9.6, padding=0)
 
     def set_result(self, result: EvaluationResult) -> None:
         """Show ``result``'s per-class accuracy; the axis starts near the worst class."""
