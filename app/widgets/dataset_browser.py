@@ -30,6 +30,7 @@ from cnn_core.data_browser import model_view, page_of, predict_page
 from cnn_core.datasets import DATASETS, DatasetUnavailable, Split, load_split
 
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
+from .naming import named
 
 __all__ = ["PER_PAGE", "DatasetBrowser"]
 
@@ -72,36 +73,36 @@ class DatasetBrowser(QWidget):
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
         tr = self.tr
-        self.datasetCombo = self._named(QComboBox(self), "browserDatasetCombo",
+        self.datasetCombo = named(QComboBox(self), "browserDatasetCombo",
                                         tr("Which images to browse"))
         for key, info in DATASETS.items():
             self.datasetCombo.addItem(info.title, key)
-        self.splitCombo = self._named(QComboBox(self), "browserSplitCombo",
+        self.splitCombo = named(QComboBox(self), "browserSplitCombo",
                                       tr("The images a model trains on, or those it is tested on"))
         self.splitCombo.addItem(tr("Training images"), True)
         self.splitCombo.addItem(tr("Test images"), False)
-        self.classCombo = self._named(QComboBox(self), "browserClassCombo",
+        self.classCombo = named(QComboBox(self), "browserClassCombo",
                                       tr("Show one class only"))
-        self.modeCombo = self._named(QComboBox(self), "browserModeCombo",
+        self.modeCombo = named(QComboBox(self), "browserModeCombo",
                                      tr("The images as stored, or as a training batch reaches "
                                         "the model"))
         self.modeCombo.addItem(tr("As stored"), STORED)
         self.modeCombo.addItem(tr("As the model sees a training batch"), MODEL_VIEW)
-        self.predictCheck = self._named(QCheckBox(tr("Canvas model's answers"), self),
+        self.predictCheck = named(QCheckBox(tr("Canvas model's answers"), self),
                                         "browserPredictCheck",
                                         tr("Show what the canvas model says under each image; "
                                            "wrong answers are red"))
         self.predictCheck.setChecked(True)
-        self.prevButton = self._named(QPushButton(tr("◀ Previous"), self), "browserPrevButton",
+        self.prevButton = named(QPushButton(tr("◀ Previous"), self), "browserPrevButton",
                                       tr("Previous page (Page Up)"))
-        self.nextButton = self._named(QPushButton(tr("Next ▶"), self), "browserNextButton",
+        self.nextButton = named(QPushButton(tr("Next ▶"), self), "browserNextButton",
                                       tr("Next page (Page Down)"))
         self.prevButton.setShortcut(QKeySequence.StandardKey.MoveToPreviousPage)
         self.nextButton.setShortcut(QKeySequence.StandardKey.MoveToNextPage)
-        self.augmentButton = self._named(QPushButton(tr("New draw"), self), "browserAugmentButton",
+        self.augmentButton = named(QPushButton(tr("New draw"), self), "browserAugmentButton",
                                          tr("Draw new random distortions for this batch"))
-        self.pageLabel = self._named(QLabel(self), "browserPageLabel", "")
-        self.infoLabel = self._named(QLabel(self), "browserInfoLabel", "")
+        self.pageLabel = named(QLabel(self), "browserPageLabel", "")
+        self.infoLabel = named(QLabel(self), "browserInfoLabel", "")
         self.infoLabel.setWordWrap(True)
         self.infoLabel.setMinimumWidth(200)  # wraps rather than widening the window
         self.grid = DatasetGrid(self)
@@ -124,13 +125,6 @@ class DatasetBrowser(QWidget):
         layout.addWidget(self.infoLabel)
         layout.addWidget(self.grid, 1)
         self._fill_classes()
-
-    @staticmethod
-    def _named(widget: QWidget, name: str, tip: str) -> Any:
-        widget.setObjectName(name)
-        if tip:
-            widget.setToolTip(tip)
-        return widget
 
     def _connect(self) -> None:
         self._job_done.connect(self._on_job_done)

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from cnn_core.evaluation import EvaluationResult
 
+from .plots import static_plot
+
 __all__ = ["ConfusionView", "PerClassPlot", "ReliabilityPlot", "short_name"]
 
 _BAR = QColor(120, 144, 180)
@@ -27,12 +29,6 @@ _SELECTED = QColor(230, 120, 20)
 def short_name(name: str, width: int) -> str:
     """``name`` cut to ``width`` characters with an ellipsis."""
     return name if len(name) <= width else name[:max(1, width - 1)] + "…"
-
-
-def _static_plot(plot: pg.PlotItem) -> None:
-    plot.setMouseEnabled(x=False, y=False)
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
 
 
 class _CellImage(pg.ImageItem):
@@ -119,7 +115,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self._confusion = np.zeros((0, 0), np.int64)
         self._names: tuple[str, ...] = ()
         self.plot = self.addPlot()
-        _static_plot(self.plot)
+        static_plot(self.plot)
         self.plot.setAspectLocked(True)
         self.plot.invertY(True)
         self.plot.setLabel("left", self.tr("true class"))
@@ -199,7 +195,7 @@ class PerClassPlot(pg.PlotWidget):
         super().__init__(parent)
         self.setObjectName("perClassPlot")
         self.setBackground(None)
-        _static_plot(self.getPlotItem())
+        static_plot(self.getPlotItem())
         self.getPlotItem().invertY(True)
         self.setTitle(self.tr("Accuracy per class"), size="10pt")
         self._bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=_BAR, pen=None)
@@ -252,7 +248,7 @@ class ReliabilityPlot(pg.PlotWidget):
         super().__init__(parent)
         self.setObjectName("reliabilityPlot")
         self.setBackground(None)
-        _static_plot(self.getPlotItem())
+        static_plot(self.getPlotItem())
         self.setLabel("bottom", self.tr("confidence"))
         self.setLabel("left", self.tr("accuracy"))
         self.setXRange(0, 1, padding=0.02)

@@ -40,6 +40,7 @@ from cnn_core.kernel_learning import (
 )
 
 from .kernel_pictures import KernelLossPlot, KernelPictures
+from .naming import named
 from .training_form import LearningRateSpinBox
 
 __all__ = ["CONVERGED", "TICK_BUDGET_S", "KernelLearnerView"]
@@ -93,7 +94,7 @@ class KernelLearnerView(QWidget):
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
         tr = self.tr
-        self.targetCombo = self._named(QComboBox(self), "kernelTargetCombo",
+        self.targetCombo = named(QComboBox(self), "kernelTargetCombo",
                                        tr("The kernel that makes Y; gradient descent must "
                                           "find it again"))
         for key, title in (("edge", tr("Edge [1, −1] (the tutorials')")),
@@ -102,29 +103,29 @@ class KernelLearnerView(QWidget):
                            ("laplacian", tr("Laplacian")), ("blur", tr("Blur (3×3 mean)")),
                            ("sharpen", tr("Sharpen")), (CUSTOM, tr("Typed in"))):
             self.targetCombo.addItem(title, key)
-        self.rowsSpin = self._named(QSpinBox(self), "kernelRowsSpin", tr("Kernel height"))
-        self.colsSpin = self._named(QSpinBox(self), "kernelColsSpin", tr("Kernel width"))
+        self.rowsSpin = named(QSpinBox(self), "kernelRowsSpin", tr("Kernel height"))
+        self.colsSpin = named(QSpinBox(self), "kernelColsSpin", tr("Kernel width"))
         for spin in (self.rowsSpin, self.colsSpin):
             spin.setRange(1, 5)
-        self.targetTable = self._named(QTableWidget(self), "kernelTargetTable",
+        self.targetTable = named(QTableWidget(self), "kernelTargetTable",
                                        tr("The target's values: type to change them"))
         self._grid_style(self.targetTable)
-        self.inputCombo = self._named(QComboBox(self), "kernelInputCombo",
+        self.inputCombo = named(QComboBox(self), "kernelInputCombo",
                                       tr("The images X that the target turns into Y"))
         for key, title in (("pattern", tr("Tutorial pattern (6×8, two edges)")),
                            ("drawing", tr("Your drawing (28×28)")),
                            ("mnist", tr("4 MNIST test digits"))):
             self.inputCombo.addItem(title, key)
-        self.lrSpin = self._named(LearningRateSpinBox(self), "kernelLrSpin",
+        self.lrSpin = named(LearningRateSpinBox(self), "kernelLrSpin",
                                   tr("Step size of gradient descent; the arrows step 1, 2, 5"))
         self.lrSpin.setValue(3e-2)
-        self.limitLabel = self._named(QLabel(self), "kernelLrLimitLabel",
+        self.limitLabel = named(QLabel(self), "kernelLrLimitLabel",
                                       tr("Plain gradient descent on this input converges only "
                                          "below this rate (2 / the largest curvature)"))
-        self.seedSpin = self._named(QSpinBox(self), "kernelSeedSpin",
+        self.seedSpin = named(QSpinBox(self), "kernelSeedSpin",
                                     tr("Which random kernel to start from"))
         self.seedSpin.setRange(0, 2**31 - 1)
-        self.speedCombo = self._named(QComboBox(self), "kernelSpeedCombo",
+        self.speedCombo = named(QComboBox(self), "kernelSpeedCombo",
                                       tr("How many steps per second Run takes"))
         for rate, title in ((10, tr("10 steps/s")), (30, tr("30 steps/s")),
                             (300, tr("300 steps/s")), (0, tr("as fast as it goes"))):
@@ -137,7 +138,7 @@ class KernelLearnerView(QWidget):
         self.resetButton = self._button("kernelResetButton", tr("Reset"), "Ctrl+R",
                                         tr("Back to the random start (Ctrl+R)"))
 
-        self.valuesTable = self._named(QTableWidget(self), "kernelValuesTable",
+        self.valuesTable = named(QTableWidget(self), "kernelValuesTable",
                                        tr("The learned kernel's values"))
         self._grid_style(self.valuesTable)
         self.valuesTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -167,8 +168,8 @@ class KernelLearnerView(QWidget):
         left.addWidget(self.valuesTable)
         left.addStretch(1)
 
-        self.statusLabel = self._named(QLabel(self), "kernelStatusLabel", "")
-        self.messageLabel = self._named(QLabel(self), "kernelMessageLabel", "")
+        self.statusLabel = named(QLabel(self), "kernelStatusLabel", "")
+        self.messageLabel = named(QLabel(self), "kernelMessageLabel", "")
         self.messageLabel.setStyleSheet("QLabel { color: #b00020; }")
         for label in (self.statusLabel, self.messageLabel):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -195,16 +196,9 @@ class KernelLearnerView(QWidget):
         layout.addWidget(scroll)
         layout.addLayout(right, 1)
 
-    @staticmethod
-    def _named(widget: QWidget, name: str, tip: str) -> QWidget:
-        widget.setObjectName(name)
-        if tip:
-            widget.setToolTip(tip)
-        return widget
-
     def _button(self, name: str, text: str, shortcut: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
-        self._named(button, name, tip)
+        named(button, name, tip)
         button.setShortcut(QKeySequence(shortcut))  # only while this tab is on show
         return button
 

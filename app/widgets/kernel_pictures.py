@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from .plots import log_axis, style_log_plot
+from .plots import log_axis, static_plot, style_log_plot
 
 __all__ = ["KernelLossPlot", "KernelPictures"]
 
@@ -35,9 +35,7 @@ class KernelPictures(pg.GraphicsLayoutWidget):
             plot.invertY(True)
             plot.hideAxis("left")
             plot.hideAxis("bottom")
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.setMouseEnabled(False, False)
+            static_plot(plot)
             item = pg.ImageItem(axisOrder="row-major")
             plot.addItem(item)
             self._items[key], self._plots[key] = item, plot

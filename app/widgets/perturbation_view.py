@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from cnn_core.perturb import Flip, Perturbation, perturb, probabilities, smallest_flip, sweep
 
 from .image_thumb import ImageThumb, gray_qimage
+from .plots import static_plot
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
@@ -180,9 +181,7 @@ class PerturbationView(QWidget):
         plot = pg.PlotWidget(self)
         plot.setObjectName("perturbationBars")
         plot.setBackground(None)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
+        static_plot(plot)
         plot.setYRange(0, 1.05, padding=0)
         plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.5, 1.0)]])
         bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=_BAR,
@@ -196,9 +195,7 @@ class PerturbationView(QWidget):
         view.setObjectName("sweepPlot")
         view.setBackground(None)
         plot = view.addPlot(row=0, col=0)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
+        static_plot(plot)
         plot.setYRange(0, 1.02, padding=0)
         plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
         plot.setLabel("left", self.tr("probability"))

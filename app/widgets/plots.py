@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 __all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LogAxis", "LossPlot", "RunPlot",
-           "log_axis", "run_color", "style_log_plot"]
+           "log_axis", "run_color", "static_plot", "style_log_plot"]
 
 MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and their memory)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
@@ -92,6 +92,13 @@ class LogAxis(pg.AxisItem):
             if len(set(strings)) == len(strings):
                 return strings
         return strings
+
+
+def static_plot(plot: pg.PlotItem | pg.PlotWidget) -> None:
+    """A chart that only shows: no mouse pan or zoom, no context menu, no auto-range button."""
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
 
 
 def log_axis() -> LogAxis:

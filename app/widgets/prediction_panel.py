@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from .image_thumb import TitledThumb, gray_qimage
+from .plots import static_plot
 
 if TYPE_CHECKING:
     from cnn_core.predict import Prediction
@@ -66,9 +67,7 @@ class PredictionPanel(QWidget):
         plot = pg.PlotWidget(self)
         plot.setObjectName("probabilityPlot")
         plot.setBackground(None)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
+        static_plot(plot)
         plot.setXRange(-0.6, 9.6, padding=0)
         plot.setYRange(0, 1.08, padding=0)
         axis = plot.getAxis("bottom")

@@ -31,6 +31,8 @@ from cnn_core.models import DEFAULT_MODEL, MODELS, Recipe
 from cnn_core.specs import SpecError, load_spec_file
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
+from .naming import named
+
 __all__ = ["LOAD_SPEC", "LearningRateSpinBox", "TrainingForm"]
 
 LOAD_SPEC = "\x00load-spec"  # item data of the "Load spec file…" entry of the model list
@@ -92,51 +94,51 @@ class TrainingForm(QWidget):
 
     def _build(self) -> None:
         tr = self.tr
-        self.modelCombo = self._named(QComboBox(self), "modelCombo", tr("The network to train"))
+        self.modelCombo = named(QComboBox(self), "modelCombo", tr("The network to train"))
         for name in MODELS:
             self.modelCombo.addItem(name, name)
         self.modelCombo.insertSeparator(self.modelCombo.count())
         self.modelCombo.addItem(tr("Load spec file…"), LOAD_SPEC)
-        self.datasetCombo = self._named(QComboBox(self), "datasetCombo",
+        self.datasetCombo = named(QComboBox(self), "datasetCombo",
                                         tr("The images to learn from"))
         for key, info in DATASETS.items():
             self.datasetCombo.addItem(info.title, key)
-        self.optimizerCombo = self._named(QComboBox(self), "optimizerCombo",
+        self.optimizerCombo = named(QComboBox(self), "optimizerCombo",
                                           tr("How the weights follow the gradient"))
         # Plain SGD unless the momentum box says otherwise (the tutorials' recipes use none).
         titles = {"sgd": tr("SGD"), "adam": tr("Adam"), "adamw": tr("AdamW")}
         for key in OPTIMIZERS:
             self.optimizerCombo.addItem(titles.get(key, key), key)
-        self.momentumSpin = self._named(
+        self.momentumSpin = named(
             QDoubleSpinBox(self), "momentumSpin",
             tr("SGD's momentum: how much of the last step each step keeps (0: plain SGD, as "
                "the tutorials train). Adam and AdamW have their own and ignore it."))
         self.momentumSpin.setRange(0.0, 0.99)
         self.momentumSpin.setDecimals(2)
         self.momentumSpin.setSingleStep(0.05)
-        self.lrSpin = self._named(LearningRateSpinBox(self), "lrSpin",
+        self.lrSpin = named(LearningRateSpinBox(self), "lrSpin",
                                   tr("Peak learning rate; the arrows step 1, 2, 5, 10, …"))
-        self.batchSpin = self._named(QSpinBox(self), "batchSpin", tr("Images per gradient step"))
+        self.batchSpin = named(QSpinBox(self), "batchSpin", tr("Images per gradient step"))
         self.batchSpin.setRange(1, 4096)
-        self.epochsSpin = self._named(QSpinBox(self), "epochsSpin",
+        self.epochsSpin = named(QSpinBox(self), "epochsSpin",
                                       tr("Passes over the training images"))
         self.epochsSpin.setRange(1, 500)
-        self.maxSamplesSpin = self._named(QSpinBox(self), "maxSamplesSpin",
+        self.maxSamplesSpin = named(QSpinBox(self), "maxSamplesSpin",
                                           tr("Train on only the first N images, for a quick look"))
         self.maxSamplesSpin.setRange(0, 10_000_000)
         self.maxSamplesSpin.setSingleStep(1000)
         self.maxSamplesSpin.setSpecialValueText(tr("all images"))
-        self.deviceCombo = self._named(QComboBox(self), "deviceCombo", tr("Where training runs"))
+        self.deviceCombo = named(QComboBox(self), "deviceCombo", tr("Where training runs"))
         titles = {"cpu": tr("CPU"), "cuda": tr("CUDA GPU"), "mps": tr("Apple GPU (MPS)")}
         for key in available_devices():
             self.deviceCombo.addItem(titles.get(key, key), key)
         self.deviceCombo.setCurrentIndex(self.deviceCombo.count() - 1)  # the fastest
-        self.seedSpin = self._named(QSpinBox(self), "seedSpin",
+        self.seedSpin = named(QSpinBox(self), "seedSpin",
                                     tr("Same seed and settings: the same run again"))
         self.seedSpin.setRange(-1, 2**31 - 1)
         self.seedSpin.setSpecialValueText(tr("random"))
         self.seedSpin.setValue(-1)
-        self.augmentCheck = self._named(
+        self.augmentCheck = named(
             QCheckBox(tr("Augment (shift, rotate, thicken)"), self), "augmentCheck",
             tr("Randomly distort each batch, so the model copes with drawn digits"))
         form = QFormLayout(self)
@@ -151,12 +153,6 @@ class TrainingForm(QWidget):
                               (tr("Device"), self.deviceCombo), (tr("Seed"), self.seedSpin)):
             form.addRow(label, widget)
         form.addRow(self.augmentCheck)
-
-    @staticmethod
-    def _named(widget: Any, name: str, tip: str) -> Any:
-        widget.setObjectName(name)
-        widget.setToolTip(tip)
-        return widget
 
     # ----------------------------------------------------------------- models
     def model_name(self) -> str:
