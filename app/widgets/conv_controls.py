@@ -72,6 +72,16 @@ class ConvControls(QScrollArea):
         spin.setMaximumWidth(64)
         return spin
 
+    @staticmethod
+    def _inline(parent: QWidget, *parts: QWidget | str) -> QWidget:
+        """One row of widgets without margins (for a form); a string becomes a label."""
+        row = QWidget(parent)
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for part in parts:
+            line.addWidget(QLabel(part, row) if isinstance(part, str) else part)
+        return row
+
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = ElidedComboBox(self)  # long layer and input names end in …
         combo.setObjectName(name)
@@ -97,13 +107,7 @@ class ConvControls(QScrollArea):
         h.valueChanged.disconnect(self.changed)
         h.valueChanged.connect(follow)
         h.valueChanged.connect(self.changed)
-        box = QWidget(self)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(h)
-        row.addWidget(QLabel("×", box))
-        row.addWidget(w)
-        return box
+        return self._inline(self, h, "×", w)
 
     def _input_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Input"), self)
@@ -144,14 +148,8 @@ class ConvControls(QScrollArea):
         form = QFormLayout(box)
         form.addRow(self.presetCombo)
         form.addRow(self.tr("Model layer"), self.kernelLayerCombo)
-        channels = QWidget(box)
-        row = QHBoxLayout(channels)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(self.tr("out"), channels))
-        row.addWidget(self.kernelOutSpin)
-        row.addWidget(QLabel(self.tr("in"), channels))
-        row.addWidget(self.kernelInSpin)
-        form.addRow(self.tr("From channel"), channels)
+        form.addRow(self.tr("From channel"), self._inline(
+            box, self.tr("out"), self.kernelOutSpin, self.tr("in"), self.kernelInSpin))
         return box
 
     def _conv_box(self) -> QGroupBox:
@@ -189,11 +187,8 @@ class ConvControls(QScrollArea):
         self.biasSpin.valueChanged.connect(self.changed)
         self.biasCheck.toggled.connect(
             lambda on: self.biasSpin.setEnabled(on and self.kernel_source() != "model"))
-        row = QWidget(box)
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.biasCheck)
-        line.addWidget(self.biasSpin, 1)
+        row = self._inline(box, self.biasCheck, self.biasSpin)
+        row.layout().setStretchFactor(self.biasSpin, 1)
         form.addRow(row)
         return box
 
@@ -213,14 +208,8 @@ class ConvControls(QScrollArea):
         form = QFormLayout(box)
         form.addRow(self.tr("Activation"), self.activationCombo)
         form.addRow(self.tr("Pooling"), self.poolCombo)
-        pool = QWidget(box)
-        row = QHBoxLayout(pool)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(self.tr("size"), pool))
-        row.addWidget(self.poolSizeSpin)
-        row.addWidget(QLabel(self.tr("stride"), pool))
-        row.addWidget(self.poolStrideSpin)
-        form.addRow(pool)
+        form.addRow(self._inline(box, self.tr("size"), self.poolSizeSpin, self.tr("stride"),
+                                 self.poolStrideSpin))
         return box
 
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
