@@ -60,7 +60,7 @@ def main(out: Path, only: str = "") -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QToolButton
 
-    from app.main import configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph
     from app.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
@@ -68,6 +68,7 @@ def main(out: Path, only: str = "") -> int:
     app.setApplicationName("DigitLab")
     app.setStyle("Fusion")
     configure_pyqtgraph()
+    configure_gui_process()  # as digitlab-gui's main does
 
     def wait_until(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
         end = time.monotonic() + timeout
