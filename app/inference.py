@@ -6,7 +6,9 @@ starts it, later changes only mark the work as due, and when it fires the curren
 used. Training snapshots (checkpoints) arrive the same way: only the latest one is kept.
 
 Everything here runs in the GUI thread on small CPU models (a few milliseconds per image);
-the numbers come from :mod:`cnn_core`, and the widgets only display them.
+the numbers come from :mod:`cnn_core`, and the widgets only display them. Nothing here changes
+the process: the GUI's entry point gives this thread one OpenMP thread
+(:func:`app.main.configure_gui_process`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import torch
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cnn_core.checkpoints import Checkpoint
@@ -51,9 +52,6 @@ class LiveInference(QObject):
     def __init__(self, image_source: Callable[[], np.ndarray],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # The canvas model needs milliseconds per image: one OpenMP thread for this (GUI)
-        # thread leaves the other cores to a training run instead of fighting it for them.
-        torch.set_num_threads(1)
         self._image_source = image_source
         self._checkpoint: Checkpoint | None = None
         self._predictor: Predictor | None = None

@@ -17,7 +17,8 @@ from .system_check import EXIT_NO_WINDOW, platform_problem
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-__all__ = ["configure_pyqtgraph", "install_translator", "main", "parse_args"]
+__all__ = ["configure_gui_process", "configure_pyqtgraph", "install_translator", "main",
+           "parse_args"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,19 @@ def configure_pyqtgraph() -> None:
 
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True,
                         background="w", foreground="k")
+
+
+def configure_gui_process() -> None:
+    """The GUI process's own torch settings; for its entry points (``main``, tests, benchmarks).
+
+    The GUI thread runs the canvas model (milliseconds per image) on one OpenMP thread, which
+    leaves the other cores to a training run instead of fighting it for them; worker threads
+    set their own count when they start. It imports torch, so :func:`main` calls it once the
+    window's live inference is built (torch is imported by then), never before the window shows.
+    """
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def install_translator(app: object) -> None:
@@ -130,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .main_window import MainWindow
 
     window = MainWindow()
+    if window.answers_canvas():  # built at once: torch was imported already
+        configure_gui_process()
+    else:  # before the first prediction
+        window.inference_ready.connect(configure_gui_process,
+                                       Qt.ConnectionType.SingleShotConnection)
     if args.size:
         window.resize(*args.size)
     elif args.screenshot is not None:

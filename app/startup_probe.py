@@ -7,7 +7,8 @@ records wall-clock times (``time.time()``, comparable with the parent process's 
   event, so the paint that the expose triggers is over);
 - ``torch_at_show``: whether torch was imported at that moment;
 - ``stroke``: a digit drawn with synthetic mouse events right after that;
-- ``predicted``: the first prediction of that drawing is on screen (label text included);
+- ``predicted``: the first prediction of that drawing is on screen (label text included,
+  and ``torch_threads``: the GUI thread's torch thread count then);
 - ``all_built``: every tab has been built (the window's ``ready``), and ``blocks``: how long
   each step of that build held the GUI thread (seconds, by name: ``core`` is the library,
   inference and the first prediction; the others are tabs built one per event-loop turn);
@@ -112,6 +113,8 @@ class _Probe(QObject):
         self.record["predicted"] = time.time()
         self.record["label"] = self.window.prediction_panel.predictionLabel.text()
         self.record["built_at_prediction"] = not self.window.pending_parts()
+        # the GUI thread's torch threads, as app.main.configure_gui_process set them
+        self.record["torch_threads"] = sys.modules["torch"].get_num_threads()
         if self.window.is_ready():
             self._all_built()
         else:

@@ -50,11 +50,12 @@ def headless(repeat: int) -> tuple[float, float, float]:
 
 
 def in_gui() -> tuple[float, list[float]]:
-    from app.main import configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph
     from app.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     configure_pyqtgraph()
+    configure_gui_process()  # as digitlab-gui's main does
     win = MainWindow(load_bundled())
     win.resize(1280, 800)
     win.show()

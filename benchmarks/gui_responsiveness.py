@@ -344,10 +344,11 @@ def report(run: GuiRun, base: float) -> None:
 
 def main() -> int:
     args = parse_args()
-    from app.main import configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_pyqtgraph()
+    configure_gui_process()  # as digitlab-gui's main does
     models = [m for m in args.models.split(",") if m]
     maps = [m for m in args.maps.split(",") if m]
     designs = [d for d in args.designs.split(",") if d]

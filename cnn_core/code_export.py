@@ -7,9 +7,7 @@ blocks written out as classes in the file, and a function that reads a DigitLab 
 weights with torch alone. ``Net().state_dict()`` has exactly the keys of
 ``cnn_core.specs.build_model(spec).state_dict()``, so a checkpoint's weights load into it
 unchanged, and in eval mode its outputs equal DigitLab's bit for bit: both run the same
-``torch.nn`` operations in the same order. (DigitLab's own Conv2d and AvgPool2d of
-:mod:`cnn_core.layers` take other paths only for gradients, or for ``channels_last`` input;
-an eval-mode forward pass of an ordinary NCHW batch runs stock ``torch.nn`` code.)
+``torch.nn`` operations in the same order.
 
 :func:`export_checkpoint_python` does it for a checkpoint file (or the bundled model), and adds
 the checkpoint's normalisation and class names to the module.

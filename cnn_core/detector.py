@@ -151,8 +151,17 @@ def _thresholds(scores: np.ndarray, cfg: DetectorConfig) -> tuple[float, float]:
 
 
 def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> Checkpoint:
-    """Train a detector from scratch and set its thresholds; returns its checkpoint."""
-    torch.manual_seed(cfg.seed)
+    """Train a detector from scratch and set its thresholds; returns its checkpoint.
+
+    The fit draws from the global RNG seeded with ``cfg.seed`` (the initial weights, the
+    synthetic non-digits), in a forked state: the caller's global RNG is as it was afterwards.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(cfg.seed)
+        return _fit(cfg, say)
+
+
+def _fit(cfg: DetectorConfig, say: Callable[[str], None]) -> Checkpoint:
     images, labels = _dataset(cfg, say)
     order = np.random.default_rng(cfg.seed + 1).permutation(len(labels))
     n_val = int(len(order) * cfg.held_out)

@@ -29,7 +29,6 @@ from typing import Any
 import torch
 from torch import nn
 
-from . import layers
 from .network import DigitNet, InceptionBlock, ResidualBlock
 from .spec_validation import (
     INITS,
@@ -64,7 +63,7 @@ def _make_layer(layer: PlannedLayer) -> nn.Module:
     """The module for one checked layer (its settings are validated and normalised)."""
     kind, s, in_shape = layer.kind, layer.settings, layer.in_shape
     if kind == "conv":
-        return layers.Conv2d(
+        return nn.Conv2d(
             in_shape[0], s["out_channels"], s["kernel_size"], stride=s.get("stride", (1, 1)),
             padding=s.get("padding", (0, 0)), dilation=s.get("dilation", (1, 1)),
             groups=s.get("groups", 1), bias=s.get("bias", True),
@@ -72,7 +71,7 @@ def _make_layer(layer: PlannedLayer) -> nn.Module:
         )
     if kind in ("maxpool", "avgpool"):
         kernel = _squeeze(s["kernel_size"])
-        cls = nn.MaxPool2d if kind == "maxpool" else layers.AvgPool2d
+        cls = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
         return cls(kernel, stride=_squeeze(s.get("stride", s["kernel_size"])),
                    padding=_squeeze(s.get("padding", (0, 0))))
     if kind == "adaptive_avgpool":

@@ -353,7 +353,7 @@ def main(out: Path, only: str = "") -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.main import configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph
     from app.main_window import MainWindow
 
     if only and only not in ONLY and only != "coach":
@@ -364,6 +364,7 @@ def main(out: Path, only: str = "") -> int:
     app.setApplicationName("DigitLab")
     app.setStyle("Fusion")
     configure_pyqtgraph()
+    configure_gui_process()  # as digitlab-gui's main does
 
     window = MainWindow()
     window.move(0, 0)

@@ -29,6 +29,18 @@ def test_layers_are_addressable_by_readable_names(name):
     assert classifier[-1].startswith("fc") or (name == "nin" and classifier == ["flatten1"])
 
 
+def test_lenet5_is_built_from_stock_torch_layers_with_its_checkpoint_keys():
+    """No custom layer classes: the exported code and old checkpoints rely on these keys."""
+    model = build_model(get_spec("lenet5"), seed=0)
+    kinds = [type(m) for m in model.features] + [type(m) for m in model.classifier]
+    assert all(k.__module__.startswith("torch.nn.") for k in kinds)
+    assert kinds.count(torch.nn.Conv2d) == 2 and kinds.count(torch.nn.AvgPool2d) == 2
+    assert list(model.state_dict()) == [
+        f"{part}.{layer}.{p}" for part, layer in
+        [("features", "conv1"), ("features", "conv2"), ("classifier", "fc1"),
+         ("classifier", "fc2"), ("classifier", "fc3")] for p in ("weight", "bias")]
+
+
 def test_seed_makes_weights_repeatable():
     a = build_model(get_spec("lenet"), seed=3)
     b = build_model(get_spec("lenet"), seed=3)

@@ -14,7 +14,10 @@ import numpy as np
 import pytest
 import torch
 
+from cnn_core.checkpoints import Checkpoint, make_metadata
 from cnn_core.datasets import Split
+from cnn_core.models import get_spec
+from cnn_core.predict import Predictor
 from cnn_core.specs import build_model
 from cnn_core.training import (
     Diverged,
@@ -183,6 +186,24 @@ def test_a_run_leaves_the_process_settings_and_global_rng_alone(seed):
     for _ in trainer.run():  # between two events the caller sees its own process
         _same(before, _process_state())
     _same(before, _process_state())
+
+
+def test_predicting_leaves_the_process_settings_and_global_rng_alone():
+    """The GUI builds a Predictor for every model it shows: that must not touch the process."""
+    torch.manual_seed(1234)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)  # not 1, so that a constructor setting 1 thread would show
+    try:
+        before = _process_state()
+        model = build_model(get_spec("lenet"), seed=0)
+        predictor = Predictor(Checkpoint(model, make_metadata(model)))  # with the detector
+        _same(before, _process_state())
+        image = np.zeros((64, 64), np.uint8)
+        image[12:52, 28:36] = 255  # a "1"
+        predictor.predict(image)
+        _same(before, _process_state())
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _digitnet_weights(global_seed: int) -> list[torch.Tensor]:

@@ -6,6 +6,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import torch
 from drawn_nondigits import LOWER, SCRIBBLES, SHAPES, SYMBOLS, UPPER, drawn_nondigits, render
 
 from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
@@ -139,7 +140,10 @@ def test_a_model_trained_on_other_classes_gets_no_detector() -> None:
 
 def test_fit_detector_learns_and_sets_thresholds() -> None:
     cfg = DetectorConfig(mnist=400, font_digits=100, nondigits=500, epochs=2, seed=3)
+    torch.manual_seed(7)
+    rng = torch.get_rng_state()
     detector = DigitDetector(fit_detector(cfg, say=lambda _: None))
+    assert torch.equal(torch.get_rng_state(), rng)  # seeded for the fit, then restored
     assert 0.0 < detector.not_digit_below <= detector.unsure_below < 1.0
     digits = np.stack([preprocess(render_digit(d)).image28 for d in range(10)])
     others = np.stack([preprocess(render(n)).image28 for n in ("hatching", "star", "M", "hash")])

@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
-from app.main import configure_pyqtgraph  # noqa: E402
+from app.main import configure_gui_process, configure_pyqtgraph  # noqa: E402
 from app.models import DATA_DIR_ENV  # noqa: E402
 from app.settings import SETTINGS_ENV  # noqa: E402
 from cnn_core.checkpoints import (  # noqa: E402
@@ -30,6 +30,7 @@ from cnn_core.checkpoints import (  # noqa: E402
 from cnn_core.models import create_model  # noqa: E402
 
 configure_pyqtgraph()
+configure_gui_process()  # as digitlab-gui's main does: the GUI thread predicts on one thread
 
 
 @pytest.fixture(autouse=True)

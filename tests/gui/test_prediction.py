@@ -7,7 +7,7 @@ import pytest
 import torch
 from digit_strokes import DIGITS, line
 
-from app.inference import FRAME_MS
+from app.inference import FRAME_MS, LiveInference
 from app.main_window import MainWindow
 
 
@@ -125,3 +125,25 @@ def test_a_drawn_non_digit_says_so(qtbot, draw, bundled, name: str) -> None:
     assert _label(win) == "This does not look like a digit"
     closest = int(np.argmax(prediction.probabilities))
     assert f"closest digit would be {closest}" in win.prediction_panel.detailLabel.text()
+
+
+def test_live_inference_leaves_the_process_settings_alone(qtbot, untrained) -> None:
+    """Predicting, feature maps and kernels included, changes no process-wide setting: the
+    GUI's one thread for torch is set by its entry point (app.main.configure_gui_process)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)  # not the GUI's 1, so that a constructor setting 1 would show
+    try:
+        torch.manual_seed(5)
+        rng = torch.get_rng_state()
+        image = np.zeros((280, 280), np.uint8)
+        image[40:240, 120:160] = 255
+        inference = LiveInference(lambda: image)
+        inference.set_wanted(maps=True, kernels=True)
+        with qtbot.waitSignals([inference.predicted, inference.activations_ready,
+                                inference.kernels_ready], timeout=10_000):
+            inference.set_checkpoint(untrained.copy())
+        assert inference.last_prediction() is not None
+        assert torch.get_num_threads() == 2
+        assert torch.equal(torch.get_rng_state(), rng)
+    finally:
+        torch.set_num_threads(threads)

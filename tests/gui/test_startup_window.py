@@ -60,6 +60,7 @@ def test_the_window_is_painted_before_torch_is_imported_and_then_answers(tmp_pat
     assert record["built_at_prediction"] is False
     assert record["predicted"] <= record["all_built"]
     assert {"core", "training_panel", "dataset_browser"} <= set(record["blocks"])
+    assert record["torch_threads"] == 1  # set by main once torch was there, not before
     assert "Traceback" not in result.stderr
 
 

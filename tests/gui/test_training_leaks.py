@@ -1,4 +1,10 @@
-"""Thirty runs started and stopped in a row leave no thread, worker, model or memory behind."""
+"""Runs started and stopped in a row leave no thread, worker, model or memory behind.
+
+By default 4 runs after 2 warm-up ones (under 20 s on a quiet 2-core machine): any thread,
+worker or model left behind by a run fails the counts at once. ``DIGITLAB_LEAK_CYCLES=30``
+runs the long version (about a minute and a half), which also shows a slow memory leak:
+the memory budget is 40 MB plus 1.5 MB a run.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,9 @@ from app.widgets.training_panel import TrainingPanel
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.network import DigitNet
 
-CYCLES = 30
+CYCLES_ENV = "DIGITLAB_LEAK_CYCLES"
+CYCLES = int(os.environ.get(CYCLES_ENV) or 4)
+RSS_BUDGET_MB = 40 + 1.5 * CYCLES  # allocator noise, plus what a run may keep (caches)
 
 
 def os_threads() -> int:
@@ -44,7 +52,7 @@ def settle() -> None:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux /proc")
-def test_thirty_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
+def test_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
     panel = TrainingPanel()
     qtbot.addWidget(panel)
     set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": 1024,
@@ -83,4 +91,6 @@ def test_thirty_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
     assert live(TrainingWorker) == workers == 0
     assert os_threads() <= threads
     assert live(DigitNet) <= models
-    assert rss_mb() - rss < 80, f"memory grew by {rss_mb() - rss:.0f} MB over {CYCLES} runs"
+    grown = rss_mb() - rss
+    print(f"{CYCLES} runs: memory grew by {grown:.1f} MB (budget {RSS_BUDGET_MB:.0f} MB)")
+    assert grown < RSS_BUDGET_MB, f"memory grew by {grown:.0f} MB over {CYCLES} runs"
