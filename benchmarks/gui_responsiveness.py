@@ -225,6 +225,10 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
     window = MainWindow(Checkpoint(model, make_metadata(model)))
     window.resize(1280, 800)
     window.show()
+    # Every tab built first: the build (one tab per event-loop turn, up to ~0.1-0.2 s each) is
+    # start-up's cost, measured by startup.py, not training's.
+    if not window.wait_until_ready():
+        raise RuntimeError("the window's tabs were not built within a minute")
     window.tabs.setCurrentIndex(TABS[maps])
     panel = window.training_panel
     configure_panel(panel, config)
