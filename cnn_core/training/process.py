@@ -198,7 +198,7 @@ class ProcessRun:
             while True:
                 try:
                     kind, payload = pickle.loads(self._receive.recv_bytes())
-                except EOFError:
+                except (EOFError, OSError):  # OSError: it died in the middle of a message
                     self.process.join(5)
                     raise TrainingProcessDied(self._death_message()) from None
                 if kind == "error":
