@@ -17,8 +17,8 @@ from .system_check import EXIT_NO_WINDOW, platform_problem
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-__all__ = ["configure_gui_process", "configure_pyqtgraph", "install_translator", "main",
-           "parse_args"]
+__all__ = ["QT_ENVIRONMENT", "configure_gui_process", "configure_pyqtgraph",
+           "configure_qt_environment", "install_translator", "main", "parse_args"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,24 @@ def _import_pyqtgraph() -> None:
     finally:
         if sys.modules.get("cuda.bindings", "") is None:
             del sys.modules["cuda.bindings"]
+
+
+# Qt settings read from the environment once, when Qt first needs them: set before the
+# QApplication. A value the user has set already wins.
+QT_ENVIRONMENT = {
+    # Qt's raster engine hands a large fill, line or image scaling to a pool of threads and
+    # waits for them. While a run trains on every core, those threads wait for a core too,
+    # and the GUI thread waits for them: painting a stroke or a plot became the longest
+    # stall of the event loop (benchmarks/gui_responsiveness.py). Painting on the GUI thread
+    # alone is faster on a busy machine and costs the idle one a few hundred microseconds.
+    "QT_NO_GUI_THREADPOOL": "1",
+}
+
+
+def configure_qt_environment() -> None:
+    """Qt's process settings (:data:`QT_ENVIRONMENT`); for entry points, before Qt starts."""
+    for name, value in QT_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 def configure_pyqtgraph() -> None:
@@ -128,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
         os.environ[DATA_DIR_ENV] = str(scratch / "data")
 
+    configure_qt_environment()
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 

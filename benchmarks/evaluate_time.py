@@ -50,8 +50,10 @@ def headless(repeat: int) -> tuple[float, float, float]:
 
 
 def in_gui() -> tuple[float, list[float]]:
-    from app.main import configure_gui_process, configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph, configure_qt_environment
     from app.main_window import MainWindow
+
+    configure_qt_environment()  # as digitlab-gui's main does, before Qt starts
 
     app = QApplication.instance() or QApplication(sys.argv)
     configure_pyqtgraph()

@@ -348,7 +348,9 @@ def report(run: GuiRun, base: float) -> None:
 
 def main() -> int:
     args = parse_args()
-    from app.main import configure_gui_process, configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph, configure_qt_environment
+
+    configure_qt_environment()  # as digitlab-gui's main does, before Qt starts
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_pyqtgraph()

@@ -353,12 +353,13 @@ def main(out: Path, only: str = "") -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.main import configure_gui_process, configure_pyqtgraph
+    from app.main import configure_gui_process, configure_pyqtgraph, configure_qt_environment
     from app.main_window import MainWindow
 
     if only and only not in ONLY and only != "coach":
         print(f"--only={only}: expected one of {', '.join([*ONLY, 'coach'])}", file=sys.stderr)
         return 2
+    configure_qt_environment()  # as digitlab-gui's main does, before Qt starts
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("DigitLab")
     app.setApplicationName("DigitLab")

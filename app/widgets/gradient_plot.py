@@ -64,14 +64,15 @@ class GradientNormPlot(pg.PlotWidget):
             ys.append(norm)
             self._dirty = True
 
-    def redraw(self) -> None:
-        """Push new points to the curves."""
+    def redraw(self) -> bool:
+        """Push new points to the curves; whether there were any."""
         if not self._dirty:
-            return
+            return False
         for layer, curve in self._curves.items():
             xs, ys = self._points[layer]
             curve.setData(np.asarray(xs, float), np.asarray(ys, float))
         self._dirty = False
+        return True
 
     def layers(self) -> list[str]:
         """The layers with a curve, in the model's order."""

@@ -46,10 +46,13 @@ class _Series:
         self.y.append(y)
         self.dirty = True
 
-    def flush(self) -> None:
-        if self.dirty:
-            self.curve.setData(np.asarray(self.x, dtype=float), np.asarray(self.y, dtype=float))
-            self.dirty = False
+    def flush(self) -> bool:
+        """Push new points to the curve; whether there were any."""
+        if not self.dirty:
+            return False
+        self.curve.setData(np.asarray(self.x, dtype=float), np.asarray(self.y, dtype=float))
+        self.dirty = False
+        return True
 
 
 LABEL_PITCH = 22  # pixels along a vertical axis per tick label (a line of text and a gap)
@@ -230,10 +233,9 @@ class RunPlot(pg.PlotWidget):
         x, _ = entry.curve.getOriginalDataset()
         return 0 if x is None else len(x)
 
-    def redraw(self) -> None:
-        """Push new points to the curves (the panel's timer calls this)."""
-        for series in self._series.values():
-            series.flush()
+    def redraw(self) -> bool:
+        """Push new points to the curves (the panel's timer calls this); whether any changed."""
+        return any([series.flush() for series in self._series.values()])
 
     def _archive(self) -> None:
         kept = self._series.pop(self._kept, None)

@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Training processes train with one thread here: tests run beside other tests, and OpenMP
 # threads that wait at every barrier for a pre-empted sibling turn a 2 s stop into 12 s.
 os.environ.setdefault("DIGITLAB_TRAIN_THREADS", "1")
+os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")  # as app.main.configure_qt_environment
 
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402

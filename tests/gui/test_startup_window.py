@@ -145,3 +145,13 @@ def test_a_bad_bundled_model_loaded_in_the_background_gives_the_usual_message(
     assert "The bundled model could not be loaded" in text and "normalization.std" in text
     assert "untrained" in text and "\n" not in text
     win.close()
+
+
+def test_qt_paints_on_the_gui_thread_alone(monkeypatch) -> None:  # noqa: ANN001
+    """Qt's painting thread pool is off in the GUI's process: while training takes both
+    cores, the GUI thread waited for those threads to get a core (gui_responsiveness.py)."""
+    from app.main import configure_qt_environment
+
+    monkeypatch.delenv("QT_NO_GUI_THREADPOOL", raising=False)
+    configure_qt_environment()
+    assert os.environ["QT_NO_GUI_THREADPOOL"] == "1"

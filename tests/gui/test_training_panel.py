@@ -359,3 +359,34 @@ def test_a_thread_that_outlives_shutdown_is_kept_until_it_ends(
     with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):  # a new run is unharmed
         child(panel, "trainButton").click()
     assert len(trained) == 1 and isinstance(panel.last_result, Finished)
+
+
+def test_each_tick_repaints_one_plot_and_the_end_of_a_run_all(panel: TrainingPanel) -> None:
+    """While training, new points reach one plot per timer tick, so that no turn of the event
+    loop paints all three; when the run ends, every plot shows all its points at once."""
+    plots = [panel.lossPlot, panel.accuracyPlot]
+    for plot in plots:
+        plot.begin_run(1, "#1 test")
+
+    def add(step: int) -> None:
+        panel.lossPlot.add_loss(step / 10, 2.0 / step)
+        panel.accuracyPlot.add_epoch(step, 0.5, 0.6)
+        panel.gradientPlot.add_norms(step / 10, (("conv1", 0.1 * step),))
+
+    def drawn() -> list[int]:
+        return [panel.lossPlot.point_count(), panel.accuracyPlot.point_count(),
+                panel.gradientPlot.point_count("conv1")]
+
+    add(1)
+    changed = []
+    for _ in range(3):
+        before = drawn()
+        panel._refresh()
+        changed.append(sum(a != b for a, b in zip(drawn(), before, strict=True)))
+    assert changed == [1, 1, 1]
+    assert drawn() == [1, 1, 1]
+    add(2)
+    panel._refresh()  # a tick while it runs: one plot
+    assert sorted(drawn()) == [1, 1, 2]
+    panel._set_running(False)  # the run ended: the rest at once
+    assert drawn() == [2, 2, 2]
