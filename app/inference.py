@@ -134,6 +134,17 @@ class LiveInference(QObject):
         self._predict_due = self._maps_due = True
         self._schedule()
 
+    def answer_now(self) -> None:
+        """The drawing is done for now (a stroke ended, or it was cleared, loaded or undone):
+        answer at once, outside the throttle.
+
+        The answer to the finished drawing is the one people wait for; through the throttle
+        it came up to a frame (33 ms) after the pen was lifted.
+        """
+        self._predict_due = self._maps_due = True
+        if self._predictor is not None:
+            self.run_now()
+
     def _schedule(self) -> None:
         """Leading-edge throttle: run at once if the last run is a frame old, else wait.
 

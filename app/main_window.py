@@ -574,6 +574,7 @@ class MainWindow(QMainWindow):
 
     def _connect_core(self) -> None:
         self.canvas.changed.connect(self.inference.request)
+        self.canvas.stroke_finished.connect(self.inference.answer_now)
         lib = self.library
         lib.canvas_model_changed.connect(self._on_canvas_model_changed)
         lib.entries_changed.connect(self._fill_shelf)

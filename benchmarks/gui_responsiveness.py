@@ -5,8 +5,9 @@ shown) and open (Feature maps tab: they follow the live model), and for each way
 training in the GUI (a child process, the default, and ``DIGITLAB_TRAIN_IN=thread``, the
 old design, alternating so that a shared machine's drift hits both alike):
 
-- stroke → shown prediction (ms): real mouse press/move/release events on the canvas every
-  250 ms while training, timed from the release to the prediction panel's update;
+- stroke → shown prediction (ms): real mouse press/move/release events on the canvas, a
+  13-point stroke every 250 ms with a move every 16 ms as a mouse sends them, while
+  training, timed from the release to the prediction panel's update;
 - event-loop stall (ms): how late a 10 ms ``QTimer`` probe fires;
 - training samples/s of the GUI run against a headless run (``Trainer(config).run()`` in a
   fresh process at torch's default thread count, as ``digitlab train``), one before and one
@@ -59,6 +60,10 @@ DEFAULT_THREADS = torch.get_num_threads()
 
 PROBE_MS = 10
 STROKE_EVERY_MS = 250
+# A mouse reports a move every 8-16 ms while a stroke is drawn: each move is an event-loop
+# turn of its own. (Until stop 15 the whole stroke, 13 moves, was sent in one timer callback,
+# which the probe counted as one stall: 10-12 ms of the idle p99.)
+MOVE_EVERY_MS = 16
 IDLE_PROBE_MS = 2000
 STALL_SAMPLE_MS = 25  # --stall-stacks: sample the GUI thread once it is this late
 GOALS = {"latency_p95": 20.0, "stall_p99": 15.0, "ratio": 0.90, "rss_mb": 1024.0}
@@ -249,18 +254,30 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
             if peak == peak:  # NaN once the process has exited
                 result.child_rss_mb = peak
 
+    stroke: list[QPoint] = []  # the moves of the stroke being drawn, one per MOVE_EVERY_MS
+
     def draw() -> None:
+        """Start a stroke: a press now, then the moves and the release, as a mouse sends them."""
+        if stroke:  # the last one is still being drawn (a slow machine)
+            return
         if strokes[0] % 8 == 7:
             canvas.clear()
         rect = canvas.visible_rect()
-        points = [QPoint(round(rect.x() + x * rect.width()), round(rect.y() + y * rect.height()))
-                  for x, y in stroke_points(strokes[0])]
+        stroke.extend(QPoint(round(rect.x() + x * rect.width()),
+                             round(rect.y() + y * rect.height()))
+                      for x, y in stroke_points(strokes[0]))
         QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         points[0])
-        for point in points[1:]:
+                         stroke.pop(0))
+        move_timer.start()
+
+    def move() -> None:
+        point = stroke.pop(0)
+        if stroke:
             QTest.mouseMove(canvas, point)
+            return
+        move_timer.stop()
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                           points[-1])
+                           point)
         released[0] = time.perf_counter()
         strokes[0] += 1
 
@@ -274,6 +291,7 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
     panel.snapshot_ready.connect(lambda _c: setattr(result, "snapshots", result.snapshots + 1))
     probe_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS, timeout=probe)
     stroke_timer = QTimer(interval=STROKE_EVERY_MS, timeout=draw)
+    move_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=MOVE_EVERY_MS, timeout=move)
     panel.running_changed.connect(lambda running: running or app.quit())
 
     def idle_probe() -> None:  # the same probe and strokes, before training starts
@@ -299,6 +317,7 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
     result.load = loadavg()
     probe_timer.stop()
     stroke_timer.stop()
+    move_timer.stop()
     if sampler is not None:
         sampler.stop()
         result.stacks = sampler.stacks

@@ -55,6 +55,30 @@ def test_predictions_are_throttled_but_end_on_the_latest_stroke(window: MainWind
     assert np.array_equal(latest, window.canvas.image_array() / np.float32(255))
 
 
+def test_lifting_the_pen_is_answered_at_once(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    """A stroke drawn as a mouse sends it (an event-loop turn between moves): the answer to
+    the finished drawing is there when the release has been handled, not a frame later."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    canvas = window.canvas
+    rect = canvas.visible_rect()
+    points = [QPoint(round(rect.x() + rect.width() * (0.3 + 0.02 * i)),
+                     round(rect.y() + rect.height() * (0.2 + 0.03 * i))) for i in range(20)]
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     points[0])
+    for point in points[1:]:
+        QTest.mouseMove(canvas, point)
+        qtbot.wait(5)  # the throttle's timer may fire between moves, as with a real mouse
+    before = window.inference.evaluations
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       points[-1])
+    assert window.inference.evaluations == before + 1  # no event loop turn in between
+    latest = window.inference.last_prediction().preprocessed.steps[0].image
+    assert np.array_equal(latest, canvas.image_array() / np.float32(255))
+    assert window.prediction_panel.predictionLabel.text() != "Draw a digit"
+
+
 def test_unsure_answers_say_so_and_still_give_a_guess(window: MainWindow, draw, qtbot,
                                                       untrained) -> None:
     # A model whose last layer ignores the image and slightly prefers a 3.
