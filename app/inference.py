@@ -3,7 +3,11 @@
 The drawing changes on every mouse move; the model answers at most ~30 times a second, always
 on the latest drawing. A single-shot :class:`QTimer` coalesces the requests: the first change
 starts it, later changes only mark the work as due, and when it fires the current image is
-used. Training snapshots (checkpoints) arrive the same way: only the latest one is kept.
+used. Each frame answers first (prediction), and the views (feature maps, kernels) follow in
+the next turn of the event loop, so that neither blocks the window for the other's time. A
+finished stroke (the pen lifted, the drawing cleared, loaded or undone) is answered at once,
+outside the throttle. Training snapshots (checkpoints) arrive the same way: only the latest
+one is kept.
 
 Everything here runs in the GUI thread on small CPU models (a few milliseconds per image);
 the numbers come from :mod:`cnn_core`, and the widgets only display them. Nothing here changes
@@ -64,9 +68,16 @@ class LiveInference(QObject):
         self._predict_due = self._maps_due = self._kernels_due = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.run_now)
+        self._timer.timeout.connect(self._on_frame)
+        # The views' share of a frame runs in the next turn of the event loop: the answer and
+        # the feature maps in one turn blocked it twice as long (the stalls while drawing).
+        self._views_timer = QTimer(self)
+        self._views_timer.setSingleShot(True)
+        self._views_timer.setInterval(0)
+        self._views_timer.timeout.connect(self._on_views)
         self._interval_ms = FRAME_MS  # grows for a slow model, so drawing stays fluid
         self._last_run = 0.0  # perf_counter of the last run
+        self._cost_ms = {"answer": 0.0, "views": 0.0}  # of the last run of each part
         self._snapshot_timer = QTimer(self)
         self._snapshot_timer.setSingleShot(True)
         self._snapshot_timer.timeout.connect(self._show_snapshot)
@@ -157,28 +168,51 @@ class LiveInference(QObject):
         self._timer.start(max(0, int(self._interval_ms - since_last_ms)))
 
     def run_now(self) -> None:
-        """Do whatever is due now (the timer calls this)."""
+        """Do whatever is due now, the answer and the views (maps, kernels) alike."""
         self._timer.stop()
+        self._views_timer.stop()
+        self._guarded("answer", self._answer)
+        self._guarded("views", self._views)
+
+    def _on_frame(self) -> None:
+        """The throttle's frame: the answer now, the views in the next turn."""
+        self._guarded("answer", self._answer)
+        if self._views_wanted():
+            self._views_timer.start()
+
+    def _on_views(self) -> None:
+        self._guarded("views", self._views)
+
+    def _guarded(self, part: str, work: Callable[[], None]) -> None:
         if self._predictor is None:
             return
         started = time.perf_counter()
         try:
-            self._run()
+            work()
         except Exception as exc:  # a broken model must not take the GUI down
             log.exception("live inference failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         # A slow model (or machine) gets a longer pause, so drawing always stays fluid.
         self._last_run = time.perf_counter()
-        elapsed_ms = (self._last_run - started) * 1000
-        self._interval_ms = max(FRAME_MS, min(int(elapsed_ms * 1.5), 500))
+        self._cost_ms[part] = (self._last_run - started) * 1000
+        self._interval_ms = max(FRAME_MS, min(int(sum(self._cost_ms.values()) * 1.5), 500))
 
-    def _run(self) -> None:
+    def _answer(self) -> None:
         assert self._predictor is not None
         if self._predict_due or self._last is None:
             self._predict_due = False
             self._last = self._predictor.predict(self._image_source())
             self.evaluations += 1
             self.predicted.emit(self._last)
+
+    def _views_wanted(self) -> bool:
+        return (self._want_maps and self._maps_due) or (self._want_kernels and self._kernels_due)
+
+    def _views(self) -> None:
+        if not self._views_wanted():
+            return
+        if self._last is None:
+            self._answer()
         if self._want_maps and self._maps_due:
             self._maps_due = False
             self.activations_ready.emit(self._activations(self._last))

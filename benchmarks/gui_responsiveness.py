@@ -276,9 +276,9 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
             QTest.mouseMove(canvas, point)
             return
         move_timer.stop()
+        released[0] = time.perf_counter()  # the pen is lifted: the answer may come before
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                           point)
-        released[0] = time.perf_counter()
+                           point)  # mouseRelease returns
         strokes[0] += 1
 
     def predicted(_prediction: object) -> None:  # connected after the panel's own slot

@@ -171,3 +171,25 @@ def test_live_inference_leaves_the_process_settings_alone(qtbot, untrained) -> N
         assert torch.equal(torch.get_rng_state(), rng)
     finally:
         torch.set_num_threads(threads)
+
+
+def test_a_frame_answers_first_and_shows_the_maps_in_the_next_turn(qtbot, untrained) -> None:  # noqa: ANN001
+    """The throttle's frame does the prediction; the feature maps (tens of milliseconds of
+    drawing for a big model) come in a turn of the event loop of their own."""
+    image = np.zeros((280, 280), np.uint8)
+    image[40:240, 120:160] = 255
+    inference = LiveInference(lambda: image)
+    inference.set_wanted(maps=True, kernels=False)
+    inference.set_checkpoint(untrained.copy())  # runs everything at once
+    order: list[str] = []
+    inference.predicted.connect(lambda _p: order.append("answer"))
+    inference.activations_ready.connect(lambda _a: order.append("maps"))
+    image[100:140, 60:220] = 255
+    inference.request()
+    inference._timer.stop()
+    inference._on_frame()  # what the throttle's timer calls
+    assert order == ["answer"]
+    with qtbot.waitSignal(inference.activations_ready, timeout=5000):
+        pass
+    assert order == ["answer", "maps"]
+    assert inference.last_prediction().preprocessed.steps[0].image.max() > 0
