@@ -51,27 +51,21 @@ def test_title_is_whole_in_the_train_tab_empty_and_with_data(qtbot, window) -> N
     plot = panel.gradientPlot
     assert plot.getPlotItem().getAxis("left").labelText == "‖gradient‖ (log)"
     assert plot.legend.boundingRect().height() == 0  # no layers yet: no empty legend row
-    for size in ((1280, 800), (1920, 1080)):
+    for state, size in (("empty", (1280, 800)), ("empty", (1920, 1080)),
+                        ("data", (1920, 1080)), ("data", (1280, 800))):
+        if state == "data" and not plot.layers():
+            _fill(plot)
         window.resize(*size)
         _settle()
-        _assert_whole(plot, (size, "empty"))
-    _fill(plot)
-    for size in ((1920, 1080), (1280, 800)):
-        window.resize(*size)
-        _settle()
-        _assert_whole(plot, (size, "data"))
+        _assert_whole(plot, (size, state))
     plot.clear_run()  # a new run: empty again, no legend left below
     _settle()
     assert plot.legend.boundingRect().height() == 0
     _assert_whole(plot, "cleared")
 
 
-def test_title_takes_two_lines_when_the_plot_is_too_short(qtbot) -> None:  # noqa: ANN001
-    plot = GradientNormPlot()
-    qtbot.addWidget(plot)
-    plot.resize(444, 240)
-    plot.show()
-    qtbot.waitExposed(plot)
+def test_title_takes_two_lines_when_the_plot_is_too_short(show) -> None:  # noqa: ANN001
+    plot = show(GradientNormPlot(), (444, 240))  # the Train tab's width at 1280×800
     _fill(plot)
     axis = plot.getPlotItem().getAxis("left")
     one_line = _title(plot)
@@ -85,11 +79,8 @@ def test_title_takes_two_lines_when_the_plot_is_too_short(qtbot) -> None:  # noq
     _assert_whole(plot, "tall again")
 
 
-def test_title_is_whole_at_any_plot_height(qtbot) -> None:  # noqa: ANN001
-    plot = GradientNormPlot()
-    qtbot.addWidget(plot)
-    plot.show()
-    qtbot.waitExposed(plot)
+def test_title_is_whole_at_any_plot_height(show) -> None:  # noqa: ANN001
+    plot = show(GradientNormPlot(), (444, 90))
     for heights, state in (((90, 110, 130, 142, 180, 254), "empty"),
                            ((254, 180, 142, 130, 120), "data")):
         if state == "data":
