@@ -27,11 +27,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .layer_costs import layer_cost
-from .spec_validation import INPUT_SHAPE, PREFIX, PlannedLayer, SpecError, layer_output_shape
+from .spec_validation import (
+    INPUT_SHAPE,
+    PlannedLayer,
+    SpecError,
+    layer_names,
+    layer_output_shape,
+)
 from .specs import validate_spec
 
-__all__ = ["LayerRow", "LayerTable", "error_location", "layer_table", "normalise_spec",
-           "partial_layer_table"]
+__all__ = ["LayerRow", "LayerTable", "error_location", "layer_table", "module_names",
+           "normalise_spec", "partial_layer_table"]
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
@@ -183,7 +189,7 @@ def partial_layer_table(spec: dict[str, Any]) -> tuple[LayerTable, SpecError | N
     shape: Shape = INPUT_SHAPE
     for part in ("features", "classifier"):
         layers = spec.get(part) if isinstance(spec, dict) else None
-        counters: dict[str, int] = {}
+        names = layer_names(layers)
         for index, layer in enumerate(layers if isinstance(layers, list) else []):
             if stop == (part, index):
                 return LayerTable(_rows(planned)), error
@@ -191,14 +197,24 @@ def partial_layer_table(spec: dict[str, Any]) -> tuple[LayerTable, SpecError | N
                 out = layer_output_shape(layer, shape, f"{part}[{index}]")
             except SpecError:
                 return LayerTable(_rows(planned)), error
-            kind = layer["type"]
-            prefix = PREFIX.get(kind, kind)
-            counters[prefix] = counters.get(prefix, 0) + 1
-            name = str(layer.get("name", f"{prefix}{counters[prefix]}"))
             settings = {k: v for k, v in layer.items() if k not in ("type", "name")}
-            planned.append(PlannedLayer(part, name, kind, settings, shape, out))
+            planned.append(PlannedLayer(part, names[index], layer["type"], settings, shape, out))
             shape = out
     return LayerTable(_rows(planned)), error
+
+
+def module_names(spec: dict[str, Any]) -> list[str]:
+    """Every layer's name in the built model, features then classifier, as
+    ``model.named_modules()`` gives them: ``features.conv1`` … ``classifier.fc3``.
+
+    Unlike a layer's name inside its part (LeNet-5 has a ``sigmoid1`` in each), these are unique
+    in a valid spec. They depend only on the layers' types and own names, so a spec that does
+    not build yet still gets them.
+    """
+    if not isinstance(spec, dict):
+        return []
+    return [f"{part}.{name}" for part in ("features", "classifier")
+            for name in layer_names(spec.get(part))]
 
 
 def error_location(message: str) -> tuple[str, int] | None:

@@ -25,7 +25,7 @@ from .layer_costs import layer_cost
 
 __all__ = ["INITS", "INPUT_SHAPE", "LAYER_TYPES", "MAX_ACTIVATIONS", "MAX_CLASSES", "MAX_MACS",
            "MAX_PARAMETERS", "PlannedLayer", "SpecError", "SpecPlan", "check_spec",
-           "layer_output_shape"]
+           "layer_names", "layer_output_shape"]
 
 Shape = tuple[int, ...]
 
@@ -129,6 +129,26 @@ def _text(limit: int) -> Check:
                             f"{_show(value)}")
         return value
     return check
+
+
+def layer_names(layers: Any) -> list[str]:
+    """The module names of one part's layers, in order, checking nothing.
+
+    A layer is called by its own ``"name"``; otherwise by its type's prefix and its rank among
+    the part's layers with that prefix (``conv1``, ``pool2``, ``fc3``), named layers counted
+    too. Names are unique within a part only: ``features.relu1`` and ``classifier.relu1`` are
+    two modules. An unknown type counts under its own name; a layer that is not an object
+    under ``"?"``.
+    """
+    counters: dict[str, int] = {}
+    names = []
+    for layer in layers if isinstance(layers, list) else []:
+        kind = str(layer.get("type")) if isinstance(layer, dict) else "?"
+        prefix = PREFIX.get(kind, kind)
+        counters[prefix] = counters.get(prefix, 0) + 1
+        given = layer.get("name") if isinstance(layer, dict) else None
+        names.append(str(given) if given is not None else f"{prefix}{counters[prefix]}")
+    return names
 
 
 def _layer_name(value: Any, where: str) -> str:
@@ -379,7 +399,7 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
     params = macs = 0
     activations = math.prod(shape)
     for part in ("features", "classifier"):
-        counters: dict[str, int] = {}
+        automatic = layer_names(spec[part])
         names: set[str] = set()
         for index, layer in enumerate(spec[part]):
             where = f"{root}{part}[{index}]"
@@ -387,10 +407,8 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
                 raise SpecError(f"{where}: a layer must be an object with a \"type\", got "
                                 f"{_show(layer)}")
             kind, settings = _settings(layer, where)
-            prefix = PREFIX[kind]
-            counters[prefix] = counters.get(prefix, 0) + 1
             name = (_layer_name(layer["name"], f"{where}.name") if "name" in layer
-                    else f"{prefix}{counters[prefix]}")
+                    else automatic[index])
             if name in names:
                 raise SpecError(f"{where}.name: two layers of {part} are called {name!r}")
             names.add(name)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
-from cnn_core.architecture import error_location, partial_layer_table
+from cnn_core.architecture import error_location, module_names, partial_layer_table
 from cnn_core.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
 
@@ -190,7 +190,8 @@ class ArchitectureBuilder(QWidget):
             if not layers:
                 self._error = self.tr("The network is empty: add layers from the palette.")
         self._selected = min(self._selected, len(layers) - 1)
-        self.table.show_stack(layers, table, error_at, self._error, self._selected)
+        self.table.show_stack(layers, module_names(spec), table, error_at, self._error,
+                              self._selected)
         self.errorLabel.set_full_text(self._describe_error(layers, error_at))
         self.errorLabel.setVisible(bool(self._error))
         self.summaryLabel.setVisible(not self._error)
@@ -200,7 +201,7 @@ class ArchitectureBuilder(QWidget):
                 len(layers), table.output_shape[0], table.params, table.macs,
                 2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
-        self._show_inspector(table)
+        self._show_inspector()
         valid = error is None
         for button in (self.saveButton, self.trainButton, self.exportButton):
             button.setEnabled(valid)
@@ -214,13 +215,13 @@ class ArchitectureBuilder(QWidget):
         title = kind.title if kind else str(layers[error_at].get("type"))
         return self.tr("Layer {0} ({1}): {2}").format(error_at + 1, title, self._error)
 
-    def _show_inspector(self, table: Any) -> None:
+    def _show_inspector(self) -> None:
         index = self._selected
         if index < 0:
             self.inspector.show_layer(-1, None)
             return
-        # the table's rows follow the stack's order: features, then classifier
-        name = table.rows[index].name if index < len(table.rows) else ""
+        # the layer's own name, inside its part: "conv1" of "features.conv1"
+        name = module_names(self.document.spec())[index].partition(".")[2]
         self.inspector.show_layer(index, self.document.layer(index), name)
         QTimer.singleShot(0, self, self._fit_inspector)  # once the new fields are polished
 
@@ -243,7 +244,7 @@ class ArchitectureBuilder(QWidget):
     def _on_layer_selected(self, index: int) -> None:
         if index != self._selected:
             self._selected = index
-            self._show_inspector(partial_layer_table(self.document.spec())[0])
+            self._show_inspector()
 
     def add_layer(self, kind: str) -> None:
         """Add a ``kind`` layer after the selected one (at the end when none is)."""

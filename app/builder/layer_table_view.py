@@ -89,19 +89,20 @@ class LayerTableView(QTableWidget):
         self.itemSelectionChanged.connect(self._on_selection)
 
     # ------------------------------------------------------------------ filling
-    def show_stack(self, layers: list[dict[str, Any]], table: LayerTable,
+    def show_stack(self, layers: list[dict[str, Any]], names: list[str], table: LayerTable,
                    error_at: int | None, error: str, selected: int) -> None:
-        """Show the layers with the figures of ``table`` (its rows cover the layers before
-        ``error_at``); the layer at ``error_at`` is marked with ``error``."""
+        """Show the layers, called by their module ``names`` (``features.conv1``, one per
+        layer), with the figures of ``table`` (its rows cover the layers before ``error_at``);
+        the layer at ``error_at`` is marked with ``error``."""
         self.blockSignals(True)
         self._layer_count = len(layers)
         self.setRowCount(len(layers) + 2)
         rows: list[LayerRow | None] = [*table.rows, *[None] * (len(layers) - len(table.rows))]
         self._fill(0, [self.tr("input"), _shape(table.input_shape), "", "", "1×1"],
                    self.tr("The 28×28 grey image the canvas and the datasets give"), False)
-        for index, (layer, row) in enumerate(zip(layers, rows, strict=True)):
-            self._fill(index + 1, self._cells(layer, row),
-                       self._tooltip(layer, row, error if index == error_at else ""), True)
+        for index, (layer, name, row) in enumerate(zip(layers, names, rows, strict=True)):
+            self._fill(index + 1, self._cells(layer, name, row),
+                       self._tooltip(layer, name, row, error if index == error_at else ""), True)
             if index == error_at:
                 self._mark(index + 1, error)
         ok = error_at is None and not error
@@ -123,12 +124,11 @@ class LayerTableView(QTableWidget):
         if error_at is not None:
             self.scrollToItem(self.item(error_at + 1, 0))
 
-    def _cells(self, layer: dict[str, Any], row: LayerRow | None) -> list[str]:
+    def _cells(self, layer: dict[str, Any], name: str, row: LayerRow | None) -> list[str]:
         kind = kind_of(str(layer.get("type")))
         title = kind.title if kind else str(layer.get("type"))
         details = describe(layer)
-        name = row.name if row else layer.get("name", "")
-        text = f"{name} · {title}" if name else title
+        text = f"{name} · {title}"
         if details:
             text += f" {details}"
         if row is None:
@@ -139,11 +139,12 @@ class LayerTableView(QTableWidget):
         return [text, _shape(row.out_shape), format_count(row.params), format_count(row.macs),
                 f"{field} ({step})"]
 
-    def _tooltip(self, layer: dict[str, Any], row: LayerRow | None, error: str) -> str:
+    def _tooltip(self, layer: dict[str, Any], name: str, row: LayerRow | None,
+                 error: str) -> str:
         kind = kind_of(str(layer.get("type")))
         lines = [kind.tip] if kind else []
         if row is not None:
-            lines.insert(0, f"{row.part}.{row.name}: {_shape(row.in_shape)} → "
+            lines.insert(0, f"{name}: {_shape(row.in_shape)} → "
                             f"{_shape(row.out_shape)}, {row.params:,} parameters, "
                             f"{row.macs:,} MACs")
         if error:

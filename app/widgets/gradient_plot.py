@@ -13,7 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from .plots import PALETTE, log_axis, style_log_plot
+from .axis_title import FittedLogAxis
+from .plots import PALETTE, style_log_plot
 from .plots import _LegendBelow as LegendBelow
 
 __all__ = ["GradientNormPlot"]
@@ -23,7 +24,7 @@ class GradientNormPlot(pg.PlotWidget):
     """Per-layer gradient L2 norms of the current run against the (fractional) epoch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems={"left": log_axis()})
+        super().__init__(parent, axisItems={"left": FittedLogAxis()})
         self.setObjectName("gradientNormPlot")
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
@@ -35,6 +36,7 @@ class GradientNormPlot(pg.PlotWidget):
         self.legend.setPreferredWidth(0)
         item.layout.addItem(self.legend, 4, 0, 1, 3)
         item.legend = self.legend  # curves made with a name are listed in it
+        self.legend.updateSize()  # no entries yet: no height, the axes get the room
         self.setMinimumSize(220, 60)  # shares the column with the loss and accuracy plots
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[list[float], list[float]]] = {}

@@ -5,6 +5,7 @@ import pytest
 from cnn_core.architecture import (
     error_location,
     layer_table,
+    module_names,
     normalise_spec,
     partial_layer_table,
 )
@@ -116,6 +117,23 @@ def test_invalid_spec_names_the_layer():
     assert partial_layer_table(get_spec("lenet5"))[1] is None
     assert error_location("classifier: must end in 10 outputs") is None
     assert error_location("spec.classifier[2].p: dropout") == ("classifier", 2)
+
+
+def test_module_names_are_the_built_models_and_unique():
+    for name in MODELS:
+        model = create_model(name, seed=0)
+        names = module_names(get_spec(name))
+        children = {n for n, m in model.named_modules() if n.count(".") == 1}
+        assert len(set(names)) == len(names) and set(names) == children, name
+        table = layer_table(get_spec(name))
+        assert names == [f"{r.part}.{r.name}" for r in table.rows], name
+    # past the layer that breaks the stack, and with a name of its own
+    broken = _spec([{"type": "conv", "out_channels": 6, "kernel_size": 50},
+                    {"type": "relu", "name": "act"}, {"type": "relu"}],
+                   [{"type": "flatten"}, {"type": "relu"}, {"type": "linear", "out_features": 10}])
+    assert partial_layer_table(broken)[0].rows == []
+    assert module_names(broken) == ["features.conv1", "features.act", "features.relu2",
+                                    "classifier.flatten1", "classifier.relu1", "classifier.fc1"]
 
 
 def test_normalise_spec_fills_defaults():

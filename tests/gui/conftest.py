@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Training processes train with one thread here: tests run beside other tests, and OpenMP
@@ -14,6 +15,7 @@ os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")  # as app.main.configure_qt_e
 
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
@@ -74,14 +76,27 @@ def bundled() -> Checkpoint:
         pytest.fail(f"the bundled model does not load: {exc}")
 
 
+def _show(qtbot, widget, size: tuple[int, int] = (1280, 800)):  # noqa: ANN001, ANN202
+    """``widget`` shown at ``size`` (1280×800: the size the tests and the screenshots use
+    for the window), once exposed; closed after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture
+def show(qtbot) -> Callable[..., Any]:  # noqa: ANN001
+    """``show(widget, (width, height))`` shows a widget at that size and returns it once it
+    is exposed (1280×800 without a size)."""
+    return lambda widget, size=(1280, 800): _show(qtbot, widget, size)
+
+
 def _shown_window(qtbot, checkpoint: Checkpoint) -> Iterator:  # noqa: ANN001
     from app.main_window import MainWindow
 
-    win = MainWindow(checkpoint.copy())
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = _show(qtbot, MainWindow(checkpoint.copy()))
     assert win.wait_until_ready(30_000)  # built at once here: torch is imported already
     yield win
     win.close()
@@ -97,6 +112,56 @@ def window(qtbot, untrained: Checkpoint) -> Iterator:  # noqa: ANN001
 def bundled_window(qtbot, bundled: Checkpoint) -> Iterator:  # noqa: ANN001
     """A shown main window predicting with the bundled model (real answers)."""
     yield from _shown_window(qtbot, bundled)
+
+
+@pytest.fixture
+def start_window(qtbot) -> Callable[..., Any]:  # noqa: ANN001
+    """``start_window(ready)`` shows a window started as digitlab-gui starts it: painted first,
+    its model and then its tabs loaded in the background (:func:`gated_load` and
+    :func:`gated_tabs` hold those). It returns the window once ``ready(window)`` holds (30 s at
+    most), or once it is exposed without ``ready``. Call it after the test's own patches."""
+    from app.main_window import MainWindow
+
+    def start(ready: Callable[[Any], bool] | None = None) -> Any:
+        win = _show(qtbot, MainWindow(background=True))
+        if ready is not None:
+            qtbot.waitUntil(lambda: ready(win), timeout=30_000)
+        return win
+
+    return start
+
+
+def _hold(monkeypatch: pytest.MonkeyPatch, step: str) -> Iterator[threading.Event]:
+    """Make ``step`` of :mod:`app.model_loader`'s background load wait for the yielded event,
+    so that "not loaded yet" is a state the test controls, not a race. The test gets loads of
+    its own (none started yet); the gate opens when it ends."""
+    from app import model_loader
+
+    gate = threading.Event()
+    real = getattr(model_loader, step)
+
+    def held() -> Any:
+        gate.wait(60)
+        return real()
+
+    monkeypatch.setattr(model_loader, step, held)
+    monkeypatch.setattr(model_loader, "_started", None)
+    monkeypatch.setattr(model_loader, "_tab_imports", None)
+    yield gate
+    gate.set()
+
+
+@pytest.fixture
+def gated_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The model's background load waits until the returned event is set."""
+    yield from _hold(monkeypatch, "load_model_side")
+
+
+@pytest.fixture
+def gated_tabs(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The import of the tabs' modules waits until the returned event is set (the model
+    loads at once)."""
+    yield from _hold(monkeypatch, "import_tab_modules")
 
 
 Stroke = list[tuple[float, float]]

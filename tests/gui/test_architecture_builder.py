@@ -164,6 +164,33 @@ def test_presets_totals_equal_the_built_models(qtbot, builder):  # noqa: ANN001
     assert builder.document.state.name == get_spec(list(MODELS)[-2])["name"]
 
 
+def shown_names(builder) -> list[str]:  # noqa: ANN001
+    """The names in the Layer column ("features.conv1 · Conv2d 6, 5×5" → "features.conv1")."""
+    table = builder.table
+    return [table.item(table.row_of_layer(i), 0).text().split(" · ")[0]
+            for i in range(table.layer_count())]
+
+
+def test_every_preset_shows_each_layer_by_its_own_module_name(qtbot, builder):  # noqa: ANN001
+    for name in MODELS:
+        choose(qtbot, builder.presetCombo, name)
+        model = build_model(get_spec(name))
+        modules = [f"{part}.{child}" for part in ("features", "classifier")
+                   for child, _ in getattr(model, part).named_children()]
+        shown = shown_names(builder)
+        assert len(set(shown)) == len(shown) == builder.document.count(), (name, shown)
+        assert shown == modules, name  # model.named_modules(): the names hooks and dumps use
+    # after a break too: LeNet-5 with its first convolution too wide for the image
+    choose(qtbot, builder.presetCombo, "lenet5")
+    click_layer(qtbot, builder, 0)
+    type_into(qtbot, builder.inspector.editor("kernel_size").first, "40")
+    assert builder.table.is_marked(0) and "40×40 kernel" in builder.error()
+    assert shown_names(builder)[-3:] == ["classifier.fc2", "classifier.sigmoid2",
+                                         "classifier.fc3"]
+    click_layer(qtbot, builder, 10)  # classifier.sigmoid2, below the break
+    assert builder.inspector.editor("name").placeholderText() == "sigmoid2"
+
+
 def test_save_and_open_round_trip(qtbot, builder, tmp_path, monkeypatch):  # noqa: ANN001
     path = tmp_path / "mine.json"
     click_layer(qtbot, builder, 0)

@@ -7,8 +7,6 @@ controls. Everything is driven with real mouse events.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from digit_strokes import DIGITS
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -25,33 +23,9 @@ TAB_TITLES = ["Train", "Feature maps", "Kernels", "Compare", "Perturb", "Evaluat
               "Convolution", "Coach", "Learn a kernel", "Browse data"]
 
 
-@pytest.fixture
-def gated_tabs(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """This test's own background loads; the tabs' modules wait for the returned event."""
-    gate = threading.Event()
-    real = model_loader.import_tab_modules
-
-    def held() -> None:
-        gate.wait(60)
-        real()
-
-    monkeypatch.setattr(model_loader, "import_tab_modules", held)
-    monkeypatch.setattr(model_loader, "_started", None)
-    monkeypatch.setattr(model_loader, "_tab_imports", None)
-    yield gate
-    gate.set()
-
-
-def _answering(qtbot, bundled) -> MainWindow:  # noqa: ANN001
-    """A window started as digitlab-gui starts it, once it answers the canvas."""
-    win = MainWindow(background=True)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.answers_canvas() and win.checkpoint() is not None,
-                    timeout=30_000)
-    return win
+def _answers(win: MainWindow) -> bool:
+    """Whether the window answers the canvas (with the model loaded in the background)."""
+    return win.answers_canvas() and win.checkpoint() is not None
 
 
 def _pages(win: MainWindow) -> list[str]:
@@ -65,12 +39,8 @@ def _click_tab(qtbot, win: MainWindow, title: str) -> None:  # noqa: ANN001
 
 
 def test_the_prediction_is_shown_before_any_tab_is_built(
-        qtbot, draw, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = MainWindow(background=True)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+        qtbot, draw, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window()
     # Every tab's title is there from the first paint; the pages are placeholders.
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == TAB_TITLES
     assert _pages(win) == [PLACEHOLDER_NAME] * len(TAB_TITLES)
@@ -94,8 +64,8 @@ def test_the_prediction_is_shown_before_any_tab_is_built(
 
 
 def test_a_stroke_is_answered_between_two_tabs_being_built(
-        qtbot, draw, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = _answering(qtbot, bundled)
+        qtbot, draw, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window(_answers)
     answers: list[tuple[str, int]] = []  # (label, parts still to build) at each prediction
     label = win.prediction_panel.predictionLabel  # shows each prediction before this hears it
     win.inference.predicted.connect(lambda _prediction: answers.append(
@@ -120,8 +90,8 @@ def test_a_stroke_is_answered_between_two_tabs_being_built(
 
 
 def test_clicking_a_tab_not_built_yet_builds_it_at_once(
-        qtbot, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = _answering(qtbot, bundled)
+        qtbot, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window(_answers)
     assert _pages(win)[5] == PLACEHOLDER_NAME
     _click_tab(qtbot, win, "Evaluate")
     assert win.tabs.currentIndex() == 5
@@ -136,8 +106,8 @@ def test_clicking_a_tab_not_built_yet_builds_it_at_once(
 
 
 def test_train_this_in_the_builder_builds_the_train_tab_it_targets(
-        qtbot, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = _answering(qtbot, bundled)
+        qtbot, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window(_answers)
     _click_tab(qtbot, win, "Build")
     builder = win.tabs.currentWidget()
     assert builder.objectName() == "architectureBuilder"
@@ -152,8 +122,8 @@ def test_train_this_in_the_builder_builds_the_train_tab_it_targets(
 
 
 def test_code_that_reads_a_tab_gets_it_built_in_its_place(
-        qtbot, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = _answering(qtbot, bundled)
+        qtbot, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window(_answers)
     view = win.compare_view  # as tests and scripts reach into the window
     assert win.tabs.indexOf(view) == 3 and win.tabs.tabText(3) == "Compare"
     assert win.tabs.currentIndex() == 0  # reading it did not switch tabs
@@ -162,8 +132,8 @@ def test_code_that_reads_a_tab_gets_it_built_in_its_place(
 
 
 def test_closing_while_the_tabs_are_pending_builds_nothing_more(
-        qtbot, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = _answering(qtbot, bundled)
+        qtbot, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window(_answers)
     imports = model_loader.start_tab_imports()
     win.close()
     gated_tabs.set()
@@ -175,8 +145,8 @@ def test_closing_while_the_tabs_are_pending_builds_nothing_more(
 
 
 def test_no_tab_is_built_while_a_stroke_is_under_way(
-        qtbot, bundled, gated_tabs) -> None:  # noqa: ANN001
-    win = _answering(qtbot, bundled)
+        qtbot, bundled, gated_tabs, start_window) -> None:  # noqa: ANN001
+    win = start_window(_answers)
     canvas, rect = win.canvas, win.canvas.visible_rect()
 
     def at(x: float, y: float) -> QPoint:

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -71,35 +70,13 @@ def test_closing_the_window_while_torch_loads_exits_cleanly(tmp_path) -> None:
     assert "Traceback" not in result.stderr and "QThread" not in result.stderr
 
 
-@pytest.fixture
-def gated_load(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """The next background load waits until the returned event is set."""
-    gate = threading.Event()
-    real = model_loader.load_model_side
-
-    def held() -> object:
-        gate.wait(60)
-        return real()
-
-    monkeypatch.setattr(model_loader, "load_model_side", held)
-    monkeypatch.setattr(model_loader, "_started", None)  # a load of this test's own
-    yield gate
-    gate.set()
-
-
-def _shown(qtbot) -> MainWindow:  # noqa: ANN001
-    win = MainWindow(background=True)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(model_loader.started)  # after the first paint
-    return win
+def _painted(_win: MainWindow) -> bool:
+    return model_loader.started()  # the window starts the load after its first paint
 
 
 def test_a_digit_drawn_while_the_model_loads_is_answered_once_it_is_ready(
-        qtbot, draw, bundled, gated_load) -> None:  # noqa: ANN001
-    win = _shown(qtbot)
+        qtbot, draw, bundled, gated_load, start_window) -> None:  # noqa: ANN001
+    win = start_window(_painted)
     assert not win.is_ready() and win.checkpoint() is None
     assert win.prediction_panel.predictionLabel.text() == "Loading model…"
     assert not win.openModelAction.isEnabled() and not win.modelShelf.isEnabled()
@@ -118,8 +95,9 @@ def test_a_digit_drawn_while_the_model_loads_is_answered_once_it_is_ready(
     win.close()
 
 
-def test_closing_while_the_model_loads_builds_nothing_afterwards(qtbot, gated_load) -> None:  # noqa: ANN001
-    win = _shown(qtbot)
+def test_closing_while_the_model_loads_builds_nothing_afterwards(
+        qtbot, gated_load, start_window) -> None:  # noqa: ANN001
+    win = start_window(_painted)
     load = model_loader.start()
     win.close()
     gated_load.set()
@@ -129,7 +107,7 @@ def test_closing_while_the_model_loads_builds_nothing_afterwards(qtbot, gated_lo
 
 
 def test_a_bad_bundled_model_loaded_in_the_background_gives_the_usual_message(
-        qtbot, monkeypatch, gated_load) -> None:  # noqa: ANN001
+        qtbot, monkeypatch, gated_load, start_window) -> None:  # noqa: ANN001
     def broken() -> None:
         raise CheckpointError("digitnet.safetensors: normalization.std must be a number")
 
@@ -138,7 +116,7 @@ def test_a_bad_bundled_model_loaded_in_the_background_gives_the_usual_message(
 
     monkeypatch.setattr(cnn_core.checkpoints, "load_bundled", broken)
     monkeypatch.setattr(app.models, "load_bundled", broken)
-    win = _shown(qtbot)
+    win = start_window(_painted)
     gated_load.set()
     assert win.wait_until_ready(30_000)
     text = win.banner.text()
