@@ -131,6 +131,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--test-samples", type=int, default=1000)
     parser.add_argument("--quick", action="store_true",
                         help="6,000 samples, 1 epoch, 500 test images: a few minutes in all")
+    parser.add_argument("--stroke-every-ms", type=int, default=STROKE_EVERY_MS,
+                        help="a stroke every N ms (default %(default)s); 0: no drawing, "
+                             "someone watching the curves")
+    parser.add_argument("--move-every-ms", type=int, default=MOVE_EVERY_MS,
+                        help="a mouse move every N ms within a stroke (default %(default)s); 0: "
+                             "the whole stroke in one callback, as this benchmark drew before "
+                             "stop 15 (a tap rather than a stroke, for the GUI's work)")
     parser.add_argument("--stall-stacks", action="store_true",
                         help="print where the GUI thread was during stalls")
     args = parser.parse_args()
@@ -220,7 +227,8 @@ class StallSampler:
 
 
 def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
-            sample_stalls: bool) -> GuiRun:
+            sample_stalls: bool, stroke_every_ms: int = STROKE_EVERY_MS,
+            move_every_ms: int = MOVE_EVERY_MS) -> GuiRun:
     from app.main_window import MainWindow
     from cnn_core.checkpoints import Checkpoint, make_metadata
     from cnn_core.models import create_model
@@ -268,7 +276,11 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
                       for x, y in stroke_points(strokes[0]))
         QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          stroke.pop(0))
-        move_timer.start()
+        if move_every_ms:
+            move_timer.start()
+        else:
+            while stroke:
+                move()
 
     def move() -> None:
         point = stroke.pop(0)
@@ -290,14 +302,16 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
     panel.library.batch_done.connect(lambda _e: setattr(result, "batches", result.batches + 1))
     panel.snapshot_ready.connect(lambda _c: setattr(result, "snapshots", result.snapshots + 1))
     probe_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS, timeout=probe)
-    stroke_timer = QTimer(interval=STROKE_EVERY_MS, timeout=draw)
-    move_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=MOVE_EVERY_MS, timeout=move)
+    stroke_timer = QTimer(interval=max(1, stroke_every_ms), timeout=draw)
+    move_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=move_every_ms,
+                        timeout=move)
     panel.running_changed.connect(lambda running: running or app.quit())
 
     def idle_probe() -> None:  # the same probe and strokes, before training starts
         last_tick[0] = time.perf_counter()
         probe_timer.start()
-        stroke_timer.start()
+        if stroke_every_ms:
+            stroke_timer.start()
         QTimer.singleShot(IDLE_PROBE_MS, start)
 
     def start() -> None:
@@ -342,10 +356,14 @@ def report(run: GuiRun, base: float) -> None:
     ratio = run.samples_per_second / base if base else float("nan")
     print(f"\n{run.model}, feature maps {run.maps}, training in a {run.design} "
           f"(load {run.load}):")
-    print(f"  stroke → shown prediction  p50 {pct(run.latencies_ms, 50):6.1f}  p95 {lat95:6.1f} "
-          f"ms  ({len(run.latencies_ms)} strokes; goal p95 ≤ {GOALS['latency_p95']:.0f}: "
-          f"{mark(lat95 <= GOALS['latency_p95'])}; idle p95 "
-          f"{pct(run.idle_latencies_ms, 95):.1f})")
+    if not run.latencies_ms:
+        print("  stroke → shown prediction  (no drawing in this run)")
+    else:
+        print(f"  stroke → shown prediction  p50 {pct(run.latencies_ms, 50):6.1f}  p95 "
+              f"{lat95:6.1f} ms  ({len(run.latencies_ms)} strokes; goal p95 ≤ "
+              f"{GOALS['latency_p95']:.0f}: "
+              f"{mark(lat95 <= GOALS['latency_p95'])}; idle p95 "
+              f"{pct(run.idle_latencies_ms, 95):.1f})")
     print(f"  event-loop stall           p99 {stall99:6.1f}  max "
           f"{max(run.stalls_ms, default=float('nan')):6.1f} ms  (goal p99 ≤ "
           f"{GOALS['stall_p99']:.0f}: {mark(stall99 <= GOALS['stall_p99'])}; idle p99 "
@@ -381,7 +399,10 @@ def main() -> int:
           f"{DEFAULT_THREADS} thread(s); the GUI's training process at the same default, "
           f"the GUI's training thread (design 'thread') at {max(1, (os.cpu_count() or 1) - 1)}")
     print(f"{args.samples} samples × {args.epochs} epoch(s), {args.test_samples} test images, "
-          f"cpu, a stroke every {STROKE_EVERY_MS} ms, probe every {PROBE_MS} ms")
+          f"cpu, " + (f"a stroke every {args.stroke_every_ms} ms ("
+                   + (f"a move every {args.move_every_ms} ms" if args.move_every_ms else
+                      "all its moves at once") + ")" if args.stroke_every_ms else "no drawing")
+          + f", probe every {PROBE_MS} ms")
     headless(TrainConfig.for_model(models[0], device="cpu", epochs=1, max_train_samples=1024,
                                    max_test_samples=100))  # warm up the disk cache
     for model in models:
@@ -391,7 +412,8 @@ def main() -> int:
         runs = []
         for index, tab in enumerate(maps):
             for design in designs if index % 2 == 0 else designs[::-1]:  # A B, then B A
-                runs.append(gui_run(app, config, tab, design, args.stall_stacks))
+                runs.append(gui_run(app, config, tab, design, args.stall_stacks,
+                                    args.stroke_every_ms, args.move_every_ms))
         after = headless(config)
         base = (before[0] + after[0]) / 2
         print(f"== {model}: headless after {after[0]:.0f} samples/s (load {loadavg()}); "

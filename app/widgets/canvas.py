@@ -322,14 +322,40 @@ class DrawingCanvas(QWidget):
         self._changed()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        # Only the pixels that change are repainted: the new segment and the brush outline's
+        # old and new places. A whole repaint rescales the full drawing 60 times a second
+        # while a stroke is drawn, GUI time that a training run in the background needs.
+        dirty = self._outline_rect(self._hover)
         self._hover = event.position()
+        dirty |= self._outline_rect(self._hover)
         if self._stroke_button is not None:
             point = self._to_image(event.position())
             self._paint_segment(self._last_point, point, self._erasing())
+            dirty |= self._segment_rect(self._last_point, point)
             self._last_point = point
-            self._changed()
+            self.update(dirty)
+            self.changed.emit()
         else:
-            self.update()
+            self.update(dirty)
+
+    def _outline_rect(self, centre: QPointF | None) -> QRect:
+        """Widget pixels the brush outline at ``centre`` covers (empty for ``None``)."""
+        if centre is None:
+            return QRect()
+        radius = self._current_width() * self._target_rect().width() / CANVAS_SIZE / 2 + 3
+        return QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
+                      2 * radius).toAlignedRect()
+
+    def _segment_rect(self, start: QPointF, end: QPointF) -> QRect:
+        """Widget pixels a segment between two image points may touch once scaled up."""
+        rect = self._target_rect()
+        scale = rect.width() / CANVAS_SIZE
+        pad = (self._brush_width * 1.5 / 2 + 2) * scale + 2  # the eraser's width, smoothing
+        left, right = sorted((start.x(), end.x()))
+        top, bottom = sorted((start.y(), end.y()))
+        return QRectF(rect.x() + left * scale - pad, rect.y() + top * scale - pad,
+                      (right - left) * scale + 2 * pad,
+                      (bottom - top) * scale + 2 * pad).toAlignedRect()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != self._stroke_button:
