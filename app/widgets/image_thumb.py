@@ -36,9 +36,10 @@ class ImageThumb(QWidget):
     def set_image(self, image: QImage) -> None:
         """Show ``image`` (any size; it is scaled to fit)."""
         self._image = image
-        # A large picture (an opened photo) is shrunk once, smoothly: painting it with sharp
-        # pixels at thumbnail size would drop most of its thin strokes, and cost every paint.
-        limit = 4 * self._side
+        # A large picture (an opened photo) is shrunk once, smoothly: painting it at thumbnail
+        # size costs every paint. The canvas's own 280×280 drawing is not: it is shown with
+        # each prediction, ~30 times a second while drawing, and smooth painting reduces it.
+        limit = 8 * self._side
         if max(image.width(), image.height()) > limit:
             self._shown = image.scaled(limit, limit, Qt.AspectRatioMode.KeepAspectRatio,
                                        Qt.TransformationMode.SmoothTransformation)
@@ -57,7 +58,7 @@ class ImageThumb(QWidget):
         if self._shown.isNull():
             painter.fillRect(rect, QColor(0, 0, 0))
         else:
-            if self._shown is not self._image:  # shrinking: smooth (small images stay sharp)
+            if self._shown.width() > rect.width():  # shrinking: smooth, or thin strokes drop
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(rect, self._shown)
         painter.setPen(QPen(self.palette().mid().color(), 1))
