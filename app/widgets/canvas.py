@@ -362,14 +362,18 @@ class DrawingCanvas(QWidget):
             super().mouseReleaseEvent(event)
             return
         point = self._to_image(event.position())
+        dirty = self._outline_rect(self._hover)
         if point != self._last_point:
             self._paint_segment(self._last_point, point, self._erasing())
+            dirty |= self._segment_rect(self._last_point, point)
         self._stroke_button = None
-        self._after_edit()
+        # all of it only when the placeholder comes back (the stroke erased everything)
+        self._after_edit(None if self.is_blank() else dirty)
 
     def leaveEvent(self, event: QEvent) -> None:
+        dirty = self._outline_rect(self._hover)
         self._hover = None
-        self.update()
+        self.update(dirty)
 
     def _erasing(self) -> bool:
         return self._stroke_button == Qt.MouseButton.RightButton
@@ -406,12 +410,16 @@ class DrawingCanvas(QWidget):
             if kept > _HISTORY_PICTURE_PIXELS:
                 self._undo[i] = (image, None)
 
-    def _changed(self) -> None:
-        self.update()
+    def _changed(self, dirty: QRect | None = None) -> None:
+        """Repaint ``dirty`` (widget pixels; everything for ``None``) and say so."""
+        if dirty is None:
+            self.update()
+        else:
+            self.update(dirty)
         self.changed.emit()
 
-    def _after_edit(self) -> None:
-        self._changed()
+    def _after_edit(self, dirty: QRect | None = None) -> None:
+        self._changed(dirty)
         self.stroke_finished.emit()
         self.undo_available.emit(self.can_undo())
         self.redo_available.emit(self.can_redo())

@@ -218,7 +218,7 @@ def test_repainting_only_what_a_move_changes_shows_the_whole_drawing(canvas: Dra
     """Moves repaint only the new segment and the brush outline; what is on screen then is
     what a full repaint draws, for a stroke, the eraser and the outline leaving the canvas
     (up to 1-2 grey levels where smooth scaling meets the edge of a repainted patch)."""
-    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtCore import QEvent, QPoint, QRect
     from PySide6.QtTest import QTest
 
     def on_screen() -> QImage:
@@ -248,8 +248,12 @@ def test_repainting_only_what_a_move_changes_shows_the_whole_drawing(canvas: Dra
             QTest.mouseMove(canvas, point)
             shown = on_screen()  # mid-stroke: the release repaints everything
             assert _largest_difference(shown, repainted()) <= 2
-        QTest.mouseRelease(canvas, button, Qt.KeyboardModifier.NoModifier, points[-1])
+        QTest.mouseRelease(canvas, button, Qt.KeyboardModifier.NoModifier,
+                           points[-1] + QPoint(0, 40))  # released a little further on
+        assert _largest_difference(on_screen(), repainted()) <= 2
     QTest.mouseMove(canvas, QPoint(canvas.width() - 2, canvas.height() - 2))  # outline leaves
+    assert _largest_difference(on_screen(), repainted()) <= 2
+    canvas.leaveEvent(QEvent(QEvent.Type.Leave))  # the pointer leaves the widget
     assert _largest_difference(on_screen(), repainted()) <= 2
     partial = [r for r in updates if r.width() * r.height() < canvas.width() * canvas.height() / 4]
     assert len(partial) >= 4  # the moves asked for small rectangles
@@ -264,3 +268,25 @@ def _largest_difference(first: QImage, second: QImage) -> int:
         return rows[:, :image.width()].astype(int)
 
     return int(np.abs(channels(first) - channels(second)).max())
+
+
+def test_erasing_the_last_ink_brings_the_placeholder_back_on_screen(canvas: DrawingCanvas,
+                                                                    qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    centre = canvas.visible_rect().center()
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    assert not canvas.is_blank()
+    QTest.mousePress(canvas, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, centre)
+    qtbot.wait(20)  # painted while erasing: no placeholder yet
+    QTest.mouseMove(canvas, centre + QPoint(3, 0))
+    qtbot.wait(20)
+    QTest.mouseRelease(canvas, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
+                       centre + QPoint(3, 0))
+    assert canvas.is_blank()
+    qtbot.wait(20)
+    shown = canvas.screen().grabWindow(canvas.winId()).toImage()
+    canvas.repaint()
+    qtbot.wait(20)
+    assert _largest_difference(shown, canvas.screen().grabWindow(canvas.winId()).toImage()) <= 2
