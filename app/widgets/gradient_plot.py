@@ -11,13 +11,30 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QWidget
 
 from .axis_title import FittedLogAxis
 from .plots import PALETTE, style_log_plot
-from .plots import _LegendBelow as LegendBelow
 
 __all__ = ["GradientNormPlot"]
+
+LEGEND_ROWS = 4  # the legend beside the curves fits the plot's minimum height
+
+
+class _LegendBeside(pg.LegendItem):
+    """A legend in the plot's layout, right of the curves, as wide as its entries need."""
+
+    def updateSize(self) -> None:
+        self.layout.invalidate()
+        width = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
+        width = width if self.layout.count() else 0.0
+        self.setMinimumWidth(width)
+        self.setMaximumWidth(width)
+        self.updateGeometry()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.width(), self.height())
 
 
 class GradientNormPlot(pg.PlotWidget):
@@ -29,15 +46,15 @@ class GradientNormPlot(pg.PlotWidget):
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
                        self.tr("‖gradient‖ (log)"))
-        # under the plot, in its layout, as the loss plot's: inside, it would hide curves
-        self.legend = LegendBelow(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
-                                  frame=False, colCount=6)
-        self.legend.setMinimumWidth(0)
-        self.legend.setPreferredWidth(0)
-        item.layout.addItem(self.legend, 4, 0, 1, 3)
+        # Beside the curves, in two columns, in the plot's own layout: the plot is short and
+        # wide, and a ten-layer model's legend under it took two rows of its little height
+        # (inside, it would hide curves).
+        self.legend = _LegendBeside(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
+                                    frame=False, colCount=2)
+        item.layout.addItem(self.legend, 2, 3)
         item.legend = self.legend  # curves made with a name are listed in it
-        self.legend.updateSize()  # no entries yet: no height, the axes get the room
-        self.setMinimumSize(220, 60)  # shares the column with the loss and accuracy plots
+        self.legend.updateSize()  # no entries yet: no width, the curves get the room
+        self.setMinimumSize(220, 160)  # title, x axis and a four-row legend beside the curves
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[list[float], list[float]]] = {}
         self._dirty = False
@@ -60,6 +77,8 @@ class GradientNormPlot(pg.PlotWidget):
                 color = PALETTE[len(self._curves) % len(PALETTE)]
                 self._curves[layer] = self.getPlotItem().plot(
                     [], [], pen=pg.mkPen(color, width=1.5), name=layer)
+                # at most LEGEND_ROWS rows: taller, it would push the x axis out of view
+                self.legend.setColumnCount(max(2, math.ceil(len(self._curves) / LEGEND_ROWS)))
                 self._points[layer] = ([], [])
             xs, ys = self._points[layer]
             xs.append(epoch)

@@ -45,12 +45,28 @@ def _assert_whole(plot: GradientNormPlot, where: str) -> None:
     assert title.height() > title.width()  # still written along the axis
 
 
+def _assert_curves_and_axis_in_view(plot: GradientNormPlot, where: object) -> None:
+    """The curves keep a band of height and the x axis stays inside the widget, whatever
+    the legend holds (a ten-layer legend under the plot once left the curves no height)."""
+    item = plot.getPlotItem()
+    view = _rect(plot, item.vb, item.vb.boundingRect())
+    bottom = item.getAxis("bottom")
+    axis = _rect(plot, item, bottom.geometry())  # its place in the layout (the bounding
+    # rectangle also spans the grid lines)
+    assert view.height() >= 40, (where, view)
+    assert plot.rect().contains(axis), (where, axis, plot.rect())
+    legend = _rect(plot, plot.legend, plot.legend.boundingRect())
+    # (whole pixels around fractional edges: 2 px of slack)
+    assert not (plot.legend.items and legend.adjusted(2, 0, 0, 0).intersects(view)), \
+        (where, legend, view)
+
+
 def test_title_is_whole_in_the_train_tab_empty_and_with_data(qtbot, window) -> None:  # noqa: ANN001
     panel = window.training_panel
     window.tabs.setCurrentWidget(panel)
     plot = panel.gradientPlot
     assert plot.getPlotItem().getAxis("left").labelText == "‖gradient‖ (log)"
-    assert plot.legend.boundingRect().height() == 0  # no layers yet: no empty legend row
+    assert plot.legend.boundingRect().width() == 0  # no layers yet: no empty legend column
     for state, size in (("empty", (1280, 800)), ("empty", (1920, 1080)),
                         ("data", (1920, 1080)), ("data", (1280, 800))):
         if state == "data" and not plot.layers():
@@ -58,18 +74,27 @@ def test_title_is_whole_in_the_train_tab_empty_and_with_data(qtbot, window) -> N
         window.resize(*size)
         _settle()
         _assert_whole(plot, (size, state))
-    plot.clear_run()  # a new run: empty again, no legend left below
+        _assert_curves_and_axis_in_view(plot, (size, state))
+    plot.clear_run()  # a new run: empty again, no legend left beside the curves
     _settle()
-    assert plot.legend.boundingRect().height() == 0
+    assert plot.legend.boundingRect().width() == 0
     _assert_whole(plot, "cleared")
 
 
+def _unconstrained() -> GradientNormPlot:
+    """A plot that may be made shorter than the Train tab ever makes it (its minimum)."""
+    plot = GradientNormPlot()
+    plot.setMinimumSize(0, 0)
+    return plot
+
+
 def test_title_takes_two_lines_when_the_plot_is_too_short(show) -> None:  # noqa: ANN001
-    plot = show(GradientNormPlot(), (444, 240))  # the Train tab's width at 1280×800
-    _fill(plot)
+    # empty: a legend beside the curves needs more height than 90 px (the widget's minimum
+    # is 160), and the title's fitting does not depend on it
+    plot = show(_unconstrained(), (444, 240))  # the Train tab's width at 1280×800
     axis = plot.getPlotItem().getAxis("left")
     one_line = _title(plot)
-    plot.resize(444, 110)  # too short for the title on one line beside the plot's axes
+    plot.resize(444, 90)  # too short for the title on one line beside the plot's axes
     _settle()
     _assert_whole(plot, "short")
     assert "<br" in axis.label.toHtml() and _title(plot).height() < one_line.height()
@@ -80,9 +105,9 @@ def test_title_takes_two_lines_when_the_plot_is_too_short(show) -> None:  # noqa
 
 
 def test_title_is_whole_at_any_plot_height(show) -> None:  # noqa: ANN001
-    plot = show(GradientNormPlot(), (444, 90))
+    plot = show(_unconstrained(), (444, 90))
     for heights, state in (((90, 110, 130, 142, 180, 254), "empty"),
-                           ((254, 180, 142, 130, 120), "data")):
+                           ((254, 200, 160), "data")):  # down to the widget's minimum
         if state == "data":
             _fill(plot)
         for height in heights:
