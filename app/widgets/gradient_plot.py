@@ -27,10 +27,13 @@ class _LegendBeside(pg.LegendItem):
 
     def updateSize(self) -> None:
         self.layout.invalidate()
-        width = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
-        width = width if self.layout.count() else 0.0
+        hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        width, height = (hint.width(), hint.height()) if self.layout.count() else (0.0, 0.0)
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
+        # its own height, at the top of the plot's row: stretched, its rows drift apart
+        self.setMinimumHeight(height)
+        self.setMaximumHeight(height)
         self.updateGeometry()
 
     def boundingRect(self) -> QRectF:
@@ -52,6 +55,7 @@ class GradientNormPlot(pg.PlotWidget):
         self.legend = _LegendBeside(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
                                     frame=False, colCount=2)
         item.layout.addItem(self.legend, 2, 3)
+        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
         item.legend = self.legend  # curves made with a name are listed in it
         self.legend.updateSize()  # no entries yet: no width, the curves get the room
         self.setMinimumSize(220, 160)  # title, x axis and a four-row legend beside the curves

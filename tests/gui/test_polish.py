@@ -49,3 +49,16 @@ def test_layer_header_never_clips_the_shape(qtbot) -> None:  # noqa: ANN001
     assert "6×28×28" in title.text()
     qtbot.waitUntil(lambda: card.formulaLabel.geometry().top() >= title.geometry().bottom())
     assert card.formulaLabel.width() >= card.formulaLabel.sizeHint().width()
+
+
+def test_the_train_tab_fits_a_1280x800_screen_with_a_message_shown(window, qtbot) -> None:  # noqa: ANN001
+    """Every tab built, the Train tab shown and a message banner open: the window still fits
+    1280×800 (the plots' minimum heights add up under the prediction panel)."""
+    assert window.wait_until_ready()
+    window.tabs.setCurrentWidget(window.training_panel)
+    window.banner.show_info("Training finished: a message as long as a real one, to take "
+                            "its row.", timeout_ms=60_000)
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    assert window.minimumSizeHint().height() <= 800
+    assert window.height() == 800
