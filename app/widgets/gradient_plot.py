@@ -58,7 +58,7 @@ class GradientNormPlot(pg.PlotWidget):
         item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
         item.legend = self.legend  # curves made with a name are listed in it
         self.legend.updateSize()  # no entries yet: no width, the curves get the room
-        self.setMinimumSize(220, 160)  # title, x axis and a four-row legend beside the curves
+        self.setMinimumSize(220, 90)  # the Train tab gives it half its plots' height
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[list[float], list[float]]] = {}
         self._dirty = False

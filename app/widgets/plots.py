@@ -183,7 +183,7 @@ class RunPlot(pg.PlotWidget):
         self.legend.setPreferredWidth(0)
         item.layout.addItem(self.legend, 4, 0, 1, 3)  # under the axis too: more room
         item.legend = self.legend  # curves made with a name are listed in it
-        self.setMinimumSize(220, 150)  # with the gradient plot under it, fits 1280×800
+        self.setMinimumSize(220, 130)  # with the gradient plot under it: fits 1024×700
         self.epochLine = pg.InfiniteLine(angle=90, movable=False,
                                          pen=pg.mkPen(80, 80, 80, 200, width=1.5,
                                                       style=Qt.PenStyle.DashLine))

@@ -148,8 +148,9 @@ class TrainingPanel(QWidget):
         stacked.setChildrenCollapsible(False)
         stacked.addWidget(plots)
         stacked.addWidget(self.gradientPlot)
-        stacked.setStretchFactor(0, 3)
-        stacked.setStretchFactor(1, 2)
+        # half each: the gradient plot needs ~130 px for its title, axis and legend
+        stacked.setStretchFactor(0, 1)
+        stacked.setStretchFactor(1, 1)
         right = QVBoxLayout()
         right.addWidget(self.trainProgress)
         right.addWidget(stacked, 1)
