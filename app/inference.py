@@ -153,8 +153,7 @@ class LiveInference(QObject):
         it came up to a frame (33 ms) after the pen was lifted.
         """
         self._predict_due = self._maps_due = True
-        if self._predictor is not None:
-            self.run_now()
+        self.run_now()
 
     def _schedule(self) -> None:
         """Leading-edge throttle: run at once if the last run is a frame old, else wait.

@@ -282,8 +282,12 @@ class DrawingCanvas(QWidget):
             "Draw a digit here\n\nLeft button draws, right button erases.\n"
             "You can also drop or paste an image."))
 
+    def _outline_radius(self, rect: QRectF) -> float:
+        """The brush outline's radius in widget pixels, for the drawing shown in ``rect``."""
+        return self._current_width() * rect.width() / CANVAS_SIZE / 2
+
     def _paint_brush_outline(self, painter: QPainter, rect: QRectF) -> None:
-        radius = self._current_width() * rect.width() / CANVAS_SIZE / 2
+        radius = self._outline_radius(rect)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(QColor(255, 140, 0, 200), 1.2))
@@ -333,8 +337,7 @@ class DrawingCanvas(QWidget):
             self._paint_segment(self._last_point, point, self._erasing())
             dirty |= self._segment_rect(self._last_point, point)
             self._last_point = point
-            self.update(dirty)
-            self.changed.emit()
+            self._changed(dirty)
         else:
             self.update(dirty)
 
@@ -342,7 +345,7 @@ class DrawingCanvas(QWidget):
         """Widget pixels the brush outline at ``centre`` covers (empty for ``None``)."""
         if centre is None:
             return QRect()
-        radius = self._current_width() * self._target_rect().width() / CANVAS_SIZE / 2 + 3
+        radius = self._outline_radius(self._target_rect()) + 3  # its pen, antialiasing
         return QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
                       2 * radius).toAlignedRect()
 

@@ -11,33 +11,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from .axis_title import FittedLogAxis
-from .plots import PALETTE, style_log_plot
+from .plots import PALETTE, LayoutLegend, style_log_plot
 
 __all__ = ["GradientNormPlot"]
 
 LEGEND_ROWS = 4  # the legend beside the curves fits the plot's minimum height
-
-
-class _LegendBeside(pg.LegendItem):
-    """A legend in the plot's layout, right of the curves, as wide as its entries need."""
-
-    def updateSize(self) -> None:
-        self.layout.invalidate()
-        hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
-        width, height = (hint.width(), hint.height()) if self.layout.count() else (0.0, 0.0)
-        self.setMinimumWidth(width)
-        self.setMaximumWidth(width)
-        # its own height, at the top of the plot's row: stretched, its rows drift apart
-        self.setMinimumHeight(height)
-        self.setMaximumHeight(height)
-        self.updateGeometry()
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.width(), self.height())
 
 
 class GradientNormPlot(pg.PlotWidget):
@@ -49,11 +31,11 @@ class GradientNormPlot(pg.PlotWidget):
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
                        self.tr("‖gradient‖ (log)"))
-        # Beside the curves, in two columns, in the plot's own layout: the plot is short and
-        # wide, and a ten-layer model's legend under it took two rows of its little height
-        # (inside, it would hide curves).
-        self.legend = _LegendBeside(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
-                                    frame=False, colCount=2)
+        # Beside the curves, at the top of their row, at most LEGEND_ROWS rows: the plot is
+        # short and wide, and a ten-layer model's legend under it took two rows of its little
+        # height (inside, it would hide curves).
+        self.legend = LayoutLegend(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
+                                   frame=False, colCount=2, fixed_width=True)
         item.layout.addItem(self.legend, 2, 3)
         item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
         item.legend = self.legend  # curves made with a name are listed in it

@@ -15,8 +15,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LogAxis", "LossPlot", "RunPlot",
-           "log_axis", "run_color", "static_plot", "style_log_plot"]
+__all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LayoutLegend", "LogAxis", "LossPlot",
+           "RunPlot", "log_axis", "run_color", "static_plot", "style_log_plot"]
 
 MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and their memory)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
@@ -139,17 +139,27 @@ def _round_log_ticks(low: float, high: float, most: int = 7) -> list[float]:
     return []
 
 
-class _LegendBelow(pg.LegendItem):
-    """A legend that sits in the plot's own layout, under the x axis, so it never covers a
-    curve. Its height follows its entries (the stock legend sets its own geometry, which a
+class LayoutLegend(pg.LegendItem):
+    """A legend that sits in the plot's own layout (under the x axis, or beside the curves),
+    so it never covers a curve. Its height, and with ``fixed_width`` its width too, follows
+    its entries; empty, it takes no room (the stock legend sets its own geometry, which a
     layout would fight)."""
+
+    def __init__(self, *args: object, fixed_width: bool = False, **kwargs: object) -> None:
+        self._fixed_width = fixed_width
+        super().__init__(*args, **kwargs)
 
     def updateSize(self) -> None:
         self.layout.invalidate()
-        height = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
-        height = height if self.layout.count() else 0.0
+        hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        empty = not self.layout.count()
+        height = 0.0 if empty else hint.height()
         self.setMinimumHeight(height)
         self.setMaximumHeight(height)
+        if self._fixed_width:
+            width = 0.0 if empty else hint.width()
+            self.setMinimumWidth(width)
+            self.setMaximumWidth(width)
         self.updateGeometry()
 
     def boundingRect(self) -> QRectF:
@@ -177,7 +187,7 @@ class RunPlot(pg.PlotWidget):
         for side in ("bottom", "left"):  # "epoch (x0.001)" helps nobody
             item.getAxis(side).enableAutoSIPrefix(False)
         # Under the plot, in its layout: inside the view it would hide curves.
-        self.legend = _LegendBelow(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
+        self.legend = LayoutLegend(labelTextSize="8pt", verSpacing=-6, horSpacing=4,
                                    frame=False, colCount=self._legend_columns)
         self.legend.setMinimumWidth(0)  # a long name is cut, never the plot
         self.legend.setPreferredWidth(0)

@@ -222,12 +222,10 @@ def test_repainting_only_what_a_move_changes_shows_the_whole_drawing(canvas: Dra
     from PySide6.QtTest import QTest
 
     def on_screen() -> QImage:
-        qtbot.wait(20)  # let the partial repaints reach the window's backing store
-        return canvas.screen().grabWindow(canvas.winId()).toImage()
+        return _on_screen(canvas, qtbot)
 
     def repainted() -> QImage:
-        canvas.repaint()  # everything, as after a resize
-        return on_screen()
+        return _repainted(canvas, qtbot)
 
     updates: list[QRect] = []
     original_update = canvas.update
@@ -260,6 +258,18 @@ def test_repainting_only_what_a_move_changes_shows_the_whole_drawing(canvas: Dra
 
 
 
+def _on_screen(canvas: DrawingCanvas, qtbot) -> QImage:  # noqa: ANN001
+    """What the window shows of the canvas, once pending (partial) repaints are done."""
+    qtbot.wait(20)
+    return canvas.screen().grabWindow(canvas.winId()).toImage()
+
+
+def _repainted(canvas: DrawingCanvas, qtbot) -> QImage:  # noqa: ANN001
+    """The same after repainting everything, as after a resize."""
+    canvas.repaint()
+    return _on_screen(canvas, qtbot)
+
+
 def _largest_difference(first: QImage, second: QImage) -> int:
     """The largest difference of any colour channel of any pixel of two same-size images."""
     def channels(image: QImage) -> np.ndarray:
@@ -285,8 +295,5 @@ def test_erasing_the_last_ink_brings_the_placeholder_back_on_screen(canvas: Draw
     QTest.mouseRelease(canvas, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
                        centre + QPoint(3, 0))
     assert canvas.is_blank()
-    qtbot.wait(20)
-    shown = canvas.screen().grabWindow(canvas.winId()).toImage()
-    canvas.repaint()
-    qtbot.wait(20)
-    assert _largest_difference(shown, canvas.screen().grabWindow(canvas.winId()).toImage()) <= 2
+    shown = _on_screen(canvas, qtbot)
+    assert _largest_difference(shown, _repainted(canvas, qtbot)) <= 2
