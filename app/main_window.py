@@ -555,7 +555,6 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.banner)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.modelStatusLabel)

@@ -17,7 +17,18 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-__all__ = ["BuilderDocument", "BuilderState", "split_layers"]
+__all__ = ["EDITED", "BuilderDocument", "BuilderState", "preset_of", "split_layers"]
+
+EDITED = " (edited)"  # what a registered model's name gets once its layers are changed
+
+
+def preset_of(name: str) -> str | None:
+    """The registered model a spec called ``name`` is (``"lenet5"``) or was made from
+    (``"lenet5 (edited)"``); ``None`` for any other name."""
+    from cnn_core.models import MODELS
+
+    base = name.removesuffix(EDITED)
+    return base if base in MODELS else None
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,24 @@ class BuilderDocument(QObject):
         spec.update(copy.deepcopy(dict(self._state.extra)))
         spec.update({"input_shape": [1, 28, 28], "init": self._state.init,
                      "features": features, "classifier": classifier})
+        spec["name"] = self._own_name(spec)
         return spec
+
+    def _own_name(self, spec: dict[str, Any]) -> str:
+        """A registered model's name while the stack is that model; ``"lenet5 (edited)"``
+        once it differs (it is another network: the shelf, the legends and exported files
+        must not call it lenet5)."""
+        from cnn_core.models import MODELS, get_spec
+
+        name = str(spec["name"])
+        if name not in MODELS:
+            return name
+        preset = get_spec(name)
+        layers = [*preset.get("features", []), *preset.get("classifier", [])]
+        same = (list(self._state.layers) == layers
+                and all(spec.get(key) == preset.get(key, default) for key, default in (
+                    ("init", "default"), ("num_classes", None))))
+        return name if same else name + EDITED
 
     # ------------------------------------------------------------------ editing
     def load_spec(self, spec: dict[str, Any], text: str, undoable: bool = True) -> None:

@@ -1,9 +1,24 @@
-"""A dismissable message strip at the top of the window (non-modal errors and notices)."""
+"""A dismissable message that floats over the bottom of the window (non-modal errors and
+notices).
+
+It overlays the window instead of taking a row of its layout: a banner that pushed every
+control down by its height when it came, and pulled them back up when it went, moved the
+button under the user's pointer between aiming and clicking.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsDropShadowEffect,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QToolButton,
+    QWidget,
+)
 
 __all__ = ["MessageBanner"]
 
@@ -11,10 +26,16 @@ _STYLES = {
     "error": "background: #fde2e1; border: 1px solid #e0a3a0; color: #5c1512;",
     "info": "background: #e3effc; border: 1px solid #9fbfe3; color: #123a63;",
 }
+MAX_WIDTH = 760  # pixels: a longer line is harder to read than a second one
+MARGIN = 12  # pixels between the banner and the edges of the area it floats over
 
 
 class MessageBanner(QFrame):
-    """Shows one message at a time; errors stay until closed, notices fade after a while."""
+    """Shows one message at a time; errors stay until closed, notices fade after a while.
+
+    It floats over its parent's bottom edge (a main window's central area), centred, above
+    the parent's other children; it follows the parent's size.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,18 +45,27 @@ class MessageBanner(QFrame):
         self.textLabel.setWordWrap(True)
         self.textLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton(self)
+        close.setObjectName("messageCloseButton")
         close.setText("✕")
         close.setAutoRaise(True)
         close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
+        self.closeButton = close
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 4, 4)
         layout.addWidget(self.textLabel, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        shadow = QGraphicsDropShadowEffect(self)
+        shadow.setBlurRadius(14)
+        shadow.setOffset(0, 2)
+        shadow.setColor(QColor(0, 0, 0, 90))
+        self.setGraphicsEffect(shadow)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.kind = ""
+        if parent is not None:
+            parent.installEventFilter(self)
         self.hide()
 
     def show_error(self, text: str) -> None:
@@ -56,12 +86,37 @@ class MessageBanner(QFrame):
         """The message shown (empty when hidden)."""
         return self.textLabel.text() if not self.isHidden() else ""
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize \
+                and not self.isHidden():
+            self._place()
+        return False
+
+    def _area(self) -> QRect:
+        """The part of the parent the banner floats over (a main window's central area:
+        never its menus, tool bars or status bar)."""
+        parent = self.parentWidget()
+        if isinstance(parent, QMainWindow) and parent.centralWidget() is not None:
+            return parent.centralWidget().geometry()
+        return parent.rect() if parent is not None else QRect(0, 0, MAX_WIDTH, 0)
+
+    def _place(self) -> None:
+        area = self._area()
+        width = max(120, min(MAX_WIDTH, area.width() - 2 * MARGIN))
+        layout = self.layout()
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() \
+            else self.sizeHint().height()
+        left = area.left() + (area.width() - width) // 2
+        self.setGeometry(left, area.bottom() + 1 - MARGIN - height, width, height)
+        self.raise_()
+
     def _show(self, kind: str, text: str, timeout_ms: int) -> None:
         self.kind = kind
         self.setStyleSheet(f"QFrame#messageBanner {{ {_STYLES[kind]} border-radius: 4px; }}"
                            f" QLabel {{ border: none; background: transparent; }}")
         self.textLabel.setText(text)
         self.show()
+        self._place()
         self._timer.stop()
         if timeout_ms:
             self._timer.start(timeout_ms)
