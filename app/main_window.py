@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
+        self.banner.float_over(self.prediction_panel)  # over its headline: no control there
         self.statusBar().addPermanentWidget(self.modelStatusLabel)
 
     def _connect_shell(self) -> None:

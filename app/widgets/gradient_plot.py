@@ -30,7 +30,7 @@ class GradientNormPlot(pg.PlotWidget):
         self.setObjectName("gradientNormPlot")
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
-                       self.tr("gradient norm (log)"))
+                       self.tr("L2 norm (log)"))
         # Beside the curves, at the top of their row, at most LEGEND_ROWS rows: the plot is
         # short and wide, and a ten-layer model's legend under it took two rows of its little
         # height (inside, it would hide curves).

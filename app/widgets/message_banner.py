@@ -1,14 +1,16 @@
-"""A dismissable message that floats over the bottom of the window (non-modal errors and
-notices).
+"""A dismissable message that floats over a display-only part of the window (non-modal errors
+and notices).
 
 It overlays the window instead of taking a row of its layout: a banner that pushed every
 control down by its height when it came, and pulled them back up when it went, moved the
-button under the user's pointer between aiming and clicking.
+button under the user's pointer between aiming and clicking. Its place is fixed: the top of
+the widget given to :meth:`MessageBanner.float_over` (the window puts it over the prediction's
+headline, where no control lies), else the bottom of the parent.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,8 +35,9 @@ MARGIN = 12  # pixels between the banner and the edges of the area it floats ove
 class MessageBanner(QFrame):
     """Shows one message at a time; errors stay until closed, notices fade after a while.
 
-    It floats over its parent's bottom edge (a main window's central area), centred, above
-    the parent's other children; it follows the parent's size.
+    It floats above the parent's other children, centred over the top edge of its anchor
+    (:meth:`float_over`), or over the bottom edge of the parent's (central) area; it follows
+    their sizes.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -64,9 +67,16 @@ class MessageBanner(QFrame):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.kind = ""
+        self._anchor: QWidget | None = None
         if parent is not None:
             parent.installEventFilter(self)
         self.hide()
+
+    def float_over(self, anchor: QWidget) -> None:
+        """Show messages over the top edge of ``anchor`` (a widget inside the parent that has
+        no controls there)."""
+        self._anchor = anchor
+        anchor.installEventFilter(self)
 
     def show_error(self, text: str) -> None:
         """Show an error until the user dismisses it."""
@@ -87,15 +97,17 @@ class MessageBanner(QFrame):
         return self.textLabel.text() if not self.isHidden() else ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize \
-                and not self.isHidden():
+        if watched in (self.parentWidget(), self._anchor) and not self.isHidden() \
+                and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
             self._place()
         return False
 
     def _area(self) -> QRect:
-        """The part of the parent the banner floats over (a main window's central area:
-        never its menus, tool bars or status bar)."""
+        """The part of the parent the banner floats over: its anchor, or a main window's
+        central area (never its menus, tool bars or status bar)."""
         parent = self.parentWidget()
+        if self._anchor is not None and parent is not None and self._anchor.isVisible():
+            return QRect(self._anchor.mapTo(parent, QPoint(0, 0)), self._anchor.size())
         if isinstance(parent, QMainWindow) and parent.centralWidget() is not None:
             return parent.centralWidget().geometry()
         return parent.rect() if parent is not None else QRect(0, 0, MAX_WIDTH, 0)
@@ -107,7 +119,9 @@ class MessageBanner(QFrame):
         height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() \
             else self.sizeHint().height()
         left = area.left() + (area.width() - width) // 2
-        self.setGeometry(left, area.bottom() + 1 - MARGIN - height, width, height)
+        top = area.top() + MARGIN // 2 if self._anchor is not None and self._anchor.isVisible() \
+            else area.bottom() + 1 - MARGIN - height
+        self.setGeometry(left, top, width, height)
         self.raise_()
 
     def _show(self, kind: str, text: str, timeout_ms: int) -> None:

@@ -254,11 +254,19 @@ class RunPlot(pg.PlotWidget):
         for old in [entry for entry in self._old if entry[0] == number]:
             self._old.remove(old)
             self._remove(old[1])
-        for _, curve in self._old[:max(0, len(self._old) - (LEGEND_RUNS - 1))]:
-            self.legend.removeItem(curve)
         self._number, self._name = number, name
         self._series = self._make_series(number, name)
+        self._relist()
         self._keep_curve_height()
+
+    def _relist(self) -> None:
+        """List the latest earlier runs, oldest first, then the current run's curves (the
+        legend is rebuilt: pyqtgraph's leaves holes where entries were removed)."""
+        listed = [curve for _, curve in self._old[len(self._old) - (LEGEND_RUNS - 1):]]
+        listed += [series.curve for series in self._series.values() if series.curve.name()]
+        self.legend.clear()
+        for curve in listed:
+            self.legend.addItem(curve, curve.name())
 
     def current_run(self) -> int:
         """The number of the run drawn brightly (0 before any)."""

@@ -65,7 +65,7 @@ def test_title_is_whole_in_the_train_tab_empty_and_with_data(qtbot, window) -> N
     panel = window.training_panel
     window.tabs.setCurrentWidget(panel)
     plot = panel.gradientPlot
-    assert plot.getPlotItem().getAxis("left").labelText == "gradient norm (log)"
+    assert plot.getPlotItem().getAxis("left").labelText == "L2 norm (log)"
     assert plot.legend.boundingRect().width() == 0  # no layers yet: no empty legend column
     for state, size in (("empty", (1280, 800)), ("empty", (1920, 1080)),
                         ("data", (1920, 1080)), ("data", (1280, 800))):
@@ -117,6 +117,6 @@ def test_title_is_whole_at_any_plot_height(show) -> None:  # noqa: ANN001
 
 
 def test_two_lines_breaks_at_the_middle_space() -> None:
-    assert two_lines("gradient norm (log)") == "gradient\nnorm (log)"
+    assert two_lines("L2 norm (log)") == "L2 norm\n(log)"
     assert two_lines("loss on a log scale") == "loss on a\nlog scale"
     assert two_lines("norm") == "norm"
