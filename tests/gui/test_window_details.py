@@ -218,3 +218,31 @@ def test_conv2_kernels_fill_a_wide_view(qtbot, monkeypatch) -> None:  # noqa: AN
             at = kernel_at(weights.shape, row, column, transpose=True)
             assert np.isnan(mosaic[row, column]) if at is None else mosaic[row, column] == \
                 weights[at]
+
+
+# ------------------------------------------------------------------------ the answer's bar
+def test_the_percentage_on_a_tall_bar_is_readable_at_any_width(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QColor
+
+    from app.widgets.prediction_panel import PredictionPanel
+    from cnn_core.predict import Prediction
+
+    image = np.zeros((28, 28), np.float32)
+    image[5:23, 12:16] = 1.0  # a 1
+    probabilities = np.full(10, 0.04 / 9, np.float32)
+    probabilities[1] = 0.96
+    prediction = Prediction(1, 0.96, probabilities, preprocess(image), "digit")
+    for width in (900, 300):  # the main panel; a narrow one, as in Compare
+        panel = PredictionPanel()
+        qtbot.addWidget(panel)
+        panel.resize(width, 420)
+        panel.show()
+        qtbot.waitExposed(panel)
+        panel.show_prediction(prediction)
+        label = panel._best_text
+        assert label.textItem.toPlainText() == "96%"
+        white = label.color == QColor("white")
+        # white on the orange bar, or dark on a light patch: never dark orange on orange
+        patch = label.fill.style() != Qt.BrushStyle.NoBrush and label.fill.color().alpha() > 200
+        assert white or patch, (width, label.color.name())
+        assert width > 300 or not white  # narrow bars: the white number would be cut
