@@ -80,9 +80,9 @@ def test_three_runs_keep_readable_plots_and_picking_a_run_shows_it(
     # Until a second report, the speed and ETA of the start-up are not shown.
     running = [(n, text) for n, text in seen if text.startswith("Epoch")]
     assert any(n == 0 for n, _ in running), running[:3]
-    for n, text in running:
-        assert ("starting…" in text) == (n < 2), (n, text)
-        assert ("samples/s" in text) == (n >= 2), (n, text)
+    for n, text in running:  # (the bar is redrawn by a timer: it may lag a report)
+        assert n >= 2 or ("starting…" in text and "samples/s" not in text), (n, text)
+    assert any("samples/s" in text for _, text in running), running[-3:]
     # "Epoch 1/2: 60% · run 30%": the epoch's share and the whole run's, each named.
     shares = [re.search(r"Epoch 1/2: (\d+)% · run (\d+)%", text) for n, text in running if n >= 2]
     shares = [(int(m[1]), int(m[2])) for m in shares if m]
