@@ -229,7 +229,7 @@ class ArchitectureBuilder(QWidget):
             "({4:.2f} MFLOPs, 2 per multiply-add) per image").format(
                 len(layers), table.output_shape[0], table.params, table.macs,
                 2 * table.macs / 1e6))
-        self.inspector.show_network(spec["name"], self.document.state.init)
+        self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector()
         valid = error is None
         for button in (self.saveButton, self.trainButton, self.exportButton):

@@ -40,13 +40,14 @@ LOAD_SPEC = "\x00load-spec"  # item data of the "Load spec file…" entry of the
 _KEY = "training/"
 
 
-def recipe_of(data: str | dict[str, Any]) -> Recipe:
+def recipe_of(data: object) -> Recipe:
     """The recipe a model-list entry starts from: a registered model's own; for a spec, the
     recipe of the registered model it is or was edited from (its name says), else the
     general one."""
     if isinstance(data, str):
-        return MODELS[data].recipe
-    preset = preset_of(str(data.get("spec", {}).get("name", "")))
+        return MODELS[data].recipe if data in MODELS else Recipe()
+    spec = data.get("spec") if isinstance(data, dict) else None
+    preset = preset_of(str(spec.get("name", ""))) if isinstance(spec, dict) else None
     return MODELS[preset].recipe if preset is not None else Recipe()
 
 

@@ -94,7 +94,7 @@ def test_title_takes_two_lines_when_the_plot_is_too_short(show) -> None:  # noqa
     plot = show(_unconstrained(), (444, 240))  # the Train tab's width at 1280×800
     axis = plot.getPlotItem().getAxis("left")
     one_line = _title(plot)
-    plot.resize(444, 90)  # too short for the title on one line beside the plot's axes
+    plot.resize(444, 62)  # too short for the title on one line beside the plot's axes
     _settle()
     _assert_whole(plot, "short")
     assert "<br" in axis.label.toHtml() and _title(plot).height() < one_line.height()

@@ -246,3 +246,24 @@ def test_the_percentage_on_a_tall_bar_is_readable_at_any_width(qtbot) -> None:  
         patch = label.fill.style() != Qt.BrushStyle.NoBrush and label.fill.color().alpha() > 200
         assert white or patch, (width, label.color.name())
         assert width > 300 or not white  # narrow bars: the white number would be cut
+
+
+# ------------------------------------------------------------------------ Learn a kernel
+def test_the_kernel_status_line_is_never_cut(qtbot) -> None:  # noqa: ANN001
+    from app.widgets.kernel_learner import KernelLearnerView
+
+    view = KernelLearnerView(None)
+    qtbot.addWidget(view)
+    view.resize(560, 600)  # narrower than the tab ever is: the status takes two lines
+    view.show()
+    qtbot.waitExposed(view)
+    view.speedCombo.setCurrentIndex(view.speedCombo.findData(0))
+    qtbot.mouseClick(view.runButton, LEFT)
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=20_000)
+    label = view.statusLabel
+    assert "converged" in label.text()
+    qtbot.wait(50)
+    fits_one_line = label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+    assert fits_one_line or (label.wordWrap()
+                             and label.height() >= label.heightForWidth(label.width())), (
+        label.text(), label.width())
