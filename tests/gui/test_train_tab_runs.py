@@ -93,6 +93,7 @@ def test_three_runs_keep_readable_plots_and_picking_a_run_shows_it(
     qtbot.waitUntil(lambda: window.banner.isVisible())
     qtbot.wait(200)
     _assert_plots_readable(panel, "three runs")
+    assert window.height() == 800 and window.minimumSizeHint().height() <= 800
     assert panel.lossPlot.run_names() == ["#1 lenet sgd 0.05", "#2 lenet adam 0.002",
                                           "#3 lenet sgd 0.1"]
     latest_layers = panel.gradientPlot.layers()
