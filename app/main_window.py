@@ -716,7 +716,7 @@ class MainWindow(QMainWindow):
         self.model_changed.emit(checkpoint)
 
     def _show_classes(self, checkpoint: Checkpoint) -> None:
-        from cnn_core.datasets import DATASETS
+        from cnn_core.data.datasets import DATASETS
 
         classes = list(checkpoint.classes)
         self.prediction_panel.set_classes(classes)

@@ -347,7 +347,7 @@ def main(out: Path, only: str = "") -> int:
     sys.path[:0] = [str(p) for p in HELPERS if str(p) not in sys.path]
     scratch = Path(tempfile.mkdtemp(prefix="digitlab-shots-"))
     from app.settings import SETTINGS_ENV
-    from cnn_core.user_data import DATA_DIR_ENV
+    from cnn_core.runtime.user_data import DATA_DIR_ENV
     os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
     os.environ[DATA_DIR_ENV] = str(scratch / "data")
 

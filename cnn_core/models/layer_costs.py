@@ -1,6 +1,6 @@
 """What one checked layer costs for one image: parameters, multiply-adds, other operations
 and activation values — the single formula behind the spec limits
-(:mod:`cnn_core.spec_validation`) and the layer table (:mod:`cnn_core.architecture`).
+(:mod:`cnn_core.models.spec_validation`) and the layer table (:mod:`cnn_core.models.architecture`).
 
 ``macs`` counts the multiply-adds of convolutions and linear layers (``C_in/groups × kh ×
 kw`` per convolution output, ``in × out`` per linear layer). ``other_ops`` counts the rest

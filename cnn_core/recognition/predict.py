@@ -8,9 +8,9 @@ from typing import Literal
 import numpy as np
 import torch
 
-from .checkpoints import Checkpoint
+from ..checkpoints import Checkpoint
+from ..data.preprocess import Preprocessed, preprocess
 from .detector import DigitDetector, load_bundled_detector
-from .preprocess import Preprocessed, preprocess
 from .verdict import DEFAULT_RULE, Verdict, VerdictRule, decide
 
 __all__ = ["Prediction", "PredictionError", "Predictor"]
@@ -26,7 +26,8 @@ class Prediction:
     """What the model says about one picture.
 
     ``verdict`` is ``"digit"``, ``"unsure"``, ``"not_a_digit"`` or ``"blank"`` (see
-    :mod:`cnn_core.verdict`); ``label`` is None unless the verdict is "digit" or "unsure".
+    :mod:`cnn_core.recognition.verdict`); ``label`` is None unless the verdict is "digit" or
+    "unsure".
     """
 
     label: int | None  # None when blank or not a digit

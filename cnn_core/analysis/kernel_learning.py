@@ -54,7 +54,7 @@ def learning_inputs(source: str, drawing: np.ndarray | None = None) -> np.ndarra
     if source == "pattern":
         return tutorial_edge_image()[None]
     if source == "drawing":
-        from .preprocess import preprocess
+        from ..data.preprocess import preprocess
 
         if drawing is None:
             raise ValueError("draw a digit on the canvas first")
@@ -63,7 +63,7 @@ def learning_inputs(source: str, drawing: np.ndarray | None = None) -> np.ndarra
             raise ValueError("the canvas is empty: draw a digit first")
         return prepared.image28[None].astype(np.float64)
     if source == "mnist":
-        from .datasets import load_split
+        from ..data.datasets import load_split
 
         images = load_split("mnist", train=False).images[:MNIST_IMAGES]
         return images.numpy().astype(np.float64) / 255.0

@@ -167,7 +167,7 @@ def layer_table(spec: dict[str, Any]) -> LayerTable:
     Raises
     ------
     SpecError
-        If the spec is invalid (from :func:`cnn_core.specs.validate_spec`: the message names
+        If the spec is invalid (from :func:`cnn_core.models.specs.validate_spec`: the message names
         the field, e.g. ``features[3].kernel_size: ...``).
     """
     return LayerTable(_rows(validate_spec(spec).layers))
@@ -229,7 +229,7 @@ def normalise_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
     Every layer gets its automatic name, its defaults filled in (``stride`` of a pool is its
     kernel, a residual block's width its input's) and its pairs as tuples, as
-    :func:`~cnn_core.specs.validate_spec` checks them; inferred sizes (``in_channels``,
+    :func:`~cnn_core.models.specs.validate_spec` checks them; inferred sizes (``in_channels``,
     ``in_features``) and texts (``summary``, ``description``) are dropped.
 
     Raises

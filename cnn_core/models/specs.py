@@ -12,9 +12,9 @@ Layer parameters use PyTorch's own names. ``in_channels`` / ``in_features`` may 
 is named after its type and position (``conv1``, ``pool2``, ``fc3``).
 
 A GoogLeNet block is ``{"type": "inception", "c1": 64, "c2": [96, 128], "c3": [16, 32],
-"c4": 32}`` (see :class:`cnn_core.network.InceptionBlock`). The spec's ``"init"`` (``default``,
-``xavier``, ``kaiming`` or ``normal``; see :func:`init_weights`) applies to every layer; a conv,
-linear, residual or inception layer may override it with its own ``"init"``.
+"c4": 32}`` (see :class:`cnn_core.models.network.InceptionBlock`). The spec's ``"init"``
+(``default``, ``xavier``, ``kaiming`` or ``normal``; see :func:`init_weights`) applies to every
+layer; a conv, linear, residual or inception layer may override it with its own ``"init"``.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def validate_spec(spec: dict[str, Any]) -> SpecPlan:
     Every field is checked (types, ranges, known keys), the shapes are followed from the
     1×28×28 input to the classifier, and the model's size is bounded (at most
     50 million parameters, 25 million activation values and 10⁹ multiply-adds per image; see
-    :mod:`cnn_core.spec_validation`).
+    :mod:`cnn_core.models.spec_validation`).
 
     Raises
     ------

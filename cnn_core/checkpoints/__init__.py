@@ -21,13 +21,13 @@ from typing import Any
 
 import torch
 
-from . import __version__
-from .atomic_files import temp_files_of, write_bytes_atomic
-from .checkpoint_validation import FORMAT, CheckpointError, check_metadata, checked_weights
-from .network import DigitNet
-from .resources import resource_path
-from .spec_validation import INPUT_SHAPE, MAX_PARAMETERS
-from .specs import build_model
+from .. import __version__
+from ..models.network import DigitNet
+from ..models.spec_validation import INPUT_SHAPE, MAX_PARAMETERS
+from ..models.specs import build_model
+from ..runtime.atomic_files import temp_files_of, write_bytes_atomic
+from ..runtime.resources import resource_path
+from .validation import FORMAT, CheckpointError, check_metadata, checked_weights
 
 __all__ = ["BUNDLED_MODEL", "Checkpoint", "CheckpointError", "bundled_checkpoint_path",
            "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint", "save_weights"]
@@ -77,7 +77,7 @@ class Checkpoint:
         Falls back to the names of the checkpoint's dataset, then to ``"0"``, ``"1"``, …
         when the metadata has none or the wrong number of them.
         """
-        from .datasets import DATASETS
+        from ..data.datasets import DATASETS
 
         count = int(self.model.spec.get("num_classes", 10))
         names = self.meta.get("classes")
@@ -264,7 +264,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     Before anything is built, the whole metadata is checked (every spec field, the size
     bound of at most 50 million parameters, 25 million activation values and 10⁹
     multiply-adds per 28×28 image, the normalisation, the class names, epochs and metrics;
-    see :mod:`cnn_core.checkpoint_validation`); then every tensor's shape, dtype and values
+    see :mod:`cnn_core.checkpoints.validation`); then every tensor's shape, dtype and values
     (finite), and finally one forward pass must give finite outputs. Files over
     :data:`MAX_FILE_BYTES` are not read.
 

@@ -76,7 +76,7 @@ class DigitNet(nn.Module):
         The two parts, whose children carry readable names (``conv1``, ``pool1``, ``fc1``...),
         so every layer's output is addressable as ``features.conv1`` and so on.
     spec
-        The JSON-serialisable spec the network was built from (see :mod:`cnn_core.specs`).
+        The JSON-serialisable spec the network was built from (see :mod:`cnn_core.models.specs`).
     """
 
     def __init__(self, features: nn.Sequential, classifier: nn.Sequential,

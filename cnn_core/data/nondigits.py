@@ -1,11 +1,11 @@
 """Synthetic pictures for teaching a detector what is and is not a digit.
 
-The digit detector (:mod:`cnn_core.detector`) learns from MNIST digits against pictures made
-here: glyphs rendered from the fonts installed on the machine (letters and symbols as
-non-digits, the ten digits as extra digits, so that "rendered from a font" tells it nothing)
-and random shapes drawn with a pen: polygons, stars, crosses, hatching, zigzags, spirals and
-scribbles. Everything is drawn on a canvas of random size, either polarity, and then goes
-through :func:`cnn_core.preprocess.preprocess`, exactly like a drawing on the canvas.
+The digit detector (:mod:`cnn_core.recognition.detector`) learns from MNIST digits against pictures
+made here: glyphs rendered from the fonts installed on the machine (letters and symbols as
+non-digits, the ten digits as extra digits, so that "rendered from a font" tells it nothing) and
+random shapes drawn with a pen: polygons, stars, crosses, hatching, zigzags, spirals and scribbles.
+Everything is drawn on a canvas of random size, either polarity, and then goes through
+:func:`cnn_core.data.preprocess.preprocess`, exactly like a drawing on the canvas.
 
 Characters that people also write as digits are left out of the non-digits (see
 :data:`DIGIT_LIKE`): an ``O`` is a fair ``0`` and a ``l`` a fair ``1``.

@@ -17,7 +17,7 @@ What is handled:
 - missing, empty, truncated, corrupt and non-image files: :class:`ImageError` with one line.
 
 The polarity (dark ink on light paper or the reverse) is decided later, by
-:func:`cnn_core.preprocess.to_ink`.
+:func:`cnn_core.data.preprocess.to_ink`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A small CNN, separate from the classifier, trained on MNIST digits and font-rendered digits
 (label "digit") against font-rendered letters and symbols and pen-drawn shapes and scribbles
-(label "not a digit", see :mod:`cnn_core.nondigits`). Because it looks only at the 28×28
+(label "not a digit", see :mod:`cnn_core.data.nondigits`). Because it looks only at the 28×28
 image, one detector serves every model trained on digits (the bundled one, and every model
 trained in the app or with the CLI) and leaves their weights untouched.
 
@@ -26,10 +26,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .augment import AugmentConfig, augment_batch
-from .checkpoints import Checkpoint, CheckpointError, load_checkpoint, make_metadata
-from .resources import resource_path
-from .specs import build_model
+from ..checkpoints import Checkpoint, CheckpointError, load_checkpoint, make_metadata
+from ..data.augment import AugmentConfig, augment_batch
+from ..models.specs import build_model
+from ..runtime.resources import resource_path
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
            "detector_spec", "fit_detector", "load_bundled_detector"]
@@ -116,8 +116,8 @@ class DetectorConfig:
 
 
 def _mnist_digits(n: int, seed: int) -> np.ndarray:
-    from .datasets import load_split
-    from .preprocess import preprocess
+    from ..data.datasets import load_split
+    from ..data.preprocess import preprocess
 
     split = load_split("mnist", train=True)
     order = np.random.default_rng(seed).permutation(len(split.labels))[:n]
@@ -127,7 +127,7 @@ def _mnist_digits(n: int, seed: int) -> np.ndarray:
 
 
 def _dataset(cfg: DetectorConfig, say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
-    from .nondigits import synthetic_set
+    from ..data.nondigits import synthetic_set
 
     start = time.perf_counter()
     digits = _mnist_digits(cfg.mnist, cfg.seed)

@@ -5,7 +5,7 @@ class ``Net(nn.Module)`` with a ``features`` and a ``classifier`` ``nn.Sequentia
 layers carry the spec's names (``conv1``, ``pool1``, ``fc1``...), the residual and Inception
 blocks written out as classes in the file, and a function that reads a DigitLab checkpoint's
 weights with torch alone. ``Net().state_dict()`` has exactly the keys of
-``cnn_core.specs.build_model(spec).state_dict()``, so a checkpoint's weights load into it
+``cnn_core.models.specs.build_model(spec).state_dict()``, so a checkpoint's weights load into it
 unchanged, and in eval mode its outputs equal DigitLab's bit for bit: both run the same
 ``torch.nn`` operations in the same order.
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic_files import write_bytes_atomic
+from .. import __version__
+from ..runtime.atomic_files import write_bytes_atomic
 from .spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 
 __all__ = ["export_checkpoint_python", "spec_to_python"]
@@ -141,7 +141,7 @@ def _args(positional: list[Any], keywords: dict[str, Any]) -> str:
 
 
 def _layer_code(layer: PlannedLayer) -> str:
-    """The constructor call that builds the same module as :func:`cnn_core.specs.build_model`."""
+    """The constructor call that builds the same module as :func:`.specs.build_model`."""
     kind, s, in_shape = layer.kind, layer.settings, layer.in_shape
     if kind == "conv":
         keywords: dict[str, Any] = {}
@@ -211,7 +211,7 @@ def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
     Parameters
     ----------
     spec
-        A model spec (see :mod:`cnn_core.specs`); it is validated first.
+        A model spec (see :mod:`cnn_core.models.specs`); it is validated first.
     source
         Where the weights come from (a checkpoint's file name), named in the header.
     mean, std, classes
@@ -223,8 +223,8 @@ def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
     str
         Python source defining ``Net(nn.Module)`` (``features`` and ``classifier``
         ``nn.Sequential`` with the spec's layer names, so ``state_dict()`` keys equal
-        :func:`cnn_core.specs.build_model`'s), the residual / Inception helper classes it uses,
-        ``init_weights`` (when the spec asks for an initialisation) and ``load_weights(path)``
+        :func:`cnn_core.models.specs.build_model`'s), the residual / Inception helper classes it
+        uses, ``init_weights`` (when the spec asks for an initialisation) and ``load_weights(path)``
         to read a checkpoint's weights with torch alone.
 
     Raises
@@ -343,7 +343,7 @@ def export_checkpoint_python(path: str | Path | None, out_path: str | Path) -> P
     OSError
         If ``out_path`` cannot be written.
     """
-    from .checkpoints import bundled_checkpoint_path, load_checkpoint
+    from ..checkpoints import bundled_checkpoint_path, load_checkpoint
 
     source_path = Path(path) if path is not None else bundled_checkpoint_path()
     ck = load_checkpoint(source_path)

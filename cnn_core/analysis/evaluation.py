@@ -15,7 +15,7 @@ A drawings folder holds PNG (or JPEG, BMP) files whose label is either
 * the start of the file name, up to the first ``_``, ``-``, space or dot:
   ``DIR/7_mine.png``, ``DIR/7-2.png``, ``DIR/7.png``.
 
-Every drawing goes through :func:`cnn_core.preprocess.preprocess`, as a drawing on the canvas
+Every drawing goes through :func:`cnn_core.data.preprocess.preprocess`, as a drawing on the canvas
 does, so the model sees what it would see in the app. Files with no label, unreadable files
 and blank pictures are skipped and listed in :attr:`EvalSet.skipped`.
 """
@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..checkpoints import Checkpoint
+from ..data.datasets import DATASETS, load_split
 from .calibration import ECE_BINS, Reliability, reliability
-from .checkpoints import Checkpoint
-from .datasets import DATASETS, load_split
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -147,10 +147,10 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 def dataset_test_set(name: str, data_dir: str | Path | None = None,
                      max_samples: int | None = None) -> EvalSet:
-    """The test split of a dataset of :data:`~cnn_core.datasets.DATASETS`.
+    """The test split of a dataset of :data:`~cnn_core.data.datasets.DATASETS`.
 
     ``max_samples`` keeps only the first that many images (indices stay those of the split).
-    Raises what :func:`~cnn_core.datasets.load_split` raises.
+    Raises what :func:`~cnn_core.data.datasets.load_split` raises.
     """
     split = load_split(name, False, data_dir)
     stop = len(split) if max_samples is None else max(0, min(int(max_samples), len(split)))
@@ -178,7 +178,7 @@ def drawings_set(folder: str | Path, classes: Sequence[str] = tuple(str(d) for d
     EvaluationError
         If ``folder`` is not a folder or holds no usable labelled drawing.
     """
-    from .preprocess import ImageError, load_image, preprocess
+    from ..data.preprocess import ImageError, load_image, preprocess
 
     root = Path(folder)
     if not root.is_dir():
@@ -328,13 +328,13 @@ def locate_test_split(name: str) -> tuple[Path | None, str | None]:
     Returns ``(data_dir, None)`` where the files are (``data_dir`` is ``None`` for the bundled
     MNIST), or ``(None, why)`` with one line saying which files to put where.
     """
-    from .datasets import _candidate_dirs, _file_names, _find
+    from ..data.datasets import _candidate_dirs, _file_names, _find
 
     info = DATASETS[name]
     if name == "mnist":
         return None, None
     if name == "own":
-        from .own_digits import HOLDOUT_EVERY, OwnDigitStore
+        from ..data.own_digits import HOLDOUT_EVERY, OwnDigitStore
 
         store = OwnDigitStore()
         if max(store.counts()) >= HOLDOUT_EVERY:

@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from .training import BatchDone, EpochDone, Event, RunStarted
+from . import BatchDone, EpochDone, Event, RunStarted
 
 __all__ = ["TensorBoardLogger"]
 

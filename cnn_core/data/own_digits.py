@@ -9,14 +9,14 @@ user data folder, the same place as the training runs)::
 
 A sample's label is the digit its file name starts with. Every write goes through a temporary
 file and a rename, so a crash never leaves half a PNG. Every file read, from the folder or
-from a zip, is decoded by :mod:`cnn_core.images` (size limits, one-line errors); a file that
+from a zip, is decoded by :mod:`cnn_core.data.images` (size limits, one-line errors); a file that
 cannot be used is skipped with its reason, never an exception.
 
-Zips (:mod:`cnn_core.own_digits_zip`) hold
+Zips (:mod:`cnn_core.data.own_digits_zip`) hold
 ``samples/LABEL_ID.png`` and ``drawings/LABEL_ID.png`` plus a small ``manifest.json``. Import
 also takes zips made by hand: any image named ``LABEL_anything.png`` (or ``.jpg``, ``.bmp``)
 or placed in a folder named ``0`` … ``9``; pictures that are not 28×28 go through
-:func:`cnn_core.preprocess.preprocess` as a drawing would. Nothing is ever extracted to disk
+:func:`cnn_core.data.preprocess.preprocess` as a drawing would. Nothing is ever extracted to disk
 under a name taken from the zip (no path can escape), declared and actual sizes are both
 bounded (no zip bomb), and the count of entries and of samples is limited.
 
@@ -30,18 +30,17 @@ import hashlib
 import io
 import re
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 import torch
 
-from .atomic_files import write_bytes_atomic
-from .datasets import DatasetUnavailable, Split
+from ..runtime.atomic_files import write_bytes_atomic
+from ..runtime.user_data import DATA_DIR_ENV, user_data_dir
 from .images import ImageError, load_image
 from .preprocess import preprocess, to_ink
-from .user_data import DATA_DIR_ENV, user_data_dir
+from .split import DatasetUnavailable, Split
 
 __all__ = ["DATA_DIR_ENV", "HOLDOUT_EVERY", "MAX_SAMPLES", "MIN_CLASSES", "MIN_SAMPLES",
            "DeletedSample", "ImportReport",
@@ -72,7 +71,7 @@ def to_sample28(gray: np.ndarray) -> np.ndarray:
     """A picture (gray float in [0, 1], any size, either polarity) as a 28×28 uint8 sample.
 
     A 28×28 picture is taken as a model input already (only its polarity is made white ink
-    on black); any other size goes through :func:`~cnn_core.preprocess.preprocess`.
+    on black); any other size goes through :func:`~cnn_core.data.preprocess.preprocess`.
 
     Raises
     ------
@@ -141,7 +140,7 @@ class DeletedSample:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """The result of :meth:`OwnDigitStore.import_zip`."""
+    """The result of :func:`cnn_core.data.own_digits_zip.import_zip`."""
 
     added: tuple[OwnSample, ...]
     skipped: tuple[str, ...]  # "entry name: reason", one per entry not imported
@@ -278,25 +277,6 @@ class OwnDigitStore:
         write_bytes_atomic(path, png)
         return OwnSample(label, name, path, drawing)
 
-    # ------------------------------------------------------------ zip
-    def export_zip(self, path: str | Path, samples: Iterable[OwnSample] | None = None) -> int:
-        """Write the samples (default: all) and their drawings to a zip; return the count.
-
-        See :func:`cnn_core.own_digits_zip.export_zip`.
-        """
-        from .own_digits_zip import export_zip
-
-        return export_zip(self, path, samples)
-
-    def import_zip(self, path: str | Path) -> ImportReport:
-        """Add the samples of a zip; bad entries are skipped with their reason.
-
-        See :func:`cnn_core.own_digits_zip.import_zip`.
-        """
-        from .own_digits_zip import import_zip
-
-        return import_zip(self, path)
-
 
 # ---------------------------------------------------------------------- names
 
@@ -327,7 +307,7 @@ def load_own_data(folder: str | Path | None = None, holdout_every: int = HOLDOUT
     """Read a folder of own digits as a training part and a held-out part.
 
     Every file named ``LABEL_anything.png`` (or another image type) is read through
-    :mod:`cnn_core.images`; unreadable or blank files are skipped with their reason. Per
+    :mod:`cnn_core.data.images`; unreadable or blank files are skipped with their reason. Per
     digit, in file-name order (drawing order for the store's files), every
     ``holdout_every``-th sample is held out (with 5 samples of a digit, 1 is held out).
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 __all__ = ["resource_path"]
 
-_TREE = Path(__file__).resolve().parent.parent / "resources"
+_TREE = Path(__file__).resolve().parents[2] / "resources"  # cnn_core/runtime/ -> the checkout
 
 
 def resource_path(name: str) -> Path:

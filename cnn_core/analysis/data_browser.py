@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .checkpoints import Checkpoint
-from .datasets import DATASETS, Split
+from ..checkpoints import Checkpoint
+from ..data.datasets import DATASETS, Split
 
 __all__ = ["Page", "PagePredictions", "ModelView", "model_view", "page_of", "predict_page"]
 
@@ -91,10 +91,10 @@ class ModelView:
 
 def model_view(images: np.ndarray, dataset: str, augment: bool, seed: int = 0) -> ModelView:
     """uint8 images → what training feeds the model: scaled to [0, 1], augmented (when the
-    recipe augments, with :func:`cnn_core.augment.augment_batch`), then normalised with the
+    recipe augments, with :func:`cnn_core.data.augment.augment_batch`), then normalised with the
     dataset's mean and std, by :func:`cnn_core.training.loop.prepare_batch` itself.
     """
-    from .training.loop import prepare_batch  # the very function training uses
+    from ..training.loop import prepare_batch  # the very function training uses
 
     info = DATASETS[dataset]
     x = prepare_batch(torch.from_numpy(np.ascontiguousarray(images)), info.mean, info.std,

@@ -31,15 +31,15 @@ from typing import Any
 import torch
 from torch import nn
 
-from .atomic_files import write_bytes_atomic
-from .checkpoints import (
+from ..data.datasets import DATASETS
+from ..runtime.atomic_files import write_bytes_atomic
+from . import (
     Checkpoint,
     CheckpointError,
     load_checkpoint,
     make_metadata,
     save_weights,
 )
-from .datasets import DATASETS
 
 __all__ = ["MAX_RUNS", "MAX_SNAPSHOTS", "RUN_STATUSES", "RunRecord", "RunStore", "Snapshot",
            "capture_state", "run_metadata", "write_json_atomic"]
@@ -345,7 +345,7 @@ class RunStore:
         snapshot = record.snapshots[index]
         state = snapshot.state  # read once: a writer thread may release it after saving
         if state is not None:
-            from .specs import build_model
+            from ..models.specs import build_model
 
             model = build_model(record.meta["spec"])
             model.load_state_dict(state)

@@ -13,8 +13,8 @@ negative ones away from it.
 - :func:`gradient_x_input`: the gradient at the input times the difference from blank.
 
 The functions take the model and its normalised ``[1, 1, 28, 28]`` input (for instance
-:meth:`cnn_core.predict.Predictor.input_tensor`), leave the model's train/eval mode and every
-parameter's ``requires_grad`` as they found them, and never accumulate parameter gradients.
+:meth:`cnn_core.recognition.predict.Predictor.input_tensor`), leave the model's train/eval mode and
+every parameter's ``requires_grad`` as they found them, and never accumulate parameter gradients.
 :func:`deletion_curve` measures how faithful a map is.
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checkpoints import Checkpoint
+from ..checkpoints import Checkpoint
 
 __all__ = [
     "METHODS",

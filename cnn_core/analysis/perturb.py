@@ -1,6 +1,6 @@
 """Change a 28×28 input a little and watch the answer: perturbations, sweeps, adversarial flips.
 
-Images here are what :func:`cnn_core.preprocess.preprocess` makes: float32 ``[28, 28]`` in
+Images here are what :func:`cnn_core.data.preprocess.preprocess` makes: float32 ``[28, 28]`` in
 ``[0, 1]``, ink = 1, before normalisation. The model functions take a
 :class:`~cnn_core.checkpoints.Checkpoint` for its model and normalisation; they run in eval
 mode and put the model's mode back.
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .checkpoints import Checkpoint
+from ..checkpoints import Checkpoint
 from .saliency import eval_mode
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The verdict on a picture: a digit, "not sure", "not a digit", or blank.
 
-Two sources decide it. The digit detector (:mod:`cnn_core.detector`) scores how much the
+Two sources decide it. The digit detector (:mod:`cnn_core.recognition.detector`) scores how much the
 preprocessed picture looks like a digit at all; the classifier's calibrated probabilities
 (its logits divided by the checkpoint's temperature) say how sure it is *which* digit.
 

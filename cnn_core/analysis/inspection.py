@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .network import DigitNet, InceptionBlock, ResidualBlock
+from ..models.network import DigitNet, InceptionBlock, ResidualBlock
 
 __all__ = ["KernelSet", "LayerActivation", "conv_kernels", "feature_maps", "layer_kind",
            "output_size_formula"]

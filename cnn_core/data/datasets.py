@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..runtime.resources import resource_path
 from .idx import IdxError, read_idx
-from .resources import resource_path
+from .split import DatasetUnavailable, Split
 
 __all__ = [
     "DATASETS",
@@ -71,25 +72,10 @@ DATASETS: dict[str, DatasetInfo] = {
     "emnist_digits": DatasetInfo(
         "emnist_digits", "EMNIST digits", _DIGITS, 0.1733, 0.3317, "EMNIST", "emnist-digits-"
     ),
-    # The user's own digits (cnn_core.own_digits): made like MNIST's, so normalised like it.
+    # The user's own digits (cnn_core.data.own_digits): made like MNIST's, so normalised like it.
     "own": DatasetInfo("own", "Your own digits", _DIGITS, 0.1307, 0.3081, ""),
 }
 OWN = "own"  # the key of the user's own digits: read from a folder of PNGs, never cached
-
-
-class DatasetUnavailable(RuntimeError):
-    """The dataset's files are not on this machine (or a download asked for failed)."""
-
-
-@dataclass(frozen=True)
-class Split:
-    """One split of a dataset, whole, as tensors."""
-
-    images: torch.Tensor  # uint8 [N, 28, 28]
-    labels: torch.Tensor  # int64 [N]
-
-    def __len__(self) -> int:
-        return int(self.labels.shape[0])
 
 
 def _file_names(info: DatasetInfo, train: bool) -> tuple[str, str]:
@@ -271,7 +257,7 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
         Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
         MNIST defaults to the bundled copy; the others to ``~/.cache/digitlab/data``.
         For ``"own"``: the folder of the user's own digits (default: the one the Coach tab
-        fills, see :mod:`cnn_core.own_digits`); its test split is the held-out samples.
+        fills, see :mod:`cnn_core.data.own_digits`); its test split is the held-out samples.
         Nothing is downloaded: see :func:`download_dataset`.
 
     Raises

@@ -1,6 +1,6 @@
 """Check a model spec field by field, and bound its size, before any tensor exists.
 
-:func:`check_spec` is the one gate every spec passes: :func:`cnn_core.specs.build_model`,
+:func:`check_spec` is the one gate every spec passes: :func:`cnn_core.models.specs.build_model`,
 ``--model-spec`` files and checkpoints all go through it. It checks every field's type and
 range (known keys only), follows the shapes from the 1×28×28 input to the classifier's output,
 and computes from the spec alone what the model would cost:
@@ -35,7 +35,7 @@ MAX_MACS = 1_000_000_000
 MAX_CLASSES = 1000
 MAX_LAYERS = 256  # per part
 INPUT_SHAPE: Shape = (1, 28, 28)  # what the canvas, the datasets and the predictor give
-INITS = ("default", "xavier", "kaiming", "normal")  # see cnn_core.specs.init_weights
+INITS = ("default", "xavier", "kaiming", "normal")  # see cnn_core.models.specs.init_weights
 _MAX_WIDTH = 65_536  # channels or features of one layer
 _MAX_WINDOW = 1024  # kernel size, stride, padding, dilation, pool output size
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
@@ -383,7 +383,7 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
     Parameters
     ----------
     spec
-        The parsed JSON spec (see :mod:`cnn_core.specs`).
+        The parsed JSON spec (see :mod:`cnn_core.models.specs`).
     root
         Prefix of the field names in messages, e.g. ``"spec."`` inside a checkpoint.
 

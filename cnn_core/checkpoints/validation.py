@@ -1,7 +1,7 @@
 """Check a checkpoint's metadata and weights before the model is built.
 
 :func:`check_metadata` looks at every field the app uses (the spec through
-:func:`cnn_core.spec_validation.check_spec`, the normalisation, the class names, epochs,
+:func:`cnn_core.models.spec_validation.check_spec`, the normalisation, the class names, epochs,
 metrics, history and calibration) and :func:`checked_weights` at every tensor (kind, dtype,
 shape, finite values). Both raise :class:`CheckpointError` naming the field or tensor.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from .spec_validation import MAX_CLASSES, SpecError, SpecPlan, check_spec
+from ..models.spec_validation import MAX_CLASSES, SpecError, SpecPlan, check_spec
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "CheckpointError", "check_metadata", "checked_weights"]
 

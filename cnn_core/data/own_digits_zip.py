@@ -8,11 +8,11 @@
   absolute names, ``..``, backslashes and drive letters are refused all the same;
 - the zip file, each entry (declared and actual size), the compression ratio, the number of
   entries and the total read are bounded (no zip bomb);
-- every picture is decoded by :mod:`cnn_core.images` and made a 28×28 sample by
-  :func:`cnn_core.own_digits.to_sample28`; blank pictures and samples already in the store
+- every picture is decoded by :mod:`cnn_core.data.images` and made a 28×28 sample by
+  :func:`cnn_core.data.own_digits.to_sample28`; blank pictures and samples already in the store
   are skipped.
 
-A bad entry is skipped with its reason (:class:`~cnn_core.own_digits.ImportReport`), never an
+A bad entry is skipped with its reason (:class:`~cnn_core.data.own_digits.ImportReport`), never an
 exception. Qt-free.
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from .atomic_files import write_atomic
+from ..runtime.atomic_files import write_atomic
 from .images import ImageError, decode_image, load_image
 from .own_digits import (
     DRAWINGS,
