@@ -178,8 +178,8 @@ def _named(state: BuilderState) -> BuilderState:
     """``state`` named for what it is after an edit: a registered model's name while its
     layers and settings are that model's, ``"lenet5 (edited)"`` once they differ (another
     network: the shelf, the legends and exported files must not call it lenet5), and back."""
-    from cnn_core.architecture import normalise_spec
     from cnn_core.models import get_spec
+    from cnn_core.models.architecture import normalise_spec
 
     preset = preset_of(state.name)
     if preset is None:

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QSpinBox
 
 from app.builder.builder_view import ArchitectureBuilder
 from app.widgets.kernel_view import KernelView, kernel_at, kernel_mosaic
-from cnn_core.inspection import conv_kernels
+from cnn_core.analysis.inspection import conv_kernels
+from cnn_core.data.preprocess import preprocess
 from cnn_core.models import MODELS, create_model
-from cnn_core.preprocess import preprocess
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -225,7 +225,7 @@ def test_the_percentage_on_a_tall_bar_is_readable_at_any_width(qtbot) -> None:  
     from PySide6.QtGui import QColor
 
     from app.widgets.prediction_panel import PredictionPanel
-    from cnn_core.predict import Prediction
+    from cnn_core.recognition.predict import Prediction
 
     image = np.zeros((28, 28), np.float32)
     image[5:23, 12:16] = 1.0  # a 1
