@@ -34,7 +34,7 @@ def _train(qtbot, window, model: str, optimizer: str, lr: float, epochs: int = 1
 
 def _pick_on_shelf(qtbot, window, prefix: str) -> None:  # noqa: ANN001
     """Choose the shelf entry starting with ``prefix`` with the keyboard, as a user would."""
-    shelf = window.modelShelf
+    shelf = window.model_bar.modelShelf
     target = next(i for i in range(shelf.count()) if shelf.itemText(i).startswith(prefix))
     shelf.setFocus()
     key = Qt.Key.Key_Down if target > shelf.currentIndex() else Qt.Key.Key_Up

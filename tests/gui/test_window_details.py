@@ -41,7 +41,7 @@ def _click_layer(qtbot, builder, index: int) -> None:  # noqa: ANN001
 
 # ------------------------------------------------------------------------------- banners
 def test_a_message_floats_and_moves_no_control(qtbot, window) -> None:  # noqa: ANN001
-    tabs, shelf = window.tabs, window.modelShelf
+    tabs, shelf = window.tabs, window.model_bar.modelShelf
     before = (tabs.mapTo(window, QPoint(0, 0)), shelf.mapTo(window, QPoint(0, 0)),
               tabs.height())
     window.banner.show_error("Could not open the model. A long explanation of what went "
@@ -55,7 +55,7 @@ def test_a_message_floats_and_moves_no_control(qtbot, window) -> None:  # noqa: 
     headline = QRect(panel.mapTo(window, QPoint(0, 0)), panel.size())
     banner = window.banner.geometry()
     assert headline.contains(banner), (headline, banner)
-    for control in (window.tabs.tabBar(), window.modelShelf, window.canvas):
+    for control in (window.tabs.tabBar(), window.model_bar.modelShelf, window.canvas):
         place = QRect(control.mapTo(window, QPoint(0, 0)), control.size())
         assert not place.intersects(banner), (control.objectName(), place, banner)
     text = window.banner.textLabel
