@@ -203,9 +203,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"{name}-{_dt.datetime.now():%Y%m%d-%H%M%S}.safetensors")
     tb = None
     if args.tensorboard:
-        from .tensorboard_log import TensorBoardLogger
+        from .tensorboard_log import TensorBoardLogger, tensorboard_hparams
 
-        tb = TensorBoardLogger(args.tensorboard)
+        tb = TensorBoardLogger(args.tensorboard, hparams=tensorboard_hparams(config))
         tb.add_graph(trainer.model)
 
     def on_sigint(signum: int, frame: Any) -> None:
@@ -227,7 +227,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
                          "(Ctrl+C again to quit without saving)")
             if tb is not None:
-                tb.log(ev)
+                tb.log(ev, trainer)
             if isinstance(ev, RunStarted):
                 held = f" ({ev.val_size:,} more held out for validation)" if ev.val_size else ""
                 bar.line(f"training {ev.model} ({ev.params:,} parameters) on {ev.dataset}, "

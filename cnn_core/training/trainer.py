@@ -89,6 +89,16 @@ class Trainer:
         self._clock = RunClock()
 
     @property
+    def validation_split(self) -> Split | None:
+        """The training images held out for validation (None with ``val_size`` 0)."""
+        return self._val
+
+    @property
+    def normalization(self) -> tuple[float, float]:
+        """The dataset's ``(mean, std)`` the model's inputs are normalised with."""
+        return self.info.mean, self.info.std
+
+    @property
     def training_seconds(self) -> float:
         """Seconds spent in training steps so far: the run's clock less evaluation passes."""
         return self._clock.elapsed - self._clock.eval_seconds
