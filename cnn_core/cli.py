@@ -341,12 +341,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from .onnx_model import OnnxPredictor, is_onnx_file
     from .predict import Predictor
     from .preprocess import load_image
 
-    checkpoint = _load_checkpoint(args.checkpoint)
-    classes = checkpoint.classes
-    predictor = Predictor(checkpoint)
+    if args.checkpoint and is_onnx_file(args.checkpoint):
+        predictor: Predictor = OnnxPredictor(args.checkpoint)  # answers through onnxruntime
+    else:
+        predictor = Predictor(_load_checkpoint(args.checkpoint))
+    classes = predictor.checkpoint.classes
     results = []
     for file in args.images:
         pred = predictor.predict(load_image(file))
