@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .code_export import export_checkpoint_python
+from .models.code_export import export_checkpoint_python
 
 __all__ = ["EXPORT_FORMATS", "add_export_parser", "cmd_export"]
 
@@ -56,8 +56,13 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"net.load_state_dict(load_weights(PATH)))")
         return 0
     from .checkpoints import bundled_checkpoint_path, load_checkpoint
-    from .datasets import load_split
-    from .graph_export import ExportExtraMissing, check_export, export_graph, require_export_extra
+    from .data.datasets import load_split
+    from .models.graph_export import (
+        ExportExtraMissing,
+        check_export,
+        export_graph,
+        require_export_extra,
+    )
 
     try:
         require_export_extra(args.format)

@@ -16,12 +16,12 @@ from tensorboard.backend.event_processing.event_accumulator import (  # noqa: E4
 )
 
 from cnn_core.models import create_model  # noqa: E402
-from cnn_core.tensorboard_log import (  # noqa: E402
+from cnn_core.training import TrainConfig, Trainer  # noqa: E402
+from cnn_core.training.tensorboard_log import (  # noqa: E402
     TensorBoardLogger,
     graph_def,
     tensorboard_hparams,
 )
-from cnn_core.training import TrainConfig, Trainer  # noqa: E402
 
 
 def _read(folder) -> EventAccumulator:
