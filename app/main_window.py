@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
             canvas = library.canvas_entry()
             self._saved_canvas_key = canvas.key if canvas is not None else ""
         self.library = library
-        self.inference = LiveInference(self.canvas.model_input, self)
+        self.inference = LiveInference(self.canvas.model_reading, self)
         self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
         self._connect_core()
         self._core_ready = True
@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
     def _make_compare_view(self) -> QWidget:
         from .widgets.compare_view import CompareView
 
-        view = CompareView(self.library, self.canvas.image_array, self)
+        view = CompareView(self.library, self.canvas.model_reading, self)
         self.canvas.changed.connect(view.drawing_changed)
         return view
 
@@ -582,6 +582,7 @@ class MainWindow(QMainWindow):
         lib.run_ended.connect(lambda *_: self._fill_shelf())
         self.modelShelf.activated.connect(self._on_shelf_activated)
         self.replaySlider.valueChanged.connect(self._on_replay)
+        self.inference.model_changed.connect(self.prediction_panel.set_model)
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
         self.inference.failed.connect(self._on_inference_failed)
 

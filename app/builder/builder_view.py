@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app import settings as prefs
 from cnn_core.architecture import error_location, module_names, partial_layer_table
 from cnn_core.code_export import spec_to_python
+from cnn_core.layer_costs import MAC_CONVENTION
 from cnn_core.models import MODELS, get_spec
 
 from .document import BuilderDocument, split_layers
@@ -196,10 +197,10 @@ class ArchitectureBuilder(QWidget):
         self.errorLabel.setVisible(bool(self._error))
         self.summaryLabel.setVisible(not self._error)
         self.summaryLabel.set_full_text("" if error is not None else self.tr(
-            "{0} layers → {1} outputs · {2:,} parameters · {3:,} multiply-adds "
-            "({4:.2f} MFLOPs, 2 per multiply-add) per image").format(
+            "{0} layers → {1} outputs · {2:,} parameters · {3:,} multiply-adds per image "
+            "({4}; {5:.2f} MFLOPs, 2 per multiply-add)").format(
                 len(layers), table.output_shape[0], table.params, table.macs,
-                2 * table.macs / 1e6))
+                MAC_CONVENTION, 2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector()
         valid = error is None

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QThreadPool, Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data_browser import model_view, page_of, predict_page
+from cnn_core.data_picture import DataPicture
 from cnn_core.datasets import DATASETS, DatasetUnavailable, Split, load_split
 
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
@@ -49,7 +49,7 @@ class DatasetBrowser(QWidget):
         The Train tab's form (or ``None``): "as the model sees it" follows its recipe.
     """
 
-    image_chosen = Signal(object)  # float32 [28, 28] in [0, 1]: a double-clicked image
+    image_chosen = Signal(object)  # DataPicture: a double-clicked image
     page_shown = Signal()  # a requested page is on screen (tests and screenshots wait on it)
     _job_done = Signal(int, object)  # request number, result or exception (from the pool)
 
@@ -329,4 +329,6 @@ class DatasetBrowser(QWidget):
             return
         page = self._shown["page"]
         if position < len(page.images):
-            self.image_chosen.emit(page.images[position].astype(np.float32) / 255.0)
+            info = DATASETS[self._shown["dataset"]]
+            source = self.tr("{0} #{1}").format(info.title, int(page.indices[position]))
+            self.image_chosen.emit(DataPicture.from_uint8(page.images[position], source))

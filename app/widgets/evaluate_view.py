@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.data_picture import DataPicture
 from cnn_core.datasets import DATASETS
 from cnn_core.evaluation import (
     EvalSet,
@@ -59,7 +60,7 @@ class EvaluateView(QWidget):
         loaded.
     """
 
-    image_chosen = Signal(object)  # a gallery image for the canvas: float32 [28, 28] in [0, 1]
+    image_chosen = Signal(object)  # a gallery image for the canvas: a DataPicture
 
     def __init__(self, model_source: Callable[[], Checkpoint | None],
                  parent: QWidget | None = None) -> None:
@@ -340,9 +341,9 @@ class EvaluateView(QWidget):
         self.summaryLabel.setText(self.tr("Evaluation cancelled."))
 
     def _on_image_chosen(self, index: int) -> None:
-        if self._result is not None:
-            picture = self._result.images[index].astype(np.float32) / 255.0
-            self.image_chosen.emit(picture)  # as cnn_core.images reads a picture file
+        if self._result is not None:  # read as the evaluation read it: as given
+            source = self.tr("{0} #{1}").format(self._result.title, index)
+            self.image_chosen.emit(DataPicture.from_uint8(self._result.images[index], source))
 
     def _show_idle_hint(self) -> None:
         self.summaryLabel.setText(self.tr(
