@@ -248,7 +248,7 @@ def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
         head += _comment_lines(str(spec["summary"]))
     head += [f"# {plan.params:,} trainable parameters, {plan.macs:,} multiply-adds (MACs) per "
              f"{_shape(INPUT_SHAPE)} image",
-             f"# (MACs: {MAC_CONVENTION})",
+             f"# (MACs: {MAC_CONVENTION}; pooling, BatchNorm and activations not counted)",
              f"# (= {2 * plan.macs / 1e6:.2f} MFLOPs counting a multiply-add as two operations).",
              "#",
              "# Usage:",

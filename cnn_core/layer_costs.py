@@ -19,8 +19,7 @@ from typing import Any
 
 __all__ = ["MAC_CONVENTION", "LayerCost", "layer_cost"]
 
-MAC_CONVENTION = ("convolutions and linear layers only; pooling, BatchNorm and activations "
-                  "not counted")
+MAC_CONVENTION = "conv and linear layers only"
 """How DigitLab counts multiply-adds (MACs), in words: said beside every MAC count shown
 (the builder, the layer table, exported code, ``digitlab models``)."""
 

@@ -61,7 +61,8 @@ class LayerTableView(QTableWidget):
                    (tr("Output\nshape"),
                     tr("Output shape for one 28×28 image (channels×height×width)")),
                    (tr("Params"), tr("Trainable parameters (weights and biases)")),
-                   (tr("MACs"), tr("Multiply-adds for one image ({0}); 1 MAC = 2 FLOPs"
+                   (tr("MACs"), tr("Multiply-adds for one image ({0}; pooling, BatchNorm "
+                                   "and activations not counted); 1 MAC = 2 FLOPs"
                                    ).format(MAC_CONVENTION)),
                    (tr("Receptive\nfield"), tr(
                        "Input pixels one output value sees, and in brackets the jump: input "

@@ -68,7 +68,6 @@ class EvaluateView(QWidget):
         self.setObjectName("evaluateView")
         self._model_source = model_source
         self._result: EvaluationResult | None = None
-        self._calibration: dict | None = None
         self._cell: tuple[int, int] | None = None
         self.drawings_dir: Path | None = None
         self._user_sized = False  # the user moved the splitter: leave it
@@ -108,6 +107,10 @@ class EvaluateView(QWidget):
         self.confusionView = ConfusionView(self)
         self.perClassPlot = PerClassPlot(self)
         self.reliabilityPlot = ReliabilityPlot(self)
+        self.calibrationNote = QLabel(self)
+        self.calibrationNote.setObjectName("calibrationNote")
+        self.calibrationNote.setWordWrap(True)
+        self.calibrationNote.setTextFormat(Qt.TextFormat.RichText)
         self.gallery = MisclassifiedGallery(self)
         self.galleryTitle = QLabel(self)
         self.galleryTitle.setObjectName("galleryTitle")
@@ -149,6 +152,7 @@ class EvaluateView(QWidget):
         charts = QSplitter(Qt.Orientation.Vertical, self)
         charts.addWidget(self.perClassPlot)
         charts.addWidget(self.reliabilityPlot)
+        charts.setSizes([1000, 1000])  # half each at first, whatever their size hints say
         charts.setChildrenCollapsible(False)
         self.detailStack = QStackedWidget(self)
         self.detailStack.addWidget(charts)
@@ -165,6 +169,7 @@ class EvaluateView(QWidget):
         box.addLayout(controls)
         box.addWidget(self.summaryLabel)
         box.addWidget(self.splitter, 1)
+        box.addWidget(self.calibrationNote)  # under the charts, the whole width: two lines
 
     def _connect(self) -> None:
         self.evaluateButton.clicked.connect(self.start)
@@ -213,7 +218,6 @@ class EvaluateView(QWidget):
             self.choose_drawings_dir()
             if self.drawings_dir is None:
                 return
-        self._calibration = checkpoint.meta.get("calibration")
         self.runner.start(checkpoint, self._set_maker(source, checkpoint.classes))
         self.progressBar.setFormat(self.tr("loading…"))
         self.summaryLabel.setText(self.tr("Evaluating {0}…").format(checkpoint.name))
@@ -308,7 +312,8 @@ class EvaluateView(QWidget):
         self.summaryLabel.setText(self._summary(result))
         self.confusionView.set_result(result)
         self.perClassPlot.set_result(result)
-        self.reliabilityPlot.set_result(result, self._calibration)
+        self.reliabilityPlot.set_result(result)
+        self.calibrationNote.setText(self.reliabilityPlot.explanation(result))
         self.close_gallery()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -327,9 +332,9 @@ class EvaluateView(QWidget):
     def _summary(self, result: EvaluationResult) -> str:
         wrong = len(result.misclassified)
         return self.tr("{0} on {1}: <b>{2:.2%}</b> of {3:,} correct · {4:,} misclassified · "
-                       "ECE {5:.2%} · {6:.1f} s. Click a cell of the matrix to see its images."
+                       "{5:.1f} s. Click a cell of the matrix to see its images."
                        ).format(result.model, result.title, result.accuracy, result.n, wrong,
-                                result.ece, result.seconds)
+                                result.seconds)
 
     def _on_failed(self, message: str) -> None:
         self.progressBar.setFormat(self.tr("failed"))
