@@ -25,6 +25,7 @@ from cnn_core.training.finetune import (
 from ..models import ModelLibrary
 from ..training.finetune_worker import FineTuneWorker
 from .coach_parts import ResultsTable
+from .shrinkable_label import shrinkable
 
 __all__ = ["FineTunePanel"]
 
@@ -77,6 +78,7 @@ class FineTunePanel(QWidget):
         self.blockerLabel.setObjectName("coachFineTuneBlocker")
         self.blockerLabel.setWordWrap(True)
         self.blockerLabel.hide()
+        shrinkable(self.blockerLabel)
         self.table = ResultsTable(self)
         row = QHBoxLayout()
         row.addWidget(self.button)

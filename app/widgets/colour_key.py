@@ -11,6 +11,7 @@ from .map_grid import DIVERGING, SEQUENTIAL, color_table
 __all__ = ["ColourKey"]
 
 _BAR_WIDTH, _BAR_HEIGHT = 90, 10
+_SPACING = 3 + 3 + 6 + 18  # around the bar, before the words, after them (as painted)
 
 
 class ColourKey(QWidget):
@@ -20,7 +21,9 @@ class ColourKey(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("colourKey")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setToolTip(self.tr("One scale per layer: colours compare across its maps. "
                                 "m is the layer's (or, per map, the map's) largest magnitude."))
         self._keys = [
@@ -34,24 +37,40 @@ class ColourKey(QWidget):
         """The words shown, for each key."""
         return [f"{lo} … {hi}: {words}" for _, lo, hi, words in self._keys]
 
+    def _stacked(self, width: int) -> bool:
+        """Whether the keys go one under the other (too narrow for both on one line)."""
+        return width < sum(self._key_width(key) for key in self._keys)
+
+    def _line(self) -> int:
+        return max(self.fontMetrics().height(), _BAR_HEIGHT) + 4
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._line() * (len(self._keys) if self._stacked(width) else 1)
+
     def sizeHint(self) -> QSize:
-        metrics = self.fontMetrics()
-        width = sum(self._key_width(key) for key in self._keys) + 24
-        return QSize(width, max(metrics.height(), _BAR_HEIGHT) + 4)
+        return QSize(sum(self._key_width(key) for key in self._keys), self._line())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(2 * _BAR_WIDTH, self.sizeHint().height())
+        return QSize(max(self._key_width(key) for key in self._keys) // 2, self._line())
+
+    def resizeEvent(self, event: object) -> None:
+        self.setMinimumHeight(self.heightForWidth(self.width()))
+        super().resizeEvent(event)  # type: ignore[arg-type]
 
     def _key_width(self, key: tuple[str, str, str, str]) -> int:
         metrics = self.fontMetrics()
         _, lo, hi, words = key
         return (metrics.horizontalAdvance(lo) + metrics.horizontalAdvance(hi)
-                + _BAR_WIDTH + metrics.horizontalAdvance(words) + 20)
+                + _BAR_WIDTH + metrics.horizontalAdvance(words) + _SPACING)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         metrics = self.fontMetrics()
-        x, middle = 0, self.height() // 2
+        stacked = self._stacked(self.width())
+        x, middle = 0, self._line() // 2
         for name, lo, hi, words in self._keys:
             table = color_table(name)
             painter.setPen(self.palette().text().color())
@@ -65,10 +84,11 @@ class ColourKey(QWidget):
             x += _BAR_WIDTH + 3
             painter.drawText(x, middle + metrics.ascent() // 2 - 1, hi)
             x += metrics.horizontalAdvance(hi) + 6
-            painter.drawText(QRect(x, 0, max(0, self.width() - x), self.height()),
+            room = max(0, self.width() - x)
+            painter.drawText(QRect(x, middle - self._line() // 2, room, self._line()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             metrics.elidedText(words, Qt.TextElideMode.ElideRight,
-                                                max(0, min(self.width() - x,
-                                                           metrics.horizontalAdvance(words)))))
+                             metrics.elidedText(words, Qt.TextElideMode.ElideRight, room))
             x += metrics.horizontalAdvance(words) + 18
+            if stacked:
+                x, middle = 0, middle + self._line()
         painter.end()

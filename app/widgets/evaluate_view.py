@@ -38,6 +38,7 @@ from cnn_core.evaluation import (
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot
 from .misclassified_gallery import MisclassifiedGallery
+from .shrinkable_label import shrinkable
 
 __all__ = ["DRAWINGS", "EvaluateView"]
 
@@ -111,6 +112,7 @@ class EvaluateView(QWidget):
         self.calibrationNote.setObjectName("calibrationNote")
         self.calibrationNote.setWordWrap(True)
         self.calibrationNote.setTextFormat(Qt.TextFormat.RichText)
+        shrinkable(self.calibrationNote).hide()  # until a result is shown
         self.gallery = MisclassifiedGallery(self)
         self.galleryTitle = QLabel(self)
         self.galleryTitle.setObjectName("galleryTitle")
@@ -314,6 +316,7 @@ class EvaluateView(QWidget):
         self.perClassPlot.set_result(result)
         self.reliabilityPlot.set_result(result)
         self.calibrationNote.setText(self.reliabilityPlot.explanation(result))
+        self.calibrationNote.show()
         self.close_gallery()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

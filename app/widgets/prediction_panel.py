@@ -160,8 +160,10 @@ class PredictionPanel(QWidget):
             return self.tr("The model has not finished an epoch of training (epoch 0): its "
                            "answers are little better than guesses.")
         if accuracy is not None and accuracy < _WELL_TRAINED:
-            return self.tr("The model is barely trained ({0:.0%} right on the test set after "
-                           "{1} epoch(s)): its answers are shaky.").format(accuracy, epochs)
+            trained = (self.tr("after 1 epoch") if epochs == 1
+                       else self.tr("after {0} epochs").format(epochs))
+            return self.tr("The model is barely trained ({0:.0%} right on the test set {1}): "
+                           "its answers are shaky.").format(accuracy, trained)
         return ""
 
     def shown_probabilities(self) -> np.ndarray:
