@@ -491,7 +491,7 @@ class MainWindow(QMainWindow):
     def _make_conv_explorer(self) -> QWidget:
         from .widgets.conv_explorer import ConvExplorer
 
-        explorer = ConvExplorer(self.canvas.model_input, self)
+        explorer = ConvExplorer(self.canvas.model_reading, self)
         self.canvas.changed.connect(explorer.drawing_changed)
         self.model_changed.connect(explorer.set_checkpoint)
         if self.checkpoint() is not None:
@@ -506,7 +506,7 @@ class MainWindow(QMainWindow):
     def _make_kernel_learner(self) -> QWidget:
         from .widgets.kernel_learner import KernelLearnerView
 
-        learner = KernelLearnerView(self.canvas.model_input, self)
+        learner = KernelLearnerView(self.canvas.model_reading, self)
         self.canvas.changed.connect(learner.drawing_changed)
         return learner
 

@@ -28,6 +28,7 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.data_browser import model_view, page_of, predict_page
 from cnn_core.data_picture import DataPicture
 from cnn_core.datasets import DATASETS, DatasetUnavailable, Split, load_split
+from cnn_core.verdict import DEFAULT_RULE
 
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
@@ -285,15 +286,16 @@ class DatasetBrowser(QWidget):
         for i, (index, label) in enumerate(zip(page.indices, page.labels, strict=True)):
             name = info.classes[label]
             tip = self.tr("#{0} · {1}").format(int(index), name)
-            answer, wrong = "", False
+            answer, wrong, weak = "", False, False
             if predictions is not None:
                 guess = int(predictions.labels[i])
                 wrong = guess != int(label)
+                weak = float(predictions.confidences[i]) < DEFAULT_RULE.min_confidence
                 answer = self.tr("→ {0} ({1:.0%})").format(
                     self._class_name(guess), float(predictions.confidences[i]))
                 tip += self.tr(" · model: {0}").format(answer.removeprefix("→ "))
             image = view.images[i] if view is not None else page.images[i]
-            cells.append(Cell(image, name, answer, wrong, tip))
+            cells.append(Cell(image, name, answer, wrong, tip, weak))
         levels = (view.low, view.high) if view is not None else (0.0, 255.0)
         self.grid.set_cells(cells, levels)
         self.infoLabel.setText(self._describe(result, page, predictions, view))

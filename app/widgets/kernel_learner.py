@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cnn_core.data_picture import DataPicture
 from cnn_core.kernel_learning import (
     PRESETS,
     KernelLearner,
@@ -71,7 +72,7 @@ class KernelLearnerView(QWidget):
         Returns the canvas picture (the "your drawing" input).
     """
 
-    def __init__(self, drawing: Callable[[], np.ndarray] | None = None,
+    def __init__(self, drawing: Callable[[], np.ndarray | DataPicture] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kernelLearner")

@@ -14,12 +14,11 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
+from window_clicks import EVALUATION_TIMEOUT, evaluate, open_tab
 
 from app.main_window import MainWindow
 from app.widgets.image_thumb import TitledThumb
 from app.widgets.model_list import SUMMARY_ROLE
-
-TIMEOUT = 120_000  # ms; the machine running the tests may be slow and shared
 
 
 def _hover(widget, pos: QPoint) -> None:  # noqa: ANN001
@@ -30,22 +29,11 @@ def _hover(widget, pos: QPoint) -> None:  # noqa: ANN001
     QApplication.sendEvent(widget, event)
 
 
-def _open(qtbot, window: MainWindow, view) -> None:  # noqa: ANN001
-    bar = window.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
-                     pos=bar.tabRect(window.tabs.indexOf(view)).center())
-    assert window.tabs.currentWidget() is view
-
-
 def test_evaluate_says_one_ece_once_and_the_reliability_axis_fits(
         qtbot, bundled_window: MainWindow) -> None:  # noqa: ANN001
     window = bundled_window
     view = window.evaluate_view
-    _open(qtbot, window, view)
-    view.max_samples = 500
-    with qtbot.waitSignal(view.runner.finished, timeout=TIMEOUT):
-        qtbot.mouseClick(view.evaluateButton, Qt.MouseButton.LeftButton)
-    result = view.result()
+    result = evaluate(qtbot, window, 500)
     plot = view.reliabilityPlot
     said = " ".join([view.summaryLabel.text(), view.calibrationNote.text(),
                      plot.getPlotItem().titleLabel.text])
@@ -53,8 +41,7 @@ def test_evaluate_says_one_ece_once_and_the_reliability_axis_fits(
     assert f"ECE {result.ece:.2%}" in view.calibrationNote.text()
     assert "T = 1" in view.calibrationNote.text() and "Reliability diagram" in said
     assert view.calibrationNote.isVisible()
-    metrics = plot.getAxis("bottom").fontMetrics() if hasattr(
-        plot.getAxis("bottom"), "fontMetrics") else plot.fontMetrics()
+    metrics = plot.fontMetrics()  # the axis's tick font is the plot's
     for size in ((1280, 800), (1920, 1080)):
         window.resize(*size)
         qtbot.wait(200)
@@ -68,14 +55,13 @@ def test_evaluate_says_one_ece_once_and_the_reliability_axis_fits(
 def test_build_footer_table_and_exported_code_count_the_same_macs(
         qtbot, window: MainWindow, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     builder = window.architecture_builder
-    _open(qtbot, window, builder)
+    open_tab(qtbot, window, builder)
     combo = builder.presetCombo
     combo.setFocus()
     QTest.keyClick(combo, Qt.Key.Key_Home)
     while combo.currentData() != "lenet5":
         QTest.keyClick(combo, Qt.Key.Key_Down)
-    footer = builder.summaryLabel.full_text() if hasattr(builder.summaryLabel, "full_text") \
-        else builder.summaryLabel.text()
+    footer = builder.summaryLabel.full_text()  # what the footer says, elided or not
     shown = re.search(r"([\d,]+) MACs per image \(conv and linear layers only\)", footer)
     assert shown is not None, footer
     path = tmp_path / "lenet5.py"
@@ -114,7 +100,7 @@ def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
         qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
     window = bundled_window
     view = window.feature_map_view
-    _open(qtbot, window, view)
+    open_tab(qtbot, window, view)
     draw(window.canvas, DIGITS[3])
     qtbot.waitUntil(lambda: len(view.cards()) > 2)
     texts = " ".join(view.colourKey.texts())
@@ -164,7 +150,7 @@ def test_coach_says_why_fine_tune_is_off_and_a_weak_guess_is_not_green(
     last.bias.data[0] = 0.5
     window.set_model(weak)
     coach = window.handwriting_coach
-    _open(qtbot, window, coach)
+    open_tab(qtbot, window, coach)
     note = coach.fineTune.blockerLabel
     assert not coach.fineTuneButton.isEnabled()
     assert note.isVisible() and note.text().startswith("Fine-tune is off: Collect more")
@@ -176,3 +162,18 @@ def test_coach_says_why_fine_tune_is_off_and_a_weak_guess_is_not_green(
     assert "unsure" in text and re.search(r"\b1[56]%", text)
     assert "#1d6b2a" not in style  # not green
     assert np.isclose(coach.inference.last_prediction().probabilities.max(), 0.155, atol=0.01)
+
+
+def test_browse_data_paints_a_weak_right_answer_amber_not_green(
+        qtbot, window: MainWindow) -> None:  # noqa: ANN001
+    """The untrained model is right by chance on some images, at ~10 %: not green."""
+    browser = window.dataset_browser
+    with qtbot.waitSignal(browser.page_shown, timeout=EVALUATION_TIMEOUT):
+        open_tab(qtbot, window, browser)
+    cells = browser.grid.cells()
+    lucky = [c for c in cells if c.answer and not c.wrong]
+    assert lucky and all(c.weak for c in lucky)
+    image = browser.grid.grab().toImage()
+    green = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+                if image.pixelColor(x, y).green() > 100 > image.pixelColor(x, y).red())
+    assert green == 0

@@ -8,6 +8,7 @@ import pytest
 from digit_strokes import DIGITS
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from window_clicks import EVALUATION_TIMEOUT, evaluate, open_tab
 
 from app.main_window import MainWindow
 from cnn_core.checkpoints import Checkpoint
@@ -15,7 +16,7 @@ from cnn_core.data_picture import DataPicture, as_given
 from cnn_core.evaluation import dataset_test_set
 from cnn_core.predict import Predictor
 
-TIMEOUT = 120_000  # ms; the machine running the tests may be slow and shared
+TIMEOUT = EVALUATION_TIMEOUT
 TEMPERATURE = 1.6  # not 1: the probabilities shown must be the temperature-scaled ones
 
 
@@ -30,16 +31,9 @@ def calibrated_window(qtbot, show, bundled: Checkpoint):  # noqa: ANN001, ANN201
     win.close()
 
 
-def _open(qtbot, window: MainWindow, view) -> None:  # noqa: ANN001
-    bar = window.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
-                     pos=bar.tabRect(window.tabs.indexOf(view)).center())
-    assert window.tabs.currentWidget() is view
-
-
 def _compare_left(qtbot, window: MainWindow) -> np.ndarray:  # noqa: ANN001
     """Open the Compare tab and return the bars of its left side (the canvas model)."""
-    _open(qtbot, window, window.compare_view)
+    open_tab(qtbot, window, window.compare_view)
     left, _ = window.compare_view.sides()
     assert left.key == window.library.canvas_entry().key
     qtbot.waitUntil(lambda: left.inference.last_prediction() is not None
@@ -51,12 +45,7 @@ def test_a_gallery_picture_shows_the_evaluations_probabilities_everywhere(
         qtbot, calibrated_window: MainWindow) -> None:  # noqa: ANN001
     window = calibrated_window
     view = window.evaluate_view
-    _open(qtbot, window, view)
-    view.max_samples = 1000
-    with qtbot.waitSignal(view.runner.finished, timeout=TIMEOUT):
-        qtbot.mouseClick(view.evaluateButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not view.runner.is_running(), timeout=TIMEOUT)
-    result = view.result()
+    result = evaluate(qtbot, window, 1000)
     assert result.temperature == TEMPERATURE
     off = result.confusion.copy()
     np.fill_diagonal(off, 0)
@@ -93,7 +82,7 @@ def test_a_browsed_picture_shows_the_browsers_answer_everywhere(
     window = calibrated_window
     browser = window.dataset_browser
     with qtbot.waitSignal(browser.page_shown, timeout=TIMEOUT):
-        _open(qtbot, window, browser)
+        open_tab(qtbot, window, browser)
     predictions = browser.shown()["predictions"]
     page = browser.shown()["page"]
     # the least sure answer of the page: where re-cropping and calibration would show most
