@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from cnn_core.architecture import LayerRow, LayerTable
-from cnn_core.layer_costs import MAC_CONVENTION
+from cnn_core.models.architecture import LayerRow, LayerTable
+from cnn_core.models.layer_costs import MAC_CONVENTION
 
 from .layer_kinds import describe, kind_of
 

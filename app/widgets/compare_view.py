@@ -27,7 +27,7 @@ from .prediction_panel import PredictionPanel
 if TYPE_CHECKING:
     from app.models import ModelLibrary, ShelfEntry
     from cnn_core.checkpoints import Checkpoint
-    from cnn_core.data_picture import DataPicture
+    from cnn_core.data.data_picture import DataPicture
 
 __all__ = ["CompareSide", "CompareView"]
 

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cnn_core.analysis.data_browser import model_view, page_of, predict_page
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.data_browser import model_view, page_of, predict_page
-from cnn_core.data_picture import DataPicture
-from cnn_core.datasets import DATASETS, DatasetUnavailable, Split, load_split
-from cnn_core.verdict import DEFAULT_RULE
+from cnn_core.data.data_picture import DataPicture
+from cnn_core.data.datasets import DATASETS, DatasetUnavailable, Split, load_split
+from cnn_core.recognition.verdict import DEFAULT_RULE
 
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named

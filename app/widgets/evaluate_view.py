@@ -23,10 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.checkpoints import Checkpoint
-from cnn_core.data_picture import DataPicture
-from cnn_core.datasets import DATASETS
-from cnn_core.evaluation import (
+from cnn_core.analysis.evaluation import (
     EvalSet,
     EvaluationProgress,
     EvaluationResult,
@@ -34,6 +31,9 @@ from cnn_core.evaluation import (
     drawings_set,
     locate_test_split,
 )
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.data_picture import DataPicture
+from cnn_core.data.datasets import DATASETS
 
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot

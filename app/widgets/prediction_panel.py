@@ -19,20 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
+
 from .image_thumb import TitledThumb, gray_qimage
 from .plots import static_plot
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
-    from cnn_core.predict import Prediction
-    from cnn_core.preprocess import Step
+    from cnn_core.data.preprocess import Step
+    from cnn_core.recognition.predict import Prediction
 
 __all__ = ["PredictionPanel"]
 _BAR = QColor(120, 144, 180)
 _BEST = QColor(230, 120, 20)
 _UNSURE = QColor(170, 170, 170)
-_DATA_STEP_KEY = "dataset"  # cnn_core.data_picture.DATA_STEP_KEY (that module is not imported
-# before the model: the panel is built while torch still loads)
 _WELL_TRAINED = 0.9  # test accuracy below this: the model is "barely trained"
 
 
@@ -199,14 +199,15 @@ class PredictionPanel(QWidget):
         self.detailLabel.setText("")
 
     def show_prediction(self, prediction: Prediction) -> None:
-        """Display a :class:`cnn_core.predict.Prediction`."""
+        """Display a :class:`cnn_core.recognition.predict.Prediction`."""
         pre = prediction.preprocessed
         self._input_item.setImage(np.asarray(pre.image28, np.float32), autoLevels=False)
         self._show_steps(pre.steps)
         if pre.blank or prediction.verdict == "blank":
             self.show_blank()
             return
-        from cnn_core.calibration import calibrated  # torch is loaded once predictions come
+        # imports torch: loaded by the time predictions come
+        from cnn_core.analysis.calibration import calibrated
 
         # softmax(logits / T): the probabilities the verdict, the evaluation and the data
         # browser use, so one picture shows one set of numbers everywhere.
@@ -256,7 +257,7 @@ class PredictionPanel(QWidget):
         if self._caveat:
             return self._caveat
         steps = prediction.preprocessed.steps
-        if steps and steps[0].key == _DATA_STEP_KEY:
+        if steps and steps[0].key == DATA_STEP_KEY:
             return self.tr("The model is unsure of this picture from the data set.")
         return self.tr("The model is unsure of this drawing; a clearer one may help.")
 

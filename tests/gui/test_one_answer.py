@@ -11,10 +11,10 @@ from PySide6.QtTest import QTest
 from window_clicks import EVALUATION_TIMEOUT, evaluate, open_tab
 
 from app.main_window import MainWindow
+from cnn_core.analysis.evaluation import dataset_test_set
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.data_picture import DataPicture, as_given
-from cnn_core.evaluation import dataset_test_set
-from cnn_core.predict import Predictor
+from cnn_core.data.data_picture import DataPicture, as_given
+from cnn_core.recognition.predict import Predictor
 
 TIMEOUT = EVALUATION_TIMEOUT
 TEMPERATURE = 1.6  # not 1: the probabilities shown must be the temperature-scaled ones
