@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self.canvas.stroke_finished.connect(self.inference.answer_now)
         library.canvas_model_changed.connect(self._on_canvas_model_changed)
         library.failed.connect(self.banner.show_error)
+        self.inference.model_changed.connect(self.prediction_panel.set_model)
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
         self.inference.failed.connect(lambda message: self.banner.show_error(
             self.tr("The model failed on this drawing: {0}").format(message)))

@@ -8,8 +8,8 @@ import re
 
 import numpy as np
 import pytest
-import torch
 from digit_strokes import DIGITS, line
+from fake_models import weakly_preferring
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
@@ -143,12 +143,7 @@ def test_model_lists_say_what_each_model_is(qtbot, window: MainWindow) -> None: 
 
 def test_coach_says_why_fine_tune_is_off_and_a_weak_guess_is_not_green(
         qtbot, window: MainWindow, draw, untrained) -> None:  # noqa: ANN001
-    weak = untrained.copy()  # ignores the picture, slightly prefers a 0: a weak right guess
-    last = weak.model.classifier[-1]
-    torch.nn.init.zeros_(last.weight)
-    torch.nn.init.zeros_(last.bias)
-    last.bias.data[0] = 0.5
-    window.set_model(weak)
+    window.set_model(weakly_preferring(untrained, 0))  # a weak right guess for the prompted 0
     coach = window.handwriting_coach
     open_tab(qtbot, window, coach)
     note = coach.fineTune.blockerLabel
@@ -165,8 +160,9 @@ def test_coach_says_why_fine_tune_is_off_and_a_weak_guess_is_not_green(
 
 
 def test_browse_data_paints_a_weak_right_answer_amber_not_green(
-        qtbot, window: MainWindow) -> None:  # noqa: ANN001
-    """The untrained model is right by chance on some images, at ~10 %: not green."""
+        qtbot, window: MainWindow, untrained) -> None:  # noqa: ANN001
+    """A model that answers 3 at ~15 % whatever the picture is right on the 3s: not green."""
+    window.set_model(weakly_preferring(untrained, 3))
     browser = window.dataset_browser
     with qtbot.waitSignal(browser.page_shown, timeout=EVALUATION_TIMEOUT):
         open_tab(qtbot, window, browser)

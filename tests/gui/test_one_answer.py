@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from digit_strokes import DIGITS
+from fake_models import weakly_preferring
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from window_clicks import EVALUATION_TIMEOUT, evaluate, open_tab
@@ -103,15 +104,9 @@ def test_a_browsed_picture_shows_the_browsers_answer_everywhere(
 
 
 def _hesitant(untrained: Checkpoint, epochs: int, accuracy: float | None) -> Checkpoint:
-    """A model whose last layer ignores the picture and slightly prefers a 3, claiming to have
-    trained ``epochs`` epochs to ``accuracy`` on the test set."""
-    import torch
-
-    model = untrained.copy()
-    last = model.model.classifier[-1]
-    torch.nn.init.zeros_(last.weight)
-    torch.nn.init.zeros_(last.bias)
-    last.bias.data[3] = 0.5
+    """A model that ignores the picture and slightly prefers a 3, claiming to have trained
+    ``epochs`` epochs to ``accuracy`` on the test set."""
+    model = weakly_preferring(untrained, 3)
     model.meta["epochs"] = epochs
     model.meta["metrics"] = {} if accuracy is None else {"test_accuracy": accuracy}
     return model
