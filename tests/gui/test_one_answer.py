@@ -101,6 +101,11 @@ def test_a_browsed_picture_shows_the_browsers_answer_everywhere(
     np.testing.assert_allclose(window.inference.last_prediction().probabilities,
                                reading.probabilities, atol=1e-5)
     np.testing.assert_allclose(_compare_left(qtbot, window), shown, atol=2e-4)
+    # the Perturb tab, with every slider at "no change": the same numbers once more
+    perturb = window.perturbation_view
+    open_tab(qtbot, window, perturb)
+    qtbot.waitUntil(lambda: perturb.probabilities_shown() is not None, timeout=10_000)
+    np.testing.assert_allclose(perturb.probabilities_shown(), shown, atol=2e-4)
 
 
 def _hesitant(untrained: Checkpoint, epochs: int, accuracy: float | None) -> Checkpoint:
