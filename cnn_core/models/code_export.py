@@ -25,7 +25,6 @@ from .spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 
 __all__ = ["export_checkpoint_python", "spec_to_python"]
 
-_FORMATS = ("python",)
 _INITIALISED = ("conv", "linear", "residual", "inception")  # the layers holding Conv2d / Linear
 
 _RESIDUAL_SOURCE = '''
@@ -359,9 +358,3 @@ def _write_atomically(path: Path, text: str) -> Path:
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give the .py file to write")
     return write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def export_formats() -> tuple[str, ...]:
-    """The formats ``digitlab export --format`` accepts."""
-    return _FORMATS
-
