@@ -27,6 +27,7 @@ from ..specs import build_model
 from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
+from .ema import WeightAverage
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 from .gradients import layer_gradient_norms
 from .loop import EvaluationStopped, evaluate, prepare_batch, shuffled_batches, train_one_epoch
@@ -75,6 +76,7 @@ class Trainer:
         self.model: DigitNet = build_model(spec, seed=self.seed).to(self.device)
         if config.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
+        self._average = WeightAverage(self.model, config.ema_decay) if config.ema_decay else None
         self.info = DATASETS[config.dataset]
         self.history: list[EpochDone] = []
         self._epochs_done = 0
@@ -89,6 +91,11 @@ class Trainer:
         self._clock = RunClock()
 
     @property
+    def evaluated_model(self) -> DigitNet:
+        """What the run evaluates and saves: the weights' moving average if it keeps one."""
+        return self.model if self._average is None else self._average.model
+
+    @property
     def training_seconds(self) -> float:
         """Seconds spent in training steps so far: the run's clock less evaluation passes."""
         return self._clock.elapsed - self._clock.eval_seconds
@@ -97,7 +104,8 @@ class Trainer:
 
     def snapshot(self) -> Checkpoint:
         """A CPU copy of the current weights with full metadata; shares nothing with training."""
-        model = copy.deepcopy(self.model).to("cpu", memory_format=torch.contiguous_format)
+        model = copy.deepcopy(self.evaluated_model).to("cpu",
+                                                       memory_format=torch.contiguous_format)
         model.eval()
         last = self.history[-1] if self.history else None
         metrics = {} if last is None else {
@@ -117,7 +125,8 @@ class Trainer:
         checkpoint = self.snapshot()
         if self._val is not None:
             checkpoint.meta["calibration"] = calibrate(
-                self.model, self._val, self.info.mean, self.info.std, self.config.channels_last)
+                self.evaluated_model, self._val, self.info.mean, self.info.std,
+                self.config.channels_last, test=self._test)
         return checkpoint
 
     # ------------------------------------------------------------------ the run
@@ -183,12 +192,15 @@ class Trainer:
                         cfg.label_smoothing):
                     step += 1
                     seen += size
+                    if self._average is not None:
+                        self._average.update()
                     epoch_tally.add(loss, correct, size)
                     window.add(loss, correct, size)
                     if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
                         mean_loss = window.loss.item() / window.batches
                         if not math.isfinite(mean_loss):
                             model.load_state_dict(good_state)
+                            self._average = None  # it has taken in the bad steps: save these
                             yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
                             return
                         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -225,9 +237,9 @@ class Trainer:
         stop = lambda: self.control.stopped  # noqa: E731
         val_loss = val_acc = None
         if val is not None:
-            val_loss, val_acc, _ = evaluate(self.model, val, info.mean, info.std,
+            val_loss, val_acc, _ = evaluate(self.evaluated_model, val, info.mean, info.std,
                                             channels_last=cfg.channels_last, stop=stop)
-        test_loss, test_acc, _ = evaluate(self.model, test, info.mean, info.std,
+        test_loss, test_acc, _ = evaluate(self.evaluated_model, test, info.mean, info.std,
                                           channels_last=cfg.channels_last, stop=stop)
         self._clock.add_eval(self._clock.elapsed - start)
         self._epochs_done = epoch
