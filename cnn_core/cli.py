@@ -114,7 +114,7 @@ def _download(dataset: str, data_dir: str | None) -> None:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from .model_card import bundled_card, bundled_line
+    from .checkpoints.model_card import bundled_card, bundled_line
     from .models import list_models
 
     rows, bundled = list_models(), bundled_card()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from cnn_core.calibration import expected_calibration_error
+from cnn_core.analysis.calibration import expected_calibration_error
 from cnn_core.models import MODELS, get_spec
-from cnn_core.specs import build_model
+from cnn_core.models.specs import build_model
 from cnn_core.training import Finished, TrainConfig, Trainer
 from cnn_core.training.calibrate import calibrate
 from cnn_core.training.ema import WeightAverage

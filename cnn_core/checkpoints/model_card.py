@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .checkpoints import BUNDLED_MODEL, CheckpointError, load_bundled
+from . import BUNDLED_MODEL, CheckpointError, load_bundled
 
 __all__ = ["bundled_card", "bundled_line"]
 
