@@ -11,15 +11,15 @@ uint8 tensor on the device, normalised per batch (as every DigitLab run does); a
 BatchNorm CNN whose pools come early (``speedrun`` in the model registry); batch 96; Adam at
 lr 0.01 with short-memory betas (0.7, 0.9) under a one-cycle schedule; no augmentation.
 
-``bundled``: the recipe for the model DigitLab ships (``resources/digitnet.safetensors``).
-``digitnet`` for 20 epochs on the 55,000 training images with the batched random affine and
-stroke-thickness augmentation, Adam under a one-cycle schedule (peak lr 0.003, batch 128),
-label smoothing 0.05, and an exponential moving average of the weights (decay 0.999, about the
-last 1,000 steps) that is evaluated and saved instead of the last step's weights. Smoothing
-leaves the raw answers under-confident (a clear digit near 95 %); the temperature fitted on
-the 5,000 held-out validation images undoes that, and the test set only reports (accuracy,
-and ECE before and after that temperature). Without smoothing the same recipe measured
-99.49 % (5 epochs) and 99.48 % (10 epochs) on MNIST test.
+``bundled``: a calibrated ``digitnet`` for the canvas. 10 epochs on the 55,000 training images
+with the batched random affine and stroke-thickness augmentation, Adam under a one-cycle
+schedule (peak lr 0.003, batch 128), no label smoothing, and an exponential moving average of
+the weights (decay 0.999, about the last 1,000 steps) that is evaluated and saved instead of
+the last step's weights. The 5,000 held-out validation images fit the temperature; the test set
+only reports (accuracy, and ECE before and after that temperature). Measured (seed 1, one CPU
+thread): 99.48 % MNIST test, test-set ECE 0.15 % raw; 5 epochs gave 99.49 %, and 5 epochs with
+label smoothing 0.05 gave 99.45 % with raw answers under-confident (test-set ECE 5.18 %, 0.21 %
+after its temperature of 0.535).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ RECIPES: dict[str, TrainConfig] = {
         lr=1e-2, betas=(0.7, 0.9), schedule="onecycle", augment=False, label_smoothing=0.0,
         weight_decay=0.0, report_every=20, channels_last=True),
     "bundled": TrainConfig(
-        model="digitnet", dataset="mnist", epochs=20, batch_size=128, optimizer="adam",
-        lr=3e-3, schedule="onecycle", augment=True, label_smoothing=0.05, ema_decay=0.999,
+        model="digitnet", dataset="mnist", epochs=10, batch_size=128, optimizer="adam",
+        lr=3e-3, schedule="onecycle", augment=True, label_smoothing=0.0, ema_decay=0.999,
         weight_decay=0.0, report_every=50, channels_last=True),
 }
 """Each recipe's complete configuration."""
