@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import model_loader
+from . import background, model_loader
 from . import settings as prefs
 from .deferred_parts import DeferredParts
 from .settings import Keys
@@ -579,7 +579,6 @@ class MainWindow(QMainWindow):
         lib.canvas_model_changed.connect(self._on_canvas_model_changed)
         lib.entries_changed.connect(self._fill_shelf)
         lib.failed.connect(self.banner.show_error)
-        lib.run_ended.connect(lambda *_: self._fill_shelf())
         self.modelShelf.activated.connect(self._on_shelf_activated)
         self.replaySlider.valueChanged.connect(self._on_replay)
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
@@ -1004,14 +1003,6 @@ class MainWindow(QMainWindow):
             self.save_settings()
             super().closeEvent(event)
             return
-        built = self._parts.built_part
-        shutdown = getattr(built("training_panel"), "shutdown", None)
-        if callable(shutdown):  # stop a running training thread and wait for it
-            shutdown()
-        self.library.shutdown()  # the stopped run and every pending write are on disk
-        self.analysis.shutdown()
-        evaluate_view = built("evaluate_view")
-        if evaluate_view is not None:
-            evaluate_view.shutdown()  # cancel a running evaluation, wait ≤ 2 s
+        background.stop_all()  # every task ends; the stopped run and every write are on disk
         self.save_settings()
         super().closeEvent(event)

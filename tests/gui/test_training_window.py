@@ -12,8 +12,10 @@ import pytest
 import shiboken6
 from digit_strokes import DIGITS
 from panel_controls import set_controls
-from PySide6.QtCore import Qt, QThread, QtMsgType
+from PySide6.QtCore import Qt, QtMsgType
+from run_events import RunEvents
 
+from app import background
 from app.main_window import MainWindow
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.training import Diverged, Finished
@@ -94,7 +96,7 @@ class LongTask:
 def _start_training(win: MainWindow, qtbot: Any) -> None:
     panel = win.training_panel
     configure(panel, samples=4000, epochs=50)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(RunEvents(panel.training).batch_done, timeout=RUN_TIMEOUT):
         panel.trainButton.click()
 
 
@@ -139,8 +141,8 @@ def test_closing_the_window_mid_task_ends_it_within_2_s(task: LongTask, qtbot,  
     else:
         task.start(win, qtbot)
     assert task.running(win)
-    threads = [t for t in win.findChildren(QThread) if t.isRunning()]
-    assert threads, f"{task.name} runs on no thread of the window"
+    tasks = [t for t in background.owner().tasks() if t.is_running()]
+    assert tasks, f"{task.name} runs in no background task"
 
     start = time.perf_counter()
     win.close()
@@ -148,7 +150,7 @@ def test_closing_the_window_mid_task_ends_it_within_2_s(task: LongTask, qtbot,  
     print(f"closing the window mid-{task.name} took {closed_in:.3f} s")
     assert closed_in < 2.0, f"closing took {closed_in:.2f} s"
     assert not task.running(win)
-    assert not [t for t in threads if shiboken6.isValid(t) and t.isRunning()]
+    assert not [t for t in tasks if t.is_running()] and background.owner().tasks() == []
     shiboken6.delete(win)  # destroys every QThread the window owns, right now
     qtbot.wait(50)
     warnings = [r.message for r in qtlog.records
