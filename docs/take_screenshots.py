@@ -202,11 +202,12 @@ def train_two_runs(d: Driver) -> None:
     """Two small runs put models on the shelf: a TinyVGG stopped after its first epoch, then
     a LeNet trained for two epochs on 4,096 images (it becomes the canvas model)."""
     from panel_controls import set_controls
+    from run_events import RunEvents
 
     window = d.window
     panel = window.training_panel
     epochs: list[object] = []
-    window.library.epoch_done.connect(epochs.append)
+    RunEvents(panel.training).epoch_done.connect(epochs.append)
     trained: list[object] = []
     panel.model_trained.connect(trained.append)
 
