@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
-__all__ = ["BackgroundWork", "Task", "describe_error", "owner", "stop_all",
+__all__ = ["BackgroundWork", "OneAtATime", "Task", "describe_error", "owner", "stop_all",
            "wait_for_stragglers", "worker_threads"]
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ class Task(QObject):
     yielded = Signal(object)  # each item the work produced (emitted from the worker thread)
     failed = Signal(str)  # the work raised; one line for the user (from the worker thread)
     finished = Signal()  # always last, in the GUI thread, after the thread has ended
+    abandoned = Signal()  # given up at a stop (GUI thread): nothing more comes, not finished
 
     def __init__(self, name: str, work: Work | None = None, *,
                  stop: Callable[[], None] | None = None, kill: Callable[[], None] | None = None,
@@ -150,7 +151,9 @@ class Task(QObject):
     def abandon(self) -> None:
         """Speak for no one from now on: emit no more items or failures (a task that
         outlived a stop; whoever started it has moved on)."""
-        self._abandoned.set()
+        if not self._abandoned.is_set():
+            self._abandoned.set()
+            self.abandoned.emit()
 
     def is_running(self) -> bool:
         """Whether the task was started and its ``finished`` has not been emitted yet."""
@@ -278,6 +281,75 @@ class BackgroundWork(QObject):
         task = self.sender()
         if task in self._tasks:
             self._tasks.remove(task)  # type: ignore[arg-type]
+
+
+class OneAtATime(QObject):
+    """One task of a kind at a time (a training run, a fine-tuning, an evaluation): the life
+    cycle a view drives. Subclasses build the task and :meth:`launch` it.
+
+    ``run_created(task)`` is emitted before the task's thread starts: views connect to the
+    task's own signals then, one hop from the worker thread. ``running_changed`` is emitted
+    when a task starts and when it has finished (or was given up at a stop, by this object or
+    by :func:`stop_all`).
+    """
+
+    run_created = Signal(object)  # the Task, not started yet
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._task: Task | None = None
+
+    def current(self) -> Task | None:
+        """The task going now, if any."""
+        return self._task
+
+    def is_running(self) -> bool:
+        """Whether a task is going (from :meth:`launch` until its ``finished``)."""
+        return self._task is not None
+
+    def launch(self, task: Task) -> Task:
+        """Announce ``task`` and start it with :func:`owner`.
+
+        Raises
+        ------
+        RuntimeError
+            If one is still going (stop it and wait for ``running_changed(False)``).
+        """
+        if self._task is not None:
+            raise RuntimeError(f"{task.objectName()}: one is already going")
+        task.finished.connect(self._on_task_finished)
+        task.abandoned.connect(self._on_task_finished)
+        self._task = task
+        self.run_created.emit(task)
+        owner().start(task)
+        self.running_changed.emit(True)
+        return task
+
+    def stop(self) -> None:
+        """Ask the task going now to end soon."""
+        if self._task is not None:
+            self._task.stop()
+
+    def shutdown(self, timeout_ms: int = 2000, kill_after_ms: int = 3000) -> bool:
+        """Stop the task and wait for it (see :meth:`BackgroundWork.stop`); True if it ended.
+        One that has not is given up: it emits nothing more, and this one is free again."""
+        task = self._task
+        return task is None or owner().stop([task], timeout_ms, kill_after_ms)
+
+    def _finish(self, task: Task) -> None:
+        """The current task has finished (subclasses may say more, then call this)."""
+        self._end()
+
+    @Slot()
+    def _on_task_finished(self) -> None:
+        task = self._task
+        if task is not None and self.sender() is task:
+            self._finish(task)
+
+    def _end(self) -> None:
+        self._task = None
+        self.running_changed.emit(False)
 
 
 _owner: BackgroundWork | None = None

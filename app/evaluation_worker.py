@@ -13,13 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal
 
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.evaluation import EvalSet, EvaluationProgress, EvaluationResult, evaluate_steps
 
-from . import background
-from .background import Task, worker_threads
+from .background import OneAtATime, Task, worker_threads
 
 __all__ = ["Evaluation", "EvaluationRunner"]
 
@@ -58,57 +57,29 @@ class Evaluation(Task):
                 self._runner.progress.emit(item)
 
 
-class EvaluationRunner(QObject):
+class EvaluationRunner(OneAtATime):
     """Starts evaluations; its signals reach the GUI thread's slots queued, in order."""
 
     progress = Signal(object)  # EvaluationProgress
     finished = Signal(object)  # EvaluationResult
     failed = Signal(str)
     cancelled = Signal()
-    running_changed = Signal(bool)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._task: Evaluation | None = None
-
-    def is_running(self) -> bool:
-        """Whether an evaluation is going (until its task has finished)."""
-        return self._task is not None
 
     def start(self, checkpoint: Checkpoint, make_set: Callable[[], EvalSet]) -> None:
         """Evaluate a private copy of ``checkpoint`` on ``make_set()`` in the background."""
         if self.is_running():
             raise RuntimeError("an evaluation is already running")
-        task = Evaluation(checkpoint.copy(), make_set, self)
-        task.finished.connect(self._on_task_finished)
-        self._task = task
-        background.owner().start(task)
-        self.running_changed.emit(True)
+        self.launch(Evaluation(checkpoint.copy(), make_set, self))
 
     def cancel(self) -> None:
         """Stop after the current batch; :attr:`cancelled` follows."""
-        if self._task is not None:
-            self._task.stop()
+        self.stop()
 
-    def shutdown(self, timeout_ms: int = 2000) -> bool:
+    def shutdown(self, timeout_ms: int = 2000, kill_after_ms: int = 0) -> bool:
         """Cancel and wait up to ``timeout_ms`` for the evaluation to end; True if it did."""
-        task = self._task
-        if task is None:
-            return True
-        if background.owner().stop([task], timeout_ms, kill_after_ms=0):
-            return True
-        self._end()  # given up: it emits nothing more
-        return False
+        return super().shutdown(timeout_ms, kill_after_ms)
 
-    @Slot()
-    def _on_task_finished(self) -> None:
-        task = self._task
-        if task is None or self.sender() is not task:
-            return
-        if task.stop_requested() and task.result is None:
+    def _finish(self, task: Task) -> None:
+        if task.stop_requested() and getattr(task, "result", None) is None:
             self.cancelled.emit()
-        self._end()
-
-    def _end(self) -> None:
-        self._task = None
-        self.running_changed.emit(False)
+        super()._finish(task)

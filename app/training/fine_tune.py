@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, save_checkpoint
 from cnn_core.datasets import DatasetUnavailable
@@ -35,8 +35,7 @@ from cnn_core.training.finetune import (
     fine_tune,
 )
 
-from .. import background
-from ..background import Task, worker_threads
+from ..background import OneAtATime, Task, worker_threads
 
 if TYPE_CHECKING:
     from ..models import ModelLibrary
@@ -87,24 +86,16 @@ class FineTuneRun(Task):
             self.ended.emit(item, "")
 
 
-class FineTuner(QObject):
+class FineTuner(OneAtATime):
     """Starts fine-tuning runs, one at a time; the shelf ``library`` takes each tuned model.
 
     ``run_created(FineTuneRun)`` comes before the run's thread starts; ``running_changed``
     when a run starts and when it has finished.
     """
 
-    run_created = Signal(object)  # FineTuneRun, not started yet
-    running_changed = Signal(bool)
-
     def __init__(self, library: ModelLibrary, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._run: FineTuneRun | None = None
         self.run_created.connect(library.follow_fine_tune)
-
-    def is_running(self) -> bool:
-        """Whether a run is going (until its ``finished``)."""
-        return self._run is not None
 
     def start(self, checkpoint: Checkpoint, own_dir: Path,
               config: FineTuneConfig) -> FineTuneRun:
@@ -115,34 +106,10 @@ class FineTuner(QObject):
         RuntimeError
             If a run is still going.
         """
-        if self._run is not None:
-            raise RuntimeError("a fine-tuning run is already going")
         run = FineTuneRun(checkpoint.copy(), own_dir, config, own_dir.parent / "tuned-models")
-        run.finished.connect(self._on_run_finished)
-        self._run = run
-        self.run_created.emit(run)
-        background.owner().start(run)
-        self.running_changed.emit(True)
+        self.launch(run)
         return run
 
-    def stop(self) -> None:
-        """Cancel the run; it reports ``FineTuneStopped``, and the canvas model stays."""
-        if self._run is not None:
-            self._run.stop()
-
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+    def shutdown(self, timeout_ms: int = 10_000, kill_after_ms: int = 0) -> bool:
         """Cancel a run and wait up to ``timeout_ms`` for it; True when it has ended."""
-        run = self._run
-        if run is None or background.owner().stop([run], timeout_ms):
-            return True
-        self._end()  # given up: it emits nothing more
-        return False
-
-    @Slot()
-    def _on_run_finished(self) -> None:
-        if self._run is not None and self.sender() is self._run:
-            self._end()
-
-    def _end(self) -> None:
-        self._run = None
-        self.running_changed.emit(False)
+        return super().shutdown(timeout_ms, kill_after_ms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+import pytest
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app import background
@@ -127,3 +128,27 @@ def test_stop_all_gives_up_a_task_that_does_not_stop_and_waits_for_it_before_qui
 
 def test_the_application_has_one_owner() -> None:
     assert background.owner() is background.owner()
+
+
+def test_one_at_a_time_announces_its_task_and_is_free_again_when_it_gives_one_up(
+        qtbot) -> None:  # noqa: ANN001
+    release = threading.Event()
+
+    def stubborn() -> Iterator[str]:
+        release.wait(30)
+        yield "late"
+
+    slot = background.OneAtATime()
+    announced: list[Task] = []
+    changes: list[bool] = []
+    slot.run_created.connect(announced.append)  # GUI thread: emitted by launch
+    slot.running_changed.connect(changes.append)
+    task = slot.launch(Task("stubborn", stubborn))
+    assert announced == [task] and changes == [True] and slot.current() is task
+    with pytest.raises(RuntimeError):
+        slot.launch(Task("second", stubborn))
+    assert not slot.shutdown(timeout_ms=50, kill_after_ms=50)
+    assert changes == [True, False] and not slot.is_running()
+    release.set()
+    assert background.wait_for_stragglers(10_000)
+    assert changes == [True, False]  # its late finished says nothing more
