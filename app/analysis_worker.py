@@ -60,6 +60,13 @@ class AnalysisWorker(QObject):
         self._rest = QTimer(self)  # the pause after a job, see the class docstring
         self._rest.setSingleShot(True)
         self._rest.timeout.connect(self._dispatch)
+        background.owner().stopping.connect(self._on_stopping)
+
+    @Slot()
+    def _on_stopping(self) -> None:
+        """All background work is being stopped (the window closes): start nothing more."""
+        self._pending.clear()
+        self._rest.stop()
 
     def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
         """Analyse ``checkpoint`` from now on (the worker keeps a private deep copy)."""

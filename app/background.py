@@ -155,6 +155,10 @@ class Task(QObject):
             self._abandoned.set()
             self.abandoned.emit()
 
+    def is_abandoned(self) -> bool:
+        """Whether :meth:`abandon` was called."""
+        return self._abandoned.is_set()
+
     def is_running(self) -> bool:
         """Whether the task was started and its ``finished`` has not been emitted yet."""
         return self._thread.isRunning() or (self._thread.isFinished() and not self._ended)
@@ -204,6 +208,8 @@ class Task(QObject):
 
 class BackgroundWork(QObject):
     """Every task of the application, and the one place that stops them all."""
+
+    stopping = Signal()  # stop_all has begun: schedulers drop the work they have waiting
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -257,8 +263,18 @@ class BackgroundWork(QObject):
         return not stragglers
 
     def stop_all(self, timeout_ms: int = 2000, kill_after_ms: int = 3000) -> bool:
-        """Stop every task (the window closes), then run the ``at_stop`` closers."""
-        ended = self.stop(self._tasks, timeout_ms, kill_after_ms)
+        """Stop every task (the window closes), then run the ``at_stop`` closers.
+
+        A task started while the others' last events are delivered (a page asked for when
+        its dataset arrived) is stopped too, in a second round.
+        """
+        self.stopping.emit()
+        ended = True
+        for _ in range(3):
+            tasks = [t for t in self._tasks if not t.is_abandoned()]
+            if not tasks:
+                break
+            ended = self.stop(tasks, timeout_ms, kill_after_ms) and ended
         for ref in list(self._closers):
             close = ref()
             if close is None:
