@@ -1,7 +1,7 @@
 """The Coach tab: teach the model your handwriting.
 
 Guided collection ("Draw a 3"), a browser of the collected samples, zip export and import,
-and fine-tuning of the canvas model on the samples (mixed with MNIST) in a worker thread,
+and fine-tuning of the canvas model on the samples (mixed with MNIST) in the background,
 with the before/after accuracies side by side. The tuned model goes on the model shelf under
 its own name and becomes the canvas model (Ctrl+B goes back to the bundled one).
 
@@ -306,7 +306,7 @@ class HandwritingCoach(QWidget):
         return self.fineTune.is_running()
 
     def start_fine_tune(self) -> bool:
-        """Fine-tune a copy of the canvas model in a worker thread; False if it cannot start."""
+        """Fine-tune a copy of the canvas model in the background; False if it cannot start."""
         blocker = self._fine_tune_blocker()
         if blocker:
             self._status(blocker, error=True)

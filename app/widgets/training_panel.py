@@ -1,4 +1,4 @@
-"""The Train tab: choose a model and a recipe, train in a worker thread, watch the curves.
+"""The Train tab: choose a model and a recipe, train in a child process, watch the curves.
 
 The panel only displays and forwards. Runs are started by a
 :class:`~app.training.TrainingController` (each one a :class:`~app.training.TrainingRun`, a

@@ -19,6 +19,7 @@ from app import background
 from app.main_window import MainWindow
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.training import Diverged, Finished
+from cnn_core.training.finetune import FineTuneConfig
 
 RUN_TIMEOUT = 120_000
 
@@ -117,10 +118,27 @@ def _start_adversarial_search(win: MainWindow, qtbot: Any, draw: Any) -> None:
     qtbot.mouseClick(view.adversarialButton, Qt.MouseButton.LeftButton)
 
 
-# Every long task of the window; add each new one (export, fine-tuning, ...) here.
+def _start_fine_tuning(win: MainWindow, qtbot: Any) -> None:
+    """Samples of every digit (made-up hands), then Fine-tune in the Coach tab."""
+    from cnn_core.preprocess import preprocess
+    from own_hand import render
+
+    coach = win.handwriting_coach
+    win.tabs.setCurrentWidget(coach)
+    for digit in range(10):
+        for i in range(3):
+            coach.store.add(digit, preprocess(render(digit, i, "steep")).image28)
+    coach.reload()
+    coach.fine_tune_config = FineTuneConfig(steps=5000, report_every=1, mnist_test_samples=200)
+    qtbot.mouseClick(coach.fineTuneButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: coach.fineTuneProgress.value() >= 1, timeout=RUN_TIMEOUT)
+
+
+# Every long task of the window; add each new one (export, ...) here.
 LONG_TASKS = [
     LongTask("training", _start_training, lambda win: win.training_panel.is_running()),
     LongTask("evaluation", _start_evaluation, lambda win: win.evaluate_view.runner.is_running()),
+    LongTask("fine-tuning", _start_fine_tuning, lambda win: win.handwriting_coach.is_fine_tuning()),
     LongTask("adversarial search", _start_adversarial_search,
              lambda win: not win.analysis.is_idle()),
 ]
