@@ -48,6 +48,9 @@ def test_a_finished_run_becomes_the_canvas_model(window: MainWindow, draw,  # no
         panel.trainButton.click()
         qtbot.waitUntil(lambda: window.inference.snapshot() is not None, timeout=RUN_TIMEOUT)
         assert "Live" in window.kernel_view.sourceLabel.text()
+    # The shelf and the Train tab each get the run's end straight from the run (one hop
+    # each): the tab may take its turn just after the shelf changed the canvas model.
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10_000)
     assert isinstance(panel.last_result, Finished)
     trained = panel.last_result.checkpoint
     assert changed.args[0] is trained and window.checkpoint() is trained
