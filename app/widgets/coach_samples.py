@@ -21,6 +21,7 @@ from cnn_core.own_digits import DeletedSample, OwnDigitStore, OwnSample
 from cnn_core.preprocess import ImageError
 
 from .coach_parts import SampleList
+from .naming import named
 
 __all__ = ["SamplesBox", "sample_image"]
 
@@ -44,16 +45,16 @@ class SamplesBox(QWidget):
         self._locked = False
         self.list = SampleList(self)
         tr = self.tr
-        self.deleteButton = self._button("coachDeleteButton", tr("&Delete"),
-                                         tr("Remove the selected samples (Delete)"))
-        self.undoButton = self._button("coachUndoButton", tr("&Undo delete"),
-                                       tr("Put the last removed sample back (Ctrl+Z in the "
-                                          "sample list)"))
-        self.exportButton = self._button("coachExportButton", tr("E&xport zip…"),
-                                         tr("Save all your samples in one zip file"))
-        self.importButton = self._button("coachImportButton", tr("&Import zip…"),
-                                         tr("Add the samples of a zip file (exported here, or "
-                                            "pictures named like 7_mine.png)"))
+        self.deleteButton = named(QPushButton(tr("&Delete"), self), "coachDeleteButton",
+                                  tr("Remove the selected samples (Delete)"))
+        self.undoButton = named(QPushButton(tr("&Undo delete"), self), "coachUndoButton",
+                                tr("Put the last removed sample back (Ctrl+Z in the sample "
+                                   "list)"))
+        self.exportButton = named(QPushButton(tr("E&xport zip…"), self), "coachExportButton",
+                                  tr("Save all your samples in one zip file"))
+        self.importButton = named(QPushButton(tr("&Import zip…"), self), "coachImportButton",
+                                  tr("Add the samples of a zip file (exported here, or "
+                                     "pictures named like 7_mine.png)"))
         row = QHBoxLayout()
         for button in (self.deleteButton, self.undoButton):
             row.addWidget(button)
@@ -71,12 +72,6 @@ class SamplesBox(QWidget):
         self.list.itemSelectionChanged.connect(self.update_buttons)
         self.exportButton.clicked.connect(self.export_dialog)
         self.importButton.clicked.connect(self.import_dialog)
-
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
 
     # ------------------------------------------------------------------ list
     def reload(self) -> None:

@@ -63,6 +63,7 @@ from .canvas import DrawingCanvas
 from .coach_fine_tune import FineTunePanel
 from .coach_parts import ProgressGrid, claim_keys
 from .coach_samples import SamplesBox
+from .naming import named
 
 __all__ = ["SAMPLES_PER_DIGIT", "HandwritingCoach"]
 
@@ -99,12 +100,6 @@ class HandwritingCoach(QWidget):
         self.reload()
 
     # ------------------------------------------------------------------ build
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
-
     def _build(self) -> None:
         tr = self.tr
         self.promptLabel = QLabel(self)
@@ -125,14 +120,14 @@ class HandwritingCoach(QWidget):
         claim_keys(self.canvas, [QKeySequence(k) for k in (
             Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)])
         self.canvas.installEventFilter(self)
-        self.acceptButton = self._button("coachAcceptButton", tr("&Accept"),
-                                         tr("Keep this drawing as a sample of the digit asked "
-                                            "for (Enter)"))
+        self.acceptButton = named(QPushButton(tr("&Accept"), self), "coachAcceptButton",
+                                  tr("Keep this drawing as a sample of the digit asked for "
+                                     "(Enter)"))
         self.acceptButton.setDefault(True)
-        self.clearButton = self._button("coachClearButton", tr("C&lear"),
-                                        tr("Wipe the drawing (Delete)"))
-        self.skipButton = self._button("coachSkipButton", tr("S&kip"),
-                                       tr("Ask for another digit"))
+        self.clearButton = named(QPushButton(tr("C&lear"), self), "coachClearButton",
+                                 tr("Wipe the drawing (Delete)"))
+        self.skipButton = named(QPushButton(tr("S&kip"), self), "coachSkipButton",
+                                tr("Ask for another digit"))
         self.guessLabel = QLabel(self)
         self.guessLabel.setObjectName("coachGuessLabel")
         self.guessLabel.setWordWrap(True)
