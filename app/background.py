@@ -33,11 +33,23 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
 __all__ = ["BackgroundWork", "OneAtATime", "Task", "describe_error", "owner", "stop_all",
-           "wait_for_stragglers", "worker_threads"]
+           "stop_requested", "wait_for_stragglers", "worker_threads"]
 
 log = logging.getLogger(__name__)
 
 Work = Callable[[], Iterable[object]]
+
+_here = threading.local()  # .task: the Task whose work runs in this thread
+
+
+def stop_requested() -> bool:
+    """Whether the task running in this thread was asked to stop (``False`` outside a task).
+
+    For work that is one long call (an analysis job): pass it to a core loop that polls a
+    ``stop`` callable between its steps, e.g. ``smallest_flip(..., stop=stop_requested)``.
+    """
+    task = getattr(_here, "task", None)
+    return task is not None and task.stop_requested()
 
 
 def worker_threads() -> int:
@@ -180,6 +192,7 @@ class Task(QObject):
 
             torch.set_num_threads(self._torch_threads)
         breaks = self._stop_work is None
+        _here.task = self
         try:
             items = self.work()
             for item in items:
@@ -199,6 +212,8 @@ class Task(QObject):
                 log.warning("%s failed: %s", self.objectName(), message, exc_info=True)
             if not self._abandoned.is_set():
                 self.failed.emit(message)
+        finally:
+            _here.task = None
 
     @Slot()
     def _on_thread_finished(self) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from cnn_core.perturb import Flip, Perturbation, perturb, probabilities, smallest_flip, sweep
 
+from ..background import stop_requested
 from .image_thumb import ImageThumb, gray_qimage
 from .plots import static_plot
 
@@ -438,4 +439,4 @@ def _sweep(checkpoint: Checkpoint, *, image: np.ndarray, p: Perturbation, parame
 
 
 def _flip(checkpoint: Checkpoint, *, image: np.ndarray) -> Flip | None:
-    return smallest_flip(checkpoint, image)
+    return smallest_flip(checkpoint, image, stop=stop_requested)

@@ -152,3 +152,24 @@ def test_one_at_a_time_announces_its_task_and_is_free_again_when_it_gives_one_up
     release.set()
     assert background.wait_for_stragglers(10_000)
     assert changes == [True, False]  # its late finished says nothing more
+
+
+def test_one_long_call_sees_its_task_asked_to_stop(qtbot) -> None:  # noqa: ANN001
+    entered, asked = threading.Event(), threading.Event()
+
+    def long_call() -> Iterator[str]:
+        before = background.stop_requested()
+        entered.set()
+        asked.wait(10)
+        yield "stopped" if background.stop_requested() and not before else "not told"
+
+    work = BackgroundWork()
+    task = Task("long", long_call)
+    seen = Recorder(task)
+    work.start(task)
+    assert entered.wait(10)
+    task.stop()
+    asked.set()
+    assert work.stop([task], timeout_ms=10_000)
+    assert seen.seen == ["stopped", "finished"]
+    assert not background.stop_requested()  # outside a task: never
