@@ -1,11 +1,11 @@
 """Evaluation off the GUI thread: a :class:`~app.background.Task` drives the core generator.
 
 :class:`EvaluationRunner` lives in the GUI thread and runs one evaluation at a time. Each is
-an :class:`Evaluation` task that iterates :func:`cnn_core.evaluation.evaluate_steps` in its
+an :class:`Evaluation` task that iterates :func:`cnn_core.analysis.evaluation.evaluate_steps` in its
 thread and emits, on the runner's own signals and straight from that thread (one hop to the
 view), only immutable things: the core's frozen progress events (throttled) and the final
-:class:`~cnn_core.evaluation.EvaluationResult` (read-only arrays). Cancelling stops the task
-after the current batch.
+:class:`~cnn_core.analysis.evaluation.EvaluationResult` (read-only arrays). Cancelling stops
+the task after the current batch.
 """
 
 from __future__ import annotations
@@ -15,8 +15,13 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import Signal
 
+from cnn_core.analysis.evaluation import (
+    EvalSet,
+    EvaluationProgress,
+    EvaluationResult,
+    evaluate_steps,
+)
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.evaluation import EvalSet, EvaluationProgress, EvaluationResult, evaluate_steps
 
 from .background import OneAtATime, Task, worker_threads
 

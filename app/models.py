@@ -4,9 +4,10 @@
 comparison view and the Coach read: which models there are and which one the canvas uses.
 Training is not its business (:class:`app.training.TrainingController` runs it); the shelf
 only follows each run (:meth:`ModelLibrary.follow_run`) and takes it in when it ends, in one
-hop from the run's worker thread. Runs are kept as :class:`cnn_core.runs.RunRecord` objects
-and written by :class:`~app.run_writer.RunWriter` into the user data directory
-(``DIGITLAB_DATA_DIR`` overrides it), so closing the app never loses a model.
+hop from the run's worker thread. Runs are kept as
+:class:`cnn_core.checkpoints.runs.RunRecord` objects and written by
+:class:`~app.run_writer.RunWriter` into the user data directory (``DIGITLAB_DATA_DIR``
+overrides it), so closing the app never loses a model.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, load_bundled, load_checkpoint
-from cnn_core.runs import MAX_RUNS, RunRecord, RunStore
+from cnn_core.checkpoints.runs import MAX_RUNS, RunRecord, RunStore
+from cnn_core.runtime.user_data import DATA_DIR_ENV, user_data_dir
 from cnn_core.training import Diverged, Finished, Stopped
 from cnn_core.training.finetune import FineTuneFinished
-from cnn_core.user_data import DATA_DIR_ENV, user_data_dir
 
 from .run_writer import RunWriter
 from .training.fine_tune import FineTuneRun
@@ -41,7 +42,7 @@ _REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)
 
 
 def data_dir() -> Path:
-    """Where runs and the shelf live (see :func:`cnn_core.user_data.user_data_dir`)."""
+    """Where runs and the shelf live (see :func:`cnn_core.runtime.user_data.user_data_dir`)."""
     return user_data_dir()
 
 

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import __version__
+from .cli_errors import CliError
 
 __all__ = ["main"]
 
@@ -35,10 +36,6 @@ _TRAIN_EPILOG = (
     f"batch, saves the checkpoint of the weights so far to --out and exits with "
     f"{EXIT_STOPPED}. A second Ctrl+C quits at once with {EXIT_INTERRUPTED} and writes no "
     f"checkpoint: a file already at --out is left intact.")
-
-
-class CliError(Exception):
-    """A user-facing failure: printed as one line, exit code 1."""
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -107,7 +104,7 @@ def _load_checkpoint(path: str | None) -> Any:
 def _download(dataset: str, data_dir: str | None) -> None:
     """``--download``: fetch the dataset's files unless they are there (progress on stderr,
     so that ``--json`` output stays clean)."""
-    from .datasets import download_dataset
+    from .data.datasets import download_dataset
 
     with contextlib.redirect_stdout(sys.stderr):
         download_dataset(dataset, data_dir)
@@ -154,7 +151,7 @@ def _recipe_config(args: argparse.Namespace) -> Any:
 
 def _train_config(args: argparse.Namespace) -> Any:
     from .models import DEFAULT_MODEL
-    from .specs import load_spec_file
+    from .models.specs import load_spec_file
     from .training import TrainConfig
 
     if args.recipe:
@@ -179,8 +176,8 @@ def _train_config(args: argparse.Namespace) -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .allocator import keep_freed_memory
     from .checkpoints import save_checkpoint
+    from .runtime.allocator import keep_freed_memory
     from .training import (
         BatchDone,
         Diverged,
@@ -203,7 +200,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"{name}-{_dt.datetime.now():%Y%m%d-%H%M%S}.safetensors")
     tb = None
     if args.tensorboard:
-        from .tensorboard_log import TensorBoardLogger
+        from .training.tensorboard_log import TensorBoardLogger
 
         tb = TensorBoardLogger(args.tensorboard)
         tb.add_graph(trainer.model)
@@ -288,8 +285,8 @@ def _val_text(ev: Any) -> str:
 
 
 def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
-    from .datasets import DATASETS
-    from .evaluation import EvaluationError, dataset_test_set, drawings_set
+    from .analysis.evaluation import EvaluationError, dataset_test_set, drawings_set
+    from .data.datasets import DATASETS
 
     if args.max_samples is not None and args.max_samples < 1:
         raise CliError("--max-samples must be at least 1")
@@ -309,9 +306,9 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .devices import resolve_device
-    from .evaluation import EvaluationError, EvaluationProgress, evaluate_steps
-    from .evaluation_report import format_report, result_to_json, write_misclassified
+    from .analysis.evaluation import EvaluationError, EvaluationProgress, evaluate_steps
+    from .analysis.evaluation_report import format_report, result_to_json, write_misclassified
+    from .runtime.devices import resolve_device
 
     ck = _load_checkpoint(args.checkpoint)
     eval_set = _eval_set(args, ck)
@@ -341,8 +338,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .predict import Predictor
-    from .preprocess import load_image
+    from .data.preprocess import load_image
+    from .recognition.predict import Predictor
 
     checkpoint = _load_checkpoint(args.checkpoint)
     classes = checkpoint.classes
@@ -381,7 +378,7 @@ def _verdict_text(r: dict[str, Any]) -> str:
 
 def cmd_train_detector(args: argparse.Namespace) -> int:
     from .checkpoints import save_checkpoint
-    from .detector import DetectorConfig, fit_detector
+    from .recognition.detector import DetectorConfig, fit_detector
 
     cfg = DetectorConfig(seed=args.seed, epochs=args.epochs)
     checkpoint = fit_detector(cfg, say=lambda line: print(line, file=sys.stderr, flush=True))
@@ -399,9 +396,9 @@ def cmd_train_detector(args: argparse.Namespace) -> int:
 
 
 def _add_train_args(p: argparse.ArgumentParser) -> None:
-    from .datasets import DATASETS
-    from .devices import DEVICE_CHOICES
+    from .data.datasets import DATASETS
     from .models import DEFAULT_MODEL, MODELS
+    from .runtime.devices import DEVICE_CHOICES
     from .training import DEFAULT_VAL_SIZE, OPTIMIZERS, SCHEDULES
     from .training.recipes import RECIPES
 
@@ -522,12 +519,12 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     Anything else is a bug in DigitLab and is shown with its traceback.
     """
     from .checkpoints import CheckpointError
-    from .datasets import DatasetUnavailable
-    from .devices import DeviceError
-    from .idx import IdxError
-    from .predict import PredictionError
-    from .preprocess import ImageError
-    from .specs import SpecError
+    from .data.datasets import DatasetUnavailable
+    from .data.idx import IdxError
+    from .data.preprocess import ImageError
+    from .models.specs import SpecError
+    from .recognition.predict import PredictionError
+    from .runtime.devices import DeviceError
 
     return (CliError, CheckpointError, DatasetUnavailable, DeviceError, IdxError, ImageError,
             PredictionError, SpecError, OSError)

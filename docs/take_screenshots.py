@@ -106,11 +106,11 @@ class Driver:
         """Put the bundled model on the canvas (its button) unless it is there already."""
         library = self.window.library
         if library.canvas_entry().key != "bundled":
-            self.click(self.window.useBundledButton)
+            self.click(self.window.model_bar.useBundledButton)
             self.wait_until(lambda: library.canvas_entry().key == "bundled", "bundled model")
 
     def pick_shelf(self, prefix: str) -> None:
-        shelf = self.window.modelShelf
+        shelf = self.window.model_bar.modelShelf
         index = next(i for i in range(shelf.count()) if shelf.itemText(i).startswith(prefix))
         if shelf.currentIndex() != index:
             shelf.setCurrentIndex(index)
@@ -235,9 +235,9 @@ def trained_scenes(d: Driver, size: Size) -> None:
     # The shelf, open, over the Train tab with the run's curves.
     d.open_tab(window.training_panel)
     d.draw(7)
-    window.modelShelf.showPopup()
+    window.model_bar.modelShelf.showPopup()
     d.shoot("shelf", size)
-    window.modelShelf.hidePopup()
+    window.model_bar.modelShelf.hidePopup()
 
     # Compare: the run (canvas model) against the bundled model on the same 7.
     view = window.compare_view
@@ -267,7 +267,7 @@ def trained_scenes(d: Driver, size: Size) -> None:
     d.shoot("evaluate", size)
 
     # Why this answer? on the bundled model, for a drawn 7.
-    d.click(window.useBundledButton)
+    d.click(window.model_bar.useBundledButton)
     d.wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
     d.open_tab(window.feature_map_view)
     d.draw(7)
@@ -296,7 +296,7 @@ def coach_scenes(d: Driver, sizes: Sequence[Size]) -> None:
     from own_hand import strokes
 
     coach = d.window.handwriting_coach
-    d.click(d.window.useBundledButton)
+    d.click(d.window.model_bar.useBundledButton)
     d.wait_until(lambda: d.window.library.canvas_entry().key == "bundled", "bundled model")
     d.open_tab(coach)
 
@@ -348,7 +348,7 @@ def main(out: Path, only: str = "") -> int:
     sys.path[:0] = [str(p) for p in HELPERS if str(p) not in sys.path]
     scratch = Path(tempfile.mkdtemp(prefix="digitlab-shots-"))
     from app.settings import SETTINGS_ENV
-    from cnn_core.user_data import DATA_DIR_ENV
+    from cnn_core.runtime.user_data import DATA_DIR_ENV
     os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
     os.environ[DATA_DIR_ENV] = str(scratch / "data")
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from cnn_core.checkpoints.runs import RunRecord, run_metadata
 from cnn_core.models import get_spec
-from cnn_core.runs import RunRecord, run_metadata
 from cnn_core.training import TrainConfig
 
 from ..background import OneAtATime

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, save_checkpoint
-from cnn_core.datasets import DatasetUnavailable
-from cnn_core.own_digits import load_own_data
+from cnn_core.data.datasets import DatasetUnavailable
+from cnn_core.data.own_digits import load_own_data
 from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
     FineTuneConfig,

@@ -10,15 +10,15 @@ settings are left alone.
 The run's signals are emitted from the worker thread; the Train tab and the model shelf
 connect their slots to them when :class:`~app.training.controller.TrainingController`
 announces the run, so every event reaches every view in one hop. The run connects its own
-slots first: the live :class:`~cnn_core.runs.RunRecord` (loss points, replay snapshots, its
-end) is up to date before any view sees the event. Each value is computed once, here: a
-batch's place on the epoch axis travels with it.
+slots first: the live :class:`~cnn_core.checkpoints.runs.RunRecord` (loss points, replay
+snapshots, its end) is up to date before any view sees the event. Each value is computed
+once, here: a batch's place on the epoch axis travels with it.
 
 Pause and stop are :class:`~cnn_core.training.TrainControl` flags shared with the child,
 set directly from the GUI thread. Everything that arrives is a private copy: the core's
 frozen events, throttled live snapshots of the model (the next one is taken only once the
 GUI has received the last, see ``snapshot_ready``) and the weights at the start and after
-each epoch (:class:`cnn_core.runs.Snapshot`) for epoch replay.
+each epoch (:class:`cnn_core.checkpoints.runs.Snapshot`) for epoch replay.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from PySide6.QtCore import Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.datasets import DatasetUnavailable
-from cnn_core.devices import DeviceError
-from cnn_core.runs import RunRecord, Snapshot
-from cnn_core.specs import SpecError
+from cnn_core.checkpoints.runs import RunRecord, Snapshot
+from cnn_core.data.datasets import DatasetUnavailable
+from cnn_core.models.specs import SpecError
+from cnn_core.runtime.devices import DeviceError
 from cnn_core.training import (
     BatchDone,
     Diverged,

@@ -1,7 +1,7 @@
 """The Coach tab's collected samples: their list, delete and undo, zip export and import.
 
 :class:`SamplesBox` owns what is done to the sample files of an
-:class:`~cnn_core.own_digits.OwnDigitStore` once they exist; the tab
+:class:`~cnn_core.data.own_digits.OwnDigitStore` once they exist; the tab
 (:mod:`app.widgets.handwriting_coach`) collects new ones and asks for the next digit. The box
 tells the tab with ``changed`` when the set of samples changed, and with ``message`` what
 happened, in one line.
@@ -17,8 +17,9 @@ from PySide6.QtCore import QDir, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from cnn_core.own_digits import DeletedSample, OwnDigitStore, OwnSample
-from cnn_core.preprocess import ImageError
+from cnn_core.data.own_digits import DeletedSample, OwnDigitStore, OwnSample
+from cnn_core.data.own_digits_zip import export_zip, import_zip
+from cnn_core.data.preprocess import ImageError
 
 from .coach_parts import SampleList
 from .naming import named
@@ -158,7 +159,7 @@ class SamplesBox(QWidget):
     def export_zip(self, path: str | Path) -> int:
         """Write every sample to a zip at ``path``; return how many (0 on failure)."""
         try:
-            count = self.store.export_zip(path)
+            count = export_zip(self.store, path)
         except OSError as exc:
             self.message.emit(self.tr("Could not export to {0}: {1}").format(
                 path, exc.strerror or exc), True)
@@ -177,7 +178,7 @@ class SamplesBox(QWidget):
         """Add the samples of a zip; bad entries are skipped. Returns how many were added
         and the skipped entries' reasons."""
         try:
-            report = self.store.import_zip(path)
+            report = import_zip(self.store, path)
         except (OSError, ValueError) as exc:
             self.message.emit(self.tr("Could not import: {0}").format(exc), True)
             return 0, []

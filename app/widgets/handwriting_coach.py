@@ -5,7 +5,7 @@ and fine-tuning of the canvas model on the samples (mixed with MNIST) in the bac
 with the before/after accuracies side by side. The tuned model goes on the model shelf under
 its own name and becomes the canvas model (Ctrl+B goes back to the bundled one).
 
-The samples live in :class:`cnn_core.own_digits.OwnDigitStore` (the user data folder). This
+The samples live in :class:`cnn_core.data.own_digits.OwnDigitStore` (the user data folder). This
 module collects them; the list and what is done to it (delete, undo, zip export and import)
 is :class:`~app.widgets.coach_samples.SamplesBox`; the fine-tuning row is
 :class:`~app.widgets.coach_fine_tune.FineTunePanel`, which follows runs of
@@ -44,15 +44,15 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.own_digits import (
+from cnn_core.data.own_digits import (
     HOLDOUT_EVERY,
     MIN_CLASSES,
     MIN_SAMPLES,
     OwnDigitStore,
     OwnSample,
 )
-from cnn_core.predict import Prediction
-from cnn_core.preprocess import preprocess
+from cnn_core.data.preprocess import preprocess
+from cnn_core.recognition.predict import Prediction
 from cnn_core.training.finetune import (
     FineTuneConfig,
 )

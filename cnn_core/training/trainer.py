@@ -5,8 +5,8 @@ A run is a generator of events (:mod:`.events`). Between two events the caller m
 use the process as it likes: the trainer changes no process-wide setting. It draws its random
 numbers from its own generator, and dropout's from a private state of the global generator
 that is in place only while the run computes (:mod:`.rng`). Thread counts, malloc tuning
-(:func:`cnn_core.allocator.keep_freed_memory`) and the GIL switch interval are for entry points
-to set.
+(:func:`cnn_core.runtime.allocator.keep_freed_memory`) and the GIL switch interval are for entry
+points to set.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from collections.abc import Iterator
 import torch
 
 from ..checkpoints import Checkpoint, make_metadata
-from ..datasets import DATASETS, Split, load_split
-from ..devices import resolve_device
+from ..data.datasets import DATASETS, Split, load_split
 from ..models import get_spec, model_stats
-from ..network import DigitNet
-from ..specs import build_model
+from ..models.network import DigitNet
+from ..models.specs import build_model
+from ..runtime.devices import resolve_device
 from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out

@@ -21,7 +21,7 @@ from app import background
 from app.training import TrainingRun
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.network import DigitNet
+from cnn_core.models.network import DigitNet
 
 CYCLES_ENV = "DIGITLAB_LEAK_CYCLES"
 CYCLES = int(os.environ.get(CYCLES_ENV) or 4)
