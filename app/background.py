@@ -277,6 +277,7 @@ class BackgroundWork(QObject):
             task.abandon()
         return not stragglers
 
+    @Slot()
     def stop_all(self, timeout_ms: int = 2000, kill_after_ms: int = 3000) -> bool:
         """Stop every task (the window closes), then run the ``at_stop`` closers.
 
@@ -387,13 +388,15 @@ _owner: BackgroundWork | None = None
 
 
 def owner() -> BackgroundWork:
-    """The application's :class:`BackgroundWork` (made on first use; the application waits
-    for its stragglers before it quits)."""
+    """The application's :class:`BackgroundWork` (made on first use). When the application
+    is about to quit, it stops all background work and waits for the stragglers, so no
+    thread outlives it even if no window was closed."""
     global _owner
     if _owner is None:
         app = QCoreApplication.instance()
         _owner = BackgroundWork(app)
         if app is not None:
+            app.aboutToQuit.connect(_owner.stop_all)  # a window that was never closed
             app.aboutToQuit.connect(_owner.wait_for_stragglers)
     return _owner
 
