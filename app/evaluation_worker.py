@@ -1,11 +1,10 @@
 """Evaluation off the GUI thread: a :class:`~app.background.Task` drives the core generator.
 
 :class:`EvaluationRunner` lives in the GUI thread and runs one evaluation at a time. Each is
-an :class:`Evaluation` task that iterates :func:`cnn_core.analysis.evaluation.evaluate_steps` in its
-thread and emits, on the runner's own signals and straight from that thread (one hop to the
-view), only immutable things: the core's frozen progress events (throttled) and the final
-:class:`~cnn_core.analysis.evaluation.EvaluationResult` (read-only arrays). Cancelling stops
-the task after the current batch.
+an :class:`Evaluation` task that iterates :func:`cnn_core.analysis.evaluation.evaluate_steps`
+in its thread and sends out only immutable things: the core's frozen progress events
+(throttled) and the final :class:`~cnn_core.analysis.evaluation.EvaluationResult`
+(read-only arrays). Cancelling stops the task after the current batch.
 """
 
 from __future__ import annotations
@@ -32,19 +31,19 @@ GUI_BATCH_SIZE = 250  # small batches: a cancel is honoured within one of them
 
 
 class Evaluation(Task):
-    """Evaluates a private model copy on ``make_set()`` (read in the worker thread too) and
-    reports on ``runner``'s signals."""
+    """Evaluates a private model copy on ``make_set()`` (read in the worker thread too)."""
+
+    progress = Signal(object)  # EvaluationProgress, throttled (from the worker thread)
+    evaluated = Signal(object)  # EvaluationResult (from the worker thread)
 
     def __init__(self, checkpoint: Checkpoint, make_set: Callable[[], EvalSet],
-                 runner: EvaluationRunner, batch_size: int = GUI_BATCH_SIZE) -> None:
+                 batch_size: int = GUI_BATCH_SIZE) -> None:
         super().__init__("evaluation", torch_threads=worker_threads())
         self._checkpoint: Checkpoint | None = checkpoint
         self._make_set = make_set
-        self._runner = runner
         self._batch_size = batch_size
         self._last_progress = 0.0
         self.result: EvaluationResult | None = None
-        self.failed.connect(runner.failed)
 
     def work(self) -> Iterator[object]:
         checkpoint, self._checkpoint = self._checkpoint, None  # freed when the task ends
@@ -54,16 +53,22 @@ class Evaluation(Task):
     def handle(self, item: object) -> None:
         if isinstance(item, EvaluationResult):
             self.result = item
-            self._runner.finished.emit(item)
+            self.evaluated.emit(item)
         elif isinstance(item, EvaluationProgress):
             now = time.monotonic()
             if now - self._last_progress >= PROGRESS_INTERVAL_S or item.done == item.total:
                 self._last_progress = now
-                self._runner.progress.emit(item)
+                self.progress.emit(item)
 
 
 class EvaluationRunner(OneAtATime):
-    """Starts evaluations; its signals reach the GUI thread's slots queued, in order."""
+    """Starts evaluations; its signals are emitted in the GUI thread.
+
+    Each evaluation's own signals are connected, before it starts, straight to the runner's
+    signals: Qt queues them to the GUI thread and emits the runner's there, without a slot in
+    between. So views may connect to and disconnect from the runner at any time (a signal of
+    a running task must not be connected or disconnected from another thread).
+    """
 
     progress = Signal(object)  # EvaluationProgress
     finished = Signal(object)  # EvaluationResult
@@ -74,7 +79,11 @@ class EvaluationRunner(OneAtATime):
         """Evaluate a private copy of ``checkpoint`` on ``make_set()`` in the background."""
         if self.is_running():
             raise RuntimeError("an evaluation is already running")
-        self.launch(Evaluation(checkpoint.copy(), make_set, self))
+        task = Evaluation(checkpoint.copy(), make_set)
+        task.progress.connect(self.progress)
+        task.evaluated.connect(self.finished)
+        task.failed.connect(self.failed)
+        self.launch(task)
 
     def cancel(self) -> None:
         """Stop after the current batch; :attr:`cancelled` follows."""
