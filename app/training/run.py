@@ -133,6 +133,7 @@ class TrainingRun(Task):
     @Slot(object, float)
     def _on_batch_done(self, event: BatchDone, epochs: float) -> None:
         self.record.losses.append((epochs, event.loss))
+        self.record.grad_norms.append((epochs, event.grad_norms))
 
     @Slot(object)
     def _on_snapshot_ready(self, _checkpoint: Checkpoint) -> None:
