@@ -6,6 +6,7 @@ import dataclasses
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,11 +90,15 @@ class TrainConfig:
 
 
 class TrainControl:
-    """Pause / resume / stop flags for a running generator, safe to set from any thread."""
+    """Pause / resume / stop flags for a running generator, safe to set from any thread.
 
-    def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._running = threading.Event()
+    ``events`` makes the flags from another kind of event, e.g. ``multiprocessing``'s (a
+    context's ``Event``), so that a child process shares them; by default ``threading``'s.
+    """
+
+    def __init__(self, events: Callable[[], Any] = threading.Event) -> None:
+        self._stop = events()
+        self._running = events()
         self._running.set()
 
     def pause(self) -> None:
