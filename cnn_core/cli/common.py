@@ -80,8 +80,11 @@ def fmt_time(seconds: float) -> str:
 
 
 def plural(n: int, noun: str) -> str:
-    """``plural(1, "epoch")`` → ``"1 epoch"``; ``plural(2_000, "image")`` → ``"2,000 images"``."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+    """``plural(1, "epoch")`` → ``"1 epoch"``; ``plural(2_000, "image")`` → ``"2,000 images"``;
+    ``plural(3, "batch")`` → ``"3 batches"``."""
+    if n == 1:
+        return f"{n:,} {noun}"
+    return f"{n:,} {noun}es" if noun.endswith(("ch", "sh", "s", "x")) else f"{n:,} {noun}s"
 
 
 def print_json(obj: Any) -> None:

@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
 DESCRIPTION = (
     "Fine-tune a model on your own digits (collected in the app's Coach tab, or a folder of "
     "LABEL_anything.png files) mixed with MNIST, so that it learns your hand without "
-    f"forgetting. Every {HOLDOUT_EVERY}th sample of each digit is held out: accuracy on those and on MNIST "
-    "test images is printed before and after.")
+    f"forgetting. Every {HOLDOUT_EVERY}th sample of each digit is held out: accuracy on those "
+    "and on MNIST test images is printed before and after.")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

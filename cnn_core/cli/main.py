@@ -13,7 +13,7 @@ import importlib
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -63,8 +63,9 @@ _EPILOG = """Examples:
   digitlab predict my_digit.png drawings/
   digitlab train --help      (every command has its own help, with examples)
 
-Exit status: 0 success; 1 an error (one line on stderr); 2 a usage error; 3 stopped by Ctrl+C
-after something was saved (it is named); 130 interrupted by Ctrl+C before anything was written.
+Exit status: 0 success; 1 an error (one line on stderr); 2 a usage error; 3 stopped by \
+Ctrl+C after something was saved (it is named); 130 interrupted by Ctrl+C before anything was \
+written.
 """
 
 
@@ -73,8 +74,8 @@ def _debug_option(parser: argparse.ArgumentParser, default: object) -> None:
                         help="show the full traceback of an error")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser of ``digitlab``: every command's options, or only ``command``'s.
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``digitlab``: every command's options, or only ``commands``'.
 
     The others then have their name and help only, which is all ``digitlab --help`` shows.
     """
@@ -85,7 +86,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     _debug_option(parser, False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in COMMANDS:
-        if command is not None and cmd.name != command:
+        if commands is not None and cmd.name not in commands:
             sub.add_parser(cmd.name, help=cmd.help)
             continue
         module = cmd.load()
@@ -140,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``digitlab``; returns the exit code (0 ok, 1 error, 2 usage, 3 stopped by
     Ctrl+C after something was saved, 130 interrupted before anything was written)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(_command_in(argv))
+    command = _command_in(argv)
+    parser = build_parser([command] if command else [])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

@@ -102,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = _result(file, predictor.predict(load_image(file)), checkpoint.classes)
         except (ImageError, PredictionError, OSError) as exc:
+            if args.debug:
+                raise
             failed += 1
             message = str(exc) if file in str(exc) else f"{file}: {exc}"
             say(f"digitlab predict: error: {message}")
