@@ -93,11 +93,13 @@ def run(args: argparse.Namespace) -> int:
     from ..allocator import keep_freed_memory
     from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
 
+    from ..devices import resolve_device
+
     config = train_config(args)
     out = OutputFile(check_output_file(args.out) if args.out else _default_out(config))
     args.outputs.append(out)
     bar = ProgressBar()
-    chosen = settings(config, args)
+    chosen = settings(config, args, str(resolve_device(config.device)))
     bar.line(settings_line(chosen))  # before the data loads: the first seconds say something
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
     if args.download:

@@ -167,8 +167,9 @@ def model_name(config: Any) -> str:
     return str(config.model_spec.get("name", "custom")) if config.model_spec else config.model
 
 
-def settings(config: Any, args: argparse.Namespace) -> dict[str, Any]:
-    """The settings that decide the run, as the JSON summary gives them."""
+def settings(config: Any, args: argparse.Namespace, device: str) -> dict[str, Any]:
+    """The settings that decide the run, as the JSON summary gives them (``device``: the one
+    ``--device`` resolves to)."""
     return {
         "model": model_name(config), "model_spec": args.model_spec,
         "recipe_of": recipe_source(args), "dataset": config.dataset,
@@ -178,7 +179,7 @@ def settings(config: Any, args: argparse.Namespace) -> dict[str, Any]:
         "schedule": config.schedule, "epochs": config.epochs, "augment": config.augment,
         "label_smoothing": config.label_smoothing, "val_size": config.val_size,
         "target_accuracy": config.target_accuracy, "seed": config.seed,
-        "device": config.device,
+        "device": device,
     }
 
 
