@@ -6,6 +6,7 @@ Nothing here imports torch: ``digitlab --help`` and ``--version`` stay fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_STOPPED", "EXIT_USAGE", "CliError",
-           "HelpFormatter", "OutputFile", "UsageError", "check_output_file", "exit_codes",
-           "fmt_time", "plural", "print_json", "say"]
+           "HelpFormatter", "OutputFile", "UsageError", "check_output_file", "download",
+           "exit_codes", "fmt_time", "load_checkpoint", "plural", "print_json", "say"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -97,6 +98,26 @@ def say(text: str) -> None:
     """A note for the user on stderr ("saved …", "wrote …", "skipped …"): stdout holds only
     results, so that ``--json`` output and pipes stay clean."""
     print(text, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def load_checkpoint(path: str | None) -> Any:
+    """``--checkpoint PATH``, or the bundled model."""
+    from ..checkpoints import bundled_checkpoint_path
+    from ..checkpoints import load_checkpoint as load
+
+    return load(Path(path) if path else bundled_checkpoint_path())
+
+
+def download(dataset: str, data_dir: str | None) -> None:
+    """``--download``: fetch the dataset's files unless they are there (progress on stderr,
+    so that ``--json`` output stays clean)."""
+    from ..datasets import download_dataset
+
+    with contextlib.redirect_stdout(sys.stderr):
+        download_dataset(dataset, data_dir)
 
 
 # ----------------------------------------------------------------------------- outputs

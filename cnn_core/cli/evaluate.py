@@ -11,13 +11,15 @@ from .common import (
     OutputFile,
     UsageError,
     check_output_file,
+    download,
     exit_codes,
+    load_checkpoint,
     print_json,
     say,
 )
 from .progress import ProgressBar
 
-__all__ = ["DESCRIPTION", "EPILOG", "INCOMPLETE_MARK", "add_arguments", "load_checkpoint", "run"]
+__all__ = ["DESCRIPTION", "EPILOG", "INCOMPLETE_MARK", "add_arguments", "run"]
 
 DESCRIPTION = (
     "Evaluate a checkpoint (default: the bundled model) on a test set or a folder of labelled "
@@ -68,14 +70,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
 
 
-def load_checkpoint(path: str | None) -> Any:
-    """``--checkpoint PATH``, or the bundled model."""
-    from ..checkpoints import bundled_checkpoint_path
-    from ..checkpoints import load_checkpoint as load
-
-    return load(Path(path) if path else bundled_checkpoint_path())
-
-
 def _check_misclassified_dir(folder: str) -> None:
     path = Path(folder)
     if path.exists() and not path.is_dir():
@@ -85,8 +79,6 @@ def _check_misclassified_dir(folder: str) -> None:
 
 def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
     from ..evaluation import EvaluationError, dataset_test_set, drawings_set
-    from .train import download
-
     if args.max_samples is not None and args.max_samples < 1:
         raise UsageError("--max-samples must be at least 1")
     if args.drawings:

@@ -11,6 +11,7 @@ from .common import (
     UsageError,
     check_output_file,
     exit_codes,
+    load_checkpoint,
     plural,
     print_json,
     say,
@@ -47,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
         FineTuneStarted,
         fine_tune,
     )
-    from .evaluate import load_checkpoint
 
     config = FineTuneConfig(steps=args.steps, seed=args.seed,
                             mnist_test_samples=None if args.mnist_test == 0 else args.mnist_test)

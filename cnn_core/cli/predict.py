@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .common import CliError, exit_codes, print_json, say
+from .common import CliError, exit_codes, load_checkpoint, print_json, say
 
 __all__ = ["DESCRIPTION", "EPILOG", "IMAGE_SUFFIXES", "add_arguments", "image_files", "run"]
 
@@ -91,7 +91,6 @@ def run(args: argparse.Namespace) -> int:
     """Classify every file; exit 1 if any could not be classified."""
     from ..predict import PredictionError, Predictor
     from ..preprocess import ImageError, load_image
-    from .evaluate import load_checkpoint
 
     files = image_files(args.images)
     checkpoint = load_checkpoint(args.checkpoint)

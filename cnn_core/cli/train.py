@@ -6,10 +6,8 @@ The options and the settings they decide are in :mod:`.train_options`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as _dt
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from .common import (
     EXIT_STOPPED,
     OutputFile,
     check_output_file,
+    download,
     fmt_time,
     plural,
     print_json,
@@ -34,16 +33,7 @@ from .train_options import (
     train_config,
 )
 
-__all__ = ["DESCRIPTION", "EPILOG", "add_arguments", "download", "run", "train_config"]
-
-
-def download(dataset: str, data_dir: str | None) -> None:
-    """``--download``: fetch the dataset's files unless they are there (progress on stderr,
-    so that ``--json`` output stays clean)."""
-    from ..datasets import download_dataset
-
-    with contextlib.redirect_stdout(sys.stderr):
-        download_dataset(dataset, data_dir)
+__all__ = ["DESCRIPTION", "EPILOG", "add_arguments", "run", "train_config"]
 
 
 class _CtrlC:
@@ -91,9 +81,8 @@ def _save(out: OutputFile, checkpoint: Any, ctrl_c: _CtrlC) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train as the options say; exit 0, 1 (diverged) or 3 (stopped by Ctrl+C, saved)."""
     from ..allocator import keep_freed_memory
-    from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
-
     from ..devices import resolve_device
+    from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
 
     config = train_config(args)
     out = OutputFile(check_output_file(args.out) if args.out else _default_out(config))

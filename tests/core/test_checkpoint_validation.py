@@ -17,13 +17,13 @@ import torch
 from checkpoint_mutations import read_parts, write_parts
 
 from cnn_core import cli
-from cnn_core.cli import models as cli_models
 from cnn_core.checkpoints import (
     Checkpoint,
     CheckpointError,
     bundled_checkpoint_path,
     load_checkpoint,
 )
+from cnn_core.cli import models as cli_models
 from cnn_core.models import get_spec
 from cnn_core.predict import PredictionError, Predictor
 from cnn_core.specs import SpecError, build_model, load_spec_file, validate_spec
