@@ -269,13 +269,18 @@ def test_tensorboard_writes_an_event_file_with_the_run_scalars(trained: dict[str
     assert logged == pytest.approx(trained["summary"]["test_accuracy"], abs=1e-6)
 
 
-def test_train_from_a_model_spec_file(tmp_path: Path) -> None:
-    spec = {"name": "tiny_cnn", "input_shape": [1, 28, 28], "num_classes": 10,
+def tiny_spec_file(path: Path, name: str = "tiny_cnn") -> Path:
+    """A small conv net's spec (4 channels, one pool, one linear layer) written to ``path``."""
+    spec = {"name": name, "input_shape": [1, 28, 28], "num_classes": 10,
             "features": [{"type": "conv", "out_channels": 4, "kernel_size": 3, "padding": 1},
                          {"type": "relu"}, {"type": "maxpool", "kernel_size": 2}],
             "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 10}]}
-    spec_file = tmp_path / "tiny.json"
-    spec_file.write_text(json.dumps(spec))
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def test_train_from_a_model_spec_file(tmp_path: Path) -> None:
+    spec_file = tiny_spec_file(tmp_path / "tiny.json")
     out = tmp_path / "tiny.safetensors"
     code, stdout, stderr = run_captured(
         ["train", "--model-spec", str(spec_file), "--epochs", "1", "--max-train-samples", "300",

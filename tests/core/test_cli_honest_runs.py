@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_cli import run, run_captured, save_png
+from test_cli import run, run_captured, save_png, tiny_spec_file
 from test_nothing_lost import Child
 
 from cnn_core import cli
@@ -97,12 +97,7 @@ def test_the_settings_are_said_before_training_and_in_the_json(
 
 
 def test_a_spec_trained_with_a_models_recipe_says_so(tmp_path: Path) -> None:
-    spec = {"name": "mynet", "input_shape": [1, 28, 28], "num_classes": 10,
-            "features": [{"type": "conv", "out_channels": 4, "kernel_size": 3, "padding": 1},
-                         {"type": "relu"}, {"type": "maxpool", "kernel_size": 2}],
-            "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 10}]}
-    spec_file = tmp_path / "mynet.json"
-    spec_file.write_text(json.dumps(spec))
+    spec_file = tiny_spec_file(tmp_path / "mynet.json", "mynet")
     code, stdout, stderr = run_captured(
         ["train", "--model", "lenet5", "--model-spec", str(spec_file), "--epochs", "1",
          "--max-train-samples", "200", "--val-size", "0", "--json",
