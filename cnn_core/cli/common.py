@@ -40,13 +40,18 @@ class UsageError(CliError):
     """An option value that cannot work (``--epochs 0``): usage and one line, exit code 2."""
 
 
-def exit_codes(*extra: str) -> str:
-    """The epilog paragraph that lists a command's exit codes (``extra``: its own, first)."""
-    lines = ["Exit status:", *extra, f"  {EXIT_OK}  success", f"  {EXIT_ERROR}  an error "
-             "(a bad file, a missing data set): one line on stderr",
-             f"  {EXIT_USAGE}  a usage error (an unknown option or a value out of range)",
-             f"  {EXIT_INTERRUPTED}  interrupted by Ctrl+C before anything was written"]
-    return "\n".join(lines)
+def exit_codes(extra: dict[int, str] | None = None) -> str:
+    """The epilog paragraph that lists a command's exit codes; ``extra`` adds the command's
+    own (or more to say about a shared one)."""
+    codes = {EXIT_OK: "success",
+             EXIT_ERROR: "an error (a bad file, a missing data set): one line on stderr",
+             EXIT_USAGE: "a usage error (an unknown option or a value out of range)",
+             EXIT_INTERRUPTED: "interrupted by Ctrl+C before anything was written"}
+    for code, text in (extra or {}).items():
+        codes[code] = f"{codes[code]}; {text}" if code in codes else text
+    lines = [textwrap.fill(f"  {code:>3}  {codes[code]}", 78, subsequent_indent=" " * 7)
+             for code in sorted(codes)]
+    return "\n".join(["Exit status:", *lines])
 
 
 class HelpFormatter(argparse.HelpFormatter):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import (
+    EXIT_STOPPED,
     CliError,
     OutputFile,
     UsageError,
@@ -39,7 +40,8 @@ EPILOG = f"""Examples:
 A Ctrl+C while --misclassified is written leaves {INCOMPLETE_MARK} in the folder and exits \
 with 3.
 
-{exit_codes("  3  stopped by Ctrl+C while --misclassified was written (the folder is marked)")}
+{exit_codes({EXIT_STOPPED: "stopped by Ctrl+C while --misclassified was written (the folder "
+                          "is marked)"})}
 """
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .common import CliError, exit_codes, load_checkpoint, print_json, say
+from .common import EXIT_ERROR, CliError, exit_codes, load_checkpoint, print_json, say
 
 __all__ = ["DESCRIPTION", "EPILOG", "IMAGE_SUFFIXES", "add_arguments", "image_files", "run"]
 
@@ -24,7 +24,7 @@ Output: one line per file on stdout ("seven.png: 7 (99.1%)"); a file that cannot
 an error line on stderr instead. With --json, a list with one object per file: the answer, or \
 "error" saying why there is none.
 
-{exit_codes("  1  also when any file could not be classified (the others still are)")}
+{exit_codes({EXIT_ERROR: "also when any file could not be classified (the others still are)"})}
 """
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import EXIT_INTERRUPTED, EXIT_STOPPED, UsageError, exit_codes
+from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_STOPPED, UsageError, exit_codes
 
 __all__ = ["DESCRIPTION", "EPILOG", "add_arguments", "model_name", "recipe_source", "settings",
            "settings_line", "train_config"]
@@ -28,10 +28,10 @@ quits at once with {EXIT_INTERRUPTED} and writes no checkpoint: a file already a
 intact. If the checkpoint was already written when the second Ctrl+C came, it says so and \
 exits with {EXIT_STOPPED}.
 
-{exit_codes(
-    f"  {EXIT_STOPPED}  stopped by Ctrl+C; the checkpoint of the weights so far was saved",
-    "  1  also when training diverges (the loss became NaN or grew a hundredfold over a "
-    "guess's)")}
+{exit_codes({
+    EXIT_ERROR: "also when training diverges (the loss became NaN or grew a hundredfold over "
+                "a guess's)",
+    EXIT_STOPPED: "stopped by Ctrl+C; the checkpoint of the weights so far was saved"})}
 """
 
 _RECIPE_FIXES = ("model", "model_spec", "epochs", "batch_size", "optimizer", "lr", "momentum",
@@ -39,7 +39,7 @@ _RECIPE_FIXES = ("model", "model_spec", "epochs", "batch_size", "optimizer", "lr
                  "target_accuracy")
 """``digitlab train`` options a ``--recipe`` decides (the dataset too: its recipe's)."""
 
-_FROM_RECIPE = "default: the model's recipe (see digitlab models)"
+_FROM_RECIPE = "default: the model's recipe, listed by digitlab models"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

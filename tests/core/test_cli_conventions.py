@@ -95,7 +95,7 @@ def test_help_lists_choices_and_defaults() -> None:
     assert "(default: cpu)" in evaluate
     train = " ".join(subs["train"].format_help().split())
     assert "(default: auto)" in train  # --device
-    assert "default: the model's recipe (see digitlab models)" in train
+    assert "default: the model's recipe, listed by digitlab models" in train
     fine_tune = " ".join(subs["fine-tune"].format_help().split())
     assert "gradient steps (default: " in fine_tune
 

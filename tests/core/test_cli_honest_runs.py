@@ -208,7 +208,7 @@ def test_a_second_ctrl_c_after_the_checkpoint_is_written_reports_it(tmp_path: Pa
     out = tmp_path / "run.safetensors"
     child = _child(tmp_path, out, _PAUSE_AFTER_RENAME)
     try:
-        child.wait_for("epoch 1/40")
+        child.wait_for("epoch 1/40  loss")
         child.proc.send_signal(signal.SIGINT)
         child.wait_for("checkpoint in place")
         child.proc.send_signal(signal.SIGINT)
