@@ -132,12 +132,15 @@ def test_wrote_and_saved_notes_go_to_stderr_like_progress(
     assert err.startswith(f"wrote {tmp_path / 'net.py'}")
 
 
-def test_evaluate_json_numbers_are_rounded(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "evaluate", "--max-samples", "300", "--json")
-    assert code == 0
-    result = json.loads(out)
-    assert result["temperature"] == round(result["temperature"], 4)
-    assert len(repr(result["temperature"])) <= 6
+def test_evaluate_json_numbers_are_rounded(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    ck = load_checkpoint(bundled_checkpoint_path())
+    ck.meta["calibration"] = {**ck.meta.get("calibration", {}), "temperature": 1.305821178887322}
+    path = save_checkpoint(tmp_path / "t.safetensors", ck)
+    code, out, err = run(capsys, "evaluate", "--checkpoint", str(path), "--max-samples", "300",
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out)["temperature"] == 1.3058
 
 
 def test_progress_in_a_log_starts_within_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
