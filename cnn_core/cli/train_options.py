@@ -22,8 +22,9 @@ EPILOG = f"""Examples:
   digitlab train --model-spec mynet.json --model lenet5   (mynet with lenet5's recipe)
   digitlab train --recipe speedrun --out fast.safetensors
 
-Ctrl+C stops at the next batch, saves the checkpoint of the weights so far to --out (it says \
-which epoch and batch, and their test accuracy) and exits with {EXIT_STOPPED}. A second Ctrl+C \
+Ctrl+C stops at the next batch, saves the checkpoint of the weights so far to --out and exits \
+with {EXIT_STOPPED}; it says in which epoch and after which batch it stopped, and what the saved \
+weights score on the test set. A second Ctrl+C \
 quits at once with {EXIT_INTERRUPTED} and writes no checkpoint: a file already at --out is left \
 intact. If the checkpoint was already written when the second Ctrl+C came, it says so and \
 exits with {EXIT_STOPPED}.
