@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .system_check import EXIT_NO_WINDOW, platform_problem
+from .tabs import tab_index, tab_keys
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -23,7 +24,6 @@ __all__ = ["QT_ENVIRONMENT", "configure_gui_process", "configure_pyqtgraph",
 log = logging.getLogger(__name__)
 
 PROBE_ENV = "DIGITLAB_STARTUP_PROBE"  # a JSON file: see app/startup_probe.py
-_TABS = {"train": 0, "features": 1, "kernels": 2, "compare": 3}
 
 
 def _import_pyqtgraph() -> None:
@@ -121,7 +121,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                f"installs them, or no display), 2 for a usage error.")
     parser.add_argument("image", nargs="?", type=Path, help="an image to open in the canvas")
     parser.add_argument("--model", type=Path, help="a model file (.safetensors) to predict with")
-    parser.add_argument("--tab", choices=sorted(_TABS), help="the tab to show first")
+    parser.add_argument("--tab", choices=tab_keys(), help="the tab to show first")
     parser.add_argument("--size", type=_size, metavar="WxH",
                         help="window size, e.g. 1280x800 (default: as last time)")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.screenshot is not None:
         window.resize(1280, 800)
     if args.tab:
-        window.select_tab(_TABS[args.tab])
+        window.select_tab(tab_index(args.tab))
     if os.environ.get(PROBE_ENV):  # benchmarks/startup.py: timestamps, then quit
         from .startup_probe import install_probe
 

@@ -25,7 +25,7 @@ from .map_dialog import FeatureMapDialog
 from .map_grid import MapGrid
 
 if TYPE_CHECKING:
-    from cnn_core.inspection import LayerActivation
+    from cnn_core.analysis.inspection import LayerActivation
 
 __all__ = ["FeatureMapView", "LayerCard"]
 
@@ -181,7 +181,7 @@ class FeatureMapView(QWidget):
         self.sourceLabel.setText(text)
 
     def set_activations(self, activations: Sequence[LayerActivation]) -> None:
-        """Show these layer outputs (from :func:`cnn_core.inspection.feature_maps`)."""
+        """Show these layer outputs (from :func:`cnn_core.analysis.inspection.feature_maps`)."""
         self._activations = list(activations)
         self._redraw()
 

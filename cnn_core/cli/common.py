@@ -119,7 +119,7 @@ def load_checkpoint(path: str | None) -> Any:
 def download(dataset: str, data_dir: str | None) -> None:
     """``--download``: fetch the dataset's files unless they are there (progress on stderr,
     so that ``--json`` output stays clean)."""
-    from ..datasets import download_dataset
+    from ..data.datasets import download_dataset
 
     with contextlib.redirect_stdout(sys.stderr):
         download_dataset(dataset, data_dir)

@@ -33,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, save and say the detector's thresholds; exit 0."""
     from ..checkpoints import save_checkpoint
-    from ..detector import DetectorConfig, fit_detector
+    from ..recognition.detector import DetectorConfig, fit_detector
     from .common import UsageError
 
     if args.epochs < 1:

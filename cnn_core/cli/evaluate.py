@@ -47,8 +47,8 @@ with 3.
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``digitlab evaluate``."""
-    from ..datasets import DATASETS
-    from ..devices import DEVICE_CHOICES
+    from ..data.datasets import DATASETS
+    from ..runtime.devices import DEVICE_CHOICES
 
     p.add_argument("--checkpoint", metavar="PATH",
                    help="the checkpoint to evaluate (default: the bundled model)")
@@ -80,7 +80,7 @@ def _check_misclassified_dir(folder: str) -> None:
 
 
 def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
-    from ..evaluation import EvaluationError, dataset_test_set, drawings_set
+    from ..analysis.evaluation import EvaluationError, dataset_test_set, drawings_set
     if args.max_samples is not None and args.max_samples < 1:
         raise UsageError("--max-samples must be at least 1")
     if args.drawings:
@@ -90,7 +90,7 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
             return drawings_set(args.drawings, ck.classes, args.max_samples)
         except EvaluationError as exc:
             raise CliError(str(exc)) from None
-    from ..datasets import DATASETS
+    from ..data.datasets import DATASETS
 
     dataset = args.dataset or ck.meta.get("dataset", "mnist")
     if dataset not in DATASETS:  # a checkpoint of a data set this version does not know
@@ -103,8 +103,8 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
 
 def _write_misclassified(result: Any, folder: str, outputs: list[OutputFile]) -> Path:
     """Write the folder with a mark in it until it is complete: a Ctrl+C leaves it marked."""
-    from ..atomic_files import write_bytes_atomic
-    from ..evaluation_report import write_misclassified
+    from ..analysis.evaluation_report import write_misclassified
+    from ..runtime.atomic_files import write_bytes_atomic
 
     mark = Path(folder) / INCOMPLETE_MARK
     outputs.append(OutputFile(mark, f"{folder} is incomplete: writing it was interrupted "
@@ -119,9 +119,9 @@ def _write_misclassified(result: Any, folder: str, outputs: list[OutputFile]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the report (text or JSON); exit 0."""
-    from ..devices import resolve_device
-    from ..evaluation import EvaluationError, EvaluationProgress, evaluate_steps
-    from ..evaluation_report import format_report, result_to_json
+    from ..analysis.evaluation import EvaluationError, EvaluationProgress, evaluate_steps
+    from ..analysis.evaluation_report import format_report, result_to_json
+    from ..runtime.devices import resolve_device
 
     if args.misclassified:
         _check_misclassified_dir(args.misclassified)

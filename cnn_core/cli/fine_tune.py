@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..own_digits import HOLDOUT_EVERY
+from ..data.own_digits import HOLDOUT_EVERY
 from .common import (
     OutputFile,
     UsageError,
@@ -39,7 +39,7 @@ def _percent(value: float | None) -> str:
 def run(args: argparse.Namespace) -> int:
     """Fine-tune ``--checkpoint`` (default: the bundled model) on the own digits; exit 0."""
     from ..checkpoints import save_checkpoint
-    from ..own_digits import load_own_data
+    from ..data.own_digits import load_own_data
     from ..training import TrainControl
     from ..training.finetune import (
         FineTuneConfig,

@@ -115,12 +115,12 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     Anything else is a bug in DigitLab and is shown with its traceback.
     """
     from ..checkpoints import CheckpointError
-    from ..datasets import DatasetUnavailable
-    from ..devices import DeviceError
-    from ..idx import IdxError
-    from ..predict import PredictionError
-    from ..preprocess import ImageError
-    from ..specs import SpecError
+    from ..data.datasets import DatasetUnavailable
+    from ..data.idx import IdxError
+    from ..data.preprocess import ImageError
+    from ..models.specs import SpecError
+    from ..recognition.predict import PredictionError
+    from ..runtime.devices import DeviceError
 
     return (CliError, CheckpointError, DatasetUnavailable, DeviceError, IdxError, ImageError,
             PredictionError, SpecError, OSError)

@@ -19,6 +19,7 @@ EPILOG = f"""Examples:
   digitlab predict seven.png
   digitlab predict drawings/ --json
   digitlab predict *.png --checkpoint lenet5.safetensors
+  digitlab predict seven.png --checkpoint digitnet.onnx
 
 Output: one line per file on stdout ("seven.png: 7 (99.1%)"); a file that cannot be read gets \
 an error line on stderr instead. With --json, a list with one object per file: the answer, or \
@@ -36,7 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("images", nargs="+", metavar="IMAGE",
                    help="image files, or folders whose image files to classify")
     p.add_argument("--checkpoint", metavar="PATH",
-                   help="the model to use (default: the bundled model)")
+                   help="the model to use: a checkpoint, or an .onnx file from digitlab export "
+                        "(answers through onnxruntime); default: the bundled model")
     p.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
 
 
@@ -89,12 +91,16 @@ def _verdict_text(r: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Classify every file; exit 1 if any could not be classified."""
-    from ..predict import PredictionError, Predictor
-    from ..preprocess import ImageError, load_image
+    from ..data.preprocess import ImageError, load_image
+    from ..recognition.onnx_predict import OnnxPredictor, is_onnx_file
+    from ..recognition.predict import PredictionError, Predictor
 
     files = image_files(args.images)
-    checkpoint = load_checkpoint(args.checkpoint)
-    predictor = Predictor(checkpoint)
+    if args.checkpoint and is_onnx_file(args.checkpoint):
+        predictor: Predictor = OnnxPredictor(args.checkpoint)  # answers through onnxruntime
+    else:
+        predictor = Predictor(load_checkpoint(args.checkpoint))
+    checkpoint = predictor.checkpoint
     results = []
     failed = 0
     for file in files:

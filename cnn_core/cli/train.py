@@ -6,8 +6,11 @@ The options and the settings they decide are in :mod:`.train_options`.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as _dt
+import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from .common import (
     EXIT_ERROR,
     EXIT_OK,
     EXIT_STOPPED,
+    CliError,
     OutputFile,
     check_output_file,
     download,
@@ -80,26 +84,31 @@ def _save(out: OutputFile, checkpoint: Any, ctrl_c: _CtrlC) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train as the options say; exit 0, 1 (diverged) or 3 (stopped by Ctrl+C, saved)."""
-    from ..allocator import keep_freed_memory
-    from ..devices import resolve_device
+    from ..runtime.allocator import keep_freed_memory
+    from ..runtime.devices import resolve_device
     from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
 
     config = train_config(args)
     out = OutputFile(check_output_file(args.out) if args.out else _default_out(config))
     args.outputs.append(out)
-    bar = ProgressBar()
-    chosen = settings(config, args, str(resolve_device(config.device)))
-    bar.line(settings_line(chosen))  # before the data loads: the first seconds say something
+    device = str(resolve_device(config.device))
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
+    ctx = _join_process_group(args, config)  # under torchrun: this process is one rank
+    if ctx is not None and not ctx.is_main:  # only rank 0 speaks and writes
+        args.json, args.tensorboard = False, None
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+    bar = ProgressBar()
+    chosen = settings(config, args, device)
+    bar.line(settings_line(chosen))  # before the data loads: the first seconds say something
     if args.download:
         download(config.dataset, config.data_dir)
     control = TrainControl()
-    trainer = Trainer(config, control)
+    trainer = Trainer(config, control, distributed=ctx)
     tb = None
     if args.tensorboard:
-        from ..tensorboard_log import TensorBoardLogger
+        from ..training.tensorboard_log import TensorBoardLogger, tensorboard_hparams
 
-        tb = TensorBoardLogger(args.tensorboard)
+        tb = TensorBoardLogger(args.tensorboard, hparams=tensorboard_hparams(config))
         tb.add_graph(trainer.model)
     started: Any = None
     final: Any = None
@@ -114,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                     bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
                              "(Ctrl+C again to quit without saving)")
                 if tb is not None:
-                    tb.log(ev)
+                    tb.log(ev, trainer)
                 if isinstance(ev, RunStarted):
                     started = ev
                     bar.line(_started_line(ev))
@@ -124,6 +133,13 @@ def run(args: argparse.Namespace) -> int:
                     bar.line(_epoch_line(ev))
                 elif not isinstance(ev, RunStarted):
                     final = ev
+            agree = None
+            if ctx is not None:
+                from ..training.distributed import ranks_agree
+
+                agree = ranks_agree(trainer.model)
+                if not ctx.is_main:
+                    return EXIT_OK
             _save(out, final.checkpoint, ctrl_c)
         finally:
             if tb is not None:
@@ -131,10 +147,29 @@ def run(args: argparse.Namespace) -> int:
         for line in _outcome_lines(final, out.path):
             bar.line(line)
         if args.json:
-            print_json(_summary(final, chosen, trainer, out.path, args.recipe))
+            summary = _summary(final, chosen, trainer, out.path, args.recipe)
+            summary["ranks"] = 1 if ctx is None else ctx.world_size
+            summary["ranks_agree"] = agree
+            print_json(summary)
     if isinstance(final, Diverged):
         return EXIT_ERROR
     return EXIT_STOPPED if _status(final) == "stopped" else EXIT_OK
+
+
+def _join_process_group(args: argparse.Namespace, config: Any) -> Any:
+    """Under torchrun with more than one process (or with --distributed), join the process
+    group and return this rank's context; None for an ordinary run."""
+    from ..training import distributed
+
+    many = distributed.launched_by_torchrun() and int(os.environ["WORLD_SIZE"]) > 1
+    if not (args.distributed or many):
+        return None
+    try:
+        ctx = distributed.start(config.device)
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    atexit.register(distributed.stop)
+    return ctx
 
 
 def _started_line(ev: Any) -> str:

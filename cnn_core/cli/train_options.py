@@ -45,9 +45,9 @@ _FROM_RECIPE = "default: the model's recipe, listed by digitlab models"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``digitlab train``."""
-    from ..datasets import DATASETS
-    from ..devices import DEVICE_CHOICES
+    from ..data.datasets import DATASETS
     from ..models import DEFAULT_MODEL, MODELS
+    from ..runtime.devices import DEVICE_CHOICES
     from ..training import DEFAULT_VAL_SIZE, OPTIMIZERS, SCHEDULES
     from ..training.recipes import RECIPES
 
@@ -110,6 +110,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="checkpoint file to write (default runs/MODEL-DATE-TIME.safetensors); "
                         "checked before training starts")
     p.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard in DIR")
+    p.add_argument("--distributed", action="store_true",
+                   help="train data-parallel over the processes torchrun starts (gloo on the "
+                        "CPU, NCCL on CUDA; each process trains on its share of the images; "
+                        "process 0 writes the checkpoint). Implied when torchrun starts more "
+                        "than one: torchrun --nproc_per_node=2 -m cnn_core.cli train …")
     p.add_argument("--json", action="store_true",
                    help="print a JSON summary (settings and results) on stdout")
 
@@ -140,7 +145,7 @@ def train_config(args: argparse.Namespace) -> Any:
 
     Raises :class:`UsageError` (exit 2) for settings that cannot work.
     """
-    from ..specs import load_spec_file
+    from ..models.specs import load_spec_file
     from ..training import TrainConfig
 
     if args.recipe:

@@ -59,7 +59,7 @@ def test_an_invalid_option_value_is_a_usage_error_exit_2(
 
 
 def test_debug_works_after_the_command_too(tmp_path: Path) -> None:
-    from cnn_core.preprocess import ImageError
+    from cnn_core.data.preprocess import ImageError
 
     missing = str(tmp_path / "missing.png")
     for argv in (["--debug", "predict", missing], ["predict", missing, "--debug"]):
@@ -177,7 +177,7 @@ def test_saved_files_respect_the_umask(tmp_path: Path) -> None:
 def test_interrupted_misclassified_folder_is_marked(
         capsys: pytest.CaptureFixture[str], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import cnn_core.evaluation_report as report
+    import cnn_core.analysis.evaluation_report as report
 
     real = report.write_misclassified
 
