@@ -52,7 +52,7 @@ COMMANDS = (
     Command("predict", "predict", "classify image files or folders of them"),
     Command("fine-tune", "fine_tune",
             "teach a model your handwriting (your own digits mixed with MNIST)"),
-    Command("export", "export", "write a model as standalone PyTorch code"),
+    Command("export", "export", "write a model as PyTorch code, ONNX or torch.export"),
     Command("models", "models", "list the registered models and their training recipes"),
     Command("train-detector", "detector", "train the digit / not-a-digit detector"),
 )
