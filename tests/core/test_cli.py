@@ -254,6 +254,7 @@ def test_train_stops_early_once_target_accuracy_is_reached(tmp_path: Path) -> No
     assert summary["epochs"] < 4  # stopped before the epoch cap
     assert load_checkpoint(out).meta["epochs"] == summary["epochs"]
     assert "epoch 4/4" not in stderr
+    assert "target reached: validation accuracy" in stderr  # said, not only in the JSON
 
 
 def test_tensorboard_writes_an_event_file_with_the_run_scalars(trained: dict[str, Any]) -> None:
