@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFont
 
 __all__ = ["CANVAS", "DrawnSample", "HANDWRITING_FONT_NAMES", "Part", "Style", "draw_digit",
-           "evaluation_samples",
+           "evaluation_samples", "glyph_ink",
            "font_samples", "handwriting_fonts", "mnist_samples", "place_strokes",
            "sample_style", "skeleton_segments", "split_indices", "training_digits"]
 
@@ -293,15 +293,16 @@ def mnist_samples(part: Part, n: int | None = None, seed: int = 0) -> Iterator[D
         yield DrawnSample(img, int(label), "mnist", style, size, position)
 
 
-def training_digits(n: int, seed: int = 0) -> Iterator[tuple[np.ndarray, int]]:
-    """MNIST *training* digits drawn on the canvas like the evaluation's: (canvas, label)."""
+def training_digits(start: int, stop: int, seed: int = 0) -> Iterator[tuple[np.ndarray, int]]:
+    """MNIST *training* digits ``start:stop`` of a seeded permutation, drawn on the canvas like
+    the evaluation's digits: (canvas, label). Each range draws with its own random stream."""
     from .datasets import load_split
 
     split = load_split("mnist", train=True)
-    index = np.random.default_rng(seed).permutation(len(split.labels))[:n]
+    index = np.random.default_rng(seed).permutation(len(split.labels))[start:stop]
     images = split.images[torch.from_numpy(index)].numpy()
     labels = split.labels[torch.from_numpy(index)].tolist()
-    rng = np.random.default_rng([seed, 2])
+    rng = np.random.default_rng([seed, 2, start])
     for image, label in zip(images, labels, strict=True):
         yield draw_digit(image, sample_style(rng), rng)[0], int(label)
 
@@ -321,7 +322,8 @@ def handwriting_fonts() -> list[Path]:
     return [found[name] for name in HANDWRITING_FONT_NAMES if name in found]
 
 
-def _glyph_ink(char: str, font: Path) -> np.ndarray:
+def glyph_ink(char: str, font: Path) -> np.ndarray:
+    """A character of a font as float ink in [0, 1] on a 192×192 picture."""
     face = ImageFont.truetype(str(font), 96)
     img = Image.new("L", (192, 192), 0)
     ImageDraw.Draw(img).text((96, 96), char, fill=255, font=face, anchor="mm")
@@ -332,7 +334,7 @@ def _draw_glyph(char: str, font: Path, style: Style, rng: np.random.Generator
                 ) -> tuple[np.ndarray, float, str, Style]:
     """A font's glyph on the canvas: half as the font draws it (its own weight: the style's
     pen becomes 0), half redrawn along its skeleton with the style's pen."""
-    ink = _glyph_ink(char, font)
+    ink = glyph_ink(char, font)
     if rng.random() < 0.5:
         return (*place_strokes(skeleton_segments(ink), style, rng), style)
     style = Style(style.height, 0.0, style.angle, style.place, style.dark_on_light, False)
