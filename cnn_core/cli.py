@@ -381,10 +381,12 @@ def _verdict_text(r: dict[str, Any]) -> str:
 
 def cmd_train_detector(args: argparse.Namespace) -> int:
     from .checkpoints import save_checkpoint
-    from .detector import DetectorConfig, fit_detector
+    from .detector import DetectorConfig, fit_detector, recalibrate
 
     cfg = DetectorConfig(seed=args.seed, epochs=args.epochs)
-    checkpoint = fit_detector(cfg, say=lambda line: print(line, file=sys.stderr, flush=True))
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    checkpoint = (recalibrate(Path(args.recalibrate), cfg, say) if args.recalibrate
+                  else fit_detector(cfg, say=say))
     path = save_checkpoint(args.out, checkpoint)
     info = checkpoint.meta["detector"]
     if args.json:
@@ -496,7 +498,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "against synthetic letters, symbols, shapes and scribbles.")
     p.add_argument("--out", metavar="PATH", required=True, help="checkpoint to write")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--recalibrate", metavar="DETECTOR",
+                   help="keep this detector's network and only set its thresholds again, "
+                        "for the bundled classifier (after a new one is bundled)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train_detector)
 

@@ -32,7 +32,8 @@ from .resources import resource_path
 from .specs import build_model
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
-           "detector_spec", "fit_detector", "load_bundled_detector"]
+           "calibrate", "classifier_fingerprint", "detector_spec", "fit_detector",
+           "load_bundled_detector", "recalibrate"]
 
 log = logging.getLogger(__name__)
 
@@ -103,21 +104,21 @@ def load_bundled_detector() -> DigitDetector | None:
 class DetectorConfig:
     """How ``digitlab train-detector`` makes the detector and sets its thresholds."""
 
-    canvas_digits: int = 6_000  # MNIST training digits drawn on the canvas with a pen
-    mnist: int = 3_000  # MNIST training digits preprocessed as they are
-    font_digits: int = 2_000  # font digits (so that fonts do not mean "not a digit")
-    nondigits: int = 10_000  # font letters and symbols, pen-drawn shapes and scribbles
-    epochs: int = 6
+    canvas_digits: int = 5_000  # MNIST training digits drawn on the canvas with a pen
+    mnist: int = 2_000  # MNIST training digits preprocessed as they are
+    font_digits: int = 1_000  # font digits (so that fonts do not mean "not a digit")
+    nondigits: int = 6_000  # font letters and symbols, pen-drawn shapes and scribbles
+    epochs: int = 8
     batch_size: int = 128
     lr: float = 0.003
     seed: int = 0
-    calibration_digits: int = 2_000  # drawn MNIST test digits of the calibration part
+    calibration_digits: int = 1_500  # drawn MNIST test digits of the calibration part
     digit_miss_rate: float = 0.002  # share of calibration digits allowed below not_digit_below
-    unsure_rate: float = 0.01  # share of calibration digits allowed below unsure_below
+    unsure_rate: float = 0.02  # share of calibration digits allowed "not sure"
     workers: int = 0  # processes drawing the pictures (0: one per CPU core)
 
 
-_CHUNK = 1_000  # pictures per drawing job: the result does not depend on the worker count
+_CHUNK = 500  # pictures per drawing job: the result does not depend on the worker count
 
 
 def _draw_chunk(job: tuple[str, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +155,9 @@ def _jobs(cfg: DetectorConfig) -> list[tuple[str, int, int, int]]:
 
 
 def _dataset(cfg: DetectorConfig, say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
-    """Every training picture, drawn in worker processes (a spawned pool)."""
+    """Every training picture, drawn in worker processes (a spawned pool) or, with one
+    worker, here."""
+    import contextlib
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -163,9 +166,14 @@ def _dataset(cfg: DetectorConfig, say: Callable[[str], None]) -> tuple[np.ndarra
     jobs = _jobs(cfg)
     workers = cfg.workers or os.cpu_count() or 1
     results: list[tuple[np.ndarray, np.ndarray]] = []
-    with ProcessPoolExecutor(min(workers, len(jobs)),
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
-        for done, result in enumerate(pool.map(_draw_chunk, jobs), 1):
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(
+                min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")))
+            drawn = pool.map(_draw_chunk, jobs)
+        else:
+            drawn = map(_draw_chunk, jobs)
+        for done, result in enumerate(drawn, 1):
             results.append(result)
             say(f"drawing the training pictures: {done}/{len(jobs)} jobs, "
                 f"{time.perf_counter() - start:.0f} s")
@@ -176,13 +184,30 @@ def _dataset(cfg: DetectorConfig, say: Callable[[str], None]) -> tuple[np.ndarra
     return images, labels
 
 
-def _thresholds(scores: np.ndarray, cfg: DetectorConfig) -> tuple[float, float]:
-    """Thresholds that keep the calibration digits' false alarms at the configured rates."""
-    not_digit = float(np.quantile(scores, cfg.digit_miss_rate))
-    unsure = float(np.quantile(scores, cfg.unsure_rate))
-    # Never stricter than "more likely not a digit"; never so lax that little is flagged.
-    not_digit = min(max(not_digit, 0.02), 0.5)
-    return not_digit, min(max(unsure, not_digit), 0.7)
+def _thresholds(scores: np.ndarray, classifier_unsure: np.ndarray,
+                cfg: DetectorConfig) -> tuple[float, float]:
+    """Thresholds that keep the calibration digits' false alarms at the configured rates.
+
+    ``not_digit_below`` lets ``digit_miss_rate`` of the digits through as "not a digit";
+    ``unsure_below`` is the highest that keeps the digits' "not sure" (the detector's band
+    between the two, or the classifier's own doubt, ``classifier_unsure``) at ``unsure_rate``.
+    """
+    not_digit = min(max(float(np.quantile(scores, cfg.digit_miss_rate)), 0.01), 0.5)
+    kept = scores >= not_digit
+
+    def unsure_share(threshold: float) -> float:
+        return float((kept & ((scores < threshold) | classifier_unsure)).mean())
+
+    candidates = np.unique(np.clip(scores, not_digit, 0.7))
+    fits = [float(c) for c in candidates if unsure_share(float(c)) <= cfg.unsure_rate]
+    return not_digit, max(fits, default=not_digit)
+
+
+def classifier_fingerprint(path: Path) -> str:
+    """The first 16 hex digits of a checkpoint file's SHA-256 (which classifier it was)."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> Checkpoint:
@@ -237,26 +262,50 @@ def calibration_pictures(cfg: DetectorConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 def calibrate(model: torch.nn.Module, cfg: DetectorConfig,
-              say: Callable[[str], None] = log.info) -> Checkpoint:
+              say: Callable[[str], None] = log.info, classifier: Path | None = None
+              ) -> Checkpoint:
     """The detector's checkpoint with its thresholds set on the evaluation's calibration part
-    (drawn MNIST test digits and handwriting-font digits), at the configured false-alarm
-    rates."""
+    (drawn MNIST test digits and handwriting-font digits) for a classifier (the bundled one
+    by default), at the configured false-alarm rates; the classifier's own "not sure" counts
+    against the "not sure" rate, so a new classifier needs a new calibration."""
+    from .checkpoints import bundled_checkpoint_path, load_checkpoint
+    from .verdict import DEFAULT_RULE, classifier_doubts
+
     start = time.perf_counter()
     model.eval()
+    classifier = Path(classifier or bundled_checkpoint_path())
     meta = make_metadata(model, classes=["not a digit", "digit"], config=vars(cfg).copy())
     ck = Checkpoint(model, meta)
     ck.meta["detector"] = {"not_digit_below": 0.5, "unsure_below": 0.5}
     images, labels = calibration_pictures(cfg)
     scores = DigitDetector(ck).digit_probability(images)
+    clf = load_checkpoint(classifier)
+    with torch.no_grad():  # the classifier's calibrated answers, as the predictor gets them
+        x = (torch.from_numpy(images[labels >= 0])[:, None] - clf.mean) / clf.std
+        logits = torch.cat([clf.model.eval()(part) for part in x.split(512)])
+    calibrated = torch.softmax(logits.double() / clf.temperature, dim=1).numpy()
+    doubts = np.array([classifier_doubts(p, DEFAULT_RULE) for p in calibrated])
     digit_scores = scores[labels >= 0]
-    not_digit, unsure = _thresholds(digit_scores, cfg)
+    not_digit, unsure = _thresholds(digit_scores, doubts, cfg)
     flagged = float((scores[labels < 0] < unsure).mean())
-    ck.meta["detector"] = {"not_digit_below": not_digit, "unsure_below": unsure,
-                           "calibration_digits": int(len(digit_scores)),
-                           "calibration_nondigits": int((labels < 0).sum()),
-                           "calibration_nondigits_flagged": flagged}
+    kept = digit_scores >= not_digit
+    ck.meta["detector"] = {
+        "not_digit_below": not_digit, "unsure_below": unsure,
+        "classifier": classifier.name, "classifier_sha256": classifier_fingerprint(classifier),
+        "calibration_digits": int(len(digit_scores)),
+        "calibration_not_a_digit": float((~kept).mean()),
+        "calibration_unsure": float((kept & ((digit_scores < unsure) | doubts)).mean()),
+        "calibration_nondigits": int((labels < 0).sum()),
+        "calibration_nondigits_flagged_by_detector": flagged}
     ck.meta["metrics"] = {"calibration_accuracy": float(((scores >= 0.5) == (labels >= 0)).mean())}
-    say(f"thresholds: not a digit below {not_digit:.4f}, not sure below {unsure:.4f}; "
-        f"calibration fonts' letters and symbols flagged: {flagged:.1%} "
-        f"({time.perf_counter() - start:.0f} s)")
+    say(f"thresholds for {classifier.name}: not a digit below {not_digit:.4f}, not sure below "
+        f"{unsure:.4f}; calibration digits: {(~kept).mean():.2%} not a digit, "
+        f"{ck.meta['detector']['calibration_unsure']:.2%} not sure; calibration fonts' letters "
+        f"and symbols flagged by the detector: {flagged:.1%} ({time.perf_counter() - start:.0f} s)")
     return ck
+
+
+def recalibrate(path: Path, cfg: DetectorConfig, say: Callable[[str], None] = log.info,
+                classifier: Path | None = None) -> Checkpoint:
+    """A detector checkpoint's network with its thresholds set again (for a new classifier)."""
+    return calibrate(load_checkpoint(path).model, cfg, say, classifier)

@@ -237,6 +237,7 @@ def _draw(pts: list[np.ndarray], pen: float) -> np.ndarray:
     draw = ImageDraw.Draw(img)
     width = max(1, round(pen * k))
     r = width / 2
+    discs: set[tuple[float, float]] = set()  # a point shared by strokes gets one disc
     for p in pts:
         q = (p * k).tolist()
         steps = np.linalg.norm(np.diff(p, axis=0), axis=1) * k if len(p) > 1 else np.zeros(0)
@@ -246,8 +247,9 @@ def _draw(pts: list[np.ndarray], pen: float) -> np.ndarray:
         else:
             ends = q
         if width > 2:
-            for x, y in ends:
-                draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
+            discs.update((x, y) for x, y in ends)
+    for x, y in discs:
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
     if k == 1:
         return np.asarray(img).copy()
     return np.asarray(img.resize((CANVAS, CANVAS), Image.Resampling.BOX))

@@ -444,7 +444,7 @@ class HandwritingCoach(QWidget):
             self.guessLabel.setText(self.tr("The model's guess appears as you draw."))
             self.guessLabel.setStyleSheet("")
             return
-        if prediction.label is None:
+        if prediction.verdict == "not_a_digit":
             text, colour = self.tr("The model does not see a digit yet."), "#8a5a00"
         elif prediction.label == self.prompt_digit:
             text = self.tr("The model reads a {0} ({1:.0%}).").format(
