@@ -10,7 +10,7 @@ through the canvas's own preprocessing and the predictor.
 
     python benchmarks/drawn_verdicts.py [--checkpoint PATH] [--digits N] [--part calibration]
 
-Takes about 2 minutes for the whole report part on a 2-core CPU.
+Takes about 3 minutes for the whole report part on a quiet 2-core CPU (8 at load 15).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 import drawn_nondigits as nd  # noqa: E402
+from _common import machine_line  # noqa: E402
 
 from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint  # noqa: E402
 from cnn_core.drawn_eval import DrawnSample, evaluation_samples  # noqa: E402
@@ -46,7 +47,12 @@ def main() -> None:
     parser.add_argument("--per-template", type=int, default=8,
                         help="canvas drawings of each hand-drawn non-digit (report part)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1: steadier)")
     args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    print(machine_line())
     path = args.checkpoint or bundled_checkpoint_path()
     kwargs = {}
     if args.detector:
@@ -56,13 +62,16 @@ def main() -> None:
     predictor = Predictor(load_checkpoint(path), **kwargs)
     print(f"{path.name} (temperature {predictor.temperature:.3f}); detector "
           f"{args.detector or 'bundled'}; {args.part} part, seed {args.seed}")
+    start = time.perf_counter()
     samples = list(evaluation_samples(args.part, args.digits, seed=args.seed))
     if args.part == "report":
         samples += list(nd.canvas_samples(args.per_template, seed=args.seed))
+    print(f"{len(samples):,} pictures drawn in {time.perf_counter() - start:.0f} s")
     start = time.perf_counter()
     result = tally(predictor, samples, kind_of=_kind)
     print(format_tables(result))
     print(f"{len(samples):,} pictures judged in {time.perf_counter() - start:.0f} s")
+    print(machine_line())
 
 
 if __name__ == "__main__":

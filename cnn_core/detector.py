@@ -146,6 +146,12 @@ def _draw_chunk(job: tuple[str, int, int, int]) -> tuple[np.ndarray, np.ndarray]
             np.array([lab for _, lab in pairs], np.int64))
 
 
+def _worker_init() -> None:
+    """A drawing worker's process settings: one torch thread (the workers are the parallelism;
+    more threads only fight over the cores)."""
+    torch.set_num_threads(1)
+
+
 def _jobs(cfg: DetectorConfig) -> list[tuple[str, int, int, int]]:
     out = []
     for kind, n in (("canvas", cfg.canvas_digits), ("mnist", cfg.mnist),
@@ -169,7 +175,8 @@ def _dataset(cfg: DetectorConfig, say: Callable[[str], None]) -> tuple[np.ndarra
     with contextlib.ExitStack() as stack:
         if workers > 1:
             pool = stack.enter_context(ProcessPoolExecutor(
-                min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn")))
+                min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init))
             drawn = pool.map(_draw_chunk, jobs)
         else:
             drawn = map(_draw_chunk, jobs)

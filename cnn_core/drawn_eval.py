@@ -21,6 +21,7 @@ for training what must learn how digits look on the canvas.
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,20 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["CANVAS", "DrawnSample", "HANDWRITING_FONT_NAMES", "Part", "Style", "draw_digit",
-           "evaluation_samples", "glyph_ink",
-           "font_samples", "handwriting_fonts", "mnist_samples", "place_strokes",
-           "sample_style", "skeleton_segments", "split_indices", "training_digits"]
+__all__ = ["CANVAS", "DIGIT_LIKE", "HANDWRITING_FONT_NAMES", "NON_DIGIT_CHARS", "DrawnSample",
+           "Part", "Style", "draw_digit", "evaluation_samples", "font_samples", "glyph_ink",
+           "handwriting_fonts", "mnist_samples", "place_strokes", "sample_style",
+           "skeleton_segments", "split_indices", "training_digits"]
 
 CANVAS = 280  # the app's canvas, in pixels
 Part = Literal["calibration", "report"]
 Point = tuple[float, float]
+
+# Letters and symbols that are drawn like a digit (O/0, l/1, S/5, Z/2, B/8, g/9, b/6 …):
+# never taught or counted as non-digits.
+DIGIT_LIKE = "OoQDIlijJSsZzBbgqG|/\\()[]!'`,.:;_"
+NON_DIGIT_CHARS = "".join(c for c in string.ascii_letters + string.punctuation
+                          if c not in DIGIT_LIKE)
 
 # Fonts whose digits and letters look written rather than typeset. None of them is among the
 # fonts the detector learns from (cnn_core.nondigits.font_files), so they stay unseen.
@@ -380,8 +387,6 @@ def evaluation_samples(part: Part, n_digits: int | None = None, seed: int = 0,
                        per_char: int = 4) -> Iterator[DrawnSample]:
     """One part of the evaluation made here: MNIST test digits, handwriting-font digits, and
     the fonts' letters and symbols that are not drawn like digits (label -1)."""
-    from .nondigits import NON_DIGIT_CHARS
-
     yield from mnist_samples(part, n_digits, seed)
     digits = "0123456789"
     yield from font_samples(part, digits, {c: int(c) for c in digits}, per_char, seed)

@@ -14,22 +14,18 @@ Characters that people also write as digits are left out of the non-digits (see
 from __future__ import annotations
 
 import math
-import string
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from .drawn_eval import DIGIT_LIKE, NON_DIGIT_CHARS
 from .preprocess import preprocess
 
 __all__ = ["DIGIT_LIKE", "NON_DIGIT_CHARS", "font_files", "render_glyph", "render_shape",
            "SHAPES", "synthetic_set"]
 
-# Letters and symbols that are drawn like a digit (O/0, l/1, S/5, Z/2, B/8, g/9, b/6 …).
-DIGIT_LIKE = "OoQDIlijJSsZzBbgqG|/\\()[]!'`,.:;_"
-NON_DIGIT_CHARS = "".join(c for c in string.ascii_letters + string.punctuation
-                          if c not in DIGIT_LIKE)
 
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts",
               "/System/Library/Fonts", "C:/Windows/Fonts")
