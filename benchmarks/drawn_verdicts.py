@@ -1,7 +1,7 @@
 """The verdict on pictures drawn as people draw them: false "not a digit" / "not sure" per
 bucket, and non-digits flagged, with the goals beside them.
 
-The report part of :mod:`cnn_core.drawn_eval` (never used to set anything): MNIST test digits
+The report part of :mod:`cnn_core.data.drawn_eval` (never used to set anything): MNIST test digits
 redrawn with a pen on the 280×280 canvas at every size, pen width, place and polarity, the
 digits of the report half of the handwriting fonts; against them the letters and symbols of
 those fonts that are not drawn like digits, and the hand-drawn letters, symbols, shapes and
@@ -27,9 +27,9 @@ import drawn_nondigits as nd  # noqa: E402
 from _common import machine_line  # noqa: E402
 
 from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint  # noqa: E402
-from cnn_core.drawn_eval import DrawnSample, evaluation_samples  # noqa: E402
-from cnn_core.predict import Predictor  # noqa: E402
-from cnn_core.verdict_eval import format_tables, tally  # noqa: E402
+from cnn_core.data.drawn_eval import DrawnSample, evaluation_samples  # noqa: E402
+from cnn_core.recognition.predict import Predictor  # noqa: E402
+from cnn_core.recognition.verdict_eval import format_tables, tally  # noqa: E402
 
 
 def _kind(sample: DrawnSample) -> str:
@@ -56,7 +56,7 @@ def main() -> None:
     path = args.checkpoint or bundled_checkpoint_path()
     kwargs = {}
     if args.detector:
-        from cnn_core.detector import DigitDetector
+        from cnn_core.recognition.detector import DigitDetector
 
         kwargs["detector"] = DigitDetector(load_checkpoint(args.detector))
     predictor = Predictor(load_checkpoint(path), **kwargs)

@@ -1,7 +1,7 @@
 """Things people draw that are not digits: letters, symbols, shapes and scribbles, as pen strokes.
 
 The test set for "not a digit". Nothing here is used to train or tune the digit detector,
-which learns from font-rendered glyphs and randomly generated shapes (``cnn_core.nondigits``);
+which learns from font-rendered glyphs and randomly generated shapes (``cnn_core.data.nondigits``);
 this set is drawn the way :mod:`drawn_digits` draws digits: strokes through hand-placed points
 in a unit box (x right, y down), smoothed with Catmull-Rom splines, each in several hand-like
 styles (jittered points, slant, width) and drawn at several sizes, places, pen widths and both
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image, ImageDraw
 
-from cnn_core.drawn_eval import DrawnSample, place_strokes, sample_style
+from cnn_core.data.drawn_eval import DrawnSample, place_strokes, sample_style
 from drawn_digits import _catmull_rom, _circle
 
 Point = tuple[float, float]
@@ -247,7 +247,7 @@ def group(name: str) -> str:
 
 def canvas_samples(per_template: int = 8, seed: int = 0) -> Iterator[DrawnSample]:
     """Every template that is not a look-alike, ``per_template`` times in a hand-like style,
-    put on the 280×280 canvas as :mod:`cnn_core.drawn_eval` puts its digits (any size, place,
+    put on the 280×280 canvas as :mod:`cnn_core.data.drawn_eval` puts its digits (any size, place,
     pen, polarity, slight rotation, sometimes a gap). Deterministic for a seed."""
     rng = np.random.default_rng([seed, 5])
     for name in TEMPLATES:

@@ -3,8 +3,8 @@
 The kernel's window moves over the (padded) input one output position at a time; at each
 position the window's values, the kernel, their products and the sum (+ bias) are shown and
 the output grid fills in, followed by an optional activation and pooling. Every number comes
-from :func:`cnn_core.conv_explain.conv_step`, the core's hand-written convolution, so what is
-shown is what is computed.
+from :func:`cnn_core.analysis.conv_explain.conv_step`, the core's hand-written convolution, so what
+is shown is what is computed.
 
 Widgets (objectName → what it does):
 
@@ -41,8 +41,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from cnn_core.checkpoints import Checkpoint
-from cnn_core.conv_explain import (
+from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
     ConvSettings,
     ConvSettingsError,
@@ -57,8 +56,9 @@ from cnn_core.conv_explain import (
     preset_weight,
     size_formula,
 )
-from cnn_core.inspection import KernelSet, conv_kernels
-from cnn_core.preprocess import preprocess
+from cnn_core.analysis.inspection import KernelSet, conv_kernels
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.data_picture import DataPicture, prepare
 
 from .conv_controls import ConvControls
 from .conv_views import ConvPictures, KernelTable, product_tips
@@ -77,7 +77,7 @@ class ConvExplorer(QWidget):
         Returns the current drawing (the canvas's ``model_input``), read when it changed.
     """
 
-    def __init__(self, image_source: Callable[[], np.ndarray],
+    def __init__(self, image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("convExplorer")
@@ -223,7 +223,7 @@ class ConvExplorer(QWidget):
     def refresh_input(self) -> None:
         """Read the drawing, run the canvas model on it, and recompute what is shown."""
         self._dirty = False
-        image28 = preprocess(self._image_source()).image28.astype(np.float64)
+        image28 = prepare(self._image_source()).image28.astype(np.float64)
         sources = [(self.tr("Drawing (ink = 1)"), image28[None])]
         if self._checkpoint is not None:
             ck = self._checkpoint

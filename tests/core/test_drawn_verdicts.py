@@ -10,16 +10,16 @@ import pytest
 from drawn_nondigits import canvas_samples
 
 from cnn_core.checkpoints import load_bundled
-from cnn_core.drawn_eval import (
+from cnn_core.data.drawn_eval import (
     font_samples,
     handwriting_fonts,
     mnist_samples,
     sample_style,
     split_indices,
 )
-from cnn_core.nondigits import NON_DIGIT_CHARS
-from cnn_core.predict import Predictor
-from cnn_core.verdict_eval import GOALS
+from cnn_core.data.nondigits import NON_DIGIT_CHARS
+from cnn_core.recognition.predict import Predictor
+from cnn_core.recognition.verdict_eval import GOALS
 
 
 @pytest.fixture(scope="module")

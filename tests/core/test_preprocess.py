@@ -3,8 +3,8 @@ import pytest
 from PIL import Image
 
 from cnn_core.checkpoints import load_bundled
-from cnn_core.predict import Predictor
-from cnn_core.preprocess import ImageError, load_image, preprocess
+from cnn_core.data.preprocess import ImageError, load_image, preprocess
+from cnn_core.recognition.predict import Predictor
 from drawn_digits import render, variations
 
 VARIATIONS = list(variations())
@@ -131,7 +131,7 @@ def test_a_small_thick_zero_keeps_a_round_hole(height, pen):
     with a square hole."""
     import math
 
-    from cnn_core.drawn_eval import Style, place_strokes
+    from cnn_core.data.drawn_eval import Style, place_strokes
 
     ring = [[(0.5 + 0.38 * math.cos(t * math.pi / 20), 0.5 + 0.5 * math.sin(t * math.pi / 20))
              for t in range(41)]]
