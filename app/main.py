@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .system_check import EXIT_NO_WINDOW, platform_problem
 from .tabs import tab_index, tab_keys
+from .version import version
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -147,6 +148,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         epilog=f"Exit status: 0 when the window is closed, {EXIT_NO_WINDOW} when Qt cannot open "
                f"a window here (missing system libraries, which it names with the command that "
                f"installs them, or no display), 2 for a usage error.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     parser.add_argument("image", nargs="?", type=Path, help="an image to open in the canvas")
     parser.add_argument("--model", type=Path, help="a model file (.safetensors) to predict with")
     parser.add_argument("--tab", choices=tab_keys(), help="the tab to show first")

@@ -194,17 +194,17 @@ class _WindowSpotter(QObject):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``digitlab-gui`` with the probe; its exit status."""
+    """Run ``digitlab-gui`` with the probe (its arguments after ``--``); its exit status."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("probe", type=Path, help="where to write the JSON record")
     parser.add_argument("--close", action="store_true",
                         help="close the window right after its first paint")
-    parser.add_argument("gui_args", nargs=argparse.REMAINDER,
-                        help="arguments for digitlab-gui (after --)")
-    args = parser.parse_args(argv)
-    gui_args = args.gui_args[1:] if args.gui_args[:1] == ["--"] else args.gui_args
+    argv = sys.argv[1:] if argv is None else list(argv)
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    gui_args = argv[split + 1:]
     from app import main as gui
 
     gui.configure_qt_environment()  # before the QApplication, as digitlab-gui does
