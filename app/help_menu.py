@@ -41,8 +41,8 @@ def _package_version(name: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """A menu or button text without its mnemonic ampersand and trailing ellipsis."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+    """A menu or button text without its mnemonic ampersand, ellipsis and arrows."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip("…◀▶ ")
 
 
 def _device() -> str:
