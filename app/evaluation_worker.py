@@ -1,8 +1,8 @@
 """Evaluation off the GUI thread: a worker ``QObject`` in a ``QThread`` drives the core generator.
 
-:class:`EvaluationWorker` iterates :func:`cnn_core.evaluation.evaluate_steps` in its thread
+:class:`EvaluationWorker` iterates :func:`cnn_core.analysis.evaluation.evaluate_steps` in its thread
 and sends out only immutable things: the core's frozen progress events and the final
-:class:`~cnn_core.evaluation.EvaluationResult` (read-only arrays). Cancelling is a
+:class:`~cnn_core.analysis.evaluation.EvaluationResult` (read-only arrays). Cancelling is a
 ``threading.Event`` set directly from the GUI thread (the worker's event loop is busy inside
 the loop); the worker checks it after every batch. :class:`EvaluationRunner` lives in the GUI
 thread and runs one evaluation at a time.
@@ -18,8 +18,13 @@ from collections.abc import Callable
 import torch
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
+from cnn_core.analysis.evaluation import (
+    EvalSet,
+    EvaluationProgress,
+    EvaluationResult,
+    evaluate_steps,
+)
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.evaluation import EvalSet, EvaluationProgress, EvaluationResult, evaluate_steps
 
 from .training.worker import describe_error, gui_training_threads
 
@@ -50,8 +55,8 @@ class EvaluationWorker(QObject):
     checkpoint
         A private copy of the model (the worker moves it to channels_last and uses it).
     make_set
-        Builds the :class:`~cnn_core.evaluation.EvalSet` (reading files happens here, in the
-        worker thread, too).
+        Builds the :class:`~cnn_core.analysis.evaluation.EvalSet` (reading files happens here, in
+        the worker thread, too).
     cancel
         Set by the GUI thread to stop after the current batch.
     home

@@ -53,7 +53,7 @@ def _device() -> str:
         return "known once PyTorch has loaded"
     import torch
 
-    from cnn_core.devices import available_devices, resolve_device
+    from cnn_core.runtime.devices import available_devices, resolve_device
 
     device = resolve_device("auto")
     text = str(device)

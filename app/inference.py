@@ -24,9 +24,9 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from cnn_core.analysis.inspection import conv_kernels, feature_maps
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.inspection import conv_kernels, feature_maps
-from cnn_core.predict import Prediction, Predictor
+from cnn_core.recognition.predict import Prediction, Predictor
 
 __all__ = ["FRAME_MS", "SNAPSHOT_VIEW_MS", "LiveInference"]
 

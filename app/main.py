@@ -91,14 +91,17 @@ def configure_process(argv: Sequence[str] | None = None) -> QApplication:
     ``QApplication`` (made from ``argv`` unless one exists).
 
     It sets Qt's environment (:data:`QT_ENVIRONMENT`), names the application, uses the Fusion
-    style and the translation for the system locale, sets pyqtgraph's options, collects
-    garbage in the GUI thread only (:mod:`app.gui_gc`) and gives the GUI thread one torch
-    thread once torch is imported (:func:`configure_gui_process`). A window ends cleanly when
-    the application quits or the script returns, closed or not (:mod:`app.lifetime`).
+    style, the translation for the system locale and DigitLab's icon, sets pyqtgraph's
+    options, collects garbage in the GUI thread only (:mod:`app.gui_gc`) and gives the GUI
+    thread one torch thread once torch is imported (:func:`configure_gui_process`). A window
+    ends cleanly when the application quits or the script returns, closed or not
+    (:mod:`app.lifetime`).
     """
     configure_qt_environment()
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from .desktop_entry import ICON
     from .gui_gc import install as collect_garbage_in_gui_thread
     from .window_startup import when_torch_loaded
 
@@ -107,6 +110,8 @@ def configure_process(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("DigitLab")
     app.setStyle("Fusion")
     install_translator(app)
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName("digitlab")  # Wayland: the launcher's entry and icon
     configure_pyqtgraph()
     collect_garbage_in_gui_thread(app)  # a worker thread's collection could deadlock Qt
     when_torch_loaded(configure_gui_process)  # before the first prediction, never before show
@@ -156,12 +161,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="window size, e.g. 1280x800 (default: as last time)")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window to PATH (PNG) and exit; ignores saved settings")
+    entry = parser.add_mutually_exclusive_group()
+    entry.add_argument("--install-desktop-entry", action="store_true",
+                       help="put DigitLab in this user's desktop launcher (Linux: a desktop "
+                            "entry and an icon under $XDG_DATA_HOME, ~/.local/share) and exit")
+    entry.add_argument("--uninstall-desktop-entry", action="store_true",
+                       help="remove that desktop entry and icon, and exit")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI; returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return _desktop_entry(install=args.install_desktop_entry)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Before any QApplication: Qt aborts the process (core dump) when its platform plugin
     # cannot load, so say what is missing and how to install it instead.
@@ -208,6 +221,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = int(app.exec())
     lifetime.finish()  # the window's threads stopped, the window deleted while Qt lives
     return status
+
+
+def _desktop_entry(install: bool) -> int:
+    """``--install-desktop-entry`` / ``--uninstall-desktop-entry``: no window."""
+    from .desktop_entry import install_desktop_entry, uninstall_desktop_entry
+
+    try:
+        paths = install_desktop_entry() if install else uninstall_desktop_entry()
+    except OSError as exc:
+        print(f"digitlab-gui: cannot write the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    verb = "wrote" if install else "removed"
+    for path in paths:
+        print(f"{verb} {path}")
+    if not paths:
+        print("no DigitLab desktop entry was installed")
+    return 0
 
 
 def _shoot(window: MainWindow, path: Path) -> None:

@@ -229,7 +229,7 @@ class ModelBar(QWidget):
         self.modelStatusLabel.setText(text)
 
     def _show_classes(self, checkpoint: Checkpoint) -> None:
-        from cnn_core.datasets import DATASETS
+        from cnn_core.data.datasets import DATASETS
 
         if checkpoint.has_digit_classes:
             self.classesNotice.setVisible(False)

@@ -28,11 +28,11 @@ CORE_MODULES = (
     "torch",
     "numpy.ma",  # numpy imports it lazily, in the first np.median (preprocessing): 40 ms
     "cnn_core.checkpoints",
-    "cnn_core.predict",
-    "cnn_core.detector",
-    "cnn_core.inspection",
+    "cnn_core.recognition.predict",
+    "cnn_core.recognition.detector",
+    "cnn_core.analysis.inspection",
     "cnn_core.models",
-    "cnn_core.datasets",
+    "cnn_core.data.datasets",
     "app.inference",
     "app.models",
     "app.analysis_worker",
@@ -43,13 +43,13 @@ CORE_MODULES = (
 # from the list is only imported later, in the GUI thread, when its tab is built.
 TAB_MODULES = (
     "app.widgets.saliency_overlay",
-    "cnn_core.runs",
+    "cnn_core.checkpoints.runs",
     "cnn_core.training",
-    "cnn_core.evaluation",
-    "cnn_core.saliency",
-    "cnn_core.perturb",
-    "cnn_core.specs",
-    "cnn_core.devices",
+    "cnn_core.analysis.evaluation",
+    "cnn_core.analysis.saliency",
+    "cnn_core.analysis.perturb",
+    "cnn_core.models.specs",
+    "cnn_core.runtime.devices",
     *(spec.module for spec in TABS),  # every tab's own module (app/tabs.py)
 )
 
@@ -72,7 +72,7 @@ def load_model_side() -> Any:
     # busy 2-core machine every op waited for a pre-empted sibling (0.5-0.8 s instead of 0.05).
     torch.set_num_threads(1)
     from cnn_core.checkpoints import CheckpointError, bundled_checkpoint_path, load_bundled
-    from cnn_core.detector import load_bundled_detector
+    from cnn_core.recognition.detector import load_bundled_detector
 
     load_bundled_detector()  # shared and cached: the first Predictor finds it ready
     if not bundled_checkpoint_path().is_file():

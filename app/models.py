@@ -3,8 +3,8 @@
 :class:`ModelLibrary` is the one application-level object that the Train tab, the model
 shelf, epoch replay and the comparison view read. It owns the training controller; the
 training worker's signals reach it in one hop. Runs are kept as
-:class:`cnn_core.runs.RunRecord` objects and written by a background thread into the user
-data directory (``DIGITLAB_DATA_DIR`` overrides it), so closing the app never loses a model.
+:class:`cnn_core.checkpoints.runs.RunRecord` objects and written by a background thread into the
+user data directory (``DIGITLAB_DATA_DIR`` overrides it), so closing the app never loses a model.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, load_bundled, load_checkpoint
+from cnn_core.checkpoints.runs import MAX_RUNS, RunRecord, RunStore, Snapshot, run_metadata
 from cnn_core.models import get_spec
-from cnn_core.runs import MAX_RUNS, RunRecord, RunStore, Snapshot, run_metadata
+from cnn_core.runtime.user_data import DATA_DIR_ENV, user_data_dir
 from cnn_core.training import (
     BatchDone,
     Diverged,
@@ -31,7 +32,6 @@ from cnn_core.training import (
     Stopped,
     TrainConfig,
 )
-from cnn_core.user_data import DATA_DIR_ENV, user_data_dir
 
 from .training import TrainingController, TrainingWorker
 
@@ -47,7 +47,7 @@ _REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)
 
 
 def data_dir() -> Path:
-    """Where runs and the shelf live (see :func:`cnn_core.user_data.user_data_dir`)."""
+    """Where runs and the shelf live (see :func:`cnn_core.runtime.user_data.user_data_dir`)."""
     return user_data_dir()
 
 

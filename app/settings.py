@@ -13,7 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from cnn_core.user_data import DATA_DIR_ENV  # runs and the model shelf (app.models.data_dir)
+from cnn_core.runtime.user_data import (
+    DATA_DIR_ENV,  # runs and the model shelf (app.models.data_dir)
+)
 
 __all__ = [
     "APPLICATION",

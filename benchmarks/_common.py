@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from cnn_core.resources import resource_path  # noqa: E402
+from cnn_core.runtime.resources import resource_path  # noqa: E402
 
 MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import drawn_digits  # noqa: E402
 import drawn_digits_holdout  # noqa: E402
 from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint  # noqa: E402
-from cnn_core.predict import Predictor  # noqa: E402
+from cnn_core.recognition.predict import Predictor  # noqa: E402
 
 Case = tuple[str, int, np.ndarray]  # (where it comes from, digit, image)
 

@@ -1,7 +1,7 @@
 """How long evaluating the bundled model on the 10,000 MNIST test images takes, and whether the
 window stays responsive while the Evaluate tab does it.
 
-1. headless: :func:`cnn_core.evaluation.evaluate` in the main thread (what ``digitlab
+1. headless: :func:`cnn_core.analysis.evaluation.evaluate` in the main thread (what ``digitlab
    evaluate`` does), best of ``--repeat`` runs;
 2. GUI: the Evaluate tab of the real main window (offscreen), started with a mouse click,
    while a 10 ms ``QTimer`` probe records how late the event loop answers; the time runs from
@@ -34,8 +34,8 @@ from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from cnn_core.analysis.evaluation import dataset_test_set, evaluate  # noqa: E402
 from cnn_core.checkpoints import load_bundled  # noqa: E402
-from cnn_core.evaluation import dataset_test_set, evaluate  # noqa: E402
 
 
 def headless(repeat: int) -> tuple[float, float, float]:

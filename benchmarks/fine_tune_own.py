@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from cnn_core.checkpoints import load_bundled  # noqa: E402
-from cnn_core.own_digits import OwnDigitStore, load_own_data, to_sample28  # noqa: E402
+from cnn_core.data.own_digits import OwnDigitStore, load_own_data, to_sample28  # noqa: E402
 from cnn_core.training.finetune import FineTuneConfig, FineTuneFinished, fine_tune  # noqa: E402
 from own_hand import render  # noqa: E402
 

@@ -15,7 +15,7 @@ import statistics
 
 from _common import machine_line
 
-from cnn_core.allocator import keep_freed_memory
+from cnn_core.runtime.allocator import keep_freed_memory
 from cnn_core.training import BatchDone, TrainConfig, Trainer
 
 REPORT_EVERY = TrainConfig().report_every  # norms are taken on report steps only

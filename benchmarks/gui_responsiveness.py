@@ -53,7 +53,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.training.worker import TRAIN_IN_ENV  # noqa: E402
-from cnn_core.allocator import keep_freed_memory  # noqa: E402
+from cnn_core.runtime.allocator import keep_freed_memory  # noqa: E402
 from cnn_core.training import Finished, TrainConfig, Trainer  # noqa: E402
 
 DEFAULT_THREADS = torch.get_num_threads()

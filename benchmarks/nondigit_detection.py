@@ -27,8 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import drawn_nondigits as nd  # noqa: E402
 
 from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint  # noqa: E402
-from cnn_core.datasets import load_split  # noqa: E402
-from cnn_core.predict import Predictor  # noqa: E402
+from cnn_core.data.datasets import load_split  # noqa: E402
+from cnn_core.recognition.predict import Predictor  # noqa: E402
 from drawn_digits import render as render_digit  # noqa: E402
 from drawn_digits import variations as digit_variations  # noqa: E402
 

@@ -1,8 +1,8 @@
 """Latency of one prediction: a drawing → probabilities with the bundled model.
 
-Times :meth:`cnn_core.predict.Predictor.predict` (preprocessing + forward pass) on a 280×280
-drawing, as the canvas sends it, and on a 2000×2000 canvas as the worst case; p50 and p95 over
-``--runs`` calls after ``--warmup`` calls, with the preprocessing share.
+Times :meth:`cnn_core.recognition.predict.Predictor.predict` (preprocessing + forward pass) on a
+280×280 drawing, as the canvas sends it, and on a 2000×2000 canvas as the worst case; p50 and p95
+over ``--runs`` calls after ``--warmup`` calls, with the preprocessing share.
 
     .venv/bin/python benchmarks/predict_latency.py [--runs 200] [--threads N]
 """
@@ -23,8 +23,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from cnn_core.checkpoints import load_bundled  # noqa: E402
-from cnn_core.predict import Predictor  # noqa: E402
-from cnn_core.preprocess import preprocess  # noqa: E402
+from cnn_core.data.preprocess import preprocess  # noqa: E402
+from cnn_core.recognition.predict import Predictor  # noqa: E402
 from drawn_digits import render  # noqa: E402
 
 
@@ -64,7 +64,7 @@ def main() -> None:
              ("2000×2000 canvas, off-centre", render(8, canvas=2000, size=0.3, pen=0.01,
                                                    center=(0.3, 0.7)), args.big_runs)]
     if args.image:
-        from cnn_core.preprocess import load_image
+        from cnn_core.data.preprocess import load_image
 
         cases.append((str(args.image), load_image(args.image), args.runs))
     for name, image, runs in cases:

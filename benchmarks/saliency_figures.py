@@ -1,11 +1,11 @@
 """Why-this-answer figures: saliency time per drawing, deletion-curve AUCs, FGSM ε.
 
-- Time of each saliency method (``cnn_core.saliency.explain``) per drawing with the bundled
+- Time of each saliency method (``cnn_core.analysis.saliency.explain``) per drawing with the bundled
   model, on the drawn-style digits of ``tests/drawn_digits`` (p50 / p95).
 - Deletion curves on the first ``--images`` MNIST test images: the mean probability of the
   predicted class as its ink pixels are set to the background, most salient first, least
   salient first, and in ``--random`` random orders (lower = the pixels found matter more).
-- The smallest L∞ change found by ``cnn_core.perturb.smallest_flip`` (ink units) on MNIST
+- The smallest L∞ change found by ``cnn_core.analysis.perturb.smallest_flip`` (ink units) on MNIST
   test images and on the drawn-style digits, and its time.
 
     .venv/bin/python benchmarks/saliency_figures.py [--images 100] [--flips 50] [--threads 1]
@@ -26,11 +26,11 @@ sys.path.append(str(ROOT / "tests"))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from cnn_core.analysis.perturb import smallest_flip  # noqa: E402
+from cnn_core.analysis.saliency import METHODS, deletion_curve, explain  # noqa: E402
 from cnn_core.checkpoints import load_bundled  # noqa: E402
-from cnn_core.datasets import load_split  # noqa: E402
-from cnn_core.perturb import smallest_flip  # noqa: E402
-from cnn_core.preprocess import preprocess  # noqa: E402
-from cnn_core.saliency import METHODS, deletion_curve, explain  # noqa: E402
+from cnn_core.data.datasets import load_split  # noqa: E402
+from cnn_core.data.preprocess import preprocess  # noqa: E402
 from drawn_digits import render, variations  # noqa: E402
 
 

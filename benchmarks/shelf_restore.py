@@ -26,8 +26,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    from cnn_core.checkpoints.runs import MAX_SNAPSHOTS, Snapshot
     from cnn_core.models import create_model
-    from cnn_core.runs import MAX_SNAPSHOTS, Snapshot
 
     for name in ("lenet5", "digitnet", "resnet_small"):
         size = Snapshot.of(0, create_model(name, seed=0)).nbytes()
@@ -43,8 +43,8 @@ def _shelf(root: Path, args: argparse.Namespace) -> None:
 
     from app.models import ModelLibrary
     from cnn_core.checkpoints import Checkpoint
+    from cnn_core.checkpoints.runs import RunRecord, RunStore, Snapshot, run_metadata
     from cnn_core.models import create_model, get_spec
-    from cnn_core.runs import RunRecord, RunStore, Snapshot, run_metadata
 
     store = RunStore(root)
     model = create_model("digitnet", seed=0)

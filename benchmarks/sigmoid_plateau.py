@@ -16,7 +16,7 @@ import _common  # noqa: F401  (puts the checkout on sys.path)
 import torch
 from torch import nn
 
-from cnn_core.datasets import load_split
+from cnn_core.data.datasets import load_split
 from cnn_core.models import create_model
 
 STEPS, BATCH, CHECKS = 550, 100, (100, 275, 550)

@@ -22,7 +22,7 @@ import time
 import torch
 from _common import machine_line, seeds_train, torchvision_mnist_root
 
-from cnn_core.allocator import keep_freed_memory
+from cnn_core.runtime.allocator import keep_freed_memory
 from cnn_core.training import Finished, Trainer
 from cnn_core.training.recipes import recipe_config
 

@@ -17,8 +17,8 @@ import time
 import torch
 from _common import machine_line, seeds_train, torchvision_mnist_root
 
-from cnn_core.allocator import keep_freed_memory
 from cnn_core.models import DEFAULT_MODEL
+from cnn_core.runtime.allocator import keep_freed_memory
 from cnn_core.training import EpochDone, Finished, TrainConfig, Trainer
 
 

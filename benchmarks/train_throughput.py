@@ -11,7 +11,7 @@ stock ``torch.nn`` layers, the batch normalised and made ``channels_last`` on th
 three are run in turn ``--repeat`` times (default 5), each run in a fresh Python process so
 that none inherits another's OpenMP threads or allocator state; the median of each is printed
 (never the best), with the range and the ratios. Every side gets the same malloc settings:
-DigitLab's (:mod:`cnn_core.allocator`), or glibc's defaults with ``--default-allocator``.
+DigitLab's (:mod:`cnn_core.runtime.allocator`), or glibc's defaults with ``--default-allocator``.
 
     .venv/bin/python benchmarks/train_throughput.py [--quick] [--batches 300] [--repeat 5]
 """
@@ -29,7 +29,7 @@ import torch
 from _common import machine_line, seeds_lenet5, seeds_train, torchvision_mnist_root
 from torch import nn
 
-from cnn_core.allocator import keep_freed_memory
+from cnn_core.runtime.allocator import keep_freed_memory
 from cnn_core.training import BatchDone, TrainConfig, Trainer
 
 REPORT_EVERY = 10  # the Trainer's default; each report costs a sync and a weights copy
@@ -52,7 +52,7 @@ def digitlab_train(batches: int, warmup: int, device: str) -> float:
 
 def plain_train(batches: int, warmup: int, device: str) -> float:
     """The plain PyTorch loop on in-memory tensors, stock layers; samples/s after warm-up."""
-    from cnn_core.datasets import load_split
+    from cnn_core.data.datasets import load_split
 
     dev = torch.device(device)
     data = load_split("mnist", True)
@@ -123,7 +123,7 @@ def main() -> None:
                         help="run just this side (repeatable)")
     parser.add_argument("--default-allocator", action="store_true",
                         help="glibc's default malloc settings on every side, instead of "
-                             "DigitLab's (cnn_core.allocator) on every side")
+                             "DigitLab's (cnn_core.runtime.allocator) on every side")
     args = parser.parse_args()
     if args.quick:
         args.batches, args.repeat = 100, 5

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import datetime as _dt
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -18,6 +20,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import __version__
+from .cli_errors import CliError
 
 __all__ = ["main"]
 
@@ -35,10 +38,6 @@ _TRAIN_EPILOG = (
     f"batch, saves the checkpoint of the weights so far to --out and exits with "
     f"{EXIT_STOPPED}. A second Ctrl+C quits at once with {EXIT_INTERRUPTED} and writes no "
     f"checkpoint: a file already at --out is left intact.")
-
-
-class CliError(Exception):
-    """A user-facing failure: printed as one line, exit code 1."""
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -107,7 +106,7 @@ def _load_checkpoint(path: str | None) -> Any:
 def _download(dataset: str, data_dir: str | None) -> None:
     """``--download``: fetch the dataset's files unless they are there (progress on stderr,
     so that ``--json`` output stays clean)."""
-    from .datasets import download_dataset
+    from .data.datasets import download_dataset
 
     with contextlib.redirect_stdout(sys.stderr):
         download_dataset(dataset, data_dir)
@@ -154,7 +153,7 @@ def _recipe_config(args: argparse.Namespace) -> Any:
 
 def _train_config(args: argparse.Namespace) -> Any:
     from .models import DEFAULT_MODEL
-    from .specs import load_spec_file
+    from .models.specs import load_spec_file
     from .training import TrainConfig
 
     if args.recipe:
@@ -179,8 +178,8 @@ def _train_config(args: argparse.Namespace) -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .allocator import keep_freed_memory
     from .checkpoints import save_checkpoint
+    from .runtime.allocator import keep_freed_memory
     from .training import (
         BatchDone,
         Diverged,
@@ -196,16 +195,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
     if args.download:
         _download(config.dataset, config.data_dir)
+    ctx = _join_process_group(args, config)  # under torchrun: this process is one rank
+    if ctx is not None and not ctx.is_main:  # only rank 0 speaks and writes
+        args.json, args.tensorboard = False, None
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     control = TrainControl()
-    trainer = Trainer(config, control)
+    trainer = Trainer(config, control, distributed=ctx)
     name = trainer.model.name
     out = Path(args.out) if args.out else Path("runs") / (
         f"{name}-{_dt.datetime.now():%Y%m%d-%H%M%S}.safetensors")
     tb = None
     if args.tensorboard:
-        from .tensorboard_log import TensorBoardLogger
+        from .training.tensorboard_log import TensorBoardLogger, tensorboard_hparams
 
-        tb = TensorBoardLogger(args.tensorboard)
+        tb = TensorBoardLogger(args.tensorboard, hparams=tensorboard_hparams(config))
         tb.add_graph(trainer.model)
 
     def on_sigint(signum: int, frame: Any) -> None:
@@ -227,7 +230,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
                          "(Ctrl+C again to quit without saving)")
             if tb is not None:
-                tb.log(ev)
+                tb.log(ev, trainer)
             if isinstance(ev, RunStarted):
                 held = f" ({ev.val_size:,} more held out for validation)" if ev.val_size else ""
                 bar.line(f"training {ev.model} ({ev.params:,} parameters) on {ev.dataset}, "
@@ -243,6 +246,13 @@ def cmd_train(args: argparse.Namespace) -> int:
                          f"ETA {_fmt_time(ev.eta)}")
             elif isinstance(ev, Finished | Stopped | Diverged):
                 final = ev
+        agree = None
+        if ctx is not None:
+            from .training.distributed import ranks_agree
+
+            agree = ranks_agree(trainer.model)
+            if not ctx.is_main:
+                return 0
         save_checkpoint(out, final.checkpoint)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -277,10 +287,28 @@ def cmd_train(args: argparse.Namespace) -> int:
             "temperature": calibration["temperature"] if calibration else None,
             "ece_before": calibration["ece_before"] if calibration else None,
             "ece_after": calibration["ece_after"] if calibration else None,
+            "ranks": 1 if ctx is None else ctx.world_size,
+            "ranks_agree": agree,
         })
     if isinstance(final, Diverged):
         return 1
     return EXIT_STOPPED if isinstance(final, Stopped) else 0
+
+
+def _join_process_group(args: argparse.Namespace, config: Any) -> Any:
+    """Under torchrun with more than one process (or with --distributed), join the process
+    group and return this rank's context; None for an ordinary run."""
+    from .training import distributed
+
+    many = distributed.launched_by_torchrun() and int(os.environ["WORLD_SIZE"]) > 1
+    if not (args.distributed or many):
+        return None
+    try:
+        ctx = distributed.start(config.device)
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    atexit.register(distributed.stop)
+    return ctx
 
 
 def _val_text(ev: Any) -> str:
@@ -288,8 +316,8 @@ def _val_text(ev: Any) -> str:
 
 
 def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
-    from .datasets import DATASETS
-    from .evaluation import EvaluationError, dataset_test_set, drawings_set
+    from .analysis.evaluation import EvaluationError, dataset_test_set, drawings_set
+    from .data.datasets import DATASETS
 
     if args.max_samples is not None and args.max_samples < 1:
         raise CliError("--max-samples must be at least 1")
@@ -309,9 +337,9 @@ def _eval_set(args: argparse.Namespace, ck: Any) -> Any:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .devices import resolve_device
-    from .evaluation import EvaluationError, EvaluationProgress, evaluate_steps
-    from .evaluation_report import format_report, result_to_json, write_misclassified
+    from .analysis.evaluation import EvaluationError, EvaluationProgress, evaluate_steps
+    from .analysis.evaluation_report import format_report, result_to_json, write_misclassified
+    from .runtime.devices import resolve_device
 
     ck = _load_checkpoint(args.checkpoint)
     eval_set = _eval_set(args, ck)
@@ -341,12 +369,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .predict import Predictor
-    from .preprocess import load_image
+    from .data.preprocess import load_image
+    from .recognition.onnx_predict import OnnxPredictor, is_onnx_file
+    from .recognition.predict import Predictor
 
-    checkpoint = _load_checkpoint(args.checkpoint)
-    classes = checkpoint.classes
-    predictor = Predictor(checkpoint)
+    if args.checkpoint and is_onnx_file(args.checkpoint):
+        predictor: Predictor = OnnxPredictor(args.checkpoint)  # answers through onnxruntime
+    else:
+        predictor = Predictor(_load_checkpoint(args.checkpoint))
+    classes = predictor.checkpoint.classes
     results = []
     for file in args.images:
         pred = predictor.predict(load_image(file))
@@ -381,7 +412,7 @@ def _verdict_text(r: dict[str, Any]) -> str:
 
 def cmd_train_detector(args: argparse.Namespace) -> int:
     from .checkpoints import save_checkpoint
-    from .detector import DetectorConfig, fit_detector
+    from .recognition.detector import DetectorConfig, fit_detector
 
     cfg = DetectorConfig(seed=args.seed, epochs=args.epochs)
     checkpoint = fit_detector(cfg, say=lambda line: print(line, file=sys.stderr, flush=True))
@@ -399,9 +430,9 @@ def cmd_train_detector(args: argparse.Namespace) -> int:
 
 
 def _add_train_args(p: argparse.ArgumentParser) -> None:
-    from .datasets import DATASETS
-    from .devices import DEVICE_CHOICES
+    from .data.datasets import DATASETS
     from .models import DEFAULT_MODEL, MODELS
+    from .runtime.devices import DEVICE_CHOICES
     from .training import DEFAULT_VAL_SIZE, OPTIMIZERS, SCHEDULES
     from .training.recipes import RECIPES
 
@@ -448,6 +479,11 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="PATH", help="checkpoint to write (.safetensors)")
     p.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard in DIR")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    p.add_argument("--distributed", action="store_true",
+                   help="train data-parallel over the processes torchrun starts (gloo on the "
+                        "CPU, NCCL on CUDA; each process trains on its share of the images; "
+                        "process 0 writes the checkpoint). Implied when torchrun starts more "
+                        "than one: torchrun --nproc_per_node=2 -m cnn_core.cli train …")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -522,12 +558,12 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     Anything else is a bug in DigitLab and is shown with its traceback.
     """
     from .checkpoints import CheckpointError
-    from .datasets import DatasetUnavailable
-    from .devices import DeviceError
-    from .idx import IdxError
-    from .predict import PredictionError
-    from .preprocess import ImageError
-    from .specs import SpecError
+    from .data.datasets import DatasetUnavailable
+    from .data.idx import IdxError
+    from .data.preprocess import ImageError
+    from .models.specs import SpecError
+    from .recognition.predict import PredictionError
+    from .runtime.devices import DeviceError
 
     return (CliError, CheckpointError, DatasetUnavailable, DeviceError, IdxError, ImageError,
             PredictionError, SpecError, OSError)

@@ -21,7 +21,7 @@ def _percent(value: float | None) -> str:
 def cmd_fine_tune(args: argparse.Namespace) -> int:
     """Fine-tune ``--checkpoint`` (default: the bundled model) on the own digits."""
     from .checkpoints import bundled_checkpoint_path, load_checkpoint, save_checkpoint
-    from .own_digits import load_own_data
+    from .data.own_digits import load_own_data
     from .training import TrainControl
     from .training.finetune import (
         FineTuneConfig,
@@ -41,7 +41,7 @@ def cmd_fine_tune(args: argparse.Namespace) -> int:
     try:
         config.validate()
     except ValueError as exc:
-        from .cli import CliError
+        from .cli_errors import CliError
 
         raise CliError(str(exc)) from None
     finished: Any = None
@@ -80,7 +80,7 @@ def cmd_fine_tune(args: argparse.Namespace) -> int:
 
 def add_fine_tune_parser(sub: Any) -> None:
     """Add the ``fine-tune`` subcommand to the ``digitlab`` parser's subparsers."""
-    from .own_digits import HOLDOUT_EVERY
+    from .data.own_digits import HOLDOUT_EVERY
     from .training.finetune import FineTuneConfig
 
     defaults = FineTuneConfig()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cnn_core import datasets
+from cnn_core.data import datasets
 
 
 class NetworkRefused(OSError):

@@ -1,7 +1,7 @@
 """Things people draw that are not digits: letters, symbols, shapes and scribbles, as pen strokes.
 
 The test set for "not a digit". Nothing here is used to train or tune the digit detector,
-which learns from font-rendered glyphs and randomly generated shapes (``cnn_core.nondigits``);
+which learns from font-rendered glyphs and randomly generated shapes (``cnn_core.data.nondigits``);
 this set is drawn the way :mod:`drawn_digits` draws digits: strokes through hand-placed points
 in a unit box (x right, y down), smoothed with Catmull-Rom splines, each in several hand-like
 styles (jittered points, slant, width) and drawn at several sizes, places, pen widths and both

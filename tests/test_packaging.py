@@ -101,7 +101,7 @@ def test_installed_copy_predicts_and_evaluates_from_another_folder(
     Image.fromarray(np.stack([render(5)] * 3, axis=2)).save(image)
     where = _run([sys.executable, "-c",
                   "import cnn_core, app; from cnn_core.checkpoints import bundled_checkpoint_path;"
-                  "from cnn_core.resources import resource_path;"
+                  "from cnn_core.runtime.resources import resource_path;"
                   "print(cnn_core.__file__); print(app.__file__);"
                   "print(bundled_checkpoint_path());"
                   "print(resource_path('t10k-images-idx3-ubyte.gz'))"],

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from cnn_core.architecture import LayerRow, LayerTable
+from cnn_core.models.architecture import LayerRow, LayerTable
 
 from .layer_kinds import describe, kind_of
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from cnn_core.specs import MAX_SPEC_FILE_BYTES
+from cnn_core.models.specs import MAX_SPEC_FILE_BYTES
 
 __all__ = ["read_spec_sketch"]
 

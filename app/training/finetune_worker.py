@@ -18,8 +18,8 @@ import torch
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, save_checkpoint
-from cnn_core.datasets import DatasetUnavailable
-from cnn_core.own_digits import load_own_data
+from cnn_core.data.datasets import DatasetUnavailable
+from cnn_core.data.own_digits import load_own_data
 from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
     FineTuneConfig,
@@ -51,7 +51,7 @@ class FineTuneWorker(QObject):
     checkpoint
         The model to start from: a copy that only this worker uses.
     own_dir
-        The folder of the own samples (:mod:`cnn_core.own_digits`).
+        The folder of the own samples (:mod:`cnn_core.data.own_digits`).
     save_dir
         Where the tuned model is saved; the ``saved`` signal carries its path.
     home

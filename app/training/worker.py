@@ -13,8 +13,8 @@ pause and stop are :class:`~cnn_core.training.TrainControl` flags the GUI thread
 directly (shared with the child process when there is one). Everything the worker sends out
 is immutable or a private copy: the core's frozen event dataclasses, throttled model snapshots
 (``Trainer.snapshot()``, a CPU deep copy taken while the generator is suspended) and, for
-epoch replay, a :class:`cnn_core.runs.Snapshot` of the weights at the start and after each
-epoch. The worker's signals go straight to the application's model library (one hop).
+epoch replay, a :class:`cnn_core.checkpoints.runs.Snapshot` of the weights at the start and after
+each epoch. The worker's signals go straight to the application's model library (one hop).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from collections.abc import Iterator
 import torch
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from cnn_core.allocator import keep_freed_memory
-from cnn_core.datasets import DatasetUnavailable
-from cnn_core.devices import DeviceError
-from cnn_core.specs import SpecError
+from cnn_core.data.datasets import DatasetUnavailable
+from cnn_core.models.specs import SpecError
+from cnn_core.runtime.allocator import keep_freed_memory
+from cnn_core.runtime.devices import DeviceError
 from cnn_core.training import (
     BatchDone,
     EpochDone,
@@ -125,7 +125,8 @@ class TrainingWorker(QObject):
     batch_done = Signal(object)  # BatchDone
     epoch_done = Signal(object)  # EpochDone
     snapshot_ready = Signal(object)  # Checkpoint (a private CPU copy of the live model)
-    replay_snapshot = Signal(object)  # cnn_core.runs.Snapshot: initial weights, each epoch's end
+    # cnn_core.checkpoints.runs.Snapshot: initial weights, each epoch's end
+    replay_snapshot = Signal(object)
     finished = Signal(object)  # Finished | Stopped | Diverged, each with its .checkpoint
     failed = Signal(str)  # the run could not start or broke; one line for the user
     done = Signal()  # always last, whatever happened: the thread may quit now

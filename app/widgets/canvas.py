@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from cnn_core.images import ImageError, check_size, decode_image, load_image
+from cnn_core.data.images import ImageError, check_size, decode_image, load_image
 
 from .picture_data import busy_cursor, fit_to_square, holds_picture, image_formats, png_bytes
 
@@ -51,7 +51,7 @@ class DrawingCanvas(QWidget):
     be undone and redone. The drawing is a ``CANVAS_SIZE``×``CANVAS_SIZE`` grayscale image,
     white ink on black, available as a numpy array from :meth:`image_array`.
 
-    Opened, pasted and dropped pictures are read by :mod:`cnn_core.images` (the loader of
+    Opened, pasted and dropped pictures are read by :mod:`cnn_core.data.images` (the loader of
     ``digitlab predict``) and shown fitted to the canvas. Until something is drawn on such a
     picture, :meth:`model_input` is the picture itself at its full size, not the canvas: the
     model then reads exactly what ``digitlab predict`` reads for the same file.
@@ -147,13 +147,13 @@ class DrawingCanvas(QWidget):
         self._after_edit()
 
     def set_picture(self, gray: np.ndarray) -> None:
-        """Show a gray picture (as :mod:`cnn_core.images` reads it) fitted to the canvas.
+        """Show a gray picture (as :mod:`cnn_core.data.images` reads it) fitted to the canvas.
 
         The picture is made white ink on black by the core's polarity rule
-        (:func:`cnn_core.preprocess.to_ink`); the model reads the picture itself (see
+        (:func:`cnn_core.data.preprocess.to_ink`); the model reads the picture itself (see
         :meth:`model_input`). Undoable.
         """
-        from cnn_core.preprocess import to_ink  # imports torch: not before the window shows
+        from cnn_core.data.preprocess import to_ink  # imports torch: not before the window shows
 
         ink, _, _ = to_ink(np.asarray(gray, dtype=np.float32))
         image = fit_to_square(ink, CANVAS_SIZE)

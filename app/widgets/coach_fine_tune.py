@@ -13,7 +13,7 @@ from PySide6.QtCore import QThread, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.own_digits import OwnDigitStore
+from cnn_core.data.own_digits import OwnDigitStore
 from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
     FineTuneConfig,

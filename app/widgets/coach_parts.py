@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.own_digits import OwnSample
+from cnn_core.data.own_digits import OwnSample
 from cnn_core.training.finetune import FineTuneFinished
 
 __all__ = ["ProgressGrid", "ResultsTable", "SampleList", "claim_keys"]

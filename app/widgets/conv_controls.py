@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.conv_explain import KERNEL_PRESETS, PADDING_MODES, ConvSettings
+from cnn_core.analysis.conv_explain import KERNEL_PRESETS, PADDING_MODES, ConvSettings
 
 from .elided_combo import ElidedComboBox
 
@@ -266,7 +266,7 @@ class ConvControls(QScrollArea):
         return str(self.presetCombo.currentData())
 
     def activation_key(self) -> str:
-        """The activation's key in :data:`cnn_core.conv_explain.ACTIVATIONS`, or ``""``."""
+        """The activation's key in :data:`cnn_core.analysis.conv_explain.ACTIVATIONS`, or ``""``."""
         return str(self.activationCombo.currentData())
 
     def pool_mode(self) -> str:

@@ -3,8 +3,8 @@
 The kernel's window moves over the (padded) input one output position at a time; at each
 position the window's values, the kernel, their products and the sum (+ bias) are shown and
 the output grid fills in, followed by an optional activation and pooling. Every number comes
-from :func:`cnn_core.conv_explain.conv_step`, the core's hand-written convolution, so what is
-shown is what is computed.
+from :func:`cnn_core.analysis.conv_explain.conv_step`, the core's hand-written convolution, so what
+is shown is what is computed.
 
 Widgets (objectName → what it does):
 
@@ -41,8 +41,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from cnn_core.checkpoints import Checkpoint
-from cnn_core.conv_explain import (
+from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
     ConvSettings,
     ConvSettingsError,
@@ -57,8 +56,9 @@ from cnn_core.conv_explain import (
     preset_weight,
     size_formula,
 )
-from cnn_core.inspection import KernelSet, conv_kernels
-from cnn_core.preprocess import preprocess
+from cnn_core.analysis.inspection import KernelSet, conv_kernels
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.preprocess import preprocess
 
 from .conv_controls import ConvControls
 from .conv_views import ConvPictures, KernelTable, product_tips

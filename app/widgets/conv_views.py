@@ -1,7 +1,7 @@
 """The pictures of the convolution explorer: the padded input with the kernel's window on
 it, the output filling in, the activation and pooling after it, and the products grid.
 
-Only display: the numbers come from :mod:`cnn_core.conv_explain` via the explorer.
+Only display: the numbers come from :mod:`cnn_core.analysis.conv_explain` via the explorer.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.conv_explain import ConvStep
+from cnn_core.analysis.conv_explain import ConvStep
 
 __all__ = ["ConvPictures", "KernelTable", "mosaic", "product_tips"]
 

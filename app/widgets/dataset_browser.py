@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cnn_core.analysis.data_browser import model_view, page_of, predict_page
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.data_browser import model_view, page_of, predict_page
-from cnn_core.datasets import DATASETS, DatasetUnavailable, Split, load_split
+from cnn_core.data.datasets import DATASETS, DatasetUnavailable, Split, load_split
 
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named

@@ -23,9 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.checkpoints import Checkpoint
-from cnn_core.datasets import DATASETS
-from cnn_core.evaluation import (
+from cnn_core.analysis.evaluation import (
     EvalSet,
     EvaluationProgress,
     EvaluationResult,
@@ -33,6 +31,8 @@ from cnn_core.evaluation import (
     drawings_set,
     locate_test_split,
 )
+from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.datasets import DATASETS
 
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot
@@ -342,7 +342,7 @@ class EvaluateView(QWidget):
     def _on_image_chosen(self, index: int) -> None:
         if self._result is not None:
             picture = self._result.images[index].astype(np.float32) / 255.0
-            self.image_chosen.emit(picture)  # as cnn_core.images reads a picture file
+            self.image_chosen.emit(picture)  # as cnn_core.data.images reads a picture file
 
     def _show_idle_hint(self) -> None:
         self.summaryLabel.setText(self.tr(

@@ -1,7 +1,7 @@
 """The Evaluate tab's charts: confusion matrix, per-class accuracy, reliability diagram.
 
 Each is created once and updated from an immutable
-:class:`~cnn_core.evaluation.EvaluationResult`; none does torch work.
+:class:`~cnn_core.analysis.evaluation.EvaluationResult`; none does torch work.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
-from cnn_core.evaluation import EvaluationResult
+from cnn_core.analysis.evaluation import EvaluationResult
 
 from .plots import static_plot
 

@@ -26,7 +26,7 @@ from .map_grid import MapGrid
 from .naming import prefixed
 
 if TYPE_CHECKING:
-    from cnn_core.inspection import LayerActivation
+    from cnn_core.analysis.inspection import LayerActivation
 
 __all__ = ["FeatureMapView", "LayerCard"]
 
@@ -187,7 +187,7 @@ class FeatureMapView(QWidget):
         self.sourceLabel.setText(text)
 
     def set_activations(self, activations: Sequence[LayerActivation]) -> None:
-        """Show these layer outputs (from :func:`cnn_core.inspection.feature_maps`)."""
+        """Show these layer outputs (from :func:`cnn_core.analysis.inspection.feature_maps`)."""
         self._activations = list(activations)
         self._redraw()
 

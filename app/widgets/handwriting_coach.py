@@ -5,7 +5,7 @@ and fine-tuning of the canvas model on the samples (mixed with MNIST) in a worke
 with the before/after accuracies side by side. The tuned model goes on the model shelf under
 its own name and becomes the canvas model (Ctrl+B goes back to the bundled one).
 
-The samples live in :class:`cnn_core.own_digits.OwnDigitStore` (the user data folder); the
+The samples live in :class:`cnn_core.data.own_digits.OwnDigitStore` (the user data folder); the
 fine-tuning is :func:`cnn_core.training.finetune.fine_tune`, driven by
 :class:`app.training.finetune_worker.FineTuneWorker`.
 
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.own_digits import (
+from cnn_core.data.own_digits import (
     HOLDOUT_EVERY,
     MIN_CLASSES,
     MIN_SAMPLES,
@@ -52,8 +52,9 @@ from cnn_core.own_digits import (
     OwnDigitStore,
     OwnSample,
 )
-from cnn_core.predict import Prediction
-from cnn_core.preprocess import ImageError, preprocess
+from cnn_core.data.own_digits_zip import export_zip, import_zip
+from cnn_core.data.preprocess import ImageError, preprocess
+from cnn_core.recognition.predict import Prediction
 from cnn_core.training.finetune import (
     FineTuneConfig,
 )
@@ -349,7 +350,7 @@ class HandwritingCoach(QWidget):
     def export_zip(self, path: str | Path) -> int:
         """Write every sample to a zip at ``path``; return how many (0 on failure)."""
         try:
-            count = self.store.export_zip(path)
+            count = export_zip(self.store, path)
         except OSError as exc:
             self._status(self.tr("Could not export to {0}: {1}").format(
                 path, exc.strerror or exc), error=True)
@@ -367,7 +368,7 @@ class HandwritingCoach(QWidget):
     def import_zip(self, path: str | Path) -> int:
         """Add the samples of a zip; bad entries are skipped and named. Returns the count."""
         try:
-            report = self.store.import_zip(path)
+            report = import_zip(self.store, path)
         except (OSError, ValueError) as exc:
             self._status(self.tr("Could not import: {0}").format(exc), error=True)
             return 0

@@ -2,8 +2,8 @@
 
 As the tutorials do it: a target kernel makes ``Y = X ⋆ target`` from some images ``X``; a
 random kernel then follows the gradient of the squared error until it is the target again.
-The arithmetic is :class:`cnn_core.kernel_learning.KernelLearner`; a step is microseconds, so
-a ~30 Hz ``QTimer`` on the GUI thread takes as many steps per tick as the chosen speed asks,
+The arithmetic is :class:`cnn_core.analysis.kernel_learning.KernelLearner`; a step is microseconds,
+so a ~30 Hz ``QTimer`` on the GUI thread takes as many steps per tick as the chosen speed asks,
 within a few milliseconds (:data:`TICK_BUDGET_S`), then redraws.
 """
 
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.kernel_learning import (
+from cnn_core.analysis.kernel_learning import (
     PRESETS,
     KernelLearner,
     LearnStep,

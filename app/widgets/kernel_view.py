@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from cnn_core.inspection import KernelSet
+    from cnn_core.analysis.inspection import KernelSet
 
 __all__ = ["KernelView", "kernel_at", "kernel_mosaic"]
 
@@ -125,7 +125,7 @@ class KernelView(QWidget):
         self.sourceLabel.setText(text)
 
     def set_kernels(self, kernel_sets: Sequence[KernelSet]) -> None:
-        """Show these kernels (from :func:`cnn_core.inspection.conv_kernels`).
+        """Show these kernels (from :func:`cnn_core.analysis.inspection.conv_kernels`).
 
         The selected layer stays selected when a layer of the same name is still there.
         """

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
-from cnn_core.evaluation import EvaluationResult
+from cnn_core.analysis.evaluation import EvaluationResult
 
 from .evaluation_plots import short_name
 

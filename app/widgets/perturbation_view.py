@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.perturb import Flip, Perturbation, perturb, probabilities, smallest_flip, sweep
+from cnn_core.analysis.perturb import (
+    Flip,
+    Perturbation,
+    perturb,
+    probabilities,
+    smallest_flip,
+    sweep,
+)
 
 from .image_thumb import ImageThumb, gray_qimage
 from .plots import static_plot
@@ -40,7 +47,7 @@ from .sweep_plot import SweepPlot
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
-    from cnn_core.predict import Prediction
+    from cnn_core.recognition.predict import Prediction
 
     from ..analysis_worker import AnalysisWorker
 

@@ -1,7 +1,7 @@
 """Pictures coming into the canvas: drop and clipboard data, PNG bytes, display fitting.
 
-Decoding, gray conversion and polarity are not here: they are :mod:`cnn_core.images` and
-:func:`cnn_core.preprocess.to_ink`, shared with ``digitlab predict``.
+Decoding, gray conversion and polarity are not here: they are :mod:`cnn_core.data.images` and
+:func:`cnn_core.data.preprocess.to_ink`, shared with ``digitlab predict``.
 """
 
 from __future__ import annotations

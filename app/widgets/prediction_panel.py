@@ -24,8 +24,8 @@ from .naming import prefixed
 from .plots import static_plot
 
 if TYPE_CHECKING:
-    from cnn_core.predict import Prediction
-    from cnn_core.preprocess import Step
+    from cnn_core.data.preprocess import Step
+    from cnn_core.recognition.predict import Prediction
 
 __all__ = ["PredictionPanel"]
 _BAR = QColor(120, 144, 180)
@@ -174,7 +174,7 @@ class PredictionPanel(QWidget):
         self.detailLabel.setText("")
 
     def show_prediction(self, prediction: Prediction) -> None:
-        """Display a :class:`cnn_core.predict.Prediction`."""
+        """Display a :class:`cnn_core.recognition.predict.Prediction`."""
         pre = prediction.preprocessed
         self._input_item.setImage(np.asarray(pre.image28, np.float32), autoLevels=False)
         self._show_steps(pre.steps)

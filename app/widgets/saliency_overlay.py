@@ -1,7 +1,7 @@
 """"Why this answer": a saliency overlay on the drawing canvas and the controls that drive it.
 
 The map is computed for the 28×28 image the model sees; the preprocessing's
-:class:`~cnn_core.preprocess.Placement` says where that square lies on the canvas, so the
+:class:`~cnn_core.data.preprocess.Placement` says where that square lies on the canvas, so the
 overlay is drawn exactly over the strokes that produced it (red pushed the answer towards the
 chosen class, blue away from it).
 """
@@ -17,14 +17,14 @@ from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from cnn_core.saliency import explain
+from cnn_core.analysis.saliency import explain
 
 from .canvas import CANVAS_SIZE, DrawingCanvas
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
-    from cnn_core.predict import Prediction
-    from cnn_core.preprocess import Placement
+    from cnn_core.data.preprocess import Placement
+    from cnn_core.recognition.predict import Prediction
 
     from ..analysis_worker import AnalysisWorker
 
@@ -72,7 +72,7 @@ class SaliencyResult:
 
     values: np.ndarray  # float32 [28, 28], signed
     target: int  # the class explained
-    method: str  # a key of cnn_core.saliency.METHODS
+    method: str  # a key of cnn_core.analysis.saliency.METHODS
     placement: Placement  # where the 28×28 square lies in the model's input picture
     source_shape: tuple[int, int]  # (height, width) of that picture
 

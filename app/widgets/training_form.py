@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
-from cnn_core.datasets import DATASETS
-from cnn_core.devices import available_devices
+from cnn_core.data.datasets import DATASETS
 from cnn_core.models import DEFAULT_MODEL, MODELS, Recipe
-from cnn_core.specs import SpecError, load_spec_file
+from cnn_core.models.specs import SpecError, load_spec_file
+from cnn_core.runtime.devices import available_devices
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
 from .naming import named

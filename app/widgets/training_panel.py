@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.models import ModelLibrary, ShelfEntry
 from app.training import TrainingController
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.runs import RunRecord
+from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
 
 from .gradient_plot import GradientNormPlot

@@ -9,9 +9,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..network import DigitNet
-from ..specs import build_model
 from . import zoo
+from .network import DigitNet
+from .specs import build_model
 
 __all__ = ["DEFAULT_MODEL", "MODELS", "ModelEntry", "ModelInfo", "Recipe", "create_model",
            "get_spec", "list_models", "model_stats"]
@@ -97,7 +97,7 @@ def model_stats(model: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28)) ->
     FLOP convention: the multiply-adds (MACs) of the conv and linear layers (those inside
     residual and Inception blocks included), each counted as **two** floating-point
     operations, so MFLOPs = 2 × millions of MACs. Pooling, activations, BatchNorm and the
-    residual sums are not counted. :func:`cnn_core.spec_validation.check_spec` reports the
+    residual sums are not counted. :func:`cnn_core.models.spec_validation.check_spec` reports the
     same layers' cost as MACs (``SpecPlan.macs``), not doubled.
     """
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..datasets import DATASETS
+from ..data.datasets import DATASETS
 from ..models import DEFAULT_MODEL, MODELS
 from .optim import OPTIMIZERS, SCHEDULES
 
@@ -26,7 +26,7 @@ class TrainConfig:
 
     model: str = DEFAULT_MODEL  # registry name; ignored when model_spec is given
     model_spec: dict[str, Any] | None = None  # a full spec (e.g. from --model-spec FILE)
-    dataset: str = "mnist"  # key of cnn_core.datasets.DATASETS
+    dataset: str = "mnist"  # key of cnn_core.data.datasets.DATASETS
     data_dir: str | None = None  # folder with the dataset's IDX files (MNIST: bundled)
     epochs: int = 3
     batch_size: int = 128

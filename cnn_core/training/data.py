@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..datasets import Split
+from ..data.datasets import Split
 
 __all__ = ["hold_out"]
 

@@ -7,7 +7,7 @@ checkpoint passed in is never changed.
 What it does:
 
 1. measure the model *before*: accuracy on the held-out own samples (see
-   :func:`cnn_core.own_digits.load_own_data`) and on the MNIST test set (all 10,000 images,
+   :func:`cnn_core.data.own_digits.load_own_data`) and on the MNIST test set (all 10,000 images,
    or the first ``mnist_test_samples`` of them);
 2. train for ``steps`` batches; each batch is ``own_fraction`` own training samples (drawn
    with replacement) and the rest MNIST training images, so the model learns the user's hand
@@ -32,8 +32,8 @@ import torch
 import torch.nn.functional as F
 
 from ..checkpoints import Checkpoint
-from ..datasets import Split, load_split
-from ..own_digits import OwnData
+from ..data.datasets import Split, load_split
+from ..data.own_digits import OwnData
 from .calibrate import calibrate
 from .config import TrainControl
 from .loop import EvaluationStopped, evaluate, prepare_batch

@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..augment import AugmentConfig, augment_batch
-from ..datasets import Split
+from ..data.augment import AugmentConfig, augment_batch
+from ..data.datasets import Split
 
 __all__ = ["EvaluationStopped", "evaluate", "predict_logits", "prepare_batch",
            "shuffled_batches", "train_one_epoch"]

@@ -63,7 +63,7 @@ def run_messages(trainer: Trainer, gate: _Flag, snapshot_interval: float
     Snapshots are taken between two events, while the generator is suspended and the model
     is still; the replay snapshot after an epoch is exactly that epoch's final weights.
     """
-    from ..runs import Snapshot
+    from ..checkpoints.runs import Snapshot
 
     last_snapshot = 0.0
     for event in trainer.run():
@@ -125,7 +125,7 @@ def _child_main(config: TrainConfig, control: TrainControl, gate: _Flag, interva
     """The child's entry point: train and send every message, pickled, to ``out``."""
     import torch
 
-    from ..allocator import keep_freed_memory
+    from ..runtime.allocator import keep_freed_memory
 
     threading.Thread(target=_exit_when_orphaned, args=(lifeline,), daemon=True).start()
     niceness = os.environ.get(NICE_ENV, str(DEFAULT_NICE))

@@ -1,4 +1,4 @@
-"""cnn_core.allocator keeps a training step's memory mapped between steps (glibc)."""
+"""cnn_core.runtime.allocator keeps a training step's memory mapped between steps (glibc)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _SCRIPT = """
 import resource, sys, torch
 import torch.nn.functional as F
 torch.set_num_threads(1)
-from cnn_core.allocator import keep_freed_memory
+from cnn_core.runtime.allocator import keep_freed_memory
 from cnn_core.models import create_model
 if sys.argv[1] == "tuned":
     assert keep_freed_memory() and keep_freed_memory()

@@ -2,15 +2,15 @@
 
 import pytest
 
-from cnn_core.architecture import (
+from cnn_core.models import MODELS, create_model, get_spec, model_stats
+from cnn_core.models.architecture import (
     error_location,
     layer_table,
     module_names,
     normalise_spec,
     partial_layer_table,
 )
-from cnn_core.models import MODELS, create_model, get_spec, model_stats
-from cnn_core.specs import SpecError, build_model
+from cnn_core.models.specs import SpecError, build_model
 
 
 def _spec(features, classifier=None):

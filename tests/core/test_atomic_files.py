@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 import torch
 
-from cnn_core.atomic_files import temp_files_of, write_atomic, write_bytes_atomic
 from cnn_core.checkpoints import Checkpoint, load_checkpoint, make_metadata, save_checkpoint
+from cnn_core.checkpoints.runs import write_json_atomic
+from cnn_core.data.own_digits import OwnDigitStore
+from cnn_core.data.own_digits_zip import export_zip
 from cnn_core.models import create_model
-from cnn_core.own_digits import OwnDigitStore
-from cnn_core.runs import write_json_atomic
+from cnn_core.runtime.atomic_files import temp_files_of, write_atomic, write_bytes_atomic
 
 
 def _only(folder: Path) -> list[str]:
@@ -80,12 +81,12 @@ def test_zip_export_that_fails_keeps_the_previous_zip(tmp_path: Path) -> None:
         store.add(digit, rng.random((28, 28), dtype=np.float32))
     out = tmp_path / "out"
     out.mkdir()
-    assert store.export_zip(out / "mine.zip") == 3
+    assert export_zip(store, out / "mine.zip") == 3
     before = (out / "mine.zip").read_bytes()
     samples = store.samples()
     samples[-1].path.unlink()  # vanishes while the export runs
     with pytest.raises(FileNotFoundError):
-        store.export_zip(out / "mine.zip", samples)
+        export_zip(store, out / "mine.zip", samples)
     assert (out / "mine.zip").read_bytes() == before
     assert _only(out) == ["mine.zip"]
     with zipfile.ZipFile(out / "mine.zip") as archive:

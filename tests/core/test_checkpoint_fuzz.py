@@ -26,7 +26,7 @@ from cnn_core.checkpoints import (
     save_checkpoint,
 )
 from cnn_core.models import create_model
-from cnn_core.predict import Predictor
+from cnn_core.recognition.predict import Predictor
 from drawn_digits import render
 
 FUZZ_N = int(os.environ.get("DIGITLAB_FUZZ_N", "1000"))

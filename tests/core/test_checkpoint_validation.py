@@ -24,8 +24,8 @@ from cnn_core.checkpoints import (
     load_checkpoint,
 )
 from cnn_core.models import get_spec
-from cnn_core.predict import PredictionError, Predictor
-from cnn_core.specs import SpecError, build_model, load_spec_file, validate_spec
+from cnn_core.models.specs import SpecError, build_model, load_spec_file, validate_spec
+from cnn_core.recognition.predict import PredictionError, Predictor
 from drawn_digits import render
 
 

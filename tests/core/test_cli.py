@@ -372,7 +372,7 @@ def test_evaluate_writes_misclassified_images_and_an_index(capsys: pytest.Captur
     with (folder / "misclassified.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == off_diagonal == len(list(folder.glob("*.png")))
-    from cnn_core.datasets import load_split
+    from cnn_core.data.datasets import load_split
 
     test = load_split("mnist", False)
     for row in rows:
@@ -393,7 +393,7 @@ def test_evaluate_writes_misclassified_images_and_an_index(capsys: pytest.Captur
 def trouser_model(tmp_path: Path) -> Path:
     """An untrained model whose metadata has Fashion-MNIST's classes; it always says 1."""
     from cnn_core.checkpoints import Checkpoint, make_metadata, save_checkpoint
-    from cnn_core.datasets import DATASETS
+    from cnn_core.data.datasets import DATASETS
     from cnn_core.models import create_model
 
     model = create_model("lenet", seed=0)
@@ -536,7 +536,7 @@ def test_predict_with_a_trained_checkpoint(capsys: pytest.CaptureFixture[str],
 
 def result_input(image: Path) -> np.ndarray:
     """The 28×28 input in [0, 1] that the core makes of an image file."""
-    from cnn_core.preprocess import load_image, preprocess
+    from cnn_core.data.preprocess import load_image, preprocess
 
     return preprocess(load_image(image)).image28
 
@@ -614,7 +614,7 @@ def test_train_on_missing_cuda_is_one_line_exit_1(capsys: pytest.CaptureFixture[
 
 
 def test_debug_flag_lets_the_exception_through(bad_files: dict[str, Path]) -> None:
-    from cnn_core.preprocess import ImageError
+    from cnn_core.data.preprocess import ImageError
 
     with pytest.raises(ImageError, match="file not found"):
         cli.main(["--debug", "predict", str(bad_files["missing"])])
@@ -660,13 +660,13 @@ def test_fashion_mnist_from_a_torchvision_style_folder(capsys: pytest.CaptureFix
 def test_missing_dataset_offline_is_one_clear_line(capsys: pytest.CaptureFixture[str],
                                                    tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import cnn_core.datasets
+    import cnn_core.data.datasets
 
     def offline(*args: object, **kwargs: object) -> None:
         raise RuntimeError("Error downloading train-images-idx3-ubyte.gz: "
                            "<urlopen error [Errno -3] Temporary failure in name resolution>")
 
-    monkeypatch.setattr(cnn_core.datasets, "_download", offline)
+    monkeypatch.setattr(cnn_core.data.datasets, "_download", offline)
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run(capsys, "evaluate", "--dataset", "fashion_mnist", "--data-dir",

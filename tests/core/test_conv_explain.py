@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnn_core.conv_explain import (
+from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
     PADDING_MODES,
     ConvSettings,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from cnn_core.analysis.data_browser import model_view, page_of, predict_page
 from cnn_core.checkpoints import Checkpoint, make_metadata
-from cnn_core.data_browser import model_view, page_of, predict_page
-from cnn_core.datasets import Split, load_split
+from cnn_core.data.datasets import Split, load_split
 from cnn_core.models import create_model
 from cnn_core.training.loop import prepare_batch
 

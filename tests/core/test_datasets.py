@@ -8,8 +8,8 @@ import pytest
 import torch
 from conftest import NetworkGuard, NetworkRefused
 
-from cnn_core import datasets
-from cnn_core.datasets import DATASETS, DatasetUnavailable, download_dataset, load_split
+from cnn_core.data import datasets
+from cnn_core.data.datasets import DATASETS, DatasetUnavailable, download_dataset, load_split
 
 
 def test_mnist_splits_from_the_bundled_copy():

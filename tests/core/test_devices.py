@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from cnn_core.checkpoints import load_checkpoint, save_checkpoint
-from cnn_core.devices import DeviceError, available_devices, resolve_device
-from cnn_core.predict import Predictor
+from cnn_core.recognition.predict import Predictor
+from cnn_core.runtime.devices import DeviceError, available_devices, resolve_device
 from cnn_core.training import Finished, TrainConfig, train
 from drawn_digits import render
 

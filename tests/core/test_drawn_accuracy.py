@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from cnn_core.checkpoints import load_bundled
-from cnn_core.predict import Predictor
+from cnn_core.recognition.predict import Predictor
 from drawn_digits_holdout import SHEETS, WRITERS, samples
 
 HOLDOUT_SOURCE = Path(__file__).resolve().parents[1] / "drawn_digits_holdout.py"

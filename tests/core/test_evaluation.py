@@ -1,4 +1,5 @@
-"""cnn_core.evaluation: confusion matrix, per-class accuracy, calibration, misclassified list."""
+"""cnn_core.analysis.evaluation: confusion matrix, per-class accuracy, calibration, misclassified
+list."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
-from cnn_core.datasets import DATASETS
-from cnn_core.evaluation import (
+from cnn_core.analysis.evaluation import (
     EvaluationError,
     EvaluationProgress,
     EvaluationResult,
@@ -20,6 +19,8 @@ from cnn_core.evaluation import (
     evaluate,
     evaluate_steps,
 )
+from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
+from cnn_core.data.datasets import DATASETS
 from cnn_core.models import create_model
 from drawn_digits import render
 

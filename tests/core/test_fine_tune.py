@@ -11,8 +11,8 @@ import torch
 
 from cnn_core import cli
 from cnn_core.checkpoints import Checkpoint, load_bundled, load_checkpoint, make_metadata
+from cnn_core.data.own_digits import OwnData, OwnDigitStore, load_own_data, to_sample28
 from cnn_core.models import create_model
-from cnn_core.own_digits import OwnData, OwnDigitStore, load_own_data, to_sample28
 from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
     FineTuneConfig,

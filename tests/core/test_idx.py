@@ -4,8 +4,8 @@ import struct
 import numpy as np
 import pytest
 
-from cnn_core.idx import IdxError, read_idx
-from cnn_core.resources import resource_path
+from cnn_core.data.idx import IdxError, read_idx
+from cnn_core.runtime.resources import resource_path
 
 
 def _idx_bytes(array: np.ndarray) -> bytes:

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core.images import MAX_PIXELS, ImageError, decode_image, load_image, to_gray
-from cnn_core.preprocess import preprocess
+from cnn_core.data.images import MAX_PIXELS, ImageError, decode_image, load_image, to_gray
+from cnn_core.data.preprocess import preprocess
 from drawn_digits import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,7 +187,7 @@ def test_size_limit_is_checked_before_the_pixels_are_allocated(tmp_path: Path) -
     bomb.write_bytes(_bomb_png(6500, 6500, color_type=6))
     script = textwrap.dedent(f"""
         import resource
-        from cnn_core.images import ImageError, load_image
+        from cnn_core.data.images import ImageError, load_image
         used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
         resource.setrlimit(resource.RLIMIT_AS, (used + 100 * 2**20, resource.RLIM_INFINITY))
         try:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnn_core.inspection import conv_kernels, feature_maps, output_size_formula
+from cnn_core.analysis.inspection import conv_kernels, feature_maps, output_size_formula
 from cnn_core.models import MODELS, create_model
 
 

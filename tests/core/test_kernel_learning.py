@@ -7,14 +7,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cnn_core.datasets import load_split
-from cnn_core.kernel_learning import (
+from cnn_core.analysis.kernel_learning import (
     PRESETS,
     KernelLearner,
     learn_kernel,
     stable_lr_limit,
     tutorial_edge_image,
 )
+from cnn_core.data.datasets import load_split
 
 
 def test_tutorial_pattern_and_its_edges() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from cnn_core.architecture import layer_table
-from cnn_core.layer_costs import layer_cost
 from cnn_core.models import get_spec, list_models
-from cnn_core.spec_validation import check_spec
-from cnn_core.specs import build_model
+from cnn_core.models.architecture import layer_table
+from cnn_core.models.layer_costs import layer_cost
+from cnn_core.models.spec_validation import check_spec
+from cnn_core.models.specs import build_model
 
 
 @pytest.mark.parametrize("name", [m.name for m in list_models()])

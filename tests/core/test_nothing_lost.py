@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 _SAVER = """
 import os, sys, time
 from cnn_core.checkpoints import Checkpoint, make_metadata, save_checkpoint
-from cnn_core.specs import build_model
+from cnn_core.models.specs import build_model
 
 target, pause = sys.argv[1], sys.argv[2]
 real_fdopen, real_fsync = os.fdopen, os.fsync

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core import cli, own_digits_zip
-from cnn_core.datasets import DatasetUnavailable, load_split
-from cnn_core.own_digits import OwnDigitStore, load_own_data, to_sample28
+from cnn_core import cli
+from cnn_core.data import own_digits_zip
+from cnn_core.data.datasets import DatasetUnavailable, load_split
+from cnn_core.data.own_digits import OwnDigitStore, load_own_data, to_sample28
+from cnn_core.data.own_digits_zip import export_zip, import_zip
 from own_hand import render
 
 
@@ -62,15 +64,15 @@ def test_store_round_trip_keeps_pixels_labels_order_and_drawings(tmp_path: Path)
 def test_export_then_import_into_another_store_and_again_adds_nothing(tmp_path: Path) -> None:
     source = OwnDigitStore(tmp_path / "a")
     _fill(source, 2, digits=range(3))
-    assert source.export_zip(tmp_path / "mine.zip") == 6
+    assert export_zip(source, tmp_path / "mine.zip") == 6
     target = OwnDigitStore(tmp_path / "b")
-    report = target.import_zip(tmp_path / "mine.zip")
+    report = import_zip(target, tmp_path / "mine.zip")
     assert len(report.added) == 6 and report.skipped == ()
     assert target.counts()[:3] == [2, 2, 2]
     assert all(s.drawing is not None for s in target.samples())
     loaded = sorted(target.load(s).tobytes() for s in target.samples())
     assert loaded == sorted(source.load(s).tobytes() for s in source.samples())
-    again = target.import_zip(tmp_path / "mine.zip")
+    again = import_zip(target, tmp_path / "mine.zip")
     assert again.added == () and all("already in your samples" in s for s in again.skipped)
 
 
@@ -90,7 +92,7 @@ def test_a_hostile_zip_adds_only_its_good_entries_and_writes_nothing_outside(
         archive.writestr("4_good.png", good)
         archive.writestr("7/photo.png", _png(_sample(7)[1]))
     store = OwnDigitStore(tmp_path / "store" / "own")
-    report = store.import_zip(path)
+    report = import_zip(store, path)
     assert [s.label for s in report.added] == [4, 7]
     reasons = dict(line.split(": ", 1) for line in report.skipped)
     assert reasons["../../3_escape.png"] == "unsafe path in the zip"
@@ -105,7 +107,7 @@ def test_a_hostile_zip_adds_only_its_good_entries_and_writes_nothing_outside(
     assert outside == []
     # a zip whose entries together would exceed the total budget stops reading
     monkeypatch.setattr(own_digits_zip, "MAX_TOTAL_BYTES", len(good) + 10)
-    report = OwnDigitStore(tmp_path / "other").import_zip(path)
+    report = import_zip(OwnDigitStore(tmp_path / "other"), path)
     assert len(report.added) == 1
     assert any("more data than a set of digits" in s for s in report.skipped)
 
@@ -115,12 +117,12 @@ def test_import_refuses_what_is_not_a_usable_zip(tmp_path: Path,
     store = OwnDigitStore(tmp_path / "own")
     (tmp_path / "not.zip").write_text("hello")
     with pytest.raises(ValueError, match="not a zip file"):
-        store.import_zip(tmp_path / "not.zip")
+        import_zip(store, tmp_path / "not.zip")
     with pytest.raises(ValueError, match="No such file"):
-        store.import_zip(tmp_path / "missing.zip")
+        import_zip(store, tmp_path / "missing.zip")
     monkeypatch.setattr(own_digits_zip, "MAX_ZIP_BYTES", 3)
     with pytest.raises(ValueError, match="too large"):
-        store.import_zip(tmp_path / "not.zip")
+        import_zip(store, tmp_path / "not.zip")
 
 
 def test_too_many_entries_are_cut_off_with_a_reason(tmp_path: Path,
@@ -130,7 +132,7 @@ def test_too_many_entries_are_cut_off_with_a_reason(tmp_path: Path,
     with zipfile.ZipFile(tmp_path / "many.zip", "w") as archive:
         for i in range(4):
             archive.writestr(f"{i}_x.png", good if i < 2 else b"")
-    report = OwnDigitStore(tmp_path / "own").import_zip(tmp_path / "many.zip")
+    report = import_zip(OwnDigitStore(tmp_path / "own"), tmp_path / "many.zip")
     assert len(report.added) == 1  # the second of the first two is the same picture
     assert any("too many entries" in s for s in report.skipped)
 

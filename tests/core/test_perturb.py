@@ -3,11 +3,18 @@
 import numpy as np
 import pytest
 
+from cnn_core.analysis.perturb import (
+    PARAMETERS,
+    Perturbation,
+    perturb,
+    probabilities,
+    smallest_flip,
+    sweep,
+)
 from cnn_core.checkpoints import load_bundled
-from cnn_core.datasets import load_split
-from cnn_core.perturb import PARAMETERS, Perturbation, perturb, probabilities, smallest_flip, sweep
-from cnn_core.predict import Predictor
-from cnn_core.preprocess import preprocess
+from cnn_core.data.datasets import load_split
+from cnn_core.data.preprocess import preprocess
+from cnn_core.recognition.predict import Predictor
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import pytest
 from PIL import Image
 
 from cnn_core.checkpoints import load_bundled
-from cnn_core.predict import Predictor
-from cnn_core.preprocess import ImageError, load_image, preprocess
+from cnn_core.data.preprocess import ImageError, load_image, preprocess
+from cnn_core.recognition.predict import Predictor
 from drawn_digits import render, variations
 
 VARIATIONS = list(variations())

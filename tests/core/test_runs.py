@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from cnn_core.checkpoints import load_checkpoint
-from cnn_core.runs import MAX_SNAPSHOTS, RunRecord, RunStore, Snapshot
+from cnn_core.checkpoints.runs import MAX_SNAPSHOTS, RunRecord, RunStore, Snapshot
 from cnn_core.training import EpochDone, Finished, RunStarted, TrainConfig, Trainer
 
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
+from cnn_core.analysis.saliency import METHODS, class_log_odds, deletion_curve, saliency
 from cnn_core.checkpoints import load_bundled
-from cnn_core.datasets import load_split
+from cnn_core.data.datasets import load_split
 from cnn_core.models import create_model
-from cnn_core.saliency import METHODS, class_log_odds, deletion_curve, saliency
 
 N_IMAGES = 100
 N_RANDOM = 3

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from cnn_core.models import MODELS, create_model, get_spec
-from cnn_core.specs import SpecError, build_model, load_spec_file, validate_spec
+from cnn_core.models.specs import SpecError, build_model, load_spec_file, validate_spec
 
 
 def _spec(features, classifier):

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-from cnn_core.augment import AugmentConfig, augment_batch
+from cnn_core.data.augment import AugmentConfig, augment_batch
 from cnn_core.models import MODELS
 from cnn_core.training import (
     OPTIMIZERS,

@@ -15,10 +15,10 @@ import pytest
 import torch
 
 from cnn_core.checkpoints import Checkpoint, make_metadata
-from cnn_core.datasets import Split
+from cnn_core.data.datasets import Split
 from cnn_core.models import get_spec
-from cnn_core.predict import Predictor
-from cnn_core.specs import build_model
+from cnn_core.models.specs import build_model
+from cnn_core.recognition.predict import Predictor
 from cnn_core.training import (
     Diverged,
     EpochDone,
@@ -221,7 +221,7 @@ def test_malloc_is_tuned_by_the_cli_not_by_the_trainer(tmp_path):
     out_file = str(tmp_path / "m.safetensors")
     script = textwrap.dedent(f"""
         import sys
-        from cnn_core import allocator
+        from cnn_core.runtime import allocator
         from cnn_core.training import TrainConfig, train
         config = TrainConfig(model="lenet", epochs=1, max_train_samples=64, batch_size=32,
                              max_test_samples=64, val_size=64, device="cpu", seed=0)

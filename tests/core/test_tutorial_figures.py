@@ -7,10 +7,10 @@ import pytest
 import torch
 from torch import nn
 
-from cnn_core.conv_explain import ConvSettings, check_settings, conv2d_by_hand, corr2d
+from cnn_core.analysis.conv_explain import ConvSettings, check_settings, conv2d_by_hand, corr2d
 from cnn_core.models import create_model, get_spec, model_stats
-from cnn_core.network import ResidualBlock
-from cnn_core.specs import validate_spec
+from cnn_core.models.network import ResidualBlock
+from cnn_core.models.specs import validate_spec
 
 LENET_WALK = [(1, 28, 28), (6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5), (400,), (120,),
               (84,), (10,)]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cnn_core import own_digits
-from cnn_core.user_data import DATA_DIR_ENV, user_data_dir
+from cnn_core.data import own_digits
+from cnn_core.runtime.user_data import DATA_DIR_ENV, user_data_dir
 
 
 def test_the_variable_wins_and_is_read_afresh(tmp_path: Path,

@@ -10,12 +10,17 @@ import torch
 from drawn_nondigits import LOWER, SCRIBBLES, SHAPES, SYMBOLS, UPPER, drawn_nondigits, render
 
 from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
-from cnn_core.datasets import load_split
-from cnn_core.detector import DetectorConfig, DigitDetector, fit_detector, load_bundled_detector
+from cnn_core.data.datasets import load_split
+from cnn_core.data.preprocess import preprocess
 from cnn_core.models import create_model
-from cnn_core.predict import Prediction, Predictor
-from cnn_core.preprocess import preprocess
-from cnn_core.verdict import VerdictRule, decide
+from cnn_core.recognition.detector import (
+    DetectorConfig,
+    DigitDetector,
+    fit_detector,
+    load_bundled_detector,
+)
+from cnn_core.recognition.predict import Prediction, Predictor
+from cnn_core.recognition.verdict import VerdictRule, decide
 from drawn_digits import render as render_digit
 from drawn_digits import variations as digit_variations
 

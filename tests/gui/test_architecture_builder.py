@@ -12,9 +12,9 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, QSpinBox
 
 from app.builder.builder_view import ArchitectureBuilder
-from cnn_core.architecture import layer_table, normalise_spec
 from cnn_core.models import MODELS, get_spec
-from cnn_core.specs import build_model, load_spec_file
+from cnn_core.models.architecture import layer_table, normalise_spec
+from cnn_core.models.specs import build_model, load_spec_file
 
 LEFT = Qt.MouseButton.LeftButton
 

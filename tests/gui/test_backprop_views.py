@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from app.widgets.kernel_view import KernelView, kernel_at, kernel_mosaic
 from app.widgets.training_panel import TrainingPanel
-from cnn_core.inspection import conv_kernels
+from cnn_core.analysis.inspection import conv_kernels
 from cnn_core.models import create_model
 
 RUN_TIMEOUT = 120_000  # ms; a shared 2-core machine can be slow

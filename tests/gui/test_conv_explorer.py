@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
-from cnn_core.conv_explain import KERNEL_PRESETS
-from cnn_core.preprocess import preprocess
+from cnn_core.analysis.conv_explain import KERNEL_PRESETS
+from cnn_core.data.preprocess import preprocess
 
 
 def _open(window, qtbot):  # noqa: ANN001, ANN202

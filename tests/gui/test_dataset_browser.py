@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 
 from app.widgets.dataset_browser import PER_PAGE, DatasetBrowser
 from app.widgets.training_form import TrainingForm
-from cnn_core.datasets import load_split
+from cnn_core.data.datasets import load_split
 
 TIMEOUT = 60_000  # ms: the first load of MNIST on a loaded machine
 

@@ -347,9 +347,9 @@ def test_drag_without_a_picture_is_not_accepted(win: MainWindow) -> None:
 
 def test_pasted_qimage_over_the_limit_is_refused_before_encoding(
         qtbot, win: MainWindow, monkeypatch) -> None:  # noqa: ANN001
-    import cnn_core.images
+    import cnn_core.data.images
 
-    monkeypatch.setattr(cnn_core.images, "MAX_PIXELS", 30_000)  # a 200×200 picture is too big
+    monkeypatch.setattr(cnn_core.data.images, "MAX_PIXELS", 30_000)  # a 200×200 picture is too big
     encoded: list[int] = []
     monkeypatch.setattr("app.widgets.canvas.png_bytes", lambda image: encoded.append(1) or b"")
     image = QImage(200, 200, QImage.Format.Format_Grayscale8)

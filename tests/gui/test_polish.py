@@ -6,7 +6,7 @@ import numpy as np
 
 from app.widgets.feature_map_view import LayerCard
 from app.widgets.plots import AccuracyPlot, LossPlot
-from cnn_core.inspection import LayerActivation
+from cnn_core.analysis.inspection import LayerActivation
 
 
 def test_plot_legends_sit_below_the_curves_not_on_them(qtbot) -> None:  # noqa: ANN001

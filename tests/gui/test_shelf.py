@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from app.main_window import MainWindow
 from app.models import ModelLibrary
 from cnn_core.checkpoints import Checkpoint, make_metadata, save_checkpoint
-from cnn_core.datasets import DATASETS
+from cnn_core.data.datasets import DATASETS
 from cnn_core.models import create_model
 from cnn_core.training import Stopped
 
@@ -237,7 +237,7 @@ def test_compare_view_shows_two_models_on_the_same_drawing(window: MainWindow, q
 def test_runs_are_bounded_and_the_canvas_run_is_never_evicted(qtbot, tmp_path,  # noqa: ANN001
                                                               monkeypatch) -> None:
     from app import models
-    from cnn_core.runs import RunRecord, RunStore
+    from cnn_core.checkpoints.runs import RunRecord, RunStore
 
     store = RunStore(tmp_path)
     model = create_model("lenet", seed=0)
@@ -259,7 +259,7 @@ def test_runs_are_bounded_and_the_canvas_run_is_never_evicted(qtbot, tmp_path,  
 
 def test_remove_a_run_from_the_shelf_deletes_its_files(qtbot) -> None:  # noqa: ANN001
     from app.models import data_dir
-    from cnn_core.runs import RunRecord, RunStore
+    from cnn_core.checkpoints.runs import RunRecord, RunStore
 
     store = RunStore(data_dir())
     model = create_model("lenet", seed=0)

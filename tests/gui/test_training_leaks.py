@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QThread
 from app.training.worker import TrainingWorker
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.network import DigitNet
+from cnn_core.models.network import DigitNet
 
 CYCLES_ENV = "DIGITLAB_LEAK_CYCLES"
 CYCLES = int(os.environ.get(CYCLES_ENV) or 4)

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.widgets.training_form import LOAD_SPEC, LearningRateSpinBox
 from app.widgets.training_panel import TrainingPanel, format_duration
-from cnn_core.datasets import DATASETS
-from cnn_core.devices import available_devices
+from cnn_core.data.datasets import DATASETS
 from cnn_core.models import MODELS, get_spec
+from cnn_core.runtime.devices import available_devices
 from cnn_core.training import Diverged, Finished, Stopped
 
 RUN_TIMEOUT = 120_000  # ms; a shared 2-core machine can be slow

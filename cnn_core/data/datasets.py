@@ -1,0 +1,279 @@
+"""The digit datasets: MNIST from the bundled copy, the others through torchvision's files.
+
+Only :func:`download_dataset` downloads (the CLI's ``--download``); loading never touches the
+network, so a test run or an offline machine cannot start a download unasked.
+
+Every dataset is held as one uint8 tensor of shape ``[N, 28, 28]`` and one int64 label tensor;
+training slices batches from it on the device, so there is no per-sample Python work.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..runtime.resources import resource_path
+from .idx import IdxError, read_idx
+from .split import DatasetUnavailable, Split
+
+__all__ = [
+    "DATASETS",
+    "DatasetInfo",
+    "OWN",
+    "DatasetUnavailable",
+    "Split",
+    "download_dataset",
+    "load_split",
+]
+
+log = logging.getLogger(__name__)
+
+_DIGITS = tuple(str(d) for d in range(10))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset is called and how its pixels are normalised."""
+
+    name: str  # registry key, e.g. "mnist"
+    title: str  # shown to people
+    classes: tuple[str, ...]  # class names, index = label
+    mean: float  # pixel mean of the training set, for images scaled to [0, 1]
+    std: float  # pixel standard deviation of the training set
+    torchvision_class: str  # name of the torchvision dataset class (and its folder)
+    file_stem: str = ""  # prefix of the IDX file names (EMNIST only)
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    "mnist": DatasetInfo("mnist", "MNIST digits", _DIGITS, 0.1307, 0.3081, "MNIST"),
+    "fashion_mnist": DatasetInfo(
+        "fashion_mnist",
+        "Fashion-MNIST",
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        0.2860,
+        0.3530,
+        "FashionMNIST",
+    ),
+    "kmnist": DatasetInfo(
+        "kmnist",
+        "Kuzushiji-MNIST",
+        ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"),
+        0.1918,
+        0.3483,
+        "KMNIST",
+    ),
+    "emnist_digits": DatasetInfo(
+        "emnist_digits", "EMNIST digits", _DIGITS, 0.1733, 0.3317, "EMNIST", "emnist-digits-"
+    ),
+    # The user's own digits (cnn_core.data.own_digits): made like MNIST's, so normalised like it.
+    "own": DatasetInfo("own", "Your own digits", _DIGITS, 0.1307, 0.3081, ""),
+}
+OWN = "own"  # the key of the user's own digits: read from a folder of PNGs, never cached
+
+
+def _file_names(info: DatasetInfo, train: bool) -> tuple[str, str]:
+    part = "train" if train else ("test" if info.file_stem else "t10k")
+    return (
+        f"{info.file_stem}{part}-images-idx3-ubyte",
+        f"{info.file_stem}{part}-labels-idx1-ubyte",
+    )
+
+
+def _candidate_dirs(info: DatasetInfo, data_dir: Path) -> list[Path]:
+    return [
+        data_dir,
+        data_dir / info.torchvision_class / "raw",
+        data_dir / info.torchvision_class,
+        data_dir / "gzip",
+        data_dir / info.torchvision_class / "raw" / "gzip",
+    ]
+
+
+def _find(name: str, dirs: list[Path]) -> Path | None:
+    for folder in dirs:
+        for candidate in (folder / name, folder / f"{name}.gz"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _missing_message(info: DatasetInfo, train: bool, data_dir: Path, why: str) -> str:
+    images, labels = _file_names(info, train)
+    folder = data_dir / info.torchvision_class / "raw"
+    return (
+        f"{info.title} is not on this machine ({why}). Put {images}.gz and {labels}.gz "
+        f"(or the uncompressed files) in {folder} or in {data_dir}, or download them there "
+        f"once with: digitlab train --dataset {info.name} --data-dir {data_dir} --download"
+    )
+
+
+def _download(info: DatasetInfo, train: bool, data_dir: Path) -> None:
+    import torchvision.datasets as tvd  # imported lazily: only needed for downloads
+
+    cls = getattr(tvd, info.torchvision_class)
+    kwargs = {"split": "digits"} if info.name == "emnist_digits" else {}
+    cls(str(data_dir), train=train, download=True, **kwargs)
+
+
+def _paths(info: DatasetInfo, train: bool, data_dir: Path) -> list[Path | None]:
+    dirs = _candidate_dirs(info, data_dir)
+    return [_find(name, dirs) for name in _file_names(info, train)]
+
+
+def _snapshot(info: DatasetInfo, data_dir: Path) -> tuple[Path | None, set[Path]]:
+    """What a download may add: the first of its folders that does not exist yet (removed
+    whole on failure), and the entries of the deepest one that does (new ones are removed)."""
+    chain = [data_dir, data_dir / info.torchvision_class, data_dir / info.torchvision_class / "raw"]
+    created = next((folder for folder in chain if not folder.exists()), None)
+    deepest = [folder for folder in chain if folder.is_dir()]
+    before = set(deepest[-1].iterdir()) if deepest else set()
+    return created, before
+
+
+def _undo_download(info: DatasetInfo, data_dir: Path, created: Path | None,
+                   before: set[Path]) -> None:
+    """Remove what a failed download left: the folders it created and the files it added."""
+    if created is not None:
+        shutil.rmtree(created, ignore_errors=True)
+        return
+    raw = data_dir / info.torchvision_class / "raw"
+    folder = raw if raw.is_dir() else data_dir / info.torchvision_class
+    if not folder.is_dir():
+        return
+    for entry in set(folder.iterdir()) - before:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
+    """Download one split's files into ``data_dir`` unless they are there already.
+
+    A failed or interrupted download leaves ``data_dir`` as it found it.
+    """
+    if None not in _paths(info, train, data_dir):
+        return
+    created, before = _snapshot(info, data_dir)
+    try:
+        _download(info, train, data_dir)
+        if None in _paths(info, train, data_dir):
+            raise DatasetUnavailable(
+                _missing_message(info, train, data_dir, "files not found after download"))
+    except DatasetUnavailable:
+        _undo_download(info, data_dir, created, before)
+        raise
+    except Exception as exc:  # no network, a proxy error, a checksum error, ...
+        _undo_download(info, data_dir, created, before)
+        lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
+        reason = lines[-1][:200] if lines else type(exc).__name__
+        raise DatasetUnavailable(
+            _missing_message(info, train, data_dir, f"download failed: {reason}")
+        ) from None
+    except BaseException:  # Ctrl+C in the middle of a download
+        _undo_download(info, data_dir, created, before)
+        raise
+
+
+def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    paths = _paths(info, train, data_dir)
+    if None in paths:
+        raise DatasetUnavailable(_missing_message(info, train, data_dir, "files not found"))
+    return read_idx(paths[0]), read_idx(paths[1])  # type: ignore[arg-type]
+
+
+def _validate(info: DatasetInfo, images: np.ndarray, labels: np.ndarray, source: str) -> None:
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
+        raise IdxError(f"{source}: expected uint8 images of 28×28, got {images.shape}")
+    if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
+        raise IdxError(
+            f"{source}: {images.shape[0]} images but labels of shape {labels.shape}"
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= len(info.classes)):
+        raise IdxError(f"{source}: labels outside 0..{len(info.classes) - 1}")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
+    info = DATASETS[name]
+    if name == "mnist" and data_dir is None:
+        files = _file_names(info, train)
+        images = read_idx(resource_path(f"{files[0]}.gz"))
+        labels = read_idx(resource_path(f"{files[1]}.gz"))
+        source = "bundled MNIST"
+    else:
+        folder = _data_folder(data_dir)
+        images, labels = _read_pair(info, train, folder)
+        source = f"{info.title} in {folder}"
+        if info.name == "emnist_digits":  # EMNIST stores images transposed
+            images = np.ascontiguousarray(images.transpose(0, 2, 1))
+    _validate(info, images, labels, source)
+    log.info("loaded %s (%s): %d images", info.title, "train" if train else "test", len(labels))
+    return Split(torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64)))
+
+
+def _data_folder(data_dir: str | Path | None) -> Path:
+    return Path(data_dir) if data_dir else Path.home() / ".cache" / "digitlab" / "data"
+
+
+def download_dataset(name: str, data_dir: str | Path | None = None) -> None:
+    """Download both splits of a dataset into ``data_dir`` (default ``~/.cache/digitlab/data``)
+    unless its files are there already; bundled MNIST needs nothing.
+
+    Nothing else in DigitLab downloads: :func:`load_split` only reads files.
+
+    Raises
+    ------
+    KeyError
+        For an unknown dataset name.
+    DatasetUnavailable
+        If a download fails; the folders and files it had created are removed again.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if (name == "mnist" and data_dir is None) or name == OWN:
+        return  # bundled, or drawn by the user: nothing to download
+    for train in (True, False):
+        _fetch(DATASETS[name], train, _data_folder(data_dir))
+
+
+def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Split:
+    """Load the training or test split of a dataset.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`DATASETS`.
+    train
+        The training split if true, else the test split.
+    data_dir
+        Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
+        MNIST defaults to the bundled copy; the others to ``~/.cache/digitlab/data``.
+        For ``"own"``: the folder of the user's own digits (default: the one the Coach tab
+        fills, see :mod:`cnn_core.data.own_digits`); its test split is the held-out samples.
+        Nothing is downloaded: see :func:`download_dataset`.
+
+    Raises
+    ------
+    KeyError
+        For an unknown dataset name.
+    DatasetUnavailable
+        If the files are missing; the message says where to put them and how to download them.
+    IdxError
+        If a file is corrupt.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if name == OWN:  # a folder the user changes: read afresh every time
+        from .own_digits import load_own_data
+
+        data = load_own_data(data_dir)
+        return data.train if train else data.test
+    return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)

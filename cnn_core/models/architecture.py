@@ -1,0 +1,251 @@
+"""A model spec as a table: each layer's output shape, parameters, multiply-adds and
+receptive field, with totals — what the architecture builder shows and ``digitlab models``
+summarises.
+
+Conventions
+-----------
+* **MACs** are multiply-adds for one 28×28 image; one MAC is two FLOPs (a multiply and an
+  add). Convolutions count ``C_in/groups × kh × kw`` per output value, linear layers
+  ``in × out``. Pooling counts one per window element per output value (a comparison for max
+  pooling, an add for average pooling); BatchNorm counts one per value (its scale and shift,
+  folded for inference). Activations, dropout and flatten count none.
+* **Parameters** are the trainable ones (BatchNorm's running statistics are buffers); the
+  total equals ``sum(p.numel() for p in build_model(spec).parameters())``.
+* **Receptive field** is the standard recurrence, per axis: a layer with kernel ``k``,
+  dilation ``d`` and stride ``s`` gives ``r_out = r_in + d·(k − 1)·j_in`` and
+  ``j_out = j_in·s``, where the jump ``j`` is the distance in input pixels between two
+  neighbouring outputs. It is not clipped to the 28×28 input. A residual block counts its two
+  3×3 convolutions; an Inception block its largest path (the 5×5). After a linear layer every
+  output sees the whole image.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .layer_costs import layer_cost
+from .spec_validation import (
+    INPUT_SHAPE,
+    PlannedLayer,
+    SpecError,
+    layer_names,
+    layer_output_shape,
+)
+from .specs import validate_spec
+
+__all__ = ["LayerRow", "LayerTable", "error_location", "layer_table", "module_names",
+           "normalise_spec", "partial_layer_table"]
+
+Shape = tuple[int, ...]
+Pair = tuple[int, int]
+
+# The settings a layer takes when its spec leaves them out (pairs as validate_spec makes them);
+# ``None`` means "derived from the layer's input" (in_channels, in_features, residual width).
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "conv": {"stride": (1, 1), "padding": (0, 0), "dilation": (1, 1), "groups": 1, "bias": True,
+             "padding_mode": "zeros"},
+    "maxpool": {"padding": (0, 0)},
+    "avgpool": {"padding": (0, 0)},
+    "adaptive_avgpool": {"output_size": (1, 1)},
+    "leaky_relu": {"negative_slope": 0.01},
+    "elu": {"alpha": 1.0},
+    "dropout": {"p": 0.5},
+    "linear": {"bias": True},
+    "residual": {"stride": 1, "use_1x1conv": False},
+}
+_DERIVED = ("in_channels", "in_features")
+_LOCATION = re.compile(r"^(?:[\w.]*?\.)?(features|classifier)\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One layer of the table."""
+
+    part: str  # "features" or "classifier"
+    index: int  # position inside its part
+    name: str  # module name (conv1, pool2, fc3, …)
+    kind: str  # spec layer type
+    in_shape: Shape
+    out_shape: Shape
+    params: int  # trainable parameters
+    macs: int  # multiply-adds for one image (1 MAC = 2 FLOPs)
+    receptive_field: Pair  # input pixels one output value sees (height, width)
+    jump: Pair  # input pixels between neighbouring outputs (height, width)
+
+
+@dataclass(frozen=True)
+class LayerTable:
+    """The rows of a spec in order, and its totals."""
+
+    rows: list[LayerRow] = field(default_factory=list)
+    input_shape: Shape = INPUT_SHAPE
+
+    @property
+    def params(self) -> int:
+        """Trainable parameters of the whole model."""
+        return sum(r.params for r in self.rows)
+
+    @property
+    def macs(self) -> int:
+        """Multiply-adds for one image (one MAC = two FLOPs)."""
+        return sum(r.macs for r in self.rows)
+
+    @property
+    def output_shape(self) -> Shape:
+        """The last layer's output shape (the input's for an empty table)."""
+        return self.rows[-1].out_shape if self.rows else self.input_shape
+
+
+# ----------------------------------------------------------------------------- per layer
+
+
+def _pair(value: Any) -> Pair:
+    if isinstance(value, int):
+        return value, value
+    return int(value[0]), int(value[1])
+
+
+def _adaptive_window(size: int, out: int) -> tuple[int, int]:
+    """Largest window and (rounded-down) stride of adaptive pooling from ``size`` to ``out``."""
+    widest = max(math.ceil((i + 1) * size / out) - (i * size) // out for i in range(out))
+    return widest, max(1, size // out)
+
+
+def _field(kind: str, s: dict[str, Any], inp: Shape, rf: Pair, jump: Pair,
+           image: Pair) -> tuple[Pair, Pair]:
+    """Receptive field and jump after one layer (see the module docstring)."""
+    if kind == "linear":
+        return (max(rf[0], image[0]), max(rf[1], image[1])), jump
+    windows: list[tuple[Pair, Pair, Pair]] = []  # (kernel, stride, dilation), applied in order
+    if kind == "conv":
+        windows = [(_pair(s["kernel_size"]), _pair(s.get("stride", 1)),
+                    _pair(s.get("dilation", 1)))]
+    elif kind in ("maxpool", "avgpool"):
+        k = _pair(s["kernel_size"])
+        windows = [(k, _pair(s.get("stride", k)), (1, 1))]
+    elif kind == "adaptive_avgpool":
+        out = _pair(s.get("output_size", 1))
+        (kh, sh), (kw, sw) = _adaptive_window(inp[1], out[0]), _adaptive_window(inp[2], out[1])
+        windows = [((kh, kw), (sh, sw), (1, 1))]
+    elif kind == "residual":
+        stride = int(s.get("stride", 1))
+        windows = [((3, 3), (stride, stride), (1, 1)), ((3, 3), (1, 1), (1, 1))]
+    elif kind == "inception":
+        windows = [((5, 5), (1, 1), (1, 1))]
+    for kernel, stride, dilation in windows:
+        rf = (rf[0] + dilation[0] * (kernel[0] - 1) * jump[0],
+              rf[1] + dilation[1] * (kernel[1] - 1) * jump[1])
+        jump = (jump[0] * stride[0], jump[1] * stride[1])
+    return rf, jump
+
+
+def _rows(layers: list[PlannedLayer]) -> list[LayerRow]:
+    image: Pair = (INPUT_SHAPE[1], INPUT_SHAPE[2])
+    rf: Pair = (1, 1)
+    jump: Pair = (1, 1)
+    rows = []
+    counts = {"features": 0, "classifier": 0}
+    for layer in layers:
+        cost = layer_cost(layer.kind, layer.settings, layer.in_shape, layer.out_shape)
+        params, macs = cost.params, cost.macs + cost.other_ops
+        rf, jump = _field(layer.kind, layer.settings, layer.in_shape, rf, jump, image)
+        rows.append(LayerRow(layer.part, counts[layer.part], layer.name, layer.kind,
+                             layer.in_shape, layer.out_shape, params, macs, rf, jump))
+        counts[layer.part] += 1
+    return rows
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def layer_table(spec: dict[str, Any]) -> LayerTable:
+    """The table of a valid spec: one row per layer, features then classifier.
+
+    Raises
+    ------
+    SpecError
+        If the spec is invalid (from :func:`cnn_core.models.specs.validate_spec`: the message names
+        the field, e.g. ``features[3].kernel_size: ...``).
+    """
+    return LayerTable(_rows(validate_spec(spec).layers))
+
+
+def partial_layer_table(spec: dict[str, Any]) -> tuple[LayerTable, SpecError | None]:
+    """The table as far as the spec is valid, and the first problem (``None`` if none).
+
+    For a stack under construction: the rows before the layer that breaks it keep their
+    figures. Raises nothing for a spec that is a dict with ``features`` / ``classifier`` lists
+    (anything else gives an empty table and the error).
+    """
+    try:
+        return layer_table(spec), None
+    except SpecError as exc:
+        error = exc
+    stop = error_location(str(error))
+    planned: list[PlannedLayer] = []
+    shape: Shape = INPUT_SHAPE
+    for part in ("features", "classifier"):
+        layers = spec.get(part) if isinstance(spec, dict) else None
+        names = layer_names(layers)
+        for index, layer in enumerate(layers if isinstance(layers, list) else []):
+            if stop == (part, index):
+                return LayerTable(_rows(planned)), error
+            try:
+                out = layer_output_shape(layer, shape, f"{part}[{index}]")
+            except SpecError:
+                return LayerTable(_rows(planned)), error
+            settings = {k: v for k, v in layer.items() if k not in ("type", "name")}
+            planned.append(PlannedLayer(part, names[index], layer["type"], settings, shape, out))
+            shape = out
+    return LayerTable(_rows(planned)), error
+
+
+def module_names(spec: dict[str, Any]) -> list[str]:
+    """Every layer's name in the built model, features then classifier, as
+    ``model.named_modules()`` gives them: ``features.conv1`` … ``classifier.fc3``.
+
+    Unlike a layer's name inside its part (LeNet-5 has a ``sigmoid1`` in each), these are unique
+    in a valid spec. They depend only on the layers' types and own names, so a spec that does
+    not build yet still gets them.
+    """
+    if not isinstance(spec, dict):
+        return []
+    return [f"{part}.{name}" for part in ("features", "classifier")
+            for name in layer_names(spec.get(part))]
+
+
+def error_location(message: str) -> tuple[str, int] | None:
+    """The layer a :class:`SpecError` message names: ``("features", 3)`` for
+    ``features[3].kernel_size: ...``; ``None`` when it names no layer."""
+    match = _LOCATION.match(message)
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def normalise_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A valid spec in one canonical form, for comparing two specs that build the same model.
+
+    Every layer gets its automatic name, its defaults filled in (``stride`` of a pool is its
+    kernel, a residual block's width its input's) and its pairs as tuples, as
+    :func:`~cnn_core.models.specs.validate_spec` checks them; inferred sizes (``in_channels``,
+    ``in_features``) and texts (``summary``, ``description``) are dropped.
+
+    Raises
+    ------
+    SpecError
+        If the spec is invalid.
+    """
+    plan = validate_spec(spec)
+    parts: dict[str, list[dict[str, Any]]] = {"features": [], "classifier": []}
+    for layer in plan.layers:
+        settings = dict(DEFAULTS.get(layer.kind, {}))
+        if layer.kind in ("maxpool", "avgpool"):
+            settings["stride"] = layer.settings["kernel_size"]
+        if layer.kind == "residual":
+            settings["out_channels"] = layer.in_shape[0]
+        settings.update({k: v for k, v in layer.settings.items() if k not in _DERIVED})
+        parts[layer.part].append({"name": layer.name, "type": layer.kind, **settings})
+    return {"name": spec.get("name", "custom"), "num_classes": spec.get("num_classes", 10),
+            "init": spec.get("init", "default"), **parts}

@@ -1,0 +1,358 @@
+"""Export a model as readable, standalone PyTorch code.
+
+:func:`spec_to_python` writes the source of a Python module that needs nothing but torch: a
+class ``Net(nn.Module)`` with a ``features`` and a ``classifier`` ``nn.Sequential`` whose
+layers carry the spec's names (``conv1``, ``pool1``, ``fc1``...), the residual and Inception
+blocks written out as classes in the file, and a function that reads a DigitLab checkpoint's
+weights with torch alone. ``Net().state_dict()`` has exactly the keys of
+``cnn_core.models.specs.build_model(spec).state_dict()``, so a checkpoint's weights load into it
+unchanged, and in eval mode its outputs equal DigitLab's bit for bit: both run the same
+``torch.nn`` operations in the same order.
+
+:func:`export_checkpoint_python` does it for a checkpoint file (or the bundled model), and adds
+the checkpoint's normalisation and class names to the module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..runtime.atomic_files import write_bytes_atomic
+from .spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
+
+__all__ = ["export_checkpoint_python", "spec_to_python"]
+
+_INITIALISED = ("conv", "linear", "residual", "inception")  # the layers holding Conv2d / Linear
+
+_RESIDUAL_SOURCE = '''
+
+class ResidualBlock(nn.Module):
+    """Two 3×3 conv + BatchNorm layers and a shortcut (identity, or a strided 1×1 conv).
+
+    y = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))
+    """
+
+    def __init__(self, in_channels, out_channels, stride=1, use_1x1conv=False):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1)
+        self.bn1 = nn.BatchNorm2d(out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1)
+        self.bn2 = nn.BatchNorm2d(out_channels)
+        self.shortcut = (
+            nn.Conv2d(in_channels, out_channels, 1, stride=stride) if use_1x1conv else None
+        )
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        skip = x if self.shortcut is None else self.shortcut(x)
+        return F.relu(y + skip)
+'''
+
+_INCEPTION_SOURCE = '''
+
+class Inception(nn.Module):
+    """GoogLeNet's Inception block: four parallel paths, concatenated on the channels.
+
+    p1: 1×1 conv | p2: 1×1 conv, 3×3 conv | p3: 1×1 conv, 5×5 conv | p4: 3×3 max pool, 1×1 conv;
+    a ReLU after every conv. Height and width are kept.
+    """
+
+    def __init__(self, in_channels, c1, c2, c3, c4):
+        super().__init__()
+        self.p1_1 = nn.Conv2d(in_channels, c1, 1)
+        self.p2_1 = nn.Conv2d(in_channels, c2[0], 1)
+        self.p2_2 = nn.Conv2d(c2[0], c2[1], 3, padding=1)
+        self.p3_1 = nn.Conv2d(in_channels, c3[0], 1)
+        self.p3_2 = nn.Conv2d(c3[0], c3[1], 5, padding=2)
+        self.p4_1 = nn.MaxPool2d(3, stride=1, padding=1)
+        self.p4_2 = nn.Conv2d(in_channels, c4, 1)
+
+    def forward(self, x):
+        p1 = F.relu(self.p1_1(x))
+        p2 = F.relu(self.p2_2(F.relu(self.p2_1(x))))
+        p3 = F.relu(self.p3_2(F.relu(self.p3_1(x))))
+        p4 = F.relu(self.p4_2(self.p4_1(x)))
+        return torch.cat((p1, p2, p3, p4), dim=1)
+'''
+
+_INIT_SOURCE = '''
+
+def init_weights(module, scheme):
+    """Initialise the Conv2d and Linear layers in ``module`` as DigitLab does for ``scheme``:
+    xavier: Xavier-uniform weights, PyTorch's default biases; kaiming: He-normal (ReLU)
+    weights, zero biases; normal: N(0, 0.01²) weights, zero biases."""
+    for m in module.modules():
+        if not isinstance(m, (nn.Conv2d, nn.Linear)):
+            continue
+        if scheme == "xavier":
+            nn.init.xavier_uniform_(m.weight)
+            continue
+        if scheme == "kaiming":
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        else:
+            nn.init.normal_(m.weight, mean=0.0, std=0.01)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+'''
+
+_LOADER_SOURCE = '''
+
+_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16,
+           "BF16": torch.bfloat16, "I64": torch.int64, "I32": torch.int32,
+           "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}
+
+
+def load_weights(path):
+    """The state dict of a DigitLab checkpoint (.safetensors, read with torch alone; or a
+    plain-weights .pt file holding {"meta": ..., "state_dict": ...})."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if path.endswith((".pt", ".pth")) or data[:2] == b"PK":
+        return torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
+    size = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + size])
+    header.pop("__metadata__", None)
+    body = bytearray(data[8 + size:])
+    weights = {}
+    for name, info in header.items():
+        start, end = info["data_offsets"]
+        flat = torch.frombuffer(body, dtype=_DTYPES[info["dtype"]], offset=start,
+                                count=(end - start) // _DTYPES[info["dtype"]].itemsize)
+        weights[name] = flat.reshape(info["shape"]).clone()
+    return weights
+'''
+
+
+def _squeeze(pair: Any) -> Any:
+    """``(3, 3)`` → ``3``; anything else as it is."""
+    if isinstance(pair, tuple) and len(pair) == 2 and pair[0] == pair[1]:
+        return pair[0]
+    return pair
+
+
+def _args(positional: list[Any], keywords: dict[str, Any]) -> str:
+    parts = [repr(_squeeze(v)) for v in positional]
+    parts += [f"{k}={_squeeze(v)!r}" for k, v in keywords.items()]
+    return ", ".join(parts)
+
+
+def _layer_code(layer: PlannedLayer) -> str:
+    """The constructor call that builds the same module as :func:`.specs.build_model`."""
+    kind, s, in_shape = layer.kind, layer.settings, layer.in_shape
+    if kind == "conv":
+        keywords: dict[str, Any] = {}
+        for key, default in (("stride", (1, 1)), ("padding", (0, 0)), ("dilation", (1, 1)),
+                             ("groups", 1), ("bias", True), ("padding_mode", "zeros")):
+            if s.get(key, default) != default:
+                keywords[key] = s[key]
+        return f"nn.Conv2d({_args([in_shape[0], s['out_channels'], s['kernel_size']], keywords)})"
+    if kind in ("maxpool", "avgpool"):
+        cls = "nn.MaxPool2d" if kind == "maxpool" else "nn.AvgPool2d"
+        keywords = {"stride": s.get("stride", s["kernel_size"])}
+        if s.get("padding", (0, 0)) != (0, 0):
+            keywords["padding"] = s["padding"]
+        return f"{cls}({_args([s['kernel_size']], keywords)})"
+    if kind == "adaptive_avgpool":
+        return f"nn.AdaptiveAvgPool2d({_args([s.get('output_size', (1, 1))], {})})"
+    if kind == "bn":
+        return f"nn.BatchNorm{2 if len(in_shape) == 3 else 1}d({in_shape[0]})"
+    if kind == "dropout":
+        return f"nn.Dropout({s.get('p', 0.5)!r})"
+    if kind == "flatten":
+        return "nn.Flatten()"
+    if kind == "linear":
+        keywords = {} if s.get("bias", True) else {"bias": False}
+        return f"nn.Linear({_args([in_shape[0], s['out_features']], keywords)})"
+    if kind == "residual":
+        keywords = {}
+        if s.get("stride", 1) != 1:
+            keywords["stride"] = s["stride"]
+        if s.get("use_1x1conv", False):
+            keywords["use_1x1conv"] = True
+        channels = [in_shape[0], s.get("out_channels", in_shape[0])]
+        return f"ResidualBlock({_args(channels, keywords)})"
+    if kind == "inception":
+        return (f"Inception({in_shape[0]}, {s['c1']}, {tuple(s['c2'])!r}, {tuple(s['c3'])!r}, "
+                f"{s['c4']})")
+    if kind == "leaky_relu":
+        return f"nn.LeakyReLU({s.get('negative_slope', 0.01)!r})"
+    if kind == "elu":
+        return f"nn.ELU({s.get('alpha', 1.0)!r})"
+    return {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()"}[kind]
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(v) for v in shape)
+
+
+def _comment_lines(text: str, width: int = 96) -> list[str]:
+    """``text`` as ``# ...`` lines of at most ``width`` characters (words kept whole)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = "#"
+        for word in paragraph.split():
+            if len(line) + 1 + len(word) > width and line != "#":
+                lines.append(line)
+                line = "#"
+            line += " " + word
+        lines.append(line)
+    return lines
+
+
+def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
+                   mean: float | None = None, std: float | None = None,
+                   classes: list[str] | tuple[str, ...] | None = None) -> str:
+    """The source of a standalone PyTorch module (torch only) that defines the spec's model.
+
+    Parameters
+    ----------
+    spec
+        A model spec (see :mod:`cnn_core.models.specs`); it is validated first.
+    source
+        Where the weights come from (a checkpoint's file name), named in the header.
+    mean, std, classes
+        A checkpoint's input normalisation and class names, written as ``MEAN``, ``STD`` and
+        ``CLASSES`` (left out when not given).
+
+    Returns
+    -------
+    str
+        Python source defining ``Net(nn.Module)`` (``features`` and ``classifier``
+        ``nn.Sequential`` with the spec's layer names, so ``state_dict()`` keys equal
+        :func:`cnn_core.models.specs.build_model`'s), the residual / Inception helper classes it
+        uses, ``init_weights`` (when the spec asks for an initialisation) and ``load_weights(path)``
+        to read a checkpoint's weights with torch alone.
+
+    Raises
+    ------
+    SpecError
+        If the spec is invalid (the message names the field).
+    """
+    plan = check_spec(spec)
+    name = str(spec.get("name", "custom"))
+    default_init = spec.get("init", "default")
+    kinds = {layer.kind for layer in plan.layers}
+    inits = [(layer, layer.settings.get("init", default_init)) for layer in plan.layers
+             if layer.kind in _INITIALISED]
+    uses_init = any(scheme != "default" for _, scheme in inits)
+
+    head = [f"# {name}: a DigitLab model as plain PyTorch (needs only torch).",
+            *_comment_lines(f"Generated by DigitLab {__version__} from the model spec {name!r}"
+                            + (f", weights from {source}." if source else "."))]
+    if spec.get("summary"):
+        head += _comment_lines(str(spec["summary"]))
+    head += [f"# {plan.params:,} trainable parameters, {plan.macs:,} multiply-adds (MACs) per "
+             f"{_shape(INPUT_SHAPE)} image",
+             f"# (= {2 * plan.macs / 1e6:.2f} MFLOPs counting a multiply-add as two operations).",
+             "#",
+             "# Usage:",
+             "#     net = Net().eval()",
+             "#     net.load_state_dict(load_weights(\"model.safetensors\"))",
+             "#     logits = net((images - MEAN) / STD)   # images: N×1×28×28, values in [0, 1]"
+             if mean is not None else
+             "#     logits = net(x)   # x: N×1×28×28 images, normalised as the model was trained",
+             "# Outputs equal DigitLab's own model with the same weights, in eval mode."]
+
+    lines = [*head, "", "import json", "import struct", "from collections import OrderedDict",
+             "", "import torch", "import torch.nn.functional as F", "from torch import nn", ""]
+    if mean is not None and std is not None:
+        lines += [f"MEAN = {float(mean)!r}  # input normalisation: (x - MEAN) / STD",
+                  f"STD = {float(std)!r}"]
+    if classes is not None:
+        lines.append(f"CLASSES = {tuple(str(c) for c in classes)!r}")
+    if mean is not None or classes is not None:
+        lines.append("")
+    text = "\n".join(lines)
+    if "residual" in kinds:
+        text += _RESIDUAL_SOURCE
+    if "inception" in kinds:
+        text += _INCEPTION_SOURCE
+    if uses_init:
+        text += _INIT_SOURCE
+    text += _LOADER_SOURCE
+    text += "\n\n" + _net_source(name, plan.layers, inits, uses_init)
+    text += _MAIN_SOURCE
+    return text
+
+
+def _net_source(name: str, layers: list[PlannedLayer],
+                inits: list[tuple[PlannedLayer, str]], uses_init: bool) -> str:
+    out = ["class Net(nn.Module):",
+           f'    """{name}: input 1×28×28, output {_shape(layers[-1].out_shape)} logits."""',
+           "",
+           "    def __init__(self):",
+           "        super().__init__()"]
+    for part in ("features", "classifier"):
+        part_layers = [layer for layer in layers if layer.part == part]
+        if not part_layers:
+            out.append(f"        self.{part} = nn.Sequential()")
+            continue
+        out.append(f"        self.{part} = nn.Sequential(OrderedDict([")
+        for layer in part_layers:
+            code = f'            ("{layer.name}", {_layer_code(layer)}),'
+            out.append(f"{code:<80}# → {_shape(layer.out_shape)}")
+        out.append("        ]))")
+    if uses_init:
+        out.append("        # initialisation, layer by layer in this order (as DigitLab does)")
+        for layer, scheme in inits:
+            if scheme != "default":
+                out.append(f'        init_weights(self.{layer.part}.{layer.name}, "{scheme}")')
+    out += ["", "    def forward(self, x):", "        return self.classifier(self.features(x))",
+            ""]
+    return "\n".join(out)
+
+
+_MAIN_SOURCE = '''
+
+if __name__ == "__main__":
+    import sys
+
+    net = Net().eval()
+    if len(sys.argv) > 1:
+        net.load_state_dict(load_weights(sys.argv[1]))
+        print(f"loaded the weights of {sys.argv[1]}")
+    print(net)
+    print(f"{sum(p.numel() for p in net.parameters()):,} parameters")
+'''
+
+
+def export_checkpoint_python(path: str | Path | None, out_path: str | Path) -> Path:
+    """Write a checkpoint's model as standalone PyTorch code (see :func:`spec_to_python`).
+
+    Parameters
+    ----------
+    path
+        The checkpoint to export; ``None`` for the bundled model. It is loaded and checked by
+        :func:`cnn_core.checkpoints.load_checkpoint`.
+    out_path
+        The ``.py`` file to write (atomically: a crash leaves no half-written file).
+
+    Returns
+    -------
+    Path
+        ``out_path``.
+
+    Raises
+    ------
+    CheckpointError
+        If the checkpoint is missing, corrupt or invalid.
+    OSError
+        If ``out_path`` cannot be written.
+    """
+    from ..checkpoints import bundled_checkpoint_path, load_checkpoint
+
+    source_path = Path(path) if path is not None else bundled_checkpoint_path()
+    ck = load_checkpoint(source_path)
+    label = source_path.name if path is not None else f"the bundled model ({source_path.name})"
+    text = spec_to_python(ck.model.spec, source=label, mean=ck.mean, std=ck.std,
+                          classes=list(ck.classes))
+    return _write_atomically(Path(out_path), text)
+
+
+def _write_atomically(path: Path, text: str) -> Path:
+    if path.is_dir():
+        raise IsADirectoryError(f"{path}: is a folder; give the .py file to write")
+    return write_bytes_atomic(path, text.encode("utf-8"))

@@ -1,0 +1,1 @@
+"""Answering for one picture: the prediction, the digit detector and the verdict."""

@@ -1,0 +1,24 @@
+"""Where the bundled files (MNIST, the default model) live, in a checkout or installed."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["resource_path"]
+
+_TREE = Path(__file__).resolve().parents[2] / "resources"  # cnn_core/runtime/ -> the checkout
+
+
+def resource_path(name: str) -> Path:
+    """Return the path of a bundled resource file.
+
+    In a source checkout that is ``resources/NAME``; in an installed copy it is the same file
+    inside the ``digitlab_resources`` package.
+    """
+    if (_TREE / name).exists():
+        return _TREE / name
+    try:
+        return Path(str(resources.files("digitlab_resources").joinpath(name)))
+    except ModuleNotFoundError:  # neither a checkout nor installed: report the tree path
+        return _TREE / name
