@@ -211,12 +211,13 @@ class MainWindow(QMainWindow):
             canvas = library.canvas_entry()
             self.saved_canvas_key = canvas.key if canvas is not None else ""
         self.library = library
-        self.inference = LiveInference(self.canvas.model_input, self)
+        self.inference = LiveInference(self.canvas.model_reading, self)
         self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
         self.canvas.changed.connect(self.inference.request)
         self.canvas.stroke_finished.connect(self.inference.answer_now)
         library.canvas_model_changed.connect(self._on_canvas_model_changed)
         library.failed.connect(self.banner.show_error)
+        self.inference.model_changed.connect(self.prediction_panel.set_model)
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
         self.inference.failed.connect(lambda message: self.banner.show_error(
             self.tr("The model failed on this drawing: {0}").format(message)))

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
+from app.widgets.model_list import describe_models, model_lines
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
 from cnn_core.models.code_export import spec_to_python
+from cnn_core.models.layer_costs import MAC_CONVENTION
 
 from .document import BuilderDocument, split_layers
 from .elided_label import ElidedLabel
@@ -74,9 +76,7 @@ class ArchitectureBuilder(QWidget):
         self.presetCombo.addItem(tr("Preset…"), None)
         for name in MODELS:
             self.presetCombo.addItem(name, name)
-            summary = str(get_spec(name).get("summary", ""))
-            self.presetCombo.setItemData(self.presetCombo.count() - 1, summary,
-                                         Qt.ItemDataRole.ToolTipRole)
+        describe_models(self.presetCombo, model_lines())
         self.newButton = self._button("builderNewButton", tr("New"),
                                       tr("Start an empty network (Ctrl+Z goes back)"))
         self.openButton = self._button("builderOpenButton", tr("Open…"),
@@ -196,10 +196,10 @@ class ArchitectureBuilder(QWidget):
         self.errorLabel.setVisible(bool(self._error))
         self.summaryLabel.setVisible(not self._error)
         self.summaryLabel.set_full_text("" if error is not None else self.tr(
-            "{0} layers → {1} outputs · {2:,} parameters · {3:,} multiply-adds "
-            "({4:.2f} MFLOPs, 2 per multiply-add) per image").format(
+            "{0} layers → {1} outputs · {2:,} parameters · {3:,} MACs per image ({4}) · "
+            "{5:.2f} MFLOPs").format(
                 len(layers), table.output_shape[0], table.params, table.macs,
-                2 * table.macs / 1e6))
+                MAC_CONVENTION, 2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector()
         valid = error is None

@@ -25,6 +25,7 @@ from cnn_core.training.finetune import (
 from ..models import ModelLibrary
 from ..training.finetune_worker import FineTuneWorker
 from .coach_parts import ResultsTable
+from .shrinkable_label import shrinkable
 
 __all__ = ["FineTunePanel"]
 
@@ -72,6 +73,12 @@ class FineTunePanel(QWidget):
         self.etaLabel = QLabel(self)
         self.etaLabel.setObjectName("coachEtaLabel")
         self.etaLabel.setMinimumWidth(70)
+        # Why the button is disabled, on screen (not only in its tooltip).
+        self.blockerLabel = QLabel(self)
+        self.blockerLabel.setObjectName("coachFineTuneBlocker")
+        self.blockerLabel.setWordWrap(True)
+        self.blockerLabel.hide()
+        shrinkable(self.blockerLabel)
         self.table = ResultsTable(self)
         row = QHBoxLayout()
         row.addWidget(self.button)
@@ -80,6 +87,7 @@ class FineTunePanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
+        column.addWidget(self.blockerLabel)
         column.addWidget(self.table)
         self.button.clicked.connect(self.toggle)
 
@@ -93,6 +101,9 @@ class FineTunePanel(QWidget):
         self.button.setEnabled(running or not why)
         self.button.setText(self.tr("&Cancel") if running else self.tr("Fine-&tune"))
         self.button.setToolTip(why if why and not running else self._tip)
+        blocked = bool(why) and not running
+        self.blockerLabel.setText(self.tr("Fine-tune is off: {0}").format(why) if blocked else "")
+        self.blockerLabel.setVisible(blocked)
 
     def toggle(self) -> None:
         """Start fine-tuning, or cancel the one running."""

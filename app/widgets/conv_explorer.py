@@ -58,7 +58,7 @@ from cnn_core.analysis.conv_explain import (
 )
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.data.preprocess import preprocess
+from cnn_core.data.data_picture import DataPicture, prepare
 
 from .conv_controls import ConvControls
 from .conv_views import ConvPictures, KernelTable, product_tips
@@ -77,7 +77,7 @@ class ConvExplorer(QWidget):
         Returns the current drawing (the canvas's ``model_input``), read when it changed.
     """
 
-    def __init__(self, image_source: Callable[[], np.ndarray],
+    def __init__(self, image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("convExplorer")
@@ -223,7 +223,7 @@ class ConvExplorer(QWidget):
     def refresh_input(self) -> None:
         """Read the drawing, run the canvas model on it, and recompute what is shown."""
         self._dirty = False
-        image28 = preprocess(self._image_source()).image28.astype(np.float64)
+        image28 = prepare(self._image_source()).image28.astype(np.float64)
         sources = [(self.tr("Drawing (ink = 1)"), image28[None])]
         if self._checkpoint is not None:
             ck = self._checkpoint

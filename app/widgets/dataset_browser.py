@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QThreadPool, Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -27,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from cnn_core.analysis.data_browser import model_view, page_of, predict_page
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.datasets import DATASETS, DatasetUnavailable, Split, load_split
+from cnn_core.recognition.verdict import DEFAULT_RULE
 
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
@@ -49,7 +50,7 @@ class DatasetBrowser(QWidget):
         The Train tab's form (or ``None``): "as the model sees it" follows its recipe.
     """
 
-    image_chosen = Signal(object)  # float32 [28, 28] in [0, 1]: a double-clicked image
+    image_chosen = Signal(object)  # DataPicture: a double-clicked image
     page_shown = Signal()  # a requested page is on screen (tests and screenshots wait on it)
     _job_done = Signal(int, object)  # request number, result or exception (from the pool)
 
@@ -285,15 +286,16 @@ class DatasetBrowser(QWidget):
         for i, (index, label) in enumerate(zip(page.indices, page.labels, strict=True)):
             name = info.classes[label]
             tip = self.tr("#{0} · {1}").format(int(index), name)
-            answer, wrong = "", False
+            answer, wrong, weak = "", False, False
             if predictions is not None:
                 guess = int(predictions.labels[i])
                 wrong = guess != int(label)
+                weak = float(predictions.confidences[i]) < DEFAULT_RULE.min_confidence
                 answer = self.tr("→ {0} ({1:.0%})").format(
                     self._class_name(guess), float(predictions.confidences[i]))
                 tip += self.tr(" · model: {0}").format(answer.removeprefix("→ "))
             image = view.images[i] if view is not None else page.images[i]
-            cells.append(Cell(image, name, answer, wrong, tip))
+            cells.append(Cell(image, name, answer, wrong, tip, weak))
         levels = (view.low, view.high) if view is not None else (0.0, 255.0)
         self.grid.set_cells(cells, levels)
         self.infoLabel.setText(self._describe(result, page, predictions, view))
@@ -329,4 +331,6 @@ class DatasetBrowser(QWidget):
             return
         page = self._shown["page"]
         if position < len(page.images):
-            self.image_chosen.emit(page.images[position].astype(np.float32) / 255.0)
+            info = DATASETS[self._shown["dataset"]]
+            source = self.tr("{0} #{1}").format(info.title, int(page.indices[position]))
+            self.image_chosen.emit(DataPicture.from_uint8(page.images[position], source))

@@ -445,17 +445,24 @@ class HandwritingCoach(QWidget):
             self.guessLabel.setText(self.tr("The model's guess appears as you draw."))
             self.guessLabel.setStyleSheet("")
             return
-        if prediction.label is None:
-            text, colour = self.tr("The model does not see a digit yet."), "#8a5a00"
-        elif prediction.label == self.prompt_digit:
-            text = self.tr("The model reads a {0} ({1:.0%}).").format(
-                prediction.label, prediction.confidence)
+        from cnn_core.analysis.calibration import calibrated
+
+        checkpoint = self.inference.checkpoint()
+        probs = calibrated(prediction.probabilities,
+                           checkpoint.temperature if checkpoint is not None else 1.0)
+        guess, confidence = int(probs.argmax()), float(probs.max())
+        colour = "#8a5a00"  # amber: only a sure, right answer is green
+        if prediction.verdict == "not_a_digit":
+            text = self.tr("The model does not see a digit yet.")
+        elif prediction.verdict == "unsure":
+            text = self.tr("The model is unsure: its best guess is a {0}, at only {1:.0%}."
+                           ).format(guess, confidence)
+        elif guess == self.prompt_digit:
+            text = self.tr("The model reads a {0} ({1:.0%}).").format(guess, confidence)
             colour = "#1d6b2a"
         else:
             text = self.tr("The model reads a {0} ({1:.0%}): accepting teaches it this is "
-                           "a {2}.").format(prediction.label, prediction.confidence,
-                                            self.prompt_digit)
-            colour = "#8a5a00"
+                           "a {2}.").format(guess, confidence, self.prompt_digit)
         self.guessLabel.setText(text)
         self.guessLabel.setStyleSheet(f"QLabel {{ color: {colour}; }}")
 

@@ -31,6 +31,7 @@ from cnn_core.models.specs import SpecError, load_spec_file
 from cnn_core.runtime.devices import available_devices
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
+from .model_list import describe_models, model_lines
 from .naming import named
 
 __all__ = ["LOAD_SPEC", "LearningRateSpinBox", "TrainingForm"]
@@ -97,6 +98,7 @@ class TrainingForm(QWidget):
         self.modelCombo = named(QComboBox(self), "modelCombo", tr("The network to train"))
         for name in MODELS:
             self.modelCombo.addItem(name, name)
+        describe_models(self.modelCombo, model_lines())
         self.modelCombo.insertSeparator(self.modelCombo.count())
         self.modelCombo.addItem(tr("Load spec file…"), LOAD_SPEC)
         self.datasetCombo = named(QComboBox(self), "datasetCombo",

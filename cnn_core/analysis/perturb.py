@@ -107,7 +107,8 @@ def _probabilities(checkpoint: Checkpoint, images: torch.Tensor) -> torch.Tensor
     device = next(model.parameters()).device
     with eval_mode(model), torch.no_grad():
         logits = model(_normalise(checkpoint, images.to(device)))
-    return torch.softmax(logits.float(), dim=1).cpu()
+    # temperature-scaled, as every other panel shows a model's probabilities
+    return torch.softmax(logits.float() / checkpoint.temperature, dim=1).cpu()
 
 
 def probabilities(checkpoint: Checkpoint, image: np.ndarray) -> np.ndarray:
