@@ -153,8 +153,9 @@ class FeatureMapView(QWidget):
         self.zoomSlider.setToolTip(self.tr("Size of the maps"))
         self.zoomSlider.valueChanged.connect(self._on_zoom)
         self.colourKey = ColourKey(self)
+        self.colourKey.setObjectName(prefixed(name_prefix, "colourKey"))
         self.hoverLabel = QLabel(self)  # the value under the mouse, on screen
-        self.hoverLabel.setObjectName("featureHoverLabel")
+        self.hoverLabel.setObjectName(prefixed(name_prefix, "featureHoverLabel"))
         self.hoverLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
