@@ -425,6 +425,7 @@ class ModelLibrary(QObject):
     def _on_batch_done(self, event: BatchDone) -> None:
         if self._current():
             self._live.losses.append((event.step / self._steps_per_epoch, event.loss))
+            self._live.grad_norms.append((event.step / self._steps_per_epoch, event.grad_norms))
             self.batch_done.emit(event)
 
     @Slot(object)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,12 @@ __all__ = ["ArchitectureBuilder"]
 
 log = logging.getLogger(__name__)
 _START_PRESET = "lenet5"
+_NETWORK_KEY = "builder/network"  # the network being built, kept across restarts
+
+
+def file_stem(name: str) -> str:
+    """A file name for a network called ``name``: ``"lenet5 (edited)"`` → ``lenet5_edited``."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "custom"
 
 
 class ArchitectureBuilder(QWidget):
@@ -66,6 +73,28 @@ class ArchitectureBuilder(QWidget):
         self._connect()
         self.document.load_spec(get_spec(_START_PRESET), "", undoable=False)
         self.presetCombo.setCurrentIndex(self.presetCombo.findData(_START_PRESET))
+        self._restore_network()
+        self.document.changed.connect(self._remember_network)
+
+    def _restore_network(self) -> None:
+        """Put back the network of the last session (every change is kept as it is made, so
+        quitting, or a crash, loses nothing); Ctrl+Z goes back to the fresh preset."""
+        text = prefs.read_str(self.settings, _NETWORK_KEY)
+        if not text:
+            return
+        try:
+            spec = json.loads(text)
+        except ValueError:
+            log.warning("the builder's saved network is not JSON; starting from %s",
+                        _START_PRESET)
+            return
+        if not isinstance(spec, dict) or spec == self.spec():
+            return
+        self.document.load_spec(spec, self.tr("Restore the last network"))
+        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(self.spec()["name"])))
+
+    def _remember_network(self) -> None:
+        self.settings.setValue(_NETWORK_KEY, json.dumps(self.spec()))
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
@@ -126,7 +155,7 @@ class ArchitectureBuilder(QWidget):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
 
-        self.errorLabel = ElidedLabel(self)
+        self.errorLabel = ElidedLabel(self, wrap=True)  # an error is read whole
         self.errorLabel.setObjectName("builderErrorLabel")
         self.errorLabel.setStyleSheet(
             f"color: {self.table.palette_error_colour().name()}; font-weight: bold;")
@@ -342,7 +371,7 @@ class ArchitectureBuilder(QWidget):
         """Ask where to save the spec as JSON."""
         path = self._ask_path(True, self.tr("Save model spec"),
                               self.tr("Model specs (*.json);;All files (*)"),
-                              f"{self.document.state.name or 'custom'}.json")
+                              f"{file_stem(self.spec()['name'])}.json")
         if path:
             self.save_spec(path)
 
@@ -380,7 +409,7 @@ class ArchitectureBuilder(QWidget):
         """Ask where to write the network as a standalone PyTorch module."""
         path = self._ask_path(True, self.tr("Export PyTorch code"),
                               self.tr("Python files (*.py);;All files (*)"),
-                              f"{self.document.state.name or 'net'}.py")
+                              f"{file_stem(self.spec()['name'])}.py")
         if path:
             self.export_python(path)
 

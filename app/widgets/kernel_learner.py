@@ -148,6 +148,7 @@ class KernelLearnerView(QWidget):
         self.messageLabel.setStyleSheet("QLabel { color: #b00020; }")
         for label in (self.statusLabel, self.messageLabel):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setWordWrap(True)  # a second line, never a status cut at "…converge"
         self.pictures = KernelPictures(self)
         self.lossPlot = KernelLossPlot(self)
         right = QVBoxLayout()

@@ -231,6 +231,9 @@ class PredictionPanel(QWidget):
         fits = bar_px >= self._best_text.textItem.boundingRect().width() + 2
         self._best_text.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
         self._best_text.setColor(QColor("white") if inside and fits else _BEST.darker(170))
+        # inside a bar too narrow for white text: dark text on a light patch, never dark
+        # orange on the orange bar
+        self._best_text.fill = pg.mkBrush(255, 255, 255, 225 if inside and not fits else 0)
         self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
         self._show_verdict(prediction, probs, best)
 

@@ -79,6 +79,7 @@ class TrainingPanel(QWidget):
         self._shown_run: RunRecord | None = None  # the run whose curves are bright
         self._started: RunStarted | None = None
         self._batch: BatchDone | None = None
+        self._reports = 0  # progress reports of the live run (the first one is a warm-up)
         self._epoch: EpochDone | None = None
         self._snapshot: Checkpoint | None = None
         self._showing_snapshots = False
@@ -190,6 +191,7 @@ class TrainingPanel(QWidget):
         self.form.save_settings()
         self._started = self._batch = self._epoch = self._snapshot = None
         self.last_result = self.failure = None
+        self._reports = 0
         self.trainProgress.setRange(0, 0)  # busy until the data is loaded
         self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
         record = self.library.start_training(config)
@@ -204,10 +206,15 @@ class TrainingPanel(QWidget):
         self.mark_epoch(None)
         for plot in (self.lossPlot, self.accuracyPlot):
             plot.begin_run(record.number, name)
-        self.gradientPlot.clear_run()  # norms are not kept with a run: the live one only
+        self.gradientPlot.show_history(record.grad_norms)
+        self._progress_due = True
+
+    def shown_run(self) -> RunRecord | None:
+        """The run whose curves are bright and whose result the progress bar says."""
+        return self._shown_run
 
     def show_run(self, record: RunRecord | None) -> None:
-        """Show a finished run's curves brightly (the shelf's or replay's choice).
+        """Show a finished run's curves and result (the shelf's or replay's choice).
 
         Does nothing while a run trains: its live curves stay in front.
         """
@@ -223,6 +230,7 @@ class TrainingPanel(QWidget):
                                             metrics["test_accuracy"])
         self.lossPlot.redraw()
         self.accuracyPlot.redraw()
+        self._update_progress()
 
     def mark_epoch(self, epoch: float | None) -> None:
         """Draw a vertical line at ``epoch`` on both plots (``None`` hides it)."""
@@ -262,6 +270,7 @@ class TrainingPanel(QWidget):
     @Slot(object)
     def _on_batch_done(self, event: BatchDone) -> None:
         self._batch = event
+        self._reports += 1
         self._progress_due = True
         per_epoch = self._started.steps_per_epoch if self._started else 1
         self.lossPlot.add_loss(event.step / per_epoch, event.loss)
@@ -350,23 +359,39 @@ class TrainingPanel(QWidget):
         bar, tr, result = self.trainProgress, self.tr, self.last_result
         if result is not None or not self.library.is_running():
             bar.setRange(0, 1)
-            bar.setValue(1 if isinstance(result, Finished) else 0)
+            record = self._shown_run
+            ended = record is not None and record.status != "running"
+            done = record.status == "finished" if ended else isinstance(result, Finished)
+            bar.setValue(1 if done else 0)
             bar.setFormat(self._idle_text())
             return
         if self._started is None:
             return
-        started, batch = self._started, self._batch
-        epoch = batch.epoch if batch else 1
-        bar.setValue(batch.step if batch else 0)
-        text = tr("Epoch {0}/{1} · %p%").format(epoch, started.epochs)
-        if batch is not None:
-            text += tr(" · {0:,.0f} samples/s · ETA {1}").format(
-                batch.samples_per_second, format_duration(batch.eta))
+        bar.setValue(self._batch.step if self._batch else 0)
+        text = self._running_text(self._started, self._batch)
         if self.library.is_paused():
             text = tr("Paused · ") + text
         bar.setFormat(text)
 
+    def _running_text(self, started: RunStarted, batch: BatchDone | None) -> str:
+        """``"Epoch 1/2: 54% · run 27% · 1,234 samples/s · ETA 0:42"``; "starting…" until a
+        second report: the first one's speed and ETA include the start-up (loading the data,
+        the first batches), which made them wildly wrong for seconds."""
+        tr = self.tr
+        if batch is None or self._reports < 2:
+            epoch = batch.epoch if batch is not None else 1
+            return tr("Epoch {0}/{1} · starting…").format(epoch, started.epochs)
+        per_epoch = max(1, started.steps_per_epoch)
+        in_epoch = (batch.step - (batch.epoch - 1) * per_epoch) / per_epoch
+        return tr("Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}").format(
+            batch.epoch, started.epochs, min(1.0, in_epoch),
+            batch.step / max(1, batch.total_steps), batch.samples_per_second,
+            format_duration(batch.eta))
+
     def _idle_text(self) -> str:
+        record, failure = self._shown_run, self.failure
+        if record is not None and record.status != "running" and failure is None:
+            return self._record_text(record)
         result, tr = self.last_result, self.tr
         if isinstance(result, Finished):
             return tr("Done: {0:.2%} test accuracy in {1}").format(
@@ -378,3 +403,19 @@ class TrainingPanel(QWidget):
         if self.failure is not None:
             return tr("Failed: {0}").format(self.failure)
         return tr("Ready")
+
+    def _record_text(self, record: RunRecord) -> str:
+        """What the bar says of an ended run: its result, then which run it is."""
+        tr = self.tr
+        name = tr("run #{0} {1}").format(record.number, record.model_name)
+        if record.status == "finished" and record.test_accuracy is not None:
+            history = record.meta.get("history") or [{}]
+            elapsed = float(history[-1].get("elapsed", math.nan))
+            return tr("Done: {0:.2%} test accuracy in {1} ({2})").format(
+                record.test_accuracy, format_duration(elapsed), name)
+        if record.status == "diverged":
+            return tr("Diverged in epoch {0}; last good weights restored ({1})").format(
+                record.ended_epoch, name)
+        if record.status == "interrupted":
+            return tr("Interrupted after epoch {0} ({1})").format(record.ended_epoch, name)
+        return tr("Stopped in epoch {0} ({1})").format(record.ended_epoch, name)
