@@ -55,10 +55,9 @@ def stop_all() -> None:
     """Stop every tracked window's background work and wait for threads that outlived it."""
     for window in _live_windows():
         window.stop_background_work()
-    for name in ("app.training.controller", "app.evaluation_worker"):
-        module = sys.modules.get(name)  # not imported: nothing of it can be running
-        if module is not None:
-            module.wait_for_stragglers(30_000)
+    module = sys.modules.get("app.background")  # not imported: nothing of it can be running
+    if module is not None:
+        module.wait_for_stragglers(30_000)
 
 
 def finish() -> None:

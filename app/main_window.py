@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
-from . import lifetime, model_loader, window_layout
+from . import background, lifetime, model_loader, window_layout
 from . import settings as prefs
 from .deferred_parts import DeferredParts
 from .model_bar import ModelBar
@@ -351,8 +351,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
 
     def stop_background_work(self) -> None:
-        """Stop everything the window runs in the background and wait for it: a training run
-        (its files on disk), pending writes, analyses, an evaluation. Nothing is built any more.
+        """Stop everything that runs in the background and wait for it (a training run, its
+        files on disk, analyses, an evaluation, a fine-tuning). Nothing is built any more.
         Called on close, when the application quits and at interpreter exit (:mod:`app.lifetime`);
         only the first call does something."""
         if self._stopped:
@@ -360,17 +360,7 @@ class MainWindow(QMainWindow):
         self._stopped = True
         self._parts.stop()
         self._startup.stop()  # a load still under way ends on its own; the process waits for it
-        if not self._core_ready:  # closed while torch was loading: no model side yet
-            return
-        built = self._parts.built_part
-        panel = built("training_panel")
-        if panel is not None:
-            panel.shutdown()  # stop a running training thread and wait for it
-        self.library.shutdown()  # the stopped run and every pending write are on disk
-        self.analysis.shutdown()
-        evaluate_view = built("evaluate_view")
-        if evaluate_view is not None:
-            evaluate_view.shutdown()  # cancel a running evaluation, wait ≤ 2 s
+        background.stop_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.stop_background_work()

@@ -2,8 +2,9 @@
 model's predictions on them (wrong ones marked), and a batch as the model sees it.
 
 Loading a split and computing a page (a forward pass, or normalisation and augmentation) run
-in Qt's global thread pool; each request carries a number, and only the latest request's
-answer is shown, so paging quickly never shows a stale page. The GUI thread only paints.
+as background tasks (:mod:`app.background`); each request carries a number, and only the
+latest request's answer is shown, so paging quickly never shows a stale page. The GUI thread
+only paints.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +31,8 @@ from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.datasets import DATASETS, DatasetUnavailable, Split, load_split
 from cnn_core.recognition.verdict import DEFAULT_RULE
 
+from .. import background
+from ..background import Task
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
 
@@ -52,7 +55,6 @@ class DatasetBrowser(QWidget):
 
     image_chosen = Signal(object)  # DataPicture: a double-clicked image
     page_shown = Signal()  # a requested page is on screen (tests and screenshots wait on it)
-    _job_done = Signal(int, object)  # request number, result or exception (from the pool)
 
     def __init__(self, model_source: Callable[[], Checkpoint | None] | None = None,
                  training_form: Any = None, parent: QWidget | None = None) -> None:
@@ -64,6 +66,7 @@ class DatasetBrowser(QWidget):
         self._model: Checkpoint | None = None  # a private copy for the worker threads
         self._model_of: Checkpoint | None = None  # the canvas model it copies
         self._request = 0
+        self._tasks: dict[Task, int] = {}  # running tasks and the request each answers
         self._page_number = 0
         self._seed = 0
         self._shown: dict[str, Any] | None = None
@@ -128,7 +131,6 @@ class DatasetBrowser(QWidget):
         self._fill_classes()
 
     def _connect(self) -> None:
-        self._job_done.connect(self._on_job_done)
         self.datasetCombo.currentIndexChanged.connect(self._on_dataset_changed)
         for combo in (self.splitCombo, self.classCombo, self.modeCombo):
             combo.currentIndexChanged.connect(self._first_page)
@@ -220,17 +222,17 @@ class DatasetBrowser(QWidget):
         self._start(request, job)
 
     def _start(self, request: int, job: Callable[[], Any]) -> None:
-        def run() -> None:
-            try:
-                outcome: Any = job()
-            except (DatasetUnavailable, ValueError, RuntimeError, OSError) as exc:
-                outcome = exc
-            try:
-                self._job_done.emit(request, outcome)
-            except RuntimeError:  # the browser was deleted meanwhile
-                pass
+        task = Task("dataset-browser", lambda: (job(),),
+                    expected=(DatasetUnavailable, RuntimeError, OSError))
+        task.yielded.connect(self._on_job_done)
+        task.failed.connect(self._on_job_failed)
+        task.finished.connect(self._on_task_finished)
+        self._tasks[task] = request
+        background.owner().start(task)
 
-        QThreadPool.globalInstance().start(run)
+    @Slot()
+    def _on_task_finished(self) -> None:
+        self._tasks.pop(self.sender(), None)  # type: ignore[call-overload]
 
     def _worker_model(self) -> Checkpoint | None:
         """A copy of the canvas model for the pool's threads (made once per model)."""
@@ -252,14 +254,16 @@ class DatasetBrowser(QWidget):
         return bool(config.augment) if config is not None else True
 
     # ------------------------------------------------------------------ results
-    @Slot(int, object)
-    def _on_job_done(self, request: int, outcome: Any) -> None:
-        if isinstance(outcome, Exception):
-            if request == self._request:
-                self.infoLabel.setText(self.tr("Cannot show these images: {0}").format(outcome))
-                self.grid.set_cells([])
-                self.pageLabel.clear()
-            return
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        if self._tasks.get(self.sender()) == self._request:  # type: ignore[call-overload]
+            self.infoLabel.setText(self.tr("Cannot show these images: {0}").format(message))
+            self.grid.set_cells([])
+            self.pageLabel.clear()
+
+    @Slot(object)
+    def _on_job_done(self, outcome: Any) -> None:
+        request = self._tasks.get(self.sender(), -1)  # type: ignore[call-overload]
         kind, *rest = outcome
         if kind == "split":  # keep it whoever asked; show the page if still wanted
             key, split = rest

@@ -1,9 +1,10 @@
-"""The Train tab: choose a model and a recipe, train in a worker thread, watch the curves.
+"""The Train tab: choose a model and a recipe, train in a child process, watch the curves.
 
-The panel only displays and forwards. Runs belong to the application's
-:class:`~app.models.ModelLibrary`, which owns the worker thread (driving
-:class:`cnn_core.training.Trainer`); the panel reads the library's signals, whose slots only
-append to buffers and remember the latest state. A ~30 Hz
+The panel only displays and forwards. Runs are started by a
+:class:`~app.training.TrainingController` (each one a :class:`~app.training.TrainingRun`, a
+background task driving a training process); the panel connects to each new run's signals
+(one hop from the worker thread), and its slots only append to buffers and remember the
+latest state. A ~30 Hz
 :class:`QTimer` redraws plots and progress from those, and passes on the latest live snapshot
 (older ones are dropped), so a fast run can never flood the event loop.
 """
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import ModelLibrary, ShelfEntry
-from app.training import TrainingController
+from app.models import ModelLibrary
+from app.training import TrainingController, TrainingRun
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
@@ -68,11 +69,13 @@ class TrainingPanel(QWidget):
     running_changed = Signal(bool)
     message = Signal(str, str)
 
-    def __init__(self, library: ModelLibrary | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, library: ModelLibrary | None = None, parent: QWidget | None = None,
+                 training: TrainingController | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.library = library if library is not None else ModelLibrary(parent=self)
+        self.training = (training if training is not None
+                         else TrainingController(self.library, self))
         self.form = TrainingForm(self)
         self.last_result: Finished | Stopped | Diverged | None = None
         self.failure: str | None = None  # why the last run could not run, if it could not
@@ -94,8 +97,8 @@ class TrainingPanel(QWidget):
 
     @property
     def controller(self) -> TrainingController:
-        """The library's training controller (thread life only)."""
-        return self.library.controller
+        """The training life cycle this panel drives (the same as :attr:`training`)."""
+        return self.training
 
     @property
     def max_test_samples(self) -> int | None:
@@ -165,23 +168,26 @@ class TrainingPanel(QWidget):
         self.trainButton.clicked.connect(self.start_training)
         self.pauseButton.clicked.connect(self.toggle_pause)
         self.stopButton.clicked.connect(self.stop_training)
-        lib = self.library
-        lib.run_started.connect(self._on_started)
-        lib.batch_done.connect(self._on_batch_done)
-        lib.epoch_done.connect(self._on_epoch_done)
-        lib.snapshot_ready.connect(self._on_snapshot_ready)
-        lib.run_ended.connect(self._on_finished)
-        lib.run_failed.connect(self._on_failed)
-        lib.running_changed.connect(self._set_running)
+        self.training.run_created.connect(self._follow)
+        self.training.running_changed.connect(self._set_running)
+
+    @Slot(object)
+    def _follow(self, run: TrainingRun) -> None:
+        run.started.connect(self._on_started)
+        run.batch_done.connect(self._on_batch_done)
+        run.epoch_done.connect(self._on_epoch_done)
+        run.snapshot_ready.connect(self._on_snapshot_ready)
+        run.ended.connect(self._on_finished)
+        run.failed.connect(self._on_failed)
 
     # ---------------------------------------------------------------- running
     def is_running(self) -> bool:
         """Whether a run is going (its thread exists)."""
-        return self.library.is_running()
+        return self.training.is_running()
 
     def start_training(self) -> bool:
         """Start a run with the current settings; False if one is going or the config is bad."""
-        if self.library.is_running():
+        if self.training.is_running():
             return False
         try:
             config = self.form.config()
@@ -194,8 +200,8 @@ class TrainingPanel(QWidget):
         self._reports = 0
         self.trainProgress.setRange(0, 0)  # busy until the data is loaded
         self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
-        record = self.library.start_training(config)
-        self._begin_curves(record)
+        run = self.training.start(config)
+        self._begin_curves(run.record)
         return True
 
     def _begin_curves(self, record: RunRecord) -> None:
@@ -218,7 +224,7 @@ class TrainingPanel(QWidget):
 
         Does nothing while a run trains: its live curves stay in front.
         """
-        if record is None or record is self._shown_run or self.library.is_running():
+        if record is None or record is self._shown_run or self.training.is_running():
             return
         self._begin_curves(record)
         for epoch, loss in record.losses:
@@ -239,42 +245,43 @@ class TrainingPanel(QWidget):
 
     def toggle_pause(self) -> None:
         """Pause a running run, or resume a paused one."""
-        if not self.library.is_running():
+        if not self.training.is_running():
             return
-        if self.library.is_paused():
-            self.library.resume()
+        if self.training.is_paused():
+            self.training.resume()
         else:
-            self.library.pause()
+            self.training.pause()
         self._update_buttons()
         self._progress_due = True
         self._refresh()
 
     def stop_training(self) -> None:
         """Stop the run; it ends at the next batch and goes on the shelf."""
-        self.library.stop()
+        self.training.stop()
         self.stopButton.setEnabled(False)
         self.pauseButton.setEnabled(False)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop any run and wait up to ``timeout_ms`` for its thread (for ``closeEvent``)."""
         self._timer.stop()
-        return self.library.shutdown(timeout_ms)
+        ended = self.training.shutdown(timeout_ms)
+        self.library.flush()  # the stopped run is on disk
+        return ended
 
     # ------------------------------------------------------------------ slots
-    @Slot(object, object)
-    def _on_started(self, _record: RunRecord, event: RunStarted) -> None:
+    @Slot(object)
+    def _on_started(self, event: RunStarted) -> None:
         self._started = event
         self.trainProgress.setRange(0, event.epochs * event.steps_per_epoch)
         self._progress_due = True
 
-    @Slot(object)
-    def _on_batch_done(self, event: BatchDone) -> None:
+    @Slot(object, float)
+    def _on_batch_done(self, event: BatchDone, epochs: float) -> None:
         self._batch = event
         self._reports += 1
         self._progress_due = True
-        per_epoch = self._started.steps_per_epoch if self._started else 1
-        self.lossPlot.add_loss(event.step / per_epoch, event.loss)
-        self.gradientPlot.add_norms(event.step / per_epoch, event.grad_norms)
+        self.lossPlot.add_loss(epochs, event.loss)
+        self.gradientPlot.add_norms(epochs, event.grad_norms)
 
     @Slot(object)
     def _on_epoch_done(self, event: EpochDone) -> None:
@@ -285,8 +292,8 @@ class TrainingPanel(QWidget):
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
         self._snapshot = checkpoint  # only the latest is kept; the timer passes it on
 
-    @Slot(object, object)
-    def _on_finished(self, _entry: ShelfEntry, event: Finished | Stopped | Diverged) -> None:
+    @Slot(object)
+    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
         self._snapshot = None  # the final model supersedes any live one
         self._showing_snapshots = False
         self.last_result = event
@@ -328,11 +335,11 @@ class TrainingPanel(QWidget):
         self.running_changed.emit(running)
 
     def _update_buttons(self) -> None:
-        running = self.library.is_running()
+        running = self.training.is_running()
         self.trainButton.setEnabled(not running)
         self.stopButton.setEnabled(running)
         self.pauseButton.setEnabled(running)
-        paused = running and self.library.is_paused()
+        paused = running and self.training.is_paused()
         self.pauseButton.setText(self.tr("Resume") if paused else self.tr("Pause"))
 
     # ---------------------------------------------------------------- redraw
@@ -357,7 +364,7 @@ class TrainingPanel(QWidget):
 
     def _update_progress(self) -> None:
         bar, tr, result = self.trainProgress, self.tr, self.last_result
-        if result is not None or not self.library.is_running():
+        if result is not None or not self.training.is_running():
             bar.setRange(0, 1)
             record = self._shown_run
             ended = record is not None and record.status != "running"
@@ -369,7 +376,7 @@ class TrainingPanel(QWidget):
             return
         bar.setValue(self._batch.step if self._batch else 0)
         text = self._running_text(self._started, self._batch)
-        if self.library.is_paused():
+        if self.training.is_paused():
             text = tr("Paused · ") + text
         bar.setFormat(text)
 

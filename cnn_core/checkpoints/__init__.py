@@ -105,6 +105,28 @@ class Checkpoint:
             return float(value)
         return 1.0
 
+    @property
+    def quality(self) -> dict[str, Any]:
+        """What the metadata says of the model's answers, ``None`` where it says nothing.
+
+        ``test_accuracy``; ``temperature`` (1.0 when none was fitted) and where it was fitted
+        (``fitted_on``, ``validation_n`` images); ``ece_before`` / ``ece_after``: the test set's
+        expected calibration error without and with that temperature.
+        """
+        calibration = self.meta.get("calibration")
+        calibration = calibration if isinstance(calibration, dict) else {}
+
+        def number(key: str) -> float | None:
+            value = calibration.get(key)
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            return float(value) if ok else None
+
+        validation_n = number("n")
+        return {"test_accuracy": self.test_accuracy, "temperature": self.temperature,
+                "fitted_on": calibration.get("fitted_on"),
+                "validation_n": None if validation_n is None else int(validation_n),
+                "ece_before": number("test_ece_before"), "ece_after": number("test_ece_after")}
+
     def copy(self) -> Checkpoint:
         """A deep copy (model and metadata) that shares nothing with this one."""
         return Checkpoint(copy.deepcopy(self.model), copy.deepcopy(self.meta))
@@ -226,10 +248,13 @@ def _read_pickle(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     return obj["state_dict"], obj["meta"]
 
 
-def _is_pickle(path: Path, data: bytes) -> bool:
+def _is_pickle(data: bytes) -> bool:
     """A PyTorch file (zip or bare pickle) rather than safetensors (whose JSON header starts
-    at byte 8: its first byte is the header length's, and may well be 0x80 too)."""
-    if path.suffix.lower() in (".pt", ".pth") or data[:2] == b"PK":
+    at byte 8: its first byte is the header length's, and may well be 0x80 too).
+
+    Decided by the contents, never the name: a safetensors file called ``x.pt`` loads.
+    """
+    if data[:2] == b"PK":
         return True
     return data[:1] == b"\x80" and data[8:9] != b"{"
 
@@ -287,7 +312,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
         raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
     except OSError as exc:
         raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if _is_pickle(path, data):
+    if _is_pickle(data):
         tensors, meta = _read_pickle(path)
     else:
         tensors, meta = _read_safetensors(path, data)

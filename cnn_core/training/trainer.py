@@ -28,6 +28,7 @@ from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
 from .distributed import DistributedContext, any_rank, global_sums, shard, sync_buffers
+from .ema import WeightAverage
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 from .gradients import layer_gradient_norms
 from .loop import EvaluationStopped, evaluate, prepare_batch, shuffled_batches, train_one_epoch
@@ -36,6 +37,11 @@ from .rng import PrivateGlobalRng
 from .timing import RunClock
 
 __all__ = ["Trainer", "train"]
+
+
+DIVERGED_FACTOR = 100.0
+"""A run has diverged when its loss is NaN, infinite, or this many times the loss of a uniform
+guess (ln of the number of classes: 2.3 for digits); a learning run never comes near."""
 
 
 class _StopRequested(Exception):
@@ -78,6 +84,7 @@ class Trainer:
         self.model: DigitNet = build_model(spec, seed=self.seed).to(self.device)
         if config.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
+        self._average = WeightAverage(self.model, config.ema_decay) if config.ema_decay else None
         self.info = DATASETS[config.dataset]
         self.history: list[EpochDone] = []
         self._epochs_done = 0
@@ -93,6 +100,11 @@ class Trainer:
         self._generator = torch.Generator(device=self.device).manual_seed(self.seed + rank)
         self._global_rng = PrivateGlobalRng(self.seed + 1, self.device)  # for dropout
         self._clock = RunClock()
+
+    @property
+    def evaluated_model(self) -> DigitNet:
+        """What the run evaluates and saves: the weights' moving average if it keeps one."""
+        return self.model if self._average is None else self._average.model
 
     @property
     def validation_split(self) -> Split | None:
@@ -113,7 +125,8 @@ class Trainer:
 
     def snapshot(self) -> Checkpoint:
         """A CPU copy of the current weights with full metadata; shares nothing with training."""
-        model = copy.deepcopy(self.model).to("cpu", memory_format=torch.contiguous_format)
+        model = copy.deepcopy(self.evaluated_model).to("cpu",
+                                                       memory_format=torch.contiguous_format)
         model.eval()
         last = self.history[-1] if self.history else None
         metrics = {} if last is None else {
@@ -133,7 +146,8 @@ class Trainer:
         checkpoint = self.snapshot()
         if self._val is not None:
             checkpoint.meta["calibration"] = calibrate(
-                self.model, self._val, self.info.mean, self.info.std, self.config.channels_last)
+                self.evaluated_model, self._val, self.info.mean, self.info.std,
+                self.config.channels_last, test=self._test)
         return checkpoint
 
     # ------------------------------------------------------------------ the run
@@ -197,6 +211,7 @@ class Trainer:
                          len(test.labels), cfg.epochs, steps_per_epoch,
                          0 if val is None else len(val.labels))
         total_steps = steps_per_epoch * cfg.epochs
+        diverged_above = DIVERGED_FACTOR * math.log(len(info.classes))
         step = seen = 0
         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         try:
@@ -210,12 +225,15 @@ class Trainer:
                         cfg.label_smoothing):
                     step += 1
                     seen += size * world
+                    if self._average is not None:
+                        self._average.update()
                     epoch_tally.add(loss, correct, size)
                     window.add(loss, correct, size)
                     if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
                         mean_loss, accuracy = self._loss_and_accuracy(window)
-                        if not math.isfinite(mean_loss):
+                        if not math.isfinite(mean_loss) or mean_loss > diverged_above:
                             model.load_state_dict(good_state)
+                            self._average = None  # it has taken in the bad steps: save these
                             yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
                             return
                         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -240,8 +258,7 @@ class Trainer:
         except (_StopRequested, EvaluationStopped):
             if self.distributed is not None:
                 sync_buffers(self.model)
-            yield Stopped(epoch, step, self._clock.elapsed, tuple(self.history),
-                          self._final_checkpoint())
+            yield self._stopped(epoch, step, steps_per_epoch, test)
             return
         yield self._finished("completed")
 
@@ -256,9 +273,9 @@ class Trainer:
             stop = None  # … to the end: a stop on one rank alone would leave the others waiting
         val_loss = val_acc = None
         if val is not None:
-            val_loss, val_acc, _ = evaluate(self.model, val, info.mean, info.std,
+            val_loss, val_acc, _ = evaluate(self.evaluated_model, val, info.mean, info.std,
                                             channels_last=cfg.channels_last, stop=stop)
-        test_loss, test_acc, _ = evaluate(self.model, test, info.mean, info.std,
+        test_loss, test_acc, _ = evaluate(self.evaluated_model, test, info.mean, info.std,
                                           channels_last=cfg.channels_last, stop=stop)
         self._clock.add_eval(self._clock.elapsed - start)
         self._epochs_done = epoch
@@ -266,6 +283,20 @@ class Trainer:
         return EpochDone(epoch, cfg.epochs, train_loss, train_acc, val_loss, val_acc,
                          test_loss, test_acc, lr, self._clock.rate(seen), self._clock.elapsed,
                          self._clock.eta(epoch, cfg.epochs))
+
+    def _stopped(self, epoch: int, step: int, steps_per_epoch: int, test: Split) -> Stopped:
+        """The stop's report; a checkpoint stopped within an epoch is measured again, so
+        that the accuracy it carries is its own, not the last epoch's."""
+        checkpoint = self._final_checkpoint()
+        test_accuracy = self.history[-1].test_accuracy if self.history else None
+        if step != len(self.history) * steps_per_epoch:  # weights moved since the last epoch
+            cfg, info = self.config, self.info
+            test_loss, test_accuracy, _ = evaluate(self.model, test, info.mean, info.std,
+                                                   channels_last=cfg.channels_last)
+            checkpoint.meta["metrics"] = {"test_accuracy": test_accuracy, "test_loss": test_loss}
+        batch = step - (epoch - 1) * steps_per_epoch
+        return Stopped(epoch, step, self._clock.elapsed, tuple(self.history), checkpoint,
+                       batch, steps_per_epoch, test_accuracy)
 
     def _loss_and_accuracy(self, tally: _Tally) -> tuple[float, float]:
         """A tally's mean loss and accuracy; over every rank's tally in a distributed run."""
@@ -279,7 +310,9 @@ class Trainer:
             correct / max(1.0, samples)
 
     def _diverged(self, epoch: int, step: int, loss: float, batch: int) -> Diverged:
-        message = (f"the loss became {loss} at epoch {epoch}, batch {batch}; the last good "
+        why = (f"became {loss}" if not math.isfinite(loss) else
+               f"grew to {loss:.3g}, over {DIVERGED_FACTOR:g}× a uniform guess's")
+        message = (f"the loss {why} at epoch {epoch}, batch {batch}; the last good "
                    f"weights were restored; try a lower learning rate (now {self.config.lr:g})")
         return Diverged(epoch, step, loss, message, tuple(self.history), self._final_checkpoint())
 
