@@ -54,11 +54,17 @@ def _load_relay() -> _LoadRelay:
 
 def when_torch_loaded(callback: Callable[[], object]) -> None:
     """Call ``callback()`` in the GUI thread once torch is imported: now if it is, else when the
-    background load ends, before any window builds its model side on it."""
+    background load ends, before any window builds its model side on it (never when the
+    import failed)."""
     if torch_imported():
         callback()
-    else:
-        _load_relay().finished.connect(callback, Qt.ConnectionType.SingleShotConnection)
+        return
+
+    def loaded() -> None:
+        if torch_imported():  # not when the import failed (or the process is ending)
+            callback()
+
+    _load_relay().finished.connect(loaded, Qt.ConnectionType.SingleShotConnection)
 
 
 def torch_imported() -> bool:
