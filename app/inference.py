@@ -85,7 +85,6 @@ class LiveInference(QObject):
         self._snapshot_timer.setSingleShot(True)
         self._snapshot_timer.timeout.connect(self._show_snapshot)
         self._last_snapshot_view = -1e9  # perf_counter when a snapshot last reached the views
-        self.evaluations = 0  # how many times the model ran (tests check the throttle)
 
     # ---------------------------------------------------------------- models
     def checkpoint(self) -> Checkpoint | None:
@@ -205,7 +204,6 @@ class LiveInference(QObject):
         if self._predict_due or self._last is None:
             self._predict_due = False
             self._last = self._predictor.predict_preprocessed(prepare(self._image_source()))
-            self.evaluations += 1
             self.predicted.emit(self._last)
 
     def _views_wanted(self) -> bool:

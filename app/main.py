@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -14,16 +13,18 @@ from typing import TYPE_CHECKING
 
 from .system_check import EXIT_NO_WINDOW, platform_problem
 from .tabs import tab_index, tab_keys
+from .version import version
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from .main_window import MainWindow
 
-__all__ = ["QT_ENVIRONMENT", "configure_gui_process", "configure_pyqtgraph",
+__all__ = ["QT_ENVIRONMENT", "configure_gui_process", "configure_process", "configure_pyqtgraph",
            "configure_qt_environment", "install_translator", "main", "parse_args"]
 
 log = logging.getLogger(__name__)
 
-PROBE_ENV = "DIGITLAB_STARTUP_PROBE"  # a JSON file: see app/startup_probe.py
 
 
 def _import_pyqtgraph() -> None:
@@ -84,6 +85,39 @@ def configure_gui_process() -> None:
     torch.set_num_threads(1)
 
 
+def configure_process(argv: Sequence[str] | None = None) -> QApplication:
+    """Everything ``digitlab-gui`` sets for its process, in one call: for a script that
+    builds DigitLab's window itself. Call it before the first window; it returns the
+    ``QApplication`` (made from ``argv`` unless one exists).
+
+    It sets Qt's environment (:data:`QT_ENVIRONMENT`), names the application, uses the Fusion
+    style, the translation for the system locale and DigitLab's icon, sets pyqtgraph's
+    options, collects garbage in the GUI thread only (:mod:`app.gui_gc`) and gives the GUI
+    thread one torch thread once torch is imported (:func:`configure_gui_process`). A window
+    ends cleanly when the application quits or the script returns, closed or not
+    (:mod:`app.lifetime`).
+    """
+    configure_qt_environment()
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .desktop_entry import ICON
+    from .gui_gc import install as collect_garbage_in_gui_thread
+    from .window_startup import when_torch_loaded
+
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setOrganizationName("DigitLab")
+    app.setApplicationName("DigitLab")
+    app.setStyle("Fusion")
+    install_translator(app)
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName("digitlab")  # Wayland: the launcher's entry and icon
+    configure_pyqtgraph()
+    collect_garbage_in_gui_thread(app)  # a worker thread's collection could deadlock Qt
+    when_torch_loaded(configure_gui_process)  # before the first prediction, never before show
+    return app
+
+
 def install_translator(app: object) -> None:
     """Load ``app/i18n/digitlab_<locale>.qm`` for the system locale, when one ships."""
     from PySide6.QtCore import QLocale, QTranslator
@@ -119,6 +153,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         epilog=f"Exit status: 0 when the window is closed, {EXIT_NO_WINDOW} when Qt cannot open "
                f"a window here (missing system libraries, which it names with the command that "
                f"installs them, or no display), 2 for a usage error.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     parser.add_argument("image", nargs="?", type=Path, help="an image to open in the canvas")
     parser.add_argument("--model", type=Path, help="a model file (.safetensors) to predict with")
     parser.add_argument("--tab", choices=tab_keys(), help="the tab to show first")
@@ -154,44 +189,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
         os.environ[DATA_DIR_ENV] = str(scratch / "data")
 
-    configure_qt_environment()
-    from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
+    app = configure_process()
+    from PySide6.QtCore import Qt, QTimer
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName("DigitLab")
-    app.setApplicationName("DigitLab")
-    app.setStyle("Fusion")
-    install_translator(app)
-    from PySide6.QtGui import QIcon
-
-    from .desktop_entry import ICON
-
-    app.setWindowIcon(QIcon(str(ICON)))
-    app.setDesktopFileName("digitlab")  # Wayland: the launcher's entry and icon
-    configure_pyqtgraph()
-    from .gui_gc import install as collect_garbage_in_gui_thread
-
-    collect_garbage_in_gui_thread(app)  # a worker thread's collection could deadlock Qt
-
+    from . import lifetime
     from .main_window import MainWindow
 
     window = MainWindow()
-    if window.answers_canvas():  # built at once: torch was imported already
-        configure_gui_process()
-    else:  # before the first prediction
-        window.inference_ready.connect(configure_gui_process,
-                                       Qt.ConnectionType.SingleShotConnection)
     if args.size:
         window.resize(*args.size)
     elif args.screenshot is not None:
         window.resize(1280, 800)
     if args.tab:
         window.select_tab(tab_index(args.tab))
-    if os.environ.get(PROBE_ENV):  # benchmarks/startup.py: timestamps, then quit
-        from .startup_probe import install_probe
-
-        install_probe(window, Path(os.environ[PROBE_ENV]))
     window.show()
 
     def after_model_loaded() -> None:
@@ -209,16 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.model_changed.connect(after_model_loaded, Qt.ConnectionType.SingleShotConnection)
     status = int(app.exec())
-    from .background import wait_for_stragglers
-
-    wait_for_stragglers()  # a thread destroyed while running would crash the exit
-    # Delete the window while the QApplication still exists: left to Python's shutdown the
-    # order is arbitrary and PySide6 can crash on exit (seen with an open feature-map window).
-    window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    # Cycles left for the GUI-thread collector hold Qt objects: free them while Qt lives.
-    gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    lifetime.finish()  # the window's threads stopped, the window deleted while Qt lives
     return status
 
 

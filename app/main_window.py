@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
-from . import background, model_loader, window_layout
+from . import background, lifetime, model_loader, window_layout
 from . import settings as prefs
 from .deferred_parts import DeferredParts
 from .model_bar import ModelBar
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.saved_canvas_key = ""  # the shelf's canvas model when the window last closed
         self._ready = False  # everything is built
         self._core_ready = False  # the library and live inference exist
+        self._stopped = False  # background work stopped: the window is closed or the app quits
         self.build_seconds: dict[str, float] = {}  # GUI-thread blocks of the build, by name
 
         self.canvas_panel = CanvasPanel(self)
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self._startup.loaded.connect(self._on_loaded)
         self._startup.failed.connect(self._on_load_failed)
         self._startup.tabs_imported.connect(self._parts.start_stepping)
+        lifetime.track(self)  # its threads end with the app or the script, closed or not
         if background is None:
             background = checkpoint is None and library is None and not torch_imported()
         if background:
@@ -350,7 +352,12 @@ class MainWindow(QMainWindow):
 
     def stop_background_work(self) -> None:
         """Stop everything that runs in the background and wait for it (a training run, its
-        files on disk, analyses, an evaluation, a fine-tuning). Nothing is built any more."""
+        files on disk, analyses, an evaluation, a fine-tuning). Nothing is built any more.
+        Called on close, when the application quits and at interpreter exit (:mod:`app.lifetime`);
+        only the first call does something."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._parts.stop()
         self._startup.stop()  # a load still under way ends on its own; the process waits for it
         background.stop_all()

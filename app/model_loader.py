@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import threading
-import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -56,9 +55,6 @@ TAB_MODULES = (
 
 MODULES = CORE_MODULES + TAB_MODULES  # everything the window's model side imports
 
-# When each stage of the background work ended (``time.time()``), for app/startup_probe.py.
-timestamps: dict[str, float] = {}
-
 
 def load_model_side() -> Any:
     """Import :data:`CORE_MODULES` and load the bundled model (and the digit detector).
@@ -67,12 +63,8 @@ def load_model_side() -> Any:
     :class:`~cnn_core.checkpoints.CheckpointError` that loading it raised (the window then
     loads it again in the GUI thread and reports the error as it always does).
     """
-    timestamps["load_started"] = time.time()
     for name in CORE_MODULES:
         importlib.import_module(name)
-        if name == "torch":
-            timestamps["torch_imported"] = time.time()
-    timestamps["core_imported"] = time.time()
     import torch
 
     # This thread's start sets its own OpenMP thread count (the count is per thread): loading
@@ -83,22 +75,18 @@ def load_model_side() -> Any:
     from cnn_core.recognition.detector import load_bundled_detector
 
     load_bundled_detector()  # shared and cached: the first Predictor finds it ready
+    if not bundled_checkpoint_path().is_file():
+        return None
     try:
-        if not bundled_checkpoint_path().is_file():
-            return None
-        try:
-            return load_bundled()
-        except CheckpointError as exc:
-            return exc
-    finally:
-        timestamps["model_loaded"] = time.time()
+        return load_bundled()
+    except CheckpointError as exc:
+        return exc
 
 
 def import_tab_modules() -> None:
     """Import :data:`TAB_MODULES` (classes only: no widget is made here)."""
     for name in TAB_MODULES:
         importlib.import_module(name)
-    timestamps["tab_modules_imported"] = time.time()
 
 
 class BackgroundLoad:

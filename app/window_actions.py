@@ -1,4 +1,4 @@
-"""The window's menus and file actions: open and save images and models, quit.
+"""The window's menus and file actions: open and save images and models, quit; Help.
 
 :class:`WindowActions` makes the actions (with their shortcuts), puts them in the menu bar and
 runs the file dialogs. Opening and saving a model go through the window (the model library
@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from . import settings as prefs
+from .help_menu import HelpMenu
 from .settings import Keys
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ __all__ = ["WindowActions"]
 
 
 class WindowActions(QObject):
-    """The File and Edit menus of ``window`` and what their actions do."""
+    """The File, Edit and Help menus of ``window`` and what their actions do."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -45,7 +46,7 @@ class WindowActions(QObject):
         window, key = self._window, QKeySequence
         self.openImageAction = self._action(self.tr("&Open image…"), self.open_image_dialog,
                                             key(key.StandardKey.Open))
-        self.saveDrawingAction = self._action(self.tr("Save &drawing…"),
+        self.saveDrawingAction = self._action(self.tr("Save &drawing as image…"),
                                               self.save_drawing_dialog, key("Ctrl+Shift+S"))
         self.openModelAction = self._action(self.tr("Open &model…"), self.open_model_dialog,
                                             key("Ctrl+Shift+O"))
@@ -60,10 +61,23 @@ class WindowActions(QObject):
             "document-open", style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton)))
         self.saveDrawingAction.setIcon(QIcon.fromTheme(
             "document-save", style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton)))
-        self.openImageAction.setIconText(self.tr("Open"))
-        self.saveDrawingAction.setIconText(self.tr("Save"))
+        # The toolbar's buttons say what they open and save: the drawing, not the model
+        # (Ctrl+S, in the File menu, saves the model).
+        self.openImageAction.setIconText(self.tr("Open image"))
+        self.saveDrawingAction.setIconText(self.tr("Save drawing"))
         self.openImageAction.setToolTip(self.tr("Open an image into the canvas (Ctrl+O)"))
-        self.saveDrawingAction.setToolTip(self.tr("Save the drawing as an image"))
+        self.saveDrawingAction.setToolTip(self.tr(
+            "Save the drawing as an image (Ctrl+Shift+S); Ctrl+S saves the model"))
+        self.openModelAction.setToolTip(self.tr("Predict with a model file (Ctrl+Shift+O)"))
+        self.saveModelAction.setToolTip(self.tr(
+            "Save the model the canvas uses to a file (Ctrl+S); the drawing is saved with "
+            "Ctrl+Shift+S"))
+        for action, name in ((self.openImageAction, "openImageAction"),
+                             (self.saveDrawingAction, "saveDrawingAction"),
+                             (self.openModelAction, "openModelAction"),
+                             (self.saveModelAction, "saveModelAction"),
+                             (self.quitAction, "quitAction")):
+            action.setObjectName(name)
         panel = window.canvas_panel
         for action in (panel.undoAction, panel.redoAction, panel.pasteAction, panel.clearAction):
             window.addAction(action)
@@ -82,6 +96,7 @@ class WindowActions(QObject):
         edit_menu.addActions([panel.undoAction, panel.redoAction])
         edit_menu.addSeparator()
         edit_menu.addActions([panel.pasteAction, panel.clearAction])
+        self.help = HelpMenu(window)
 
     def set_model_actions_enabled(self, enabled: bool) -> None:
         """Model actions wait for the model side (the shelf too)."""

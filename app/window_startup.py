@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from . import model_loader
 from . import settings as prefs
@@ -22,7 +23,7 @@ from .settings import Keys
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-__all__ = ["StartupLoad", "load_startup_model", "torch_imported"]
+__all__ = ["StartupLoad", "load_startup_model", "torch_imported", "when_torch_loaded"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,21 @@ def _load_relay() -> _LoadRelay:
     if _relay is None:
         _relay = _LoadRelay()
     return _relay
+
+
+def when_torch_loaded(callback: Callable[[], object]) -> None:
+    """Call ``callback()`` in the GUI thread once torch is imported: now if it is, else when the
+    background load ends, before any window builds its model side on it (never when the
+    import failed)."""
+    if torch_imported():
+        callback()
+        return
+
+    def loaded() -> None:
+        if torch_imported():  # not when the import failed (or the process is ending)
+            callback()
+
+    _load_relay().finished.connect(loaded, Qt.ConnectionType.SingleShotConnection)
 
 
 def torch_imported() -> bool:

@@ -1,8 +1,8 @@
 """Start-up time of ``digitlab-gui``: a fresh process each run, as a user starts it.
 
-Each run starts the real entry point (``digitlab-gui`` next to this Python, else
-``python -m app``) with ``DIGITLAB_STARTUP_PROBE`` set (app/startup_probe.py): the app
-records when its window's first expose has been painted, draws a "7" with synthetic mouse
+Each run starts the real entry point (``app.main.main``, what ``digitlab-gui`` runs) in a
+fresh process through benchmarks/startup_probe.py, which attaches a probe from outside the
+app: it records when the window's first expose has been painted, draws a "7" with synthetic mouse
 events at once, records when the prediction of that drawing is on screen and when every
 tab has been built (with the longest time one build step held the GUI thread), and quits. Times
 are from just before the process is spawned (interpreter start included). Every run gets
@@ -30,12 +30,10 @@ GOAL_WINDOW_S = 1.0
 GOAL_PREDICTION_S = 3.0
 
 
-def command() -> list[str]:
-    """The installed ``digitlab-gui`` script when there is one, else ``python -m app``."""
-    script = Path(sys.executable).with_name("digitlab-gui")
-    if script.is_file():
-        return [str(script), "--size", "1280x800"]
-    return [sys.executable, "-m", "app", "--size", "1280x800"]
+def command(probe: Path) -> list[str]:
+    """The probe's wrapper around ``digitlab-gui`` (the app comes from ``PYTHONPATH``)."""
+    return [sys.executable, str(ROOT / "benchmarks" / "startup_probe.py"), str(probe),
+            "--", "--size", "1280x800"]
 
 
 def one_run(env: dict[str, str], root: Path = ROOT,
@@ -43,12 +41,11 @@ def one_run(env: dict[str, str], root: Path = ROOT,
     """Start the GUI of checkout ``root`` once; seconds to the window and first prediction."""
     with tempfile.TemporaryDirectory(prefix="digitlab-startup-") as tmp:
         probe = Path(tmp) / "probe.json"
-        run_env = dict(env, DIGITLAB_STARTUP_PROBE=str(probe),
-                       DIGITLAB_SETTINGS=str(Path(tmp) / "settings.ini"),
+        run_env = dict(env, DIGITLAB_SETTINGS=str(Path(tmp) / "settings.ini"),
                        DIGITLAB_DATA_DIR=str(Path(tmp) / "data"),
                        PYTHONPATH=os.pathsep.join([str(root), env.get("PYTHONPATH", "")]))
         started = time.time()
-        done = subprocess.run(command(), env=run_env, cwd=root, capture_output=True,
+        done = subprocess.run(command(probe), env=run_env, cwd=root, capture_output=True,
                               text=True, timeout=timeout, check=False)
         if done.returncode != 0 or not probe.is_file():
             raise RuntimeError(f"digitlab-gui failed (exit {done.returncode}):\n{done.stderr}")
@@ -75,7 +72,7 @@ def measure(name: str, env: dict[str, str], runs: int, warmup: int,
     baseline checkout's, when one is given, so that both see the same machine load)."""
     roots = {"this checkout": ROOT} if baseline is None else {
         "this checkout": ROOT, f"baseline {baseline}": baseline}
-    print(f"\n{name}: {' '.join(command())}")
+    print(f"\n{name}: {' '.join(command(Path('PROBE.json')))}")
     for root in roots.values():
         for _ in range(warmup):
             one_run(env, root)
@@ -158,9 +155,8 @@ def main() -> None:
     parser.add_argument("--platform", choices=("offscreen", "xvfb", "both"), default="both",
                         help="Qt platform (xvfb is skipped, with a note, without Xvfb)")
     parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
-                        help="also time another checkout (e.g. a worktree of main with "
-                             "app/startup_probe.py and its two lines in app/main.py added), "
-                             "alternating runs")
+                        help="also time another checkout (e.g. a worktree of main; the "
+                             "probe attaches to its app from here), alternating runs")
     args = parser.parse_args()
     cores = os.cpu_count()
     print(f"machine: {cores} CPUs, {load_line()}")

@@ -50,13 +50,14 @@ class CompareSide(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(12)
         self.combo.setToolTip(self.tr("The model on this side (any model on the shelf)"))
-        self.prediction = PredictionPanel(self, show_steps=False, input_size=96)
+        self.prediction = PredictionPanel(self, show_steps=False, input_size=96,
+                                          name_prefix=f"compare{side}")
         self.prediction.setObjectName(f"compare{side}Prediction")
         font = QFont(self.prediction.predictionLabel.font())
         font.setPointSizeF(font.pointSizeF() * 0.7)  # two answers side by side: smaller
         self.prediction.predictionLabel.setFont(font)
         self.prediction.probabilityPlot.setMinimumHeight(130)
-        self.maps = FeatureMapView(self)
+        self.maps = FeatureMapView(self, name_prefix=f"compare{side}Maps")
         self.maps.setObjectName(f"compare{side}Maps")
         self.maps.sourceLabel.hide()  # the chooser above says which model it is
         self.maps.zoomSlider.setValue(36)

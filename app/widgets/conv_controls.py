@@ -1,6 +1,25 @@
 """The convolution explorer's control column: input, kernel, every Conv2d parameter, the
-activation and pooling after it, and playback. Object names are listed in
-:mod:`app.widgets.conv_explorer`."""
+activation and pooling after it, and playback.
+
+Widgets (objectName → what it does):
+
+- ``convInputCombo`` the input: the drawing (28×28, ink 0–1), the model's normalised input,
+  or any feature map of the canvas model; ``convInputChannelSpin`` its first channel used.
+- ``convKernelPresetCombo`` the kernel: a preset (the tutorials' [1, −1] edge, Sobel x/y,
+  blur, sharpen, identity, a 1×1 convolution mixing 3 channels into 2), typed in, or one of
+  the canvas model's kernels (``convKernelLayerCombo``, ``convKernelOutSpin``,
+  ``convKernelInSpin``: layer, first output and input channel).
+- Conv2d parameters: ``convKernelHSpin`` / ``convKernelWSpin``, ``convStrideSpin`` /
+  ``convStrideWSpin``, ``convPaddingSpin`` / ``convPaddingWSpin``, ``convDilationSpin`` /
+  ``convDilationWSpin`` (height / width; the width follows the height while they are equal),
+  ``convPaddingModeCombo``, ``convGroupsSpin``, ``convInChannelsSpin``,
+  ``convOutChannelsSpin``, ``convBiasCheck`` and ``convBiasSpin`` (its value).
+- After it: ``convActivationCombo``; ``convPoolCombo``, ``convPoolSizeSpin``,
+  ``convPoolStrideSpin``.
+- Playback: ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton``
+  (Left), ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps
+  per second).
+"""
 
 from __future__ import annotations
 

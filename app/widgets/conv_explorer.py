@@ -6,29 +6,10 @@ the output grid fills in, followed by an optional activation and pooling. Every 
 from :func:`cnn_core.analysis.conv_explain.conv_step`, the core's hand-written convolution, so what
 is shown is what is computed.
 
-Widgets (objectName → what it does):
-
-- ``convInputCombo`` the input: the drawing (28×28, ink 0–1), the model's normalised input,
-  or any feature map of the canvas model; ``convInputChannelSpin`` its first channel used.
-- ``convKernelPresetCombo`` the kernel: a preset (the tutorials' [1, −1] edge, Sobel x/y,
-  blur, sharpen, identity, a 1×1 convolution mixing 3 channels into 2), typed in, or one of
-  the canvas model's kernels (``convKernelLayerCombo``, ``convKernelOutSpin``,
-  ``convKernelInSpin``: layer, first output and input channel); ``convKernelTable`` the
-  kernel of the current output channel, editable (editing makes it "typed in").
-- Conv2d parameters: ``convKernelHSpin`` / ``convKernelWSpin``, ``convStrideSpin`` /
-  ``convStrideWSpin``, ``convPaddingSpin`` / ``convPaddingWSpin``, ``convDilationSpin`` /
-  ``convDilationWSpin`` (height / width; the width follows the height while they are equal),
-  ``convPaddingModeCombo``, ``convGroupsSpin``, ``convInChannelsSpin``,
-  ``convOutChannelsSpin``, ``convBiasCheck`` and ``convBiasSpin`` (its value).
-- After it: ``convActivationCombo``; ``convPoolCombo``, ``convPoolSizeSpin``,
-  ``convPoolStrideSpin``.
-- Playback: ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton``
-  (Left), ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps
-  per second), ``convPositionLabel``.
-- Read-outs: ``convFormulaLabel`` (the output-size formula with the current numbers),
-  ``convOutputSizeLabel``, ``convMessageLabel`` (why a setting cannot run, one line),
-  ``convProductsTable``, ``convSumLabel`` (Σ products + bias = value),
-  ``convEquationLabel`` (the products written out), ``convPictures`` (the images).
+The controls (input, kernel, every Conv2d parameter, activation, pooling, playback) are
+:class:`~app.widgets.conv_controls.ConvControls`; the numbers shown are
+:class:`~app.widgets.conv_readouts.ConvReadOuts`; the pictures
+:class:`~app.widgets.conv_views.ConvPictures`. Each module lists its widgets' objectNames.
 """
 
 from __future__ import annotations
@@ -39,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
@@ -54,14 +35,14 @@ from cnn_core.analysis.conv_explain import (
     pad_input,
     pool2d,
     preset_weight,
-    size_formula,
 )
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare
 
 from .conv_controls import ConvControls
-from .conv_views import ConvPictures, KernelTable, first_inked, output_cell_under, product_tips
+from .conv_readouts import ConvReadOuts
+from .conv_views import ConvPictures, first_inked, output_cell_under
 
 __all__ = ["ConvExplorer"]
 
@@ -102,7 +83,12 @@ class ConvExplorer(QWidget):
 
         self.controls = ConvControls(self)
         self.pictures = ConvPictures(self)
-        self._build_read_outs()
+        self.read_outs = ConvReadOuts(self)
+        r = self.read_outs
+        self.formulaLabel, self.outputSizeLabel = r.formulaLabel, r.outputSizeLabel
+        self.messageLabel, self.positionLabel = r.messageLabel, r.positionLabel
+        self.sumLabel, self.equationLabel = r.sumLabel, r.equationLabel
+        self.kernelTable, self.productsTable = r.kernelTable, r.productsTable
         self._build_layout()
         self._play_timer = QTimer(self)
         self._play_timer.setInterval(TICK_MS)
@@ -116,60 +102,8 @@ class ConvExplorer(QWidget):
         self.refresh_input()
 
     # ------------------------------------------------------------------ build
-    def _label(self, name: str, wrap: bool = True) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(wrap)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
-
-    def _build_read_outs(self) -> None:
-        self.formulaLabel = self._label("convFormulaLabel")
-        self.outputSizeLabel = self._label("convOutputSizeLabel")
-        self.messageLabel = self._label("convMessageLabel")
-        self.messageLabel.setStyleSheet("color: #b3261e; font-weight: bold;")
-        self.positionLabel = self._label("convPositionLabel")
-        self.sumLabel = self._label("convSumLabel")
-        self.sumLabel.setStyleSheet("font-weight: bold;")
-        self.equationLabel = self._label("convEquationLabel")
-        self.kernelTable = KernelTable(True, self)
-        self.kernelTable.setObjectName("convKernelTable")
-        self.kernelTable.setToolTip(self.tr("The current output channel's kernel: type a number "
-                                            "in a cell to change it"))
-        self.productsTable = KernelTable(False, self)
-        self.productsTable.setObjectName("convProductsTable")
-        self.productsTable.setToolTip(self.tr("Each input value under the window times its "
-                                              "kernel value; hover a cell for the numbers"))
-
-    def _titled(self, title: str, widget: QWidget) -> QWidget:
-        box = QWidget(self)
-        box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(title, box)
-        heading.setStyleSheet("font-weight: bold;")
-        layout.addWidget(heading)
-        layout.addWidget(widget, 1)
-        return box
-
     def _build_layout(self) -> None:
-        sums = QWidget(self)
-        sums_layout = QVBoxLayout(sums)
-        sums_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(self.tr("This position"), sums)
-        heading.setStyleSheet("font-weight: bold;")
-        for widget in (heading, self.positionLabel, self.sumLabel, self.equationLabel):
-            sums_layout.addWidget(widget)
-        sums_layout.addStretch(1)
-        bottom = QWidget(self)
-        bottom_layout = QHBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(self._titled(self.tr("Kernel"),
-                                             self.kernelTable))
-        bottom_layout.addWidget(self._titled(self.tr("Products"), self.productsTable))
-        bottom_layout.addWidget(sums, 1)
-        bottom.setMinimumHeight(100)
-        bottom.setMaximumHeight(150)
+        bottom = self.read_outs.position_panel()
         right = QVBoxLayout()
         right.setSpacing(2)
         for widget in (self.controls.playBar, self.formulaLabel, self.outputSizeLabel,
@@ -297,8 +231,7 @@ class ConvExplorer(QWidget):
         except ConvSettingsError as error:
             self._fail(str(error))
             return
-        self.messageLabel.setText("")
-        self.messageLabel.setVisible(False)
+        self.read_outs.show_message("")
         self._x, self._weight, self._bias = x, weight, bias
         if self.controls.kernel_source() != "typed":
             self._typed = None
@@ -318,28 +251,15 @@ class ConvExplorer(QWidget):
 
     def _fail(self, message: str) -> None:
         self.pause()
-        self.messageLabel.setText(message[:1].upper() + message[1:].rstrip(".") + ".")
-        self.messageLabel.setVisible(True)
+        self.read_outs.show_message(message)
         self._positions, self._out, self._step, self._padded = [], None, None, None
         self.outputSizeLabel.setText(self.tr("Output: none"))
         self.controls.set_running(False)
         self._show()
 
     def _show_formula(self, s: ConvSettings) -> None:
-        name, maps = self._sources[self.controls.inputCombo.currentIndex()]
-        self.formulaLabel.setToolTip(self.tr(
-            "Output size = ⌊(N + 2P − D×(F − 1) − 1) / S⌋ + 1; with dilation D = 1 it is the "
-            "tutorials' (N + 2P − F) / S + 1. N: input size, P: padding, F: kernel size, "
-            "S: stride"))
-        lines = []
-        for axis, i in ((self.tr("Height"), 0), (self.tr("Width"), 1)):
-            f = size_formula(maps.shape[1 + i], s.kernel_size[i], s.stride[i], s.padding[i],
-                             s.dilation[i])
-            lines.append(f"{axis}: {f.text}")
-        general = ("(N + 2P − F) / S + 1" if s.dilation == (1, 1)
-                   else "(N + 2P − D×(F − 1) − 1) / S + 1")
-        self.formulaLabel.setText(self.tr("Output size = %1 →  ").replace("%1", general)
-                                  + ";   ".join(lines))
+        _, maps = self._sources[self.controls.inputCombo.currentIndex()]
+        self.read_outs.show_formula(maps.shape[1:3], s)
 
     def _advance(self, count: int) -> None:
         """Compute the next ``count`` positions (the last one is shown in detail)."""
@@ -465,26 +385,9 @@ class ConvExplorer(QWidget):
         return self._done
 
     def _show(self) -> None:
-        step, s = self._step, self._settings
+        step = self._step
         o = step.out_channel if step is not None else 0
-        total = len(self._positions)
-        if step is None:
-            self.positionLabel.setText(self.tr("Step 0 of %1: press Step (→) or Play (Space)")
-                                       .replace("%1", str(total)))
-            self.sumLabel.setText("")
-            self.equationLabel.setText("")
-            self.productsTable.setRowCount(0)
-        else:
-            self.positionLabel.setText(
-                self.tr("Step %1 of %2: output channel %3, row %4, column %5")
-                .replace("%1", str(self._done)).replace("%2", str(total))
-                .replace("%3", str(o)).replace("%4", str(step.row)).replace("%5", str(step.col)))
-            bias = self.tr(" + bias %1").replace("%1", f"{step.bias:.4f}") if s.bias else ""
-            self.sumLabel.setText(self.tr("Σ products = %1%2 = %3")
-                                  .replace("%1", f"{step.products_sum:.4f}")
-                                  .replace("%2", bias).replace("%3", f"{step.total:.4f}"))
-            self.equationLabel.setText(step.equation(max_terms=9))
-            self.productsTable.show_blocks(step.products, step.in_channels, product_tips(step), 3)
+        self.read_outs.show_step(step, self._done, len(self._positions), self._settings)
         self._show_kernel(o)
         self._show_pictures(o)
 
@@ -542,8 +445,7 @@ class ConvExplorer(QWidget):
     def _on_kernel_edited(self, item) -> None:  # noqa: ANN001
         value = self.kernelTable.value_at(item.row(), item.column())
         if value is None or self._weight is None:
-            self.messageLabel.setText(self.tr("A kernel value must be a number."))
-            self.messageLabel.setVisible(True)
+            self.read_outs.show_message(self.tr("A kernel value must be a number."))
             self._show_kernel(self._step.out_channel if self._step else 0)
             return
         typed = self._weight.copy()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from .colour_key import ColourKey
 from .map_dialog import FeatureMapDialog
 from .map_grid import MapGrid
+from .naming import prefixed
 
 if TYPE_CHECKING:
     from cnn_core.analysis.inspection import LayerActivation
@@ -42,13 +43,14 @@ class LayerCard(QFrame):
     for title and formula side by side, the formula moves to a line of its own.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, name: str = "layer") -> None:
         super().__init__(parent)
+        self.setObjectName(name)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.titleLabel = QLabel(self)
-        self.titleLabel.setObjectName("layerTitle")
+        self.titleLabel.setObjectName(f"{name}Title")
         self.formulaLabel = QLabel(self)
-        self.formulaLabel.setObjectName("formulaLabel")
+        self.formulaLabel.setObjectName(f"{name}Formula")
         self.formulaLabel.setStyleSheet("font-family: monospace")
         self.formulaLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Its width never holds the card wide: when it does not fit, it moves below the title.
@@ -123,17 +125,21 @@ class LayerCard(QFrame):
 
 
 class FeatureMapView(QWidget):
-    """Layer-by-layer feature maps in a scrolling column; click a map to see it large."""
+    """Layer-by-layer feature maps in a scrolling column; click a map to see it large.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``name_prefix`` names a second view's widgets apart (see :func:`~.naming.prefixed`).
+    """
+
+    def __init__(self, parent: QWidget | None = None, name_prefix: str = "") -> None:
         super().__init__(parent)
-        self.setObjectName("featureMapView")
+        self._prefix = name_prefix
+        self.setObjectName(prefixed(name_prefix, "featureMapView"))
         self._activations: list[LayerActivation] = []
         self._cards: list[LayerCard] = []
         self.dialog: FeatureMapDialog | None = None
 
         self.sourceLabel = QLabel(self)
-        self.sourceLabel.setObjectName("featureSourceLabel")
+        self.sourceLabel.setObjectName(prefixed(name_prefix, "featureSourceLabel"))
         self.scaleCombo = QComboBox(self)
         self.scaleCombo.addItem(self.tr("One scale per layer"), False)
         self.scaleCombo.addItem(self.tr("One scale per map"), True)
@@ -147,8 +153,9 @@ class FeatureMapView(QWidget):
         self.zoomSlider.setToolTip(self.tr("Size of the maps"))
         self.zoomSlider.valueChanged.connect(self._on_zoom)
         self.colourKey = ColourKey(self)
+        self.colourKey.setObjectName(prefixed(name_prefix, "colourKey"))
         self.hoverLabel = QLabel(self)  # the value under the mouse, on screen
-        self.hoverLabel.setObjectName("featureHoverLabel")
+        self.hoverLabel.setObjectName(prefixed(name_prefix, "featureHoverLabel"))
         self.hoverLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -211,9 +218,9 @@ class FeatureMapView(QWidget):
         per_map = bool(self.scaleCombo.currentData())
         self.placeholder.setVisible(not self._activations)
         while len(self._cards) < len(self._activations):
-            card = LayerCard(self._column)
-            card.grid.set_tile_size(self.zoomSlider.value())
             index = len(self._cards)
+            card = LayerCard(self._column, prefixed(self._prefix, f"layer{index}"))
+            card.grid.set_tile_size(self.zoomSlider.value())
             card.grid.map_clicked.connect(lambda channel, i=index: self.open_map(i, channel))
             card.grid.hovered.connect(self.hoverLabel.setText)
             self._column_box.insertWidget(self._column_box.count() - 1, card)

@@ -25,14 +25,11 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from cnn_core.analysis.kernel_learning import (
-    PRESETS,
     KernelLearner,
     LearnStep,
     learning_inputs,
@@ -41,6 +38,7 @@ from cnn_core.analysis.kernel_learning import (
 from cnn_core.data.data_picture import DataPicture
 
 from .kernel_pictures import KernelLossPlot, KernelPictures
+from .kernel_target import TargetKernelEditor, ValueTable
 from .naming import named
 from .training_form import LearningRateSpinBox
 
@@ -50,8 +48,6 @@ TICK_MS = 33  # redraw ~30 times a second
 TICK_BUDGET_S = 0.004  # arithmetic per tick at most, so the window stays responsive
 CONVERGED = 1e-6  # max |kernel - target| at which a run stops by itself
 MAX_STEPS = 200_000
-CUSTOM = "custom"
-_CELL_W, _CELL_H = 60, 24  # a value cell fits "-1.0000"
 
 
 def _round_down_125(value: float) -> float:
@@ -90,27 +86,14 @@ class KernelLearnerView(QWidget):
         self._timer.timeout.connect(self._tick)
         self._build()
         self._connect()
-        self._apply_preset()
+        self.target_editor.apply_preset()
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
         tr = self.tr
-        self.targetCombo = named(QComboBox(self), "kernelTargetCombo",
-                                       tr("The kernel that makes Y; gradient descent must "
-                                          "find it again"))
-        for key, title in (("edge", tr("Edge [1, −1] (the tutorials')")),
-                           ("edge_horizontal", tr("Horizontal edge [1; −1]")),
-                           ("sobel_x", tr("Sobel x")), ("sobel_y", tr("Sobel y")),
-                           ("laplacian", tr("Laplacian")), ("blur", tr("Blur (3×3 mean)")),
-                           ("sharpen", tr("Sharpen")), (CUSTOM, tr("Typed in"))):
-            self.targetCombo.addItem(title, key)
-        self.rowsSpin = named(QSpinBox(self), "kernelRowsSpin", tr("Kernel height"))
-        self.colsSpin = named(QSpinBox(self), "kernelColsSpin", tr("Kernel width"))
-        for spin in (self.rowsSpin, self.colsSpin):
-            spin.setRange(1, 5)
-        self.targetTable = named(QTableWidget(self), "kernelTargetTable",
-                                       tr("The target's values: type to change them"))
-        self._grid_style(self.targetTable)
+        self.target_editor = TargetKernelEditor(self)
+        self.targetCombo = self.target_editor.targetCombo
+        self.targetTable = self.target_editor.targetTable
         self.inputCombo = named(QComboBox(self), "kernelInputCombo",
                                       tr("The images X that the target turns into Y"))
         for key, title in (("pattern", tr("Tutorial pattern (6×8, two edges)")),
@@ -139,21 +122,12 @@ class KernelLearnerView(QWidget):
         self.resetButton = self._button("kernelResetButton", tr("Reset"), "Ctrl+R",
                                         tr("Back to the random start (Ctrl+R)"))
 
-        self.valuesTable = named(QTableWidget(self), "kernelValuesTable",
-                                       tr("The learned kernel's values"))
-        self._grid_style(self.valuesTable)
-        self.valuesTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.valuesTable = named(ValueTable(self, editable=False), "kernelValuesTable",
+                                 tr("The learned kernel's values"))
 
-        size_row = QHBoxLayout()
-        size_row.addWidget(self.rowsSpin)
-        size_row.addWidget(QLabel("×", self))
-        size_row.addWidget(self.colsSpin)
-        size_row.addStretch(1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(tr("Target"), self.targetCombo)
-        form.addRow(tr("Size"), size_row)
-        form.addRow(self.targetTable)
+        self.target_editor.add_rows(form)
         form.addRow(tr("Input X"), self.inputCombo)
         form.addRow(tr("Learning rate"), self.lrSpin)
         form.addRow("", self.limitLabel)
@@ -204,21 +178,9 @@ class KernelLearnerView(QWidget):
         button.setShortcut(QKeySequence(shortcut))  # only while this tab is on show
         return button
 
-    @staticmethod
-    def _grid_style(table: QTableWidget) -> None:
-        table.horizontalHeader().setVisible(False)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setDefaultSectionSize(_CELL_W)
-        table.verticalHeader().setDefaultSectionSize(_CELL_H)
-        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-
     def _connect(self) -> None:
-        self.targetCombo.currentIndexChanged.connect(self._apply_preset)
-        self.rowsSpin.valueChanged.connect(self._resize_custom)
-        self.colsSpin.valueChanged.connect(self._resize_custom)
-        self.targetTable.itemChanged.connect(self._on_target_edited)
+        self.target_editor.problem_changed.connect(self._new_problem)
+        self.target_editor.edited.connect(self.reset)
         self.inputCombo.currentIndexChanged.connect(self._new_problem)
         self.seedSpin.valueChanged.connect(self.reset)
         self.lrSpin.valueChanged.connect(self._on_lr_changed)
@@ -227,73 +189,9 @@ class KernelLearnerView(QWidget):
         self.runButton.clicked.connect(self.toggle_run)
         self.resetButton.clicked.connect(self.reset)
 
-    # ----------------------------------------------------------------- target
     def target(self) -> np.ndarray:
         """The target kernel as typed in the table (unparseable cells read as 0)."""
-        table = self.targetTable
-        values = np.zeros((table.rowCount(), table.columnCount()))
-        for r in range(table.rowCount()):
-            for c in range(table.columnCount()):
-                item = table.item(r, c)
-                try:
-                    values[r, c] = float(item.text().replace("−", "-")) if item else 0.0
-                except ValueError:
-                    values[r, c] = 0.0
-        return values
-
-    def _fill_table(self, table: QTableWidget, values: np.ndarray, editable: bool) -> None:
-        """Show ``values``; cells are made only when the shape changes (a redraw is cheap)."""
-        table.blockSignals(True)
-        rows, cols = values.shape
-        if (table.rowCount(), table.columnCount()) != (rows, cols) or table.item(0, 0) is None:
-            table.setRowCount(rows)
-            table.setColumnCount(cols)
-            for r in range(rows):
-                for c in range(cols):
-                    item = QTableWidgetItem()
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                    if not editable:
-                        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    table.setItem(r, c, item)
-            table.setFixedSize(cols * _CELL_W + 4, rows * _CELL_H + 4)
-        for r in range(rows):
-            for c in range(cols):
-                value = values[r, c]
-                text = f"{value:.4g}" if editable or abs(value) >= 1000 else f"{value:.4f}"
-                if table.item(r, c).text() != text:
-                    table.item(r, c).setText(text)
-        table.blockSignals(False)
-
-    def _apply_preset(self) -> None:
-        key = self.targetCombo.currentData()
-        custom = key == CUSTOM
-        self.rowsSpin.setEnabled(custom)
-        self.colsSpin.setEnabled(custom)
-        if not custom:
-            values = np.asarray(PRESETS[key], float)
-            for spin, n in ((self.rowsSpin, values.shape[0]), (self.colsSpin, values.shape[1])):
-                spin.blockSignals(True)
-                spin.setValue(n)
-                spin.blockSignals(False)
-            self._fill_table(self.targetTable, values, editable=True)
-        self._new_problem()
-
-    def _resize_custom(self) -> None:
-        old = self.target()
-        new = np.zeros((self.rowsSpin.value(), self.colsSpin.value()))
-        rows, cols = min(old.shape[0], new.shape[0]), min(old.shape[1], new.shape[1])
-        new[:rows, :cols] = old[:rows, :cols]
-        self._fill_table(self.targetTable, new, editable=True)
-        self._new_problem()
-
-    def _on_target_edited(self) -> None:
-        if self.targetCombo.currentData() != CUSTOM:  # a typed value makes the target custom
-            self.targetCombo.blockSignals(True)
-            self.targetCombo.setCurrentIndex(self.targetCombo.findData(CUSTOM))
-            self.targetCombo.blockSignals(False)
-            self.rowsSpin.setEnabled(True)
-            self.colsSpin.setEnabled(True)
-        self.reset()
+        return self.target_editor.target()
 
     # ------------------------------------------------------------------ state
     def learner(self) -> KernelLearner | None:
@@ -464,7 +362,7 @@ class KernelLearnerView(QWidget):
         if last is None:
             return
         self.pictures.set_learned(last.kernel)
-        self._fill_table(self.valuesTable, last.kernel, editable=False)
+        self.valuesTable.show_values(last.kernel)
         tr = self.tr
         text = tr("Step {0} · loss {1:.3g} · max |K − target| = {2:.2g}").format(
             last.step, last.loss, last.error)

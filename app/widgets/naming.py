@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["named"]
+__all__ = ["named", "prefixed"]
 
 W = TypeVar("W", bound=QWidget)
 
@@ -17,3 +17,10 @@ def named(widget: W, name: str, tip: str = "") -> W:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def prefixed(prefix: str, name: str) -> str:
+    """The objectName ``name`` inside a part called ``prefix``, so that a widget used twice in
+    the window is named apart: ``prefixed("compareLeft", "predictionLabel")`` is
+    ``"compareLeftPredictionLabel"``; without a prefix, ``name`` itself."""
+    return prefix + name[:1].upper() + name[1:] if prefix else name

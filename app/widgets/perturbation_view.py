@@ -44,6 +44,7 @@ from cnn_core.analysis.perturb import (
 from ..background import stop_requested
 from .image_thumb import ImageThumb, gray_qimage
 from .plots import static_plot
+from .sweep_plot import SweepPlot
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
@@ -55,9 +56,6 @@ __all__ = ["SLIDERS", "PerturbationView", "SliderSpec"]
 
 _BAR = QColor(120, 144, 180)
 _BEST = QColor(230, 120, 20)
-# Ten colours told apart easily (a qualitative palette), one per class curve.
-_CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ class PerturbationView(QWidget):
         for spec in SLIDERS:
             self.sweepParameter.addItem(names[spec.key], spec.key)
         self.sweepParameter.currentIndexChanged.connect(self._request_sweep)
-        self.sweepPlot = self._make_sweep_plot()
+        self.sweepPlot = SweepPlot(self)
 
         self.adversarialButton = QPushButton(self.tr("Smallest change that flips it"), self)
         self.adversarialButton.setObjectName("adversarialButton")
@@ -197,25 +195,6 @@ class PerturbationView(QWidget):
         plot.addItem(bars)
         plot.setMinimumHeight(96)
         return plot, bars
-
-    def _make_sweep_plot(self) -> pg.GraphicsLayoutWidget:
-        view = pg.GraphicsLayoutWidget(self)
-        view.setObjectName("sweepPlot")
-        view.setBackground(None)
-        plot = view.addPlot(row=0, col=0)
-        static_plot(plot)
-        plot.setYRange(0, 1.02, padding=0)
-        plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
-        plot.setLabel("left", self.tr("probability"))
-        self._sweep_item = plot
-        self._legend = pg.LegendItem(labelTextSize="8pt", verSpacing=-6, colCount=2)
-        view.addItem(self._legend, row=0, col=1)
-        self._curves: list[pg.PlotDataItem] = []
-        self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), width=1,
-                                                              style=Qt.PenStyle.DashLine))
-        plot.addItem(self._marker)
-        view.setMinimumHeight(150)
-        return view
 
     def _layout(self, controls: QGroupBox) -> None:
         answer_box = QVBoxLayout()
@@ -310,7 +289,7 @@ class PerturbationView(QWidget):
             return
         self._request_perturbed()
         if spec.key == self.sweepParameter.currentData():
-            self._marker.setValue(position / spec.divisor)
+            self.sweepPlot.mark(position / spec.divisor)
         else:  # the other sliders are the sweep's fixed point
             self._request_sweep()
         self._clear_flip()
@@ -336,7 +315,7 @@ class PerturbationView(QWidget):
         spec = next(s for s in SLIDERS if s.key == key)
         step = max(1, (spec.hi - spec.lo) // 60)
         values = np.arange(spec.lo, spec.hi + 1, step, dtype=np.float32) / spec.divisor
-        self._marker.setValue(self.sliders[key].value() / spec.divisor)
+        self.sweepPlot.mark(self.sliders[key].value() / spec.divisor)
         self._worker.submit("sweep", partial(_sweep, image=self._image, p=self.perturbation(),
                                              parameter=key, values=values))
 
@@ -348,8 +327,7 @@ class PerturbationView(QWidget):
         self.inputThumb.set_image(gray_qimage(np.zeros((28, 28), np.float32)))
         self.answerLabel.setText(self.tr("Draw a digit on the canvas to play with it."))
         self._bars.setOpts(height=np.zeros(len(self._class_names)))
-        for curve in self._curves:
-            curve.setData([], [])
+        self.sweepPlot.clear_curves()
         self.adversarialButton.setEnabled(False)
 
     def _clear_flip(self) -> None:
@@ -396,28 +374,11 @@ class PerturbationView(QWidget):
                                                                         float(probs[best])))
 
     def _show_sweep(self, result: _Sweep) -> None:
-        plot = self._sweep_item
-        count = result.probabilities.shape[1]
-        if len(self._curves) != count:
-            for curve in self._curves:
-                plot.removeItem(curve)
-            self._legend.clear()
-            self._curves = []
-            for i in range(count):
-                curve = plot.plot([], [])
-                self._curves.append(curve)
-                self._legend.addItem(curve, self._name(i))
         spec = next(s for s in SLIDERS if s.key == result.parameter)
-        # The class read at the slider's current value is drawn bold.
-        here = self.sliders[spec.key].value() / spec.divisor
-        answer = int(result.probabilities[np.abs(result.values - here).argmin()].argmax())
-        for i, (curve, column) in enumerate(zip(self._curves, result.probabilities.T,
-                                                strict=True)):
-            colour = _CLASS_COLOURS[i] if i < len(_CLASS_COLOURS) else pg.intColor(i, count)
-            curve.setData(result.values, column)
-            curve.setPen(pg.mkPen(colour, width=3.5 if i == answer else 1.5))
-        plot.setXRange(spec.lo / spec.divisor, spec.hi / spec.divisor, padding=0.02)
-        plot.setLabel("bottom", self._names[result.parameter])
+        names = [self._name(i) for i in range(result.probabilities.shape[1])]
+        self.sweepPlot.show_sweep(result.values, result.probabilities, names,
+                                  (spec.lo / spec.divisor, spec.hi / spec.divisor),
+                                  self._names[result.parameter])
 
     def _show_flip(self, flip: Flip | None) -> None:
         self.adversarialButton.setEnabled(True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
 
 from .image_thumb import TitledThumb, gray_qimage
+from .naming import prefixed
 from .plots import static_plot
 
 if TYPE_CHECKING:
@@ -38,18 +39,23 @@ _WELL_TRAINED = 0.9  # test accuracy below this: the model is "barely trained"
 
 class PredictionPanel(QWidget):
     """The prediction label, a bar chart of the ten class probabilities, the 28×28 image the
-    model sees and the preprocessing steps that led to it."""
+    model sees and the preprocessing steps that led to it.
+
+    ``name_prefix`` names a second panel's widgets apart from the main one's (``""``:
+    ``predictionLabel``, …; ``"compareLeft"``: ``compareLeftPredictionLabel``, …).
+    """
 
     def __init__(self, parent: QWidget | None = None, show_steps: bool = True,
-                 input_size: int = 150) -> None:
+                 input_size: int = 150, name_prefix: str = "") -> None:
         super().__init__(parent)
+        self._prefix = name_prefix
         self._classes = [str(d) for d in range(10)]
         self._show_steps_row = show_steps
         self._input_size = input_size
         self._temperature = 1.0  # the model's, for the probabilities shown
         self._caveat = ""  # what to say of a model that is not (well) trained yet
         self.predictionLabel = QLabel(self)
-        self.predictionLabel.setObjectName("predictionLabel")
+        self.predictionLabel.setObjectName(prefixed(name_prefix, "predictionLabel"))
         font = QFont(self.predictionLabel.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
@@ -57,7 +63,7 @@ class PredictionPanel(QWidget):
         self.predictionLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.predictionLabel.setWordWrap(True)
         self.detailLabel = QLabel(self)
-        self.detailLabel.setObjectName("predictionDetail")
+        self.detailLabel.setObjectName(prefixed(name_prefix, "predictionDetail"))
         self.detailLabel.setWordWrap(True)
 
         self.probabilityPlot = self._make_probability_plot()
@@ -71,7 +77,7 @@ class PredictionPanel(QWidget):
     # ---------------------------------------------------------------- layout
     def _make_probability_plot(self) -> pg.PlotWidget:
         plot = pg.PlotWidget(self)
-        plot.setObjectName("probabilityPlot")
+        plot.setObjectName(prefixed(self._prefix, "probabilityPlot"))
         plot.setBackground(None)
         static_plot(plot)
         plot.setXRange(-0.6, 9.6, padding=0)
@@ -91,7 +97,7 @@ class PredictionPanel(QWidget):
 
     def _make_input_view(self) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem]:
         view = pg.GraphicsLayoutWidget(self)
-        view.setObjectName("inputView")
+        view.setObjectName(prefixed(self._prefix, "inputView"))
         view.setBackground(None)
         view.ci.setContentsMargins(0, 0, 0, 0)
         box = view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
@@ -272,7 +278,7 @@ class PredictionPanel(QWidget):
             self._step_widgets.append(widget)
         for widget, step in zip(self._step_widgets, steps, strict=False):
             image = np.asarray(step.image)
-            widget.setObjectName(f"step_{step.key}")
+            widget.setObjectName(prefixed(self._prefix, f"step_{step.key}"))
             widget.caption.setText(step.title)
             widget.thumb.set_image(gray_qimage(image))
             widget.setToolTip(f"{step.title}: {image.shape[1]}×{image.shape[0]}")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import os
-import sys
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -200,19 +198,12 @@ def collect_garbage_in_the_gui_thread(qapp) -> Iterator[None]:  # noqa: ANN001
 
     collector = install(qapp)
     yield
-    # The cycles still waiting for the timer hold Qt objects: collect them now, while the
-    # QApplication lives (collected at interpreter exit, after it, they crash the process).
-    from PySide6.QtCore import QCoreApplication, QEvent
+    # As when a script returns: the windows' threads stop and the windows are deleted while
+    # the QApplication lives; cycles that hold Qt objects are collected now (app/lifetime.py).
+    from app import lifetime
 
-    from app import background
-
-    # Threads that outlived their window's shutdown (as the app's aboutToQuit waits for them):
-    # destroyed running at exit, they would crash the process.
-    background.wait_for_stragglers(30_000)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    lifetime.finish()
     collector.stop()
-    gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -233,31 +224,3 @@ def close_leftover_windows() -> Iterator[None]:
             widget.close()
         except RuntimeError:  # already deleted
             pass
-
-
-# ---------------------------------------------------------------- leaving the test process
-# After the last test, Python's own finalization destroys the PySide6 wrappers that tests left
-# (widgets closed but not deleted, styles, timers) in an order Qt does not support, after the
-# QApplication: it segfaulted now and then once every test had passed (exit 139 with
-# "850 passed" printed). Nothing of the app runs then. So the GUI test process ends with
-# pytest's own exit status as soon as pytest has finished (its other plugins unconfigured
-# first). The app's own exit is tested where it happens: `main` deletes its window and
-# collects while Qt lives, and tests/gui/test_startup_window.py checks a real `digitlab-gui`
-# process exits 0. DIGITLAB_TEST_FINALIZE=1 keeps the normal finalization (to look for such
-# crashes).
-_exit_status: list[int] = []
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _exit_status.append(int(exitstatus))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if not _exit_status or os.environ.get("DIGITLAB_TEST_FINALIZE") == "1":
-        return
-    if config.pluginmanager.hasplugin("xdist") and hasattr(config, "workerinput"):
-        return  # an xdist worker reports through its controller
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit_status[-1])

@@ -16,6 +16,7 @@ import pytest
 import torch
 from checkpoint_mutations import read_parts, write_parts
 from digit_strokes import DIGITS
+from model_runs import ModelRuns
 
 from app.main_window import MainWindow
 from app.settings import Keys, open_settings
@@ -51,11 +52,11 @@ def _bad_file(tmp_path: Path, edit: Any) -> Path:
 def _answer(qtbot, win: MainWindow, draw, digit: int) -> int | None:  # noqa: ANN001
     """Draw ``digit`` with the mouse; return the label the window shows for it."""
     win.canvas.clear()
-    before = win.inference.evaluations
-    draw(win.canvas, DIGITS[digit])
-    qtbot.waitUntil(lambda: win.inference.evaluations > before
-                    and win.inference.last_prediction() is not None
-                    and not win.inference.last_prediction().preprocessed.blank, timeout=5000)
+    with ModelRuns(win.inference) as runs:
+        draw(win.canvas, DIGITS[digit])
+        qtbot.waitUntil(lambda: runs.count > 0
+                        and win.inference.last_prediction() is not None
+                        and not win.inference.last_prediction().preprocessed.blank, timeout=5000)
     prediction = win.inference.last_prediction()
     assert win.prediction_panel.predictionLabel.text().startswith(str(prediction.label))
     return prediction.label

@@ -6,6 +6,8 @@ in each writer's own stroke order and direction, with a brush width per writer.
 
 from __future__ import annotations
 
+from model_runs import ModelRuns
+
 from app.main_window import MainWindow
 from drawn_digits_holdout import WRITERS, mouse_strokes
 
@@ -27,9 +29,9 @@ def test_bundled_model_reads_held_out_digits_drawn_with_the_mouse(
         win.canvas.set_brush_width(BRUSH[writer.name])
         for digit in range(10):
             win.canvas.clear()
-            before = win.inference.evaluations
-            draw(win.canvas, _on_canvas(writer, digit))
-            qtbot.waitUntil(lambda before=before: win.inference.evaluations > before)
+            with ModelRuns(win.inference) as runs:
+                draw(win.canvas, _on_canvas(writer, digit))
+                qtbot.waitUntil(lambda runs=runs: runs.count > 0)
             qtbot.waitUntil(lambda: not win.inference._timer.isActive())
             prediction = win.inference.last_prediction()
             assert prediction.preprocessed.steps[0].image.shape == (280, 280)  # the drawing

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from model_runs import ModelRuns
 from PIL import Image, ImageOps
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
@@ -173,9 +174,9 @@ def _shown(win: MainWindow) -> np.ndarray:
 def _after(qtbot, win: MainWindow, action) -> np.ndarray:  # noqa: ANN001
     """Clear the canvas, do ``action`` and wait for the window to show the new answer."""
     win.canvas.clear()
-    before = win.inference.evaluations
-    action()
-    qtbot.waitUntil(lambda: win.inference.evaluations > before, timeout=10_000)
+    with ModelRuns(win.inference) as runs:
+        action()
+        qtbot.waitUntil(lambda: runs.count > 0, timeout=10_000)
     qtbot.waitUntil(lambda: not win.inference._timer.isActive())
     return _shown(win)
 

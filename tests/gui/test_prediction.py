@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import DIGITS, line
+from model_runs import ModelRuns
 
 from app.inference import FRAME_MS, LiveInference
 from app.main_window import MainWindow
@@ -43,14 +44,14 @@ def test_clearing_goes_back_to_draw_a_digit(window: MainWindow, draw, qtbot) -> 
 
 def test_predictions_are_throttled_but_end_on_the_latest_stroke(window: MainWindow, draw,
                                                                 qtbot) -> None:
-    before = window.inference.evaluations
     moves: list[int] = []
     window.canvas.changed.connect(lambda: moves.append(1))
-    draw(window.canvas, [line((0.2, 0.2), (0.8, 0.8), steps=60)])  # no event loop in between
-    qtbot.waitUntil(lambda: window.inference.evaluations > before)
-    qtbot.wait(3 * FRAME_MS)  # let any straggling timer fire
+    with ModelRuns(window.inference) as runs:
+        draw(window.canvas, [line((0.2, 0.2), (0.8, 0.8), steps=60)])  # no loop in between
+        qtbot.waitUntil(lambda: runs.count > 0)
+        qtbot.wait(3 * FRAME_MS)  # let any straggling timer fire
     assert len(moves) > 60
-    assert window.inference.evaluations - before <= 2  # coalesced, not one per move
+    assert runs.count <= 2  # coalesced, not one per move
     latest = window.inference.last_prediction().preprocessed.steps[0].image
     assert np.array_equal(latest, window.canvas.image_array() / np.float32(255))
 
@@ -70,10 +71,10 @@ def test_lifting_the_pen_is_answered_at_once(window: MainWindow, qtbot) -> None:
     for point in points[1:]:
         QTest.mouseMove(canvas, point)
         qtbot.wait(5)  # the throttle's timer may fire between moves, as with a real mouse
-    before = window.inference.evaluations
-    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       points[-1])
-    assert window.inference.evaluations == before + 1  # no event loop turn in between
+    with ModelRuns(window.inference) as runs:
+        QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           points[-1])
+    assert runs.count == 1  # no event loop turn in between
     latest = window.inference.last_prediction().preprocessed.steps[0].image
     assert np.array_equal(latest, canvas.image_array() / np.float32(255))
     assert window.prediction_panel.predictionLabel.text() != "Draw a digit"

@@ -1,8 +1,9 @@
 """Start-up: the window shows before torch is imported; the model loads behind it.
 
-The subprocess tests start ``python -m app`` with the start-up probe (app/startup_probe.py),
-as ``benchmarks/startup.py`` does; the in-process tests hold the background load at a gate
-so that "before the model is ready" is a state the test controls, not a race.
+The subprocess tests start ``digitlab-gui``'s entry point with the start-up probe attached
+from outside (benchmarks/startup_probe.py), as ``benchmarks/startup.py`` does; the in-process
+tests hold the background load at a gate so that "before the model is ready" is a state the
+test controls, not a race.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _start_app(tmp_path: Path, mode: str = "") -> tuple[subprocess.CompletedProcess, dict]:
     probe = tmp_path / "probe.json"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DIGITLAB_STARTUP_PROBE": str(probe),
-           "DIGITLAB_STARTUP_PROBE_MODE": mode,
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "DIGITLAB_SETTINGS": str(tmp_path / "s.ini"),
            "DIGITLAB_DATA_DIR": str(tmp_path / "data"),
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-m", "app", "--size", "1024x700"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=180, check=False)
+    wrapper = [sys.executable, str(ROOT / "benchmarks" / "startup_probe.py"), str(probe)]
+    if mode == "close":
+        wrapper.append("--close")
+    result = subprocess.run([*wrapper, "--", "--size", "1024x700"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=180, check=False)
     record = json.loads(probe.read_text(encoding="utf-8")) if probe.is_file() else {}
     return result, record
 

@@ -1,7 +1,12 @@
-"""Start-up timestamps for ``benchmarks/startup.py`` and the start-up tests.
+"""Start-up timestamps of the real ``digitlab-gui``, recorded from outside the app.
 
-``digitlab-gui`` installs this only when ``DIGITLAB_STARTUP_PROBE`` names a JSON file. It
-records wall-clock times (``time.time()``, comparable with the parent process's clock):
+    python benchmarks/startup_probe.py PROBE.json [--close] [-- DIGITLAB-GUI ARGUMENTS]
+
+runs ``app.main.main`` (the ``digitlab-gui`` entry point) in this process with a probe attached
+from here: nothing in ``app/`` knows about it. The probe finds the window through an event
+filter on the ``QApplication`` (its first show event), wraps :mod:`app.model_loader`'s two
+background steps to time them, and follows the window's public signals. It records wall-clock
+times (``time.time()``, comparable with the parent process's clock):
 
 - ``shown``: the window's first expose has been painted (a zero timer after the expose
   event, so the paint that the expose triggers is over);
@@ -12,9 +17,11 @@ records wall-clock times (``time.time()``, comparable with the parent process's 
 - ``all_built``: every tab has been built (the window's ``ready``), and ``blocks``: how long
   each step of that build held the GUI thread (seconds, by name: ``core`` is the library,
   inference and the first prediction; the others are tabs built one per event-loop turn);
+- ``loader``: when each stage of the background load ended;
 
-then writes the file and quits. With ``DIGITLAB_STARTUP_PROBE_MODE=close`` it closes the
-window right after the first paint instead (closing while torch loads must exit cleanly).
+then writes PROBE.json and quits. With ``--close`` it closes the window right after the first
+paint instead (closing while torch loads must exit cleanly). ``benchmarks/startup.py`` and
+tests/gui/test_startup_window.py run it.
 """
 
 from __future__ import annotations
@@ -29,18 +36,16 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-__all__ = ["MODE_ENV", "install_probe"]
-
-MODE_ENV = "DIGITLAB_STARTUP_PROBE_MODE"
+__all__ = ["install_probe", "main"]
 
 # A "7" in canvas units (0..1 of the drawing square).
 _STROKE = [(0.25, 0.2), (0.5, 0.2), (0.75, 0.2), (0.65, 0.45), (0.55, 0.65), (0.45, 0.85)]
 
 
 class _Probe(QObject):
-    def __init__(self, window: QMainWindow, path: Path) -> None:
+    def __init__(self, window: QMainWindow, path: Path, close: bool) -> None:
         super().__init__(window)
-        self.window, self.path = window, path
+        self.window, self.path, self.close = window, path, close
         self.record: dict[str, object] = {"pid": os.getpid()}
         self._watched = None
 
@@ -61,7 +66,7 @@ class _Probe(QObject):
             return
         self.record["shown"] = time.time()
         self.record["torch_at_show"] = "torch" in sys.modules
-        if os.environ.get(MODE_ENV) == "close":
+        if self.close:
             self._close_while_loading()
             return
         ready = getattr(self.window, "inference_ready", None)  # else built at once
@@ -125,9 +130,7 @@ class _Probe(QObject):
             return
         self.record["all_built"] = time.time()
         self.record["blocks"] = dict(self.window.build_seconds)
-        from app import model_loader
-
-        self.record["loader"] = dict(model_loader.timestamps)
+        self.record["loader"] = dict(_loader_times)
         self._write()
         QApplication.exit(0)
 
@@ -135,8 +138,82 @@ class _Probe(QObject):
         self.path.write_text(json.dumps(self.record), encoding="utf-8")
 
 
-def install_probe(window: QMainWindow, path: Path) -> None:
+def install_probe(window: QMainWindow, path: Path, close: bool = False) -> None:
     """Record the start-up of ``window`` (about to be shown) into ``path``, then quit."""
-    probe = _Probe(window, path)
+    probe = _Probe(window, path, close)
     window.winId()  # creates its QWindow (show would): the window to watch
     probe.watch()
+
+
+# When each stage of the window's background load ended (``time.time()``).
+_loader_times: dict[str, float] = {}
+
+
+def _time_the_loader() -> None:
+    """Wrap :mod:`app.model_loader`'s two background steps so that they record when their
+    stages end (the imports happen in the same thread and order as without the probe)."""
+    import importlib
+
+    from app import model_loader
+
+    load, import_tabs = model_loader.load_model_side, model_loader.import_tab_modules
+
+    def timed_load() -> object:
+        _loader_times["load_started"] = time.time()
+        importlib.import_module("torch")
+        _loader_times["torch_imported"] = time.time()
+        for name in model_loader.CORE_MODULES:
+            importlib.import_module(name)
+        _loader_times["core_imported"] = time.time()
+        try:
+            return load()  # its imports are done: it loads the model
+        finally:
+            _loader_times["model_loaded"] = time.time()
+
+    def timed_tab_imports() -> None:
+        import_tabs()
+        _loader_times["tab_modules_imported"] = time.time()
+
+    model_loader.load_model_side = timed_load
+    model_loader.import_tab_modules = timed_tab_imports
+
+
+class _WindowSpotter(QObject):
+    """Attaches the probe to the first main window that is shown (an application filter)."""
+
+    def __init__(self, path: Path, close: bool) -> None:
+        super().__init__()
+        self.path, self.close, self.done = path, close, False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (not self.done and event.type() == QEvent.Type.Show
+                and isinstance(watched, QMainWindow)):
+            self.done = True
+            install_probe(watched, self.path, self.close)
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``digitlab-gui`` with the probe (its arguments after ``--``); its exit status."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("probe", type=Path, help="where to write the JSON record")
+    parser.add_argument("--close", action="store_true",
+                        help="close the window right after its first paint")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    gui_args = argv[split + 1:]
+    from app import main as gui
+
+    gui.configure_qt_environment()  # before the QApplication, as digitlab-gui does
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    spotter = _WindowSpotter(args.probe, args.close)
+    app.installEventFilter(spotter)
+    _time_the_loader()
+    return gui.main(gui_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
