@@ -43,22 +43,18 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
-    ConvSettings,
-    ConvSettingsError,
     ConvStep,
-    check_settings,
     conv_step,
-    fit_weight,
-    model_feature_maps,
     output_positions,
     pad_input,
     pool2d,
-    preset_weight,
-    size_formula,
 )
+from cnn_core.analysis.conv_presets import fit_weight, model_feature_maps, preset_weight
+from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError, check_settings
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.preprocess import preprocess
+from cnn_core.models.output_size import size_formula
 
 from .conv_controls import ConvControls
 from .conv_views import ConvPictures, KernelTable, product_tips

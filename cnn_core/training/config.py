@@ -6,6 +6,7 @@ import dataclasses
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,11 +88,16 @@ class TrainConfig:
 
 
 class TrainControl:
-    """Pause / resume / stop flags for a running generator, safe to set from any thread."""
+    """Pause / resume / stop flags for a running generator, safe to set from any thread.
 
-    def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._running = threading.Event()
+    ``make_event`` makes the two flags: :class:`threading.Event` by default; a
+    multiprocessing context's ``Event`` gives flags that a child process shares
+    (:func:`cnn_core.training.process.shared_control`).
+    """
+
+    def __init__(self, make_event: Callable[[], Any] = threading.Event) -> None:
+        self._stop = make_event()
+        self._running = make_event()
         self._running.set()
 
     def pause(self) -> None:

@@ -106,11 +106,7 @@ def _get_context() -> Any:
 
 def shared_control() -> TrainControl:
     """A :class:`TrainControl` whose flags a child process shares (pass it to ProcessRun)."""
-    control = TrainControl()
-    ctx = _get_context()
-    control._stop, control._running = ctx.Event(), ctx.Event()  # same API as threading's
-    control._running.set()
-    return control
+    return TrainControl(_get_context().Event)
 
 
 def _exit_when_orphaned(lifeline: Connection) -> None:
