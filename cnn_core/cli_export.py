@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .models.code_export import export_checkpoint_python, export_formats
+from .checkpoints.code_export import export_checkpoint_python, export_formats
 
 __all__ = ["add_export_parser", "cmd_export"]
 

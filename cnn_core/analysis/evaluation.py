@@ -33,7 +33,7 @@ import torch
 
 from ..checkpoints import Checkpoint
 from ..data.datasets import DATASETS, load_split
-from .calibration import ECE_BINS, Reliability, reliability
+from ..training.calibration import ECE_BINS, Reliability, reliability
 
 __all__ = [
     "IMAGE_SUFFIXES",
