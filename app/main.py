@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .system_check import EXIT_NO_WINDOW, platform_problem
+from .tabs import tab_index, tab_keys
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -23,7 +24,6 @@ __all__ = ["QT_ENVIRONMENT", "configure_gui_process", "configure_pyqtgraph",
 log = logging.getLogger(__name__)
 
 PROBE_ENV = "DIGITLAB_STARTUP_PROBE"  # a JSON file: see app/startup_probe.py
-_TABS = {"train": 0, "features": 1, "kernels": 2, "compare": 3}
 
 
 def _import_pyqtgraph() -> None:
@@ -121,17 +121,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                f"installs them, or no display), 2 for a usage error.")
     parser.add_argument("image", nargs="?", type=Path, help="an image to open in the canvas")
     parser.add_argument("--model", type=Path, help="a model file (.safetensors) to predict with")
-    parser.add_argument("--tab", choices=sorted(_TABS), help="the tab to show first")
+    parser.add_argument("--tab", choices=tab_keys(), help="the tab to show first")
     parser.add_argument("--size", type=_size, metavar="WxH",
                         help="window size, e.g. 1280x800 (default: as last time)")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window to PATH (PNG) and exit; ignores saved settings")
+    entry = parser.add_mutually_exclusive_group()
+    entry.add_argument("--install-desktop-entry", action="store_true",
+                       help="put DigitLab in this user's desktop launcher (Linux: a desktop "
+                            "entry and an icon under $XDG_DATA_HOME, ~/.local/share) and exit")
+    entry.add_argument("--uninstall-desktop-entry", action="store_true",
+                       help="remove that desktop entry and icon, and exit")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI; returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return _desktop_entry(install=args.install_desktop_entry)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Before any QApplication: Qt aborts the process (core dump) when its platform plugin
     # cannot load, so say what is missing and how to install it instead.
@@ -155,6 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("DigitLab")
     app.setStyle("Fusion")
     install_translator(app)
+    from PySide6.QtGui import QIcon
+
+    from .desktop_entry import ICON
+
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName("digitlab")  # Wayland: the launcher's entry and icon
     configure_pyqtgraph()
     from .gui_gc import install as collect_garbage_in_gui_thread
 
@@ -173,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.screenshot is not None:
         window.resize(1280, 800)
     if args.tab:
-        window.select_tab(_TABS[args.tab])
+        window.select_tab(tab_index(args.tab))
     if os.environ.get(PROBE_ENV):  # benchmarks/startup.py: timestamps, then quit
         from .startup_probe import install_probe
 
@@ -206,6 +220,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.collect()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return status
+
+
+def _desktop_entry(install: bool) -> int:
+    """``--install-desktop-entry`` / ``--uninstall-desktop-entry``: no window."""
+    from .desktop_entry import install_desktop_entry, uninstall_desktop_entry
+
+    try:
+        paths = install_desktop_entry() if install else uninstall_desktop_entry()
+    except OSError as exc:
+        print(f"digitlab-gui: cannot write the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    verb = "wrote" if install else "removed"
+    for path in paths:
+        print(f"{verb} {path}")
+    if not paths:
+        print("no DigitLab desktop entry was installed")
+    return 0
 
 
 def _shoot(window: MainWindow, path: Path) -> None:

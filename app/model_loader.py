@@ -17,6 +17,8 @@ import time
 from concurrent.futures import Future
 from typing import Any
 
+from .tabs import TABS
+
 __all__ = ["CORE_MODULES", "MODULES", "TAB_MODULES", "BackgroundLoad", "import_tab_modules",
            "load_model_side", "start", "start_tab_imports", "started"]
 
@@ -49,17 +51,7 @@ TAB_MODULES = (
     "cnn_core.analysis.perturb",
     "cnn_core.models.specs",
     "cnn_core.runtime.devices",
-    "app.widgets.training_panel",
-    "app.widgets.feature_map_view",
-    "app.widgets.kernel_view",
-    "app.widgets.compare_view",
-    "app.widgets.perturbation_view",
-    "app.widgets.evaluate_view",
-    "app.builder.builder_view",
-    "app.widgets.conv_explorer",
-    "app.widgets.handwriting_coach",
-    "app.widgets.kernel_learner",
-    "app.widgets.dataset_browser",
+    *(spec.module for spec in TABS),  # every tab's own module (app/tabs.py)
 )
 
 MODULES = CORE_MODULES + TAB_MODULES  # everything the window's model side imports

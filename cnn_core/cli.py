@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import datetime as _dt
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -193,16 +195,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
     if args.download:
         _download(config.dataset, config.data_dir)
+    ctx = _join_process_group(args, config)  # under torchrun: this process is one rank
+    if ctx is not None and not ctx.is_main:  # only rank 0 speaks and writes
+        args.json, args.tensorboard = False, None
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     control = TrainControl()
-    trainer = Trainer(config, control)
+    trainer = Trainer(config, control, distributed=ctx)
     name = trainer.model.name
     out = Path(args.out) if args.out else Path("runs") / (
         f"{name}-{_dt.datetime.now():%Y%m%d-%H%M%S}.safetensors")
     tb = None
     if args.tensorboard:
-        from .training.tensorboard_log import TensorBoardLogger
+        from .training.tensorboard_log import TensorBoardLogger, tensorboard_hparams
 
-        tb = TensorBoardLogger(args.tensorboard)
+        tb = TensorBoardLogger(args.tensorboard, hparams=tensorboard_hparams(config))
         tb.add_graph(trainer.model)
 
     def on_sigint(signum: int, frame: Any) -> None:
@@ -224,7 +230,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
                          "(Ctrl+C again to quit without saving)")
             if tb is not None:
-                tb.log(ev)
+                tb.log(ev, trainer)
             if isinstance(ev, RunStarted):
                 held = f" ({ev.val_size:,} more held out for validation)" if ev.val_size else ""
                 bar.line(f"training {ev.model} ({ev.params:,} parameters) on {ev.dataset}, "
@@ -240,6 +246,13 @@ def cmd_train(args: argparse.Namespace) -> int:
                          f"ETA {_fmt_time(ev.eta)}")
             elif isinstance(ev, Finished | Stopped | Diverged):
                 final = ev
+        agree = None
+        if ctx is not None:
+            from .training.distributed import ranks_agree
+
+            agree = ranks_agree(trainer.model)
+            if not ctx.is_main:
+                return 0
         save_checkpoint(out, final.checkpoint)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -274,10 +287,28 @@ def cmd_train(args: argparse.Namespace) -> int:
             "temperature": calibration["temperature"] if calibration else None,
             "ece_before": calibration["ece_before"] if calibration else None,
             "ece_after": calibration["ece_after"] if calibration else None,
+            "ranks": 1 if ctx is None else ctx.world_size,
+            "ranks_agree": agree,
         })
     if isinstance(final, Diverged):
         return 1
     return EXIT_STOPPED if isinstance(final, Stopped) else 0
+
+
+def _join_process_group(args: argparse.Namespace, config: Any) -> Any:
+    """Under torchrun with more than one process (or with --distributed), join the process
+    group and return this rank's context; None for an ordinary run."""
+    from .training import distributed
+
+    many = distributed.launched_by_torchrun() and int(os.environ["WORLD_SIZE"]) > 1
+    if not (args.distributed or many):
+        return None
+    try:
+        ctx = distributed.start(config.device)
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    atexit.register(distributed.stop)
+    return ctx
 
 
 def _val_text(ev: Any) -> str:
@@ -339,11 +370,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_predict(args: argparse.Namespace) -> int:
     from .data.preprocess import load_image
+    from .recognition.onnx_predict import OnnxPredictor, is_onnx_file
     from .recognition.predict import Predictor
 
-    checkpoint = _load_checkpoint(args.checkpoint)
-    classes = checkpoint.classes
-    predictor = Predictor(checkpoint)
+    if args.checkpoint and is_onnx_file(args.checkpoint):
+        predictor: Predictor = OnnxPredictor(args.checkpoint)  # answers through onnxruntime
+    else:
+        predictor = Predictor(_load_checkpoint(args.checkpoint))
+    classes = predictor.checkpoint.classes
     results = []
     for file in args.images:
         pred = predictor.predict(load_image(file))
@@ -445,6 +479,11 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="PATH", help="checkpoint to write (.safetensors)")
     p.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard in DIR")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    p.add_argument("--distributed", action="store_true",
+                   help="train data-parallel over the processes torchrun starts (gloo on the "
+                        "CPU, NCCL on CUDA; each process trains on its share of the images; "
+                        "process 0 writes the checkpoint). Implied when torchrun starts more "
+                        "than one: torchrun --nproc_per_node=2 -m cnn_core.cli train …")
 
 
 def build_parser() -> argparse.ArgumentParser:

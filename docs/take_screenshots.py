@@ -106,11 +106,11 @@ class Driver:
         """Put the bundled model on the canvas (its button) unless it is there already."""
         library = self.window.library
         if library.canvas_entry().key != "bundled":
-            self.click(self.window.useBundledButton)
+            self.click(self.window.model_bar.useBundledButton)
             self.wait_until(lambda: library.canvas_entry().key == "bundled", "bundled model")
 
     def pick_shelf(self, prefix: str) -> None:
-        shelf = self.window.modelShelf
+        shelf = self.window.model_bar.modelShelf
         index = next(i for i in range(shelf.count()) if shelf.itemText(i).startswith(prefix))
         if shelf.currentIndex() != index:
             shelf.setCurrentIndex(index)
@@ -198,9 +198,10 @@ def conv_explorer_scene(d: Driver, size: Size) -> None:
     d.shoot("conv-explorer", size)
 
 
-def train_two_runs(d: Driver) -> None:
-    """Two small runs put models on the shelf: a TinyVGG stopped after its first epoch, then
-    a LeNet trained for two epochs on 4,096 images (it becomes the canvas model)."""
+def train_three_runs(d: Driver) -> None:
+    """Three small runs put models on the shelf: a TinyVGG stopped after its first epoch, a
+    LeNet-5 for one epoch, then a LeNet trained for two epochs on 4,096 images (the canvas
+    model, #3)."""
     from panel_controls import set_controls
 
     window = d.window
@@ -223,20 +224,23 @@ def train_two_runs(d: Driver) -> None:
         d.settle(1.5)
 
     run("tinyvgg", 5, stop_after_first=True)
+    run("lenet5", 1, stop_after_first=False)
     run("lenet", 2, stop_after_first=False)
 
 
 def trained_scenes(d: Driver, size: Size) -> None:
-    """The shelf, Compare, Evaluate and "Why this answer?" views (after train_two_runs)."""
+    """The Train tab, the shelf, Compare, Evaluate and "Why this answer?" views (after
+    train_three_runs)."""
     window = d.window
     d.resize(size)
-    d.pick_shelf("#2")
-    # The shelf, open, over the Train tab with the run's curves.
+    d.pick_shelf("#3")
+    # The Train tab after three runs, then the shelf, open, over it.
     d.open_tab(window.training_panel)
     d.draw(7)
-    window.modelShelf.showPopup()
+    d.shoot("train", size)
+    window.model_bar.modelShelf.showPopup()
     d.shoot("shelf", size)
-    window.modelShelf.hidePopup()
+    window.model_bar.modelShelf.hidePopup()
 
     # Compare: the run (canvas model) against the bundled model on the same 7.
     view = window.compare_view
@@ -266,7 +270,7 @@ def trained_scenes(d: Driver, size: Size) -> None:
     d.shoot("evaluate", size)
 
     # Why this answer? on the bundled model, for a drawn 7.
-    d.click(window.useBundledButton)
+    d.click(window.model_bar.useBundledButton)
     d.wait_until(lambda: window.library.canvas_entry().key == "bundled", "bundled model")
     d.open_tab(window.feature_map_view)
     d.draw(7)
@@ -282,6 +286,26 @@ def trained_scenes(d: Driver, size: Size) -> None:
     d.click(controls.saliencyToggle)
 
 
+def inside_scenes(d: Driver, size: Size) -> None:
+    """The bundled model reading a drawn digit: the window as it opens with the Feature maps
+    tab (the README's first picture), the Kernels tab and the Perturb tab's sweep."""
+    window = d.window
+    d.resize(size)
+    d.use_bundled()
+    d.open_tab(window.feature_map_view)
+    d.draw(4)
+    d.wait_until(lambda: window.feature_map_view.isVisible(), "the feature maps")
+    d.shoot("drawing", size)
+    d.open_tab(window.kernel_view)
+    d.shoot("kernels", size)
+    view = window.perturbation_view
+    d.open_tab(view)
+    view.sliders["rotate"].setValue(35)
+    d.settle(2.0)  # the sweep is computed off the GUI thread
+    d.shoot("perturb", size)
+    view.sliders["rotate"].setValue(0)
+
+
 def coach_scenes(d: Driver, sizes: Sequence[Size]) -> None:
     """The Coach tab: collection half done (every size), then the results of a fine-tuning.
 
@@ -295,7 +319,7 @@ def coach_scenes(d: Driver, sizes: Sequence[Size]) -> None:
     from own_hand import strokes
 
     coach = d.window.handwriting_coach
-    d.click(d.window.useBundledButton)
+    d.click(d.window.model_bar.useBundledButton)
     d.wait_until(lambda: d.window.library.canvas_entry().key == "bundled", "bundled model")
     d.open_tab(coach)
 
@@ -323,8 +347,10 @@ def coach_scenes(d: Driver, sizes: Sequence[Size]) -> None:
 
 
 def all_scenes(d: Driver) -> None:
-    """Every view: two small training runs first, then each scene at each size."""
-    train_two_runs(d)
+    """Every view: three small training runs first, then each scene at each size."""
+    for size in SIZES:
+        inside_scenes(d, size)
+    train_three_runs(d)
     for size in SIZES:
         trained_scenes(d, size)
         builder_scene(d, size)
@@ -334,7 +360,19 @@ def all_scenes(d: Driver) -> None:
     coach_scenes(d, SIZES)
 
 
+SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
+         "architecture-builder", "conv-explorer", "kernel-learner", "dataset-browser",
+         "handwriting-coach-collecting", "handwriting-coach-results")
+"""Every view the full run shoots, each at every size in :data:`SIZES`."""
+
+
+def produced_files() -> set[str]:
+    """The file names a full run writes (``drawing-1280.png`` …)."""
+    return {f"{name}-{width}.png" for name in SHOTS for width, _ in SIZES}
+
+
 ONLY: dict[str, Callable[[Driver, Size], None]] = {
+    "inside": inside_scenes,
     "builder": builder_scene,
     "conv-explorer": conv_explorer_scene,
     "kernel-learner": kernel_learner_scene,

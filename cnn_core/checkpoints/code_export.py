@@ -24,7 +24,6 @@ from ..runtime.atomic_files import write_bytes_atomic
 
 __all__ = ["export_checkpoint_python", "spec_to_python"]
 
-_FORMATS = ("python",)
 _INITIALISED = ("conv", "linear", "residual", "inception")  # the layers holding Conv2d / Linear
 
 _RESIDUAL_SOURCE = '''
@@ -357,9 +356,3 @@ def _write_atomically(path: Path, text: str) -> Path:
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give the .py file to write")
     return write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def export_formats() -> tuple[str, ...]:
-    """The formats ``digitlab export --format`` accepts."""
-    return _FORMATS
-

@@ -27,6 +27,7 @@ from ..runtime.devices import resolve_device
 from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
+from .distributed import DistributedContext, any_rank, global_sums, shard, sync_buffers
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 from .gradients import layer_gradient_norms
 from .loop import EvaluationStopped, evaluate, prepare_batch, shuffled_batches, train_one_epoch
@@ -64,8 +65,10 @@ class Trainer:
     that iterates (the generator is suspended then, so nothing changes it).
     """
 
-    def __init__(self, config: TrainConfig, control: TrainControl | None = None) -> None:
+    def __init__(self, config: TrainConfig, control: TrainControl | None = None,
+                 distributed: DistributedContext | None = None) -> None:
         config.validate()
+        self.distributed = distributed  # one rank of a DistributedDataParallel run, or None
         self.config = config
         self.control = control or TrainControl()
         self.device = resolve_device(config.device)
@@ -83,10 +86,23 @@ class Trainer:
         test = load_split(config.dataset, False, config.data_dir)
         n_train, n_test = config.max_train_samples, config.max_test_samples
         self._train = Split(train.images[:n_train], train.labels[:n_train]) if n_train else train
+        if distributed is not None:
+            self._train = shard(self._train, distributed)  # this rank's images only
         self._test = Split(test.images[:n_test], test.labels[:n_test]) if n_test else test
-        self._generator = torch.Generator(device=self.device).manual_seed(self.seed)
+        rank = distributed.rank if distributed is not None else 0  # each rank its own draws
+        self._generator = torch.Generator(device=self.device).manual_seed(self.seed + rank)
         self._global_rng = PrivateGlobalRng(self.seed + 1, self.device)  # for dropout
         self._clock = RunClock()
+
+    @property
+    def validation_split(self) -> Split | None:
+        """The training images held out for validation (None with ``val_size`` 0)."""
+        return self._val
+
+    @property
+    def normalization(self) -> tuple[float, float]:
+        """The dataset's ``(mean, std)`` the model's inputs are normalised with."""
+        return self.info.mean, self.info.std
 
     @property
     def training_seconds(self) -> float:
@@ -141,6 +157,10 @@ class Trainer:
             yield event
 
     def _obey_control(self) -> None:
+        if self.distributed is not None:  # every rank stops at the same step, or none does
+            if any_rank(self.control.stopped, self.device):
+                raise _StopRequested
+            return
         if self.control.paused:
             self._clock.stop()
             self.control.wait_while_paused()
@@ -157,6 +177,13 @@ class Trainer:
                                                     self._val.labels.to(device))
         n = len(train_y)
         steps_per_epoch = max(1, n // cfg.batch_size)
+        world = 1 if self.distributed is None else self.distributed.world_size
+        net = model
+        if self.distributed is not None:
+            from torch.nn.parallel import DistributedDataParallel
+
+            net = DistributedDataParallel(
+                model, device_ids=[torch.cuda.current_device()] if device.type == "cuda" else None)
         optimizer = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr, cfg.momentum,
                                    cfg.weight_decay, tuple(cfg.betas))
         scheduler, per_batch = make_schedule(cfg.schedule, optimizer, cfg.epochs,
@@ -166,7 +193,7 @@ class Trainer:
             return prepare_batch(images, info.mean, info.std, cfg.augment, self._generator,
                                  cfg.channels_last)
 
-        yield RunStarted(model.name, cfg.dataset, str(device), model_stats(model)[0], n,
+        yield RunStarted(model.name, cfg.dataset, str(device), model_stats(model)[0], n * world,
                          len(test.labels), cfg.epochs, steps_per_epoch,
                          0 if val is None else len(val.labels))
         total_steps = steps_per_epoch * cfg.epochs
@@ -179,14 +206,14 @@ class Trainer:
                                            self._generator, prepare)
                 epoch_tally, window = _Tally(device, True), _Tally(device, False)
                 for loss, correct, size in train_one_epoch(
-                        model, batches, optimizer, scheduler if per_batch else None,
+                        net, batches, optimizer, scheduler if per_batch else None,
                         cfg.label_smoothing):
                     step += 1
-                    seen += size
+                    seen += size * world
                     epoch_tally.add(loss, correct, size)
                     window.add(loss, correct, size)
                     if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
-                        mean_loss = window.loss.item() / window.batches
+                        mean_loss, accuracy = self._loss_and_accuracy(window)
                         if not math.isfinite(mean_loss):
                             model.load_state_dict(good_state)
                             yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
@@ -194,8 +221,7 @@ class Trainer:
                         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                         # the last step's gradients are still there (zeroed at the next step)
                         norms = layer_gradient_norms(model) if cfg.track_gradients else ()
-                        yield BatchDone(epoch, step, total_steps, mean_loss,
-                                        window.correct.item() / max(1, window.samples),
+                        yield BatchDone(epoch, step, total_steps, mean_loss, accuracy,
                                         optimizer.param_groups[0]["lr"], self._clock.rate(seen),
                                         self._clock.elapsed, self._clock.eta(step, total_steps),
                                         norms)
@@ -212,6 +238,8 @@ class Trainer:
                     yield self._finished("target_reached")
                     return
         except (_StopRequested, EvaluationStopped):
+            if self.distributed is not None:
+                sync_buffers(self.model)
             yield Stopped(epoch, step, self._clock.elapsed, tuple(self.history),
                           self._final_checkpoint())
             return
@@ -223,6 +251,9 @@ class Trainer:
         cfg, info = self.config, self.info
         start = self._clock.elapsed
         stop = lambda: self.control.stopped  # noqa: E731
+        if self.distributed is not None:
+            sync_buffers(self.model)  # every rank evaluates the same weights …
+            stop = None  # … to the end: a stop on one rank alone would leave the others waiting
         val_loss = val_acc = None
         if val is not None:
             val_loss, val_acc, _ = evaluate(self.model, val, info.mean, info.std,
@@ -231,10 +262,21 @@ class Trainer:
                                           channels_last=cfg.channels_last, stop=stop)
         self._clock.add_eval(self._clock.elapsed - start)
         self._epochs_done = epoch
-        return EpochDone(epoch, cfg.epochs, tally.loss.item() / max(1, tally.samples),
-                         tally.correct.item() / max(1, tally.samples), val_loss, val_acc,
+        train_loss, train_acc = self._loss_and_accuracy(tally)
+        return EpochDone(epoch, cfg.epochs, train_loss, train_acc, val_loss, val_acc,
                          test_loss, test_acc, lr, self._clock.rate(seen), self._clock.elapsed,
                          self._clock.eta(epoch, cfg.epochs))
+
+    def _loss_and_accuracy(self, tally: _Tally) -> tuple[float, float]:
+        """A tally's mean loss and accuracy; over every rank's tally in a distributed run."""
+        loss, correct = tally.loss, tally.correct
+        batches, samples = float(tally.batches), float(tally.samples)
+        if self.distributed is not None:
+            loss, correct, batches, samples = global_sums(loss, correct, batches, samples)
+        else:
+            loss, correct = loss.item(), correct.item()
+        return loss / max(1.0, samples if tally.per_sample else batches), \
+            correct / max(1.0, samples)
 
     def _diverged(self, epoch: int, step: int, loss: float, batch: int) -> Diverged:
         message = (f"the loss became {loss} at epoch {epoch}, batch {batch}; the last good "

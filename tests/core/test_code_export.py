@@ -170,10 +170,9 @@ def test_cli_export_of_the_bundled_model_and_its_errors(tmp_path, capsys):
     assert "weights from the bundled model (digitnet.safetensors)." in header
 
     with pytest.raises(SystemExit) as exited:
-        cli.main(["export", "--format", "onnx", "--out", str(tmp_path / "x.py")])
+        cli.main(["export", "--format", "tflite", "--out", str(tmp_path / "x.py")])
     assert exited.value.code == 2
-    err = capsys.readouterr().err
-    assert "'onnx' is not supported yet; the only format is python" in err
+    assert "invalid choice: 'tflite'" in capsys.readouterr().err
 
     missing = tmp_path / "nope.safetensors"
     assert cli.main(["export", "--checkpoint", str(missing), "--out", str(out)]) == 1

@@ -89,11 +89,12 @@ def test_collect_fine_tune_and_use_the_tuned_model(bundled_window, draw, qtbot, 
     tuned = window.checkpoint()
     assert tuned is not bundled
     assert tuned.meta["title"] == "digitnet · tuned on your handwriting (50 samples)"
-    assert window.modelShelf.currentText().startswith(tuned.meta["title"])
+    assert window.model_bar.modelShelf.currentText().startswith(tuned.meta["title"])
     assert window.library.canvas_entry().path.is_file()  # kept across restarts
     QTest.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert window.library.canvas_entry().kind == "bundled"
-    titles = [window.modelShelf.itemText(i) for i in range(window.modelShelf.count())]
+    shelf = window.model_bar.modelShelf
+    titles = [shelf.itemText(i) for i in range(shelf.count())]
     assert any(t.startswith(tuned.meta["title"]) for t in titles)
 
 

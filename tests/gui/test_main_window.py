@@ -23,7 +23,7 @@ def test_window_builds_and_loads_a_model_without_blocking(qtbot) -> None:
     win.show()
     qtbot.waitUntil(lambda: win.checkpoint() is not None, timeout=20_000)
     assert win.prediction_panel.predictionLabel.text() == "Draw a digit"
-    assert win.modelStatusLabel.text().startswith(f"Model: {win.checkpoint().name}")
+    assert win.model_bar.modelStatusLabel.text().startswith(f"Model: {win.checkpoint().name}")
     for name in ("canvas", "predictionLabel", "probabilityPlot", "inputView",
                  "featureMapView", "kernelView", "evaluateView", "confusionView",
                  "perClassPlot", "reliabilityPlot", "misclassifiedGallery"):
@@ -54,7 +54,7 @@ def test_status_bar_shows_model_name_and_test_accuracy(window: MainWindow, untra
     checkpoint = untrained.copy()
     checkpoint.meta["metrics"] = {"test_accuracy": 0.9912}
     window.set_model(checkpoint)
-    assert window.modelStatusLabel.text() == "Model: lenet · test accuracy 99.12%"
+    assert window.model_bar.modelStatusLabel.text() == "Model: lenet · test accuracy 99.12%"
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage" * 100, b"\x00" * 4096])
@@ -76,7 +76,7 @@ def test_save_and_open_a_model(window: MainWindow, tmp_path, untrained) -> None:
     assert reloaded.name == untrained.name
     assert window.open_model_file(path)
     assert window.model_path == path
-    assert "mine.safetensors" in window.modelStatusLabel.text()
+    assert "mine.safetensors" in window.model_bar.modelStatusLabel.text()
     assert open_settings().value(Keys.LAST_MODEL) == str(path.resolve())
 
 

@@ -20,7 +20,7 @@ RUN_TIMEOUT = 120_000
 
 
 def _titles(window: MainWindow) -> list[str]:
-    shelf = window.modelShelf
+    shelf = window.model_bar.modelShelf
     return [shelf.itemText(i) for i in range(shelf.count())]
 
 
@@ -66,33 +66,34 @@ def test_stopped_run_waits_on_the_shelf_and_survives_a_restart(qtbot, draw, untr
     assert titles[0].startswith("Bundled model")
     assert titles[1].startswith("#1 lenet · adam") and titles[1].endswith(
         f"stopped in epoch {stopped.epoch}")  # … and the run is on the shelf
-    assert win.modelShelf.currentIndex() == 2  # the canvas model: the one given at start
+    assert win.model_bar.modelShelf.currentIndex() == 2  # the canvas model: the one given at start
     assert "on the model shelf" in win.banner.text()
 
     # Pick the run with the keyboard, as a user would: focus the shelf, arrow up.
-    win.modelShelf.setFocus()
+    win.model_bar.modelShelf.setFocus()
     with qtbot.waitSignal(win.model_changed):
-        QTest.keyClick(win.modelShelf, Qt.Key.Key_Up)
+        QTest.keyClick(win.model_bar.modelShelf, Qt.Key.Key_Up)
     assert win.checkpoint() is stopped.checkpoint
     assert not np.allclose(_probabilities(win), before)  # same drawing, another answer
-    assert win.modelShelf.currentIndex() == 1
+    assert win.model_bar.modelShelf.currentIndex() == 1
 
     # Ctrl+B: back to the bundled model; the button does the same.
     with qtbot.waitSignal(win.model_changed):
         QTest.keySequence(win, "Ctrl+B")
-    assert win.library.canvas_entry().kind == "bundled" and win.modelShelf.currentIndex() == 0
+    assert win.library.canvas_entry().kind == "bundled"
+    assert win.model_bar.modelShelf.currentIndex() == 0
     assert np.allclose(win.checkpoint().model.features.conv1.weight.detach(),
                        bundled.model.features.conv1.weight.detach())
     assert "bundled model again" in win.banner.text()
-    win.modelShelf.setFocus()
+    win.model_bar.modelShelf.setFocus()
     with qtbot.waitSignal(win.model_changed):
-        QTest.keyClick(win.modelShelf, Qt.Key.Key_Down)  # the run again
+        QTest.keyClick(win.model_bar.modelShelf, Qt.Key.Key_Down)  # the run again
     assert win.banner.text() == ""  # the notice no longer holds, so it is gone
     with qtbot.waitSignal(win.model_changed):
-        QTest.mouseClick(win.useBundledButton, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(win.model_bar.useBundledButton, Qt.MouseButton.LeftButton)
     assert win.library.canvas_entry().kind == "bundled"
     with qtbot.waitSignal(win.model_changed):
-        QTest.keyClick(win.modelShelf, Qt.Key.Key_Down)
+        QTest.keyClick(win.model_bar.modelShelf, Qt.Key.Key_Down)
     run_weights = win.checkpoint().model.state_dict()
     win.close()  # waits for the writes
 
@@ -102,26 +103,27 @@ def test_stopped_run_waits_on_the_shelf_and_survives_a_restart(qtbot, draw, untr
     again.show()
     qtbot.waitUntil(lambda: again.checkpoint() is not None, timeout=20_000)
     assert _titles(again)[:2] == titles[:2]  # bundled, the run (the unsaved model is gone)
-    assert again.modelShelf.currentIndex() == 1
+    assert again.model_bar.modelShelf.currentIndex() == 1
     restored = again.checkpoint().model.state_dict()
     assert all(np.array_equal(restored[k].numpy(), run_weights[k].numpy()) for k in restored)
-    assert again.replayBar.isVisible() and again.replaySlider.maximum() == stopped.epoch
+    assert again.model_bar.replayBar.isVisible()
+    assert again.model_bar.replaySlider.maximum() == stopped.epoch
     again.close()
 
 
 def test_replay_slider_scrubs_the_epochs(window: MainWindow, qtbot, draw) -> None:  # noqa: ANN001
     stopped = _stop_a_run_in_epoch_two(window, qtbot)
-    window.modelShelf.setFocus()
+    window.model_bar.modelShelf.setFocus()
     with qtbot.waitSignal(window.model_changed):
-        QTest.keyClick(window.modelShelf, Qt.Key.Key_Up)
-    assert not window.replayBar.isHidden()
-    slider = window.replaySlider
+        QTest.keyClick(window.model_bar.modelShelf, Qt.Key.Key_Up)
+    assert not window.model_bar.replayBar.isHidden()
+    slider = window.model_bar.replaySlider
     # initial weights, each finished epoch, the stopped weights: the training process may have
     # finished another epoch before it saw the stop flag, so the count comes from the run.
     assert stopped.epoch >= 2
     assert (slider.minimum(), slider.maximum(), slider.value()) == (0, stopped.epoch,
                                                                      stopped.epoch)
-    assert window.replayLabel.text().startswith(f"stopped in epoch {stopped.epoch}")
+    assert window.model_bar.replayLabel.text().startswith(f"stopped in epoch {stopped.epoch}")
     window.tabs.setCurrentWidget(window.kernel_view)
     draw(window.canvas, DIGITS[3])
     qtbot.waitUntil(lambda: len(window.kernel_view.kernel_sets()) > 0)
@@ -131,14 +133,14 @@ def test_replay_slider_scrubs_the_epochs(window: MainWindow, qtbot, draw) -> Non
 
     slider.setFocus()
     QTest.keyClick(slider, Qt.Key.Key_Home)  # the initial weights
-    assert slider.value() == 0 and window.replayLabel.text() == "initial weights"
+    assert slider.value() == 0 and window.model_bar.replayLabel.text() == "initial weights"
     qtbot.waitUntil(lambda: not np.allclose(window.kernel_view.kernel_sets()[0].weights, final))
     initial = window.kernel_view.kernel_sets()[0].weights.copy()
     assert not np.allclose(_probabilities(window), final_probabilities)  # prediction follows
     assert window.training_panel.lossPlot.marked_epoch() == 0
 
     QTest.keyClick(slider, Qt.Key.Key_Right)  # after epoch 1
-    assert window.replayLabel.text().startswith("epoch 1 · ")
+    assert window.model_bar.replayLabel.text().startswith("epoch 1 · ")
     qtbot.waitUntil(lambda: not np.allclose(window.kernel_view.kernel_sets()[0].weights,
                                             initial))
     record = window.library.canvas_entry().record
@@ -161,9 +163,9 @@ def _fashion_checkpoint() -> Checkpoint:
 def test_a_fashion_mnist_model_answers_with_its_class_names(window: MainWindow, qtbot, draw,  # noqa: ANN001
                                                             tmp_path) -> None:
     path = save_checkpoint(tmp_path / "fashion.safetensors", _fashion_checkpoint())
-    assert not window.classesNotice.isVisible()
+    assert not window.model_bar.classesNotice.isVisible()
     assert window.open_model_file(path)
-    notice = window.classesNotice
+    notice = window.model_bar.classesNotice
     assert notice.isVisible() and "Fashion-MNIST" in notice.text()
     assert "clothing" in notice.text() and "not digits" in notice.text()
     draw(window.canvas, DIGITS[1])
@@ -177,7 +179,7 @@ def test_a_fashion_mnist_model_answers_with_its_class_names(window: MainWindow, 
     assert [name for _, name in ticks] == list(classes)
     assert _titles(window)[-1] == "fashion.safetensors · tinyvgg · fashion_mnist"
 
-    window.use_bundled_model()  # a digit model again: the notice goes
+    window.model_bar.use_bundled_model()  # a digit model again: the notice goes
     qtbot.waitUntil(lambda: not notice.isVisible())
     assert window.prediction_panel.classes() == [str(d) for d in range(10)]
 
@@ -194,7 +196,7 @@ def test_an_opened_file_that_has_gone_is_a_clear_disabled_entry(qtbot, tmp_path,
     again = MainWindow()
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.checkpoint() is not None, timeout=20_000)
-    shelf = again.modelShelf
+    shelf = again.model_bar.modelShelf
     index = shelf.findText("mine.safetensors · file not found")
     assert index > 0 and not shelf.model().item(index).isEnabled()
     assert "file not found" in shelf.itemData(index, Qt.ItemDataRole.ToolTipRole)
@@ -268,17 +270,17 @@ def test_remove_a_run_from_the_shelf_deletes_its_files(qtbot) -> None:  # noqa: 
     win = MainWindow()
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: win.checkpoint() is not None, timeout=20_000)
-    assert not win.removeFromShelfAction.isEnabled()  # the bundled model cannot go
-    win.modelShelf.setFocus()
+    assert not win.model_bar.removeFromShelfAction.isEnabled()  # the bundled model cannot go
+    win.model_bar.modelShelf.setFocus()
     with qtbot.waitSignal(win.model_changed):
-        QTest.keyClick(win.modelShelf, Qt.Key.Key_Down)
+        QTest.keyClick(win.model_bar.modelShelf, Qt.Key.Key_Down)
     assert win.library.canvas_entry().record.run_id == record.run_id
-    assert win.removeFromShelfAction.isEnabled()
+    assert win.model_bar.removeFromShelfAction.isEnabled()
     with qtbot.waitSignal(win.model_changed):
-        win.removeFromShelfAction.trigger()
+        win.model_bar.removeFromShelfAction.trigger()
     win.library.flush()
     assert win.library.canvas_entry().kind == "bundled"
-    assert win.modelShelf.count() == 1 and "Removed #1 lenet" in win.banner.text()
+    assert win.model_bar.modelShelf.count() == 1 and "Removed #1 lenet" in win.banner.text()
     assert not store.folder(record).exists() and store.load_records() == []
     win.close()
 

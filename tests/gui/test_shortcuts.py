@@ -50,7 +50,7 @@ def test_ctrl_b_goes_back_to_the_bundled_model(window: MainWindow, qtbot,  # noq
     with qtbot.waitSignal(window.model_changed, timeout=10_000):
         press(window, Qt.Key.Key_B, CTRL)
     assert window.checkpoint().name == bundled.name
-    assert window.modelShelf.currentIndex() == 0
+    assert window.model_bar.modelShelf.currentIndex() == 0
 
 
 def test_ctrl_e_toggles_the_saliency_overlay(window: MainWindow, draw, qtbot) -> None:  # noqa: ANN001

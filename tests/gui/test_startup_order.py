@@ -53,7 +53,7 @@ def test_the_prediction_is_shown_before_any_tab_is_built(
     assert win.pending_parts()[0] == "training_panel"  # the tab on show comes first
     assert len(win.pending_parts()) == len(TAB_TITLES) + 1  # + the saliency controls
     assert _pages(win) == [PLACEHOLDER_NAME] * len(TAB_TITLES)
-    assert win.openModelAction.isEnabled() and win.modelShelf.isEnabled()
+    assert win.menus.openModelAction.isEnabled() and win.model_bar.modelShelf.isEnabled()
     with qtbot.waitSignal(win.ready, timeout=30_000):
         gated_tabs.set()
     assert win.pending_parts() == [] and PLACEHOLDER_NAME not in _pages(win)

@@ -79,7 +79,7 @@ def test_a_digit_drawn_while_the_model_loads_is_answered_once_it_is_ready(
     win = start_window(_painted)
     assert not win.is_ready() and win.checkpoint() is None
     assert win.prediction_panel.predictionLabel.text() == "Loading model…"
-    assert not win.openModelAction.isEnabled() and not win.modelShelf.isEnabled()
+    assert not win.menus.openModelAction.isEnabled() and not win.model_bar.modelShelf.isEnabled()
     draw(win.canvas, DIGITS[7])  # the canvas works meanwhile
     assert win.canvas.image_array().max() > 0
     qtbot.wait(50)
@@ -91,7 +91,7 @@ def test_a_digit_drawn_while_the_model_loads_is_answered_once_it_is_ready(
                     timeout=10_000)
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())][:6] == [
         "Train", "Feature maps", "Kernels", "Compare", "Perturb", "Evaluate"]
-    assert win.openModelAction.isEnabled() and win.modelShelf.isEnabled()
+    assert win.menus.openModelAction.isEnabled() and win.model_bar.modelShelf.isEnabled()
     win.close()
 
 

@@ -54,7 +54,7 @@ def test_a_finished_run_becomes_the_canvas_model(window: MainWindow, draw,  # no
     # The drawing was predicted again, at once, by the new model.
     after = window.inference.last_prediction()
     assert not np.allclose(after.probabilities, before_probabilities)
-    assert window.modelStatusLabel.text().startswith("Model: lenet · test accuracy")
+    assert window.model_bar.modelStatusLabel.text().startswith("Model: lenet · test accuracy")
     assert "Training finished" in window.banner.text()
     assert live and all(snapshot is not trained for snapshot in live)
 
@@ -69,7 +69,7 @@ def test_divergence_is_shown_and_the_run_goes_on_the_shelf(window: MainWindow,
     assert isinstance(panel.last_result, Diverged)
     assert window.checkpoint() is before  # a diverged run does not replace the canvas model
     assert window.banner.kind == "error" and "diverged" in window.banner.text()
-    shelf = window.modelShelf
+    shelf = window.model_bar.modelShelf
     texts = [shelf.itemText(i) for i in range(shelf.count())]
     assert texts[1].startswith("#1 lenet · sgd 1000") and "diverged in epoch 1" in texts[1]
     with qtbot.waitSignal(window.model_changed):  # picked: its restored weights are used
