@@ -29,10 +29,9 @@ from cnn_core.analysis.evaluation import (
     EvaluationResult,
     dataset_test_set,
     drawings_set,
-    locate_test_split,
 )
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.data.datasets import DATASETS
+from cnn_core.data.datasets import DATASETS, locate_test_split
 
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot

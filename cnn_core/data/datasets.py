@@ -28,8 +28,10 @@ __all__ = [
     "OWN",
     "DatasetUnavailable",
     "Split",
+    "default_data_dirs",
     "download_dataset",
     "load_split",
+    "locate_test_split",
 ]
 
 log = logging.getLogger(__name__)
@@ -219,8 +221,12 @@ def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
     return Split(torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64)))
 
 
+def _download_dir() -> Path:  # looked up at each call: HOME may change (tests do)
+    return Path.home() / ".cache" / "digitlab" / "data"
+
+
 def _data_folder(data_dir: str | Path | None) -> Path:
-    return Path(data_dir) if data_dir else Path.home() / ".cache" / "digitlab" / "data"
+    return Path(data_dir) if data_dir else _download_dir()
 
 
 def download_dataset(name: str, data_dir: str | Path | None = None) -> None:
@@ -277,3 +283,39 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
         data = load_own_data(data_dir)
         return data.train if train else data.test
     return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)
+
+
+def default_data_dirs(name: str) -> list[Path]:
+    """Where a dataset's files may already be on this computer, most likely first.
+
+    DigitLab's own download folder (``~/.cache/digitlab/data``), then Debian's dataset
+    packages (``/usr/share/datasets/fashion-mnist`` from ``dataset-fashion-mnist``).
+    """
+    return [_download_dir(), Path("/usr/share/datasets") / name.replace("_", "-")]
+
+
+def locate_test_split(name: str) -> tuple[Path | None, str | None]:
+    """Find a dataset's test split without downloading anything.
+
+    Returns ``(data_dir, None)`` where the files are (``data_dir`` is ``None`` for the bundled
+    MNIST), or ``(None, why)`` with one line saying which files to put where.
+    """
+    info = DATASETS[name]
+    if name == "mnist":
+        return None, None
+    if name == "own":
+        from .own_digits import HOLDOUT_EVERY, OwnDigitStore
+
+        store = OwnDigitStore()
+        if max(store.counts()) >= HOLDOUT_EVERY:
+            return store.root, None
+        return None, (f"{info.title}: none held out for testing yet (every "
+                      f"{HOLDOUT_EVERY}th sample of a digit is); draw at least "
+                      f"{HOLDOUT_EVERY} of a digit in the Coach tab")
+    names = _file_names(info, False)
+    for folder in default_data_dirs(name):
+        if all(_find(file, _candidate_dirs(info, folder)) for file in names):
+            return folder, None
+    home = default_data_dirs(name)[0] / info.torchvision_class / "raw"
+    return None, (f"{info.title} is not on this computer: put {names[0]}.gz and {names[1]}.gz "
+                  f"in {home}, or train on it once with a network connection")
