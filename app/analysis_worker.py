@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint
+
+from . import background
+from .background import Task
 
 __all__ = ["AnalysisWorker", "Job"]
 
@@ -25,26 +28,16 @@ log = logging.getLogger(__name__)
 Job = Callable[[Checkpoint], Any]
 
 
-class _Runner(QObject):
-    """Lives in the worker thread and runs one job per queued call."""
-
-    done = Signal(str, int, object, float)  # key, request id, result, seconds
-    failed = Signal(str, int, str)  # key, request id, one-line message
-
-    @Slot(str, int, object, object)
-    def run(self, key: str, request: int, job: Job, checkpoint: Checkpoint) -> None:
-        started = time.perf_counter()
-        try:
-            result = job(checkpoint)
-        except Exception as exc:  # a failing analysis must not take the app down
-            log.exception("analysis %s failed", key)
-            self.failed.emit(key, request, f"{type(exc).__name__}: {exc}")
-            return
-        self.done.emit(key, request, result, time.perf_counter() - started)
+def _timed(job: Job, checkpoint: Checkpoint) -> Iterator[tuple[Any, float]]:
+    """Run ``job`` once (in the task's thread): its result and the seconds it took."""
+    started = time.perf_counter()
+    result = job(checkpoint)
+    yield result, time.perf_counter() - started
 
 
 class AnalysisWorker(QObject):
-    """Runs analysis jobs in a worker thread; the latest request of each key wins.
+    """Runs analysis jobs as background tasks, one at a time; the latest request of each key
+    wins.
 
     While a job runs, newer requests wait (one per key, replacing older ones), so a stream of
     drawing changes never builds a backlog and the last drawing is always answered. After a
@@ -55,30 +48,25 @@ class AnalysisWorker(QObject):
     finished = Signal(str, object, float)  # key, result, seconds the job took
     failed = Signal(str, str)  # key, message
     checkpoint_changed = Signal(object)  # the model analysed from now on (the caller's object)
-    _start = Signal(str, int, object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._checkpoint: Checkpoint | None = None
         self._pending: dict[str, Job] = {}
         self._latest: dict[str, int] = {}  # key -> id of the newest request
-        self._busy = False
+        self._task: Task | None = None
+        self._running: tuple[str, int] = ("", 0)  # the running task's key and request id
         self._next_id = 0
         self._rest = QTimer(self)  # the pause after a job, see the class docstring
         self._rest.setSingleShot(True)
         self._rest.timeout.connect(self._dispatch)
-        self._thread = QThread(self)
-        self._thread.setObjectName("analysisThread")
-        self._runner = _Runner()
-        self._runner.moveToThread(self._thread)
-        self._start.connect(self._runner.run)
-        self._runner.done.connect(self._on_done)
-        self._runner.failed.connect(self._on_failed)
-        self._thread.finished.connect(self._runner.deleteLater)
-        self._thread.start()
-        app = QCoreApplication.instance()
-        if app is not None:  # a window deleted without closing must not kill a live thread
-            app.aboutToQuit.connect(self.shutdown)
+        background.owner().stopping.connect(self._on_stopping)
+
+    @Slot()
+    def _on_stopping(self) -> None:
+        """All background work is being stopped (the window closes): start nothing more."""
+        self._pending.clear()
+        self._rest.stop()
 
     def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
         """Analyse ``checkpoint`` from now on (the worker keeps a private deep copy)."""
@@ -103,38 +91,56 @@ class AnalysisWorker(QObject):
 
     def is_idle(self) -> bool:
         """True when nothing runs or waits."""
-        return not self._busy and not self._pending
+        return self._task is None and not self._pending
 
     def _dispatch(self) -> None:
-        if (self._busy or self._rest.isActive() or not self._pending
+        if (self._task is not None or self._rest.isActive() or not self._pending
                 or self._checkpoint is None):
             return
         key = next(iter(self._pending))
         job = self._pending.pop(key)
         self._next_id += 1
         self._latest[key] = self._next_id
-        self._busy = True
-        self._start.emit(key, self._next_id, job, self._checkpoint)
+        self._running = (key, self._next_id)
+        checkpoint = self._checkpoint
+        task = Task(f"analysis-{key}", lambda: _timed(job, checkpoint))
+        task.yielded.connect(self._on_done)
+        task.failed.connect(self._on_failed)
+        task.finished.connect(self._on_task_finished)
+        self._task = task
+        background.owner().start(task)
 
-    def _on_done(self, key: str, request: int, result: object, seconds: float) -> None:
-        self._busy = False
+    def _current(self) -> bool:
+        return self._task is not None and self.sender() is self._task
+
+    @Slot(object)
+    def _on_done(self, outcome: tuple[Any, float]) -> None:
+        key, request = self._running
+        result, seconds = outcome
+        if not self._current():
+            return
         self._rest.start(min(int(seconds * 1000), 500))
         # A slightly stale answer (a newer request waits) is still shown: while the user
         # draws, the newest finished analysis is better than none.
         if self._latest.get(key) == request:
             self.finished.emit(key, result, seconds)
-        self._dispatch()
 
-    def _on_failed(self, key: str, request: int, message: str) -> None:
-        self._busy = False
-        if self._latest.get(key) == request:
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        key, request = self._running
+        if self._current() and self._latest.get(key) == request:
             self.failed.emit(key, message)
-        self._dispatch()
 
-    def shutdown(self) -> None:
-        """Stop the thread after the running job (call before the window closes)."""
+    @Slot()
+    def _on_task_finished(self) -> None:
+        if self._current():
+            self._task = None
+            self._dispatch()
+
+    def shutdown(self, timeout_ms: int = 2000) -> None:
+        """Forget waiting jobs and wait up to ``timeout_ms`` for the running one (which
+        reports nothing more)."""
         self._pending.clear()
-        if self._thread.isRunning():
-            self._thread.quit()
-            self._thread.wait()
-        self._busy = False  # a job that ended during the wait never reports back now
+        task, self._task = self._task, None
+        if task is not None:
+            background.owner().stop([task], timeout_ms)

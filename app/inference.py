@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from cnn_core.analysis.inspection import conv_kernels, feature_maps
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.data_picture import DataPicture, prepare
 from cnn_core.recognition.predict import Prediction, Predictor
 
 __all__ = ["FRAME_MS", "SNAPSHOT_VIEW_MS", "LiveInference"]
@@ -45,15 +46,17 @@ class LiveInference(QObject):
     Parameters
     ----------
     image_source
-        Returns the picture to read (the canvas's model input; called when the timer fires).
+        Returns the picture to read (the canvas's :meth:`model_reading`; called when the
+        timer fires): a data set's picture is read as given, anything else preprocessed.
     """
 
+    model_changed = Signal(object)  # Checkpoint: the model the next predictions come from
     predicted = Signal(object)  # Prediction
     activations_ready = Signal(object)  # list[LayerActivation]; [] for a blank drawing
     kernels_ready = Signal(object)  # list[KernelSet]
     failed = Signal(str)  # the core raised while predicting or inspecting
 
-    def __init__(self, image_source: Callable[[], np.ndarray],
+    def __init__(self, image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._image_source = image_source
@@ -107,6 +110,7 @@ class LiveInference(QObject):
         self._snapshot = self._snapshot_predictor = None
         self._snapshot_timer.stop()
         self._predict_due = self._maps_due = self._kernels_due = True
+        self.model_changed.emit(checkpoint)
         self.run_now()
 
     def set_snapshot(self, checkpoint: Checkpoint | None) -> None:
@@ -200,7 +204,7 @@ class LiveInference(QObject):
         assert self._predictor is not None
         if self._predict_due or self._last is None:
             self._predict_due = False
-            self._last = self._predictor.predict(self._image_source())
+            self._last = self._predictor.predict_preprocessed(prepare(self._image_source()))
             self.evaluations += 1
             self.predicted.emit(self._last)
 

@@ -209,9 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.model_changed.connect(after_model_loaded, Qt.ConnectionType.SingleShotConnection)
     status = int(app.exec())
-    from .evaluation_worker import wait_for_stragglers
+    from .background import wait_for_stragglers
 
-    wait_for_stragglers()  # an evaluation destroyed while running would crash the exit
+    wait_for_stragglers()  # a thread destroyed while running would crash the exit
     # Delete the window while the QApplication still exists: left to Python's shutdown the
     # order is arbitrary and PySide6 can crash on exit (seen with an open feature-map window).
     window.deleteLater()

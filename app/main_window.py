@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
-from . import model_loader, window_layout
+from . import background, model_loader, window_layout
 from . import settings as prefs
 from .deferred_parts import DeferredParts
 from .model_bar import ModelBar
@@ -209,12 +209,13 @@ class MainWindow(QMainWindow):
             canvas = library.canvas_entry()
             self.saved_canvas_key = canvas.key if canvas is not None else ""
         self.library = library
-        self.inference = LiveInference(self.canvas.model_input, self)
+        self.inference = LiveInference(self.canvas.model_reading, self)
         self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
         self.canvas.changed.connect(self.inference.request)
         self.canvas.stroke_finished.connect(self.inference.answer_now)
         library.canvas_model_changed.connect(self._on_canvas_model_changed)
         library.failed.connect(self.banner.show_error)
+        self.inference.model_changed.connect(self.prediction_panel.set_model)
         self.inference.predicted.connect(self.prediction_panel.show_prediction)
         self.inference.failed.connect(lambda message: self.banner.show_error(
             self.tr("The model failed on this drawing: {0}").format(message)))
@@ -348,21 +349,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
 
     def stop_background_work(self) -> None:
-        """Stop everything the window runs in the background and wait for it: a training run
-        (its files on disk), pending writes, analyses, an evaluation. Nothing is built any more."""
+        """Stop everything that runs in the background and wait for it (a training run, its
+        files on disk, analyses, an evaluation, a fine-tuning). Nothing is built any more."""
         self._parts.stop()
         self._startup.stop()  # a load still under way ends on its own; the process waits for it
-        if not self._core_ready:  # closed while torch was loading: no model side yet
-            return
-        built = self._parts.built_part
-        panel = built("training_panel")
-        if panel is not None:
-            panel.shutdown()  # stop a running training thread and wait for it
-        self.library.shutdown()  # the stopped run and every pending write are on disk
-        self.analysis.shutdown()
-        evaluate_view = built("evaluate_view")
-        if evaluate_view is not None:
-            evaluate_view.shutdown()  # cancel a running evaluation, wait ≤ 2 s
+        background.stop_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.stop_background_work()

@@ -140,7 +140,6 @@ class ModelBar(QWidget):
         """Work on ``library`` from now on (the model side exists)."""
         self._library = library
         library.entries_changed.connect(self.fill_shelf)
-        library.run_ended.connect(lambda *_: self.fill_shelf())
         self.modelShelf.activated.connect(self._on_shelf_activated)
         self.replaySlider.valueChanged.connect(self._on_replay)
         self.fill_shelf()

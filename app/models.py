@@ -1,10 +1,13 @@
-"""The models the app knows: the bundled one, every training run, every model file opened.
+"""The model shelf: the bundled model, every training run, every model file opened.
 
-:class:`ModelLibrary` is the one application-level object that the Train tab, the model
-shelf, epoch replay and the comparison view read. It owns the training controller; the
-training worker's signals reach it in one hop. Runs are kept as
-:class:`cnn_core.checkpoints.runs.RunRecord` objects and written by a background thread into the
-user data directory (``DIGITLAB_DATA_DIR`` overrides it), so closing the app never loses a model.
+:class:`ModelLibrary` is the application-level object that the model bar, epoch replay, the
+comparison view and the Coach read: which models there are and which one the canvas uses.
+Training is not its business (:class:`app.training.TrainingController` runs it); the shelf
+only follows each run (:meth:`ModelLibrary.follow_run`) and takes it in when it ends, in one
+hop from the run's worker thread. Runs are kept as
+:class:`cnn_core.checkpoints.runs.RunRecord` objects and written by
+:class:`~app.run_writer.RunWriter` into the user data directory (``DIGITLAB_DATA_DIR``
+overrides it), so closing the app never loses a model.
 """
 
 from __future__ import annotations
@@ -12,28 +15,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, load_bundled, load_checkpoint
-from cnn_core.checkpoints.runs import MAX_RUNS, RunRecord, RunStore, Snapshot, run_metadata
-from cnn_core.models import get_spec
+from cnn_core.checkpoints.runs import MAX_RUNS, RunRecord, RunStore
 from cnn_core.runtime.user_data import DATA_DIR_ENV, user_data_dir
-from cnn_core.training import (
-    BatchDone,
-    Diverged,
-    EpochDone,
-    Finished,
-    RunStarted,
-    Stopped,
-    TrainConfig,
-)
+from cnn_core.training import Diverged, Finished, Stopped
+from cnn_core.training.finetune import FineTuneFinished
 
-from .training import TrainingController, TrainingWorker
+from .run_writer import RunWriter
+from .training.fine_tune import FineTuneRun
+from .training.run import TrainingRun
 
 __all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPoint",
            "ShelfEntry", "data_dir"]
@@ -109,29 +104,17 @@ class ModelLibrary(QObject):
 
     entries_changed = Signal()  # an entry was added, removed or renamed
     canvas_model_changed = Signal(object, object)  # ShelfEntry, Checkpoint
-    run_started = Signal(object, object)  # RunRecord, RunStarted
-    batch_done = Signal(object)  # BatchDone of the current run
-    epoch_done = Signal(object)  # EpochDone of the current run
-    snapshot_ready = Signal(object)  # Checkpoint: the live model, throttled by the worker
-    run_ended = Signal(object, object)  # ShelfEntry, Finished | Stopped | Diverged
-    run_failed = Signal(str)  # the run could not start or broke; one line
-    running_changed = Signal(bool)
     failed = Signal(str)  # a shelf model could not be loaded or saved; one line
 
     def __init__(self, root: str | Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = RunStore(root if root is not None else data_dir())
-        self.controller = TrainingController(self)
-        self.controller.running_changed.connect(self.running_changed)
+        self.writer = RunWriter(self.store, self)
+        self.writer.failed.connect(self.failed)
         self._entries: list[ShelfEntry] = [ShelfEntry(BUNDLED_KEY, BUNDLED_KEY)]
         self._canvas: ShelfEntry | None = None
-        self._live: RunRecord | None = None
-        self._steps_per_epoch = 1
         self._sessions = 0
-        self._writer: ThreadPoolExecutor | None = None  # made on the first write
-        self._pending: list[Future] = []
         self._replay_cache: OrderedDict[tuple[str, int], Checkpoint] = OrderedDict()
-        self._saved: set[str] = set()  # run ids whose files are complete (writer thread adds)
         self.restore_seconds = 0.0
 
     # ---------------------------------------------------------------- entries
@@ -165,7 +148,7 @@ class ModelLibrary(QObject):
         files = [Path(p) for p in state.get("files", []) if isinstance(p, str)]
         self._entries = [self._entries[0]]
         self._entries += [ShelfEntry(f"run:{r.run_id}", "run", record=r) for r in records]
-        self._saved.update(r.run_id for r in records)
+        self.writer.saved.update(r.run_id for r in records)
         for path in files[-MAX_FILES:]:
             entry = ShelfEntry(f"file:{path}", "file", path=path)
             if not path.is_file():
@@ -252,7 +235,7 @@ class ModelLibrary(QObject):
             return False
         self._entries.remove(entry)
         if entry.record is not None:
-            self._submit(self.store.delete, entry.record)
+            self.writer.delete(entry.record)
         if entry is self._canvas:
             self.use_bundled()
         self._save_state()
@@ -280,7 +263,7 @@ class ModelLibrary(QObject):
         for entry in self._entries:
             record = entry.record
             if (record is None or entry is self._canvas or entry is keep
-                    or record.run_id not in self._saved):
+                    or record.run_id not in self.writer.saved):
                 continue
             entry.checkpoint = record.final = None
 
@@ -340,147 +323,48 @@ class ModelLibrary(QObject):
         return checkpoint
 
     # --------------------------------------------------------------- training
-    def is_running(self) -> bool:
-        """Whether a run's thread exists."""
-        return self.controller.is_running()
-
-    def is_paused(self) -> bool:
-        """Whether the current run is paused."""
-        return self.controller.is_paused()
-
-    def live_run(self) -> RunRecord | None:
-        """The run being trained, if any."""
-        return self._live
-
     def next_run_number(self) -> int:
         """The number the next run will get (numbers go on across restarts)."""
-        numbers = [r.number for r in self.runs()]
-        if self._live is not None:
-            numbers.append(self._live.number)
-        return max(numbers, default=0) + 1
-
-    def start_training(self, config: TrainConfig) -> RunRecord:
-        """Start a run in the worker thread.
-
-        Raises
-        ------
-        RuntimeError
-            If a run is still going.
-        """
-        number = self.next_run_number()
-        config.validate()
-        spec = config.model_spec if config.model_spec is not None else get_spec(config.model)
-        meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
-        record = RunRecord(self.store.new_run_id(number), number, "running", meta)
-        self.controller.start(config, self, self._connect_worker)
-        self._live = record
-        return record
-
-    def pause(self) -> None:
-        """Hold the run at the next batch."""
-        self.controller.pause()
-
-    def resume(self) -> None:
-        """Continue a paused run."""
-        self.controller.resume()
-
-    def stop(self) -> None:
-        """End the run at the next batch; it goes on the shelf."""
-        self.controller.stop()
-
-    def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Stop any run (it is saved), wait for its thread, then for every pending write."""
-        ended = self.controller.shutdown(timeout_ms)
-        self.flush()
-        if self._writer is not None:  # no thread outlives the window
-            self._writer.shutdown(wait=True)
-            self._writer = None
-        return ended
-
-    def flush(self) -> None:
-        """Wait until every queued write is on disk."""
-        for future in list(self._pending):
-            future.result()
-        self._pending.clear()
-
-    def _connect_worker(self, worker: TrainingWorker) -> None:
-        worker.started.connect(self._on_started)
-        worker.batch_done.connect(self._on_batch_done)
-        worker.epoch_done.connect(self._on_epoch_done)
-        worker.replay_snapshot.connect(self._on_replay_snapshot)
-        worker.snapshot_ready.connect(self._on_snapshot_ready)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-
-    def _current(self) -> bool:
-        return self._live is not None and self.controller.is_current(self.sender())
+        return max((r.number for r in self.runs()), default=0) + 1
 
     @Slot(object)
-    def _on_started(self, event: RunStarted) -> None:
-        if self._current():
-            self._steps_per_epoch = max(1, event.steps_per_epoch)
-            self.run_started.emit(self._live, event)
+    def follow_run(self, run: TrainingRun) -> None:
+        """Put ``run`` on the shelf when it ends (a finished one becomes the canvas model)."""
+        run.ended.connect(self._on_run_ended)
 
     @Slot(object)
-    def _on_batch_done(self, event: BatchDone) -> None:
-        if self._current():
-            self._live.losses.append((event.step / self._steps_per_epoch, event.loss))
-            self.batch_done.emit(event)
+    def follow_fine_tune(self, run: FineTuneRun) -> None:
+        """Put the model ``run`` tunes on the shelf (as the canvas model) when it is done."""
+        run.ended.connect(self._on_tuned)
+
+    @Slot(object, str)
+    def _on_tuned(self, event: object, path: str) -> None:
+        if isinstance(event, FineTuneFinished):
+            self.add_checkpoint(event.checkpoint, path or None)
 
     @Slot(object)
-    def _on_epoch_done(self, event: EpochDone) -> None:
-        if self._current():
-            self.epoch_done.emit(event)
-
-    @Slot(object)
-    def _on_replay_snapshot(self, snapshot: Snapshot) -> None:
-        if not self._current():
+    def _on_run_ended(self, event: Finished | Stopped | Diverged) -> None:
+        run = self.sender()
+        if not isinstance(run, TrainingRun):
             return
-        record = self._live
-        record.add_snapshot(snapshot)
-        # Written now (a crash keeps the epochs so far), then dropped from memory.
-        self._submit(self._write_snapshot, record, snapshot)
-
-    def _save_run(self, record: RunRecord) -> None:
-        self.store.save(record)
-        self._saved.add(record.run_id)
-
-    def _write_snapshot(self, record: RunRecord, snapshot: Snapshot) -> None:
-        if snapshot in record.snapshots:  # not thinned out meanwhile
-            self.store.save_snapshot(record, snapshot)
-            self.store.release(snapshot)
-            self.store.save_progress(record)  # a crash now keeps the epochs so far
-
-    @Slot(object)
-    def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
-        if self._current():
-            self.controller.snapshot_received()
-            self.snapshot_ready.emit(checkpoint)
-
-    @Slot(object)
-    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
-        if not self._current():
-            return
-        record, self._live = self._live, None
-        checkpoint = event.checkpoint
-        record.final, record.meta = checkpoint, checkpoint.meta
-        if isinstance(event, Finished):
-            record.status, record.ended_epoch = "finished", event.epochs_done
-            record.test_accuracy = event.test_accuracy
-        else:
-            record.status = "stopped" if isinstance(event, Stopped) else "diverged"
-            record.ended_epoch = event.epoch
-            record.test_accuracy = event.history[-1].test_accuracy if event.history else None
+        record, checkpoint = run.record, event.checkpoint  # the run has brought it up to date
         entry = ShelfEntry(f"run:{record.run_id}", "run", record=record, checkpoint=checkpoint)
         run_count = sum(1 for e in self._entries if e.record is not None)
         self._entries.insert(1 + run_count, entry)
-        self._submit(self._save_run, record)
         self._evict(protect=entry if isinstance(event, Finished) else None)
         self._release_idle(keep=entry)
         self.entries_changed.emit()
         if isinstance(event, Finished):  # a finished run becomes the canvas model
             self._set_canvas(entry, checkpoint)
-        self.run_ended.emit(entry, event)
+
+    def shutdown(self) -> None:
+        """Wait for every pending write (the window's close does it through
+        :func:`app.background.stop_all`)."""
+        self.writer.shutdown()
+
+    def flush(self) -> None:
+        """Wait until every queued write is on disk."""
+        self.writer.flush()
 
     def _evict(self, protect: ShelfEntry | None) -> None:
         protected = {e.record.run_id for e in (self._canvas, protect)
@@ -493,29 +377,5 @@ class ModelLibrary(QObject):
             if entry.record.run_id in protected:
                 continue
             self._entries.remove(entry)
-            self._submit(self.store.delete, entry.record)
+            self.writer.delete(entry.record)
             excess -= 1
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        if not self._current():
-            return
-        record, self._live = self._live, None
-        self._submit(self.store.delete, record)  # epochs written so far; nothing to keep
-        self.run_failed.emit(message)
-
-    # ------------------------------------------------------------------ disk
-    def _submit(self, work: Callable[..., None], *args: object) -> None:
-        self._pending = [f for f in self._pending if not f.done()]
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="digitlab-store")
-        self._pending.append(self._writer.submit(self._guarded, work, *args))
-
-    def _guarded(self, work: Callable[..., None], *args: object) -> None:
-        # Runs in the writer thread; failed is a signal, so it is queued to the GUI thread.
-        try:
-            work(*args)
-        except (OSError, CheckpointError) as exc:
-            log.warning("could not save a run: %s", exc)
-            self.failed.emit(self.tr("Could not save the run to {0}: {1}").format(
-                self.store.root, exc.strerror or exc))

@@ -99,7 +99,7 @@ def _kernel_view(window: MainWindow) -> QWidget:
 def _compare_view(window: MainWindow) -> QWidget:
     from .widgets.compare_view import CompareView
 
-    view = CompareView(window.library, window.canvas.image_array, window)
+    view = CompareView(window.library, window.canvas.model_reading, window)
     window.canvas.changed.connect(view.drawing_changed)
     return view
 
@@ -144,7 +144,7 @@ def _architecture_builder(window: MainWindow) -> QWidget:
 def _conv_explorer(window: MainWindow) -> QWidget:
     from .widgets.conv_explorer import ConvExplorer
 
-    explorer = ConvExplorer(window.canvas.model_input, window)
+    explorer = ConvExplorer(window.canvas.model_reading, window)
     window.canvas.changed.connect(explorer.drawing_changed)
     window.model_changed.connect(explorer.set_checkpoint)
     if window.checkpoint() is not None:
@@ -161,7 +161,7 @@ def _handwriting_coach(window: MainWindow) -> QWidget:
 def _kernel_learner(window: MainWindow) -> QWidget:
     from .widgets.kernel_learner import KernelLearnerView
 
-    learner = KernelLearnerView(window.canvas.model_input, window)
+    learner = KernelLearnerView(window.canvas.model_reading, window)
     window.canvas.changed.connect(learner.drawing_changed)
     return learner
 

@@ -1,7 +1,8 @@
 """Where the window's parts sit, and the layout it remembers between runs.
 
 Left: the model bar above the canvas. Right: the prediction panel above the tabs. The message
-banner spans the top, the model's description sits in the status bar. :func:`restore` brings
+banner floats over the prediction panel's headline (it takes no row: nothing moves when it
+comes or goes), the model's description sits in the status bar. :func:`restore` brings
 back the size, the splitters, the brush width and the tab of last time; :func:`save` keeps
 them (the brush width and the tab are saved as they change).
 """
@@ -46,9 +47,9 @@ def build(window: MainWindow) -> None:
     central = QWidget(window)
     layout = QVBoxLayout(central)
     layout.setContentsMargins(4, 4, 4, 0)
-    layout.addWidget(window.banner)
     layout.addWidget(main, 1)
     window.setCentralWidget(central)
+    window.banner.float_over(window.prediction_panel)  # over its headline: no control there
     window.statusBar().addPermanentWidget(window.model_bar.modelStatusLabel)
 
 

@@ -1,9 +1,8 @@
 """Does training in the GUI keep the window responsive, as fast as headless, and small?
 
 Runs offscreen. For each model (LeNet and digitnet), with the feature maps closed (Train tab
-shown) and open (Feature maps tab: they follow the live model), and for each way of
-training in the GUI (a child process, the default, and ``DIGITLAB_TRAIN_IN=thread``, the
-old design, alternating so that a shared machine's drift hits both alike):
+shown) and open (Feature maps tab: they follow the live model), training in the GUI's
+training process:
 
 - stroke → shown prediction (ms): real mouse press/move/release events on the canvas, a
   13-point stroke every 250 ms with a move every 16 ms as a mouse sends them, while
@@ -52,7 +51,6 @@ from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.training.worker import TRAIN_IN_ENV  # noqa: E402
 from cnn_core.runtime.allocator import keep_freed_memory  # noqa: E402
 from cnn_core.training import Finished, TrainConfig, Trainer  # noqa: E402
 
@@ -104,14 +102,13 @@ class GuiRun:
 
     model: str
     maps: str
-    design: str
     stalls_ms: list[float] = field(default_factory=list)
     idle_stalls_ms: list[float] = field(default_factory=list)
     idle_latencies_ms: list[float] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     samples_per_second: float = 0.0
     wall_s: float = 0.0
-    batches: int = 0
+    batches: int = 0  # progress events
     snapshots: int = 0
     gui_rss_mb: float = float("nan")
     child_rss_mb: float = float("nan")
@@ -124,8 +121,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--models", default="lenet,digitnet")
     parser.add_argument("--maps", default="closed,open",
                         help="feature maps closed (Train tab) and/or open, comma-separated")
-    parser.add_argument("--designs", default="process,thread",
-                        help="how the GUI trains: process (default) and/or thread")
     parser.add_argument("--samples", type=int, default=12000, help="training samples per epoch")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--test-samples", type=int, default=1000)
@@ -226,14 +221,13 @@ class StallSampler:
             self.stacks[where or "(in Qt, no Python frame)"] += 1
 
 
-def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
+def gui_run(app: QApplication, config: TrainConfig, maps: str,
             sample_stalls: bool, stroke_every_ms: int = STROKE_EVERY_MS,
             move_every_ms: int = MOVE_EVERY_MS) -> GuiRun:
     from app.main_window import MainWindow
     from cnn_core.checkpoints import Checkpoint, make_metadata
     from cnn_core.models import create_model
 
-    os.environ[TRAIN_IN_ENV] = design
     model = create_model("lenet", seed=0)
     window = MainWindow(Checkpoint(model, make_metadata(model)))
     window.resize(1280, 800)
@@ -245,7 +239,7 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
     window.tabs.setCurrentIndex(TABS[maps])
     panel = window.training_panel
     configure_panel(panel, config)
-    result = GuiRun(config.model, maps, design)
+    result = GuiRun(config.model, maps)
     canvas = window.canvas
     last_tick = [time.perf_counter()]
     released = [0.0]
@@ -299,7 +293,9 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
             released[0] = 0.0
 
     window.inference.predicted.connect(predicted)
-    panel.library.batch_done.connect(lambda _e: setattr(result, "batches", result.batches + 1))
+    # Progress events counted from the run's record once it is over (one loss point each).
+    records: list = []
+    panel.training.run_created.connect(lambda run: records.append(run.record))
     panel.snapshot_ready.connect(lambda _c: setattr(result, "snapshots", result.snapshots + 1))
     probe_timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS, timeout=probe)
     stroke_timer = QTimer(interval=max(1, stroke_every_ms), timeout=draw)
@@ -338,6 +334,7 @@ def gui_run(app: QApplication, config: TrainConfig, maps: str, design: str,
     if not isinstance(panel.last_result, Finished):
         raise RuntimeError(f"the GUI run did not finish: {panel.failure or panel.last_result}")
     result.samples_per_second = panel.last_result.samples_per_second
+    result.batches = sum(len(record.losses) for record in records)
     window.close()
     window.deleteLater()
     return result
@@ -354,7 +351,7 @@ def mark(ok: bool) -> str:
 def report(run: GuiRun, base: float) -> None:
     lat95, stall99 = pct(run.latencies_ms, 95), pct(run.stalls_ms, 99)
     ratio = run.samples_per_second / base if base else float("nan")
-    print(f"\n{run.model}, feature maps {run.maps}, training in a {run.design} "
+    print(f"\n{run.model}, feature maps {run.maps}, training in a process "
           f"(load {run.load}):")
     if not run.latencies_ms:
         print("  stroke → shown prediction  (no drawing in this run)")
@@ -373,9 +370,8 @@ def report(run: GuiRun, base: float) -> None:
           f"{mark(ratio >= GOALS['ratio'])}); {run.wall_s:.1f} s wall, {run.batches} "
           f"progress events, {run.snapshots} live snapshots shown")
     rss = f"  peak RSS                   GUI process {run.gui_rss_mb:6.0f} MB"
-    if run.design == "process":
-        rss += (f", training process {run.child_rss_mb:6.0f} MB, together "
-                f"{run.gui_rss_mb + run.child_rss_mb:6.0f} MB")
+    rss += (f", training process {run.child_rss_mb:6.0f} MB, together "
+            f"{run.gui_rss_mb + run.child_rss_mb:6.0f} MB")
     if run.model == "digitnet":
         rss += f"  (goal GUI ≤ {GOALS['rss_mb']:.0f}: {mark(run.gui_rss_mb <= GOALS['rss_mb'])})"
     print(rss)
@@ -394,10 +390,8 @@ def main() -> int:
     configure_gui_process()  # as digitlab-gui's main does
     models = [m for m in args.models.split(",") if m]
     maps = [m for m in args.maps.split(",") if m]
-    designs = [d for d in args.designs.split(",") if d]
     print(f"{os.cpu_count()} CPUs; load {loadavg()}; headless at torch's default "
-          f"{DEFAULT_THREADS} thread(s); the GUI's training process at the same default, "
-          f"the GUI's training thread (design 'thread') at {max(1, (os.cpu_count() or 1) - 1)}")
+          f"{DEFAULT_THREADS} thread(s); the GUI's training process at the same default")
     print(f"{args.samples} samples × {args.epochs} epoch(s), {args.test_samples} test images, "
           f"cpu, " + (f"a stroke every {args.stroke_every_ms} ms ("
                    + (f"a move every {args.move_every_ms} ms" if args.move_every_ms else
@@ -410,10 +404,9 @@ def main() -> int:
         before = headless(config)
         print(f"\n== {model}: headless before {before[0]:.0f} samples/s (load {loadavg()})")
         runs = []
-        for index, tab in enumerate(maps):
-            for design in designs if index % 2 == 0 else designs[::-1]:  # A B, then B A
-                runs.append(gui_run(app, config, tab, design, args.stall_stacks,
-                                    args.stroke_every_ms, args.move_every_ms))
+        for tab in maps:
+            runs.append(gui_run(app, config, tab, args.stall_stacks, args.stroke_every_ms,
+                                args.move_every_ms))
         after = headless(config)
         base = (before[0] + after[0]) / 2
         print(f"== {model}: headless after {after[0]:.0f} samples/s (load {loadavg()}); "

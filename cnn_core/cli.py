@@ -116,16 +116,20 @@ def _download(dataset: str, data_dir: str | None) -> None:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
+    from .checkpoints.model_card import bundled_card, bundled_line
     from .models import list_models
 
-    rows = list_models()
+    rows, bundled = list_models(), bundled_card()
     if args.json:
         _print_json([{"name": r.name, "params": r.params, "mmacs": round(r.mflops / 2, 3),
-                      "mflops": round(r.mflops, 3), "summary": r.summary} for r in rows])
+                      "mflops": round(r.mflops, 3), "summary": r.summary,
+                      **({"bundled": bundled} if bundled["model"] == r.name else {})}
+                     for r in rows])
         return 0
     print(f"{'model':<14}{'params':>10}{'M MACs':>9}{'MFLOPs':>9}  summary")
     for r in rows:
         print(f"{r.name:<14}{r.params:>10,}{r.mflops / 2:>9.2f}{r.mflops:>9.2f}  {r.summary}")
+    print(bundled_line(bundled))
     print("Per 28×28 image, conv and linear layers: M MACs = millions of multiply-adds; "
           "MFLOPs = 2 × M MACs (a multiply-add counted as two operations).")
     return 0
@@ -440,8 +444,10 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
                    help="a fixed recipe: 'speedrun' trains its own small CNN for one epoch "
                         "(572 steps, decided in advance) to about 99 %% MNIST test accuracy "
                         "in less time than one epoch of the tutorials' LeNet-5; the test set "
-                        "is evaluated only at the end. Only --seed, --device, --data-dir and "
-                        "--max-train-samples may be given with it")
+                        "is evaluated only at the end. 'bundled' makes the model DigitLab "
+                        "ships (digitnet, augmented, a moving average of its weights, "
+                        "temperature fitted on validation). Only --seed, --device, --data-dir "
+                        "and --max-train-samples may be given with it")
     p.add_argument("--model", choices=list(MODELS), default=None,
                    help=f"registered model (default {DEFAULT_MODEL}); its recipe sets defaults")
     p.add_argument("--model-spec", metavar="FILE", help="train a model from a JSON spec file")

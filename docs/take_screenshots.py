@@ -203,11 +203,12 @@ def train_three_runs(d: Driver) -> None:
     LeNet-5 for one epoch, then a LeNet trained for two epochs on 4,096 images (the canvas
     model, #3)."""
     from panel_controls import set_controls
+    from run_events import RunEvents
 
     window = d.window
     panel = window.training_panel
     epochs: list[object] = []
-    window.library.epoch_done.connect(epochs.append)
+    RunEvents(panel.training).epoch_done.connect(epochs.append)
     trained: list[object] = []
     panel.model_trained.connect(trained.append)
 

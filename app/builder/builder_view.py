@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
+from app.widgets.model_list import describe_models, model_lines
 from cnn_core.checkpoints.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
+from cnn_core.models.layer_costs import MAC_CONVENTION
 
 from .document import BuilderDocument, split_layers
 from .elided_label import ElidedLabel
@@ -45,6 +48,12 @@ __all__ = ["ArchitectureBuilder"]
 
 log = logging.getLogger(__name__)
 _START_PRESET = "lenet5"
+_NETWORK_KEY = "builder/network"  # the network being built, kept across restarts
+
+
+def file_stem(name: str) -> str:
+    """A file name for a network called ``name``: ``"lenet5 (edited)"`` → ``lenet5_edited``."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "custom"
 
 
 class ArchitectureBuilder(QWidget):
@@ -64,6 +73,28 @@ class ArchitectureBuilder(QWidget):
         self._connect()
         self.document.load_spec(get_spec(_START_PRESET), "", undoable=False)
         self.presetCombo.setCurrentIndex(self.presetCombo.findData(_START_PRESET))
+        self._restore_network()
+        self.document.changed.connect(self._remember_network)
+
+    def _restore_network(self) -> None:
+        """Put back the network of the last session (every change is kept as it is made, so
+        quitting, or a crash, loses nothing); Ctrl+Z goes back to the fresh preset."""
+        text = prefs.read_str(self.settings, _NETWORK_KEY)
+        if not text:
+            return
+        try:
+            spec = json.loads(text)
+        except ValueError:
+            log.warning("the builder's saved network is not JSON; starting from %s",
+                        _START_PRESET)
+            return
+        if not isinstance(spec, dict) or spec == self.spec():
+            return
+        self.document.load_spec(spec, self.tr("Restore the last network"))
+        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(self.spec()["name"])))
+
+    def _remember_network(self) -> None:
+        self.settings.setValue(_NETWORK_KEY, json.dumps(self.spec()))
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
@@ -74,9 +105,7 @@ class ArchitectureBuilder(QWidget):
         self.presetCombo.addItem(tr("Preset…"), None)
         for name in MODELS:
             self.presetCombo.addItem(name, name)
-            summary = str(get_spec(name).get("summary", ""))
-            self.presetCombo.setItemData(self.presetCombo.count() - 1, summary,
-                                         Qt.ItemDataRole.ToolTipRole)
+        describe_models(self.presetCombo, model_lines())
         self.newButton = self._button("builderNewButton", tr("New"),
                                       tr("Start an empty network (Ctrl+Z goes back)"))
         self.openButton = self._button("builderOpenButton", tr("Open…"),
@@ -126,7 +155,7 @@ class ArchitectureBuilder(QWidget):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
 
-        self.errorLabel = ElidedLabel(self)
+        self.errorLabel = ElidedLabel(self, wrap=True)  # an error is read whole
         self.errorLabel.setObjectName("builderErrorLabel")
         self.errorLabel.setStyleSheet(
             f"color: {self.table.palette_error_colour().name()}; font-weight: bold;")
@@ -196,10 +225,10 @@ class ArchitectureBuilder(QWidget):
         self.errorLabel.setVisible(bool(self._error))
         self.summaryLabel.setVisible(not self._error)
         self.summaryLabel.set_full_text("" if error is not None else self.tr(
-            "{0} layers → {1} outputs · {2:,} parameters · {3:,} multiply-adds "
-            "({4:.2f} MFLOPs, 2 per multiply-add) per image").format(
+            "{0} layers → {1} outputs · {2:,} parameters · {3:,} MACs per image ({4}) · "
+            "{5:.2f} MFLOPs").format(
                 len(layers), table.output_shape[0], table.params, table.macs,
-                2 * table.macs / 1e6))
+                MAC_CONVENTION, 2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector()
         valid = error is None
@@ -342,7 +371,7 @@ class ArchitectureBuilder(QWidget):
         """Ask where to save the spec as JSON."""
         path = self._ask_path(True, self.tr("Save model spec"),
                               self.tr("Model specs (*.json);;All files (*)"),
-                              f"{self.document.state.name or 'custom'}.json")
+                              f"{file_stem(self.spec()['name'])}.json")
         if path:
             self.save_spec(path)
 
@@ -380,7 +409,7 @@ class ArchitectureBuilder(QWidget):
         """Ask where to write the network as a standalone PyTorch module."""
         path = self._ask_path(True, self.tr("Export PyTorch code"),
                               self.tr("Python files (*.py);;All files (*)"),
-                              f"{self.document.state.name or 'net'}.py")
+                              f"{file_stem(self.spec()['name'])}.py")
         if path:
             self.export_python(path)
 

@@ -17,7 +17,18 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-__all__ = ["BuilderDocument", "BuilderState", "split_layers"]
+__all__ = ["EDITED", "BuilderDocument", "BuilderState", "preset_of", "split_layers"]
+
+EDITED = " (edited)"  # what a registered model's name gets once its layers are changed
+
+
+def preset_of(name: str) -> str | None:
+    """The registered model a spec called ``name`` is (``"lenet5"``) or was made from
+    (``"lenet5 (edited)"``); ``None`` for any other name."""
+    from cnn_core.models import MODELS
+
+    base = name.removesuffix(EDITED)
+    return base if base in MODELS else None
 
 
 @dataclass(frozen=True)
@@ -93,12 +104,7 @@ class BuilderDocument(QObject):
 
     def spec(self) -> dict[str, Any]:
         """The JSON spec of the stack (the format ``digitlab train --model-spec`` reads)."""
-        features, classifier = split_layers(self.layers())
-        spec: dict[str, Any] = {"name": self._state.name or "custom"}
-        spec.update(copy.deepcopy(dict(self._state.extra)))
-        spec.update({"input_shape": [1, 28, 28], "init": self._state.init,
-                     "features": features, "classifier": classifier})
-        return spec
+        return _spec_of(self._state)
 
     # ------------------------------------------------------------------ editing
     def load_spec(self, spec: dict[str, Any], text: str, undoable: bool = True) -> None:
@@ -118,13 +124,13 @@ class BuilderDocument(QObject):
         """Add ``layer`` before position ``index``."""
         layers = list(self._state.layers)
         layers.insert(index, copy.deepcopy(layer))
-        self._push(replace(self._state, layers=tuple(layers)), text)
+        self._edit(replace(self._state, layers=tuple(layers)), text)
 
     def remove(self, index: int, text: str) -> None:
         """Take out the layer at ``index``."""
         layers = list(self._state.layers)
         del layers[index]
-        self._push(replace(self._state, layers=tuple(layers)), text)
+        self._edit(replace(self._state, layers=tuple(layers)), text)
 
     def move(self, index: int, to: int, text: str) -> None:
         """Move the layer at ``index`` so that it ends at position ``to``."""
@@ -133,7 +139,7 @@ class BuilderDocument(QObject):
         if to == index:
             return
         layers.insert(to, layers.pop(index))
-        self._push(replace(self._state, layers=tuple(layers)), text)
+        self._edit(replace(self._state, layers=tuple(layers)), text)
 
     def replace_layer(self, index: int, layer: dict[str, Any], text: str, key: str) -> None:
         """Put ``layer`` at ``index`` (an edited setting ``key``; repeated edits merge)."""
@@ -141,12 +147,14 @@ class BuilderDocument(QObject):
         if layers[index] == layer:
             return
         layers[index] = copy.deepcopy(layer)
-        self._push(replace(self._state, layers=tuple(layers)), text,
+        self._edit(replace(self._state, layers=tuple(layers)), text,
                    ("layer", index, key, self._typing))
 
     def set_network(self, text: str, **fields: str) -> None:
         """Change the network's ``name`` or ``init``."""
         state = replace(self._state, **fields)
+        if "name" not in fields:  # the user's own name is theirs
+            state = _named(state)
         if state != self._state:
             self._push(state, text, ("network", *sorted(fields), self._typing))
 
@@ -154,9 +162,40 @@ class BuilderDocument(QObject):
         """End the current typing session: the next edit is a new undo step."""
         self._typing += 1
 
+    def _edit(self, state: BuilderState, text: str, merge_key: tuple | None = None) -> None:
+        """Push an edit of the network itself (its layers or initialisation)."""
+        self._push(_named(state), text, merge_key)
+
     def _push(self, state: BuilderState, text: str, merge_key: tuple | None = None) -> None:
         self.undo_stack.push(_Change(self, self._state, state, text, merge_key))
 
     def _apply(self, state: BuilderState) -> None:
         self._state = state
         self.changed.emit()
+
+
+def _named(state: BuilderState) -> BuilderState:
+    """``state`` named for what it is after an edit: a registered model's name while its
+    layers and settings are that model's, ``"lenet5 (edited)"`` once they differ (another
+    network: the shelf, the legends and exported files must not call it lenet5), and back."""
+    from cnn_core.models import get_spec
+    from cnn_core.models.architecture import normalise_spec
+
+    preset = preset_of(state.name)
+    if preset is None:
+        return state
+    try:  # the same model however it is written (defaults filled in, names, sizes)
+        same = normalise_spec({**_spec_of(state), "name": preset}) == normalise_spec(
+            get_spec(preset))
+    except ValueError:  # SpecError: a stack that does not build is not the preset
+        same = False
+    return replace(state, name=preset if same else preset + EDITED)
+
+
+def _spec_of(state: BuilderState) -> dict[str, Any]:
+    features, classifier = split_layers(copy.deepcopy(list(state.layers)))
+    spec: dict[str, Any] = {"name": state.name or "custom"}
+    spec.update(copy.deepcopy(dict(state.extra)))
+    spec.update({"input_shape": [1, 28, 28], "init": state.init,
+                 "features": features, "classifier": classifier})
+    return spec

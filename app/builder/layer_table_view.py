@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_core.models.architecture import LayerRow, LayerTable
+from cnn_core.models.layer_costs import MAC_CONVENTION
 
 from .layer_kinds import describe, kind_of
 
@@ -60,9 +61,9 @@ class LayerTableView(QTableWidget):
                    (tr("Output\nshape"),
                     tr("Output shape for one 28×28 image (channels×height×width)")),
                    (tr("Params"), tr("Trainable parameters (weights and biases)")),
-                   (tr("MACs"), tr("Multiply-adds for one image; 1 MAC = 2 FLOPs. Pooling "
-                                   "counts one per window element, BatchNorm one per value, "
-                                   "activations none")),
+                   (tr("MACs"), tr("Multiply-adds for one image ({0}; pooling, BatchNorm "
+                                   "and activations not counted); 1 MAC = 2 FLOPs"
+                                   ).format(MAC_CONVENTION)),
                    (tr("Receptive\nfield"), tr(
                        "Input pixels one output value sees, and in brackets the jump: input "
                        "pixels between neighbouring outputs"))]

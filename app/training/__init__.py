@@ -1,6 +1,7 @@
-"""Training in the GUI: a worker that drives the core's trainer in a ``QThread``."""
+"""Training in the GUI: the life cycle (:class:`TrainingController`) and one run
+(:class:`TrainingRun`, a background task driving a child process)."""
 
 from .controller import TrainingController
-from .worker import TrainingWorker, describe_error
+from .run import TrainingRun
 
-__all__ = ["TrainingController", "TrainingWorker", "describe_error"]
+__all__ = ["TrainingController", "TrainingRun"]

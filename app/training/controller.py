@@ -1,222 +1,102 @@
-"""One training at a time, in its own ``QThread``: start, pause, resume, stop, shut down.
+"""The training life cycle of the GUI: one run at a time; start, pause, resume, stop.
 
-:class:`TrainingController` lives in the GUI thread. Each run gets a fresh
-:class:`~app.training.worker.TrainingWorker` and ``QThread``; both are deleted with
-``deleteLater`` when the thread ends, so starting and stopping any number of runs leaks
-neither threads nor models. The controller does not relay what the worker reports: the
-caller of :meth:`TrainingController.start` connects the worker's signals to its own GUI-thread
-slots (queued, so they arrive in order), and each slot asks :meth:`~TrainingController.is_current`
-whether its sender still speaks for the current run. A new run can only start once the
-previous thread has ended, so no late event of an old run can reach the new one.
+:class:`TrainingController` lives in the GUI thread. :meth:`~TrainingController.start` makes
+a :class:`~app.training.run.TrainingRun`, announces it with ``run_created`` (the Train tab
+and the model shelf connect to the run's own signals then, before its thread starts: one hop
+from the worker to each of them), and hands it to :func:`app.background.owner`, which keeps
+it until its thread has ended (the life cycle is :class:`app.background.OneAtATime`'s). A
+new run can only start once the previous one has finished, so no late event of an old run
+can reach a view that follows the new one.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
+import dataclasses
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject
 
-from cnn_core.training import TrainConfig, TrainControl
-from cnn_core.training.process import shared_control, shared_gate
+from cnn_core.checkpoints.runs import RunRecord, run_metadata
+from cnn_core.models import get_spec
+from cnn_core.training import TrainConfig
 
-from .worker import TrainingWorker, train_in_process
+from ..background import OneAtATime
+from .run import TrainingRun
 
-__all__ = ["TrainingController", "wait_for_stragglers"]
+if TYPE_CHECKING:
+    from ..models import ModelLibrary
 
-log = logging.getLogger(__name__)
-
-# Runs that did not end within a shutdown's time limit (a long evaluation step): thread and
-# worker stay referenced until the thread ends, so that Qt never destroys a running QThread.
-_stragglers: dict[QThread, TrainingWorker] = {}
+__all__ = ["TrainingController"]
 
 
-class _Reaper(QObject):
-    """Deletes straggling runs once their threads have ended (lives in the GUI thread)."""
+class TrainingController(OneAtATime):
+    """Starts training runs; the shelf ``library`` follows each one (its runs go there).
 
-    @Slot()
-    def reap(self) -> None:
-        for thread in [t for t in _stragglers if t.isFinished()]:
-            _stragglers.pop(thread).deleteLater()
-            thread.deleteLater()
-
-    @Slot()
-    def wait_all(self) -> None:
-        wait_for_stragglers()
-
-
-def wait_for_stragglers(timeout_ms: int | None = None) -> bool:
-    """Wait for the runs that outlived a shutdown (call it while the QApplication lives,
-    before it quits); True if none is left. ``None`` waits as long as they take."""
-    for thread in list(_stragglers):
-        if timeout_ms is None:
-            thread.wait()
-        else:
-            thread.wait(max(0, timeout_ms))
-    if _reaper is not None:
-        _reaper.reap()
-    return all(thread.isFinished() for thread in _stragglers)
-
-
-_reaper: _Reaper | None = None
-
-
-def _adopt(thread: QThread, worker: TrainingWorker) -> None:
-    global _reaper
-    app = QCoreApplication.instance()
-    if _reaper is None and app is not None:
-        _reaper = _Reaper(app)
-        app.aboutToQuit.connect(_reaper.wait_all)
-    thread.setParent(app)
-    _stragglers[thread] = worker
-    if _reaper is not None:
-        thread.finished.connect(_reaper.reap)  # queued to the GUI thread
-
-
-class TrainingController(QObject):
-    """Starts training runs in a worker thread; owns the thread's life, not its messages.
-
-    ``running_changed`` is emitted in the GUI thread when a run's thread starts and ends.
+    ``run_created(TrainingRun)`` is emitted before the run's thread starts: connect to the
+    run's signals in the slot. ``running_changed`` is emitted when a run starts and when it
+    has finished (or was given up at a shutdown).
     """
 
-    running_changed = Signal(bool)  # a thread started (True) or ended (False)
-
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, library: ModelLibrary, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._thread: QThread | None = None
-        self._worker: TrainingWorker | None = None
-        self._control: TrainControl | None = None
-        self._receiver: QObject | None = None
-        self._snapshot_gate = threading.Event()
+        self.library = library
         self.runs_started = 0
+        self.run_created.connect(library.follow_run)
 
-    # ----------------------------------------------------------------- state
-    def is_running(self) -> bool:
-        """Whether a run's thread exists (from :meth:`start` until the thread has ended)."""
-        return self._thread is not None
+    def current(self) -> TrainingRun | None:
+        """The run going now, if any."""
+        return self._task  # type: ignore[return-value]
 
     def is_paused(self) -> bool:
         """Whether the current run is paused."""
-        return self._control is not None and self._control.paused
+        run = self.current()
+        return run is not None and run.is_paused()
+
+    def live_run(self) -> RunRecord | None:
+        """The record of the run being trained, if any."""
+        run = self.current()
+        return run.record if run is not None else None
 
     def training_pid(self) -> int | None:
-        """The current run's training process, if it trains in one (benchmarks read it)."""
-        return self._worker.pid if self._worker is not None else None
+        """The current run's training process (benchmarks read it)."""
+        run = self.current()
+        return run.pid if run is not None else None
 
-    def is_current(self, sender: QObject | None) -> bool:
-        """Whether ``sender`` (a slot's ``self.sender()``) is the current run's worker."""
-        return self._worker is not None and sender is self._worker
-
-    def snapshot_received(self) -> None:
-        """A live snapshot arrived in the GUI thread: the worker may take the next one."""
-        self._snapshot_gate.clear()
-
-    # -------------------------------------------------------------- commands
-    def start(self, config: TrainConfig, receiver: QObject,
-              connect: Callable[[TrainingWorker], None]) -> TrainingWorker:
-        """Start a run of ``config`` in a new thread.
-
-        ``connect(worker)`` connects the worker's signals to slots of ``receiver`` (a
-        GUI-thread object) before the thread starts.
+    def start(self, config: TrainConfig) -> TrainingRun:
+        """Start a run of ``config``.
 
         Raises
         ------
         RuntimeError
             If a run is still going (stop it and wait for ``running_changed(False)``).
+        ValueError
+            If ``config`` is not a valid recipe.
         """
         if self.is_running():
             raise RuntimeError("a training run is already going")
-        in_process = train_in_process()
-        self._control = shared_control() if in_process else TrainControl()
-        self._snapshot_gate = shared_gate() if in_process else threading.Event()
-        thread = QThread(self)
-        thread.setObjectName(f"training-{self.runs_started + 1}")
-        worker = TrainingWorker(config, self._control, self.thread(), self._snapshot_gate,
-                                in_process=in_process)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        # Direct: QThread.quit is thread-safe, and a GUI thread blocked in wait() could not
-        # deliver a queued quit.
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        connect(worker)
-        # Queued behind every signal the worker sent, so it is the last word of a run.
-        thread.finished.connect(self._on_thread_finished)
-        self._thread, self._worker, self._receiver = thread, worker, receiver
+        config.validate()
+        spec = config.model_spec if config.model_spec is not None else get_spec(config.model)
+        meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
+        library = self.library
+        number = library.next_run_number()
+        record = RunRecord(library.store.new_run_id(number), number, "running", meta)
+        run = TrainingRun(config, record, library.writer)
         self.runs_started += 1
-        thread.start()
-        self.running_changed.emit(True)
-        return worker
+        self.launch(run)
+        return run
 
     def pause(self) -> None:
-        """Hold the run at the next batch (set directly: the worker's event loop is busy)."""
-        if self._control is not None:
-            self._control.pause()
+        """Hold the run at the next batch."""
+        run = self.current()
+        if run is not None:
+            run.pause()
 
     def resume(self) -> None:
         """Continue a paused run."""
-        if self._control is not None:
-            self._control.resume()
+        run = self.current()
+        if run is not None:
+            run.resume()
 
-    def stop(self) -> None:
-        """End the run at the next batch; it reports ``finished(Stopped)`` with its weights."""
-        if self._control is not None:
-            self._control.stop()
-
-    def shutdown(self, timeout_ms: int = 2000, kill_after_ms: int = 3000) -> bool:
-        """Stop the run and wait up to ``timeout_ms`` for its thread; True if it ended.
-
-        A run in a child process that has not stopped by then (still starting, or in a long
-        evaluation) is killed, and its thread gets ``kill_after_ms`` more to end. A thread
-        still busy after that (an in-thread run) is kept referenced until it ends, and the
-        application waits for it before quitting, so Qt never sees a running ``QThread``
-        destroyed.
-        """
-        thread, worker = self._thread, self._worker
-        if thread is None:
-            return True
-        self.stop()
-        ended = thread.wait(max(0, timeout_ms))
-        if not ended and worker is not None and worker.in_process:
-            log.warning("the training process did not stop within %d ms: ending it", timeout_ms)
-            worker.abort()
-            ended = thread.wait(max(0, kill_after_ms))
-        if ended:
-            # Deliver what the run queued (its Stopped event to the receiver, then the
-            # thread's end to us) now, in order, instead of leaving it to an event loop that
-            # may never run again.
-            if self._receiver is not None:
-                QCoreApplication.sendPostedEvents(self._receiver, QEvent.Type.MetaCall)
-            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
-            if self._thread is thread:  # not ended by the delivery above (should not happen)
-                self._end_run()
-            return True
-        log.warning("the training thread did not stop within %d ms", timeout_ms)
-        self._keep_alive(thread)
-        return False
-
-    def _keep_alive(self, thread: QThread) -> None:
-        worker = self._worker
-        assert worker is not None
-        thread.finished.disconnect(self._on_thread_finished)  # it speaks for no run of ours
-        _adopt(thread, worker)
-        self._forget()  # is_current() is False for it from now on
-        self.running_changed.emit(False)
-
-    # ----------------------------------------------------------------- slots
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        if self._thread is not None and self.sender() is self._thread:
-            self._end_run()
-
-    def _end_run(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._forget()
-        if worker is not None:
-            worker.deleteLater()  # back in this thread since the end of its run
-        if thread is not None:
-            thread.deleteLater()
-        self.running_changed.emit(False)
-
-    def _forget(self) -> None:
-        self._thread = self._worker = self._control = self._receiver = None
+    # stop() ends the run at the next batch: it reports ended(Stopped) with its weights.
+    # shutdown(): a training process that has not stopped in time (still starting, or in a
+    # long evaluation) is killed; see app.background.BackgroundWork.stop.

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.images import ImageError, check_size, decode_image, load_image
 
 from .picture_data import busy_cursor, fit_to_square, holds_picture, image_formats, png_bytes
@@ -71,7 +72,8 @@ class DrawingCanvas(QWidget):
                                 "the right button erases."))
         self._image = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
         self._image.fill(_PAPER)
-        self._picture: np.ndarray | None = None  # the loaded picture, while shown unchanged
+        # the loaded picture (a data set's as such), while shown unchanged
+        self._picture: np.ndarray | DataPicture | None = None
         self._undo: list[_State] = []
         self._redo: list[_State] = []
         self._brush_width = 20
@@ -106,7 +108,20 @@ class DrawingCanvas(QWidget):
     def model_input(self) -> np.ndarray:
         """What the model reads: the loaded picture (gray float, full size) until something
         is drawn on it or it is cleared, otherwise the drawing (:meth:`image_array`)."""
-        return self._picture if self._picture is not None else self.image_array()
+        picture = self._picture
+        if isinstance(picture, DataPicture):
+            return picture.image
+        return picture if picture is not None else self.image_array()
+
+    def model_reading(self) -> np.ndarray | DataPicture:
+        """:meth:`model_input`, but a data set's picture as such: the model reads it as the
+        data set gives it (:func:`cnn_core.data.data_picture.prepare`), as evaluation does."""
+        picture = self._picture
+        return picture if isinstance(picture, DataPicture) else self.model_input()
+
+    def data_picture(self) -> DataPicture | None:
+        """The data set's picture shown unchanged, if that is what the canvas holds."""
+        return self._picture if isinstance(self._picture, DataPicture) else None
 
     def has_picture(self) -> bool:
         """True while the canvas shows a loaded picture that nothing was drawn on."""
@@ -146,16 +161,20 @@ class DrawingCanvas(QWidget):
         self._image.fill(_PAPER)
         self._after_edit()
 
-    def set_picture(self, gray: np.ndarray) -> None:
+    def set_picture(self, gray: np.ndarray | DataPicture) -> None:
         """Show a gray picture (as :mod:`cnn_core.data.images` reads it) fitted to the canvas.
 
         The picture is made white ink on black by the core's polarity rule
         (:func:`cnn_core.data.preprocess.to_ink`); the model reads the picture itself (see
-        :meth:`model_input`). Undoable.
+        :meth:`model_input`). A :class:`~cnn_core.data.data_picture.DataPicture` (from a data set)
+        is shown as it is and read as the data set gives it. Undoable.
         """
         from cnn_core.data.preprocess import to_ink  # imports torch: not before the window shows
 
-        ink, _, _ = to_ink(np.asarray(gray, dtype=np.float32))
+        if isinstance(gray, DataPicture):
+            ink = gray.image
+        else:
+            ink, _, _ = to_ink(np.asarray(gray, dtype=np.float32))
         image = fit_to_square(ink, CANVAS_SIZE)
         self._push_undo()
         self._image, self._picture = image, gray

@@ -1,20 +1,20 @@
 """The Coach tab's fine-tuning row: the button, its progress and ETA, and the results table.
 
-Fine-tuning runs in a :class:`~app.training.finetune_worker.FineTuneWorker` in a ``QThread``
-of its own (only frozen event dataclasses come back). When it ends, the tuned model is put on
-the shelf (saved beside the samples, in ``tuned-models/``) and becomes the canvas model.
+The row only displays and forwards: a :class:`~app.training.fine_tune.FineTuner` starts each
+run as a background task (only frozen event dataclasses come back), and the row connects to
+the run's signals. When it ends, the model shelf has taken the tuned model in (saved beside
+the samples, in ``tuned-models/``) and made it the canvas model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.own_digits import OwnDigitStore
-from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
     FineTuneConfig,
     FineTuneFinished,
@@ -23,8 +23,9 @@ from cnn_core.training.finetune import (
 )
 
 from ..models import ModelLibrary
-from ..training.finetune_worker import FineTuneWorker
+from ..training.fine_tune import FineTuner, FineTuneRun
 from .coach_parts import ResultsTable
+from .shrinkable_label import shrinkable
 
 __all__ = ["FineTunePanel"]
 
@@ -57,9 +58,7 @@ class FineTunePanel(QWidget):
         self.store = store
         self._model = model
         self.config = FineTuneConfig()
-        self._thread: QThread | None = None
-        self._worker: FineTuneWorker | None = None
-        self._control: TrainControl | None = None
+        self.tuner = FineTuner(library, self)
         self.button = QPushButton(self.tr("Fine-&tune"), self)
         self.button.setObjectName("coachFineTuneButton")
         self._tip = self.tr("Teach the canvas model your handwriting: a few seconds of "
@@ -72,6 +71,12 @@ class FineTunePanel(QWidget):
         self.etaLabel = QLabel(self)
         self.etaLabel.setObjectName("coachEtaLabel")
         self.etaLabel.setMinimumWidth(70)
+        # Why the button is disabled, on screen (not only in its tooltip).
+        self.blockerLabel = QLabel(self)
+        self.blockerLabel.setObjectName("coachFineTuneBlocker")
+        self.blockerLabel.setWordWrap(True)
+        self.blockerLabel.hide()
+        shrinkable(self.blockerLabel)
         self.table = ResultsTable(self)
         row = QHBoxLayout()
         row.addWidget(self.button)
@@ -80,12 +85,15 @@ class FineTunePanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
+        column.addWidget(self.blockerLabel)
         column.addWidget(self.table)
         self.button.clicked.connect(self.toggle)
+        self.tuner.run_created.connect(self._follow)
+        self.tuner.running_changed.connect(self.running_changed)
 
     def is_running(self) -> bool:
-        """Whether a fine-tuning thread is running."""
-        return self._thread is not None
+        """Whether a fine-tuning run is going."""
+        return self.tuner.is_running()
 
     def set_blocker(self, why: str) -> None:
         """Why fine-tuning cannot start now ("" when it can): disables the button and says so."""
@@ -93,48 +101,40 @@ class FineTunePanel(QWidget):
         self.button.setEnabled(running or not why)
         self.button.setText(self.tr("&Cancel") if running else self.tr("Fine-&tune"))
         self.button.setToolTip(why if why and not running else self._tip)
+        blocked = bool(why) and not running
+        self.blockerLabel.setText(self.tr("Fine-tune is off: {0}").format(why) if blocked else "")
+        self.blockerLabel.setVisible(blocked)
 
     def toggle(self) -> None:
         """Start fine-tuning, or cancel the one running."""
-        if self._control is not None:
-            self._control.stop()
+        if self.tuner.is_running():
+            self.tuner.stop()
             self.message.emit(self.tr("Cancelling…"), False)
             return
         self.start()
 
     def start(self) -> bool:
-        """Fine-tune a copy of the canvas model in a worker thread; False if it cannot start."""
+        """Fine-tune a copy of the canvas model in the background; False if it cannot start."""
         checkpoint = self._model()
-        if checkpoint is None or self._thread is not None:
+        if checkpoint is None or self.tuner.is_running():
             return False
-        self._control = TrainControl()
-        self._thread = QThread(self)
-        self._worker = FineTuneWorker(checkpoint.copy(), self.store.root, self.config,
-                                      self._control, self.store.root.parent / "tuned-models",
-                                      QThread.currentThread())
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.started.connect(self._on_started)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.done.connect(self._thread.quit)
-        self._thread.finished.connect(self._on_thread_finished)
         self.table.clear_results()
         self.progress.setRange(0, 0)  # busy until the data is read and measured
         self.etaLabel.setText("")
         self.message.emit(self.tr("Measuring the model before fine-tuning…"), False)
-        self._thread.start()
-        self.running_changed.emit(True)
+        self.tuner.start(checkpoint, self.store.root, self.config)
         return True
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel a running fine-tuning and wait for its thread; True when it has ended."""
-        if self._thread is None:
-            return True
-        if self._control is not None:
-            self._control.stop()
-        return self._thread.wait(timeout_ms)
+        """Cancel a running fine-tuning and wait for it; True when it has ended."""
+        return self.tuner.shutdown(timeout_ms)
+
+    @Slot(object)
+    def _follow(self, run: FineTuneRun) -> None:
+        run.started.connect(self._on_started)
+        run.progress.connect(self._on_progress)
+        run.ended.connect(self._on_finished)
+        run.failed.connect(self._on_failed)
 
     @Slot(object)
     def _on_started(self, event: FineTuneStarted) -> None:
@@ -159,10 +159,11 @@ class FineTunePanel(QWidget):
             return
         self.progress.setValue(self.progress.maximum())
         self.table.show_result(event)
-        entry = self.library.add_checkpoint(event.checkpoint, path or None)
+        entry = self.library.canvas_entry()  # the shelf has taken the tuned model in
+        title = entry.title() if entry is not None else path
         self.message.emit(self.tr("Fine-tuned in {0:.1f} s. The canvas now uses “{1}”; the "
                                   "shelf keeps the model it started from (Ctrl+B: the bundled "
-                                  "model).").format(event.seconds, entry.title()), False)
+                                  "model).").format(event.seconds, title), False)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -173,12 +174,3 @@ class FineTunePanel(QWidget):
     def _reset_progress(self) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        if self._worker is not None:
-            self._worker.deleteLater()
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = self._worker = self._control = None
-        self.running_changed.emit(False)

@@ -27,6 +27,7 @@ from .prediction_panel import PredictionPanel
 if TYPE_CHECKING:
     from app.models import ModelLibrary, ShelfEntry
     from cnn_core.checkpoints import Checkpoint
+    from cnn_core.data.data_picture import DataPicture
 
 __all__ = ["CompareSide", "CompareView"]
 
@@ -38,7 +39,8 @@ class CompareSide(QWidget):
     are throttled like the canvas's own (at most ~30 a second, always the latest drawing).
     """
 
-    def __init__(self, library: ModelLibrary, image_source: Callable[[], np.ndarray],
+    def __init__(self, library: ModelLibrary,
+                 image_source: Callable[[], np.ndarray | DataPicture],
                  side: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
@@ -60,6 +62,7 @@ class CompareSide(QWidget):
         self.maps.zoomSlider.setValue(36)
         self.maps.setMinimumHeight(260)
         self.inference = LiveInference(image_source, self)
+        self.inference.model_changed.connect(self.prediction.set_model)
         self.inference.predicted.connect(self.prediction.show_prediction)
         self.inference.activations_ready.connect(self.maps.set_activations)
         self.inference.failed.connect(self.prediction.show_message)
@@ -120,7 +123,8 @@ class CompareView(QWidget):
     Work is done only while the view is shown (:meth:`set_active`).
     """
 
-    def __init__(self, library: ModelLibrary, image_source: Callable[[], np.ndarray],
+    def __init__(self, library: ModelLibrary,
+                 image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")

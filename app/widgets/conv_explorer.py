@@ -53,11 +53,11 @@ from cnn_core.analysis.conv_presets import fit_weight, model_feature_maps, prese
 from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError, check_settings
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.data.preprocess import preprocess
+from cnn_core.data.data_picture import DataPicture, prepare
 from cnn_core.models.output_size import size_formula
 
 from .conv_controls import ConvControls
-from .conv_views import ConvPictures, KernelTable, product_tips
+from .conv_views import ConvPictures, KernelTable, first_inked, output_cell_under, product_tips
 
 __all__ = ["ConvExplorer"]
 
@@ -73,7 +73,7 @@ class ConvExplorer(QWidget):
         Returns the current drawing (the canvas's ``model_input``), read when it changed.
     """
 
-    def __init__(self, image_source: Callable[[], np.ndarray],
+    def __init__(self, image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("convExplorer")
@@ -91,6 +91,7 @@ class ConvExplorer(QWidget):
         self._positions: list[tuple[int, int, int]] = []
         self._out: np.ndarray | None = None  # NaN where not computed yet
         self._done = 0  # positions computed
+        self._untouched = True  # no step yet: the window waits where the drawing's ink starts
         self._step: ConvStep | None = None
         self._size_text = ""  # the output-size read-out, before the pooled size
         self._tick_credit = 0.0  # steps owed to the play timer at slow speeds
@@ -188,6 +189,9 @@ class ConvExplorer(QWidget):
         c.finishButton.clicked.connect(self.finish)
         c.speedSlider.valueChanged.connect(self._show_speed)
         self.kernelTable.itemChanged.connect(self._on_kernel_edited)
+        self.pictures.input_clicked.connect(self._on_input_clicked)
+        self.pictures.output_clicked.connect(
+            lambda row, col: self.jump_to(self._shown_channel(), row, col))
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -219,7 +223,7 @@ class ConvExplorer(QWidget):
     def refresh_input(self) -> None:
         """Read the drawing, run the canvas model on it, and recompute what is shown."""
         self._dirty = False
-        image28 = preprocess(self._image_source()).image28.astype(np.float64)
+        image28 = prepare(self._image_source()).image28.astype(np.float64)
         sources = [(self.tr("Drawing (ink = 1)"), image28[None])]
         if self._checkpoint is not None:
             ck = self._checkpoint
@@ -298,6 +302,8 @@ class ConvExplorer(QWidget):
         self._positions = list(output_positions(settings, out_hw))
         self._out = np.full((settings.out_channels, *out_hw), np.nan)
         done, self._done = min(self._done, len(self._positions)), 0
+        if self._untouched:
+            done = first_inked(self._padded, settings, out_hw) + 1 if self._x.any() else 0
         self._size_text = (self.tr("Output: %1 channel(s) × %2 × %3, %4 positions")
                            .replace("%1", str(settings.out_channels))
                            .replace("%2", str(out_hw[0])).replace("%3", str(out_hw[1]))
@@ -350,13 +356,42 @@ class ConvExplorer(QWidget):
     # ------------------------------------------------------------------ playback
     def step_forward(self) -> None:
         """Compute the next output position."""
+        self._untouched = False
         self._advance(1)
+
+    def jump_to(self, channel: int, row: int, col: int) -> None:
+        """Make output (``channel``, ``row``, ``col``) the position shown: the positions
+        before it computed, those after it blank."""
+        if (channel, row, col) not in self._positions or self._out is None:
+            return
+        self.pause()
+        self._untouched = False
+        index = self._positions.index((channel, row, col))
+        if index >= self._done:
+            self._advance(index + 1 - self._done)
+            return
+        for o, i, j in self._positions[index + 1:self._done]:
+            self._out[o, i, j] = np.nan
+        self._done = index + 1
+        self._step = conv_step(self._padded, self._weight, self._bias, self._settings,
+                               channel, row, col)
+        self._show()
+
+    def _shown_channel(self) -> int:
+        return self._step.out_channel if self._step is not None else 0
+
+    def _on_input_clicked(self, row: float, col: float) -> None:
+        if self._out is None:
+            return
+        i, j = output_cell_under(self._settings, self._out.shape[1:], row, col)
+        self.jump_to(self._shown_channel(), i, j)
 
     def step_back(self) -> None:
         """Undo the last position (its output goes blank again)."""
         if self._done == 0 or self._out is None:
             return
         self.pause()
+        self._untouched = False
         o, i, j = self._positions[self._done - 1]
         self._out[o, i, j] = np.nan
         self._done -= 1
@@ -370,11 +405,13 @@ class ConvExplorer(QWidget):
     def reset(self) -> None:
         """Back to before the first position."""
         self.pause()
+        self._untouched = False
         self._done = 0
         self._rebuild()
 
     def finish(self) -> None:
         """Compute every remaining position."""
+        self._untouched = False
         self._advance(len(self._positions))
 
     def toggle_play(self) -> None:
@@ -384,6 +421,7 @@ class ConvExplorer(QWidget):
             return
         if not self._positions:
             return
+        self._untouched = False
         if self._done >= len(self._positions):
             self.reset()
         self._play_timer.start()

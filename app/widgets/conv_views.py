@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.analysis.conv_explain import ConvStep
+from cnn_core.analysis.conv_explain import ConvSettings, ConvStep
 
-__all__ = ["ConvPictures", "KernelTable", "mosaic", "product_tips"]
+__all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "output_cell_under",
+           "product_tips"]
 
 _COLORMAP = "CET-D1"  # diverging: white is 0, the hues are the signs (as the kernel view)
 _WINDOW = QColor(255, 140, 0)  # the kernel's window and the current output cell
@@ -87,8 +88,44 @@ class _Picture:
         self.plot.autoRange(padding=0.02)
 
 
+def output_cell_under(settings: ConvSettings, out_hw: tuple[int, int], row: float,
+                      col: float) -> tuple[int, int]:
+    """The output cell whose kernel window is centred nearest to the point (``row``,
+    ``col``) of the padded input."""
+    cell = []
+    for at, size, kernel, stride, dilation in zip(
+            (row, col), out_hw, settings.kernel_size, settings.stride, settings.dilation,
+            strict=True):
+        centre = dilation * (kernel - 1) / 2 + 0.5  # of the window at output 0, in pixels
+        cell.append(int(min(max(round((at - centre) / stride), 0), size - 1)))
+    return cell[0], cell[1]
+
+
+def first_inked(padded: np.ndarray, settings: ConvSettings, out_hw: tuple[int, int]) -> int:
+    """The first output position (in visiting order, channel 0) whose window touches ink:
+    a value that differs from the input's background (its most common value, the blank
+    paper); 0 when the input is blank."""
+    values, counts = np.unique(padded, return_counts=True)
+    background = values[counts.argmax()] if values.size else 0.0
+    ink = (np.abs(padded - background) > 1e-6).any(axis=0)
+    (kh, kw), (sh, sw), (dh, dw) = settings.kernel_size, settings.stride, settings.dilation
+    for i in range(out_hw[0]):
+        rows = ink[i * sh:i * sh + dh * (kh - 1) + 1:dh]
+        for j in range(out_hw[1]):
+            if rows[:, j * sw:j * sw + dw * (kw - 1) + 1:dw].any():
+                return i * out_hw[1] + j
+    return 0
+
+
 class ConvPictures(QWidget):
-    """Input, output, activation and pooling side by side (the input twice as wide)."""
+    """Input, output, activation and pooling side by side (the input twice as wide).
+
+    A click on the input says where (``input_clicked(row, col)`` in one channel's padded
+    pixels), a click on the output which cell (``output_clicked(row, col)``).
+    """
+
+    input_clicked = Signal(float, float)
+    output_clicked = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,7 +142,24 @@ class ConvPictures(QWidget):
             view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             row.addWidget(view, stretch)
             pictures.append(_Picture(view.addPlot()))
+            view.scene().sigMouseClicked.connect(
+                lambda event, p=pictures[-1]: self._on_clicked(p, event))
         self.input, self.output, self.activated, self.pooled = pictures
+        self._width = 0  # columns of one padded input channel (the mosaic's period)
+
+    def _on_clicked(self, picture: _Picture, event: object) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or picture.back.rect().isEmpty():
+            return
+        point = picture.plot.vb.mapSceneToView(event.scenePos())
+        bounds = picture.back.rect()
+        if not bounds.contains(point):
+            return
+        if picture is self.input and self._width:
+            col = point.x() % (self._width + _GAP)
+            if col < self._width:  # not the gap between two channels
+                self.input_clicked.emit(point.y(), col)
+        elif picture is self.output:
+            self.output_clicked.emit(int(point.y()), int(point.x()))
 
     def show_input(self, padded: np.ndarray | None, padding: tuple[int, int],
                    step: ConvStep | None, title: str) -> None:
@@ -114,6 +168,7 @@ class ConvPictures(QWidget):
         if padded is None:
             return
         c, h, w = padded.shape
+        self._width = w
         frame, window = QPainterPath(), QPainterPath()
         (ph, pw) = padding
         for i in range(c):

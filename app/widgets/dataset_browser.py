@@ -2,8 +2,9 @@
 model's predictions on them (wrong ones marked), and a batch as the model sees it.
 
 Loading a split and computing a page (a forward pass, or normalisation and augmentation) run
-in Qt's global thread pool; each request carries a number, and only the latest request's
-answer is shown, so paging quickly never shows a stale page. The GUI thread only paints.
+as background tasks (:mod:`app.background`); each request carries a number, and only the
+latest request's answer is shown, so paging quickly never shows a stale page. The GUI thread
+only paints.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QThreadPool, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,8 +27,12 @@ from PySide6.QtWidgets import (
 
 from cnn_core.analysis.data_browser import model_view, page_of, predict_page
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.datasets import DATASETS, DatasetUnavailable, Split, load_split
+from cnn_core.recognition.verdict import DEFAULT_RULE
 
+from .. import background
+from ..background import Task
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
 
@@ -49,9 +53,8 @@ class DatasetBrowser(QWidget):
         The Train tab's form (or ``None``): "as the model sees it" follows its recipe.
     """
 
-    image_chosen = Signal(object)  # float32 [28, 28] in [0, 1]: a double-clicked image
+    image_chosen = Signal(object)  # DataPicture: a double-clicked image
     page_shown = Signal()  # a requested page is on screen (tests and screenshots wait on it)
-    _job_done = Signal(int, object)  # request number, result or exception (from the pool)
 
     def __init__(self, model_source: Callable[[], Checkpoint | None] | None = None,
                  training_form: Any = None, parent: QWidget | None = None) -> None:
@@ -63,6 +66,7 @@ class DatasetBrowser(QWidget):
         self._model: Checkpoint | None = None  # a private copy for the worker threads
         self._model_of: Checkpoint | None = None  # the canvas model it copies
         self._request = 0
+        self._tasks: dict[Task, int] = {}  # running tasks and the request each answers
         self._page_number = 0
         self._seed = 0
         self._shown: dict[str, Any] | None = None
@@ -127,7 +131,6 @@ class DatasetBrowser(QWidget):
         self._fill_classes()
 
     def _connect(self) -> None:
-        self._job_done.connect(self._on_job_done)
         self.datasetCombo.currentIndexChanged.connect(self._on_dataset_changed)
         for combo in (self.splitCombo, self.classCombo, self.modeCombo):
             combo.currentIndexChanged.connect(self._first_page)
@@ -219,17 +222,17 @@ class DatasetBrowser(QWidget):
         self._start(request, job)
 
     def _start(self, request: int, job: Callable[[], Any]) -> None:
-        def run() -> None:
-            try:
-                outcome: Any = job()
-            except (DatasetUnavailable, ValueError, RuntimeError, OSError) as exc:
-                outcome = exc
-            try:
-                self._job_done.emit(request, outcome)
-            except RuntimeError:  # the browser was deleted meanwhile
-                pass
+        task = Task("dataset-browser", lambda: (job(),),
+                    expected=(DatasetUnavailable, RuntimeError, OSError))
+        task.yielded.connect(self._on_job_done)
+        task.failed.connect(self._on_job_failed)
+        task.finished.connect(self._on_task_finished)
+        self._tasks[task] = request
+        background.owner().start(task)
 
-        QThreadPool.globalInstance().start(run)
+    @Slot()
+    def _on_task_finished(self) -> None:
+        self._tasks.pop(self.sender(), None)  # type: ignore[call-overload]
 
     def _worker_model(self) -> Checkpoint | None:
         """A copy of the canvas model for the pool's threads (made once per model)."""
@@ -251,14 +254,16 @@ class DatasetBrowser(QWidget):
         return bool(config.augment) if config is not None else True
 
     # ------------------------------------------------------------------ results
-    @Slot(int, object)
-    def _on_job_done(self, request: int, outcome: Any) -> None:
-        if isinstance(outcome, Exception):
-            if request == self._request:
-                self.infoLabel.setText(self.tr("Cannot show these images: {0}").format(outcome))
-                self.grid.set_cells([])
-                self.pageLabel.clear()
-            return
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        if self._tasks.get(self.sender()) == self._request:  # type: ignore[call-overload]
+            self.infoLabel.setText(self.tr("Cannot show these images: {0}").format(message))
+            self.grid.set_cells([])
+            self.pageLabel.clear()
+
+    @Slot(object)
+    def _on_job_done(self, outcome: Any) -> None:
+        request = self._tasks.get(self.sender(), -1)  # type: ignore[call-overload]
         kind, *rest = outcome
         if kind == "split":  # keep it whoever asked; show the page if still wanted
             key, split = rest
@@ -285,15 +290,16 @@ class DatasetBrowser(QWidget):
         for i, (index, label) in enumerate(zip(page.indices, page.labels, strict=True)):
             name = info.classes[label]
             tip = self.tr("#{0} · {1}").format(int(index), name)
-            answer, wrong = "", False
+            answer, wrong, weak = "", False, False
             if predictions is not None:
                 guess = int(predictions.labels[i])
                 wrong = guess != int(label)
+                weak = float(predictions.confidences[i]) < DEFAULT_RULE.min_confidence
                 answer = self.tr("→ {0} ({1:.0%})").format(
                     self._class_name(guess), float(predictions.confidences[i]))
                 tip += self.tr(" · model: {0}").format(answer.removeprefix("→ "))
             image = view.images[i] if view is not None else page.images[i]
-            cells.append(Cell(image, name, answer, wrong, tip))
+            cells.append(Cell(image, name, answer, wrong, tip, weak))
         levels = (view.low, view.high) if view is not None else (0.0, 255.0)
         self.grid.set_cells(cells, levels)
         self.infoLabel.setText(self._describe(result, page, predictions, view))
@@ -329,4 +335,6 @@ class DatasetBrowser(QWidget):
             return
         page = self._shown["page"]
         if position < len(page.images):
-            self.image_chosen.emit(page.images[position].astype(np.float32) / 255.0)
+            info = DATASETS[self._shown["dataset"]]
+            source = self.tr("{0} #{1}").format(info.title, int(page.indices[position]))
+            self.image_chosen.emit(DataPicture.from_uint8(page.images[position], source))

@@ -1,7 +1,8 @@
 """A grid of small images with captions, painted by one widget (fast for a page of 50).
 
 Each cell shows an image (sharp pixels), its class name, and optionally the model's answer:
-green when right, red and outlined when wrong. Double-clicking a cell emits its position.
+green when right, amber when right but unsure, red and outlined when wrong. Double-clicking a
+cell emits its position.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .image_thumb import gray_qimage
 __all__ = ["COLUMNS", "ROWS", "Cell", "DatasetGrid"]
 
 COLUMNS, ROWS = 10, 5  # a page: ten across, as the tutorials' 10×10 sample plots
-_RIGHT, _WRONG = QColor("#1b7f3b"), QColor("#c62828")
+_RIGHT, _WRONG, _WEAK = QColor("#1b7f3b"), QColor("#c62828"), QColor("#8a5a00")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Cell:
     answer: str = ""  # the model's answer, "" when none
     wrong: bool = False
     tip: str = ""
+    weak: bool = False  # right, but with a confidence too low to call sure: not green
+
+    def answer_colour(self) -> QColor:
+        """The colour of the model's answer: red wrong, amber weak, green right."""
+        return _WRONG if self.wrong else _WEAK if self.weak else _RIGHT
 
 
 class DatasetGrid(QWidget):
@@ -100,7 +106,7 @@ class DatasetGrid(QWidget):
                 painter.drawRect(image_rect.adjusted(-1, -1, 1, 1))
             top = QRect(text_rect.x(), text_rect.y(), text_rect.width(), line)
             if lines == 1 and cell.answer:  # "7 → 7" in the answer's colour (% in the tip)
-                painter.setPen(_WRONG if cell.wrong else _RIGHT)
+                painter.setPen(cell.answer_colour())
                 short = cell.answer.rsplit(" (", 1)[0]
                 painter.drawText(top, Qt.AlignmentFlag.AlignHCenter, metrics.elidedText(
                     f"{cell.caption} {short}", Qt.TextElideMode.ElideRight, top.width()))
@@ -110,7 +116,7 @@ class DatasetGrid(QWidget):
                              metrics.elidedText(cell.caption, Qt.TextElideMode.ElideRight,
                                                 top.width()))
             if cell.answer:
-                painter.setPen(_WRONG if cell.wrong else _RIGHT)
+                painter.setPen(cell.answer_colour())
                 bottom = top.translated(0, line)
                 painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter,
                                  metrics.elidedText(cell.answer, Qt.TextElideMode.ElideRight,

@@ -31,11 +31,13 @@ from cnn_core.analysis.evaluation import (
     drawings_set,
 )
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.datasets import DATASETS, locate_test_split
 
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot
 from .misclassified_gallery import MisclassifiedGallery
+from .shrinkable_label import shrinkable
 
 __all__ = ["DRAWINGS", "EvaluateView"]
 
@@ -58,7 +60,7 @@ class EvaluateView(QWidget):
         loaded.
     """
 
-    image_chosen = Signal(object)  # a gallery image for the canvas: float32 [28, 28] in [0, 1]
+    image_chosen = Signal(object)  # a gallery image for the canvas: a DataPicture
 
     def __init__(self, model_source: Callable[[], Checkpoint | None],
                  parent: QWidget | None = None) -> None:
@@ -66,7 +68,6 @@ class EvaluateView(QWidget):
         self.setObjectName("evaluateView")
         self._model_source = model_source
         self._result: EvaluationResult | None = None
-        self._calibration: dict | None = None
         self._cell: tuple[int, int] | None = None
         self.drawings_dir: Path | None = None
         self._user_sized = False  # the user moved the splitter: leave it
@@ -106,6 +107,11 @@ class EvaluateView(QWidget):
         self.confusionView = ConfusionView(self)
         self.perClassPlot = PerClassPlot(self)
         self.reliabilityPlot = ReliabilityPlot(self)
+        self.calibrationNote = QLabel(self)
+        self.calibrationNote.setObjectName("calibrationNote")
+        self.calibrationNote.setWordWrap(True)
+        self.calibrationNote.setTextFormat(Qt.TextFormat.RichText)
+        shrinkable(self.calibrationNote).hide()  # until a result is shown
         self.gallery = MisclassifiedGallery(self)
         self.galleryTitle = QLabel(self)
         self.galleryTitle.setObjectName("galleryTitle")
@@ -147,6 +153,7 @@ class EvaluateView(QWidget):
         charts = QSplitter(Qt.Orientation.Vertical, self)
         charts.addWidget(self.perClassPlot)
         charts.addWidget(self.reliabilityPlot)
+        charts.setSizes([1000, 1000])  # half each at first, whatever their size hints say
         charts.setChildrenCollapsible(False)
         self.detailStack = QStackedWidget(self)
         self.detailStack.addWidget(charts)
@@ -163,6 +170,7 @@ class EvaluateView(QWidget):
         box.addLayout(controls)
         box.addWidget(self.summaryLabel)
         box.addWidget(self.splitter, 1)
+        box.addWidget(self.calibrationNote)  # under the charts, the whole width: two lines
 
     def _connect(self) -> None:
         self.evaluateButton.clicked.connect(self.start)
@@ -211,7 +219,6 @@ class EvaluateView(QWidget):
             self.choose_drawings_dir()
             if self.drawings_dir is None:
                 return
-        self._calibration = checkpoint.meta.get("calibration")
         self.runner.start(checkpoint, self._set_maker(source, checkpoint.classes))
         self.progressBar.setFormat(self.tr("loading…"))
         self.summaryLabel.setText(self.tr("Evaluating {0}…").format(checkpoint.name))
@@ -306,7 +313,9 @@ class EvaluateView(QWidget):
         self.summaryLabel.setText(self._summary(result))
         self.confusionView.set_result(result)
         self.perClassPlot.set_result(result)
-        self.reliabilityPlot.set_result(result, self._calibration)
+        self.reliabilityPlot.set_result(result)
+        self.calibrationNote.setText(self.reliabilityPlot.explanation(result))
+        self.calibrationNote.show()
         self.close_gallery()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -325,9 +334,9 @@ class EvaluateView(QWidget):
     def _summary(self, result: EvaluationResult) -> str:
         wrong = len(result.misclassified)
         return self.tr("{0} on {1}: <b>{2:.2%}</b> of {3:,} correct · {4:,} misclassified · "
-                       "ECE {5:.2%} · {6:.1f} s. Click a cell of the matrix to see its images."
+                       "{5:.1f} s. Click a cell of the matrix to see its images."
                        ).format(result.model, result.title, result.accuracy, result.n, wrong,
-                                result.ece, result.seconds)
+                                result.seconds)
 
     def _on_failed(self, message: str) -> None:
         self.progressBar.setFormat(self.tr("failed"))
@@ -339,9 +348,9 @@ class EvaluateView(QWidget):
         self.summaryLabel.setText(self.tr("Evaluation cancelled."))
 
     def _on_image_chosen(self, index: int) -> None:
-        if self._result is not None:
-            picture = self._result.images[index].astype(np.float32) / 255.0
-            self.image_chosen.emit(picture)  # as cnn_core.data.images reads a picture file
+        if self._result is not None:  # read as the evaluation read it: as given
+            source = self.tr("{0} #{1}").format(self._result.title, index)
+            self.image_chosen.emit(DataPicture.from_uint8(self._result.images[index], source))
 
     def _show_idle_hint(self) -> None:
         self.summaryLabel.setText(self.tr(

@@ -264,16 +264,15 @@ class ReliabilityPlot(pg.PlotWidget):
         ticks = [[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]]
         self.getAxis("bottom").setTicks(ticks)
         self.getAxis("left").setTicks(ticks)
-        self.setTitle(self.tr("Reliability"), size="10pt")
+        self.setTitle(self.tr("Reliability diagram"), size="10pt")
+        # room on the right for the "100%" under the axis's end (it was cut off there)
+        self.getPlotItem().setContentsMargins(2, 2, 16, 2)
+        self.getAxis("bottom").setStyle(hideOverlappingLabels=False)
         self.setMinimumSize(200, 110)
 
-    def set_result(self, result: EvaluationResult, calibration: dict | None = None) -> None:
-        """Show ``result``'s reliability curve; the title gives the ECE.
-
-        ``calibration`` is the checkpoint's ``meta["calibration"]``: when it holds
-        ``ece_before`` and ``ece_after`` (measured on the validation split when the
-        temperature was fitted) they are shown too.
-        """
+    def set_result(self, result: EvaluationResult) -> None:
+        """Show ``result``'s reliability curve (its ECE is said once, by :meth:`explanation`
+        in the caption under the diagram, not in its title)."""
         curve = result.reliability
         filled = curve.counts > 0
         left = curve.edges[:-1][filled]
@@ -284,21 +283,19 @@ class ReliabilityPlot(pg.PlotWidget):
         # the orange part: how far each bin's accuracy is from its confidence
         self._gaps.setOpts(x0=left, y0=np.minimum(acc, conf), width=width,
                            height=np.abs(conf - acc))
-        self.setTitle(self.title_text(result, calibration), size="10pt")
 
-    def title_text(self, result: EvaluationResult, calibration: dict | None) -> str:
-        """The diagram's title: test ECE, and validation ECE before/after T when known."""
-        text = self.tr("Reliability · test ECE {0:.2%}").format(result.ece)
-        cal = calibration if isinstance(calibration, dict) else {}
-        before, after = cal.get("ece_before"), cal.get("ece_after")
-        if isinstance(before, int | float) and isinstance(after, int | float):
-            text = self.tr("Reliability · ECE {0:.2%} → {1:.2%} with T = {2:.2f} "
-                           "(validation) · test {3:.2%}").format(
-                before, after, result.temperature, result.ece)
-        elif result.temperature != 1.0:
-            text += self.tr(" (T = {0:.2f}; {1:.2%} without)").format(
-                result.temperature, result.ece_uncalibrated)
-        return text
+    def explanation(self, result: EvaluationResult) -> str:
+        """The caption: the test set's ECE, once, and what ECE, T and the diagram mean."""
+        if result.temperature == 1.0:
+            scaling = self.tr("T = 1: the confidences are as the model gives them")
+        else:
+            scaling = self.tr("T = {0:.2f} rescales every confidence (fitted on validation "
+                              "images)").format(result.temperature)
+        return self.tr(
+            "Reliability diagram: <b>ECE {0:.2%}</b>, the average gap between how sure the "
+            "model is and how often it is right (0 is perfect). Bars: how often it was right "
+            "at each confidence; orange: the gap; dashed line: perfect. {1}.").format(
+            result.ece, scaling)
 
     def bins(self) -> Sequence[float]:
         """The accuracies drawn, one per non-empty bin."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .colour_key import ColourKey
 from .map_dialog import FeatureMapDialog
 from .map_grid import MapGrid
 
@@ -145,6 +146,11 @@ class FeatureMapView(QWidget):
         self.zoomSlider.setFixedWidth(120)
         self.zoomSlider.setToolTip(self.tr("Size of the maps"))
         self.zoomSlider.valueChanged.connect(self._on_zoom)
+        self.colourKey = ColourKey(self)
+        self.hoverLabel = QLabel(self)  # the value under the mouse, on screen
+        self.hoverLabel.setObjectName("featureHoverLabel")
+        self.hoverLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.placeholder = QLabel(self.tr("Draw a digit to see what every layer makes of it."),
                                   self)
@@ -172,6 +178,10 @@ class FeatureMapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.colourKey)
+        key_row.addWidget(self.hoverLabel, 1)
+        layout.addLayout(key_row)
         layout.addWidget(self.scrollArea, 1)
         self.sourceLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -205,10 +215,18 @@ class FeatureMapView(QWidget):
             card.grid.set_tile_size(self.zoomSlider.value())
             index = len(self._cards)
             card.grid.map_clicked.connect(lambda channel, i=index: self.open_map(i, channel))
+            card.grid.hovered.connect(self.hoverLabel.setText)
             self._column_box.insertWidget(self._column_box.count() - 1, card)
             self._cards.append(card)
-        for card, activation in zip(self._cards, self._activations, strict=False):
+        last = len(self._activations) - 1
+        for index, (card, activation) in enumerate(zip(self._cards, self._activations,
+                                                       strict=False)):
             card.set_activation(activation, per_map)
+            outputs = np.asarray(activation.maps)
+            # the output layer's cells are the classes: each carries its digit
+            card.grid.set_cell_labels([str(i) for i in range(len(outputs))]
+                                      if index == last and outputs.ndim == 1
+                                      and len(outputs) <= 20 else [])
             card.setVisible(True)
         for card in self._cards[len(self._activations):]:
             card.setVisible(False)

@@ -30,7 +30,7 @@ class GradientNormPlot(pg.PlotWidget):
         self.setObjectName("gradientNormPlot")
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
-                       self.tr("‖gradient‖ (log)"))
+                       self.tr("L2 norm (log)"))
         # Beside the curves, at the top of their row, at most LEGEND_ROWS rows: the plot is
         # short and wide, and a ten-layer model's legend under it took two rows of its little
         # height (inside, it would hide curves).
@@ -53,6 +53,13 @@ class GradientNormPlot(pg.PlotWidget):
         self._curves.clear()
         self._points.clear()
         self._dirty = False
+
+    def show_history(self, history: list[tuple[float, tuple[tuple[str, float], ...]]]) -> None:
+        """Show a whole run's norms (``(epoch, norms)`` per report) in place of the curves."""
+        self.clear_run()
+        for epoch, norms in history:
+            self.add_norms(epoch, norms)
+        self.redraw()
 
     def add_norms(self, epoch: float, norms: tuple[tuple[str, float], ...]) -> None:
         """Append one report's norms; zero or non-finite norms cannot sit on a log axis."""

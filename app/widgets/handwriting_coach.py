@@ -1,13 +1,15 @@
 """The Coach tab: teach the model your handwriting.
 
 Guided collection ("Draw a 3"), a browser of the collected samples, zip export and import,
-and fine-tuning of the canvas model on the samples (mixed with MNIST) in a worker thread,
+and fine-tuning of the canvas model on the samples (mixed with MNIST) in the background,
 with the before/after accuracies side by side. The tuned model goes on the model shelf under
 its own name and becomes the canvas model (Ctrl+B goes back to the bundled one).
 
-The samples live in :class:`cnn_core.data.own_digits.OwnDigitStore` (the user data folder); the
-fine-tuning is :func:`cnn_core.training.finetune.fine_tune`, driven by
-:class:`app.training.finetune_worker.FineTuneWorker`.
+The samples live in :class:`cnn_core.data.own_digits.OwnDigitStore` (the user data folder). This
+module collects them; the list and what is done to it (delete, undo, zip export and import)
+is :class:`~app.widgets.coach_samples.SamplesBox`; the fine-tuning row is
+:class:`~app.widgets.coach_fine_tune.FineTunePanel`, which follows runs of
+:func:`cnn_core.training.finetune.fine_tune` started by :class:`app.training.fine_tune.FineTuner`.
 
 Object names (for tests and style sheets):
 
@@ -27,14 +29,12 @@ Object names (for tests and style sheets):
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QDir, QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QFont, QImage, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -48,12 +48,10 @@ from cnn_core.data.own_digits import (
     HOLDOUT_EVERY,
     MIN_CLASSES,
     MIN_SAMPLES,
-    DeletedSample,
     OwnDigitStore,
     OwnSample,
 )
-from cnn_core.data.own_digits_zip import export_zip, import_zip
-from cnn_core.data.preprocess import ImageError, preprocess
+from cnn_core.data.preprocess import preprocess
 from cnn_core.recognition.predict import Prediction
 from cnn_core.training.finetune import (
     FineTuneConfig,
@@ -63,16 +61,13 @@ from ..inference import LiveInference
 from ..models import ModelLibrary, ShelfEntry
 from .canvas import DrawingCanvas
 from .coach_fine_tune import FineTunePanel
-from .coach_parts import ProgressGrid, SampleList, claim_keys
+from .coach_parts import ProgressGrid, claim_keys
+from .coach_samples import SamplesBox
+from .naming import named
 
 __all__ = ["SAMPLES_PER_DIGIT", "HandwritingCoach"]
 
 SAMPLES_PER_DIGIT = 5  # the collection's goal per digit (one of them is held out)
-
-
-def _qimage(sample28: np.ndarray) -> QImage:
-    data = np.ascontiguousarray(sample28, dtype=np.uint8)
-    return QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
 
 
 class HandwritingCoach(QWidget):
@@ -93,8 +88,6 @@ class HandwritingCoach(QWidget):
         self.library = library
         self.store = store if store is not None else OwnDigitStore()
         self.prompt_digit = 0
-        self._undo: list[DeletedSample] = []
-        self._watching_window = False
         self._build()
         self.inference = LiveInference(self.canvas.model_input, self)
         self.canvas.changed.connect(self.inference.request)
@@ -107,12 +100,6 @@ class HandwritingCoach(QWidget):
         self.reload()
 
     # ------------------------------------------------------------------ build
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
-
     def _build(self) -> None:
         tr = self.tr
         self.promptLabel = QLabel(self)
@@ -133,30 +120,21 @@ class HandwritingCoach(QWidget):
         claim_keys(self.canvas, [QKeySequence(k) for k in (
             Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)])
         self.canvas.installEventFilter(self)
-        self.acceptButton = self._button("coachAcceptButton", tr("&Accept"),
-                                         tr("Keep this drawing as a sample of the digit asked "
-                                            "for (Enter)"))
+        self.acceptButton = named(QPushButton(tr("&Accept"), self), "coachAcceptButton",
+                                  tr("Keep this drawing as a sample of the digit asked for "
+                                     "(Enter)"))
         self.acceptButton.setDefault(True)
-        self.clearButton = self._button("coachClearButton", tr("C&lear"),
-                                        tr("Wipe the drawing (Delete)"))
-        self.skipButton = self._button("coachSkipButton", tr("S&kip"),
-                                       tr("Ask for another digit"))
+        self.clearButton = named(QPushButton(tr("C&lear"), self), "coachClearButton",
+                                 tr("Wipe the drawing (Delete)"))
+        self.skipButton = named(QPushButton(tr("S&kip"), self), "coachSkipButton",
+                                tr("Ask for another digit"))
         self.guessLabel = QLabel(self)
         self.guessLabel.setObjectName("coachGuessLabel")
         self.guessLabel.setWordWrap(True)
         self.guessLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.progressGrid = ProgressGrid(SAMPLES_PER_DIGIT, self)
-        self.sampleList = SampleList(self)
-        self.deleteButton = self._button("coachDeleteButton", tr("&Delete"),
-                                         tr("Remove the selected samples (Delete)"))
-        self.undoButton = self._button("coachUndoButton", tr("&Undo delete"),
-                                       tr("Put the last removed sample back (Ctrl+Z in the "
-                                          "sample list)"))
-        self.exportButton = self._button("coachExportButton", tr("E&xport zip…"),
-                                         tr("Save all your samples in one zip file"))
-        self.importButton = self._button("coachImportButton", tr("&Import zip…"),
-                                         tr("Add the samples of a zip file (exported here, or "
-                                            "pictures named like 7_mine.png)"))
+        self.samples = SamplesBox(self.store, self)
+        self.sampleList = self.samples.list
         self.fineTune = FineTunePanel(self.library, self.store,
                                       lambda: self.inference.checkpoint(), self)
         self.fineTuneButton = self.fineTune.button
@@ -181,14 +159,7 @@ class HandwritingCoach(QWidget):
         left.addWidget(self.guessLabel)
         right = QVBoxLayout()
         right.addWidget(self.progressGrid)
-        right.addWidget(self.sampleList, 1)
-        row = QHBoxLayout()
-        for button in (self.deleteButton, self.undoButton):
-            row.addWidget(button)
-        row.addStretch(1)
-        for button in (self.exportButton, self.importButton):
-            row.addWidget(button)
-        right.addLayout(row)
+        right.addWidget(self.samples, 1)
         right.addWidget(self.fineTune)
         right.addWidget(self.statusLabel)
         columns = QHBoxLayout(self)
@@ -201,18 +172,12 @@ class HandwritingCoach(QWidget):
         self.acceptButton.clicked.connect(self.accept_sample)
         self.clearButton.clicked.connect(self.canvas.clear)
         self.skipButton.clicked.connect(self.skip)
-        self.deleteButton.clicked.connect(
-            lambda: self.delete_samples(self.sampleList.selected_samples()))
-        self.undoButton.clicked.connect(self.undo_delete)
-        self.sampleList.delete_requested.connect(self.delete_samples)
-        self.sampleList.undo_requested.connect(self.undo_delete)
-        self.sampleList.itemSelectionChanged.connect(self._update_buttons)
-        self.exportButton.clicked.connect(self.export_dialog)
-        self.importButton.clicked.connect(self.import_dialog)
+        self.samples.changed.connect(self._on_samples_changed)
+        self.samples.message.connect(self._status)
         self.fineTune.message.connect(self._status)
         self.fineTune.running_changed.connect(lambda _: self._update_buttons())
 
-    # ------------------------------------------------------------ keys, life
+    # ------------------------------------------------------------------ keys
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.canvas and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
@@ -222,39 +187,26 @@ class HandwritingCoach(QWidget):
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.canvas.clear()
                 return True
-        elif event.type() == QEvent.Type.Close and watched is self.window():
-            self.shutdown()  # the window closes: no fine-tuning thread outlives it
         return super().eventFilter(watched, event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._watching_window:
-            self.window().installEventFilter(self)
-            self._watching_window = True
         if self.sampleList.samples() != self.store.samples():  # changed on disk meanwhile
             self.reload()
 
     # ------------------------------------------------------------ collection
     def reload(self) -> None:
         """Show the store's samples afresh (after an import, or files changed on disk)."""
-        self.sampleList.clear()
-        for sample in self.store.samples():
-            self._list_sample(sample)
-        self._set_prompt(self._next_digit(self.prompt_digit - 1))
+        self.samples.reload()
+        self._on_samples_changed()
 
-    def _list_sample(self, sample: OwnSample) -> None:
-        try:
-            picture = self.store.load(sample)
-        except ImageError:
-            picture = np.zeros((28, 28), np.uint8)  # unreadable: listed so it can be deleted
-        self.sampleList.add_sample(sample, _qimage(picture))
+    @Slot()
+    def _on_samples_changed(self) -> None:
+        self._set_prompt(self._next_digit(self.prompt_digit - 1))
 
     def counts(self) -> list[int]:
         """Samples per digit, as listed."""
-        counts = [0] * 10
-        for sample in self.sampleList.samples():
-            counts[sample.label] += 1
-        return counts
+        return self.samples.counts()
 
     def _next_digit(self, after: int) -> int:
         """The next digit (cyclically after ``after``) still short of the goal, else the next."""
@@ -292,7 +244,7 @@ class HandwritingCoach(QWidget):
         except (OSError, ValueError) as exc:
             self._status(self.tr("Could not keep the sample: {0}").format(exc), error=True)
             return None
-        self.sampleList.add_sample(sample, _qimage(sample28))
+        self.samples.add(sample, sample28)
         self.canvas.clear()
         self._status(self.tr("Kept a {0}.").format(digit))
         self._set_prompt(self._next_digit(digit))
@@ -303,84 +255,15 @@ class HandwritingCoach(QWidget):
         """Ask for another digit; the drawing stays."""
         self._set_prompt(self._next_digit(self.prompt_digit))
 
-    def delete_samples(self, samples: list[OwnSample]) -> None:
-        """Remove samples (files too); each can be put back with :meth:`undo_delete`."""
-        if not samples:
-            return
-        gone = []
-        for sample in samples:
-            try:
-                self._undo.append(self.store.delete(sample))
-                gone.append(sample)
-            except OSError as exc:
-                self._status(self.tr("Could not delete {0}: {1}").format(sample.name, exc),
-                             error=True)
-        for row in reversed(range(self.sampleList.count())):
-            if self.sampleList.item(row).data(Qt.ItemDataRole.UserRole) in gone:
-                self.sampleList.takeItem(row)
-        if gone:
-            self._status(self.tr("Deleted {0} sample(s); Ctrl+Z in the list or “Undo delete” "
-                                 "puts them back.").format(len(gone)))
-        self._set_prompt(self.prompt_digit)
-
-    def undo_delete(self) -> None:
-        """Put the last deleted sample back."""
-        if not self._undo:
-            return
-        deleted = self._undo.pop()
-        try:
-            self.store.restore(deleted)
-        except OSError as exc:
-            self._undo.append(deleted)
-            self._status(self.tr("Could not restore the sample: {0}").format(exc), error=True)
-            return
-        self.reload()
-        self._status(self.tr("Restored a {0}.").format(deleted.label))
-
-    # ------------------------------------------------------------------ zips
-    def export_dialog(self) -> None:
-        """Ask where to save the zip, then :meth:`export_zip`."""
-        name = f"my-digits-{_dt.date.today():%Y%m%d}.zip"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export your digits"), str(Path(QDir.homePath()) / name),
-            self.tr("Zip files (*.zip)"))
-        if path:
-            self.export_zip(path)
-
     def export_zip(self, path: str | Path) -> int:
         """Write every sample to a zip at ``path``; return how many (0 on failure)."""
-        try:
-            count = export_zip(self.store, path)
-        except OSError as exc:
-            self._status(self.tr("Could not export to {0}: {1}").format(
-                path, exc.strerror or exc), error=True)
-            return 0
-        self._status(self.tr("Exported {0} samples to {1}.").format(count, path))
-        return count
-
-    def import_dialog(self) -> None:
-        """Ask for a zip, then :meth:`import_zip`."""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import digits"), QDir.homePath(),
-                                              self.tr("Zip files (*.zip)"))
-        if path:
-            self.import_zip(path)
+        return self.samples.export_zip(path)
 
     def import_zip(self, path: str | Path) -> int:
         """Add the samples of a zip; bad entries are skipped and named. Returns the count."""
-        try:
-            report = import_zip(self.store, path)
-        except (OSError, ValueError) as exc:
-            self._status(self.tr("Could not import: {0}").format(exc), error=True)
-            return 0
-        self.reload()
-        text = self.tr("Imported {0} samples from {1}.").format(len(report.added),
-                                                               Path(path).name)
-        if report.skipped:
-            text += " " + self.tr("Skipped {0}: {1}").format(len(report.skipped),
-                                                             report.skipped[0])
-        self._status(text, error=bool(report.skipped) and not report.added)
-        self.statusLabel.setToolTip("\n".join(report.skipped[:30]))
-        return len(report.added)
+        added, skipped = self.samples.import_zip(path)
+        self.statusLabel.setToolTip("\n".join(skipped[:30]))
+        return added
 
     # ------------------------------------------------------------ fine-tune
     @property
@@ -410,11 +293,7 @@ class HandwritingCoach(QWidget):
         return ""
 
     def _update_buttons(self) -> None:
-        running = self.fineTune.is_running()
-        self.deleteButton.setEnabled(bool(self.sampleList.selectedItems()) and not running)
-        self.undoButton.setEnabled(bool(self._undo) and not running)
-        self.exportButton.setEnabled(self.sampleList.count() > 0)
-        self.importButton.setEnabled(not running)
+        self.samples.set_locked(self.fineTune.is_running())
         self.fineTune.set_blocker(self._fine_tune_blocker())
 
     def is_fine_tuning(self) -> bool:
@@ -422,7 +301,7 @@ class HandwritingCoach(QWidget):
         return self.fineTune.is_running()
 
     def start_fine_tune(self) -> bool:
-        """Fine-tune a copy of the canvas model in a worker thread; False if it cannot start."""
+        """Fine-tune a copy of the canvas model in the background; False if it cannot start."""
         blocker = self._fine_tune_blocker()
         if blocker:
             self._status(blocker, error=True)
@@ -445,17 +324,24 @@ class HandwritingCoach(QWidget):
             self.guessLabel.setText(self.tr("The model's guess appears as you draw."))
             self.guessLabel.setStyleSheet("")
             return
-        if prediction.label is None:
-            text, colour = self.tr("The model does not see a digit yet."), "#8a5a00"
-        elif prediction.label == self.prompt_digit:
-            text = self.tr("The model reads a {0} ({1:.0%}).").format(
-                prediction.label, prediction.confidence)
+        from cnn_core.training.calibration import calibrated
+
+        checkpoint = self.inference.checkpoint()
+        probs = calibrated(prediction.probabilities,
+                           checkpoint.temperature if checkpoint is not None else 1.0)
+        guess, confidence = int(probs.argmax()), float(probs.max())
+        colour = "#8a5a00"  # amber: only a sure, right answer is green
+        if prediction.verdict == "not_a_digit":
+            text = self.tr("The model does not see a digit yet.")
+        elif prediction.verdict == "unsure":
+            text = self.tr("The model is unsure: its best guess is a {0}, at only {1:.0%}."
+                           ).format(guess, confidence)
+        elif guess == self.prompt_digit:
+            text = self.tr("The model reads a {0} ({1:.0%}).").format(guess, confidence)
             colour = "#1d6b2a"
         else:
             text = self.tr("The model reads a {0} ({1:.0%}): accepting teaches it this is "
-                           "a {2}.").format(prediction.label, prediction.confidence,
-                                            self.prompt_digit)
-            colour = "#8a5a00"
+                           "a {2}.").format(guess, confidence, self.prompt_digit)
         self.guessLabel.setText(text)
         self.guessLabel.setStyleSheet(f"QLabel {{ color: {colour}; }}")
 

@@ -20,7 +20,8 @@ def gray_qimage(values: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> QImage:
 
 
 class ImageThumb(QWidget):
-    """Shows an image scaled to fit, with sharp (nearest-neighbour) pixels."""
+    """Shows an image scaled to fit, its aspect ratio kept, with sharp (nearest-neighbour)
+    pixels and a thin frame around it."""
 
     def __init__(self, side: int = 64, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,10 +52,20 @@ class ImageThumb(QWidget):
         """The image shown (unscaled)."""
         return self._image
 
+    def image_rect(self) -> QRectF:
+        """Where the image is painted: as large as fits, its aspect ratio kept (a tall thin
+        crop stays tall and thin, never stretched into a square), centred."""
+        side = max(1, min(self.width(), self.height()) - 2)
+        width = height = float(side)
+        if not self._image.isNull():
+            w, h = self._image.width(), self._image.height()
+            scale = side / max(w, h)
+            width, height = max(1.0, w * scale), max(1.0, h * scale)
+        return QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        side = max(1, min(self.width(), self.height()) - 2)
-        rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        rect = self.image_rect()
         if self._shown.isNull():
             painter.fillRect(rect, QColor(0, 0, 0))
         else:

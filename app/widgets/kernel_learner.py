@@ -38,6 +38,7 @@ from cnn_core.analysis.kernel_learning import (
     learning_inputs,
     stable_lr_limit,
 )
+from cnn_core.data.data_picture import DataPicture
 
 from .kernel_pictures import KernelLossPlot, KernelPictures
 from .naming import named
@@ -71,7 +72,7 @@ class KernelLearnerView(QWidget):
         Returns the canvas picture (the "your drawing" input).
     """
 
-    def __init__(self, drawing: Callable[[], np.ndarray] | None = None,
+    def __init__(self, drawing: Callable[[], np.ndarray | DataPicture] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kernelLearner")
@@ -173,6 +174,7 @@ class KernelLearnerView(QWidget):
         self.messageLabel.setStyleSheet("QLabel { color: #b00020; }")
         for label in (self.statusLabel, self.messageLabel):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setWordWrap(True)  # a second line, never a status cut at "…converge"
         self.pictures = KernelPictures(self)
         self.lossPlot = KernelLossPlot(self)
         right = QVBoxLayout()

@@ -18,11 +18,13 @@ __all__ = ["KernelView", "kernel_at", "kernel_mosaic"]
 _COLORMAP = "CET-D1"
 
 
-def kernel_mosaic(weights: np.ndarray) -> tuple[np.ndarray, int, int]:
+def kernel_mosaic(weights: np.ndarray, transpose: bool = False
+                  ) -> tuple[np.ndarray, int, int]:
     """Tile conv weights (out, in, kh, kw) into one image with one-pixel NaN gaps.
 
     With a single input channel the output channels wrap into a near-square grid; otherwise
-    row ``o`` and column ``i`` hold the kernel from input channel ``i`` to output channel ``o``.
+    row ``o`` and column ``i`` hold the kernel from input channel ``i`` to output channel ``o``
+    (with ``transpose``, row ``i`` and column ``o``: a wide grid for a wide view).
     Returns the mosaic and its grid size (rows, columns).
     """
     weights = np.asarray(weights, np.float32)
@@ -31,6 +33,9 @@ def kernel_mosaic(weights: np.ndarray) -> tuple[np.ndarray, int, int]:
         columns = math.ceil(math.sqrt(out_ch))
         rows = math.ceil(out_ch / columns)
         tiles = [weights[o, 0] for o in range(out_ch)]
+    elif transpose:
+        rows, columns = in_ch, out_ch
+        tiles = [weights[o, i] for i in range(in_ch) for o in range(out_ch)]
     else:
         rows, columns = out_ch, in_ch
         tiles = [weights[o, i] for o in range(out_ch) for i in range(in_ch)]
@@ -42,8 +47,9 @@ def kernel_mosaic(weights: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 
 def kernel_at(shape: tuple[int, int, int, int], row: int, column: int,
-              ) -> tuple[int, int, int, int] | None:
-    """Which weight pixel ``(row, column)`` of :func:`kernel_mosaic`'s image shows.
+              transpose: bool = False) -> tuple[int, int, int, int] | None:
+    """Which weight pixel ``(row, column)`` of :func:`kernel_mosaic`'s image (made with the
+    same ``transpose``) shows.
 
     Returns ``(out channel, in channel, kernel row, kernel column)``, or ``None`` on a gap or
     outside every tile.
@@ -61,7 +67,7 @@ def kernel_at(shape: tuple[int, int, int, int], row: int, column: int,
             return None
         out, inp = tile_row * columns + tile_col, 0
     else:
-        out, inp = tile_row, tile_col
+        out, inp = (tile_col, tile_row) if transpose else (tile_row, tile_col)
     if out >= out_ch or inp >= in_ch:
         return None
     return out, inp, r, c
@@ -104,6 +110,7 @@ class KernelView(QWidget):
         self.hoverLabel.setObjectName("kernelHoverLabel")
         self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._hovered: tuple[int, int, int, int] | None = None
+        self._transposed = False  # input channels down, output channels across
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.placeholder = QLabel(self.tr("This model has no convolution layers."), self)
         self.placeholder.setVisible(False)
@@ -159,7 +166,8 @@ class KernelView(QWidget):
             return
         weights = np.asarray(self._sets[index].weights, np.float32)
         out_ch, in_ch, kh, kw = weights.shape
-        mosaic, _, _ = kernel_mosaic(weights)
+        self._transposed = self._wide_is_bigger(weights.shape)
+        mosaic, _, _ = kernel_mosaic(weights, self._transposed)
         bound = max(float(np.abs(weights).max()), 1e-6)
         self.imageItem.setImage(mosaic, autoLevels=False, levels=(-bound, bound))
         self.colorBar.setLevels((-bound, bound))
@@ -168,8 +176,11 @@ class KernelView(QWidget):
             self.plot.setLabel("bottom", self.tr("{0} kernels, one per output channel")
                                .format(out_ch))
         else:
-            self.plot.setLabel("left", self.tr("output channel"))
-            self.plot.setLabel("bottom", self.tr("input channel"))
+            down, across = self.tr("output channel"), self.tr("input channel")
+            if self._transposed:
+                down, across = across, down
+            self.plot.setLabel("left", down)
+            self.plot.setLabel("bottom", across)
         self._set_ticks(kh, kw, in_ch)
         self.infoLabel.setText(self.tr("{0} out × {1} in × {2}×{3} kernels, "
                                        "weights within ±{4:.3f}")
@@ -180,6 +191,26 @@ class KernelView(QWidget):
         else:
             self._hovered = None
             self.hoverLabel.setText(self.tr("Point at a kernel to read its weights and bias."))
+
+    def _wide_is_bigger(self, shape: tuple[int, ...]) -> bool:
+        """Whether output channels across (input channels down) draw the kernels larger in
+        the view than output channels down: conv2's 16 × 6 grid, upright in a wide view,
+        was a thin column of tiny cells in empty space."""
+        out_ch, in_ch, kh, kw = shape
+        if in_ch == 1:
+            return False
+        width, height = max(1, self.graphics.width()), max(1, self.graphics.height())
+
+        def scale(rows: int, columns: int) -> float:
+            return min(width / (columns * (kw + 1)), height / (rows * (kh + 1)))
+        return scale(in_ch, out_ch) > scale(out_ch, in_ch)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        super().resizeEvent(event)
+        index = self.layerCombo.currentIndex()
+        if 0 <= index < len(self._sets) and \
+                self._wide_is_bigger(np.shape(self._sets[index].weights)) != self._transposed:
+            self._show_selected()
 
     # ------------------------------------------------------------------ hover
     def hovered(self) -> tuple[int, int, int, int] | None:
@@ -192,7 +223,8 @@ class KernelView(QWidget):
         if 0 <= index < len(self._sets) and self.imageItem.image is not None:
             point = self.imageItem.mapFromScene(scene_pos)
             shape = tuple(np.asarray(self._sets[index].weights).shape)
-            found = kernel_at(shape, math.floor(point.y()), math.floor(point.x()))
+            found = kernel_at(shape, math.floor(point.y()), math.floor(point.x()),
+                              self._transposed)
         if found == self._hovered:
             return
         self._hovered = found
@@ -221,8 +253,9 @@ class KernelView(QWidget):
             self.plot.getAxis("left").setTicks([[]])
             self.plot.getAxis("bottom").setTicks([[]])
             return
-        rows = self._sets[self.layerCombo.currentIndex()].weights.shape[0]
-        for axis, count, side in (("left", rows, kh), ("bottom", in_ch, kw)):
+        out_ch = self._sets[self.layerCombo.currentIndex()].weights.shape[0]
+        down, across = (in_ch, out_ch) if self._transposed else (out_ch, in_ch)
+        for axis, count, side in (("left", down, kh), ("bottom", across, kw)):
             step = max(1, math.ceil(count / 16))
             ticks = [(c * (side + 1) + side / 2, str(c)) for c in range(0, count, step)]
             self.plot.getAxis(axis).setTicks([ticks])

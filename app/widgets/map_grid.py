@@ -70,6 +70,7 @@ class MapGrid(QWidget):
     """
 
     map_clicked = Signal(int)
+    hovered = Signal(str)  # the value under the mouse, in words ("" when it leaves the tiles)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +79,7 @@ class MapGrid(QWidget):
         self._cell_argb = np.zeros(0, np.uint32)  # a vector's colours
         self._cell_colors: list[QColor] | None = []  # made from them when first painted
         self._vector = False
+        self._cell_labels: list[str] = []  # names painted on a vector's cells (the classes)
         self._per_map = False
         self._tile = 48
         self._gap = 3
@@ -113,6 +115,19 @@ class MapGrid(QWidget):
             self.updateGeometry()
         self.update()
 
+    def set_cell_labels(self, labels: list[str]) -> None:
+        """Name a vector's cells (an output layer's classes: "0" … "9"); [] for none.
+
+        Named cells are drawn large enough to carry their name."""
+        if list(labels) != self._cell_labels:
+            self._cell_labels = list(labels)
+            self.updateGeometry()
+            self.update()
+
+    def cell_labels(self) -> list[str]:
+        """The names painted on the vector's cells."""
+        return list(self._cell_labels)
+
     def values(self) -> np.ndarray:
         """The values shown: (count, h, w), or a 1-D vector."""
         return self._values
@@ -140,6 +155,8 @@ class MapGrid(QWidget):
     def _cell(self) -> tuple[int, int]:
         """Tile side and gap in widget pixels."""
         if self._vector:
+            if self._cell_labels:
+                return 22, 2
             return (10, 1) if len(self._values) <= 512 else (6, 1)
         return self._tile, self._gap
 
@@ -198,7 +215,12 @@ class MapGrid(QWidget):
             if self._cell_colors is None:
                 self._cell_colors = [QColor.fromRgb(int(v)) for v in self._cell_argb]
             for index, colour in enumerate(self._cell_colors):
-                painter.fillRect(self.tile_rect(index), colour)
+                rect = self.tile_rect(index)
+                painter.fillRect(rect, colour)
+                if index < len(self._cell_labels):
+                    painter.setPen(QColor("black") if colour.lightness() > 128
+                                   else QColor("white"))
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._cell_labels[index])
         else:
             height, width = self._values.shape[1:]
             for index in range(self.count()):
@@ -207,6 +229,41 @@ class MapGrid(QWidget):
         painter.end()
 
     # ------------------------------------------------------------ interaction
+    def value_at(self, pos: QPoint) -> tuple[int, int, int, float] | None:
+        """``(tile, row, column, value)`` of the value under ``pos`` (row and column 0 for a
+        vector's cell), or ``None`` off the tiles."""
+        index = self.index_at(pos)
+        if index is None:
+            return None
+        if self._vector:
+            return index, 0, 0, float(self._values[index])
+        rect = self.tile_rect(index)
+        height, width = self._values.shape[1:]
+        row = min(height - 1, (pos.y() - rect.y()) * height // max(1, rect.height()))
+        column = min(width - 1, (pos.x() - rect.x()) * width // max(1, rect.width()))
+        return index, row, column, float(self._values[index, row, column])
+
+    def hover_text(self, pos: QPoint) -> str:
+        """The value under ``pos`` in words ("" off the tiles)."""
+        found = self.value_at(pos)
+        if found is None:
+            return ""
+        index, row, column, value = found
+        if self._vector:
+            name = (self.tr("class {0}").format(self._cell_labels[index])
+                    if index < len(self._cell_labels) else self.tr("unit {0}").format(index))
+            return self.tr("{0}: {1:.3f}").format(name, value)
+        return self.tr("channel {0}, row {1}, column {2}: {3:.3f}").format(
+            index, row, column, value)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self.hovered.emit(self.hover_text(event.position().toPoint()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.hovered.emit("")
+        super().leaveEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         index = self.index_at(event.position().toPoint())
         if index is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -220,13 +277,15 @@ class MapGrid(QWidget):
             if index is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), self._describe(index), self)
+                QToolTip.showText(event.globalPos(), self._describe(event.pos()), self)
             return True
         return super().event(event)
 
-    def _describe(self, index: int) -> str:
+    def _describe(self, pos: QPoint) -> str:
+        index = self.index_at(pos)
+        assert index is not None
         if self._vector:
-            return self.tr("unit {0}: {1:.3f}").format(index, float(self._values[index]))
+            return self.hover_text(pos)
         channel = self._values[index]
-        return self.tr("channel {0}: min {1:.3f}, max {2:.3f} (click to enlarge)").format(
-            index, float(channel.min()), float(channel.max()))
+        return self.tr("{0}\nchannel {1}: min {2:.3f}, max {3:.3f} (click to enlarge)").format(
+            self.hover_text(pos), index, float(channel.min()), float(channel.max()))

@@ -41,6 +41,7 @@ from cnn_core.analysis.perturb import (
     sweep,
 )
 
+from ..background import stop_requested
 from .image_thumb import ImageThumb, gray_qimage
 from .plots import static_plot
 
@@ -445,4 +446,4 @@ def _sweep(checkpoint: Checkpoint, *, image: np.ndarray, p: Perturbation, parame
 
 
 def _flip(checkpoint: Checkpoint, *, image: np.ndarray) -> Flip | None:
-    return smallest_flip(checkpoint, image)
+    return smallest_flip(checkpoint, image, stop=stop_requested)

@@ -15,10 +15,13 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["MAX_OLD_RUNS", "PALETTE", "AccuracyPlot", "LayoutLegend", "LogAxis", "LossPlot",
-           "RunPlot", "log_axis", "run_color", "static_plot", "style_log_plot"]
+__all__ = ["LEGEND_RUNS", "MAX_OLD_RUNS", "MIN_CURVE_HEIGHT", "PALETTE", "AccuracyPlot",
+           "LayoutLegend", "LogAxis", "LossPlot", "RunPlot", "log_axis", "run_color",
+           "spread_labels", "static_plot", "style_log_plot"]
 
 MAX_OLD_RUNS = 5  # earlier runs shown faintly; older ones are dropped (and their memory)
+LEGEND_RUNS = 3  # runs a legend names: the current one and the latest earlier ones
+MIN_CURVE_HEIGHT = 60  # pixels of curves a plot keeps, however many runs its legend lists
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
            "#e377c2")
 _FAINT_ALPHA = 90
@@ -67,18 +70,23 @@ class LogAxis(pg.AxisItem):
 
     def logTickValues(self, minVal: float, maxVal: float, size: float,
                       stdTicks: list) -> list:
-        decades = [(spacing, t) for spacing, t in stdTicks if spacing >= 1.0]
+        levels = self._log_levels(minVal, maxVal, size, stdTicks)
+        span = maxVal - minVal
+        return spread_labels(levels, size / span) if span > 0 and size > 0 else levels
+
+    def _log_levels(self, low: float, high: float, size: float, std_ticks: list) -> list:
+        decades = [(spacing, t) for spacing, t in std_ticks if spacing >= 1.0]
         if len(decades) >= 3:  # many decades: those are enough
             return decades
         labelled: list[float] = []
         plain: list[float] = []
-        for decade in range(math.floor(minVal), math.ceil(maxVal)):
+        for decade in range(math.floor(low), math.ceil(high)):
             for mantissa in range(1, 10):
                 value = decade + math.log10(mantissa)
-                if minVal <= value <= maxVal:
+                if low <= value <= high:
                     (labelled if mantissa in (1, 2, 5) else plain).append(value)
         if len(labelled) < 3:
-            return [(None, _round_log_ticks(minVal, maxVal)), (None, plain)]
+            return [(None, _round_log_ticks(low, high)), (None, plain)]
         room = max(2, int(size // LABEL_PITCH))  # labels that fit along the axis
         decades_only = [v for v in labelled if abs(v - round(v)) < 1e-9]
         if len(labelled) > room and len(decades_only) >= 2:  # short axis, several decades
@@ -95,6 +103,35 @@ class LogAxis(pg.AxisItem):
             if len(set(strings)) == len(strings):
                 return strings
         return strings
+
+
+def _roundness(value: float) -> int:
+    """0 for a decade (1, 10, 0.1), 1 for 2 or 5 of a decade, 2 for anything else."""
+    mantissa = round(10.0 ** (value - math.floor(value + 1e-9)), 6)
+    return 0 if mantissa in (1.0, 10.0) else 1 if mantissa in (2.0, 5.0) else 2
+
+
+def spread_labels(levels: list, pixels_per_unit: float) -> list:
+    """The labelled tick levels (the first two) thinned so that no two labels are closer
+    than :data:`LABEL_PITCH` pixels: decades win over 2 and 5, which win over the rest, and
+    earlier levels over later ones. A dropped value stays as an unlabelled tick (a level of
+    its own after the labelled ones), so the grid keeps its lines."""
+    taken: list[float] = []
+    kept: list[tuple[object, list[float]]] = []
+    dropped: list[float] = []
+    for spacing, values in levels[:2]:
+        shown = []
+        for value in sorted(values, key=lambda v: (_roundness(v), v)):
+            if any(abs(value - t) < 1e-9 for t in taken):
+                continue  # the same tick on two levels: labelled once
+            if any(abs(value - t) * pixels_per_unit < LABEL_PITCH for t in taken):
+                dropped.append(value)
+                continue
+            taken.append(value)
+            shown.append(value)
+        kept.append((spacing, sorted(shown)))
+    rest = dropped + [v for _, values in levels[2:] for v in values]
+    return [*kept, (None, sorted(rest))] if rest else kept
 
 
 def static_plot(plot: pg.PlotItem | pg.PlotWidget) -> None:
@@ -201,16 +238,52 @@ class RunPlot(pg.PlotWidget):
         self.epochLine.setVisible(False)
         item.addItem(self.epochLine, ignoreBounds=True)
         self._series: dict[str, _Series] = {}
-        self._old: list[tuple[str, pg.PlotDataItem]] = []
+        self._old: list[tuple[int, pg.PlotDataItem]] = []  # (run number, faint curve)
         self._number = 0
         self._name = ""
 
     # ------------------------------------------------------------------ runs
     def begin_run(self, number: int, name: str) -> None:
-        """Fade the current run into the history and start empty curves for run ``number``."""
+        """Fade the current run into the history and start empty curves for run ``number``.
+
+        A run shown again (picked on the shelf) leaves the history: it is listed once. The
+        legend names the current run and the latest earlier ones (:data:`LEGEND_RUNS` in
+        all); older runs stay as faint, unnamed curves.
+        """
         self._archive()
+        for old in [entry for entry in self._old if entry[0] == number]:
+            self._old.remove(old)
+            self._remove(old[1])
         self._number, self._name = number, name
         self._series = self._make_series(number, name)
+        self._relist()
+        self._keep_curve_height()
+
+    def _relist(self) -> None:
+        """List the latest earlier runs, oldest first, then the current run's curves (the
+        legend is rebuilt: pyqtgraph's leaves holes where entries were removed)."""
+        listed = [curve for _, curve in self._old[len(self._old) - (LEGEND_RUNS - 1):]]
+        listed += [series.curve for series in self._series.values() if series.curve.name()]
+        self.legend.clear()
+        for curve in listed:
+            self.legend.addItem(curve, curve.name())
+
+    def current_run(self) -> int:
+        """The number of the run drawn brightly (0 before any)."""
+        return self._number
+
+    def curve_height(self) -> float:
+        """Pixels of height the curves have (the view box, between title, axis and legend)."""
+        return self.getPlotItem().getViewBox().height()
+
+    def _keep_curve_height(self) -> None:
+        # Whatever the legend lists, the curves keep MIN_CURVE_HEIGHT: the plot's minimum
+        # grows with its legend (its title and x axis have fixed heights).
+        item = self.getPlotItem()
+        self.legend.updateSize()
+        chrome = (item.titleLabel.maximumHeight() + item.getAxis("bottom").minimumHeight()
+                  + self.legend.maximumHeight() + 12)
+        self.setMinimumHeight(math.ceil(MIN_CURVE_HEIGHT + chrome))
 
     def clear_runs(self) -> None:
         """Forget every run, current and earlier."""
@@ -265,7 +338,7 @@ class RunPlot(pg.PlotWidget):
             kept.curve.setSymbolBrush(run_color(self._number, _FAINT_ALPHA))
             kept.curve.setSymbolPen(None)
         kept.curve.setZValue(-1)
-        self._old.append((self._name, kept.curve))
+        self._old.append((self._number, kept.curve))
         while len(self._old) > MAX_OLD_RUNS:
             self._remove(self._old.pop(0)[1])
 

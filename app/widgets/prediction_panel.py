@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
+
 from .image_thumb import TitledThumb, gray_qimage
 from .plots import static_plot
 
 if TYPE_CHECKING:
+    from cnn_core.checkpoints import Checkpoint
     from cnn_core.data.preprocess import Step
     from cnn_core.recognition.predict import Prediction
 
@@ -30,6 +33,7 @@ __all__ = ["PredictionPanel"]
 _BAR = QColor(120, 144, 180)
 _BEST = QColor(230, 120, 20)
 _UNSURE = QColor(170, 170, 170)
+_WELL_TRAINED = 0.9  # test accuracy below this: the model is "barely trained"
 
 
 class PredictionPanel(QWidget):
@@ -42,6 +46,8 @@ class PredictionPanel(QWidget):
         self._classes = [str(d) for d in range(10)]
         self._show_steps_row = show_steps
         self._input_size = input_size
+        self._temperature = 1.0  # the model's, for the probabilities shown
+        self._caveat = ""  # what to say of a model that is not (well) trained yet
         self.predictionLabel = QLabel(self)
         self.predictionLabel.setObjectName("predictionLabel")
         font = QFont(self.predictionLabel.font())
@@ -140,6 +146,31 @@ class PredictionPanel(QWidget):
         self.probabilityPlot.setXRange(-0.6, len(self._classes) - 0.4, padding=0)
         self.probabilityPlot.setLabel("bottom", self.tr("digit") if digits else self.tr("class"))
 
+    def set_model(self, checkpoint: Checkpoint) -> None:
+        """The model the next predictions come from: its temperature scales the probabilities
+        shown, and how far it is trained decides what is said when it is unsure."""
+        self._temperature = float(checkpoint.temperature)
+        self._caveat = self._model_caveat(checkpoint)
+
+    def _model_caveat(self, checkpoint: Checkpoint) -> str:
+        """One sentence on a model that is not trained well enough to blame the picture."""
+        epochs = int(checkpoint.meta.get("epochs", 0) or 0)
+        accuracy = checkpoint.test_accuracy
+        if epochs == 0:
+            return self.tr("The model has not finished an epoch of training (epoch 0): its "
+                           "answers are little better than guesses.")
+        if accuracy is not None and accuracy < _WELL_TRAINED:
+            trained = (self.tr("after 1 epoch") if epochs == 1
+                       else self.tr("after {0} epochs").format(epochs))
+            return self.tr("The model is barely trained ({0:.0%} right on the test set {1}): "
+                           "its answers are shaky.").format(accuracy, trained)
+        return ""
+
+    def shown_probabilities(self) -> np.ndarray:
+        """The bar heights: the probabilities shown (temperature-scaled)."""
+        heights = self._bars.opts.get("height")
+        return np.asarray(heights if heights is not None else np.zeros(10), dtype=float)
+
     def classes(self) -> list[str]:
         """The class names the bars show."""
         return list(self._classes)
@@ -175,7 +206,12 @@ class PredictionPanel(QWidget):
         if pre.blank or prediction.verdict == "blank":
             self.show_blank()
             return
-        probs = np.asarray(prediction.probabilities, dtype=float)
+        # imports torch: loaded by the time predictions come
+        from cnn_core.training.calibration import calibrated
+
+        # softmax(logits / T): the probabilities the verdict, the evaluation and the data
+        # browser use, so one picture shows one set of numbers everywhere.
+        probs = calibrated(prediction.probabilities, self._temperature).astype(float)
         best = int(probs.argmax())
         sure = prediction.verdict == "digit"
         colours = [_BAR] * len(probs)
@@ -189,6 +225,9 @@ class PredictionPanel(QWidget):
         fits = bar_px >= self._best_text.textItem.boundingRect().width() + 2
         self._best_text.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
         self._best_text.setColor(QColor("white") if inside and fits else _BEST.darker(170))
+        # inside a bar too narrow for white text: dark text on a light patch, never dark
+        # orange on the orange bar
+        self._best_text.fill = pg.mkBrush(255, 255, 255, 225 if inside and not fits else 0)
         self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
         self._show_verdict(prediction, probs, best)
 
@@ -196,23 +235,34 @@ class PredictionPanel(QWidget):
         """The headline and the line below it for a non-blank prediction."""
         confidence = f"{probs[best]:.0%}"
         runner_up = int(np.argsort(probs)[-2])
+        name = self.class_name(best)
         if prediction.verdict == "not_a_digit":
             self.predictionLabel.setText(self.tr("This does not look like a digit"))
-            self.detailLabel.setText(
-                self.tr("Letters, symbols and scribbles get this answer. "
-                        "The closest digit would be {0} ({1}).").format(
-                    self.class_name(best), confidence))
+            detail = self.tr(
+                "Letters, symbols and scribbles get this answer. The closest digit would be "
+                "{0} ({1}); its bar can still be tall, as the ten always add up to 100 %."
+            ).format(name, confidence)
         elif prediction.verdict == "unsure":
-            name, second = self.class_name(best), self.class_name(runner_up)
+            second = self.class_name(runner_up)
             self.predictionLabel.setText(self.tr("Not sure: {0} or {1}?").format(name, second))
-            self.detailLabel.setText(
-                self.tr("Best guess {0} ({1}), then {2} ({3}). Draw it more clearly.").format(
-                    name, confidence, second, f"{probs[runner_up]:.0%}"))
+            detail = self.tr("Best guess {0} ({1}), then {2} ({3}). {4}").format(
+                name, confidence, second, f"{probs[runner_up]:.0%}", self._unsure_why(prediction))
         else:
-            name = self.class_name(best)
             self.predictionLabel.setText(self.tr("{0}  ({1})").format(name, confidence))
-            self.detailLabel.setText(self.tr("The model reads a {0} with {1} confidence.")
-                                     .format(name, confidence))
+            detail = self.tr("The model reads a {0} with {1} confidence.").format(name, confidence)
+            if self._caveat:
+                detail += " " + self._caveat
+        self.detailLabel.setText(detail)
+
+    def _unsure_why(self, prediction: Prediction) -> str:
+        """Why the model hesitates, as far as is known: never the learner's drawing when the
+        model is untrained, or for a data set's picture that nobody drew."""
+        if self._caveat:
+            return self._caveat
+        steps = prediction.preprocessed.steps
+        if steps and steps[0].key == DATA_STEP_KEY:
+            return self.tr("The model is unsure of this picture from the data set.")
+        return self.tr("The model is unsure of this drawing; a clearer one may help.")
 
     def _show_steps(self, steps: Sequence[Step]) -> None:
         # One thumbnail per step, reused: a blank drawing has fewer steps than a digit.

@@ -25,18 +25,31 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
+from app.builder.document import preset_of
 from cnn_core.data.datasets import DATASETS
 from cnn_core.models import DEFAULT_MODEL, MODELS, Recipe
 from cnn_core.models.specs import SpecError, load_spec_file
 from cnn_core.runtime.devices import available_devices
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
+from .model_list import describe_models, model_lines
 from .naming import named
 
-__all__ = ["LOAD_SPEC", "LearningRateSpinBox", "TrainingForm"]
+__all__ = ["LOAD_SPEC", "LearningRateSpinBox", "TrainingForm", "recipe_of"]
 
 LOAD_SPEC = "\x00load-spec"  # item data of the "Load spec file…" entry of the model list
 _KEY = "training/"
+
+
+def recipe_of(data: object) -> Recipe:
+    """The recipe a model-list entry starts from: a registered model's own; for a spec, the
+    recipe of the registered model it is or was edited from (its name says), else the
+    general one."""
+    if isinstance(data, str):
+        return MODELS[data].recipe if data in MODELS else Recipe()
+    spec = data.get("spec") if isinstance(data, dict) else None
+    preset = preset_of(str(spec.get("name", ""))) if isinstance(spec, dict) else None
+    return MODELS[preset].recipe if preset is not None else Recipe()
 
 
 class LearningRateSpinBox(QDoubleSpinBox):
@@ -97,6 +110,7 @@ class TrainingForm(QWidget):
         self.modelCombo = named(QComboBox(self), "modelCombo", tr("The network to train"))
         for name in MODELS:
             self.modelCombo.addItem(name, name)
+        describe_models(self.modelCombo, model_lines())
         self.modelCombo.insertSeparator(self.modelCombo.count())
         self.modelCombo.addItem(tr("Load spec file…"), LOAD_SPEC)
         self.datasetCombo = named(QComboBox(self), "datasetCombo",
@@ -169,7 +183,7 @@ class TrainingForm(QWidget):
             self.choose_spec_file()
             return
         self._model_index = index
-        self.apply_recipe(MODELS[data].recipe if isinstance(data, str) else Recipe())
+        self.apply_recipe(recipe_of(data))
 
     def apply_recipe(self, recipe: Recipe) -> None:
         """Fill optimizer, learning rate, batch size, epochs and augmentation from ``recipe``."""
@@ -217,6 +231,23 @@ class TrainingForm(QWidget):
                 break
         name = str(spec.get("name", "custom"))
         self._add_spec_item(self.tr("{0} (from the builder)").format(name), spec, "builder")
+        self.message.emit("info", self._recipe_note(name))
+
+    def _recipe_note(self, name: str) -> str:
+        """Which recipe a network from the builder starts with, and why."""
+        recipe, preset = recipe_of({"spec": {"name": name}}), preset_of(name)
+        settings = self.tr("{0} {1:g}, batch {2}, {3} epochs, augmentation {4}").format(
+            recipe.optimizer.upper() if recipe.optimizer == "sgd" else recipe.optimizer.title(),
+            recipe.lr, recipe.batch_size, recipe.epochs,
+            self.tr("on") if recipe.augment else self.tr("off"))
+        if preset is None:
+            return self.tr("{0} is not made from a registered model, so it starts from the "
+                           "general recipe: {1}. Change it here before training.").format(
+                name, settings)
+        if preset == name:
+            return self.tr("{0} trains with its own recipe: {1}.").format(name, settings)
+        return self.tr("{0} keeps the recipe of {1}: {2}. Change it here before training."
+                       ).format(name, preset, settings)
 
     def _add_spec_item(self, text: str, spec: dict[str, Any], source: str = "file") -> None:
         index = self.modelCombo.count() - 2  # before the separator and "Load spec file…"
@@ -243,7 +274,7 @@ class TrainingForm(QWidget):
         }
         data = self.modelCombo.currentData()
         if isinstance(data, dict):
-            fields = dataclasses.asdict(Recipe()) | overrides
+            fields = dataclasses.asdict(recipe_of(data)) | overrides
             return TrainConfig(model=self.model_name(), model_spec=data["spec"], **fields)
         return TrainConfig.for_model(data, **overrides)
 

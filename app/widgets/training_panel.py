@@ -1,9 +1,10 @@
-"""The Train tab: choose a model and a recipe, train in a worker thread, watch the curves.
+"""The Train tab: choose a model and a recipe, train in a child process, watch the curves.
 
-The panel only displays and forwards. Runs belong to the application's
-:class:`~app.models.ModelLibrary`, which owns the worker thread (driving
-:class:`cnn_core.training.Trainer`); the panel reads the library's signals, whose slots only
-append to buffers and remember the latest state. A ~30 Hz
+The panel only displays and forwards. Runs are started by a
+:class:`~app.training.TrainingController` (each one a :class:`~app.training.TrainingRun`, a
+background task driving a training process); the panel connects to each new run's signals
+(one hop from the worker thread), and its slots only append to buffers and remember the
+latest state. A ~30 Hz
 :class:`QTimer` redraws plots and progress from those, and passes on the latest live snapshot
 (older ones are dropped), so a fast run can never flood the event loop.
 """
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import ModelLibrary, ShelfEntry
-from app.training import TrainingController
+from app.models import ModelLibrary
+from app.training import TrainingController, TrainingRun
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
@@ -68,17 +69,20 @@ class TrainingPanel(QWidget):
     running_changed = Signal(bool)
     message = Signal(str, str)
 
-    def __init__(self, library: ModelLibrary | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, library: ModelLibrary | None = None, parent: QWidget | None = None,
+                 training: TrainingController | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.library = library if library is not None else ModelLibrary(parent=self)
+        self.training = (training if training is not None
+                         else TrainingController(self.library, self))
         self.form = TrainingForm(self)
         self.last_result: Finished | Stopped | Diverged | None = None
         self.failure: str | None = None  # why the last run could not run, if it could not
         self._shown_run: RunRecord | None = None  # the run whose curves are bright
         self._started: RunStarted | None = None
         self._batch: BatchDone | None = None
+        self._reports = 0  # progress reports of the live run (the first one is a warm-up)
         self._epoch: EpochDone | None = None
         self._snapshot: Checkpoint | None = None
         self._showing_snapshots = False
@@ -93,8 +97,8 @@ class TrainingPanel(QWidget):
 
     @property
     def controller(self) -> TrainingController:
-        """The library's training controller (thread life only)."""
-        return self.library.controller
+        """The training life cycle this panel drives (the same as :attr:`training`)."""
+        return self.training
 
     @property
     def max_test_samples(self) -> int | None:
@@ -164,23 +168,26 @@ class TrainingPanel(QWidget):
         self.trainButton.clicked.connect(self.start_training)
         self.pauseButton.clicked.connect(self.toggle_pause)
         self.stopButton.clicked.connect(self.stop_training)
-        lib = self.library
-        lib.run_started.connect(self._on_started)
-        lib.batch_done.connect(self._on_batch_done)
-        lib.epoch_done.connect(self._on_epoch_done)
-        lib.snapshot_ready.connect(self._on_snapshot_ready)
-        lib.run_ended.connect(self._on_finished)
-        lib.run_failed.connect(self._on_failed)
-        lib.running_changed.connect(self._set_running)
+        self.training.run_created.connect(self._follow)
+        self.training.running_changed.connect(self._set_running)
+
+    @Slot(object)
+    def _follow(self, run: TrainingRun) -> None:
+        run.started.connect(self._on_started)
+        run.batch_done.connect(self._on_batch_done)
+        run.epoch_done.connect(self._on_epoch_done)
+        run.snapshot_ready.connect(self._on_snapshot_ready)
+        run.ended.connect(self._on_finished)
+        run.failed.connect(self._on_failed)
 
     # ---------------------------------------------------------------- running
     def is_running(self) -> bool:
         """Whether a run is going (its thread exists)."""
-        return self.library.is_running()
+        return self.training.is_running()
 
     def start_training(self) -> bool:
         """Start a run with the current settings; False if one is going or the config is bad."""
-        if self.library.is_running():
+        if self.training.is_running():
             return False
         try:
             config = self.form.config()
@@ -190,10 +197,11 @@ class TrainingPanel(QWidget):
         self.form.save_settings()
         self._started = self._batch = self._epoch = self._snapshot = None
         self.last_result = self.failure = None
+        self._reports = 0
         self.trainProgress.setRange(0, 0)  # busy until the data is loaded
         self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
-        record = self.library.start_training(config)
-        self._begin_curves(record)
+        run = self.training.start(config)
+        self._begin_curves(run.record)
         return True
 
     def _begin_curves(self, record: RunRecord) -> None:
@@ -204,14 +212,19 @@ class TrainingPanel(QWidget):
         self.mark_epoch(None)
         for plot in (self.lossPlot, self.accuracyPlot):
             plot.begin_run(record.number, name)
-        self.gradientPlot.clear_run()  # norms are not kept with a run: the live one only
+        self.gradientPlot.show_history(record.grad_norms)
+        self._progress_due = True
+
+    def shown_run(self) -> RunRecord | None:
+        """The run whose curves are bright and whose result the progress bar says."""
+        return self._shown_run
 
     def show_run(self, record: RunRecord | None) -> None:
-        """Show a finished run's curves brightly (the shelf's or replay's choice).
+        """Show a finished run's curves and result (the shelf's or replay's choice).
 
         Does nothing while a run trains: its live curves stay in front.
         """
-        if record is None or record is self._shown_run or self.library.is_running():
+        if record is None or record is self._shown_run or self.training.is_running():
             return
         self._begin_curves(record)
         for epoch, loss in record.losses:
@@ -223,6 +236,7 @@ class TrainingPanel(QWidget):
                                             metrics["test_accuracy"])
         self.lossPlot.redraw()
         self.accuracyPlot.redraw()
+        self._update_progress()
 
     def mark_epoch(self, epoch: float | None) -> None:
         """Draw a vertical line at ``epoch`` on both plots (``None`` hides it)."""
@@ -231,41 +245,43 @@ class TrainingPanel(QWidget):
 
     def toggle_pause(self) -> None:
         """Pause a running run, or resume a paused one."""
-        if not self.library.is_running():
+        if not self.training.is_running():
             return
-        if self.library.is_paused():
-            self.library.resume()
+        if self.training.is_paused():
+            self.training.resume()
         else:
-            self.library.pause()
+            self.training.pause()
         self._update_buttons()
         self._progress_due = True
         self._refresh()
 
     def stop_training(self) -> None:
         """Stop the run; it ends at the next batch and goes on the shelf."""
-        self.library.stop()
+        self.training.stop()
         self.stopButton.setEnabled(False)
         self.pauseButton.setEnabled(False)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop any run and wait up to ``timeout_ms`` for its thread (for ``closeEvent``)."""
         self._timer.stop()
-        return self.library.shutdown(timeout_ms)
+        ended = self.training.shutdown(timeout_ms)
+        self.library.flush()  # the stopped run is on disk
+        return ended
 
     # ------------------------------------------------------------------ slots
-    @Slot(object, object)
-    def _on_started(self, _record: RunRecord, event: RunStarted) -> None:
+    @Slot(object)
+    def _on_started(self, event: RunStarted) -> None:
         self._started = event
         self.trainProgress.setRange(0, event.epochs * event.steps_per_epoch)
         self._progress_due = True
 
-    @Slot(object)
-    def _on_batch_done(self, event: BatchDone) -> None:
+    @Slot(object, float)
+    def _on_batch_done(self, event: BatchDone, epochs: float) -> None:
         self._batch = event
+        self._reports += 1
         self._progress_due = True
-        per_epoch = self._started.steps_per_epoch if self._started else 1
-        self.lossPlot.add_loss(event.step / per_epoch, event.loss)
-        self.gradientPlot.add_norms(event.step / per_epoch, event.grad_norms)
+        self.lossPlot.add_loss(epochs, event.loss)
+        self.gradientPlot.add_norms(epochs, event.grad_norms)
 
     @Slot(object)
     def _on_epoch_done(self, event: EpochDone) -> None:
@@ -276,8 +292,8 @@ class TrainingPanel(QWidget):
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
         self._snapshot = checkpoint  # only the latest is kept; the timer passes it on
 
-    @Slot(object, object)
-    def _on_finished(self, _entry: ShelfEntry, event: Finished | Stopped | Diverged) -> None:
+    @Slot(object)
+    def _on_finished(self, event: Finished | Stopped | Diverged) -> None:
         self._snapshot = None  # the final model supersedes any live one
         self._showing_snapshots = False
         self.last_result = event
@@ -319,11 +335,11 @@ class TrainingPanel(QWidget):
         self.running_changed.emit(running)
 
     def _update_buttons(self) -> None:
-        running = self.library.is_running()
+        running = self.training.is_running()
         self.trainButton.setEnabled(not running)
         self.stopButton.setEnabled(running)
         self.pauseButton.setEnabled(running)
-        paused = running and self.library.is_paused()
+        paused = running and self.training.is_paused()
         self.pauseButton.setText(self.tr("Resume") if paused else self.tr("Pause"))
 
     # ---------------------------------------------------------------- redraw
@@ -348,25 +364,41 @@ class TrainingPanel(QWidget):
 
     def _update_progress(self) -> None:
         bar, tr, result = self.trainProgress, self.tr, self.last_result
-        if result is not None or not self.library.is_running():
+        if result is not None or not self.training.is_running():
             bar.setRange(0, 1)
-            bar.setValue(1 if isinstance(result, Finished) else 0)
+            record = self._shown_run
+            ended = record is not None and record.status != "running"
+            done = record.status == "finished" if ended else isinstance(result, Finished)
+            bar.setValue(1 if done else 0)
             bar.setFormat(self._idle_text())
             return
         if self._started is None:
             return
-        started, batch = self._started, self._batch
-        epoch = batch.epoch if batch else 1
-        bar.setValue(batch.step if batch else 0)
-        text = tr("Epoch {0}/{1} · %p%").format(epoch, started.epochs)
-        if batch is not None:
-            text += tr(" · {0:,.0f} samples/s · ETA {1}").format(
-                batch.samples_per_second, format_duration(batch.eta))
-        if self.library.is_paused():
+        bar.setValue(self._batch.step if self._batch else 0)
+        text = self._running_text(self._started, self._batch)
+        if self.training.is_paused():
             text = tr("Paused · ") + text
         bar.setFormat(text)
 
+    def _running_text(self, started: RunStarted, batch: BatchDone | None) -> str:
+        """``"Epoch 1/2: 54% · run 27% · 1,234 samples/s · ETA 0:42"``; "starting…" until a
+        second report: the first one's speed and ETA include the start-up (loading the data,
+        the first batches), which made them wildly wrong for seconds."""
+        tr = self.tr
+        if batch is None or self._reports < 2:
+            epoch = batch.epoch if batch is not None else 1
+            return tr("Epoch {0}/{1} · starting…").format(epoch, started.epochs)
+        per_epoch = max(1, started.steps_per_epoch)
+        in_epoch = (batch.step - (batch.epoch - 1) * per_epoch) / per_epoch
+        return tr("Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}").format(
+            batch.epoch, started.epochs, min(1.0, in_epoch),
+            batch.step / max(1, batch.total_steps), batch.samples_per_second,
+            format_duration(batch.eta))
+
     def _idle_text(self) -> str:
+        record, failure = self._shown_run, self.failure
+        if record is not None and record.status != "running" and failure is None:
+            return self._record_text(record)
         result, tr = self.last_result, self.tr
         if isinstance(result, Finished):
             return tr("Done: {0:.2%} test accuracy in {1}").format(
@@ -378,3 +410,19 @@ class TrainingPanel(QWidget):
         if self.failure is not None:
             return tr("Failed: {0}").format(self.failure)
         return tr("Ready")
+
+    def _record_text(self, record: RunRecord) -> str:
+        """What the bar says of an ended run: its result, then which run it is."""
+        tr = self.tr
+        name = tr("run #{0} {1}").format(record.number, record.model_name)
+        if record.status == "finished" and record.test_accuracy is not None:
+            history = record.meta.get("history") or [{}]
+            elapsed = float(history[-1].get("elapsed", math.nan))
+            return tr("Done: {0:.2%} test accuracy in {1} ({2})").format(
+                record.test_accuracy, format_duration(elapsed), name)
+        if record.status == "diverged":
+            return tr("Diverged in epoch {0}; last good weights restored ({1})").format(
+                record.ended_epoch, name)
+        if record.status == "interrupted":
+            return tr("Interrupted after epoch {0} ({1})").format(record.ended_epoch, name)
+        return tr("Stopped in epoch {0} ({1})").format(record.ended_epoch, name)

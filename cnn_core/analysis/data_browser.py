@@ -56,7 +56,8 @@ def predict_page(checkpoint: Checkpoint, images: np.ndarray, dataset: str) -> Pa
     """Classify uint8 images ``[n, 28, 28]`` of ``dataset`` with the checkpoint's model.
 
     Images of the model's own dataset are normalised as it was trained; a foreign dataset's
-    as that dataset is (the evaluation does the same).
+    as that dataset is (the evaluation does the same). The confidences are temperature-scaled
+    (``softmax(logits / T)``), the probabilities DigitLab shows everywhere.
     """
     start = time.perf_counter()
     own = checkpoint.meta.get("dataset", "mnist")
@@ -69,7 +70,8 @@ def predict_page(checkpoint: Checkpoint, images: np.ndarray, dataset: str) -> Pa
     was_training = model.training
     model.eval()
     try:
-        probabilities = torch.softmax(model(x).float(), dim=1).cpu()
+        # Temperature-scaled, as the evaluation and the prediction panel show them.
+        probabilities = torch.softmax(model(x).float() / checkpoint.temperature, dim=1).cpu()
     finally:
         model.train(was_training)
     confidence, label = probabilities.max(dim=1)

@@ -16,6 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..data.data_picture import DataPicture
+
 __all__ = ["INPUTS", "PRESETS", "KernelLearner", "LearnStep", "learn_kernel", "learning_inputs",
            "stable_lr_limit", "tutorial_edge_image"]
 
@@ -44,21 +46,23 @@ def tutorial_edge_image() -> np.ndarray:
     return x
 
 
-def learning_inputs(source: str, drawing: np.ndarray | None = None) -> np.ndarray:
+def learning_inputs(source: str, drawing: np.ndarray | DataPicture | None = None
+                    ) -> np.ndarray:
     """The images ``X`` [N, H, W] (float, ink = 1) for ``source``, one of :data:`INPUTS`.
 
-    ``drawing`` is the canvas picture (any size) for ``"drawing"``; it goes through the same
-    preprocessing as a prediction, so ``X`` is the 28×28 image the model reads. Raises
+    ``drawing`` is the canvas picture (any size, or a data set's picture) for ``"drawing"``;
+    it is read as a prediction reads it (:func:`cnn_core.data.data_picture.prepare`), so ``X`` is
+    the 28×28 image the model reads. Raises
     ``ValueError`` when there is no digit to learn from.
     """
     if source == "pattern":
         return tutorial_edge_image()[None]
     if source == "drawing":
-        from ..data.preprocess import preprocess
+        from ..data.data_picture import prepare
 
         if drawing is None:
             raise ValueError("draw a digit on the canvas first")
-        prepared = preprocess(drawing)
+        prepared = prepare(drawing)
         if prepared.blank:
             raise ValueError("the canvas is empty: draw a digit first")
         return prepared.image28[None].astype(np.float64)

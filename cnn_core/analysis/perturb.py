@@ -9,6 +9,7 @@ mode and put the model's mode back.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -107,7 +108,8 @@ def _probabilities(checkpoint: Checkpoint, images: torch.Tensor) -> torch.Tensor
     device = next(model.parameters()).device
     with eval_mode(model), torch.no_grad():
         logits = model(_normalise(checkpoint, images.to(device)))
-    return torch.softmax(logits.float(), dim=1).cpu()
+    # temperature-scaled, as every other panel shows a model's probabilities
+    return torch.softmax(logits.float() / checkpoint.temperature, dim=1).cpu()
 
 
 def probabilities(checkpoint: Checkpoint, image: np.ndarray) -> np.ndarray:
@@ -143,7 +145,8 @@ class Flip:
 
 
 def smallest_flip(checkpoint: Checkpoint, image: np.ndarray, *, max_epsilon: float = 0.5,
-                  budgets: int = 50, steps: int = 20) -> Flip | None:
+                  budgets: int = 50, steps: int = 20,
+                  stop: Callable[[], bool] | None = None) -> Flip | None:
     """Search for the smallest L∞ change that changes the predicted class (I-FGSM / PGD).
 
     Every budget ε in ``max_epsilon / budgets, 2 max_epsilon / budgets, …`` is attacked at
@@ -151,6 +154,9 @@ def smallest_flip(checkpoint: Checkpoint, image: np.ndarray, *, max_epsilon: flo
     the loss of the original class, projected back into the ε-ball around the image and into
     ``[0, 1]``. The first step alone is FGSM. The smallest budget whose result is read as
     another class wins.
+
+    ``stop`` is asked before every step; when it says so, the search ends with ``None``
+    (the caller was cancelled and wants no answer).
 
     Returns
     -------
@@ -169,6 +175,8 @@ def smallest_flip(checkpoint: Checkpoint, image: np.ndarray, *, max_epsilon: flo
     labels = torch.full((budgets,), original, dtype=torch.long, device=device)
     with eval_mode(model), torch.enable_grad():
         for _ in range(steps):
+            if stop is not None and stop():
+                return None
             adv.requires_grad_(True)
             loss = F.cross_entropy(model(_normalise(checkpoint, adv)).float(), labels,
                                    reduction="sum")

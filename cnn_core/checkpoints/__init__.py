@@ -105,6 +105,28 @@ class Checkpoint:
             return float(value)
         return 1.0
 
+    @property
+    def quality(self) -> dict[str, Any]:
+        """What the metadata says of the model's answers, ``None`` where it says nothing.
+
+        ``test_accuracy``; ``temperature`` (1.0 when none was fitted) and where it was fitted
+        (``fitted_on``, ``validation_n`` images); ``ece_before`` / ``ece_after``: the test set's
+        expected calibration error without and with that temperature.
+        """
+        calibration = self.meta.get("calibration")
+        calibration = calibration if isinstance(calibration, dict) else {}
+
+        def number(key: str) -> float | None:
+            value = calibration.get(key)
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            return float(value) if ok else None
+
+        validation_n = number("n")
+        return {"test_accuracy": self.test_accuracy, "temperature": self.temperature,
+                "fitted_on": calibration.get("fitted_on"),
+                "validation_n": None if validation_n is None else int(validation_n),
+                "ece_before": number("test_ece_before"), "ece_after": number("test_ece_after")}
+
     def copy(self) -> Checkpoint:
         """A deep copy (model and metadata) that shares nothing with this one."""
         return Checkpoint(copy.deepcopy(self.model), copy.deepcopy(self.meta))

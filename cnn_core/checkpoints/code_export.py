@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..models.layer_costs import MAC_CONVENTION
 from ..models.spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 from ..runtime.atomic_files import write_bytes_atomic
 
@@ -246,6 +247,7 @@ def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
         head += _comment_lines(str(spec["summary"]))
     head += [f"# {plan.params:,} trainable parameters, {plan.macs:,} multiply-adds (MACs) per "
              f"{_shape(INPUT_SHAPE)} image",
+             f"# (MACs: {MAC_CONVENTION}; pooling, BatchNorm and activations not counted)",
              f"# (= {2 * plan.macs / 1e6:.2f} MFLOPs counting a multiply-add as two operations).",
              "#",
              "# Usage:",

@@ -124,6 +124,8 @@ class RunRecord:
     ended_epoch: int = 0  # the epoch the run was in when it ended
     test_accuracy: float | None = None
     losses: list[tuple[float, float]] = field(default_factory=list)  # (epoch, batch loss)
+    # (epoch, ((layer, gradient L2 norm), ...)) per report, as the loss
+    grad_norms: list[tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)
     final: Checkpoint | None = field(default=None, repr=False)
     created: str = field(
@@ -195,6 +197,8 @@ class RunRecord:
             "number": self.number, "status": self.status, "ended_epoch": self.ended_epoch,
             "test_accuracy": self.test_accuracy, "created": self.created,
             "losses": [[round(x, 5), y] for x, y in self.losses],
+            "grad_norms": [[round(x, 5), [[layer, float(f"{norm:.4g}")] for layer, norm in norms]]
+                           for x, norms in self.grad_norms],
             "snapshots": [{"epoch": s.epoch, "metrics": s.metrics, "file": s.file}
                           for s in self.snapshots],
             "meta": self.meta,
@@ -214,6 +218,8 @@ class RunRecord:
             meta=dict(data["meta"]), ended_epoch=int(data.get("ended_epoch", 0)),
             test_accuracy=None if accuracy is None else float(accuracy),
             losses=[(float(x), float(y)) for x, y in data.get("losses", [])],
+            grad_norms=[(float(x), tuple((str(layer), float(norm)) for layer, norm in norms))
+                        for x, norms in data.get("grad_norms", [])],
             snapshots=[Snapshot(int(s["epoch"]), dict(s.get("metrics", {})), None,
                                 str(s.get("file", ""))) for s in data.get("snapshots", [])],
             created=str(data.get("created", "")),

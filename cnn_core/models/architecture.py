@@ -6,9 +6,10 @@ Conventions
 -----------
 * **MACs** are multiply-adds for one 28×28 image; one MAC is two FLOPs (a multiply and an
   add). Convolutions count ``C_in/groups × kh × kw`` per output value, linear layers
-  ``in × out``. Pooling counts one per window element per output value (a comparison for max
-  pooling, an add for average pooling); BatchNorm counts one per value (its scale and shift,
-  folded for inference). Activations, dropout and flatten count none.
+  ``in × out`` (inside residual and Inception blocks too). Pooling, BatchNorm, activations,
+  dropout and flatten count none: the one convention
+  (:data:`cnn_core.models.layer_costs.MAC_CONVENTION`) of the spec limits, exported code and
+  ``digitlab models``.
 * **Parameters** are the trainable ones (BatchNorm's running statistics are buffers); the
   total equals ``sum(p.numel() for p in build_model(spec).parameters())``.
 * **Receptive field** is the standard recurrence, per axis: a layer with kernel ``k``,
@@ -145,7 +146,7 @@ def _rows(layers: list[PlannedLayer]) -> list[LayerRow]:
     counts = {"features": 0, "classifier": 0}
     for layer in layers:
         cost = layer_cost(layer.kind, layer.settings, layer.in_shape, layer.out_shape)
-        params, macs = cost.params, cost.macs + cost.other_ops
+        params, macs = cost.params, cost.macs
         rf, jump = _field(layer.kind, layer.settings, layer.in_shape, rf, jump, image)
         rows.append(LayerRow(layer.part, counts[layer.part], layer.name, layer.kind,
                              layer.in_shape, layer.out_shape, params, macs, rf, jump))

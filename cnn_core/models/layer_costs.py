@@ -3,9 +3,10 @@ and activation values — the single formula behind the spec limits
 (:mod:`cnn_core.models.spec_validation`) and the layer table (:mod:`cnn_core.models.architecture`).
 
 ``macs`` counts the multiply-adds of convolutions and linear layers (``C_in/groups × kh ×
-kw`` per convolution output, ``in × out`` per linear layer). ``other_ops`` counts the rest
-the layer table shows as MACs: one per pooling-window element per output, one per value for
-BatchNorm (its folded scale and shift), the 3×3 max pool of an Inception block's fourth path.
+kw`` per convolution output, ``in × out`` per linear layer): DigitLab's one MAC count,
+:data:`MAC_CONVENTION`. ``other_ops`` counts the rest, which no MAC count includes: one per
+pooling-window element per output, one per value for BatchNorm (its folded scale and shift),
+the 3×3 max pool of an Inception block's fourth path.
 ``activations`` counts the values a forward pass keeps: the output, plus a residual block's
 four intermediate maps and an Inception block's path outputs.
 """
@@ -16,7 +17,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LayerCost", "layer_cost"]
+__all__ = ["MAC_CONVENTION", "LayerCost", "layer_cost"]
+
+MAC_CONVENTION = "conv and linear layers only"
+"""How DigitLab counts multiply-adds (MACs), in words: said beside every MAC count shown
+(the builder, the layer table, exported code, ``digitlab models``)."""
 
 Shape = tuple[int, ...]
 

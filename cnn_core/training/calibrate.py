@@ -14,15 +14,23 @@ from .loop import predict_logits
 __all__ = ["calibrate"]
 
 
+def _logits(model: nn.Module, split: Split, mean: float, std: float,
+            channels_last: bool) -> torch.Tensor:
+    logits = predict_logits(model, split, mean, std, channels_last=channels_last)
+    return logits.detach().to("cpu", torch.float64)
+
+
 def calibrate(model: nn.Module, val: Split, mean: float, std: float,
-              channels_last: bool = False) -> dict[str, Any]:
+              channels_last: bool = False, test: Split | None = None) -> dict[str, Any]:
     """The checkpoint's ``calibration`` record: temperature and ECE before and after.
 
     ``{"temperature": T, "fitted_on": "validation", "n": N, "ece_before": E0,
-    "ece_after": E1}``; the ECEs are ``None`` (and ``T`` is 1) when the logits are not finite.
+    "ece_after": E1}``, the ECEs measured on the validation split; with ``test``, also
+    ``"test_n"``, ``"test_ece_before"`` and ``"test_ece_after"``: the same temperature (fitted
+    on validation only) judged on the test set. The ECEs are ``None`` (and ``T`` is 1) when the
+    logits are not finite.
     """
-    logits = predict_logits(model, val, mean, std, channels_last=channels_last)
-    logits = logits.detach().to("cpu", torch.float64)
+    logits = _logits(model, val, mean, std, channels_last)
     labels = val.labels.cpu()
     record: dict[str, Any] = {"temperature": 1.0, "fitted_on": "validation", "n": len(labels),
                               "ece_before": None, "ece_after": None}
@@ -32,4 +40,12 @@ def calibrate(model: nn.Module, val: Split, mean: float, std: float,
     record["temperature"] = temperature
     record["ece_before"] = expected_calibration_error(logits.softmax(1), labels)
     record["ece_after"] = expected_calibration_error((logits / temperature).softmax(1), labels)
+    if test is not None and len(test.labels):
+        test_logits, test_labels = _logits(model, test, mean, std, channels_last), test.labels
+        if torch.isfinite(test_logits).all():
+            record["test_n"] = len(test_labels)
+            record["test_ece_before"] = expected_calibration_error(test_logits.softmax(1),
+                                                                   test_labels.cpu())
+            record["test_ece_after"] = expected_calibration_error(
+                (test_logits / temperature).softmax(1), test_labels.cpu())
     return record

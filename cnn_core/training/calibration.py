@@ -17,8 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = ["ECE_BINS", "Reliability", "expected_calibration_error", "fit_temperature",
-           "reliability"]
+__all__ = ["ECE_BINS", "Reliability", "calibrated", "expected_calibration_error",
+           "fit_temperature", "reliability"]
 
 ECE_BINS = 15  # the usual choice since Guo et al., "On Calibration of Modern Neural Networks"
 
@@ -106,3 +106,21 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor, max_iter: int = 
     if not math.isfinite(temperature):
         return 1.0
     return min(max(temperature, _T_MIN), _T_MAX)
+
+
+def calibrated(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """The temperature-scaled probabilities ``softmax(logits / T)`` from ``softmax(logits)``.
+
+    ``log softmax(z)`` is ``z`` less a constant, so dividing it by ``T`` and taking the softmax
+    again gives exactly ``softmax(z / T)``: the probabilities DigitLab shows everywhere (the
+    verdict, the bars, the evaluation) can be had from the plain ones. Works on ``[C]`` and
+    ``[N, C]``; a probability of 0 stays 0.
+    """
+    probs = np.asarray(probabilities, dtype=np.float64)
+    if temperature == 1.0:
+        return probs.astype(np.float32)
+    with np.errstate(divide="ignore"):
+        scaled = np.log(probs) / float(temperature)
+    scaled -= scaled.max(axis=-1, keepdims=True)
+    z = np.exp(scaled)
+    return (z / z.sum(axis=-1, keepdims=True)).astype(np.float32)

@@ -39,6 +39,7 @@ class TrainConfig:
     schedule: str = "onecycle"  # none | step | cosine | onecycle
     augment: bool = True  # batched random affine + stroke thickness
     label_smoothing: float = 0.0
+    ema_decay: float = 0.0  # keep an exponential moving average of the weights (0: none)
     device: str = "auto"  # auto (cuda > mps > cpu) | cpu | cuda | mps
     seed: int | None = None  # makes runs repeatable (weights, shuffling, augmentation, dropout)
     val_size: int = DEFAULT_VAL_SIZE  # images held out for validation (0: none; ≤ 1/10 of the set)
@@ -73,6 +74,7 @@ class TrainConfig:
             (self.dataset in DATASETS, f"dataset must be one of {', '.join(DATASETS)}"),
             (self.target_accuracy is None or 0 < self.target_accuracy <= 1,
              "target accuracy must be between 0 and 1 (e.g. 0.99)"),
+            (0 <= self.ema_decay < 1, "EMA decay must be at least 0 and below 1 (e.g. 0.999)"),
             (self.val_size >= 0, "validation size must be 0 or more images"),
             (self.target_accuracy is None or self.val_size > 0,
              "a target accuracy needs a validation split (val size above 0): it is never "
@@ -90,14 +92,13 @@ class TrainConfig:
 class TrainControl:
     """Pause / resume / stop flags for a running generator, safe to set from any thread.
 
-    ``make_event`` makes the two flags: :class:`threading.Event` by default; a
-    multiprocessing context's ``Event`` gives flags that a child process shares
-    (:func:`cnn_core.training.process.shared_control`).
+    ``events`` makes the flags from another kind of event, e.g. ``multiprocessing``'s (a
+    context's ``Event``), so that a child process shares them; by default ``threading``'s.
     """
 
-    def __init__(self, make_event: Callable[[], Any] = threading.Event) -> None:
-        self._stop = make_event()
-        self._running = make_event()
+    def __init__(self, events: Callable[[], Any] = threading.Event) -> None:
+        self._stop = events()
+        self._running = events()
         self._running.set()
 
     def pause(self) -> None:

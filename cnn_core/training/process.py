@@ -106,7 +106,7 @@ def _get_context() -> Any:
 
 def shared_control() -> TrainControl:
     """A :class:`TrainControl` whose flags a child process shares (pass it to ProcessRun)."""
-    return TrainControl(_get_context().Event)
+    return TrainControl(events=_get_context().Event)  # the same API as threading's
 
 
 def _exit_when_orphaned(lifeline: Connection) -> None:

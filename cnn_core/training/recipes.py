@@ -10,6 +10,16 @@ What makes it fast (after tuomaso/train_mnist_fast, re-measured here): the whole
 uint8 tensor on the device, normalised per batch (as every DigitLab run does); a small
 BatchNorm CNN whose pools come early (``speedrun`` in the model registry); batch 96; Adam at
 lr 0.01 with short-memory betas (0.7, 0.9) under a one-cycle schedule; no augmentation.
+
+``bundled``: a calibrated ``digitnet`` for the canvas. 10 epochs on the 55,000 training images
+with the batched random affine and stroke-thickness augmentation, Adam under a one-cycle
+schedule (peak lr 0.003, batch 128), no label smoothing, and an exponential moving average of
+the weights (decay 0.999, about the last 1,000 steps) that is evaluated and saved instead of
+the last step's weights. The 5,000 held-out validation images fit the temperature; the test set
+only reports (accuracy, and ECE before and after that temperature). Measured (seed 1, one CPU
+thread): 99.48 % MNIST test, test-set ECE 0.15 % raw; 5 epochs gave 99.49 %, and 5 epochs with
+label smoothing 0.05 gave 99.45 % with raw answers under-confident (test-set ECE 5.18 %, 0.21 %
+after its temperature of 0.535).
 """
 
 from __future__ import annotations
@@ -26,6 +36,10 @@ RECIPES: dict[str, TrainConfig] = {
         model="speedrun", dataset="mnist", epochs=1, batch_size=96, optimizer="adam",
         lr=1e-2, betas=(0.7, 0.9), schedule="onecycle", augment=False, label_smoothing=0.0,
         weight_decay=0.0, report_every=20, channels_last=True),
+    "bundled": TrainConfig(
+        model="digitnet", dataset="mnist", epochs=10, batch_size=128, optimizer="adam",
+        lr=3e-3, schedule="onecycle", augment=True, label_smoothing=0.0, ema_decay=0.999,
+        weight_decay=0.0, report_every=50, channels_last=True),
 }
 """Each recipe's complete configuration."""
 

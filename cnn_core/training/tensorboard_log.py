@@ -144,7 +144,14 @@ class TensorBoardLogger:
             if last.val_accuracy is not None:
                 metrics["hparam/val_accuracy"] = float(last.val_accuracy)
         hparams = dict(self.hparams, outcome=type(event).__name__.lower())
-        self.writer.add_hparams(hparams, metrics, run_name=".")
+        # In this run's own event file (add_hparams would open a second writer and file).
+        from torch.utils.tensorboard.summary import hparams as hparams_summaries
+
+        file_writer = self.writer._get_file_writer()
+        for summary in hparams_summaries(hparams, metrics):
+            file_writer.add_summary(summary)
+        for key, value in metrics.items():
+            self.writer.add_scalar(key, value)
 
     def close(self) -> None:
         """Flush and close the event files."""

@@ -28,6 +28,7 @@ from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
 from .distributed import DistributedContext, any_rank, global_sums, shard, sync_buffers
+from .ema import WeightAverage
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 from .gradients import layer_gradient_norms
 from .loop import EvaluationStopped, evaluate, prepare_batch, shuffled_batches, train_one_epoch
@@ -78,6 +79,7 @@ class Trainer:
         self.model: DigitNet = build_model(spec, seed=self.seed).to(self.device)
         if config.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
+        self._average = WeightAverage(self.model, config.ema_decay) if config.ema_decay else None
         self.info = DATASETS[config.dataset]
         self.history: list[EpochDone] = []
         self._epochs_done = 0
@@ -93,6 +95,11 @@ class Trainer:
         self._generator = torch.Generator(device=self.device).manual_seed(self.seed + rank)
         self._global_rng = PrivateGlobalRng(self.seed + 1, self.device)  # for dropout
         self._clock = RunClock()
+
+    @property
+    def evaluated_model(self) -> DigitNet:
+        """What the run evaluates and saves: the weights' moving average if it keeps one."""
+        return self.model if self._average is None else self._average.model
 
     @property
     def validation_split(self) -> Split | None:
@@ -113,7 +120,8 @@ class Trainer:
 
     def snapshot(self) -> Checkpoint:
         """A CPU copy of the current weights with full metadata; shares nothing with training."""
-        model = copy.deepcopy(self.model).to("cpu", memory_format=torch.contiguous_format)
+        model = copy.deepcopy(self.evaluated_model).to("cpu",
+                                                       memory_format=torch.contiguous_format)
         model.eval()
         last = self.history[-1] if self.history else None
         metrics = {} if last is None else {
@@ -133,7 +141,8 @@ class Trainer:
         checkpoint = self.snapshot()
         if self._val is not None:
             checkpoint.meta["calibration"] = calibrate(
-                self.model, self._val, self.info.mean, self.info.std, self.config.channels_last)
+                self.evaluated_model, self._val, self.info.mean, self.info.std,
+                self.config.channels_last, test=self._test)
         return checkpoint
 
     # ------------------------------------------------------------------ the run
@@ -210,12 +219,15 @@ class Trainer:
                         cfg.label_smoothing):
                     step += 1
                     seen += size * world
+                    if self._average is not None:
+                        self._average.update()
                     epoch_tally.add(loss, correct, size)
                     window.add(loss, correct, size)
                     if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
                         mean_loss, accuracy = self._loss_and_accuracy(window)
                         if not math.isfinite(mean_loss):
                             model.load_state_dict(good_state)
+                            self._average = None  # it has taken in the bad steps: save these
                             yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
                             return
                         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -256,9 +268,9 @@ class Trainer:
             stop = None  # … to the end: a stop on one rank alone would leave the others waiting
         val_loss = val_acc = None
         if val is not None:
-            val_loss, val_acc, _ = evaluate(self.model, val, info.mean, info.std,
+            val_loss, val_acc, _ = evaluate(self.evaluated_model, val, info.mean, info.std,
                                             channels_last=cfg.channels_last, stop=stop)
-        test_loss, test_acc, _ = evaluate(self.model, test, info.mean, info.std,
+        test_loss, test_acc, _ = evaluate(self.evaluated_model, test, info.mean, info.std,
                                           channels_last=cfg.channels_last, stop=stop)
         self._clock.add_eval(self._clock.elapsed - start)
         self._epochs_done = epoch

@@ -143,3 +143,14 @@ def test_a_run_cut_off_mid_training_comes_back_as_interrupted(tmp_path) -> None:
     assert [s.epoch for s in loaded.snapshots] == [0, 1]
     assert _equal(store.load_final(loaded).model.state_dict(), expected[1])
     assert loaded.test_accuracy == finished.snapshots[1].test_accuracy
+
+
+def test_gradient_norms_are_kept_with_the_run() -> None:
+    record = RunRecord("a", 1, "finished", {"spec": {"name": "lenet"}})
+    record.grad_norms = [(0.1, (("conv1", 0.0123456), ("fc1", 2.5))), (0.2, (("conv1", 0.011),))]
+    again = RunRecord.from_json(json.loads(json.dumps(record.to_json())))
+    assert again.grad_norms == [(0.1, (("conv1", 0.01235), ("fc1", 2.5))),
+                                (0.2, (("conv1", 0.011),))]
+    old = record.to_json()
+    del old["grad_norms"]  # a record written before norms were kept
+    assert RunRecord.from_json(old).grad_norms == []

@@ -204,13 +204,11 @@ def collect_garbage_in_the_gui_thread(qapp) -> Iterator[None]:  # noqa: ANN001
     # QApplication lives (collected at interpreter exit, after it, they crash the process).
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from app import evaluation_worker
-    from app.training import controller
+    from app import background
 
     # Threads that outlived their window's shutdown (as the app's aboutToQuit waits for them):
     # destroyed running at exit, they would crash the process.
-    controller.wait_for_stragglers(30_000)
-    evaluation_worker.wait_for_stragglers(30_000)
+    background.wait_for_stragglers(30_000)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector.stop()
     gc.collect()

@@ -75,9 +75,10 @@ def test_double_click_sends_the_image_to_the_canvas(qtbot, browser) -> None:  # 
     rect = grid.cell_rect(12)
     with qtbot.waitSignal(browser.image_chosen) as chosen:
         QTest.mouseDClick(grid, Qt.MouseButton.LeftButton, pos=rect.center())
-    picture = chosen.args[0]
+    picture = chosen.args[0]  # a data set's picture: the canvas model reads it as given
     expected = load_split("mnist", train=True).images[12].numpy() / 255.0
-    assert picture.dtype == np.float32 and np.allclose(picture, expected)
+    assert picture.image.dtype == np.float32 and np.allclose(picture.image, expected)
+    assert picture.source.endswith("#12")
 
 
 def test_batch_as_the_model_sees_it(qtbot, browser) -> None:  # noqa: ANN001

@@ -7,9 +7,10 @@ import time
 import numpy as np
 import shiboken6
 import torch
-from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
+from app import background
 from app.main_window import MainWindow
 from cnn_core.analysis.evaluation import dataset_test_set, evaluate
 from cnn_core.checkpoints import Checkpoint, make_metadata
@@ -181,7 +182,7 @@ def test_the_window_stays_responsive_and_closes_mid_evaluation(
     win.close()
     assert time.perf_counter() - start < 2.0
     assert not view.runner.is_running()
-    assert all(thread.isFinished() for thread in view.findChildren(QThread))
+    assert background.owner().tasks() == []
     shiboken6.delete(win)
     qtbot.wait(50)
     problems = [r.message for r in qtlog.records if "thread" in r.message.lower()]

@@ -65,7 +65,7 @@ def test_title_is_whole_in_the_train_tab_empty_and_with_data(qtbot, window) -> N
     panel = window.training_panel
     window.tabs.setCurrentWidget(panel)
     plot = panel.gradientPlot
-    assert plot.getPlotItem().getAxis("left").labelText == "‖gradient‖ (log)"
+    assert plot.getPlotItem().getAxis("left").labelText == "L2 norm (log)"
     assert plot.legend.boundingRect().width() == 0  # no layers yet: no empty legend column
     for state, size in (("empty", (1280, 800)), ("empty", (1920, 1080)),
                         ("data", (1920, 1080)), ("data", (1280, 800))):
@@ -94,7 +94,7 @@ def test_title_takes_two_lines_when_the_plot_is_too_short(show) -> None:  # noqa
     plot = show(_unconstrained(), (444, 240))  # the Train tab's width at 1280×800
     axis = plot.getPlotItem().getAxis("left")
     one_line = _title(plot)
-    plot.resize(444, 90)  # too short for the title on one line beside the plot's axes
+    plot.resize(444, 62)  # too short for the title on one line beside the plot's axes
     _settle()
     _assert_whole(plot, "short")
     assert "<br" in axis.label.toHtml() and _title(plot).height() < one_line.height()
@@ -117,6 +117,6 @@ def test_title_is_whole_at_any_plot_height(show) -> None:  # noqa: ANN001
 
 
 def test_two_lines_breaks_at_the_middle_space() -> None:
-    assert two_lines("‖gradient‖ (log)") == "‖gradient‖\n(log)"
+    assert two_lines("L2 norm (log)") == "L2 norm\n(log)"
     assert two_lines("loss on a log scale") == "loss on a\nlog scale"
     assert two_lines("norm") == "norm"

@@ -83,7 +83,8 @@ def test_kernels_show_every_conv_layer_with_symmetric_levels(window: MainWindow,
     assert tuple(view.colorBar.levels()) == (low, high)
 
     view.select_layer("features.conv2")  # 16 out × 6 in × 5×5
-    assert view.imageItem.image.shape == (16 * 6 - 1, 6 * 6 - 1)
+    # in the tab's wide view, output channels run across (larger kernels than 16 rows of 6)
+    assert view.imageItem.image.shape == (6 * 6 - 1, 16 * 6 - 1)
     assert "16 out × 6 in × 5×5" in view.infoLabel.text()
 
 

@@ -8,6 +8,7 @@ from digit_strokes import DIGITS
 from panel_controls import set_controls
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from run_events import RunEvents
 
 from app.main_window import MainWindow
 from app.models import ModelLibrary
@@ -40,7 +41,7 @@ def _stop_a_run_in_epoch_two(window: MainWindow, qtbot) -> Stopped:  # noqa: ANN
     set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": 1024,
                          "epochsSpin": 30, "seedSpin": 0})
     panel.max_test_samples = 200
-    with qtbot.waitSignal(window.library.epoch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(RunEvents(panel.training).epoch_done, timeout=RUN_TIMEOUT):
         QTest.mouseClick(panel.trainButton, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
         QTest.mouseClick(panel.stopButton, Qt.MouseButton.LeftButton)

@@ -11,6 +11,7 @@ import time
 from digit_strokes import DIGITS
 from panel_controls import set_controls
 from PySide6.QtCore import QTimer
+from run_events import RunEvents
 
 from app.main_window import MainWindow
 from app.widgets.canvas import CANVAS_SIZE
@@ -32,8 +33,9 @@ def test_window_survives_twenty_seconds_of_live_training(window: MainWindow, dra
     def bump(key: str):  # noqa: ANN202
         return lambda *_: counts.__setitem__(key, counts[key] + 1)
 
-    panel.library.batch_done.connect(bump("batches"))
-    panel.library.epoch_done.connect(bump("epochs"))
+    events = RunEvents(panel.training)
+    events.batch_done.connect(bump("batches"))
+    events.epoch_done.connect(bump("epochs"))
     panel.snapshot_ready.connect(bump("snapshots"))
     window.inference.activations_ready.connect(bump("maps"))
     window.inference.kernels_ready.connect(bump("kernels"))
@@ -50,7 +52,7 @@ def test_window_survives_twenty_seconds_of_live_training(window: MainWindow, dra
         counts["strokes"] += 1
 
     churner = QTimer(interval=400, timeout=churn)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=120_000):
+    with qtbot.waitSignal(events.batch_done, timeout=120_000):
         panel.trainButton.click()
     start = time.monotonic()
     churner.start()

@@ -1,4 +1,4 @@
-"""Runs started and stopped in a row leave no thread, worker, model or memory behind.
+"""Runs started and stopped in a row leave no thread, run object, model or memory behind.
 
 By default 4 runs after 2 warm-up ones (under 20 s on a quiet 2-core machine): any thread,
 worker or model left behind by a run fails the counts at once. ``DIGITLAB_LEAK_CYCLES=30``
@@ -15,8 +15,10 @@ import threading
 import pytest
 from panel_controls import set_controls
 from PySide6.QtCore import QCoreApplication, QEvent, QThread
+from run_events import RunEvents
 
-from app.training.worker import TrainingWorker
+from app import background
+from app.training import TrainingRun
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.models.network import DigitNet
@@ -59,11 +61,12 @@ def test_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
                          "epochsSpin": 20, "seedSpin": 0})
     panel.max_test_samples = 100
     trained: list[Checkpoint] = []
+    events = RunEvents(panel.training)
     panel.model_trained.connect(trained.append)
 
     def cycle(index: int) -> None:
         # Half the runs are stopped at once (while the data loads), half after some batches.
-        wait_for = panel.library.batch_done if index % 2 else panel.running_changed
+        wait_for = events.batch_done if index % 2 else panel.running_changed
         with qtbot.waitSignal(wait_for, timeout=60_000):
             panel.trainButton.click()
         with qtbot.waitSignal(panel.running_changed, timeout=60_000,
@@ -76,7 +79,7 @@ def test_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
     trained.clear()
     settle()
     threads, rss = os_threads(), rss_mb()
-    models, workers = live(DigitNet), live(TrainingWorker)
+    models, workers = live(DigitNet), live(TrainingRun)
 
     for index in range(CYCLES):
         cycle(index)
@@ -87,8 +90,8 @@ def test_start_stop_cycles_leak_nothing(qtbot) -> None:  # noqa: ANN001
     settle()
 
     assert panel.controller.runs_started == CYCLES + 2
-    assert panel.findChildren(QThread) == []
-    assert live(TrainingWorker) == workers == 0
+    assert panel.findChildren(QThread) == [] and background.owner().tasks() == []
+    assert live(TrainingRun) == workers == 0
     assert os_threads() <= threads
     assert live(DigitNet) <= models
     grown = rss_mb() - rss

@@ -13,6 +13,7 @@ import pytest
 import torch
 from panel_controls import set_controls
 from PySide6.QtWidgets import QFileDialog, QWidget
+from run_events import RunEvents
 
 from app.widgets.training_form import LOAD_SPEC, LearningRateSpinBox
 from app.widgets.training_panel import TrainingPanel, format_duration
@@ -32,6 +33,12 @@ def panel(qtbot) -> Iterator[TrainingPanel]:  # noqa: ANN001
     widget.show()
     yield widget
     assert widget.shutdown(5000)
+
+
+def events(panel: TrainingPanel) -> RunEvents:
+    """The panel's runs' events (one follower per panel)."""
+    found = panel.training.findChild(RunEvents)
+    return found if found is not None else RunEvents(panel.training)
 
 
 def child(panel: QWidget, name: str) -> QWidget:
@@ -122,29 +129,26 @@ def test_a_short_run_draws_both_plots_and_hands_over_its_model(panel: TrainingPa
     assert panel.accuracyPlot.run_names() == ["#1 test", "#2 test", "train (dashed)"]
 
 
-@pytest.mark.parametrize("train_in", ["thread", "process"])
-def test_the_gil_switch_interval_is_short_only_while_training_in_a_thread(
-        panel: TrainingPanel, qtbot, monkeypatch, train_in: str) -> None:  # noqa: ANN001
-    monkeypatch.setenv("DIGITLAB_TRAIN_IN", train_in)
-    before = sys.getswitchinterval()
-    seen: list[float] = []
-    panel.library.batch_done.connect(lambda *_: seen.append(sys.getswitchinterval()))
+def test_a_run_leaves_this_process_settings_alone(panel: TrainingPanel,
+                                                  qtbot) -> None:  # noqa: ANN001
+    """Training happens in a child process, an entry point: the GUI's GIL switch interval
+    and torch thread count stay as they were, during the run and after it."""
+    before = sys.getswitchinterval(), torch.get_num_threads()
+    seen: list[tuple[float, int]] = []
+    events(panel).batch_done.connect(
+        lambda *_: seen.append((sys.getswitchinterval(), torch.get_num_threads())))
     configure(panel, samples=256, epochs=1)
     with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
     qtbot.waitUntil(lambda: not panel.is_running(), timeout=10_000)
-    assert seen
-    if train_in == "thread":  # the worker thread hands the GIL over sooner while it trains
-        assert max(seen) < before
-    else:  # a training process leaves this process's settings alone
-        assert set(seen) == {before}
-    assert sys.getswitchinterval() == before
+    assert seen and set(seen) == {before}
+    assert (sys.getswitchinterval(), torch.get_num_threads()) == before
 
 
 def test_a_killed_training_process_is_a_message_and_a_new_run_works(
         panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     configure(panel, samples=1024, epochs=30)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(events(panel).batch_done, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
     pid = panel.controller.training_pid()
     assert pid is not None and pid != os.getpid()
@@ -166,16 +170,16 @@ def test_shutdown_ends_a_training_process_that_does_not_stop(
         panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     """A child that cannot answer the stop flag (frozen here with SIGSTOP; on a busy machine,
     one still starting) is killed, so no thread outlives the window."""
-    from app.training import controller
+    from app import background
 
     configure(panel, samples=1024, epochs=30)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(events(panel).batch_done, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
     pid = panel.controller.training_pid()
     assert pid is not None
     os.kill(pid, signal.SIGSTOP)
     assert panel.shutdown(timeout_ms=300) is True
-    assert not panel.is_running() and controller._stragglers == {}
+    assert not panel.is_running() and background.owner().tasks() == []
     with pytest.raises(ProcessLookupError):  # killed and reaped
         os.kill(pid, 0)
 
@@ -183,8 +187,8 @@ def test_shutdown_ends_a_training_process_that_does_not_stop(
 def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     configure(panel, samples=2000, epochs=50)
     batches: list[object] = []
-    panel.library.batch_done.connect(batches.append)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    events(panel).batch_done.connect(batches.append)
+    with qtbot.waitSignal(events(panel).batch_done, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
 
     pause = child(panel, "pauseButton")
@@ -196,7 +200,7 @@ def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: AN
     qtbot.wait(1500)
     assert len(batches) == count, "batches kept coming while paused"
 
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(events(panel).batch_done, timeout=RUN_TIMEOUT):
         pause.click()
     assert pause.text() == "Pause"
 
@@ -210,7 +214,7 @@ def test_pause_resume_and_stop(panel: TrainingPanel, qtbot) -> None:  # noqa: AN
 
 def test_stop_while_paused_ends_the_run(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
     configure(panel, samples=2000, epochs=50)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(events(panel).batch_done, timeout=RUN_TIMEOUT):
         child(panel, "trainButton").click()
     child(panel, "pauseButton").click()
     with qtbot.waitSignal(panel.running_changed, timeout=10_000) as ended:
@@ -339,26 +343,6 @@ def test_format_duration() -> None:
     assert format_duration(75) == "1:15"
     assert format_duration(3725) == "1:02:05"
     assert format_duration(float("nan")) == "–"
-
-
-def test_a_thread_that_outlives_shutdown_is_kept_until_it_ends(
-        panel: TrainingPanel, qtbot, monkeypatch) -> None:  # noqa: ANN001
-    """An in-thread run cannot be killed: it is kept referenced until it ends."""
-    from app.training import controller
-
-    monkeypatch.setenv("DIGITLAB_TRAIN_IN", "thread")
-    configure(panel, samples=512, epochs=2)
-    trained: list[object] = []
-    panel.model_trained.connect(trained.append)
-    child(panel, "trainButton").click()
-    assert not panel.shutdown(timeout_ms=0)  # still loading: it cannot have ended yet
-    assert not panel.is_running() and child(panel, "trainButton").isEnabled()
-    assert len(controller._stragglers) >= 1
-    qtbot.waitUntil(lambda: not controller._stragglers, timeout=60_000)  # ended and deleted
-
-    with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):  # a new run is unharmed
-        child(panel, "trainButton").click()
-    assert len(trained) == 1 and isinstance(panel.last_result, Finished)
 
 
 def test_each_tick_repaints_one_plot_and_the_end_of_a_run_all(panel: TrainingPanel) -> None:

@@ -12,11 +12,14 @@ import pytest
 import shiboken6
 from digit_strokes import DIGITS
 from panel_controls import set_controls
-from PySide6.QtCore import Qt, QThread, QtMsgType
+from PySide6.QtCore import Qt, QtMsgType
+from run_events import RunEvents
 
+from app import background
 from app.main_window import MainWindow
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.training import Diverged, Finished
+from cnn_core.training.finetune import FineTuneConfig
 
 RUN_TIMEOUT = 120_000
 
@@ -45,6 +48,9 @@ def test_a_finished_run_becomes_the_canvas_model(window: MainWindow, draw,  # no
         panel.trainButton.click()
         qtbot.waitUntil(lambda: window.inference.snapshot() is not None, timeout=RUN_TIMEOUT)
         assert "Live" in window.kernel_view.sourceLabel.text()
+    # The shelf and the Train tab each get the run's end straight from the run (one hop
+    # each): the tab may take its turn just after the shelf changed the canvas model.
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10_000)
     assert isinstance(panel.last_result, Finished)
     trained = panel.last_result.checkpoint
     assert changed.args[0] is trained and window.checkpoint() is trained
@@ -94,7 +100,7 @@ class LongTask:
 def _start_training(win: MainWindow, qtbot: Any) -> None:
     panel = win.training_panel
     configure(panel, samples=4000, epochs=50)
-    with qtbot.waitSignal(panel.library.batch_done, timeout=RUN_TIMEOUT):
+    with qtbot.waitSignal(RunEvents(panel.training).batch_done, timeout=RUN_TIMEOUT):
         panel.trainButton.click()
 
 
@@ -115,10 +121,27 @@ def _start_adversarial_search(win: MainWindow, qtbot: Any, draw: Any) -> None:
     qtbot.mouseClick(view.adversarialButton, Qt.MouseButton.LeftButton)
 
 
-# Every long task of the window; add each new one (export, fine-tuning, ...) here.
+def _start_fine_tuning(win: MainWindow, qtbot: Any) -> None:
+    """Samples of every digit (made-up hands), then Fine-tune in the Coach tab."""
+    from cnn_core.data.preprocess import preprocess
+    from own_hand import render
+
+    coach = win.handwriting_coach
+    win.tabs.setCurrentWidget(coach)
+    for digit in range(10):
+        for i in range(3):
+            coach.store.add(digit, preprocess(render(digit, i, "steep")).image28)
+    coach.reload()
+    coach.fine_tune_config = FineTuneConfig(steps=5000, report_every=1, mnist_test_samples=200)
+    qtbot.mouseClick(coach.fineTuneButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: coach.fineTuneProgress.value() >= 1, timeout=RUN_TIMEOUT)
+
+
+# Every long task of the window; add each new one (export, ...) here.
 LONG_TASKS = [
     LongTask("training", _start_training, lambda win: win.training_panel.is_running()),
     LongTask("evaluation", _start_evaluation, lambda win: win.evaluate_view.runner.is_running()),
+    LongTask("fine-tuning", _start_fine_tuning, lambda win: win.handwriting_coach.is_fine_tuning()),
     LongTask("adversarial search", _start_adversarial_search,
              lambda win: not win.analysis.is_idle()),
 ]
@@ -139,8 +162,8 @@ def test_closing_the_window_mid_task_ends_it_within_2_s(task: LongTask, qtbot,  
     else:
         task.start(win, qtbot)
     assert task.running(win)
-    threads = [t for t in win.findChildren(QThread) if t.isRunning()]
-    assert threads, f"{task.name} runs on no thread of the window"
+    tasks = [t for t in background.owner().tasks() if t.is_running()]
+    assert tasks, f"{task.name} runs in no background task"
 
     start = time.perf_counter()
     win.close()
@@ -148,7 +171,7 @@ def test_closing_the_window_mid_task_ends_it_within_2_s(task: LongTask, qtbot,  
     print(f"closing the window mid-{task.name} took {closed_in:.3f} s")
     assert closed_in < 2.0, f"closing took {closed_in:.2f} s"
     assert not task.running(win)
-    assert not [t for t in threads if shiboken6.isValid(t) and t.isRunning()]
+    assert not [t for t in tasks if t.is_running()] and background.owner().tasks() == []
     shiboken6.delete(win)  # destroys every QThread the window owns, right now
     qtbot.wait(50)
     warnings = [r.message for r in qtlog.records

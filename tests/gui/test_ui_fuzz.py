@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 from panel_controls import set_controls
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import background
+from app.background import Task
 from app.main_window import MainWindow
 from cnn_core.checkpoints import Checkpoint, save_checkpoint
 
@@ -106,7 +108,7 @@ class Chaos:
         self.files = files
         self.out = out
         self.counts: dict[str, int] = {}
-        self.threads: list[QThread] = []  # every QThread seen, to check none outlives the window
+        self.tasks: list[Task] = []  # every background task seen: none may outlive the window
         self.actions: list[tuple[str, Callable[[], None], float]] = [
             ("stroke", self.stroke, 30),
             ("click canvas", self.click_canvas, 4),
@@ -135,7 +137,7 @@ class Chaos:
         names, funcs, weights = zip(*self.actions, strict=True)
         index = self.rng.choices(range(len(names)), weights=weights)[0]
         funcs[index]()
-        self.threads += [t for t in self.window.findChildren(QThread) if t not in self.threads]
+        self.tasks += [t for t in background.owner().tasks() if t not in self.tasks]
         self.counts[names[index]] = self.counts.get(names[index], 0) + 1
         QApplication.processEvents()
         return names[index]
@@ -279,9 +281,9 @@ class Chaos:
         QTest.qWait(self.rng.randint(1, 40))
 
 
-def _running(thread: QThread) -> bool:
+def _running(task: Task) -> bool:
     try:
-        return thread.isRunning()
+        return task.is_running()
     except RuntimeError:  # its C++ object is gone: it was deleted after finishing
         return False
 
@@ -348,7 +350,8 @@ def test_a_thousand_random_user_actions_break_nothing(qtbot, qtlog, tmp_path, un
     except Exception as exc:
         raise AssertionError(
             f"threads left after closing the window: {threading.enumerate()}") from exc
-    assert [t for t in chaos.threads if _running(t)] == [], "a thread outlived the window"
+    assert [t for t in chaos.tasks if _running(t)] == [], "a task outlived the window"
+    assert background.owner().tasks() == []
 
     # A leak raises the floor; one sample taken mid-run (a training or evaluation holding its
     # buffers) is a peak that falls again, so the growth is the lowest of the last three.
