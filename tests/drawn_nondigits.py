@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image, ImageDraw
 
+from cnn_core.data.drawn_eval import DrawnSample, place_strokes, sample_style
 from drawn_digits import _catmull_rom, _circle
 
 Point = tuple[float, float]
@@ -233,3 +234,29 @@ def drawn_nondigits(include_lookalikes: bool = False) -> Iterator[tuple[str, str
             continue
         for variation, kwargs in variations():
             yield name, variation, render(name, **kwargs)  # type: ignore[arg-type]
+
+
+def group(name: str) -> str:
+    """The template's group: capital letters, small letters, symbols, shapes or scribbles."""
+    for title, table in (("capital letters", UPPER), ("small letters", LOWER),
+                         ("symbols", SYMBOLS), ("shapes", SHAPES), ("scribbles", SCRIBBLES)):
+        if name in table:
+            return title
+    return "other"
+
+
+def canvas_samples(per_template: int = 8, seed: int = 0) -> Iterator[DrawnSample]:
+    """Every template that is not a look-alike, ``per_template`` times in a hand-like style,
+    put on the 280×280 canvas as :mod:`cnn_core.data.drawn_eval` puts its digits (any size, place,
+    pen, polarity, slight rotation, sometimes a gap). Deterministic for a seed."""
+    rng = np.random.default_rng([seed, 5])
+    for name in TEMPLATES:
+        if name in LOOKALIKES:
+            continue
+        for k in range(per_template):
+            aspect = float(rng.uniform(0.7, 1.0))
+            strokes = [[(x * aspect, y) for x, y in _catmull_rom(s)]
+                       for s in _style(TEMPLATES[name], k)]
+            style = sample_style(rng)
+            image, size, position = place_strokes(strokes, style, rng)
+            yield DrawnSample(image, -1, name, style, size, position)

@@ -34,12 +34,12 @@ def result_to_json(result: EvaluationResult) -> dict[str, Any]:
     """A JSON-able summary (no per-image arrays except the misclassified count)."""
     return {
         "model": result.model, "dataset": result.source, "title": result.title, "n": result.n,
-        "accuracy": result.accuracy, "classes": list(result.classes),
+        "accuracy": _number(result.accuracy), "classes": list(result.classes),
         "per_class_accuracy": [_number(a) for a in result.per_class_accuracy],
         "confusion": result.confusion.tolist(),
         "ece": _number(result.ece), "ece_bins": len(result.reliability.counts),
         "ece_uncalibrated": _number(result.ece_uncalibrated),
-        "temperature": result.temperature, "reliability": reliability_rows(result),
+        "temperature": _number(result.temperature, 4), "reliability": reliability_rows(result),
         "misclassified": len(result.misclassified), "seconds": round(result.seconds, 3),
     }
 

@@ -248,10 +248,13 @@ def _read_pickle(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     return obj["state_dict"], obj["meta"]
 
 
-def _is_pickle(path: Path, data: bytes) -> bool:
+def _is_pickle(data: bytes) -> bool:
     """A PyTorch file (zip or bare pickle) rather than safetensors (whose JSON header starts
-    at byte 8: its first byte is the header length's, and may well be 0x80 too)."""
-    if path.suffix.lower() in (".pt", ".pth") or data[:2] == b"PK":
+    at byte 8: its first byte is the header length's, and may well be 0x80 too).
+
+    Decided by the contents, never the name: a safetensors file called ``x.pt`` loads.
+    """
+    if data[:2] == b"PK":
         return True
     return data[:1] == b"\x80" and data[8:9] != b"{"
 
@@ -309,7 +312,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
         raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
     except OSError as exc:
         raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if _is_pickle(path, data):
+    if _is_pickle(data):
         tensors, meta = _read_pickle(path)
     else:
         tensors, meta = _read_safetensors(path, data)

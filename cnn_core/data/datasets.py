@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import numpy as np
 import torch
 
 from ..runtime.resources import resource_path
+from ..runtime.user_data import DATA_DIR_ENV
 from .idx import IdxError, read_idx
 from .split import DatasetUnavailable, Split
 
@@ -106,11 +108,14 @@ def _find(name: str, dirs: list[Path]) -> Path | None:
     return None
 
 
-def _missing_message(info: DatasetInfo, train: bool, data_dir: Path, why: str) -> str:
-    images, labels = _file_names(info, train)
+def _missing_message(info: DatasetInfo, data_dir: Path, why: str) -> str:
+    """Every file of the data set (both splits) that is not there, in one message."""
+    missing = [f"{name}.gz" for train in (True, False)
+               for name, found in zip(_file_names(info, train), _paths(info, train, data_dir),
+                                      strict=True) if found is None]
     folder = data_dir / info.torchvision_class / "raw"
     return (
-        f"{info.title} is not on this machine ({why}). Put {images}.gz and {labels}.gz "
+        f"{info.title} is not on this machine ({why}). Put {', '.join(missing)} "
         f"(or the uncompressed files) in {folder} or in {data_dir}, or download them there "
         f"once with: digitlab train --dataset {info.name} --data-dir {data_dir} --download"
     )
@@ -168,7 +173,7 @@ def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
         _download(info, train, data_dir)
         if None in _paths(info, train, data_dir):
             raise DatasetUnavailable(
-                _missing_message(info, train, data_dir, "files not found after download"))
+                _missing_message(info, data_dir, "files not found after download"))
     except DatasetUnavailable:
         _undo_download(info, data_dir, created, before)
         raise
@@ -177,7 +182,7 @@ def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
         lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
         reason = lines[-1][:200] if lines else type(exc).__name__
         raise DatasetUnavailable(
-            _missing_message(info, train, data_dir, f"download failed: {reason}")
+            _missing_message(info, data_dir, f"download failed: {reason}")
         ) from None
     except BaseException:  # Ctrl+C in the middle of a download
         _undo_download(info, data_dir, created, before)
@@ -187,7 +192,7 @@ def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
 def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     paths = _paths(info, train, data_dir)
     if None in paths:
-        raise DatasetUnavailable(_missing_message(info, train, data_dir, "files not found"))
+        raise DatasetUnavailable(_missing_message(info, data_dir, "files not found"))
     return read_idx(paths[0]), read_idx(paths[1])  # type: ignore[arg-type]
 
 
@@ -221,16 +226,18 @@ def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
     return Split(torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64)))
 
 
-def _download_dir() -> Path:  # looked up at each call: HOME may change (tests do)
+def _data_folder(data_dir: str | Path | None) -> Path:
+    """``data_dir``, else ``$DIGITLAB_DATA_DIR/datasets``, else ``~/.cache/digitlab/data``."""
+    if data_dir:
+        return Path(data_dir)
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override) / "datasets"
     return Path.home() / ".cache" / "digitlab" / "data"
 
 
-def _data_folder(data_dir: str | Path | None) -> Path:
-    return Path(data_dir) if data_dir else _download_dir()
-
-
 def download_dataset(name: str, data_dir: str | Path | None = None) -> None:
-    """Download both splits of a dataset into ``data_dir`` (default ``~/.cache/digitlab/data``)
+    """Download both splits of a dataset into ``data_dir`` (default: see :func:`load_split`)
     unless its files are there already; bundled MNIST needs nothing.
 
     Nothing else in DigitLab downloads: :func:`load_split` only reads files.
@@ -261,7 +268,8 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
         The training split if true, else the test split.
     data_dir
         Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
-        MNIST defaults to the bundled copy; the others to ``~/.cache/digitlab/data``.
+        MNIST defaults to the bundled copy; the others to ``$DIGITLAB_DATA_DIR/datasets``,
+        else ``~/.cache/digitlab/data``.
         For ``"own"``: the folder of the user's own digits (default: the one the Coach tab
         fills, see :mod:`cnn_core.data.own_digits`); its test split is the held-out samples.
         Nothing is downloaded: see :func:`download_dataset`.
@@ -282,16 +290,19 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
 
         data = load_own_data(data_dir)
         return data.train if train else data.test
+    if data_dir is None and name != "mnist":  # the cache must not outlive a change of folder
+        data_dir = _data_folder(None)
     return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)
 
 
 def default_data_dirs(name: str) -> list[Path]:
     """Where a dataset's files may already be on this computer, most likely first.
 
-    DigitLab's own download folder (``~/.cache/digitlab/data``), then Debian's dataset
+    DigitLab's own download folder (``$DIGITLAB_DATA_DIR/datasets`` or
+    ``~/.cache/digitlab/data``), then Debian's dataset
     packages (``/usr/share/datasets/fashion-mnist`` from ``dataset-fashion-mnist``).
     """
-    return [_download_dir(), Path("/usr/share/datasets") / name.replace("_", "-")]
+    return [_data_folder(None), Path("/usr/share/datasets") / name.replace("_", "-")]
 
 
 def locate_test_split(name: str) -> tuple[Path | None, str | None]:

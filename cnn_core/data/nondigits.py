@@ -14,22 +14,18 @@ Characters that people also write as digits are left out of the non-digits (see
 from __future__ import annotations
 
 import math
-import string
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from .drawn_eval import DIGIT_LIKE, NON_DIGIT_CHARS
 from .preprocess import preprocess
 
 __all__ = ["DIGIT_LIKE", "NON_DIGIT_CHARS", "font_files", "render_glyph", "render_shape",
            "SHAPES", "synthetic_set"]
 
-# Letters and symbols that are drawn like a digit (O/0, l/1, S/5, Z/2, B/8, g/9, b/6 …).
-DIGIT_LIKE = "OoQDIlijJSsZzBbgqG|/\\()[]!'`,.:;_"
-NON_DIGIT_CHARS = "".join(c for c in string.ascii_letters + string.punctuation
-                          if c not in DIGIT_LIKE)
 
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts",
               "/System/Library/Fonts", "C:/Windows/Fonts")
@@ -179,6 +175,30 @@ def render_shape(kind: str, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(img).copy()
 
 
+def _pen_drawn(strokes: list[list[tuple[float, float]]], rng: np.random.Generator) -> np.ndarray:
+    from .drawn_eval import place_strokes, sample_style
+
+    return place_strokes(strokes, sample_style(rng), rng)[0]
+
+
+def _glyph(char: str, font: Path, rng: np.random.Generator) -> np.ndarray:
+    """A character as a font draws it, or (half the time) redrawn along its skeleton with a
+    pen of any width, at any size and place on the canvas, as a person would draw it."""
+    if rng.random() < 0.5:
+        return render_glyph(char, font, rng)
+    from .drawn_eval import glyph_ink, skeleton_segments
+
+    return _pen_drawn(skeleton_segments(glyph_ink(char, font)), rng)
+
+
+def _shape(kind: str, rng: np.random.Generator) -> np.ndarray:
+    """A shape drawn with a pen: half as :func:`render_shape`, half at any size, place and pen
+    width on the canvas (like the digits the detector learns from)."""
+    if rng.random() < 0.5:
+        return render_shape(kind, rng)
+    return _pen_drawn(SHAPES[kind](rng, 0.5, 0.4), rng)
+
+
 def synthetic_set(n_nondigits: int, n_font_digits: int, seed: int = 0,
                   fonts: list[Path] | None = None) -> Iterator[tuple[np.ndarray, int]]:
     """Preprocessed 28×28 images with a label: 1 for a digit, 0 for a non-digit.
@@ -197,15 +217,15 @@ def synthetic_set(n_nondigits: int, n_font_digits: int, seed: int = 0,
             digit_left -= 1
             if not fonts:
                 continue
-            img = render_glyph(str(rng.integers(10)), fonts[rng.integers(len(fonts))], rng)
+            img = _glyph(str(rng.integers(10)), fonts[rng.integers(len(fonts))], rng)
             label = 1
         else:
             non_left -= 1
             if fonts and rng.random() < 0.5:
                 char = NON_DIGIT_CHARS[rng.integers(len(NON_DIGIT_CHARS))]
-                img = render_glyph(char, fonts[rng.integers(len(fonts))], rng)
+                img = _glyph(char, fonts[rng.integers(len(fonts))], rng)
             else:
-                img = render_shape(kinds[rng.integers(len(kinds))], rng)
+                img = _shape(kinds[rng.integers(len(kinds))], rng)
             label = 0
         pre = preprocess(img)
         if not pre.blank:

@@ -134,10 +134,21 @@ def _stroke_width(mask: np.ndarray) -> float:
 
 
 def _morph(img: np.ndarray, radius: int, grow: bool) -> np.ndarray:
+    """Dilate (``grow``) or erode by a disc of ``radius`` pixels.
+
+    The disc is an octagon made of alternating 3×3 squares and crosses, so that a round
+    stroke stays round (a square element would leave a round 0 with a square hole).
+    """
     t = torch.from_numpy(np.ascontiguousarray(img))[None, None]
-    k = 2 * radius + 1
-    out = F.max_pool2d(t if grow else -t, k, stride=1, padding=radius)
-    return (out if grow else -out)[0, 0].numpy()
+    t = t if grow else -t
+    for i in range(radius):
+        if i % 2 == 0:
+            t = F.max_pool2d(t, 3, stride=1, padding=1)
+        else:
+            p = F.pad(t, (1, 1, 1, 1), value=float("-inf"))
+            t = torch.stack([t, p[..., :-2, 1:-1], p[..., 2:, 1:-1], p[..., 1:-1, :-2],
+                             p[..., 1:-1, 2:]]).amax(dim=0)
+    return (t if grow else -t)[0, 0].numpy()
 
 
 def _normalise_stroke(crop: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float, float]]:
@@ -148,7 +159,7 @@ def _normalise_stroke(crop: np.ndarray) -> tuple[np.ndarray, tuple[float, float,
     h, w = crop.shape
     factor = _WORK_SIZE / max(h, w)
     source = crop
-    if factor < 1:
+    if factor != 1:  # small drawings too: the stroke is measured and changed at one scale
         crop = _resize(crop, round(h * factor), round(w * factor))
         crop = crop / max(float(crop.max()), 1e-6)  # faint thin strokes back to full ink
     fy, fx = crop.shape[0] / h, crop.shape[1] / w

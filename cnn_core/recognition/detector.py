@@ -32,7 +32,8 @@ from ..models.specs import build_model
 from ..runtime.resources import resource_path
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
-           "detector_spec", "fit_detector", "load_bundled_detector"]
+           "calibrate", "classifier_fingerprint", "detector_spec", "fit_detector",
+           "load_bundled_detector", "recalibrate"]
 
 log = logging.getLogger(__name__)
 
@@ -101,53 +102,119 @@ def load_bundled_detector() -> DigitDetector | None:
 
 @dataclass(frozen=True)
 class DetectorConfig:
-    """How ``digitlab train-detector`` makes the detector."""
+    """How ``digitlab train-detector`` makes the detector and sets its thresholds."""
 
-    mnist: int = 15_000  # MNIST training digits used (preprocessed like a drawing)
-    font_digits: int = 2_500  # font-rendered digits (so that fonts do not mean "not a digit")
-    nondigits: int = 15_000  # font letters and symbols, pen-drawn shapes and scribbles
-    epochs: int = 5
+    canvas_digits: int = 5_000  # MNIST training digits drawn on the canvas with a pen
+    mnist: int = 2_000  # MNIST training digits preprocessed as they are
+    font_digits: int = 1_000  # font digits (so that fonts do not mean "not a digit")
+    nondigits: int = 6_000  # font letters and symbols, pen-drawn shapes and scribbles
+    epochs: int = 8
     batch_size: int = 128
     lr: float = 0.003
     seed: int = 0
-    held_out: float = 0.1  # share of every source kept aside to set the thresholds
-    digit_miss_rate: float = 0.003  # share of held-out digits allowed below not_digit_below
-    unsure_rate: float = 0.01  # share of held-out digits allowed below unsure_below
+    calibration_digits: int = 1_500  # drawn MNIST test digits of the calibration part
+    digit_miss_rate: float = 0.002  # share of calibration digits allowed below not_digit_below
+    unsure_rate: float = 0.02  # share of calibration digits allowed "not sure"
+    workers: int = 0  # processes drawing the pictures (0: one per CPU core)
 
 
-def _mnist_digits(n: int, seed: int) -> np.ndarray:
-    from ..data.datasets import load_split
+_CHUNK = 500  # pictures per drawing job: the result does not depend on the worker count
+
+
+def _draw_chunk(job: tuple[str, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """One drawing job (runs in a worker process): preprocessed 28×28 pictures and labels."""
+    from ..data.drawn_eval import training_digits
+    from ..data.nondigits import synthetic_set
     from ..data.preprocess import preprocess
 
-    split = load_split("mnist", train=True)
-    order = np.random.default_rng(seed).permutation(len(split.labels))[:n]
-    images = split.images[torch.from_numpy(order)].numpy()
-    # The canvas's pictures go through preprocess(); so do these, to look the same.
-    return np.stack([preprocess(img).image28 for img in images])
+    kind, start, stop, seed = job
+    if kind == "canvas":
+        pairs = [(preprocess(img).image28, 1) for img, _ in training_digits(start, stop, seed)]
+    elif kind == "mnist":
+        from ..data.datasets import load_split
+
+        split = load_split("mnist", train=True)
+        order = np.random.default_rng(seed).permutation(len(split.labels))
+        # The digits after the canvas ones, so that the two kinds do not share digits.
+        images = split.images[torch.from_numpy(order[-stop:len(order) - start])].numpy()
+        pairs = [(preprocess(img).image28, 1) for img in images]
+    else:
+        n_font = stop - start if kind == "fonts" else 0
+        n_non = stop - start if kind == "nondigits" else 0
+        pairs = list(synthetic_set(n_non, n_font, seed=seed * 100_003 + start + (kind == "fonts")))
+    return (np.stack([img for img, _ in pairs]).astype(np.float32),
+            np.array([lab for _, lab in pairs], np.int64))
+
+
+def _worker_init() -> None:
+    """A drawing worker's process settings: one torch thread (the workers are the parallelism;
+    more threads only fight over the cores)."""
+    torch.set_num_threads(1)
+
+
+def _jobs(cfg: DetectorConfig) -> list[tuple[str, int, int, int]]:
+    out = []
+    for kind, n in (("canvas", cfg.canvas_digits), ("mnist", cfg.mnist),
+                    ("fonts", cfg.font_digits), ("nondigits", cfg.nondigits)):
+        out += [(kind, i, min(i + _CHUNK, n), cfg.seed) for i in range(0, n, _CHUNK)]
+    return out
 
 
 def _dataset(cfg: DetectorConfig, say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
-    from ..data.nondigits import synthetic_set
+    """Every training picture, drawn in worker processes (a spawned pool) or, with one
+    worker, here."""
+    import contextlib
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
 
     start = time.perf_counter()
-    digits = _mnist_digits(cfg.mnist, cfg.seed)
-    say(f"{len(digits):,} MNIST digits preprocessed in {time.perf_counter() - start:.0f} s")
-    start = time.perf_counter()
-    synthetic = list(synthetic_set(cfg.nondigits, cfg.font_digits, seed=cfg.seed))
-    say(f"{len(synthetic):,} synthetic pictures drawn in {time.perf_counter() - start:.0f} s")
-    images = np.concatenate([digits, np.stack([img for img, _ in synthetic])])
-    labels = np.concatenate([np.ones(len(digits), np.int64),
-                             np.array([lab for _, lab in synthetic], np.int64)])
+    jobs = _jobs(cfg)
+    workers = cfg.workers or os.cpu_count() or 1
+    results: list[tuple[np.ndarray, np.ndarray]] = []
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(
+                min(workers, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init))
+            drawn = pool.map(_draw_chunk, jobs)
+        else:
+            drawn = map(_draw_chunk, jobs)
+        for done, result in enumerate(drawn, 1):
+            results.append(result)
+            say(f"drawing the training pictures: {done}/{len(jobs)} jobs, "
+                f"{time.perf_counter() - start:.0f} s")
+    images = np.concatenate([r[0] for r in results])
+    labels = np.concatenate([r[1] for r in results])
+    say(f"{len(labels):,} pictures ({int(labels.sum()):,} digits) drawn and preprocessed in "
+        f"{time.perf_counter() - start:.0f} s")
     return images, labels
 
 
-def _thresholds(scores: np.ndarray, cfg: DetectorConfig) -> tuple[float, float]:
-    """Thresholds that keep the held-out digits' false alarms at the configured rates."""
-    not_digit = float(np.quantile(scores, cfg.digit_miss_rate))
-    unsure = float(np.quantile(scores, cfg.unsure_rate))
-    # Never stricter than "more likely not a digit"; never so lax that little is flagged.
-    not_digit = min(max(not_digit, 0.02), 0.5)
-    return not_digit, min(max(unsure, not_digit), 0.7)
+def _thresholds(scores: np.ndarray, classifier_unsure: np.ndarray,
+                cfg: DetectorConfig) -> tuple[float, float]:
+    """Thresholds that keep the calibration digits' false alarms at the configured rates.
+
+    ``not_digit_below`` lets ``digit_miss_rate`` of the digits through as "not a digit";
+    ``unsure_below`` is the highest that keeps the digits' "not sure" (the detector's band
+    between the two, or the classifier's own doubt, ``classifier_unsure``) at ``unsure_rate``.
+    """
+    not_digit = min(max(float(np.quantile(scores, cfg.digit_miss_rate)), 0.01), 0.5)
+    kept = scores >= not_digit
+
+    def unsure_share(threshold: float) -> float:
+        return float((kept & ((scores < threshold) | classifier_unsure)).mean())
+
+    candidates = np.unique(np.clip(scores, not_digit, 0.7))
+    fits = [float(c) for c in candidates if unsure_share(float(c)) <= cfg.unsure_rate]
+    return not_digit, max(fits, default=not_digit)
+
+
+def classifier_fingerprint(path: Path) -> str:
+    """The first 16 hex digits of a checkpoint file's SHA-256 (which classifier it was)."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> Checkpoint:
@@ -163,17 +230,15 @@ def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> 
 
 def _fit(cfg: DetectorConfig, say: Callable[[str], None]) -> Checkpoint:
     images, labels = _dataset(cfg, say)
-    order = np.random.default_rng(cfg.seed + 1).permutation(len(labels))
-    n_val = int(len(order) * cfg.held_out)
-    val, train = order[:n_val], order[n_val:]
-    x = torch.from_numpy(images[train])[:, None]
-    y = torch.from_numpy(labels[train])
+    x = torch.from_numpy(images)[:, None]
+    y = torch.from_numpy(labels)
     model = build_model(detector_spec())
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
     steps = cfg.epochs * math.ceil(len(y) / cfg.batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
     gen = torch.Generator().manual_seed(cfg.seed)
-    aug = AugmentConfig(rotation=15.0, shear=12.0, scale=(0.8, 1.1), shift=2.5, thickness=0.6)
+    aug = AugmentConfig(rotation=12.0, shear=10.0, scale=(0.85, 1.1), shift=2.0, thickness=0.4)
+    start = time.perf_counter()
     for epoch in range(cfg.epochs):
         model.train()
         perm = torch.randperm(len(y), generator=gen)
@@ -187,25 +252,67 @@ def _fit(cfg: DetectorConfig, say: Callable[[str], None]) -> Checkpoint:
             opt.step()
             sched.step()
             total += loss.item() * len(idx)
-        say(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / len(y):.4f}")
-    return _finish(model, images[val], labels[val], cfg, say)
+        say(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / len(y):.4f} "
+            f"({time.perf_counter() - start:.0f} s)")
+    return calibrate(model, cfg, say)
 
 
-def _finish(model: torch.nn.Module, images: np.ndarray, labels: np.ndarray,
-            cfg: DetectorConfig, say: Callable[[str], None]) -> Checkpoint:
+def calibration_pictures(cfg: DetectorConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The calibration part of the drawn evaluation, preprocessed: 28×28 pictures and labels
+    (0..9 for digits, -1 for the calibration fonts' letters and symbols)."""
+    from ..data.drawn_eval import evaluation_samples
+    from ..data.preprocess import preprocess
+
+    pairs = [(preprocess(s.image).image28, s.label)
+             for s in evaluation_samples("calibration", cfg.calibration_digits, seed=cfg.seed)]
+    return np.stack([p for p, _ in pairs]), np.array([lab for _, lab in pairs])
+
+
+def calibrate(model: torch.nn.Module, cfg: DetectorConfig,
+              say: Callable[[str], None] = log.info, classifier: Path | None = None
+              ) -> Checkpoint:
+    """The detector's checkpoint with its thresholds set on the evaluation's calibration part
+    (drawn MNIST test digits and handwriting-font digits) for a classifier (the bundled one
+    by default), at the configured false-alarm rates; the classifier's own "not sure" counts
+    against the "not sure" rate, so a new classifier needs a new calibration."""
+    from ..checkpoints import bundled_checkpoint_path, load_checkpoint
+    from .verdict import DEFAULT_RULE, classifier_doubts
+
+    start = time.perf_counter()
     model.eval()
+    classifier = Path(classifier or bundled_checkpoint_path())
     meta = make_metadata(model, classes=["not a digit", "digit"], config=vars(cfg).copy())
     ck = Checkpoint(model, meta)
     ck.meta["detector"] = {"not_digit_below": 0.5, "unsure_below": 0.5}
+    images, labels = calibration_pictures(cfg)
     scores = DigitDetector(ck).digit_probability(images)
-    digit_scores = scores[labels == 1]
-    not_digit, unsure = _thresholds(digit_scores, cfg)
-    flagged = float((scores[labels == 0] < unsure).mean())
-    ck.meta["detector"] = {"not_digit_below": not_digit, "unsure_below": unsure,
-                           "held_out_digits": int(len(digit_scores)),
-                           "held_out_nondigits": int((labels == 0).sum()),
-                           "held_out_nondigits_flagged": flagged}
-    ck.meta["metrics"] = {"held_out_accuracy": float(((scores >= 0.5) == (labels == 1)).mean())}
-    say(f"thresholds: not a digit below {not_digit:.3f}, not sure below {unsure:.3f}; "
-        f"held-out synthetic non-digits flagged: {flagged:.1%}")
+    clf = load_checkpoint(classifier)
+    with torch.no_grad():  # the classifier's calibrated answers, as the predictor gets them
+        x = (torch.from_numpy(images[labels >= 0])[:, None] - clf.mean) / clf.std
+        logits = torch.cat([clf.model.eval()(part) for part in x.split(512)])
+    calibrated = torch.softmax(logits.double() / clf.temperature, dim=1).numpy()
+    doubts = np.array([classifier_doubts(p, DEFAULT_RULE) for p in calibrated])
+    digit_scores = scores[labels >= 0]
+    not_digit, unsure = _thresholds(digit_scores, doubts, cfg)
+    flagged = float((scores[labels < 0] < unsure).mean())
+    kept = digit_scores >= not_digit
+    ck.meta["detector"] = {
+        "not_digit_below": not_digit, "unsure_below": unsure,
+        "classifier": classifier.name, "classifier_sha256": classifier_fingerprint(classifier),
+        "calibration_digits": int(len(digit_scores)),
+        "calibration_not_a_digit": float((~kept).mean()),
+        "calibration_unsure": float((kept & ((digit_scores < unsure) | doubts)).mean()),
+        "calibration_nondigits": int((labels < 0).sum()),
+        "calibration_nondigits_flagged_by_detector": flagged}
+    ck.meta["metrics"] = {"calibration_accuracy": float(((scores >= 0.5) == (labels >= 0)).mean())}
+    say(f"thresholds for {classifier.name}: not a digit below {not_digit:.4f}, not sure below "
+        f"{unsure:.4f}; calibration digits: {(~kept).mean():.2%} not a digit, "
+        f"{ck.meta['detector']['calibration_unsure']:.2%} not sure; calibration fonts' letters "
+        f"and symbols flagged by the detector: {flagged:.1%} ({time.perf_counter() - start:.0f} s)")
     return ck
+
+
+def recalibrate(path: Path, cfg: DetectorConfig, say: Callable[[str], None] = log.info,
+                classifier: Path | None = None) -> Checkpoint:
+    """A detector checkpoint's network with its thresholds set again (for a new classifier)."""
+    return calibrate(load_checkpoint(path).model, cfg, say, classifier)

@@ -16,7 +16,6 @@ from .verdict import DEFAULT_RULE, Verdict, VerdictRule, decide
 __all__ = ["Prediction", "PredictionError", "Predictor"]
 
 
-
 class PredictionError(Exception):
     """The model gave no usable answer for a picture (NaN or infinite scores)."""
 
@@ -25,12 +24,14 @@ class PredictionError(Exception):
 class Prediction:
     """What the model says about one picture.
 
-    ``verdict`` is ``"digit"``, ``"unsure"``, ``"not_a_digit"`` or ``"blank"`` (see
-    :mod:`cnn_core.recognition.verdict`); ``label`` is None unless the verdict is "digit" or
-    "unsure".
+    ``label`` is always the classifier's answer (its most likely class), whatever the
+    verdict; None only for a blank picture. ``verdict`` says what to make of it:
+    ``"digit"``, ``"unsure"``, ``"not_a_digit"`` or ``"blank"`` (see
+    :mod:`cnn_core.recognition.verdict`). A consumer that wants digits only filters on the
+    verdict.
     """
 
-    label: int | None  # None when blank or not a digit
+    label: int | None  # the classifier's answer; None only when blank
     confidence: float  # probability of the most likely class (0 when blank)
     probabilities: np.ndarray  # float32 [num_classes], zeros when blank
     preprocessed: Preprocessed
@@ -114,8 +115,7 @@ class Predictor:
             thresholds = (self.detector.not_digit_below, self.detector.unsure_below)
         verdict = decide(_softmax(logits / self.temperature), score, *thresholds,
                          rule=self.rule, digits=self.digits)
-        label = None if verdict == "not_a_digit" else best
-        return Prediction(label, float(probs[best]), probs, pre, verdict, score)
+        return Prediction(best, float(probs[best]), probs, pre, verdict, score)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

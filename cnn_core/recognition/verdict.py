@@ -24,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["DEFAULT_RULE", "VERDICTS", "Verdict", "VerdictRule", "decide"]
+__all__ = ["DEFAULT_RULE", "VERDICTS", "Verdict", "VerdictRule", "classifier_doubts", "decide"]
 
 Verdict = Literal["digit", "unsure", "not_a_digit", "blank"]
 VERDICTS: tuple[Verdict, ...] = ("digit", "unsure", "not_a_digit", "blank")
@@ -59,9 +59,7 @@ def decide(calibrated: np.ndarray, digit_score: float | None,
     digits
         The model's classes are the ten digits; when false, nothing is "not a digit".
     """
-    probs = np.sort(np.asarray(calibrated, dtype=np.float64))[::-1]
-    top = float(probs[0])
-    second = float(probs[1]) if len(probs) > 1 else 0.0
+    top = float(np.max(calibrated))
     if not digits:
         pass
     elif digit_score is None:
@@ -71,6 +69,12 @@ def decide(calibrated: np.ndarray, digit_score: float | None,
         return "not_a_digit"
     elif digit_score < unsure_below:
         return "unsure"
-    if top < rule.min_confidence or top - second < rule.min_margin:
-        return "unsure"
-    return "digit"
+    return "unsure" if classifier_doubts(calibrated, rule) else "digit"
+
+
+def classifier_doubts(calibrated: np.ndarray, rule: VerdictRule = DEFAULT_RULE) -> bool:
+    """True when the classifier itself is not sure which digit: a weak or close answer."""
+    probs = np.sort(np.asarray(calibrated, dtype=np.float64))[::-1]
+    top = float(probs[0])
+    second = float(probs[1]) if len(probs) > 1 else 0.0
+    return top < rule.min_confidence or top - second < rule.min_margin

@@ -2,7 +2,8 @@
 
 Every writer here puts the new content in a temporary file beside the target
 (``.NAME.<random>.tmp``, same folder so the rename stays on one file system), flushes and
-fsyncs it, then renames it over the target. A failure removes the temporary file and
+fsyncs it, then renames it over the target. The new file gets the old one's permissions, or
+those the umask gives a new file. A failure removes the temporary file and
 re-raises; a process killed outright may leave one behind (see :func:`temp_files_of`).
 """
 
@@ -29,6 +30,7 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _new_file_mode(path))
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -37,6 +39,29 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and put back at once
+    os.umask(mask)
+    return mask
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode the target gets: its old file's, else what ``open()`` would give (0o666 less
+    the umask), not the 0o600 of a temporary file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:

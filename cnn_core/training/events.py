@@ -84,18 +84,27 @@ class Finished:
 
 @dataclass(frozen=True)
 class Stopped:
-    """The run was stopped by the user; the checkpoint holds the weights at that point."""
+    """The run was stopped by the user; the checkpoint holds the weights at that point.
+
+    ``batch`` counts the batches of ``epoch`` done (0: stopped before its first one);
+    ``test_accuracy`` is the saved weights' (measured again when they are not the last
+    epoch's), and so is the checkpoint's ``metrics.test_accuracy``.
+    """
 
     epoch: int
-    step: int
+    step: int  # batches since the start of the run
     elapsed: float
     history: tuple[EpochDone, ...]
     checkpoint: Checkpoint = field(repr=False)
+    batch: int = 0
+    steps_per_epoch: int = 0
+    test_accuracy: float | None = None
 
 
 @dataclass(frozen=True)
 class Diverged:
-    """The loss became NaN or infinite; the last good weights were restored."""
+    """The loss became NaN or infinite, or grew far beyond a guess's; the last good weights
+    were restored."""
 
     epoch: int
     step: int

@@ -39,6 +39,11 @@ from .timing import RunClock
 __all__ = ["Trainer", "train"]
 
 
+DIVERGED_FACTOR = 100.0
+"""A run has diverged when its loss is NaN, infinite, or this many times the loss of a uniform
+guess (ln of the number of classes: 2.3 for digits); a learning run never comes near."""
+
+
 class _StopRequested(Exception):
     """The user asked to stop; raised at a batch boundary."""
 
@@ -206,6 +211,7 @@ class Trainer:
                          len(test.labels), cfg.epochs, steps_per_epoch,
                          0 if val is None else len(val.labels))
         total_steps = steps_per_epoch * cfg.epochs
+        diverged_above = DIVERGED_FACTOR * math.log(len(info.classes))
         step = seen = 0
         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         try:
@@ -225,7 +231,7 @@ class Trainer:
                     window.add(loss, correct, size)
                     if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
                         mean_loss, accuracy = self._loss_and_accuracy(window)
-                        if not math.isfinite(mean_loss):
+                        if not math.isfinite(mean_loss) or mean_loss > diverged_above:
                             model.load_state_dict(good_state)
                             self._average = None  # it has taken in the bad steps: save these
                             yield self._diverged(epoch, step, mean_loss, epoch_tally.batches)
@@ -252,8 +258,7 @@ class Trainer:
         except (_StopRequested, EvaluationStopped):
             if self.distributed is not None:
                 sync_buffers(self.model)
-            yield Stopped(epoch, step, self._clock.elapsed, tuple(self.history),
-                          self._final_checkpoint())
+            yield self._stopped(epoch, step, steps_per_epoch, test)
             return
         yield self._finished("completed")
 
@@ -279,6 +284,20 @@ class Trainer:
                          test_loss, test_acc, lr, self._clock.rate(seen), self._clock.elapsed,
                          self._clock.eta(epoch, cfg.epochs))
 
+    def _stopped(self, epoch: int, step: int, steps_per_epoch: int, test: Split) -> Stopped:
+        """The stop's report; a checkpoint stopped within an epoch is measured again, so
+        that the accuracy it carries is its own, not the last epoch's."""
+        checkpoint = self._final_checkpoint()
+        test_accuracy = self.history[-1].test_accuracy if self.history else None
+        if step != len(self.history) * steps_per_epoch:  # weights moved since the last epoch
+            cfg, info = self.config, self.info
+            test_loss, test_accuracy, _ = evaluate(self.model, test, info.mean, info.std,
+                                                   channels_last=cfg.channels_last)
+            checkpoint.meta["metrics"] = {"test_accuracy": test_accuracy, "test_loss": test_loss}
+        batch = step - (epoch - 1) * steps_per_epoch
+        return Stopped(epoch, step, self._clock.elapsed, tuple(self.history), checkpoint,
+                       batch, steps_per_epoch, test_accuracy)
+
     def _loss_and_accuracy(self, tally: _Tally) -> tuple[float, float]:
         """A tally's mean loss and accuracy; over every rank's tally in a distributed run."""
         loss, correct = tally.loss, tally.correct
@@ -291,7 +310,9 @@ class Trainer:
             correct / max(1.0, samples)
 
     def _diverged(self, epoch: int, step: int, loss: float, batch: int) -> Diverged:
-        message = (f"the loss became {loss} at epoch {epoch}, batch {batch}; the last good "
+        why = (f"became {loss}" if not math.isfinite(loss) else
+               f"grew to {loss:.3g}, over {DIVERGED_FACTOR:g}× a uniform guess's")
+        message = (f"the loss {why} at epoch {epoch}, batch {batch}; the last good "
                    f"weights were restored; try a lower learning rate (now {self.config.lr:g})")
         return Diverged(epoch, step, loss, message, tuple(self.history), self._final_checkpoint())
 

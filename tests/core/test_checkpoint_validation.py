@@ -23,6 +23,7 @@ from cnn_core.checkpoints import (
     bundled_checkpoint_path,
     load_checkpoint,
 )
+from cnn_core.cli import models as cli_models
 from cnn_core.models import get_spec
 from cnn_core.models.specs import SpecError, build_model, load_spec_file, validate_spec
 from cnn_core.recognition.predict import PredictionError, Predictor
@@ -235,7 +236,7 @@ def test_cli_shows_a_bug_with_its_traceback_not_as_a_user_error(capsys, monkeypa
     def broken(args):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(cli, "cmd_models", broken)
+    monkeypatch.setattr(cli_models, "run", broken)
     code = cli.main(["models"])
     err = capsys.readouterr().err
     assert code == 1
@@ -246,4 +247,7 @@ def test_cli_shows_a_bug_with_its_traceback_not_as_a_user_error(capsys, monkeypa
 def test_cli_settings_error_stays_one_line(capsys):
     code = cli.main(["train", "--epochs", "0"])
     err = capsys.readouterr().err
-    assert code == 1 and err == "digitlab train: error: epochs must be at least 1\n"
+    lines = err.splitlines()
+    assert code == 2 and lines[0].startswith("usage: digitlab train")
+    assert lines[-1] == "digitlab train: error: epochs must be at least 1"
+    assert all(line.startswith(("usage:", " ")) for line in lines[:-1])  # usage, then one line

@@ -26,7 +26,7 @@ def onnx_file(tmp_path_factory):
 def test_export_prints_the_largest_difference_it_measured(fmt, tmp_path, capsys):
     out = tmp_path / f"m.{fmt}"
     assert cli.main(["export", "--format", fmt, "--out", str(out)]) == 0
-    line = capsys.readouterr().out.strip()
+    line = capsys.readouterr().err.strip().splitlines()[-1]  # "wrote …", with the notes
     found = re.search(r"agrees with DigitLab on 200 MNIST test images: largest probability "
                       r"difference (\S+)$", line)
     assert found, line

@@ -145,7 +145,7 @@ def test_cli_export_round_trip_in_a_torch_only_process(tmp_path, capsys):
     out = tmp_path / "export" / "net.py"
     code = cli.main(["export", "--checkpoint", str(checkpoint), "--format", "python",
                      "--out", str(out)])
-    printed = capsys.readouterr().out
+    printed = capsys.readouterr().err  # "wrote …" goes with the other notes
     assert code == 0 and out.is_file() and str(out) in printed
     x = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(4))
     torch.save(x, tmp_path / "x.pt")
@@ -165,7 +165,7 @@ def test_cli_export_round_trip_in_a_torch_only_process(tmp_path, capsys):
 def test_cli_export_of_the_bundled_model_and_its_errors(tmp_path, capsys):
     out = tmp_path / "bundled.py"
     assert cli.main(["export", "--out", str(out)]) == 0
-    assert "the bundled model" in capsys.readouterr().out
+    assert "the bundled model" in capsys.readouterr().err  # notes on stderr, like progress
     header = " ".join(line.lstrip("# ") for line in out.read_text("utf-8").splitlines()[:4])
     assert "weights from the bundled model (digitnet.safetensors)." in header
 

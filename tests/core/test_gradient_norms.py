@@ -9,7 +9,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cnn_core.cli import CliError, _train_config, build_parser
+from cnn_core.cli import CliError, build_parser
+from cnn_core.cli.train import train_config as _train_config
 from cnn_core.models import MODELS, create_model
 from cnn_core.training import BatchDone, Finished, TrainConfig, train
 from cnn_core.training.gradients import layer_gradient_norms, layer_of

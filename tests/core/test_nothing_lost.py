@@ -216,7 +216,7 @@ def test_ctrl_c_during_training_saves_the_checkpoint_and_exits_3(tmp_path: Path)
     child = _train_child(tmp_path, out)
     try:
         child.wait_for("training lenet")
-        child.wait_for("epoch 1/40")  # well inside a run of 40 epochs
+        child.wait_for("epoch 1/40  loss")  # epoch 1 done, well inside a run of 40
         sent = time.perf_counter()
         child.proc.send_signal(signal.SIGINT)
         code = child.finish()
@@ -244,7 +244,7 @@ def test_second_ctrl_c_quits_at_once_with_130_and_writes_nothing(tmp_path: Path)
     before = out.read_bytes()
     child = _train_child(tmp_path, out, _SLOW_SAVE_TRAIN)
     try:
-        child.wait_for("epoch 1/40")
+        child.wait_for("epoch 1/40  loss")
         child.proc.send_signal(signal.SIGINT)
         child.wait_for("checkpoint written to its temporary file")  # the save is under way
         assert len(_temps(tmp_path, out.name)) == 1

@@ -123,3 +123,39 @@ def test_placement_maps_the_28x28_image_back_onto_the_drawing(name, kwargs):
     # Strokes are thickened or thinned on the way, so compare centres and extents, not pixels.
     assert np.abs(centre(back) - centre(ink)).max() < 0.02 * side
     assert np.abs(box(back) - box(ink)).max() < 0.06 * side
+
+
+@pytest.mark.parametrize(("height", "pen"), [(0.2, 20), (0.25, 24), (0.2, 12), (0.5, 40)])
+def test_a_small_thick_zero_keeps_a_round_hole(height, pen):
+    """A small 0 drawn with a wide brush is thinned into a ring with a round hole, not a blob
+    with a square hole."""
+    import math
+
+    from cnn_core.data.drawn_eval import Style, place_strokes
+
+    ring = [[(0.5 + 0.38 * math.cos(t * math.pi / 20), 0.5 + 0.5 * math.sin(t * math.pi / 20))
+             for t in range(41)]]
+    picture, _, _ = place_strokes(ring, Style(height, pen, 0.0, (0.05, 0.95), False, False),
+                                  np.random.default_rng(0))
+    stroke = dict((s.key, s.image) for s in preprocess(picture).steps)["stroke"] > 0.5
+    # The hole: paper that cannot be reached from the border.
+    outside = np.zeros_like(stroke)
+    outside[0, :] = outside[-1, :] = outside[:, 0] = outside[:, -1] = True
+    outside &= ~stroke
+    while True:
+        grown = outside.copy()
+        grown[1:] |= outside[:-1]
+        grown[:-1] |= outside[1:]
+        grown[:, 1:] |= outside[:, :-1]
+        grown[:, :-1] |= outside[:, 1:]
+        grown &= ~stroke
+        if (grown == outside).all():
+            break
+        outside = grown
+    hole = ~stroke & ~outside
+    rows, cols = np.flatnonzero(hole.any(1)), np.flatnonzero(hole.any(0))
+    assert len(rows) > 0.3 * stroke.shape[0]  # a real hole, not a pinhole
+    fill = hole.sum() / ((rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1))
+    assert fill < 0.92  # an ellipse fills π/4 of its box (an octagon 0.83–0.87), a square 1
+    ink = stroke.sum() / stroke.size
+    assert ink < 0.5  # a ring, not a blob

@@ -77,5 +77,5 @@ def test_cli_runs_the_recipe_with_json(capsys, tmp_path: Path):
 def test_cli_refuses_to_change_what_the_recipe_fixes(capsys):
     code = cli.main(["train", "--recipe", "speedrun", "--lr", "0.1", "--epochs", "3"])
     stdout, stderr = capsys.readouterr()
-    assert code == 1 and stdout == ""
+    assert code == 2 and stdout == ""  # a usage error
     assert "--recipe speedrun fixes the training settings; drop --epochs, --lr" in stderr

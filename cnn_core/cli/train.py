@@ -1,0 +1,254 @@
+"""``digitlab train``: train a model, report progress on stderr, save a checkpoint.
+
+The options and the settings they decide are in :mod:`.train_options`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import datetime as _dt
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_STOPPED,
+    CliError,
+    OutputFile,
+    check_output_file,
+    download,
+    fmt_time,
+    plural,
+    print_json,
+)
+from .progress import ProgressBar
+from .train_options import (
+    DESCRIPTION,
+    EPILOG,
+    add_arguments,
+    model_name,
+    settings,
+    settings_line,
+    train_config,
+)
+
+__all__ = ["DESCRIPTION", "EPILOG", "add_arguments", "run", "train_config"]
+
+
+class _CtrlC:
+    """SIGINT while training: the first stops the run at the next batch (to save it); a second
+    one raises :class:`KeyboardInterrupt` (quit without saving) until the save is done, after
+    which Ctrl+C is only noted: the few lines of the report come next."""
+
+    def __init__(self, control: Any) -> None:
+        self.control = control
+        self.saved = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        # Nothing is printed here: a write to stderr may be the very thing interrupted.
+        if self.saved:
+            return
+        if self.control.stopped:
+            raise KeyboardInterrupt  # the second Ctrl+C: quit now, write nothing
+        self.control.stop()
+
+
+def _default_out(config: Any) -> Path:
+    return Path("runs") / f"{model_name(config)}-{_dt.datetime.now():%Y%m%d-%H%M%S}.safetensors"
+
+
+def _save(out: OutputFile, checkpoint: Any, ctrl_c: _CtrlC) -> None:
+    """Save atomically; a Ctrl+C that lands once the file is in place does not undo it."""
+    from ..checkpoints import save_checkpoint
+
+    try:
+        save_checkpoint(out.path, checkpoint)
+    except KeyboardInterrupt:
+        if not out.written:
+            raise  # nothing written: exit 130, an older file at --out intact
+    ctrl_c.saved = True
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train as the options say; exit 0, 1 (diverged) or 3 (stopped by Ctrl+C, saved)."""
+    from ..runtime.allocator import keep_freed_memory
+    from ..runtime.devices import resolve_device
+    from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
+
+    config = train_config(args)
+    out = OutputFile(check_output_file(args.out) if args.out else _default_out(config))
+    args.outputs.append(out)
+    device = str(resolve_device(config.device))
+    keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
+    ctx = _join_process_group(args, config)  # under torchrun: this process is one rank
+    if ctx is not None and not ctx.is_main:  # only rank 0 speaks and writes
+        args.json, args.tensorboard = False, None
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+    bar = ProgressBar()
+    chosen = settings(config, args, device)
+    bar.line(settings_line(chosen))  # before the data loads: the first seconds say something
+    if args.download:
+        download(config.dataset, config.data_dir)
+    control = TrainControl()
+    trainer = Trainer(config, control, distributed=ctx)
+    tb = None
+    if args.tensorboard:
+        from ..training.tensorboard_log import TensorBoardLogger, tensorboard_hparams
+
+        tb = TensorBoardLogger(args.tensorboard, hparams=tensorboard_hparams(config))
+        tb.add_graph(trainer.model)
+    started: Any = None
+    final: Any = None
+    announced = False
+    # Installed until the report is written: a single Ctrl+C during the save must not lose
+    # the run. The save is atomic, so a second one leaves any older file intact.
+    with _CtrlC(control) as ctrl_c:
+        try:
+            for ev in trainer.run():
+                if control.stopped and not announced:
+                    announced = True
+                    bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
+                             "(Ctrl+C again to quit without saving)")
+                if tb is not None:
+                    tb.log(ev, trainer)
+                if isinstance(ev, RunStarted):
+                    started = ev
+                    bar.line(_started_line(ev))
+                elif isinstance(ev, BatchDone):
+                    bar.batch(ev, started.epochs, started.steps_per_epoch)
+                elif isinstance(ev, EpochDone):
+                    bar.line(_epoch_line(ev))
+                elif not isinstance(ev, RunStarted):
+                    final = ev
+            agree = None
+            if ctx is not None:
+                from ..training.distributed import ranks_agree
+
+                agree = ranks_agree(trainer.model)
+                if not ctx.is_main:
+                    return EXIT_OK
+            _save(out, final.checkpoint, ctrl_c)
+        finally:
+            if tb is not None:
+                tb.close()
+        for line in _outcome_lines(final, out.path):
+            bar.line(line)
+        if args.json:
+            summary = _summary(final, chosen, trainer, out.path, args.recipe)
+            summary["ranks"] = 1 if ctx is None else ctx.world_size
+            summary["ranks_agree"] = agree
+            print_json(summary)
+    if isinstance(final, Diverged):
+        return EXIT_ERROR
+    return EXIT_STOPPED if _status(final) == "stopped" else EXIT_OK
+
+
+def _join_process_group(args: argparse.Namespace, config: Any) -> Any:
+    """Under torchrun with more than one process (or with --distributed), join the process
+    group and return this rank's context; None for an ordinary run."""
+    from ..training import distributed
+
+    many = distributed.launched_by_torchrun() and int(os.environ["WORLD_SIZE"]) > 1
+    if not (args.distributed or many):
+        return None
+    try:
+        ctx = distributed.start(config.device)
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    atexit.register(distributed.stop)
+    return ctx
+
+
+def _started_line(ev: Any) -> str:
+    held = f" ({ev.val_size:,} more held out for validation)" if ev.val_size else ""
+    return (f"training {ev.model} ({ev.params:,} parameters) on {ev.dataset}: "
+            f"{plural(ev.train_size, 'image')}{held}, {plural(ev.epochs, 'epoch')} of "
+            f"{plural(ev.steps_per_epoch, 'batch')}, device {ev.device}")
+
+
+def _epoch_line(ev: Any) -> str:
+    val = "" if ev.val_accuracy is None else f"val {ev.val_accuracy:.2%}  "
+    return (f"epoch {ev.epoch}/{ev.epochs}  loss {ev.train_loss:.4f}  "
+            f"train {ev.train_accuracy:.2%}  {val}test {ev.test_accuracy:.2%}  "
+            f"{ev.samples_per_second:,.0f} img/s  elapsed {fmt_time(ev.elapsed)}  "
+            f"ETA {fmt_time(ev.eta)}")
+
+
+def _status(final: Any) -> str:
+    return type(final).__name__.lower()
+
+
+def _outcome_lines(final: Any, out: Path) -> list[str]:
+    """What happened and what was saved, for stderr."""
+    from ..training import Diverged, Finished, Stopped
+
+    lines = []
+    if isinstance(final, Diverged):
+        lines.append(f"diverged: {final.message}")
+    elif isinstance(final, Stopped):
+        where = (f"in epoch {final.epoch}, after batch {final.batch} of {final.steps_per_epoch}"
+                 if final.batch else f"at the start of epoch {final.epoch}")
+        lines.append(f"stopped by Ctrl+C {where}; the saved weights score "
+                     f"{final.test_accuracy:.2%} on the test set")
+    elif isinstance(final, Finished) and final.reason == "target_reached":
+        last = final.history[-1]
+        lines.append(f"target reached: validation accuracy {last.val_accuracy:.2%} after "
+                     f"{plural(final.epochs_done, 'epoch')}; test accuracy "
+                     f"{last.test_accuracy:.2%}")
+    elif isinstance(final, Finished):
+        lines.append(f"finished {plural(final.epochs_done, 'epoch')}: test accuracy "
+                     f"{final.test_accuracy:.2%}")
+    calibration = final.checkpoint.meta.get("calibration")
+    if calibration and calibration.get("ece_before") is not None:
+        lines.append(f"temperature {calibration['temperature']:.3f} (fitted on "
+                     f"{calibration['n']:,} validation images): ECE "
+                     f"{calibration['ece_before']:.2%} → {calibration['ece_after']:.2%}")
+    lines.append(f"saved {out}")
+    return lines
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _summary(final: Any, chosen: dict[str, Any], trainer: Any, out: Path,
+             recipe: str | None) -> dict[str, Any]:
+    """The JSON summary: settings, what the saved weights score, and where they are."""
+    from ..training import Finished, Stopped
+
+    history = final.history
+    last = history[-1] if history else None
+    elapsed = getattr(final, "elapsed", last.elapsed if last else 0.0)
+    samples = getattr(final, "samples_per_second", last.samples_per_second if last else 0.0)
+    calibration = final.checkpoint.meta.get("calibration") or {}
+    stopped = isinstance(final, Stopped)
+    test_accuracy = final.test_accuracy if stopped else (last.test_accuracy if last else None)
+    return {
+        "model": chosen["model"], "dataset": chosen["dataset"], "epochs": len(history),
+        "stopped_at": {"epoch": final.epoch, "batch": final.batch,
+                       "batches_per_epoch": final.steps_per_epoch} if stopped else None,
+        "test_accuracy": _rounded(test_accuracy, 6),
+        "val_accuracy": None if stopped or last is None else _rounded(last.val_accuracy, 6),
+        "val_size": chosen["val_size"], "train_seconds": round(elapsed, 3),
+        "training_steps_seconds": round(trainer.training_seconds, 3),
+        "recipe": recipe, "settings": chosen,
+        "samples_per_second": round(samples, 1), "checkpoint": str(out),
+        "reached_target": isinstance(final, Finished) and final.reason == "target_reached",
+        "status": _status(final),
+        "temperature": _rounded(calibration.get("temperature"), 4),
+        "ece_before": _rounded(calibration.get("ece_before"), 4),
+        "ece_after": _rounded(calibration.get("ece_after"), 4),
+    }
