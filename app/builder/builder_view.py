@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from app import settings as prefs
 from app.widgets.model_list import describe_models, model_lines
+from cnn_core.checkpoints.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
-from cnn_core.models.code_export import spec_to_python
 from cnn_core.models.layer_costs import MAC_CONVENTION
 
 from .document import BuilderDocument, split_layers
@@ -414,7 +414,7 @@ class ArchitectureBuilder(QWidget):
             self.export_python(path)
 
     def export_python(self, path: str | Path) -> bool:
-        """Write ``cnn_core.models.code_export.spec_to_python`` of the spec to ``path``."""
+        """Write ``cnn_core.checkpoints.code_export.spec_to_python`` of the spec to ``path``."""
         try:
             Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
         except (OSError, ValueError) as exc:  # SpecError is a ValueError

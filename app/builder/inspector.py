@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.models.spec_validation import INITS
+from cnn_core.models.spec_fields import INITS
 
 from .layer_kinds import LayerKind, Setting, kind_of, set_setting
 

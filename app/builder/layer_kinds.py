@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from cnn_core.models.spec_validation import INITS
+from cnn_core.models.spec_fields import INITS
 
 __all__ = ["KINDS", "LayerKind", "Setting", "describe", "kind_of", "kinds", "set_setting"]
 

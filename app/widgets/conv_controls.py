@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cnn_core.analysis.conv_explain import KERNEL_PRESETS, PADDING_MODES, ConvSettings
+from cnn_core.analysis.conv_presets import KERNEL_PRESETS
+from cnn_core.analysis.conv_settings import PADDING_MODES, ConvSettings
 
 from .elided_combo import ElidedComboBox
 

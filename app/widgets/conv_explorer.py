@@ -24,18 +24,14 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
-    ConvSettings,
-    ConvSettingsError,
     ConvStep,
-    check_settings,
     conv_step,
-    fit_weight,
-    model_feature_maps,
     output_positions,
     pad_input,
     pool2d,
-    preset_weight,
 )
+from cnn_core.analysis.conv_presets import fit_weight, model_feature_maps, preset_weight
+from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError, check_settings
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare

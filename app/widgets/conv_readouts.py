@@ -13,7 +13,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from cnn_core.analysis.conv_explain import ConvSettings, ConvStep, size_formula
+from cnn_core.analysis.conv_explain import ConvStep
+from cnn_core.analysis.conv_settings import ConvSettings
+from cnn_core.models.output_size import size_formula
 
 from .conv_views import KernelTable, product_tips
 

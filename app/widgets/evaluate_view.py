@@ -29,11 +29,10 @@ from cnn_core.analysis.evaluation import (
     EvaluationResult,
     dataset_test_set,
     drawings_set,
-    locate_test_split,
 )
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture
-from cnn_core.data.datasets import DATASETS
+from cnn_core.data.datasets import DATASETS, locate_test_split
 
 from ..evaluation_worker import EvaluationRunner
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot

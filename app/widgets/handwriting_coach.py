@@ -324,7 +324,7 @@ class HandwritingCoach(QWidget):
             self.guessLabel.setText(self.tr("The model's guess appears as you draw."))
             self.guessLabel.setStyleSheet("")
             return
-        from cnn_core.analysis.calibration import calibrated
+        from cnn_core.training.calibration import calibrated
 
         checkpoint = self.inference.checkpoint()
         probs = calibrated(prediction.probabilities,

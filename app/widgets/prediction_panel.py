@@ -213,7 +213,7 @@ class PredictionPanel(QWidget):
             self.show_blank()
             return
         # imports torch: loaded by the time predictions come
-        from cnn_core.analysis.calibration import calibrated
+        from cnn_core.training.calibration import calibrated
 
         # softmax(logits / T): the probabilities the verdict, the evaluation and the data
         # browser use, so one picture shows one set of numbers everywhere.

@@ -1,2 +1,2 @@
 """Looking at a trained model: layer outputs, saliency, perturbations, a convolution written
-out by hand, learning one kernel, a dataset as the model sees it, evaluation and calibration."""
+out by hand, learning one kernel, a dataset as the model sees it, and evaluation."""

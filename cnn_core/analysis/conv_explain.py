@@ -8,8 +8,10 @@ and add. Everything here is built on that idea, in plain numpy:
   kernels, stride, padding, dilation, the four padding modes, groups, bias);
 * :func:`conv_step` is the same sum at one output position, with every input value, kernel
   value and product kept, so that a display of the computation *is* the computation;
-* :func:`size_formula` is PyTorch's output-size rule with the numbers filled in;
 * :func:`pool2d` and :data:`ACTIVATIONS` are the steps that usually follow.
+
+The settings and their check are in :mod:`.conv_settings`; the named kernels and a trained
+model's maps the Convolution tab starts from, in :mod:`.conv_presets`.
 
 Arrays are ``[channels, height, width]`` (no batch dimension); weights are
 ``[out_channels, in_channels / groups, kernel_h, kernel_w]`` as in PyTorch.
@@ -21,21 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from torch import nn
 
-__all__ = ["ACTIVATIONS", "KERNEL_PRESETS", "MIXING_1X1", "PADDING_MODES", "ConvSettings",
-           "ConvSettingsError", "ConvStep", "SizeFormula", "check_settings", "conv2d_by_hand",
-           "conv_step", "corr2d", "fit_weight", "model_feature_maps", "output_positions",
-           "output_size", "pad_input", "pool2d", "preset_weight", "size_formula", "windows"]
+from ..models.output_size import output_size
+from .conv_settings import PADDING_MODES, ConvSettings, ConvSettingsError, Pair, check_settings
 
-Pair = tuple[int, int]
-
-PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")  # PyTorch's
-
-
-class ConvSettingsError(ValueError):
-    """A combination of convolution settings that cannot run, explained in one line."""
+__all__ = ["ACTIVATIONS", "ConvStep", "conv2d_by_hand", "conv_step", "corr2d",
+           "output_positions", "pad_input", "pool2d", "windows"]
 
 
 def corr2d(x: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -53,131 +46,6 @@ def corr2d(x: np.ndarray, k: np.ndarray) -> np.ndarray:
             out[i, j] = (x[i:i + h, j:j + w] * k).sum()
     return out
 
-
-# ----------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class ConvSettings:
-    """Every ``nn.Conv2d`` parameter the explorer lets a learner change."""
-
-    in_channels: int = 1
-    out_channels: int = 1
-    kernel_size: Pair = (3, 3)  # (height, width)
-    stride: Pair = (1, 1)
-    padding: Pair = (0, 0)  # rows added above and below, columns left and right
-    dilation: Pair = (1, 1)  # spacing between kernel taps; 1 = ordinary convolution
-    padding_mode: str = "zeros"  # zeros, reflect, replicate or circular
-    groups: int = 1  # input and output channels split into this many independent groups
-    bias: bool = True
-
-    @property
-    def in_per_group(self) -> int:
-        """Input channels each output channel reads (the weight's second dimension)."""
-        return self.in_channels // self.groups
-
-    @property
-    def out_per_group(self) -> int:
-        """Output channels computed from each group of input channels."""
-        return self.out_channels // self.groups
-
-    @property
-    def weight_shape(self) -> tuple[int, int, int, int]:
-        """``(out_channels, in_channels / groups, kernel_h, kernel_w)``."""
-        return (self.out_channels, self.in_per_group, *self.kernel_size)
-
-    def group_of(self, out_channel: int) -> int:
-        """The group an output channel belongs to."""
-        return out_channel // self.out_per_group
-
-    def group_inputs(self, out_channel: int) -> range:
-        """The input channels (global indices) that an output channel reads."""
-        start = self.group_of(out_channel) * self.in_per_group
-        return range(start, start + self.in_per_group)
-
-    def multiply_adds(self, out_hw: Pair) -> int:
-        """Multiply-adds for one image: every output value needs ``in/groups × kh × kw``."""
-        per_value = self.in_per_group * self.kernel_size[0] * self.kernel_size[1]
-        return self.out_channels * out_hw[0] * out_hw[1] * per_value
-
-    def parameter_count(self) -> int:
-        """Weights plus biases, as ``sum(p.numel() for p in conv.parameters())``."""
-        weights = int(np.prod(self.weight_shape))
-        return weights + (self.out_channels if self.bias else 0)
-
-
-def output_size(n: int, f: int, s: int = 1, p: int = 0, d: int = 1) -> int:
-    """⌊(N + 2P − D·(F − 1) − 1) / S⌋ + 1: PyTorch's output size along one axis.
-
-    With ``D = 1`` this is the tutorials' ``(N + 2P − F) / S + 1``, rounded down.
-    """
-    return (n + 2 * p - d * (f - 1) - 1) // s + 1
-
-
-@dataclass(frozen=True)
-class SizeFormula:
-    """The output size along one axis and the formula that gives it, numbers filled in."""
-
-    size: int
-    text: str  # e.g. "(28 + 2×1 − 3) / 1 + 1 = 28"
-    exact: bool  # False when the division leaves a remainder (the last positions do not fit)
-
-
-def size_formula(n: int, f: int, s: int = 1, p: int = 0, d: int = 1) -> SizeFormula:
-    """The output-size formula for one axis, written with these numbers.
-
-    The tutorials' form ``(N + 2P − F) / S + 1`` is used when ``D = 1``; with dilation the
-    kernel's reach ``D·(F − 1) + 1`` replaces ``F``. A division with a remainder is written
-    with floor brackets ⌊ ⌋.
-    """
-    size = output_size(n, f, s, p, d)
-    reach = f"{f}" if d == 1 else f"{d}×({f}−1) − 1"
-    numerator = n + 2 * p - d * (f - 1) - 1
-    exact = numerator % s == 0
-    inner = f"({n} + 2×{p} − {reach}) / {s}"
-    body = inner if exact else f"⌊{inner}⌋"
-    return SizeFormula(size, f"{body} + 1 = {size}", exact)
-
-
-def check_settings(settings: ConvSettings, in_hw: Pair) -> Pair:
-    """Check that the settings can run on an input of ``in_hw``; return the output size.
-
-    Raises
-    ------
-    ConvSettingsError
-        With a one-line reason, for the cases where ``nn.Conv2d`` / ``F.conv2d`` refuse.
-    """
-    s = settings
-    if s.padding_mode not in PADDING_MODES:
-        raise ConvSettingsError(f"unknown padding mode {s.padding_mode!r}; "
-                                f"use one of {', '.join(PADDING_MODES)}")
-    values = (s.in_channels, s.out_channels, s.groups, *s.kernel_size, *s.stride, *s.dilation)
-    if min(values) < 1 or min(s.padding) < 0:
-        raise ConvSettingsError("channels, groups, kernel size, stride and dilation must be at "
-                                "least 1, and padding at least 0")
-    if s.in_channels % s.groups:
-        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.in_channels} "
-                                f"input channels")
-    if s.out_channels % s.groups:
-        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.out_channels} "
-                                f"output channels")
-    for axis, n, p in (("height", in_hw[0], s.padding[0]), ("width", in_hw[1], s.padding[1])):
-        if s.padding_mode == "reflect" and p >= n:
-            raise ConvSettingsError(f"reflect padding of {p} needs an input {axis} above {p} "
-                                    f"(it is {n})")
-        if s.padding_mode == "circular" and p > n:
-            raise ConvSettingsError(f"circular padding of {p} needs an input {axis} of at "
-                                    f"least {p} (it is {n})")
-    out = tuple(output_size(n, f, st, p, d) for n, f, st, p, d in zip(
-        in_hw, s.kernel_size, s.stride, s.padding, s.dilation, strict=True))
-    if min(out) < 1:
-        axis = "height" if out[0] < 1 else "width"
-        i = 0 if out[0] < 1 else 1
-        reach = s.dilation[i] * (s.kernel_size[i] - 1) + 1
-        raise ConvSettingsError(
-            f"the kernel reaches {reach} pixels but the padded input {axis} is only "
-            f"{in_hw[i] + 2 * s.padding[i]}: the output {axis} would be {out[i]}")
-    return out[0], out[1]
 
 
 # ----------------------------------------------------------------------------- computing
@@ -367,8 +235,7 @@ def pool2d(x: np.ndarray, size: Pair, stride: Pair | None = None,
     x = np.asarray(x, np.float64)
     stride = stride or size
     (ph, pw), (sh, sw) = size, stride
-    rows = (x.shape[1] - ph) // sh + 1
-    cols = (x.shape[2] - pw) // sw + 1
+    rows, cols = output_size(x.shape[1], ph, sh), output_size(x.shape[2], pw, sw)
     if rows < 1 or cols < 1:
         raise ConvSettingsError(f"a {ph}×{pw} pooling window does not fit in a "
                                 f"{x.shape[1]}×{x.shape[2]} map")
@@ -396,65 +263,3 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
     "sigmoid": (_sigmoid, "1 / (1 + e⁻ˣ)"),
     "tanh": (np.tanh, "(eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)"),
 }
-
-
-# ----------------------------------------------------------------------------- kernels, inputs
-
-# Named kernels a learner recognises, [kh, kw]; ``edge`` is the tutorials' [1, −1], which
-# answers where neighbouring pixels differ from left to right.
-KERNEL_PRESETS: dict[str, np.ndarray] = {
-    "edge": np.array([[1.0, -1.0]]),
-    "sobel_x": np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]),
-    "sobel_y": np.array([[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]]),
-    "blur": np.full((3, 3), 1.0 / 9.0),
-    "sharpen": np.array([[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]]),
-    "identity": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
-}
-
-# A 1×1 convolution from 3 channels to 2: output 0 is a weighted mix of the three inputs,
-# output 1 the difference of the first two. [out, in, 1, 1]
-MIXING_1X1 = np.array([[0.5, 0.3, 0.2], [1.0, -1.0, 0.0]])[:, :, None, None]
-
-
-def preset_weight(name: str, settings: ConvSettings) -> np.ndarray:
-    """A preset as a weight for these settings: the 2-D kernel in every (out, in) slot, or,
-    for ``"mixing_1x1"``, :data:`MIXING_1X1` repeated over more channels than it has."""
-    out_c, in_c, kh, kw = settings.weight_shape
-    if name == "mixing_1x1":
-        rows = np.arange(out_c) % MIXING_1X1.shape[0]
-        cols = np.arange(in_c) % MIXING_1X1.shape[1]
-        base = MIXING_1X1[rows][:, cols]
-    else:
-        base = KERNEL_PRESETS[name][None, None]
-    return fit_weight(base, settings)
-
-
-def fit_weight(weight: np.ndarray, settings: ConvSettings) -> np.ndarray:
-    """``weight`` cut or zero-extended to the settings' weight shape (channels repeat)."""
-    out_c, in_c, kh, kw = settings.weight_shape
-    weight = np.asarray(weight, np.float64)
-    rows = np.arange(out_c) % weight.shape[0]
-    cols = np.arange(in_c) % weight.shape[1]
-    tiled = weight[rows][:, cols]
-    out = np.zeros((out_c, in_c, kh, kw))
-    h, w = min(kh, tiled.shape[2]), min(kw, tiled.shape[3])
-    out[:, :, :h, :w] = tiled[:, :, :h, :w]
-    return out
-
-
-def model_feature_maps(model: nn.Module, image28: np.ndarray, mean: float,
-                       std: float) -> list[tuple[str, np.ndarray]]:
-    """The model's normalised input and every layer output that is a ``[C, H, W]`` map.
-
-    ``image28`` is the 28×28 picture in [0, 1] (ink = 1); it is normalised with the model's
-    ``mean`` and ``std`` as the model reads it. Returns ``(layer name, maps)`` pairs, the input
-    first (named ``"input"``).
-    """
-    from .inspection import feature_maps  # inspection imports the network; keep this light
-
-    x = (np.asarray(image28, np.float32) - mean) / std
-    maps = [("input", x[None].astype(np.float64))]
-    for layer in feature_maps(model, torch.from_numpy(x)[None, None]):  # type: ignore[arg-type]
-        if layer.maps.ndim == 3:
-            maps.append((layer.name, layer.maps.astype(np.float64)))
-    return maps

@@ -33,7 +33,7 @@ import torch
 
 from ..checkpoints import Checkpoint
 from ..data.datasets import DATASETS, load_split
-from .calibration import ECE_BINS, Reliability, reliability
+from ..training.calibration import ECE_BINS, Reliability, reliability
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -42,8 +42,6 @@ __all__ = [
     "EvaluationProgress",
     "EvaluationResult",
     "Misclassified",
-    "default_data_dirs",
-    "locate_test_split",
     "dataset_test_set",
     "drawings_set",
     "evaluate",
@@ -310,42 +308,3 @@ def _result(checkpoint: Checkpoint, eval_set: EvalSet, logits: torch.Tensor, t: 
         probabilities=_frozen(probs.astype(np.float32, copy=False)),
         images=eval_set.images, temperature=t, reliability=curve, ece_uncalibrated=raw,
         misclassified=misclassified, seconds=seconds, files=eval_set.files)
-
-
-def default_data_dirs(name: str) -> list[Path]:
-    """Where a dataset's files may already be on this computer, most likely first.
-
-    DigitLab's own download folder (``~/.cache/digitlab/data``), then Debian's dataset
-    packages (``/usr/share/datasets/fashion-mnist`` from ``dataset-fashion-mnist``).
-    """
-    return [Path.home() / ".cache" / "digitlab" / "data",
-            Path("/usr/share/datasets") / name.replace("_", "-")]
-
-
-def locate_test_split(name: str) -> tuple[Path | None, str | None]:
-    """Find a dataset's test split without downloading anything.
-
-    Returns ``(data_dir, None)`` where the files are (``data_dir`` is ``None`` for the bundled
-    MNIST), or ``(None, why)`` with one line saying which files to put where.
-    """
-    from ..data.datasets import _candidate_dirs, _file_names, _find
-
-    info = DATASETS[name]
-    if name == "mnist":
-        return None, None
-    if name == "own":
-        from ..data.own_digits import HOLDOUT_EVERY, OwnDigitStore
-
-        store = OwnDigitStore()
-        if max(store.counts()) >= HOLDOUT_EVERY:
-            return store.root, None
-        return None, (f"{info.title}: none held out for testing yet (every "
-                      f"{HOLDOUT_EVERY}th sample of a digit is); draw at least "
-                      f"{HOLDOUT_EVERY} of a digit in the Coach tab")
-    names = _file_names(info, False)
-    for folder in default_data_dirs(name):
-        if all(_find(file, _candidate_dirs(info, folder)) for file in names):
-            return folder, None
-    home = default_data_dirs(name)[0] / info.torchvision_class / "raw"
-    return None, (f"{info.title} is not on this computer: put {names[0]}.gz and {names[1]}.gz "
-                  f"in {home}, or train on it once with a network connection")

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from ..models.network import DigitNet, InceptionBlock, ResidualBlock
+from ..models.output_size import size_formula
 
 __all__ = ["KernelSet", "LayerActivation", "conv_kernels", "feature_maps", "layer_kind",
            "output_size_formula"]
@@ -58,17 +59,11 @@ def _as_pair(value: int | tuple[int, ...]) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
 
 
-def _one_axis(n: int, f: int, s: int, p: int, d: int) -> str:
-    out = (n + 2 * p - d * (f - 1) - 1) // s + 1
-    kernel = f"{d}·({f}−1)−1" if d != 1 else f"{f}"
-    exact = (n + 2 * p - d * (f - 1) - 1) % s == 0
-    return f"({n}+2·{p}−{kernel})/{s}+1 = {out}" + ("" if exact else " (rounded down)")
-
-
 def output_size_formula(module: nn.Module, in_hw: tuple[int, int]) -> str | None:
-    """``(N+2P−F)/S+1`` filled with a conv or pool layer's own numbers, or None.
+    """``(N + 2P − F) / S + 1`` filled with a conv or pool layer's own numbers, or None.
 
-    A dilated convolution shows ``(N+2P−D·(F−1)−1)/S+1``. Height and width are shown
+    Written by :func:`cnn_core.models.output_size.size_formula` (a dilated convolution shows
+    its reach, a division with a remainder floor brackets). Height and width are shown
     separately when they differ.
     """
     if isinstance(module, ResidualBlock):
@@ -83,8 +78,8 @@ def output_size_formula(module: nn.Module, in_hw: tuple[int, int]) -> str | None
         d = _as_pair(getattr(module, "dilation", 1))
     else:
         return None
-    h = _one_axis(in_hw[0], f[0], s[0], p[0], d[0])
-    w = _one_axis(in_hw[1], f[1], s[1], p[1], d[1])
+    h = size_formula(in_hw[0], f[0], s[0], p[0], d[0]).text
+    w = size_formula(in_hw[1], f[1], s[1], p[1], d[1]).text
     return h if h == w else f"H: {h};  W: {w}"
 
 

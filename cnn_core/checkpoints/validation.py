@@ -19,7 +19,8 @@ from typing import Any
 
 import torch
 
-from ..models.spec_validation import MAX_CLASSES, SpecError, SpecPlan, check_spec
+from ..models.spec_fields import MAX_CLASSES, SpecError
+from ..models.spec_validation import SpecPlan, check_spec
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "CheckpointError", "check_metadata", "checked_weights"]
 

@@ -4,4 +4,5 @@ import sys
 
 from .main import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the module (as the Qt-free check does) runs nothing
+    sys.exit(main())

@@ -55,7 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Export the checkpoint; one line on stderr says what was written (and how well it agrees
     with DigitLab, for the graph formats)."""
-    from ..models.code_export import export_checkpoint_python
+    from ..checkpoints.code_export import export_checkpoint_python
 
     out = OutputFile(check_output_file(args.out))
     args.outputs.append(out)
@@ -69,13 +69,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export_graph(args: argparse.Namespace, out: Path, what: str) -> int:
-    from ..data.datasets import load_split
-    from ..models.graph_export import (
+    from ..checkpoints.graph_export import (
         ExportExtraMissing,
         check_export,
         export_graph,
         require_export_extra,
     )
+    from ..data.datasets import load_split
 
     try:
         require_export_extra(args.format)

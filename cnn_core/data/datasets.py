@@ -30,8 +30,10 @@ __all__ = [
     "OWN",
     "DatasetUnavailable",
     "Split",
+    "default_data_dirs",
     "download_dataset",
     "load_split",
+    "locate_test_split",
 ]
 
 log = logging.getLogger(__name__)
@@ -291,3 +293,40 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
     if data_dir is None and name != "mnist":  # the cache must not outlive a change of folder
         data_dir = _data_folder(None)
     return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)
+
+
+def default_data_dirs(name: str) -> list[Path]:
+    """Where a dataset's files may already be on this computer, most likely first.
+
+    DigitLab's own download folder (``$DIGITLAB_DATA_DIR/datasets`` or
+    ``~/.cache/digitlab/data``), then Debian's dataset
+    packages (``/usr/share/datasets/fashion-mnist`` from ``dataset-fashion-mnist``).
+    """
+    return [_data_folder(None), Path("/usr/share/datasets") / name.replace("_", "-")]
+
+
+def locate_test_split(name: str) -> tuple[Path | None, str | None]:
+    """Find a dataset's test split without downloading anything.
+
+    Returns ``(data_dir, None)`` where the files are (``data_dir`` is ``None`` for the bundled
+    MNIST), or ``(None, why)`` with one line saying which files to put where.
+    """
+    info = DATASETS[name]
+    if name == "mnist":
+        return None, None
+    if name == "own":
+        from .own_digits import HOLDOUT_EVERY, OwnDigitStore
+
+        store = OwnDigitStore()
+        if max(store.counts()) >= HOLDOUT_EVERY:
+            return store.root, None
+        return None, (f"{info.title}: none held out for testing yet (every "
+                      f"{HOLDOUT_EVERY}th sample of a digit is); draw at least "
+                      f"{HOLDOUT_EVERY} of a digit in the Coach tab")
+    names = _file_names(info, False)
+    for folder in default_data_dirs(name):
+        if all(_find(file, _candidate_dirs(info, folder)) for file in names):
+            return folder, None
+    home = default_data_dirs(name)[0] / info.torchvision_class / "raw"
+    return None, (f"{info.title} is not on this computer: put {names[0]}.gz and {names[1]}.gz "
+                  f"in {home}, or train on it once with a network connection")

@@ -43,8 +43,8 @@ from .preprocess import preprocess, to_ink
 from .split import DatasetUnavailable, Split
 
 __all__ = ["DATA_DIR_ENV", "HOLDOUT_EVERY", "MAX_SAMPLES", "MIN_CLASSES", "MIN_SAMPLES",
-           "DeletedSample", "ImportReport",
-           "OwnData", "OwnDigitStore", "OwnSample", "default_own_dir", "load_own_data",
+           "DeletedSample", "ImportReport", "OwnData", "OwnDigitStore", "OwnSample",
+           "default_own_dir", "fingerprint", "label_of", "load_own_data", "png_bytes",
            "to_sample28", "user_data_dir"]
 
 OWN_FOLDER = "own-digits"
@@ -98,7 +98,8 @@ def _as_uint8(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
-def _png_bytes(image: np.ndarray) -> bytes:
+def png_bytes(image: np.ndarray) -> bytes:
+    """A picture (uint8, or float in [0, 1]) as the PNG bytes the store keeps."""
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -106,7 +107,11 @@ def _png_bytes(image: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _fingerprint(sample28: np.ndarray) -> str:
+def fingerprint(sample28: np.ndarray) -> str:
+    """The identity of a sample's pixels: equal for two samples with the same 28×28 pixels.
+
+    An import uses it to skip samples the store already holds.
+    """
     return hashlib.sha1(_as_uint8(sample28).tobytes()).hexdigest()
 
 
@@ -244,9 +249,16 @@ class OwnDigitStore:
             raise ValueError(f"a sample must be 28×28, not {np.asarray(sample28).shape}")
         if len(self.samples()) >= MAX_SAMPLES:
             raise ValueError(f"the store is full ({MAX_SAMPLES:,} samples); delete some first")
-        name = self._new_name(int(label))
-        return self._write(int(label), name, _png_bytes(sample28),
-                           None if drawing is None else _png_bytes(drawing))
+        return self.add_png(int(label), png_bytes(sample28),
+                            None if drawing is None else png_bytes(drawing))
+
+    def add_png(self, label: int, png: bytes, drawing_png: bytes | None = None) -> OwnSample:
+        """Store an encoded sample (see :func:`png_bytes`) of ``label`` under a new name.
+
+        Unlike :meth:`add`, nothing is checked: the caller made ``png`` from a checked
+        28×28 sample (an import does) and keeps count of the room left.
+        """
+        return self._write(label, self._new_name(label), png, drawing_png)
 
     def delete(self, sample: OwnSample) -> DeletedSample:
         """Remove a sample (and its drawing); the returned record can :meth:`restore` it."""
@@ -281,7 +293,8 @@ class OwnDigitStore:
 # ---------------------------------------------------------------------- names
 
 
-def _label_of(name: str) -> int | None:
+def label_of(name: str) -> int | None:
+    """The digit a picture's file name gives (``7_mine.png`` or ``7/mine.png``), or None."""
     path = PurePosixPath(name)
     if path.suffix.lower() not in _IMAGE_SUFFIXES:
         return None
@@ -326,7 +339,7 @@ def load_own_data(folder: str | Path | None = None, holdout_every: int = HOLDOUT
     for path in sorted(root.iterdir(), key=lambda p: p.name[2:] + p.name[:1]):
         if not path.is_file() or path.name.startswith("."):
             continue
-        label = _label_of(path.name)
+        label = label_of(path.name)
         if label is None:
             if path.suffix.lower() in _IMAGE_SUFFIXES:
                 skipped.append(f"{path.name}: no digit at the start of its name")

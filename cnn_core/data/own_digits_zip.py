@@ -33,9 +33,9 @@ from .own_digits import (
     ImportReport,
     OwnDigitStore,
     OwnSample,
-    _fingerprint,
-    _label_of,
-    _png_bytes,
+    fingerprint,
+    label_of,
+    png_bytes,
     to_sample28,
 )
 
@@ -119,7 +119,7 @@ def _import(store: OwnDigitStore, archive: zipfile.ZipFile) -> ImportReport:
         if info.is_dir() or name == _MANIFEST or _is_drawing(name):
             continue
         reason = _safe_name(name) or _entry_problem(info)
-        label = _label_of(name) if reason is None else None
+        label = label_of(name) if reason is None else None
         if reason is None and label is None:
             reason = "no digit in its name (name files like 7_mine.png or put them in 7/)"
         if reason is None and len(added) >= room:
@@ -130,7 +130,7 @@ def _import(store: OwnDigitStore, archive: zipfile.ZipFile) -> ImportReport:
         try:
             data = _read_entry(archive, info, budget)
             sample = to_sample28(decode_image(data))
-            print_ = _fingerprint(sample)
+            print_ = fingerprint(sample)
             if print_ in known:
                 raise ImageError("already in your samples")
             drawing = _drawing_of(archive, drawings.get(PurePosixPath(name).name),
@@ -139,7 +139,7 @@ def _import(store: OwnDigitStore, archive: zipfile.ZipFile) -> ImportReport:
             skipped.append(f"{name}: {exc.reason}")
             continue
         known.add(print_)
-        stored = store._write(label, store._new_name(label), _png_bytes(sample), drawing)
+        stored = store.add_png(label, png_bytes(sample), drawing)
         added.append(stored)
     return ImportReport(tuple(added), tuple(skipped))
 
@@ -153,7 +153,7 @@ def _drawing_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None,
         gray = decode_image(_read_entry(archive, info, budget))
     except ImageError:
         return None
-    return _png_bytes(gray)
+    return png_bytes(gray)
 
 
 def _safe_name(name: str) -> str | None:
@@ -200,6 +200,6 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[in
 
 def _fingerprint_of_file(path: Path) -> str:
     try:
-        return _fingerprint(to_sample28(load_image(path)))
+        return fingerprint(to_sample28(load_image(path)))
     except ImageError:
         return ""

@@ -28,13 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .layer_costs import layer_cost
-from .spec_validation import (
-    INPUT_SHAPE,
-    PlannedLayer,
-    SpecError,
-    layer_names,
-    layer_output_shape,
-)
+from .spec_fields import SpecError, layer_names
+from .spec_validation import INPUT_SHAPE, PlannedLayer, layer_output_shape
 from .specs import validate_spec
 
 __all__ = ["LayerRow", "LayerTable", "error_location", "layer_table", "module_names",

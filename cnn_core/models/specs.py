@@ -30,15 +30,8 @@ import torch
 from torch import nn
 
 from .network import DigitNet, InceptionBlock, ResidualBlock
-from .spec_validation import (
-    INITS,
-    LAYER_TYPES,
-    PlannedLayer,
-    SpecError,
-    SpecPlan,
-    check_spec,
-    layer_output_shape,
-)
+from .spec_fields import INITS, LAYER_TYPES, SpecError
+from .spec_validation import PlannedLayer, SpecPlan, check_spec, layer_output_shape
 
 __all__ = ["LAYER_TYPES", "SpecError", "build_model", "init_weights", "layer_output_shape",
            "load_spec_file", "validate_spec"]

@@ -2,9 +2,10 @@
 
 ``digitlab export --format onnx`` writes a graph that takes ``[N, 1, 28, 28]`` pictures in
 [0, 1] and carries the checkpoint's class names, normalisation and temperature in its
-``metadata_props`` (see :mod:`cnn_core.graph_export`). :class:`OnnxClassifier` runs such a
-file; :class:`OnnxPredictor` is a :class:`~cnn_core.predict.Predictor` whose class scores come
-from it, so preprocessing, the verdict and the JSON of ``digitlab predict`` stay the same.
+``metadata_props`` (see :mod:`cnn_core.checkpoints.graph_export`). :class:`OnnxClassifier`
+runs such a file; :class:`OnnxPredictor` is a :class:`~cnn_core.recognition.predict.Predictor`
+whose class scores come from it, so preprocessing, the verdict and the JSON of
+``digitlab predict`` stay the same.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from ..checkpoints import CheckpointError
+from ..checkpoints.graph_export import require_export_extra
 from ..data.preprocess import Preprocessed
-from ..models.graph_export import require_export_extra
 from .predict import PredictionError, Predictor
 
 __all__ = ["OnnxClassifier", "OnnxPredictor", "is_onnx_file"]
@@ -69,7 +70,7 @@ class OnnxClassifier:
 
 
 class OnnxPredictor(Predictor):
-    """A :class:`~cnn_core.predict.Predictor` whose class scores come from an ONNX file."""
+    """A :class:`~.predict.Predictor` whose class scores come from an ONNX file."""
 
     def __init__(self, path: str | Path, detector: Any = "bundled") -> None:
         from .detector import load_bundled_detector

@@ -8,7 +8,8 @@ it, normalised and augmented there.
 Where things are: :mod:`.loop` holds the loop a learner reads (``train_one_epoch``,
 ``evaluate``); :mod:`.trainer` wraps it in events, pause/stop, divergence and checkpoints;
 :mod:`.config`, :mod:`.events`, :mod:`.optim`, :mod:`.timing`, :mod:`.data` (the validation
-split), :mod:`.rng`, :mod:`.calibrate` and :mod:`.gradients` (per-layer gradient norms) hold
+split), :mod:`.rng`, :mod:`.calibration` (calibration error, temperature scaling),
+:mod:`.calibrate` (a run's temperature) and :mod:`.gradients` (per-layer gradient norms) hold
 one concern each.
 """
 

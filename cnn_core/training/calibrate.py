@@ -7,8 +7,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..analysis.calibration import expected_calibration_error, fit_temperature
 from ..data.datasets import Split
+from .calibration import expected_calibration_error, fit_temperature
 from .loop import predict_logits
 
 __all__ = ["calibrate"]

@@ -25,18 +25,17 @@ from __future__ import annotations
 import copy
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import torch
-import torch.nn.functional as F
 
 from ..checkpoints import Checkpoint
 from ..data.datasets import Split, load_split
 from ..data.own_digits import OwnData
 from .calibrate import calibrate
 from .config import TrainControl
-from .loop import EvaluationStopped, evaluate, prepare_batch
+from .loop import EvaluationStopped, evaluate, prepare_batch, train_one_epoch
 from .rng import PrivateGlobalRng
 
 __all__ = ["FineTuneConfig", "FineTuneEvent", "FineTuneFinished", "FineTuneProgress",
@@ -196,6 +195,10 @@ def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: Tra
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     n_own = max(1, round(cfg.batch_size * cfg.own_fraction)) if len(mix) else cfg.batch_size
     n_mix = cfg.batch_size - n_own
+    batches = _mixed_batches(own.train, mix, n_own, n_mix, cfg.steps, generator,
+                             lambda images: prepare_batch(images, mean, std, cfg.augment,
+                                                          generator))
+    steps = train_one_epoch(model, batches, optimizer)  # the loop training runs, step by step
     train_start = time.perf_counter()
     window, window_steps = 0.0, 0
     for step in range(1, cfg.steps + 1):
@@ -205,9 +208,8 @@ def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: Tra
             yield FineTuneStopped(step - 1)
             return
         with dropout_rng.active():
-            loss = _step(model, optimizer, own.train, mix, n_own, n_mix, generator, mean, std,
-                         cfg.augment)
-        window += loss
+            loss, _, _ = next(steps)
+        window += float(loss)
         window_steps += 1
         if step % cfg.report_every == 0 or step == cfg.steps:
             elapsed = time.perf_counter() - train_start - paused
@@ -223,23 +225,22 @@ def _run(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig, control: Tra
                            train_seconds, len(own.train), tuned)
 
 
-def _step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, own: Split, mix: Split,
-          n_own: int, n_mix: int, generator: torch.Generator, mean: float, std: float,
-          augment: bool) -> float:
-    """One gradient step on ``n_own`` own samples and ``n_mix`` MNIST images."""
-    own_idx = torch.randint(len(own), (n_own,), generator=generator)
-    images, labels = own.images[own_idx], own.labels[own_idx]
-    if n_mix:
-        mix_idx = torch.randint(len(mix), (n_mix,), generator=generator)
-        images = torch.cat([images, mix.images[mix_idx]])
-        labels = torch.cat([labels, mix.labels[mix_idx]])
-    x = prepare_batch(images, mean, std, augment, generator)
-    model.train()
-    loss = F.cross_entropy(model(x), labels)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return float(loss.detach())
+def _mixed_batches(own: Split, mix: Split, n_own: int, n_mix: int, steps: int,
+                   generator: torch.Generator,
+                   prepare: Callable[[torch.Tensor], torch.Tensor],
+                   ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """``steps`` batches ``(x, y)``: ``n_own`` own samples and ``n_mix`` MNIST images each.
+
+    Drawn with replacement: the own samples are few, an epoch of them is a handful of steps.
+    """
+    for _ in range(steps):
+        own_idx = torch.randint(len(own), (n_own,), generator=generator)
+        images, labels = own.images[own_idx], own.labels[own_idx]
+        if n_mix:
+            mix_idx = torch.randint(len(mix), (n_mix,), generator=generator)
+            images = torch.cat([images, mix.images[mix_idx]])
+            labels = torch.cat([labels, mix.labels[mix_idx]])
+        yield prepare(images), labels
 
 
 def _tuned_checkpoint(checkpoint: Checkpoint, model: torch.nn.Module, own: OwnData,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from cnn_core.analysis.calibration import expected_calibration_error
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.specs import build_model
 from cnn_core.training import Finished, TrainConfig, Trainer
 from cnn_core.training.calibrate import calibrate
+from cnn_core.training.calibration import expected_calibration_error
 from cnn_core.training.ema import WeightAverage
 from cnn_core.training.loop import predict_logits
 from cnn_core.training.recipes import RECIPES, recipe_config

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnn_core.analysis.calibration import expected_calibration_error, fit_temperature, reliability
+from cnn_core.training.calibration import expected_calibration_error, fit_temperature, reliability
 
 
 def test_ece_of_a_hand_worked_example() -> None:

@@ -21,9 +21,9 @@ from cnn_core.checkpoints import (
     make_metadata,
     save_checkpoint,
 )
+from cnn_core.checkpoints.code_export import export_checkpoint_python, spec_to_python
 from cnn_core.models import MODELS, create_model, get_spec
-from cnn_core.models.code_export import export_checkpoint_python, spec_to_python
-from cnn_core.models.spec_validation import SpecError
+from cnn_core.models.spec_fields import SpecError
 
 
 def _module(source: str) -> dict[str, Any]:

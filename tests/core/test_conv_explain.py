@@ -14,19 +14,20 @@ from torch import nn
 
 from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
-    PADDING_MODES,
-    ConvSettings,
-    ConvSettingsError,
-    check_settings,
     conv2d_by_hand,
     conv_step,
     corr2d,
     output_positions,
-    output_size,
     pad_input,
     pool2d,
-    size_formula,
 )
+from cnn_core.analysis.conv_settings import (
+    PADDING_MODES,
+    ConvSettings,
+    ConvSettingsError,
+    check_settings,
+)
+from cnn_core.models.output_size import output_size, size_formula
 
 KERNELS = ((1, 1), (2, 2), (3, 3), (2, 3), (3, 1))
 CHANNELS = [(cin, cout, g) for cin in range(1, 5) for cout in range(1, 5) for g in (1, 2)

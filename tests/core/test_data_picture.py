@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnn_core.analysis.calibration import calibrated
 from cnn_core.data.data_picture import DATA_STEP_KEY, DataPicture, as_given, prepare
 from cnn_core.data.datasets import load_split
+from cnn_core.training.calibration import calibrated
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

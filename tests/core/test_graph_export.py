@@ -10,9 +10,7 @@ import pytest
 import torch
 
 from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
-from cnn_core.data.datasets import load_split
-from cnn_core.models import MODELS, create_model
-from cnn_core.models.graph_export import (
+from cnn_core.checkpoints.graph_export import (
     METADATA_KEYS,
     TOLERANCE,
     ExportExtraMissing,
@@ -20,6 +18,8 @@ from cnn_core.models.graph_export import (
     export_graph,
     require_export_extra,
 )
+from cnn_core.data.datasets import load_split
+from cnn_core.models import MODELS, create_model
 
 onnx = pytest.importorskip("onnx", reason="the export extra is not installed")
 pytest.importorskip("onnxruntime", reason="the export extra is not installed")
@@ -62,7 +62,7 @@ def test_the_bundled_model_exports_and_matches(fmt, test_images, tmp_path):
     check = check_export(ck, path, fmt, test_images)
     assert check.ok, check.max_difference
     # and the export reads the digits: the same answers as DigitLab on every picture
-    from cnn_core.models.graph_export import run_exported
+    from cnn_core.checkpoints.graph_export import run_exported
 
     labels = load_split("mnist", train=False).labels[:200].numpy()
     assert (run_exported(path, fmt, test_images).argmax(1) == labels).mean() > 0.97

@@ -12,9 +12,9 @@ def test_lenet5_feature_maps_with_formulas():
     by_name = {a.name: a for a in acts}
     assert list(by_name)[:3] == ["features.conv1", "features.sigmoid1", "features.pool1"]
     assert by_name["features.conv1"].shape == (6, 28, 28)
-    assert by_name["features.conv1"].formula == "(28+2·2−5)/1+1 = 28"
-    assert by_name["features.pool1"].formula == "(28+2·0−2)/2+1 = 14"
-    assert by_name["features.conv2"].formula == "(14+2·0−5)/1+1 = 10"
+    assert by_name["features.conv1"].formula == "(28 + 2×2 − 5) / 1 + 1 = 28"
+    assert by_name["features.pool1"].formula == "(28 + 2×0 − 2) / 2 + 1 = 14"
+    assert by_name["features.conv2"].formula == "(14 + 2×0 − 5) / 1 + 1 = 10"
     assert by_name["features.sigmoid1"].formula is None
     assert by_name["classifier.fc3"].shape == (10,) and by_name["classifier.fc3"].kind == "linear"
     assert by_name["features.conv1"].maps.dtype == np.float32
@@ -44,10 +44,12 @@ def test_every_model_every_layer(name):
 
 def test_dilated_and_rectangular_formulas():
     dilated = torch.nn.Conv2d(1, 1, 3, stride=2, padding=2, dilation=2)
-    assert output_size_formula(dilated, (28, 28)) == "(28+2·2−2·(3−1)−1)/2+1 = 14 (rounded down)"
+    assert output_size_formula(dilated, (28, 28)) == "⌊(28 + 2×2 − 2×(3−1) − 1) / 2⌋ + 1 = 14"
+    assert dilated(torch.zeros(1, 1, 28, 28)).shape[-1] == 14
     rect = torch.nn.MaxPool2d((2, 3))
     assert output_size_formula(rect, (28, 28)) == (
-        "H: (28+2·0−2)/2+1 = 14;  W: (28+2·0−3)/3+1 = 9 (rounded down)")
+        "H: (28 + 2×0 − 2) / 2 + 1 = 14;  W: ⌊(28 + 2×0 − 3) / 3⌋ + 1 = 9")
+    assert rect(torch.zeros(1, 1, 28, 28)).shape[-2:] == (14, 9)
 
 
 def test_kernels_are_copies():

@@ -11,7 +11,8 @@ from torch import nn
 
 from cnn_core.models import MODELS, create_model, get_spec, model_stats
 from cnn_core.models.network import InceptionBlock
-from cnn_core.models.spec_validation import MAX_PARAMETERS, SpecError, check_spec
+from cnn_core.models.spec_fields import SpecError
+from cnn_core.models.spec_validation import MAX_PARAMETERS, check_spec
 from cnn_core.models.specs import build_model, validate_spec
 
 NEW_PRESETS = ("lenet5_relu", "mlp", "alexnet", "vgg", "nin", "googlenet")

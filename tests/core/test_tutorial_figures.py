@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from cnn_core.analysis.conv_explain import ConvSettings, check_settings, conv2d_by_hand, corr2d
+from cnn_core.analysis.conv_explain import conv2d_by_hand, corr2d
+from cnn_core.analysis.conv_settings import ConvSettings, check_settings
 from cnn_core.models import create_model, get_spec, model_stats
 from cnn_core.models.network import ResidualBlock
 from cnn_core.models.specs import validate_spec

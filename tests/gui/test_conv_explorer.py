@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
-from cnn_core.analysis.conv_explain import KERNEL_PRESETS
+from cnn_core.analysis.conv_presets import KERNEL_PRESETS
 from cnn_core.data.preprocess import preprocess
 
 

@@ -12,9 +12,9 @@ from PySide6.QtTest import QTest
 
 from app import background
 from app.main_window import MainWindow
-from cnn_core.analysis.evaluation import dataset_test_set, evaluate, locate_test_split
+from cnn_core.analysis.evaluation import dataset_test_set, evaluate
 from cnn_core.checkpoints import Checkpoint, make_metadata
-from cnn_core.data.datasets import DATASETS
+from cnn_core.data.datasets import DATASETS, locate_test_split
 from cnn_core.models import create_model
 
 TIMEOUT = 120_000  # ms; the machine running the tests may be slow and shared

@@ -27,8 +27,8 @@ def test_feature_maps_follow_the_drawing(window: MainWindow, draw, qtbot) -> Non
     assert names[-1] == "classifier.fc3"
     conv1 = view.cards()[0]
     assert "6×28×28" in conv1.titleLabel.text()
-    assert conv1.formulaLabel.text() == "(28+2·2−5)/1+1 = 28"  # LeNet's padded 5×5 conv
-    assert view.cards()[2].formulaLabel.text() == "(28+2·0−2)/2+1 = 14"
+    assert conv1.formulaLabel.text() == "(28 + 2×2 − 5) / 1 + 1 = 28"  # LeNet's padded 5×5 conv
+    assert view.cards()[2].formulaLabel.text() == "(28 + 2×0 − 2) / 2 + 1 = 14"
     assert not view.cards()[1].formulaLabel.isVisible()  # ReLU has no size formula
     assert conv1.grid.count() == 6 and conv1.grid.values().shape == (6, 28, 28)
     first = conv1.grid.values().copy()

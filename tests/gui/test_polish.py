@@ -33,7 +33,7 @@ def test_layer_header_never_clips_the_shape(qtbot) -> None:  # noqa: ANN001
     card = LayerCard()
     qtbot.addWidget(card)
     activation = LayerActivation("features.relu1", "relu", (6, 28, 28), (6, 28, 28),
-                                 np.zeros((6, 28, 28), np.float32), "(28+2·2−5)/1+1 = 28")
+                                 np.zeros((6, 28, 28), np.float32), "(28 + 2×2 − 5) / 1 + 1 = 28")
     card.set_activation(activation, per_map=False)
     card.resize(700, 120)
     card.show()

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..models.layer_costs import MAC_CONVENTION
+from ..models.spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 from ..runtime.atomic_files import write_bytes_atomic
-from .layer_costs import MAC_CONVENTION
-from .spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 
 __all__ = ["export_checkpoint_python", "spec_to_python"]
 
@@ -141,7 +141,7 @@ def _args(positional: list[Any], keywords: dict[str, Any]) -> str:
 
 
 def _layer_code(layer: PlannedLayer) -> str:
-    """The constructor call that builds the same module as :func:`.specs.build_model`."""
+    """The constructor call for the module that ``models.specs.build_model`` builds."""
     kind, s, in_shape = layer.kind, layer.settings, layer.in_shape
     if kind == "conv":
         keywords: dict[str, Any] = {}
@@ -344,7 +344,7 @@ def export_checkpoint_python(path: str | Path | None, out_path: str | Path) -> P
     OSError
         If ``out_path`` cannot be written.
     """
-    from ..checkpoints import bundled_checkpoint_path, load_checkpoint
+    from . import bundled_checkpoint_path, load_checkpoint
 
     source_path = Path(path) if path is not None else bundled_checkpoint_path()
     ck = load_checkpoint(source_path)

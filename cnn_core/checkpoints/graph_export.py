@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..checkpoints import Checkpoint
+from . import Checkpoint
 
 __all__ = [
     "GRAPH_FORMATS", "METADATA_KEYS", "ExportCheck", "ExportExtraMissing", "ProbabilityModel",

@@ -1,0 +1,116 @@
+"""A convolution's settings, as ``nn.Conv2d`` takes them, and the check that they can run.
+
+:class:`ConvSettings` holds channels, kernel size, stride, padding (and its mode), dilation,
+groups and bias, with what follows from them (the weight's shape, multiply-adds, parameters);
+:func:`check_settings` refuses what PyTorch refuses, with a one-line reason, and gives the
+output size (:func:`cnn_core.models.output_size.output_size`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models.output_size import output_size
+
+__all__ = ["PADDING_MODES", "ConvSettings", "ConvSettingsError", "Pair", "check_settings"]
+
+Pair = tuple[int, int]
+
+PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")  # PyTorch's
+
+
+class ConvSettingsError(ValueError):
+    """A combination of convolution settings that cannot run, explained in one line."""
+
+
+
+@dataclass(frozen=True)
+class ConvSettings:
+    """Every ``nn.Conv2d`` parameter the explorer lets a learner change."""
+
+    in_channels: int = 1
+    out_channels: int = 1
+    kernel_size: Pair = (3, 3)  # (height, width)
+    stride: Pair = (1, 1)
+    padding: Pair = (0, 0)  # rows added above and below, columns left and right
+    dilation: Pair = (1, 1)  # spacing between kernel taps; 1 = ordinary convolution
+    padding_mode: str = "zeros"  # zeros, reflect, replicate or circular
+    groups: int = 1  # input and output channels split into this many independent groups
+    bias: bool = True
+
+    @property
+    def in_per_group(self) -> int:
+        """Input channels each output channel reads (the weight's second dimension)."""
+        return self.in_channels // self.groups
+
+    @property
+    def out_per_group(self) -> int:
+        """Output channels computed from each group of input channels."""
+        return self.out_channels // self.groups
+
+    @property
+    def weight_shape(self) -> tuple[int, int, int, int]:
+        """``(out_channels, in_channels / groups, kernel_h, kernel_w)``."""
+        return (self.out_channels, self.in_per_group, *self.kernel_size)
+
+    def group_of(self, out_channel: int) -> int:
+        """The group an output channel belongs to."""
+        return out_channel // self.out_per_group
+
+    def group_inputs(self, out_channel: int) -> range:
+        """The input channels (global indices) that an output channel reads."""
+        start = self.group_of(out_channel) * self.in_per_group
+        return range(start, start + self.in_per_group)
+
+    def multiply_adds(self, out_hw: Pair) -> int:
+        """Multiply-adds for one image: every output value needs ``in/groups × kh × kw``."""
+        per_value = self.in_per_group * self.kernel_size[0] * self.kernel_size[1]
+        return self.out_channels * out_hw[0] * out_hw[1] * per_value
+
+    def parameter_count(self) -> int:
+        """Weights plus biases, as ``sum(p.numel() for p in conv.parameters())``."""
+        weights = int(np.prod(self.weight_shape))
+        return weights + (self.out_channels if self.bias else 0)
+
+
+def check_settings(settings: ConvSettings, in_hw: Pair) -> Pair:
+    """Check that the settings can run on an input of ``in_hw``; return the output size.
+
+    Raises
+    ------
+    ConvSettingsError
+        With a one-line reason, for the cases where ``nn.Conv2d`` / ``F.conv2d`` refuse.
+    """
+    s = settings
+    if s.padding_mode not in PADDING_MODES:
+        raise ConvSettingsError(f"unknown padding mode {s.padding_mode!r}; "
+                                f"use one of {', '.join(PADDING_MODES)}")
+    values = (s.in_channels, s.out_channels, s.groups, *s.kernel_size, *s.stride, *s.dilation)
+    if min(values) < 1 or min(s.padding) < 0:
+        raise ConvSettingsError("channels, groups, kernel size, stride and dilation must be at "
+                                "least 1, and padding at least 0")
+    if s.in_channels % s.groups:
+        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.in_channels} "
+                                f"input channels")
+    if s.out_channels % s.groups:
+        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.out_channels} "
+                                f"output channels")
+    for axis, n, p in (("height", in_hw[0], s.padding[0]), ("width", in_hw[1], s.padding[1])):
+        if s.padding_mode == "reflect" and p >= n:
+            raise ConvSettingsError(f"reflect padding of {p} needs an input {axis} above {p} "
+                                    f"(it is {n})")
+        if s.padding_mode == "circular" and p > n:
+            raise ConvSettingsError(f"circular padding of {p} needs an input {axis} of at "
+                                    f"least {p} (it is {n})")
+    out = tuple(output_size(n, f, st, p, d) for n, f, st, p, d in zip(
+        in_hw, s.kernel_size, s.stride, s.padding, s.dilation, strict=True))
+    if min(out) < 1:
+        axis = "height" if out[0] < 1 else "width"
+        i = 0 if out[0] < 1 else 1
+        reach = s.dilation[i] * (s.kernel_size[i] - 1) + 1
+        raise ConvSettingsError(
+            f"the kernel reaches {reach} pixels but the padded input {axis} is only "
+            f"{in_hw[i] + 2 * s.padding[i]}: the output {axis} would be {out[i]}")
+    return out[0], out[1]
