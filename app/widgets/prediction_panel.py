@@ -81,7 +81,7 @@ class PredictionPanel(QWidget):
         plot.setBackground(None)
         static_plot(plot)
         plot.setXRange(-0.6, 9.6, padding=0)
-        plot.setYRange(0, 1.08, padding=0)
+        plot.setYRange(0, 1.22, padding=0)  # room for the number above a 100 % bar
         axis = plot.getAxis("bottom")
         axis.setTicks([[(d, str(d)) for d in range(10)]])
         plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
@@ -90,7 +90,7 @@ class PredictionPanel(QWidget):
         self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
                                      brush=_BAR, pen=None)
         plot.addItem(self._bars)
-        self._best_text = pg.TextItem("", anchor=(0.5, 1.0), color=_BEST.darker(130))
+        self._best_text = pg.TextItem("", anchor=(0.5, 1.0), color=_BEST.darker(170))
         plot.addItem(self._best_text)
         plot.setMinimumHeight(150)
         return plot
@@ -224,17 +224,10 @@ class PredictionPanel(QWidget):
         colours[best] = _BEST if sure else _UNSURE
         self._bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours)
         self._best_text.setText(f"{probs[best]:.0%}")
-        inside = probs[best] > 0.8  # a tall bar: the number goes inside its top
-        # White only where the bar is wider than the number on screen: narrow bars (the
-        # Compare tab) would cut white text at their edges, so the number stays dark there.
-        bar_px = self.probabilityPlot.getViewBox().width() * 0.7 / max(len(probs), 1)
-        fits = bar_px >= self._best_text.textItem.boundingRect().width() + 2
-        self._best_text.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
-        self._best_text.setColor(QColor("white") if inside and fits else _BEST.darker(170))
-        # inside a bar too narrow for white text: dark text on a light patch, never dark
-        # orange on the orange bar
-        self._best_text.fill = pg.mkBrush(255, 255, 255, 225 if inside and not fits else 0)
-        self._best_text.setPos(best, probs[best] - 0.02 if inside else probs[best] + 0.02)
+        # The number sits above its bar, dark on the plot's background, for every height: the
+        # view reaches past 100 % to leave it room (inside the bar it covered part of it, and
+        # white text does not fit the Compare tab's narrow bars).
+        self._best_text.setPos(best, probs[best] + 0.02)
         self._show_verdict(prediction, probs, best)
 
     def _show_verdict(self, prediction: Prediction, probs: np.ndarray, best: int) -> None:

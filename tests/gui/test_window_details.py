@@ -222,7 +222,6 @@ def test_conv2_kernels_fill_a_wide_view(qtbot, monkeypatch) -> None:  # noqa: AN
 
 # ------------------------------------------------------------------------ the answer's bar
 def test_the_percentage_on_a_tall_bar_is_readable_at_any_width(qtbot) -> None:  # noqa: ANN001
-    from PySide6.QtGui import QColor
 
     from app.widgets.prediction_panel import PredictionPanel
     from cnn_core.recognition.predict import Prediction
@@ -241,11 +240,12 @@ def test_the_percentage_on_a_tall_bar_is_readable_at_any_width(qtbot) -> None:  
         panel.show_prediction(prediction)
         label = panel._best_text
         assert label.textItem.toPlainText() == "96%"
-        white = label.color == QColor("white")
-        # white on the orange bar, or dark on a light patch: never dark orange on orange
-        patch = label.fill.style() != Qt.BrushStyle.NoBrush and label.fill.color().alpha() > 200
-        assert white or patch, (width, label.color.name())
-        assert width > 300 or not white  # narrow bars: the white number would be cut
+        # above its bar, inside the view, dark: never over the bar it labels
+        assert label.pos().y() > 0.96
+        top = label.mapRectToView(label.boundingRect()).bottom()
+        view_top = panel.probabilityPlot.getViewBox().viewRange()[1][1]
+        assert max(top, label.mapRectToView(label.boundingRect()).top()) <= view_top
+        assert label.color.lightness() < 100, (width, label.color.name())
 
 
 # ------------------------------------------------------------------------ Learn a kernel
