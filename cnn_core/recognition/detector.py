@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..checkpoints import Checkpoint, CheckpointError, load_checkpoint, make_metadata
 from ..data.augment import AugmentConfig, augment_batch
 from ..models.specs import build_model
 from ..runtime.resources import resource_path
+from ..training.loop import shuffled_batches, train_one_epoch
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
            "calibrate", "classifier_fingerprint", "detector_spec", "fit_detector",
@@ -230,31 +230,31 @@ def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> 
 
 def _fit(cfg: DetectorConfig, say: Callable[[str], None]) -> Checkpoint:
     images, labels = _dataset(cfg, say)
-    x = torch.from_numpy(images)[:, None]
-    y = torch.from_numpy(labels)
     model = build_model(detector_spec())
+    _train(model, torch.from_numpy(images)[:, None], torch.from_numpy(labels), cfg, say)
+    return calibrate(model, cfg, say)
+
+
+def _train(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: DetectorConfig,
+           say: Callable[[str], None]) -> None:
+    """Train the detector through the training loop's epochs: every picture once per epoch,
+    in a fresh order, strongly augmented (pen-drawn digits vary more than MNIST's)."""
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
-    steps = cfg.epochs * math.ceil(len(y) / cfg.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
+    steps = math.ceil(len(y) / cfg.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.epochs * steps)
     gen = torch.Generator().manual_seed(cfg.seed)
     aug = AugmentConfig(rotation=12.0, shear=10.0, scale=(0.85, 1.1), shift=2.0, thickness=0.4)
+
+    def prepare(xb: torch.Tensor) -> torch.Tensor:
+        return (augment_batch(xb, aug, gen) - _MEAN) / _STD
+
     start = time.perf_counter()
     for epoch in range(cfg.epochs):
-        model.train()
-        perm = torch.randperm(len(y), generator=gen)
-        total = 0.0
-        for i in range(0, len(y), cfg.batch_size):
-            idx = perm[i:i + cfg.batch_size]
-            xb = augment_batch(x[idx], aug, gen)
-            loss = F.cross_entropy(model((xb - _MEAN) / _STD), y[idx], label_smoothing=0.02)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item() * len(idx)
+        batches = shuffled_batches(x, y, cfg.batch_size, steps, gen, prepare)
+        total = sum(loss.item() * n for loss, _, n in
+                    train_one_epoch(model, batches, opt, sched, label_smoothing=0.02))
         say(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / len(y):.4f} "
             f"({time.perf_counter() - start:.0f} s)")
-    return calibrate(model, cfg, say)
 
 
 def calibration_pictures(cfg: DetectorConfig) -> tuple[np.ndarray, np.ndarray]:
