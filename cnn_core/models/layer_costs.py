@@ -1,6 +1,8 @@
 """What one checked layer costs for one image: parameters, multiply-adds, other operations
-and activation values — the single formula behind the spec limits
+and activation values — the one count behind the spec limits
 (:mod:`cnn_core.models.spec_validation`) and the layer table (:mod:`cnn_core.models.architecture`).
+Each layer type's formula is its ``cost`` in :mod:`cnn_core.models.layer_types`; these are
+the conventions they all follow.
 
 ``macs`` counts the multiply-adds of convolutions and linear layers (``C_in/groups × kh ×
 kw`` per convolution output, ``in × out`` per linear layer): DigitLab's one MAC count,
