@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-__all__ = ["HELD_RETRY_MS", "PLACEHOLDER_NAME", "DeferredParts"]
+__all__ = ["HELD_RETRY_MS", "PLACEHOLDER_NAME", "DeferredPart", "DeferredParts"]
 
 PLACEHOLDER_NAME = "pendingTabPage"  # objectName of a page not built yet
 HELD_RETRY_MS = 50  # while a mouse button is held, the next part waits this long and looks again
@@ -34,6 +34,22 @@ class _Part:
     title: str | None  # None: not a tab page
     placeholder: QLabel | None = None
     widget: QWidget | None = None
+
+
+class DeferredPart:
+    """A class attribute that is one of an object's deferred parts: built when first read.
+
+    The object keeps its :class:`DeferredParts` as ``_parts`` (the window does). Before the
+    parts are enabled it raises :class:`AttributeError` (as a missing attribute).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> QWidget:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        return obj._parts.widget(self.name)  # type: ignore[attr-defined]
 
 
 class DeferredParts(QObject):

@@ -22,7 +22,8 @@ from cnn_core.analysis.evaluation import (
 )
 from cnn_core.checkpoints import Checkpoint
 
-from .background import OneAtATime, Task, worker_threads
+from .background import Task, worker_threads
+from .one_at_a_time import OneAtATime
 
 __all__ = ["Evaluation", "EvaluationRunner"]
 

@@ -2,7 +2,8 @@
 
 The window wires its parts together: the canvas (:mod:`app.widgets.canvas_panel`), the
 prediction panel, the model bar (:mod:`app.model_bar`), the menus and file actions
-(:mod:`app.window_actions`), the start-up load (:mod:`app.window_startup`) and the tabs
+(:mod:`app.window_actions`), the start-up load (:mod:`app.window_startup`), live inference
+and what it says about the model in use (:mod:`app.window_inference`) and the tabs
 (:mod:`app.tabs`, built by :mod:`app.deferred_parts`).
 """
 
@@ -19,10 +20,10 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from . import background, lifetime, model_loader, window_layout
 from . import settings as prefs
-from .deferred_parts import DeferredParts
+from .deferred_parts import DeferredPart, DeferredParts
 from .model_bar import ModelBar
 from .settings import Keys
-from .tabs import TABS
+from .tabs import TABS, make_saliency_controls
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
@@ -42,21 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
-
-
-class _DeferredPart:
-    """A window attribute that is one of its deferred parts: built when first read.
-
-    Before the model side exists it raises :class:`AttributeError` (as a missing attribute).
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, window: MainWindow | None, owner: type | None = None) -> QWidget:
-        if window is None:
-            return self  # type: ignore[return-value]
-        return window._parts.widget(self.name)
 
 
 class MainWindow(QMainWindow):
@@ -90,7 +76,7 @@ class MainWindow(QMainWindow):
     part_built = Signal(str)  # a deferred part (a tab, the saliency controls) was built: its name
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
 
-    saliency_controls = _DeferredPart("saliency_controls")  # under the canvas; the tabs follow
+    saliency_controls = DeferredPart("saliency_controls")  # under the canvas; the tabs follow
 
     def __init__(self, checkpoint: Checkpoint | None = None,
                  parent: QWidget | None = None, library: ModelLibrary | None = None,
@@ -111,12 +97,11 @@ class MainWindow(QMainWindow):
         self.prediction_panel = PredictionPanel(self)
         self.banner = MessageBanner(self)
         self.model_bar = ModelBar(self.banner, self)
-        self.model_bar.replayed.connect(self._use_weights)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
         fit_tab_bar(self.tabs)  # every tab in view, no scroll arrows
         self._parts = DeferredParts(self.tabs, self.tr("Loading this tab…"), self)
-        self._parts.add("saliency_controls", self._make_saliency_controls)
+        self._parts.add("saliency_controls", lambda: make_saliency_controls(self))
         for spec in TABS:
             self._parts.add(spec.attribute, lambda spec=spec: spec.factory(self),
                             self.tr(spec.title))
@@ -200,9 +185,8 @@ class MainWindow(QMainWindow):
 
     def _build_core(self, library: ModelLibrary | None) -> None:
         """The part of the model side that answers the canvas: the library and inference."""
-        from .analysis_worker import AnalysisWorker
-        from .inference import LiveInference
         from .models import ModelLibrary
+        from .window_inference import CanvasInference
 
         if library is None:
             library = ModelLibrary(parent=self)
@@ -211,16 +195,12 @@ class MainWindow(QMainWindow):
             canvas = library.canvas_entry()
             self.saved_canvas_key = canvas.key if canvas is not None else ""
         self.library = library
-        self.inference = LiveInference(self.canvas.model_reading, self)
-        self.analysis = AnalysisWorker(self)  # saliency, sweeps, adversarial search
-        self.canvas.changed.connect(self.inference.request)
-        self.canvas.stroke_finished.connect(self.inference.answer_now)
+        self.canvas_inference = CanvasInference(self, self._parts)
+        self.inference = self.canvas_inference.inference  # the tabs' views connect to these
+        self.analysis = self.canvas_inference.analysis
+        self.model_bar.replayed.connect(self.canvas_inference.use_weights)
         library.canvas_model_changed.connect(self._on_canvas_model_changed)
         library.failed.connect(self.banner.show_error)
-        self.inference.model_changed.connect(self.prediction_panel.set_model)
-        self.inference.predicted.connect(self.prediction_panel.show_prediction)
-        self.inference.failed.connect(lambda message: self.banner.show_error(
-            self.tr("The model failed on this drawing: {0}").format(message)))
         self._core_ready = True
         self._parts.enable()
         self.model_bar.attach(library)
@@ -229,21 +209,12 @@ class MainWindow(QMainWindow):
     def _on_part_built(self, name: str) -> None:
         self.build_seconds[name] = self._parts.seconds[name]
         if self._parts.built_part(name) is self.tabs.currentWidget():
-            self._update_tab_views()
+            self.canvas_inference.update_tab_views()
         self.part_built.emit(name)
 
     def _on_all_built(self) -> None:
         self._ready = True
         self.ready.emit()
-
-    def _make_saliency_controls(self) -> QWidget:
-        from .tabs import follow_canvas_model
-        from .widgets.saliency_overlay import SaliencyControls
-
-        controls = SaliencyControls(self.canvas, self.analysis, self)
-        self.canvas_panel.layout().addWidget(controls)
-        follow_canvas_model(self, controls)
-        return controls
 
     def show_message(self, level: str, text: str) -> None:
         """Show a tab's message: ``"info"`` goes away by itself, anything else (``"warning"``,
@@ -285,66 +256,31 @@ class MainWindow(QMainWindow):
     def _on_canvas_model_changed(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:
         self.model_path = entry.path if entry.kind == "file" else None
         self.model_bar.model_changed(entry, checkpoint)
-        self._use_weights(checkpoint)
+        self.canvas_inference.use_weights(checkpoint)
         panel = self._parts.built_part("training_panel")
         if entry.record is not None and panel is not None:
             panel.show_run(entry.record)
         self.model_changed.emit(checkpoint)
 
-    def _use_weights(self, checkpoint: Checkpoint) -> None:
-        """The canvas model's weights (its final ones, or a replayed epoch's) are in use."""
-        self.prediction_panel.set_classes(list(checkpoint.classes))
-        self.analysis.set_checkpoint(checkpoint)  # first: the new prediction asks it for maps
-        self.inference.set_checkpoint(checkpoint)
-        panel = self._parts.built_part("training_panel")
-        if panel is not None:
-            panel.mark_epoch(self.model_bar.current_epoch())
-        self.describe_model(checkpoint)
-
     def describe_model(self, checkpoint: Checkpoint) -> None:
         """Say which model the canvas uses (status bar, feature-map and kernel tabs)."""
-        self.model_bar.describe(checkpoint, self.model_path)
-        self._set_inspection_source(self._model_source_text())
+        self.canvas_inference.describe_model(checkpoint)
 
     def set_inspection_model(self, checkpoint: Checkpoint | None) -> None:
-        """Show a live training snapshot in the feature-map and kernel views (latest wins).
-
-        ``None`` goes back to the canvas model.
-        """
-        self.inference.set_snapshot(checkpoint)
-        self._set_inspection_source(self.inspection_source_text())
+        """Show a live training snapshot in the feature-map and kernel views (latest wins);
+        ``None`` goes back to the canvas model."""
+        self.canvas_inference.set_inspection_model(checkpoint)
 
     def inspection_source_text(self) -> str:
         """Where the feature maps and kernels come from: a live snapshot, or the model."""
-        if self.inference.snapshot() is not None:
-            return self.tr("Live: the model being trained")
-        return self._model_source_text()
-
-    def _model_source_text(self) -> str:
-        checkpoint = self.checkpoint()
-        return self.tr("Model: {0}").format(checkpoint.name) if checkpoint else ""
-
-    def _set_inspection_source(self, text: str) -> None:
-        for name in ("feature_map_view", "kernel_view"):
-            view = self._parts.built_part(name)
-            if view is not None:
-                view.set_source(text)
+        return self.canvas_inference.inspection_source_text()
 
     # -------------------------------------------------------------- tabs, state
     def _on_tab_changed(self, index: int) -> None:
         self.settings.setValue(Keys.CURRENT_TAB, index)
         if self._core_ready:
             self._parts.build_page(index)  # a tab chosen before its turn is built now
-            self._update_tab_views()
-
-    def _update_tab_views(self) -> None:
-        """Compute feature maps, kernels and comparisons only for the tab on show."""
-        widget, built = self.tabs.currentWidget(), self._parts.built_part
-        self.inference.set_wanted(maps=widget is built("feature_map_view"),
-                                  kernels=widget is built("kernel_view"))
-        compare = built("compare_view")
-        if compare is not None:
-            compare.set_active(widget is compare)
+            self.canvas_inference.update_tab_views()
 
     def select_tab(self, index: int) -> None:
         """Show tab ``index`` (built now if the model side exists, else as soon as it does)."""
@@ -369,4 +305,4 @@ class MainWindow(QMainWindow):
 
 
 for _spec in TABS:  # window.training_panel, window.evaluate_view, …: built when first read
-    setattr(MainWindow, _spec.attribute, _DeferredPart(_spec.attribute))
+    setattr(MainWindow, _spec.attribute, DeferredPart(_spec.attribute))

@@ -36,6 +36,7 @@ CORE_MODULES = (
     "app.inference",
     "app.models",
     "app.analysis_worker",
+    "app.window_inference",  # what the window builds from them
 )
 
 # The tabs' modules (and what only they use): imported by :func:`import_tab_modules` in a second

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
-__all__ = ["TABS", "TabSpec", "follow_canvas_model", "tab", "tab_index", "tab_keys"]
+__all__ = ["TABS", "TabSpec", "follow_canvas_model", "make_saliency_controls", "tab", "tab_index",
+           "tab_keys"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,16 @@ def follow_canvas_model(window: MainWindow, view: QWidget) -> None:
     last = window.inference.last_prediction()
     if last is not None:
         view.set_prediction(last)
+
+
+def make_saliency_controls(window: MainWindow) -> QWidget:
+    """The saliency controls under the canvas (a deferred part of the window, not a tab)."""
+    from .widgets.saliency_overlay import SaliencyControls
+
+    controls = SaliencyControls(window.canvas, window.analysis, window)
+    window.canvas_panel.layout().addWidget(controls)
+    follow_canvas_model(window, controls)
+    return controls
 
 
 def _training_panel(window: MainWindow) -> QWidget:

@@ -1,5 +1,9 @@
-"""What the builder knows about each layer type: its title, a one-sentence explanation, the
-settings the inspector edits (with their defaults) and the layer a palette click adds.
+"""The Build tab's form for each layer type: its title, a one-sentence explanation, the
+settings the inspector edits and the layer a palette click adds — what only the GUI needs.
+Everything else about a layer type (its fields, their defaults, what it builds) is its
+``LayerType`` in :data:`cnn_core.models.layer_types.LAYER_TYPES`; a setting's default is read
+from there unless the form shows another (a pool's "auto" stride). A test fails while a
+registered layer type has no form here.
 
 The texts go through ``QCoreApplication.translate`` under the ``LayerKinds`` context, so they
 are translated with the rest of the UI.
@@ -7,14 +11,20 @@ are translated with the rest of the UI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from cnn_core.models.layer_types import LAYER_TYPES
 from cnn_core.models.spec_fields import INITS
 
-__all__ = ["KINDS", "LayerKind", "Setting", "describe", "kind_of", "kinds", "set_setting"]
+__all__ = ["KINDS", "REGISTRY", "LayerKind", "Setting", "describe", "kind_of", "kinds",
+           "set_setting"]
+
+REGISTRY: Any = type("RegistryDefault", (), {"__repr__": lambda self: "REGISTRY"})()
+"""A :class:`Setting`'s default: the one its layer type's ``defaults`` give (``None`` where
+they give none: a required or derived field)."""
 
 
 def _t(text: str) -> str:
@@ -28,7 +38,7 @@ class Setting:
     key: str  # the spec's field name
     label: str
     widget: str  # "int", "pair", "float", "bool", "choice", "init"
-    default: Any = None  # the value the spec means when the key is absent (None: required)
+    default: Any = REGISTRY  # the value the spec means when the key is absent (None: required)
     lo: float = 0
     hi: float = 0
     choices: tuple[str, ...] = ()
@@ -55,7 +65,7 @@ def _init() -> Setting:
 
 def _kinds() -> tuple[LayerKind, ...]:
     window = 1024  # the spec checker's limit: an opened spec shows as it is
-    pool = (Setting("kernel_size", _t("Kernel"), "pair", None, 1, window,
+    pool = (Setting("kernel_size", _t("Kernel"), "pair", REGISTRY, 1, window,
                     tip=_t("Window height × width")),
             Setting("stride", _t("Stride"), "pair", 0, 0, window, special=_t("auto"),
                     tip=_t("Step between windows; auto: the kernel size (no overlap)")),
@@ -65,20 +75,20 @@ def _kinds() -> tuple[LayerKind, ...]:
         LayerKind("conv", _t("Conv2d"), _t(
             "Slides small learned kernels over the image; each output channel sums a kernel's "
             "products with every input channel under the window."), (
-            Setting("out_channels", _t("Out channels"), "int", None, 1, 4096,
+            Setting("out_channels", _t("Out channels"), "int", REGISTRY, 1, 4096,
                     tip=_t("How many kernels, hence output feature maps")),
-            Setting("kernel_size", _t("Kernel"), "pair", None, 1, window,
+            Setting("kernel_size", _t("Kernel"), "pair", REGISTRY, 1, window,
                     tip=_t("Window height × width")),
-            Setting("stride", _t("Stride"), "pair", (1, 1), 1, window,
+            Setting("stride", _t("Stride"), "pair", REGISTRY, 1, window,
                     tip=_t("Step of the window; 2 halves the map")),
-            Setting("padding", _t("Padding"), "pair", (0, 0), 0, window,
+            Setting("padding", _t("Padding"), "pair", REGISTRY, 0, window,
                     tip=_t("Rows/columns added around the input; (k − 1)/2 keeps the size")),
-            Setting("dilation", _t("Dilation"), "pair", (1, 1), 1, window,
+            Setting("dilation", _t("Dilation"), "pair", REGISTRY, 1, window,
                     tip=_t("Spacing of the kernel's taps; widens the view at no cost")),
-            Setting("groups", _t("Groups"), "int", 1, 1, 4096,
+            Setting("groups", _t("Groups"), "int", REGISTRY, 1, 4096,
                     tip=_t("Split channels into groups convolved separately; must divide both")),
-            Setting("bias", _t("Bias"), "bool", True, tip=_t("Add a learned constant per map")),
-            Setting("padding_mode", _t("Padding mode"), "choice", "zeros",
+            Setting("bias", _t("Bias"), "bool", tip=_t("Add a learned constant per map")),
+            Setting("padding_mode", _t("Padding mode"), "choice",
                     choices=("zeros", "reflect", "replicate", "circular"),
                     tip=_t("What the added border holds")),
             _init()), {"out_channels": 8, "kernel_size": 3}),
@@ -91,16 +101,16 @@ def _kinds() -> tuple[LayerKind, ...]:
         LayerKind("adaptive_avgpool", _t("Adaptive AvgPool"), _t(
             "Averages each map down to a fixed size whatever its input; 1×1 is global "
             "average pooling (NiN, GoogLeNet, ResNet)."), (
-            Setting("output_size", _t("Output size"), "pair", (1, 1), 1, window),),
+            Setting("output_size", _t("Output size"), "pair", REGISTRY, 1, window),),
             {"output_size": 1}),
         LayerKind("relu", _t("ReLU"), _t(
             "max(0, x): passes positives, zeroes negatives; gradients do not vanish.")),
         LayerKind("leaky_relu", _t("LeakyReLU"), _t(
             "Like ReLU, but negatives keep a small slope, so no unit dies."), (
-            Setting("negative_slope", _t("Negative slope"), "float", 0.01, -10, 10),)),
+            Setting("negative_slope", _t("Negative slope"), "float", REGISTRY, -10, 10),)),
         LayerKind("elu", _t("ELU"), _t(
             "Smooth ReLU: negatives curve down to −alpha instead of stopping at zero."), (
-            Setting("alpha", _t("Alpha"), "float", 1.0, 0, 10),)),
+            Setting("alpha", _t("Alpha"), "float", REGISTRY, 0, 10),)),
         LayerKind("sigmoid", _t("Sigmoid"), _t(
             "Squashes to (0, 1), as the 1998 LeNet did; saturates, so deep stacks learn "
             "slowly.")),
@@ -111,30 +121,30 @@ def _kinds() -> tuple[LayerKind, ...]:
             "steadier training.")),
         LayerKind("dropout", _t("Dropout"), _t(
             "While training, zeroes a random fraction of values so units cannot co-adapt."), (
-            Setting("p", _t("Drop probability"), "float", 0.5, 0, 0.99),)),
+            Setting("p", _t("Drop probability"), "float", REGISTRY, 0, 0.99),)),
         LayerKind("flatten", _t("Flatten"), _t(
             "Lays the C×H×W maps out as one vector for the linear layers; the classifier "
             "starts here.")),
         LayerKind("linear", _t("Linear"), _t(
             "Every output is a weighted sum of every input (a fully connected layer)."), (
-            Setting("out_features", _t("Out features"), "int", None, 1, 65536),
-            Setting("bias", _t("Bias"), "bool", True, tip=_t("Add a learned constant per output")),
+            Setting("out_features", _t("Out features"), "int", REGISTRY, 1, 65536),
+            Setting("bias", _t("Bias"), "bool", tip=_t("Add a learned constant per output")),
             _init()), {"out_features": 10}),
         LayerKind("residual", _t("Residual block"), _t(
             "Two 3×3 conv + BatchNorm layers whose input is added back to their output "
             "(ResNet), so a block can learn the identity."), (
-            Setting("out_channels", _t("Out channels"), "int", None, 1, 4096),
-            Setting("stride", _t("Stride"), "int", 1, 1, 4, tip=_t("2 halves the map")),
-            Setting("use_1x1conv", _t("1×1 conv shortcut"), "bool", False,
+            Setting("out_channels", _t("Out channels"), "int", REGISTRY, 1, 4096),
+            Setting("stride", _t("Stride"), "int", REGISTRY, 1, 4, tip=_t("2 halves the map")),
+            Setting("use_1x1conv", _t("1×1 conv shortcut"), "bool",
                     tip=_t("Needed when the block changes the channels or the size")),
             _init()), {"out_channels": 16, "use_1x1conv": True}),
         LayerKind("inception", _t("Inception block"), _t(
             "Four paths side by side — 1×1, 1×1→3×3, 1×1→5×5 and 3×3 max-pool→1×1 — whose maps "
             "are stacked (GoogLeNet)."), (
-            Setting("c1", _t("1×1 path"), "int", None, 1, 4096),
-            Setting("c2", _t("3×3 path (reduce, out)"), "pair", None, 1, 4096, linked=False),
-            Setting("c3", _t("5×5 path (reduce, out)"), "pair", None, 1, 4096, linked=False),
-            Setting("c4", _t("Pool path"), "int", None, 1, 4096),
+            Setting("c1", _t("1×1 path"), "int", REGISTRY, 1, 4096),
+            Setting("c2", _t("3×3 path (reduce, out)"), "pair", REGISTRY, 1, 4096, linked=False),
+            Setting("c3", _t("5×5 path (reduce, out)"), "pair", REGISTRY, 1, 4096, linked=False),
+            Setting("c4", _t("Pool path"), "int", REGISTRY, 1, 4096),
             _init()), {"c1": 16, "c2": [16, 32], "c3": [4, 8], "c4": 8}),
     )
 
@@ -142,10 +152,17 @@ def _kinds() -> tuple[LayerKind, ...]:
 _CACHE: dict[str, tuple[LayerKind, ...]] = {}
 
 
+def _with_registry_defaults(kind: LayerKind) -> LayerKind:
+    defaults = LAYER_TYPES[kind.kind].defaults
+    settings = tuple(replace(s, default=defaults.get(s.key)) if s.default is REGISTRY else s
+                     for s in kind.settings)
+    return replace(kind, settings=settings)
+
+
 def kinds() -> tuple[LayerKind, ...]:
     """Every layer type of the palette, in palette order (texts in the current language)."""
     if "all" not in _CACHE:
-        _CACHE["all"] = _kinds()
+        _CACHE["all"] = tuple(_with_registry_defaults(kind) for kind in _kinds())
     return _CACHE["all"]
 
 

@@ -4,7 +4,7 @@
 a :class:`~app.training.run.TrainingRun`, announces it with ``run_created`` (the Train tab
 and the model shelf connect to the run's own signals then, before its thread starts: one hop
 from the worker to each of them), and hands it to :func:`app.background.owner`, which keeps
-it until its thread has ended (the life cycle is :class:`app.background.OneAtATime`'s). A
+it until its thread has ended (the life cycle is :class:`app.one_at_a_time.OneAtATime`'s). A
 new run can only start once the previous one has finished, so no late event of an old run
 can reach a view that follows the new one.
 """
@@ -20,7 +20,7 @@ from cnn_core.checkpoints.runs import RunRecord, run_metadata
 from cnn_core.models import get_spec
 from cnn_core.training import TrainConfig
 
-from ..background import OneAtATime
+from ..one_at_a_time import OneAtATime
 from .run import TrainingRun
 
 if TYPE_CHECKING:

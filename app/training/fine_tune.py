@@ -35,7 +35,8 @@ from cnn_core.training.finetune import (
     fine_tune,
 )
 
-from ..background import OneAtATime, Task, worker_threads
+from ..background import Task, worker_threads
+from ..one_at_a_time import OneAtATime
 
 if TYPE_CHECKING:
     from ..models import ModelLibrary

@@ -7,7 +7,8 @@ from :func:`cnn_core.analysis.conv_explain.conv_step`, the core's hand-written c
 is shown is what is computed.
 
 The controls (input, kernel, every Conv2d parameter, activation, pooling, playback) are
-:class:`~app.widgets.conv_controls.ConvControls`; the numbers shown are
+:class:`~app.widgets.conv_controls.ConvControls`; what they choose to convolve
+:class:`~app.widgets.conv_inputs.ConvInputs`; the numbers shown are
 :class:`~app.widgets.conv_readouts.ConvReadOuts`; the pictures
 :class:`~app.widgets.conv_views.ConvPictures`. Each module lists its widgets' objectNames.
 """
@@ -30,13 +31,12 @@ from cnn_core.analysis.conv_explain import (
     pad_input,
     pool2d,
 )
-from cnn_core.analysis.conv_presets import fit_weight, model_feature_maps, preset_weight
 from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError, check_settings
-from cnn_core.analysis.inspection import KernelSet, conv_kernels
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare
 
 from .conv_controls import ConvControls
+from .conv_inputs import ConvInputs
 from .conv_readouts import ConvReadOuts
 from .conv_views import ConvPictures, first_inked, output_cell_under
 
@@ -59,10 +59,7 @@ class ConvExplorer(QWidget):
         super().__init__(parent)
         self.setObjectName("convExplorer")
         self._image_source = image_source
-        self._checkpoint: Checkpoint | None = None
-        self._sources: list[tuple[str, np.ndarray]] = []  # (name, [C, H, W])
-        self._kernel_sets: list[KernelSet] = []
-        self._typed: np.ndarray | None = None
+        self.inputs = ConvInputs(self)  # the input maps and the kernel choices
         self._dirty = True
         self._x: np.ndarray | None = None  # the input channels used
         self._padded: np.ndarray | None = None
@@ -74,7 +71,6 @@ class ConvExplorer(QWidget):
         self._done = 0  # positions computed
         self._untouched = True  # no step yet: the window waits where the drawing's ink starts
         self._step: ConvStep | None = None
-        self._size_text = ""  # the output-size read-out, before the pooled size
         self._tick_credit = 0.0  # steps owed to the play timer at slow speeds
 
         self.controls = ConvControls(self)
@@ -137,10 +133,9 @@ class ConvExplorer(QWidget):
     # ------------------------------------------------------------------ inputs
     def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
         """Use this model's feature maps and kernels (the canvas model)."""
-        self._checkpoint = checkpoint
-        self._kernel_sets = conv_kernels(checkpoint.model) if checkpoint is not None else []
+        self.inputs.set_checkpoint(checkpoint)
         self.controls.set_kernel_layers([(k.name, k.weights.shape, k.bias)
-                                         for k in self._kernel_sets])
+                                         for k in self.inputs.kernel_sets])
         self.drawing_changed()
 
     def drawing_changed(self) -> None:
@@ -157,91 +152,45 @@ class ConvExplorer(QWidget):
     def refresh_input(self) -> None:
         """Read the drawing, run the canvas model on it, and recompute what is shown."""
         self._dirty = False
-        image28 = prepare(self._image_source()).image28.astype(np.float64)
-        sources = [(self.tr("Drawing (ink = 1)"), image28[None])]
-        if self._checkpoint is not None:
-            ck = self._checkpoint
-            for name, maps in model_feature_maps(ck.model, image28, ck.mean, ck.std):
-                label = (self.tr("Model input (normalised)") if name == "input" else
-                         self.tr("%1 output").replace("%1", name))
-                sources.append((label, maps))
-        self._sources = sources
-        self.controls.set_inputs([(name, maps.shape) for name, maps in sources])
+        self.inputs.read(prepare(self._image_source()).image28.astype(np.float64))
+        self.controls.set_inputs([(name, maps.shape) for name, maps in self.inputs.sources])
         self._rebuild()
 
     def _on_preset_chosen(self, key: str) -> None:
         if key == "mixing_1x1":  # needs several input channels: take the first map with 3
-            index = self.controls.inputCombo.currentIndex()
-            if self._sources and self._sources[index][1].shape[0] < 3:
-                wide = [i for i, (_, m) in enumerate(self._sources) if m.shape[0] >= 3]
-                if wide:
-                    self.controls.inputCombo.setCurrentIndex(wide[0])
+            wide = self.inputs.wide_source(self.controls.inputCombo.currentIndex())
+            if wide is not None:
+                self.controls.inputCombo.setCurrentIndex(wide)
         self._rebuild()
 
     # ------------------------------------------------------------------ the computation
-    def _input_channels(self, settings: ConvSettings) -> np.ndarray:
-        name, maps = self._sources[self.controls.inputCombo.currentIndex()]
-        first = self.controls.inputChannelSpin.value()
-        if first + settings.in_channels > maps.shape[0]:
-            raise ConvSettingsError(self.tr(
-                "%1 has %2 channel(s): %3 input channel(s) from channel %4 do not fit; lower "
-                "the input channels or pick a feature map with more").replace("%1", name)
-                .replace("%2", str(maps.shape[0])).replace("%3", str(settings.in_channels))
-                .replace("%4", str(first)))
-        return maps[first:first + settings.in_channels]
-
-    def _kernel(self, settings: ConvSettings) -> tuple[np.ndarray, np.ndarray]:
-        key = self.controls.kernel_source()
-        c = self.controls
-        bias = np.full(settings.out_channels, c.biasSpin.value())
-        if key == "model":
-            if not self._kernel_sets:
-                raise ConvSettingsError(self.tr("The canvas model has no convolution kernels"))
-            ks = self._kernel_sets[c.kernelLayerCombo.currentIndex()]
-            o, i = c.kernelOutSpin.value(), c.kernelInSpin.value()
-            weight = fit_weight(ks.weights[o:, i:], settings)
-            if ks.bias is not None:  # the layer's own biases, not the spin's rounded one
-                rest = ks.bias[o:]
-                bias = rest[np.arange(settings.out_channels) % len(rest)].astype(np.float64)
-        elif key == "typed":
-            if self._typed is None:
-                self._typed = fit_weight(self._weight if self._weight is not None
-                                         else np.zeros((1, 1, 1, 1)), settings)
-            self._typed = fit_weight(self._typed, settings)
-            weight = self._typed
-        else:
-            weight = preset_weight(key, settings)
-        return weight, bias
-
     def _rebuild(self) -> None:
         """Read the controls, check them, and recompute the positions done so far."""
-        if not self._sources:
+        if not self.inputs.sources:
             return
         settings = self.controls.settings()
         self._settings = settings
         self._show_formula(settings)
         try:
-            x = self._input_channels(settings)
+            c = self.controls
+            x = self.inputs.channels(c.inputCombo.currentIndex(), c.inputChannelSpin.value(),
+                                     settings)
             out_hw = check_settings(settings, x.shape[1:])
-            weight, bias = self._kernel(settings)
+            weight, bias = self.inputs.kernel(c, settings, self._weight)
         except ConvSettingsError as error:
             self._fail(str(error))
             return
         self.read_outs.show_message("")
         self._x, self._weight, self._bias = x, weight, bias
         if self.controls.kernel_source() != "typed":
-            self._typed = None
+            self.inputs.typed = None
         self._padded = pad_input(x, settings.padding, settings.padding_mode)
         self._positions = list(output_positions(settings, out_hw))
         self._out = np.full((settings.out_channels, *out_hw), np.nan)
         done, self._done = min(self._done, len(self._positions)), 0
         if self._untouched:
             done = first_inked(self._padded, settings, out_hw) + 1 if self._x.any() else 0
-        self._size_text = (self.tr("Output: %1 channel(s) × %2 × %3, %4 positions")
-                           .replace("%1", str(settings.out_channels))
-                           .replace("%2", str(out_hw[0])).replace("%3", str(out_hw[1]))
-                           .replace("%4", str(len(self._positions))))
-        self.outputSizeLabel.setText(self._size_text)
+        self.read_outs.show_output_size(settings.out_channels, out_hw, len(self._positions))
         self._advance(done)
         self.controls.set_running(True)
 
@@ -249,12 +198,12 @@ class ConvExplorer(QWidget):
         self.pause()
         self.read_outs.show_message(message)
         self._positions, self._out, self._step, self._padded = [], None, None, None
-        self.outputSizeLabel.setText(self.tr("Output: none"))
+        self.read_outs.show_no_output()
         self.controls.set_running(False)
         self._show()
 
     def _show_formula(self, s: ConvSettings) -> None:
-        _, maps = self._sources[self.controls.inputCombo.currentIndex()]
+        _, maps = self.inputs.sources[self.controls.inputCombo.currentIndex()]
         self.read_outs.show_formula(maps.shape[1:3], s)
 
     def _advance(self, count: int) -> None:
@@ -421,7 +370,7 @@ class ConvExplorer(QWidget):
     def _show_pooled(self, values: np.ndarray) -> None:
         mode = self.controls.pool_mode()
         picture = self.pictures.pooled
-        self.outputSizeLabel.setText(self._size_text)
+        self.read_outs.show_pooled_size(None)
         if not mode:
             picture.show(None, self.tr("No pooling"))
             return
@@ -434,9 +383,7 @@ class ConvExplorer(QWidget):
             return
         mode_text = self.controls.poolCombo.currentText()
         picture.show(pooled, self.tr("%1 pool").replace("%1", mode_text))
-        self.outputSizeLabel.setText(self._size_text + self.tr("; pooled %1 × %2")
-                                     .replace("%1", str(pooled.shape[0]))
-                                     .replace("%2", str(pooled.shape[1])))
+        self.read_outs.show_pooled_size(pooled.shape)
 
     def _on_kernel_edited(self, item) -> None:  # noqa: ANN001
         value = self.kernelTable.value_at(item.row(), item.column())
@@ -444,10 +391,7 @@ class ConvExplorer(QWidget):
             self.read_outs.show_message(self.tr("A kernel value must be a number."))
             self._show_kernel(self._step.out_channel if self._step else 0)
             return
-        typed = self._weight.copy()
         o = self._step.out_channel if self._step is not None else 0
-        ch, u = divmod(item.row(), self._settings.kernel_size[0])
-        typed[o, ch, u, item.column()] = value
-        self._typed = typed
+        self.inputs.type_value(self._weight, o, item.row(), item.column(), value)
         self.controls.set_kernel_source("typed")
         self._rebuild()

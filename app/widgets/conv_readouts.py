@@ -34,6 +34,7 @@ class ConvReadOuts(QObject):
             "tutorials' (N + 2P − F) / S + 1. N: input size, P: padding, F: kernel size, "
             "S: stride"))
         self.outputSizeLabel = self._label("convOutputSizeLabel")
+        self._size_text = ""  # the output size, before the pooled size
         self.messageLabel = self._label("convMessageLabel")
         self.messageLabel.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.positionLabel = self._label("convPositionLabel")
@@ -98,6 +99,25 @@ class ConvReadOuts(QObject):
                    else "(N + 2P − D×(F − 1) − 1) / S + 1")
         self.formulaLabel.setText(self.tr("Output size = %1 →  ").replace("%1", general)
                                   + ";   ".join(lines))
+
+    def show_output_size(self, channels: int, out_hw: tuple[int, int], positions: int) -> None:
+        """The output's shape and how many positions make it (the pooled size follows)."""
+        self._size_text = (self.tr("Output: %1 channel(s) × %2 × %3, %4 positions")
+                           .replace("%1", str(channels)).replace("%2", str(out_hw[0]))
+                           .replace("%3", str(out_hw[1])).replace("%4", str(positions)))
+        self.outputSizeLabel.setText(self._size_text)
+
+    def show_pooled_size(self, pooled_hw: tuple[int, ...] | None) -> None:
+        """The output size followed by the pooled size (``None``: no pooling)."""
+        text = self._size_text
+        if pooled_hw is not None:
+            text += (self.tr("; pooled %1 × %2").replace("%1", str(pooled_hw[0]))
+                     .replace("%2", str(pooled_hw[1])))
+        self.outputSizeLabel.setText(text)
+
+    def show_no_output(self) -> None:
+        """The settings cannot run: there is no output."""
+        self.outputSizeLabel.setText(self.tr("Output: none"))
 
     def show_message(self, message: str) -> None:
         """Say why the settings cannot run (one sentence); ``""`` hides the line."""

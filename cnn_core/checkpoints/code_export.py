@@ -20,64 +20,11 @@ from typing import Any
 
 from .. import __version__
 from ..models.layer_costs import MAC_CONVENTION
+from ..models.layer_types import LAYER_TYPES
 from ..models.spec_validation import INPUT_SHAPE, PlannedLayer, check_spec
 from ..runtime.atomic_files import write_bytes_atomic
 
 __all__ = ["export_checkpoint_python", "spec_to_python"]
-
-_INITIALISED = ("conv", "linear", "residual", "inception")  # the layers holding Conv2d / Linear
-
-_RESIDUAL_SOURCE = '''
-
-class ResidualBlock(nn.Module):
-    """Two 3×3 conv + BatchNorm layers and a shortcut (identity, or a strided 1×1 conv).
-
-    y = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))
-    """
-
-    def __init__(self, in_channels, out_channels, stride=1, use_1x1conv=False):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1)
-        self.bn2 = nn.BatchNorm2d(out_channels)
-        self.shortcut = (
-            nn.Conv2d(in_channels, out_channels, 1, stride=stride) if use_1x1conv else None
-        )
-
-    def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        skip = x if self.shortcut is None else self.shortcut(x)
-        return F.relu(y + skip)
-'''
-
-_INCEPTION_SOURCE = '''
-
-class Inception(nn.Module):
-    """GoogLeNet's Inception block: four parallel paths, concatenated on the channels.
-
-    p1: 1×1 conv | p2: 1×1 conv, 3×3 conv | p3: 1×1 conv, 5×5 conv | p4: 3×3 max pool, 1×1 conv;
-    a ReLU after every conv. Height and width are kept.
-    """
-
-    def __init__(self, in_channels, c1, c2, c3, c4):
-        super().__init__()
-        self.p1_1 = nn.Conv2d(in_channels, c1, 1)
-        self.p2_1 = nn.Conv2d(in_channels, c2[0], 1)
-        self.p2_2 = nn.Conv2d(c2[0], c2[1], 3, padding=1)
-        self.p3_1 = nn.Conv2d(in_channels, c3[0], 1)
-        self.p3_2 = nn.Conv2d(c3[0], c3[1], 5, padding=2)
-        self.p4_1 = nn.MaxPool2d(3, stride=1, padding=1)
-        self.p4_2 = nn.Conv2d(in_channels, c4, 1)
-
-    def forward(self, x):
-        p1 = F.relu(self.p1_1(x))
-        p2 = F.relu(self.p2_2(F.relu(self.p2_1(x))))
-        p3 = F.relu(self.p3_2(F.relu(self.p3_1(x))))
-        p4 = F.relu(self.p4_2(self.p4_1(x)))
-        return torch.cat((p1, p2, p3, p4), dim=1)
-'''
 
 _INIT_SOURCE = '''
 
@@ -127,62 +74,9 @@ def load_weights(path):
 '''
 
 
-def _squeeze(pair: Any) -> Any:
-    """``(3, 3)`` → ``3``; anything else as it is."""
-    if isinstance(pair, tuple) and len(pair) == 2 and pair[0] == pair[1]:
-        return pair[0]
-    return pair
-
-
-def _args(positional: list[Any], keywords: dict[str, Any]) -> str:
-    parts = [repr(_squeeze(v)) for v in positional]
-    parts += [f"{k}={_squeeze(v)!r}" for k, v in keywords.items()]
-    return ", ".join(parts)
-
-
 def _layer_code(layer: PlannedLayer) -> str:
     """The constructor call for the module that ``models.specs.build_model`` builds."""
-    kind, s, in_shape = layer.kind, layer.settings, layer.in_shape
-    if kind == "conv":
-        keywords: dict[str, Any] = {}
-        for key, default in (("stride", (1, 1)), ("padding", (0, 0)), ("dilation", (1, 1)),
-                             ("groups", 1), ("bias", True), ("padding_mode", "zeros")):
-            if s.get(key, default) != default:
-                keywords[key] = s[key]
-        return f"nn.Conv2d({_args([in_shape[0], s['out_channels'], s['kernel_size']], keywords)})"
-    if kind in ("maxpool", "avgpool"):
-        cls = "nn.MaxPool2d" if kind == "maxpool" else "nn.AvgPool2d"
-        keywords = {"stride": s.get("stride", s["kernel_size"])}
-        if s.get("padding", (0, 0)) != (0, 0):
-            keywords["padding"] = s["padding"]
-        return f"{cls}({_args([s['kernel_size']], keywords)})"
-    if kind == "adaptive_avgpool":
-        return f"nn.AdaptiveAvgPool2d({_args([s.get('output_size', (1, 1))], {})})"
-    if kind == "bn":
-        return f"nn.BatchNorm{2 if len(in_shape) == 3 else 1}d({in_shape[0]})"
-    if kind == "dropout":
-        return f"nn.Dropout({s.get('p', 0.5)!r})"
-    if kind == "flatten":
-        return "nn.Flatten()"
-    if kind == "linear":
-        keywords = {} if s.get("bias", True) else {"bias": False}
-        return f"nn.Linear({_args([in_shape[0], s['out_features']], keywords)})"
-    if kind == "residual":
-        keywords = {}
-        if s.get("stride", 1) != 1:
-            keywords["stride"] = s["stride"]
-        if s.get("use_1x1conv", False):
-            keywords["use_1x1conv"] = True
-        channels = [in_shape[0], s.get("out_channels", in_shape[0])]
-        return f"ResidualBlock({_args(channels, keywords)})"
-    if kind == "inception":
-        return (f"Inception({in_shape[0]}, {s['c1']}, {tuple(s['c2'])!r}, {tuple(s['c3'])!r}, "
-                f"{s['c4']})")
-    if kind == "leaky_relu":
-        return f"nn.LeakyReLU({s.get('negative_slope', 0.01)!r})"
-    if kind == "elu":
-        return f"nn.ELU({s.get('alpha', 1.0)!r})"
-    return {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()"}[kind]
+    return LAYER_TYPES[layer.kind].source(layer.settings, layer.in_shape)
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -237,7 +131,7 @@ def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
     default_init = spec.get("init", "default")
     kinds = {layer.kind for layer in plan.layers}
     inits = [(layer, layer.settings.get("init", default_init)) for layer in plan.layers
-             if layer.kind in _INITIALISED]
+             if LAYER_TYPES[layer.kind].initialised]
     uses_init = any(scheme != "default" for _, scheme in inits)
 
     head = [f"# {name}: a DigitLab model as plain PyTorch (needs only torch).",
@@ -268,10 +162,9 @@ def spec_to_python(spec: dict[str, Any], *, source: str | None = None,
     if mean is not None or classes is not None:
         lines.append("")
     text = "\n".join(lines)
-    if "residual" in kinds:
-        text += _RESIDUAL_SOURCE
-    if "inception" in kinds:
-        text += _INCEPTION_SOURCE
+    for kind, layer_type in LAYER_TYPES.items():  # the classes the layers use, once each
+        if kind in kinds and layer_type.helper_source:
+            text += layer_type.helper_source
     if uses_init:
         text += _INIT_SOURCE
     text += _LOADER_SOURCE

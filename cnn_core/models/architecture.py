@@ -22,12 +22,12 @@ Conventions
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .layer_costs import layer_cost
+from .layer_types import LAYER_TYPES
 from .spec_fields import SpecError, layer_names
 from .spec_validation import INPUT_SHAPE, PlannedLayer, layer_output_shape
 from .specs import validate_spec
@@ -38,20 +38,6 @@ __all__ = ["LayerRow", "LayerTable", "error_location", "layer_table", "module_na
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
 
-# The settings a layer takes when its spec leaves them out (pairs as validate_spec makes them);
-# ``None`` means "derived from the layer's input" (in_channels, in_features, residual width).
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "conv": {"stride": (1, 1), "padding": (0, 0), "dilation": (1, 1), "groups": 1, "bias": True,
-             "padding_mode": "zeros"},
-    "maxpool": {"padding": (0, 0)},
-    "avgpool": {"padding": (0, 0)},
-    "adaptive_avgpool": {"output_size": (1, 1)},
-    "leaky_relu": {"negative_slope": 0.01},
-    "elu": {"alpha": 1.0},
-    "dropout": {"p": 0.5},
-    "linear": {"bias": True},
-    "residual": {"stride": 1, "use_1x1conv": False},
-}
 _DERIVED = ("in_channels", "in_features")
 _LOCATION = re.compile(r"^(?:[\w.]*?\.)?(features|classifier)\[(\d+)\]")
 
@@ -98,40 +84,13 @@ class LayerTable:
 # ----------------------------------------------------------------------------- per layer
 
 
-def _pair(value: Any) -> Pair:
-    if isinstance(value, int):
-        return value, value
-    return int(value[0]), int(value[1])
-
-
-def _adaptive_window(size: int, out: int) -> tuple[int, int]:
-    """Largest window and (rounded-down) stride of adaptive pooling from ``size`` to ``out``."""
-    widest = max(math.ceil((i + 1) * size / out) - (i * size) // out for i in range(out))
-    return widest, max(1, size // out)
-
-
 def _field(kind: str, s: dict[str, Any], inp: Shape, rf: Pair, jump: Pair,
            image: Pair) -> tuple[Pair, Pair]:
     """Receptive field and jump after one layer (see the module docstring)."""
-    if kind == "linear":
+    layer_type = LAYER_TYPES[kind]
+    if layer_type.sees_whole_image:
         return (max(rf[0], image[0]), max(rf[1], image[1])), jump
-    windows: list[tuple[Pair, Pair, Pair]] = []  # (kernel, stride, dilation), applied in order
-    if kind == "conv":
-        windows = [(_pair(s["kernel_size"]), _pair(s.get("stride", 1)),
-                    _pair(s.get("dilation", 1)))]
-    elif kind in ("maxpool", "avgpool"):
-        k = _pair(s["kernel_size"])
-        windows = [(k, _pair(s.get("stride", k)), (1, 1))]
-    elif kind == "adaptive_avgpool":
-        out = _pair(s.get("output_size", 1))
-        (kh, sh), (kw, sw) = _adaptive_window(inp[1], out[0]), _adaptive_window(inp[2], out[1])
-        windows = [((kh, kw), (sh, sw), (1, 1))]
-    elif kind == "residual":
-        stride = int(s.get("stride", 1))
-        windows = [((3, 3), (stride, stride), (1, 1)), ((3, 3), (1, 1), (1, 1))]
-    elif kind == "inception":
-        windows = [((5, 5), (1, 1), (1, 1))]
-    for kernel, stride, dilation in windows:
+    for kernel, stride, dilation in layer_type.windows(s, inp):
         rf = (rf[0] + dilation[0] * (kernel[0] - 1) * jump[0],
               rf[1] + dilation[1] * (kernel[1] - 1) * jump[1])
         jump = (jump[0] * stride[0], jump[1] * stride[1])
@@ -236,11 +195,9 @@ def normalise_spec(spec: dict[str, Any]) -> dict[str, Any]:
     plan = validate_spec(spec)
     parts: dict[str, list[dict[str, Any]]] = {"features": [], "classifier": []}
     for layer in plan.layers:
-        settings = dict(DEFAULTS.get(layer.kind, {}))
-        if layer.kind in ("maxpool", "avgpool"):
-            settings["stride"] = layer.settings["kernel_size"]
-        if layer.kind == "residual":
-            settings["out_channels"] = layer.in_shape[0]
+        layer_type = LAYER_TYPES[layer.kind]
+        settings = dict(layer_type.defaults)
+        settings.update(layer_type.derived_defaults(layer.settings, layer.in_shape))
         settings.update({k: v for k, v in layer.settings.items() if k not in _DERIVED})
         parts[layer.part].append({"name": layer.name, "type": layer.kind, **settings})
     return {"name": spec.get("name", "custom"), "num_classes": spec.get("num_classes", 10),

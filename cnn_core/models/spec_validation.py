@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .layer_costs import layer_cost
-from .output_size import output_size
+from .layer_types import LAYER_TYPES
+from .layer_types.base import fmt
 from .spec_fields import (
     TOP_LEVEL_FIELDS,
     SpecError,
@@ -69,8 +70,7 @@ class SpecPlan:
     macs: int = 0  # multiply-adds for one image
 
 
-def _fmt(shape: Shape) -> str:
-    return "×".join(str(s) for s in shape)
+_fmt = fmt
 
 
 def layer_output_shape(layer: dict[str, Any], in_shape: Shape, where: str = "layer") -> Shape:
@@ -90,74 +90,11 @@ def layer_output_shape(layer: dict[str, Any], in_shape: Shape, where: str = "lay
 
 def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
     """``where`` is the layer's place in the JSON (for its fields), ``label`` adds its name."""
-    spatial = ("conv", "maxpool", "avgpool", "adaptive_avgpool", "residual", "inception")
-    if kind in spatial and len(in_shape) != 3:
+    layer_type = LAYER_TYPES[kind]
+    if layer_type.spatial and len(in_shape) != 3:
         raise SpecError(f"{label} ({kind}) needs a C×H×W input but gets a flat vector of shape "
                         f"{_fmt(in_shape)}")
-    if kind == "conv":
-        return _conv_shape(s, in_shape, where, label)
-    if kind in ("maxpool", "avgpool"):
-        kernel = s["kernel_size"]
-        padding = s.get("padding", (0, 0))
-        if any(2 * p > k for p, k in zip(padding, kernel, strict=True)):
-            raise SpecError(f"{where}.padding: at most half the kernel size {_fmt(kernel)}, got "
-                            f"{_fmt(padding)}")
-        return (in_shape[0], *_window_out(kernel, s.get("stride", kernel), padding, (1, 1),
-                                          in_shape, label))
-    if kind == "adaptive_avgpool":
-        return (in_shape[0], *s.get("output_size", (1, 1)))
-    if kind == "residual":
-        c, h, w = in_shape
-        out, stride = s.get("out_channels", c), s.get("stride", 1)
-        if (out != c or stride != 1) and not s.get("use_1x1conv", False):
-            raise SpecError(f"{label}: changes {_fmt(in_shape)} to {out} channels / stride "
-                            f"{stride}, which needs \"use_1x1conv\": true for the shortcut")
-        return (out, output_size(h, 3, stride, 1), output_size(w, 3, stride, 1))
-    if kind == "inception":
-        return (s["c1"] + s["c2"][1] + s["c3"][1] + s["c4"], *in_shape[1:])
-    if kind == "flatten":
-        return (math.prod(in_shape),)
-    if kind == "linear":
-        if len(in_shape) != 1:
-            raise SpecError(f"{label} (linear) needs a flat input but gets {_fmt(in_shape)}; "
-                            f"add a flatten layer before it")
-        if s.get("in_features", in_shape[0]) != in_shape[0]:
-            raise SpecError(f"{label}: expects in_features={s['in_features']} but the previous "
-                            f"layer gives {_fmt(in_shape)}")
-        return (s["out_features"],)
-    return in_shape  # bn, activations, dropout keep the shape
-
-
-def _conv_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
-    c, h, w = in_shape
-    if s.get("in_channels", c) != c:
-        raise SpecError(f"{label}: expects {s['in_channels']} input channels but the previous "
-                        f"layer gives {_fmt(in_shape)}")
-    out, groups = s["out_channels"], s.get("groups", 1)
-    if c % groups or out % groups:
-        raise SpecError(f"{where}.groups: groups={groups} must divide both in_channels={c} and "
-                        f"out_channels={out}")
-    padding = s.get("padding", (0, 0))
-    mode = s.get("padding_mode", "zeros")
-    if mode == "reflect" and (padding[0] >= h or padding[1] >= w):
-        raise SpecError(f"{where}.padding: reflect padding must be smaller than the input "
-                        f"{_fmt(in_shape)}, got {_fmt(padding)}")
-    if mode == "circular" and (padding[0] > h or padding[1] > w):
-        raise SpecError(f"{where}.padding: circular padding cannot exceed the input "
-                        f"{_fmt(in_shape)}, got {_fmt(padding)}")
-    return (out, *_window_out(s["kernel_size"], s.get("stride", (1, 1)), padding,
-                              s.get("dilation", (1, 1)), in_shape, label))
-
-
-def _window_out(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
-                dilation: tuple[int, int], in_shape: Shape, where: str) -> tuple[int, int]:
-    oh = output_size(in_shape[1], kernel[0], stride[0], padding[0], dilation[0])
-    ow = output_size(in_shape[2], kernel[1], stride[1], padding[1], dilation[1])
-    if oh < 1 or ow < 1:
-        raise SpecError(f"{where}: a {_fmt(kernel)} kernel (padding {_fmt(padding)}, dilation "
-                        f"{_fmt(dilation)}) does not fit its input {_fmt(in_shape)}: the output "
-                        f"would be {oh}×{ow}")
-    return oh, ow
+    return layer_type.out_shape(s, in_shape, where, label)
 
 
 # ----------------------------------------------------------------------------- the spec

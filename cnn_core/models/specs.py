@@ -22,15 +22,15 @@ from __future__ import annotations
 import copy
 import json
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 
-from .network import DigitNet, InceptionBlock, ResidualBlock
-from .spec_fields import INITS, LAYER_TYPES, SpecError
+from .layer_types import LAYER_TYPES
+from .network import DigitNet
+from .spec_fields import INITS, SpecError
 from .spec_validation import PlannedLayer, SpecPlan, check_spec, layer_output_shape
 
 __all__ = ["LAYER_TYPES", "SpecError", "build_model", "init_weights", "layer_output_shape",
@@ -38,51 +38,9 @@ __all__ = ["LAYER_TYPES", "SpecError", "build_model", "init_weights", "layer_out
 
 MAX_SPEC_FILE_BYTES = 1024 * 1024  # a spec is a few KB; anything this large is not one
 
-_ACTIVATIONS: dict[str, Callable[[dict[str, Any]], nn.Module]] = {
-    "relu": lambda s: nn.ReLU(),
-    "leaky_relu": lambda s: nn.LeakyReLU(s.get("negative_slope", 0.01)),
-    "elu": lambda s: nn.ELU(s.get("alpha", 1.0)),
-    "sigmoid": lambda s: nn.Sigmoid(),
-    "tanh": lambda s: nn.Tanh(),
-}
-
-
-def _squeeze(pair: tuple[int, int]) -> int | tuple[int, int]:
-    """``(k, k)`` → ``k``, so square pools print as PyTorch users write them."""
-    return pair[0] if pair[0] == pair[1] else pair
-
-
 def _make_layer(layer: PlannedLayer) -> nn.Module:
     """The module for one checked layer (its settings are validated and normalised)."""
-    kind, s, in_shape = layer.kind, layer.settings, layer.in_shape
-    if kind == "conv":
-        return nn.Conv2d(
-            in_shape[0], s["out_channels"], s["kernel_size"], stride=s.get("stride", (1, 1)),
-            padding=s.get("padding", (0, 0)), dilation=s.get("dilation", (1, 1)),
-            groups=s.get("groups", 1), bias=s.get("bias", True),
-            padding_mode=s.get("padding_mode", "zeros"),
-        )
-    if kind in ("maxpool", "avgpool"):
-        kernel = _squeeze(s["kernel_size"])
-        cls = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
-        return cls(kernel, stride=_squeeze(s.get("stride", s["kernel_size"])),
-                   padding=_squeeze(s.get("padding", (0, 0))))
-    if kind == "adaptive_avgpool":
-        return nn.AdaptiveAvgPool2d(s.get("output_size", (1, 1)))
-    if kind == "bn":
-        return nn.BatchNorm2d(in_shape[0]) if len(in_shape) == 3 else nn.BatchNorm1d(in_shape[0])
-    if kind == "dropout":
-        return nn.Dropout(s.get("p", 0.5))
-    if kind == "flatten":
-        return nn.Flatten()
-    if kind == "linear":
-        return nn.Linear(in_shape[0], s["out_features"], bias=s.get("bias", True))
-    if kind == "residual":
-        return ResidualBlock(in_shape[0], s.get("out_channels", in_shape[0]),
-                             stride=s.get("stride", 1), use_1x1conv=s.get("use_1x1conv", False))
-    if kind == "inception":
-        return InceptionBlock(in_shape[0], s["c1"], s["c2"], s["c3"], s["c4"])
-    return _ACTIVATIONS[kind](s)
+    return LAYER_TYPES[layer.kind].build(layer.settings, layer.in_shape)
 
 
 def validate_spec(spec: dict[str, Any]) -> SpecPlan:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app import background
 from app.background import BackgroundWork, Task
+from app.one_at_a_time import OneAtATime
 
 
 class Recorder(QObject):
@@ -138,7 +139,7 @@ def test_one_at_a_time_announces_its_task_and_is_free_again_when_it_gives_one_up
         release.wait(30)
         yield "late"
 
-    slot = background.OneAtATime()
+    slot = OneAtATime()
     announced: list[Task] = []
     changes: list[bool] = []
     slot.run_created.connect(announced.append)  # GUI thread: emitted by launch

@@ -177,7 +177,8 @@ def test_a_model_kernel_on_the_model_input_gives_that_layers_map(window, qtbot, 
     QTest.keyClick(explorer, Qt.Key.Key_End)
     assert not c.biasSpin.isEnabled()  # the layer's own bias is used
     assert c.biasSpin.value() == round(float(conv.bias[1].detach()), 3)
-    layer = next(maps for name, maps in explorer._sources if name.startswith("features.conv1"))
+    layer = next(maps for name, maps in explorer.inputs.sources
+                 if name.startswith("features.conv1"))
     np.testing.assert_allclose(explorer.output()[0], layer[1], atol=1e-4)
 
 
