@@ -11,6 +11,7 @@ import re
 import pyqtgraph as pg
 from panel_controls import set_controls
 from PySide6.QtCore import Qt, QTimer
+from run_events import RunEvents
 
 from app.widgets.plots import LABEL_PITCH, MIN_CURVE_HEIGHT, log_axis
 
@@ -57,7 +58,8 @@ def _assert_plots_readable(panel, where: object) -> None:  # noqa: ANN001
 def _watch_progress(panel, seen: list[tuple[int, str]]) -> QTimer:  # noqa: ANN001
     """Note the progress bar's text every few milliseconds, with the reports so far."""
     reports: list[object] = []
-    panel.library.batch_done.connect(reports.append)
+    events = RunEvents(panel.training)  # every run's reports in the GUI thread (Qt-owned)
+    events.batch_done.connect(reports.append)
     timer = QTimer(panel)
     timer.timeout.connect(lambda: seen.append((len(reports), panel.trainProgress.text())))
     timer.start(5)
