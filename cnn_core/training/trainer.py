@@ -145,9 +145,11 @@ class Trainer:
         """The run's checkpoint, with a temperature fitted on the validation split."""
         checkpoint = self.snapshot()
         if self._val is not None:
+            start = self._clock.elapsed  # calibrating is evaluation, not training steps
             checkpoint.meta["calibration"] = calibrate(
                 self.evaluated_model, self._val, self.info.mean, self.info.std,
                 self.config.channels_last, test=self._test)
+            self._clock.add_eval(self._clock.elapsed - start)
         return checkpoint
 
     # ------------------------------------------------------------------ the run
