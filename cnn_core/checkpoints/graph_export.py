@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..runtime.atomic_files import new_file_mode
 from . import Checkpoint
 
 __all__ = [
@@ -145,17 +146,11 @@ def export_graph(checkpoint: Checkpoint, out: str | Path, fmt: str, *,
             with torch.no_grad():
                 program = torch.export.export(wrapped, example, dynamic_shapes=({0: batch},))
             torch.export.save(program, str(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, new_file_mode(out))  # as every DigitLab save: the umask's, or the old file's
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return out
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _quietly(call: Callable[[], object]):  # noqa: ANN202

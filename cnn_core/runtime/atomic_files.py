@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["temp_files_of", "write_atomic", "write_bytes_atomic"]
+__all__ = ["new_file_mode", "temp_files_of", "write_atomic", "write_bytes_atomic"]
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
@@ -30,7 +30,7 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), _new_file_mode(path))
+            os.fchmod(handle.fileno(), new_file_mode(path))
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -55,7 +55,7 @@ def _umask() -> int:
     return mask
 
 
-def _new_file_mode(path: Path) -> int:
+def new_file_mode(path: Path) -> int:
     """The mode the target gets: its old file's, else what ``open()`` would give (0o666 less
     the umask), not the 0o600 of a temporary file."""
     try:
