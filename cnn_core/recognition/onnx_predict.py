@@ -73,20 +73,12 @@ class OnnxPredictor(Predictor):
     """A :class:`~.predict.Predictor` whose class scores come from an ONNX file."""
 
     def __init__(self, path: str | Path, detector: Any = "bundled") -> None:
-        from .detector import load_bundled_detector
         from .verdict import DEFAULT_RULE
 
-        classifier = OnnxClassifier(path)
-        self.checkpoint = classifier  # type: ignore[assignment]
-        self.onnx = classifier
+        self.onnx = OnnxClassifier(path)
         self.model = None  # type: ignore[assignment]
-        self.num_classes = len(classifier.classes)
-        self.digits = classifier.has_digit_classes
-        if detector == "bundled":
-            detector = load_bundled_detector() if self.digits else None
-        self.detector = detector
-        self.rule = DEFAULT_RULE
-        self.temperature = classifier.temperature
+        self._read_for(self.onnx, len(self.onnx.classes), detector,  # type: ignore[arg-type]
+                       DEFAULT_RULE)
 
     def input_tensor(self, pre: Preprocessed):  # noqa: ANN201
         raise TypeError("an ONNX model has no torch input tensor; use logits()")

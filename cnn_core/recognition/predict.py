@@ -60,10 +60,18 @@ class Predictor:
     def __init__(self, checkpoint: Checkpoint, device: str | torch.device = "cpu",
                  detector: DigitDetector | None | Literal["bundled"] = "bundled",
                  rule: VerdictRule = DEFAULT_RULE) -> None:
-        self.checkpoint = checkpoint
         self.device = torch.device(device)
         self.model = checkpoint.model.to(self.device).eval()
-        self.num_classes = int(checkpoint.model.spec.get("num_classes", 10))
+        self._read_for(checkpoint, int(checkpoint.model.spec.get("num_classes", 10)), detector,
+                       rule)
+
+    def _read_for(self, checkpoint: Checkpoint, num_classes: int,
+                  detector: DigitDetector | None | Literal["bundled"],
+                  rule: VerdictRule) -> None:
+        """What every predictor keeps of its model, whatever computes the class scores: the
+        classes, the detector (the bundled one for a digit model), the rule, the temperature."""
+        self.checkpoint = checkpoint
+        self.num_classes = num_classes
         self.digits = checkpoint.has_digit_classes
         if detector == "bundled":
             detector = load_bundled_detector() if self.digits else None
