@@ -54,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``digitlab export``."""
     p.add_argument("--checkpoint", metavar="PATH",
                    help="checkpoint to export (default: the bundled model); for --format "
-                        "script also a run folder (with its run.json)")
+                        "script also a run: its folder, id or number (digitlab runs list)")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="python",
                    help="output format")
     p.add_argument("--out", metavar="FILE", required=True,
@@ -82,9 +82,11 @@ def run(args: argparse.Namespace) -> int:
 def _export_script(args: argparse.Namespace, out: Path) -> int:
     from ..checkpoints import bundled_checkpoint_path
     from ..checkpoints.script_export import ScriptUnsupported, export_run_script
+    from .runs import find_run
 
+    run = find_run(args.checkpoint) if args.checkpoint else bundled_checkpoint_path()
     try:
-        written = export_run_script(args.checkpoint or bundled_checkpoint_path(), out)
+        written = export_run_script(run, out)
     except ScriptUnsupported as exc:
         say(f"digitlab export: {exc}")
         return EXIT_USAGE
