@@ -89,6 +89,7 @@ class WindowActions(QObject):
         file_menu.addSeparator()
         file_menu.addActions([self.openModelAction, self.saveModelAction])
         file_menu.addActions([bar.useBundledAction, bar.removeFromShelfAction])
+        file_menu.addActions(bar.shelfExport.actions())  # the canvas model's run, taken out
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         edit_menu = window.menuBar().addMenu(self.tr("&Edit"))
