@@ -34,24 +34,22 @@ def record_run(config: TrainConfig, store: RunStore, number: int = 1) -> RunReco
     trainer = Trainer(config)
     record: RunRecord | None = None
     steps = 1
-    for event in trainer.run():
+    event = None
+    for event in trainer.run():  # the weights are read between two events, as the GUI does
         if isinstance(event, RunStarted):
             steps = event.steps_per_epoch
             record = RunRecord(store.new_run_id(number), number, "running",
                                trainer.snapshot().meta)
             record.add_snapshot(Snapshot.of(0, trainer.model))
-        elif isinstance(event, BatchDone):
-            assert record is not None
+        elif isinstance(event, BatchDone) and record is not None:
             record.losses.append((event.step / steps, event.loss))
             record.grad_norms.append((event.step / steps, event.grad_norms))
-        elif isinstance(event, EpochDone):
-            assert record is not None
+        elif isinstance(event, EpochDone) and record is not None:
             record.add_snapshot(Snapshot.of(event.epoch, trainer.model, event.as_dict()))
-        elif isinstance(event, Finished):
-            assert record is not None
-            record.status, record.final = "finished", event.checkpoint
-            record.meta = event.checkpoint.meta
-            record.ended_epoch, record.test_accuracy = event.epochs_done, event.test_accuracy
-    assert record is not None
+    end = event
+    assert record is not None and isinstance(end, Finished)
+    record.status, record.ended_epoch, record.test_accuracy = ("finished", end.epochs_done,
+                                                               end.test_accuracy)
+    record.final, record.meta = end.checkpoint, end.checkpoint.meta
     store.save(record)
     return record
