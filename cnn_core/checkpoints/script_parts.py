@@ -229,6 +229,8 @@ def main_source(model_name: str, dataset_title: str) -> str:
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
                         help="where to train: cpu, cuda, cuda:1, mps (default: %(default)s)")
     args = parser.parse_args()
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
     train(args.data, args.epochs, torch.device(args.device))
 
 

@@ -69,6 +69,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                              "folder only)")
     export.add_argument("--out", metavar="FILE",
                         help="the CSV file to write (default: stdout)")
+    for parser in (listing, export):  # --debug after the action's name too
+        parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                            help="show the full traceback of an error")
 
 
 def _store() -> Any:
