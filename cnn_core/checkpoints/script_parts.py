@@ -100,9 +100,10 @@ def _data_source(dataset_class: str, transposed: bool, validation: bool) -> str:
         train = datasets.{dataset_class}(root, train=True, download=False{split})
         test = datasets.{dataset_class}(root, train=False, download=False{split})
     except RuntimeError as exc:  # torchvision's "Dataset not found"
-        raise SystemExit(f"{{exc}}\\nPut the {dataset_class} files in {{root}}/{dataset_class}/raw "
-                         f"(or fetch them once with torchvision.datasets.{dataset_class}"
-                         f"({{root!r}}, download=True))") from None
+        raise SystemExit(f"{{exc}}\\nPut the {dataset_class} files in "
+                         f"{{root}}/{dataset_class}/raw (or fetch them once with "
+                         f"torchvision.datasets.{dataset_class}({{root!r}}, download=True))"
+                         ) from None
 {fix}{pick}
             (test.data[:TEST_SAMPLES].to(device), test.targets[:TEST_SAMPLES].to(device)))
 '''

@@ -118,3 +118,11 @@ def test_an_interrupted_run_gives_the_epochs_it_kept(data_folder):
     source.record.meta = {**source.meta, "history": []}  # as while it was still training
     table = epoch_table(RunSource.of_record(source.record))
     assert [row[0] for row in table.rows] == [1, 2]
+
+
+def test_what_a_run_did_not_measure_is_an_empty_cell():
+    epoch = {"epoch": 1, "train_loss": 0.5, "train_accuracy": 0.8, "val_loss": None,
+             "val_accuracy": None, "test_loss": 0.4, "test_accuracy": 0.9, "lr": 0.1,
+             "samples_per_second": 1000.0, "elapsed": 2.5}
+    text = epoch_table(RunSource({"history": [epoch]}, None, "a checkpoint")).to_csv()
+    assert text.splitlines()[1] == "1,0.5,0.8,,,0.4,0.9,0.1,1000.0,2.5"

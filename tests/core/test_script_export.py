@@ -126,6 +126,23 @@ def test_every_kind_of_run_gives_a_clean_script(tmp_path):
         assert needle in last
 
 
+@pytest.mark.parametrize(("dataset", "needles"), [
+    ("fashion_mnist", ["datasets.FashionMNIST(root, train=True, download=False)",
+                       "MEAN = 0.286", "Usage (Fashion-MNIST in data/FashionMNIST/raw"]),
+    ("emnist_digits", ['datasets.EMNIST(root, train=False, download=False, split="digits")',
+                       "train.data.transpose(1, 2)"]),
+])
+def test_the_other_data_sets_load_through_their_torchvision_class(dataset, needles, tmp_path):
+    meta = run_metadata(get_spec("lenet"), dataset, _config(dataset=dataset))
+    meta["seed"] = 0
+    path = tmp_path / "train.py"
+    path.write_text(run_script(meta), encoding="utf-8")
+    _ruff(path)
+    text = path.read_text(encoding="utf-8")
+    for needle in needles:
+        assert needle in text
+
+
 def test_a_script_with_every_extra_runs(mnist, tmp_path):
     """Augmentation, the weights' moving average, a per-epoch schedule and a target: it runs
     two epochs (more than the run's one) and reports each."""
