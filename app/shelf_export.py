@@ -73,9 +73,8 @@ class ShelfExport(QObject):
         self.exportScriptAction.setEnabled(trained)
         history = bool(meta.get("history")) or (entry is not None and entry.record is not None)
         self.exportHistoryAction.setEnabled(history)
-        if not trained:
-            self.exportScriptAction.setStatusTip(self.tr(
-                "Only a model DigitLab trained from scratch has a run to write as a script"))
+        self.exportScriptAction.setStatusTip("" if trained else self.tr(
+            "Only a model DigitLab trained from scratch has a run to write as a script"))
 
     @staticmethod
     def _meta(entry: ShelfEntry | None) -> dict:
