@@ -118,7 +118,7 @@ def load_checkpoint(path: str | None) -> Any:
 def download(dataset: str, data_dir: str | None) -> None:
     """``--download``: fetch the dataset's files unless they are there (progress on stderr,
     so that ``--json`` output stays clean)."""
-    from ..data.datasets import download_dataset
+    from ..data.download import download_dataset
 
     shown: dict[str, int] = {}
 

@@ -1,7 +1,8 @@
 """The digit datasets: MNIST from the bundled copy, the others through torchvision's files.
 
-Only :func:`download_dataset` downloads (the CLI's ``--download``); loading never touches the
-network, so a test run or an offline machine cannot start a download unasked.
+Only :mod:`cnn_core.data.download` downloads (the CLI's ``--download``, the window's Datasets
+dialog); loading never touches the network, so a test run or an offline machine cannot start
+a download unasked.
 
 Every dataset is held as one uint8 tensor of shape ``[N, 28, 28]`` and one int64 label tensor;
 training slices batches from it on the device, so there is no per-sample Python work.
@@ -11,10 +12,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -23,9 +22,6 @@ from ..runtime.resources import resource_path
 from ..runtime.user_data import datasets_folder
 from .idx import IdxError, read_idx
 from .split import DatasetUnavailable, Split
-
-if TYPE_CHECKING:
-    from .download import DownloadProgress
 
 __all__ = [
     "DATASETS",
@@ -36,7 +32,6 @@ __all__ = [
     "default_data_dirs",
     "dataset_folder",
     "datasets_folder",
-    "download_dataset",
     "load_split",
     "missing_files",
     "locate_test_split",
@@ -186,37 +181,6 @@ def _data_folder(data_dir: str | Path | None) -> Path:
     return Path(data_dir) if data_dir else datasets_folder()
 
 
-def download_dataset(name: str, data_dir: str | Path | None = None,
-                     report: Callable[[DownloadProgress], None] | None = None) -> None:
-    """Download both splits of a dataset into ``data_dir`` (default :func:`datasets_folder`)
-    unless its files are there already; bundled MNIST needs nothing. ``report`` is called
-    with each step's progress (see :func:`cnn_core.data.download.download_steps`).
-
-    Nothing else in DigitLab downloads: :func:`load_split` only reads files.
-
-    Raises
-    ------
-    KeyError
-        For an unknown dataset name.
-    DatasetUnavailable
-        If a download fails; the folders and files it had created are removed again.
-    """
-    from .download import download_steps
-
-    if name not in DATASETS:
-        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    if not missing_files(name, data_dir):
-        return  # there, bundled, or drawn by the user: nothing to download
-    folder = _data_folder(data_dir)
-    try:
-        for step in download_steps(name, folder):
-            if report is not None:
-                report(step)
-    except DatasetUnavailable as exc:
-        raise DatasetUnavailable(
-            _missing_message(DATASETS[name], folder, f"download failed: {exc}")) from None
-
-
 def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Split:
     """Load the training or test split of a dataset.
 
@@ -231,7 +195,7 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
         MNIST defaults to the bundled copy; the others to :func:`datasets_folder`.
         For ``"own"``: the folder of the user's own digits (default: the one the Coach tab
         fills, see :mod:`cnn_core.data.own_digits`); its test split is the held-out samples.
-        Nothing is downloaded: see :func:`download_dataset`.
+        Nothing is downloaded: see :func:`cnn_core.data.download.download_dataset`.
 
     Raises
     ------

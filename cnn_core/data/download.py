@@ -20,14 +20,15 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .datasets import DATASETS, _data_folder, _missing_message, missing_files
 from .split import DatasetUnavailable
 
-__all__ = ["DownloadProgress", "Source", "download_steps", "sources"]
+__all__ = ["DownloadProgress", "Source", "download_dataset", "download_steps", "sources"]
 
 CHUNK = 1 << 16  # bytes read per step
 REPORT_EVERY = 0.1  # seconds between progress reports while a file downloads
@@ -76,8 +77,6 @@ def sources(name: str) -> list[Source]:
     """The files of dataset ``name`` (a key of :data:`~cnn_core.data.datasets.DATASETS`
     other than the bundled MNIST and the user's own digits), as torchvision publishes them."""
     import torchvision.datasets as tvd  # lazily: it imports torch
-
-    from .datasets import DATASETS
 
     info = DATASETS[name]
     cls = getattr(tvd, info.torchvision_class)
@@ -169,8 +168,6 @@ def download_steps(name: str, data_dir: str | Path) -> Iterator[DownloadProgress
         If no URL of a file could be read, or its size or checksum is wrong; the message
         names each URL tried and why it failed.
     """
-    from .datasets import DATASETS, missing_files
-
     info = DATASETS[name]
     folder = Path(data_dir) / info.torchvision_class / "raw"
     missing = {f"{file}.gz" for file in missing_files(name, data_dir)}
@@ -209,3 +206,34 @@ def _undo(created: Path | None, folder: Path, before: set[Path]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)
+
+
+def download_dataset(name: str, data_dir: str | Path | None = None,
+                     report: Callable[[DownloadProgress], None] | None = None) -> None:
+    """Download both splits of a dataset into ``data_dir`` (default
+    :func:`~cnn_core.runtime.user_data.datasets_folder`)
+    unless its files are there already; bundled MNIST needs nothing. ``report`` is called
+    with each step's progress (see :func:`cnn_core.data.download.download_steps`).
+
+    Nothing else in DigitLab downloads: :func:`~cnn_core.data.datasets.load_split` only
+    reads files.
+
+    Raises
+    ------
+    KeyError
+        For an unknown dataset name.
+    DatasetUnavailable
+        If a download fails; the folders and files it had created are removed again.
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if not missing_files(name, data_dir):
+        return  # there, bundled, or drawn by the user: nothing to download
+    folder = _data_folder(data_dir)
+    try:
+        for step in download_steps(name, folder):
+            if report is not None:
+                report(step)
+    except DatasetUnavailable as exc:
+        raise DatasetUnavailable(
+            _missing_message(DATASETS[name], folder, f"download failed: {exc}")) from None

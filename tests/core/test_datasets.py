@@ -8,8 +8,8 @@ from conftest import NetworkGuard, NetworkRefused
 from dataset_mirror import serving
 
 from cnn_core.data import datasets
-from cnn_core.data.datasets import DATASETS, DatasetUnavailable, download_dataset, load_split
-from cnn_core.data.download import DownloadProgress, download_steps
+from cnn_core.data.datasets import DATASETS, DatasetUnavailable, load_split
+from cnn_core.data.download import DownloadProgress, download_dataset, download_steps
 from cnn_core.runtime.user_data import DATA_DIR_ENV, datasets_folder
 
 
