@@ -145,3 +145,19 @@ def test_the_exported_code_builds_the_same_network(tmp_path: Path) -> None:
     net.load_state_dict(model.state_dict())
     images = torch.randn(3, 1, 28, 28)
     assert torch.equal(net(images), model(images))
+
+
+@pytest.mark.parametrize("fmt", ["onnx", "pt2"])
+def test_the_new_layers_export_to_onnx_and_torch_export(tmp_path: Path, fmt: str) -> None:
+    if fmt == "onnx":
+        pytest.importorskip("onnxruntime")
+    import numpy as np
+
+    from cnn_core.checkpoints.graph_export import check_export, export_graph
+
+    model = build_model(_spec(), seed=0).eval()
+    checkpoint = Checkpoint(model, make_metadata(model))
+    path = tmp_path / f"blocks.{fmt}"
+    export_graph(checkpoint, path, fmt)
+    images = np.random.default_rng(0).random((20, 28, 28), dtype=np.float32)
+    assert check_export(checkpoint, path, fmt, images).max_difference <= 1e-4
