@@ -135,11 +135,12 @@ def show_code(window: MainWindow, shown: bool) -> None:
             window.resizeDocks([dock], [max(_DOCKED_WIDTH, int(window.width() * 0.36))],
                                Qt.Orientation.Horizontal)
         else:
-            dock.setFloating(True)
-            frame = window.geometry()
-            left = window.tabs.mapTo(window, QPoint(0, 0)).x()  # up to the tabs
-            dock.setGeometry(frame.x() + 4, frame.y() + 40, max(480, left - 12),
-                             max(360, frame.height() - 80))
+            dock.setFloating(True)  # over the canvas, below the model bar, up to the tabs
+            corner = window.canvas_panel.mapToGlobal(QPoint(0, 0))
+            right = window.tabs.mapToGlobal(QPoint(0, 0)).x() - 8
+            bottom = window.mapToGlobal(QPoint(0, window.height())).y() - 8
+            dock.setGeometry(corner.x(), corner.y(), max(480, right - corner.x()),
+                             max(360, bottom - corner.y()))
         dock.setProperty("placed", True)
     dock.show()
     dock.raise_()

@@ -110,7 +110,8 @@ class CodeText(QPlainTextEdit):
         bar = self.verticalScrollBar()  # in lines: a plain text edit scrolls by blocks
         visible = max(1, self.viewport().height() // max(1, self.fontMetrics().lineSpacing()))
         if first < bar.value() or last >= bar.value() + visible - 1:
-            bar.setValue(max(0, first - visible // 3))
+            # the layer near the top, a few lines of context above it, its last line in view
+            bar.setValue(max(0, first - 3 if last - first < visible - 5 else first - 1))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import torch
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QSpinBox
+from PySide6.QtWidgets import QFileDialog, QSpinBox
 
 from app.main_window import MainWindow
 from app.widgets.code_view import CANVAS, CodePanel
@@ -210,7 +210,41 @@ def test_highlighter_colours_keywords_strings_numbers_comments(qtbot, show):  # 
         expected = highlighter.format_of(kind).foreground().color().name()
         assert colour_at(line_text, token) == expected, (line_text, kind)
     light = highlighter.format_of("keyword").foreground().color()
-    highlighter.set_dark(True)
+    palette = panel.text.palette()  # a dark palette: the colours turn light
+    palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#e0e0e0"))
+    panel.text.setPalette(palette)
     dark = highlighter.format_of("keyword").foreground().color()
-    assert dark.lightness() > light.lightness()  # light colours on a dark background
-    QApplication.processEvents()
+    assert dark.lightness() > light.lightness() + 40
+    assert colour_at("class Net(nn.Module):", "class") == dark.name()
+
+
+def test_the_dock_comes_back_where_it_was(qtbot, untrained: Checkpoint):  # noqa: ANN001
+    first = MainWindow(untrained.copy())
+    qtbot.addWidget(first)
+    first.resize(1920, 1080)
+    first.show()
+    qtbot.waitExposed(first)
+    assert first.wait_until_ready(30_000)
+    first.menus.showCodeAction.trigger()  # View ▸ Code: room on the right at 1920 pixels
+    dock = first.code_dock
+    qtbot.waitUntil(dock.isVisible)
+    assert not dock.isFloating()
+    assert first.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    qtbot.waitUntil(lambda: dock.width() >= 520)  # wide enough to read a layer's line whole
+    assert first.menus.showCodeAction.isChecked()
+    first.close()
+
+    again = MainWindow(untrained.copy())
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.wait_until_ready(30_000)
+    qtbot.waitUntil(again.code_dock.isVisible)
+    assert again.menus.showCodeAction.isChecked()
+    again.activateWindow()
+    qtbot.waitUntil(again.isActiveWindow)  # its shortcuts answer once it has the focus
+    qtbot.keyClick(again, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)  # closes it
+    qtbot.waitUntil(again.code_dock.isHidden)
+    assert not again.menus.showCodeAction.isChecked()
+    again.close()
