@@ -157,7 +157,6 @@ def builder_scene(d: Driver, size: Size) -> None:
 
 def code_view_scene(d: Driver, size: Size) -> None:
     """The code dock beside the Build tab: LeNet-5, the mouse over conv2's row lights its lines."""
-    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     d.resize(size)

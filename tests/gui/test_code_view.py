@@ -28,6 +28,7 @@ def _open_code(qtbot, win: MainWindow) -> CodePanel:  # noqa: ANN001
     qtbot.keyClick(win, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
     dock = win.code_dock
     qtbot.waitUntil(dock.isVisible)
+    qtbot.waitExposed(dock)  # a floating dock is a window of its own
     panel = dock.widget()
     qtbot.waitUntil(lambda: panel.code() is not None)
     return panel
@@ -87,6 +88,7 @@ def test_code_follows_the_builder_and_lights_the_hovered_row(qtbot, window: Main
     assert "nn.Conv2d(12, 16" in text.toPlainText()
     assert text.toPlainText() == spec_to_python(builder.spec())
     assert "lenet5" in panel.statusLabel.text()
+
 
 
 def test_clicking_a_line_selects_its_row_and_shows_its_maps(qtbot, window: MainWindow, draw):  # noqa: ANN001
@@ -226,6 +228,7 @@ def test_the_dock_comes_back_where_it_was(qtbot, untrained: Checkpoint):  # noqa
     first.show()
     qtbot.waitExposed(first)
     assert first.wait_until_ready(30_000)
+    first.tabs.setCurrentWidget(first.architecture_builder)
     first.menus.showCodeAction.trigger()  # View ▸ Code: room on the right at 1920 pixels
     dock = first.code_dock
     qtbot.waitUntil(dock.isVisible)
@@ -233,6 +236,14 @@ def test_the_dock_comes_back_where_it_was(qtbot, untrained: Checkpoint):  # noqa
     assert first.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     qtbot.waitUntil(lambda: dock.width() >= 520)  # wide enough to read a layer's line whole
     assert first.menus.showCodeAction.isChecked()
+    # the mouse over a line of the code lights every line of its layer
+    panel = dock.widget()
+    text = panel.text
+    qtbot.waitUntil(lambda: panel.code() is not None)
+    fc2 = panel.code().layers[panel.layer_names().index("classifier.fc2")]
+    QTest.mouseMove(text.viewport(), text.line_rect_centre(fc2.ranges[-1][0]))  # init_weights
+    qtbot.waitUntil(lambda: text.lit_lines() == fc2.lines())
+    assert text.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
     first.close()
 
     again = MainWindow(untrained.copy())
