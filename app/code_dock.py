@@ -21,7 +21,7 @@ from cnn_core.models.architecture import module_names, normalise_spec
 
 from . import settings as prefs
 from .settings import Keys
-from .widgets.code_view import BUILDER, CodePanel
+from .widgets.code_view import BUILDER, CANVAS, CodePanel
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
@@ -70,15 +70,16 @@ class CodeLink(QObject):
         if index < 0:
             index = self._builder.table.current_layer()
         names = module_names(self._builder.spec())
-        self._panel.highlight_layer(names[index] if 0 <= index < len(names) else "")
+        lit = 0 <= index < len(names) and self._rows_are_the_code()
+        self._panel.highlight_layer(names[index] if lit else "")
 
     @Slot(str)
     def _on_line_clicked(self, name: str) -> None:
         names = module_names(self._builder.spec())
-        if name in names:
+        if name in names and self._rows_are_the_code():
             self._builder.select_layer(names.index(name))
         checkpoint = self._checkpoint
-        if checkpoint is None or not self._shows_canvas_model():
+        if checkpoint is None or not (self._panel.source() == CANVAS or self._same_as_canvas()):
             where = checkpoint.name if checkpoint is not None else self.tr("no model yet")
             self._panel.say(self.tr(
                 "{0}: the feature maps come from the model on the canvas ({1}), which is not "
@@ -88,11 +89,14 @@ class CodeLink(QObject):
         view.show_layer(name)
         self._window.tabs.setCurrentWidget(view)
 
-    def _shows_canvas_model(self) -> bool:
-        """Whether the code shown is the canvas model's network (its maps are this code's)."""
-        if self._panel.source() != BUILDER:
-            return True
-        assert self._checkpoint is not None
+    def _rows_are_the_code(self) -> bool:
+        """Whether the Build tab's rows are the layers of the code shown."""
+        return self._panel.source() == BUILDER or self._same_as_canvas()
+
+    def _same_as_canvas(self) -> bool:
+        """Whether the Build tab's network is the canvas model's (same layers, same sizes)."""
+        if self._checkpoint is None:
+            return False
         try:
             return normalise_spec(self._builder.spec()) == normalise_spec(
                 self._checkpoint.model.spec)
@@ -132,7 +136,10 @@ def show_code(window: MainWindow, shown: bool) -> None:
         room = window.width() - window.centralWidget().minimumSizeHint().width()
         if room >= _DOCKED_WIDTH:
             dock.show()
-            window.resizeDocks([dock], [max(_DOCKED_WIDTH, int(window.width() * 0.36))],
+            text = dock.widget().text  # the layers' lines end with their shapes: ~96 columns
+            whole = (text.fontMetrics().horizontalAdvance("M" * 96) + 16
+                     + text.verticalScrollBar().sizeHint().width())
+            window.resizeDocks([dock], [max(_DOCKED_WIDTH, min(room, whole))],
                                Qt.Orientation.Horizontal)
         else:
             dock.setFloating(True)  # over the canvas, below the model bar, up to the tabs

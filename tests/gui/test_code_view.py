@@ -259,3 +259,21 @@ def test_the_dock_comes_back_where_it_was(qtbot, untrained: Checkpoint):  # noqa
     qtbot.waitUntil(again.code_dock.isHidden)
     assert not again.menus.showCodeAction.isChecked()
     again.close()
+
+
+def test_the_canvas_models_code_links_rows_only_of_the_same_network(qtbot,  # noqa: ANN001
+                                                                      window: MainWindow):
+    panel = _open_code(qtbot, window)
+    builder = window.architecture_builder
+    table, text = builder.table, panel.text
+    panel.set_source(CANVAS)  # the untrained "lenet" on the canvas; lenet5 in the builder
+    assert window.checkpoint().name in panel.statusLabel.text()
+    assert "STD = " in text.toPlainText()
+    QTest.mouseMove(table.viewport(), _row_point(table, 0))  # conv1 of another network
+    qtbot.wait(50)
+    assert text.lit_lines() == []
+    builder.load_preset("lenet")  # now the rows are the canvas model's layers
+    QTest.mouseMove(table.viewport(), _row_point(table, 1))
+    QTest.mouseMove(table.viewport(), _row_point(table, 0))
+    conv1 = panel.code().layers[panel.layer_names().index("features.conv1")]
+    qtbot.waitUntil(lambda: text.lit_lines() == conv1.lines())
