@@ -3,8 +3,8 @@
 It shows :func:`cnn_core.checkpoints.code_export.export_spec`'s source of the network in the
 Build tab (regenerated a moment after each edit) or of the model on the canvas, in colour, in
 a monospace font. :meth:`CodePanel.highlight_layer` lights the lines of one layer (the window
-calls it as the mouse goes over the Build tab's rows); clicking a layer's line emits
-``layer_clicked`` with its module name. Copy (the button; Ctrl+C with nothing selected) puts the
+calls it as the mouse goes over the Build tab's rows); clicking a layer's line (or Enter on it)
+emits ``layer_clicked`` with its module name. Copy (the button; Ctrl+C with nothing selected) puts the
 whole file on the clipboard; Save… writes it as a ``.py`` file, atomically.
 """
 
@@ -142,9 +142,12 @@ class CodeText(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Copy) and not self.textCursor().hasSelection():
             QGuiApplication.clipboard().setText(self.toPlainText())  # nothing chosen: all of it
-            event.accept()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # the keyboard's click
+            self.line_clicked.emit(self.textCursor().blockNumber())
+        else:
+            super().keyPressEvent(event)
             return
-        super().keyPressEvent(event)
+        event.accept()
 
 
 class CodePanel(QWidget):

@@ -119,6 +119,17 @@ def test_clicking_a_line_selects_its_row_and_shows_its_maps(qtbot, window: MainW
     qtbot.waitUntil(lambda: view.scrollArea.verticalScrollBar().value() >= card.y() - 4
                     or view.scrollArea.verticalScrollBar().value()
                     == view.scrollArea.verticalScrollBar().maximum())
+    # the keyboard: the arrow keys move through the code, Enter acts as a click
+    window.tabs.setCurrentWidget(builder)
+    panel.text.setFocus()
+    cursor = panel.text.textCursor()
+    cursor.setPosition(panel.text.document().findBlockByNumber(conv2 - 2).position())
+    panel.text.setTextCursor(cursor)  # on pool1's line
+    qtbot.keyClick(panel.text, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.text, Qt.Key.Key_Down)  # conv2's line
+    qtbot.keyClick(panel.text, Qt.Key.Key_Up)  # relu / sigmoid between them
+    qtbot.keyClick(panel.text, Qt.Key.Key_Return)
+    assert builder.table.current_layer() == names.index("features.conv2") - 1
     # a click on a line that is no layer's (the class line) selects nothing new
     net_line = panel.code().text.splitlines().index("class Net(nn.Module):")
     window.tabs.setCurrentWidget(builder)
