@@ -181,6 +181,10 @@ class CodePanel(QWidget):
         self.sourceCombo.addItem(tr("Network in Build"), BUILDER)
         self.sourceCombo.addItem(tr("Model on the canvas"), CANVAS)
         self.sourceCombo.currentIndexChanged.connect(self._on_source)
+        # narrow enough to dock beside the tabs of a 1280-pixel window without widening it
+        self.sourceCombo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.sourceCombo.setMinimumContentsLength(8)
         self.copyButton = named(QPushButton(tr("Copy"), self), "codeCopyButton",
                                 tr("Copy the whole file to the clipboard (Ctrl+C in the code "
                                    "copies the selection, or everything when none)"))
