@@ -20,6 +20,7 @@ from .settings import Keys
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .widgets.datasets_dialog import DatasetsDialog
 
 __all__ = ["WindowActions"]
 
@@ -52,6 +53,10 @@ class WindowActions(QObject):
                                             key("Ctrl+Shift+O"))
         self.saveModelAction = self._action(self.tr("&Save model…"), self.save_model_dialog,
                                             key(key.StandardKey.Save))
+        self.datasetsAction = self._action(self.tr("Datasets and data &folder…"),
+                                           self.show_datasets, key("Ctrl+Shift+D"))
+        self.datasetsAction.setToolTip(self.tr(
+            "Where datasets are kept; download Fashion-MNIST, KMNIST or EMNIST"))
         self.quitAction = self._action(self.tr("&Quit"), window.close, key(key.StandardKey.Quit))
         self.showCodeAction = self._action(self.tr("&Code"), self.show_code, key("Ctrl+Shift+C"))
         self.showCodeAction.setCheckable(True)
@@ -80,6 +85,7 @@ class WindowActions(QObject):
                              (self.saveDrawingAction, "saveDrawingAction"),
                              (self.openModelAction, "openModelAction"),
                              (self.saveModelAction, "saveModelAction"),
+                             (self.datasetsAction, "datasetsAction"),
                              (self.quitAction, "quitAction"),
                              (self.showCodeAction, "showCodeAction")):
             action.setObjectName(name)
@@ -94,6 +100,8 @@ class WindowActions(QObject):
         file_menu.addSeparator()
         file_menu.addActions([self.openModelAction, self.saveModelAction])
         file_menu.addActions([bar.useBundledAction, bar.removeFromShelfAction])
+        file_menu.addSeparator()
+        file_menu.addAction(self.datasetsAction)
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         edit_menu = window.menuBar().addMenu(self.tr("&Edit"))
@@ -116,6 +124,20 @@ class WindowActions(QObject):
         from .code_dock import show_code
 
         show_code(self._window, shown)
+
+    def show_datasets(self) -> DatasetsDialog:
+        """File ▸ Datasets and data folder…: one dialog, kept while the window lives (a
+        download goes on while it is hidden behind the window)."""
+        from .widgets.datasets_dialog import DatasetsDialog
+
+        dialog = self._window.findChild(DatasetsDialog, "datasetsDialog")
+        if dialog is None:
+            dialog = DatasetsDialog(self._window)
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # ------------------------------------------------------------------ files
     def _dialog_dir(self) -> str:

@@ -3,9 +3,9 @@
 It shows :func:`cnn_core.checkpoints.code_export.export_spec`'s source of the network in the
 Build tab (regenerated a moment after each edit) or of the model on the canvas, in colour, in
 a monospace font. :meth:`CodePanel.highlight_layer` lights the lines of one layer (the window
-calls it as the mouse goes over the Build tab's rows); clicking a layer's line (or Enter on it)
-emits ``layer_clicked`` with its module name. Copy (the button; Ctrl+C with nothing selected) puts the
-whole file on the clipboard; Save… writes it as a ``.py`` file, atomically.
+calls it as the mouse goes over the Build tab's rows); clicking a layer's line (or Enter on
+it) emits ``layer_clicked`` with its module name. Copy (the button; Ctrl+C with nothing
+selected) puts the whole file on the clipboard; Save… writes it as a ``.py`` file, atomically.
 """
 
 from __future__ import annotations
