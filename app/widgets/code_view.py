@@ -162,6 +162,7 @@ class CodePanel(QWidget):
         self.setObjectName("codePanel")
         self.settings = prefs.open_settings()
         self._code: ExportedCode | None = None
+        self._last: dict[str, tuple[ExportedCode, str]] = {}  # source → last code that built
         self._name = "custom"
         self._spec: dict[str, Any] | None = None  # the builder's network, waiting for a pause
         self._checkpoint: Checkpoint | None = None
@@ -252,7 +253,7 @@ class CodePanel(QWidget):
                 return
             self._show(export_spec(ck.model.spec, source=ck.name, mean=ck.mean, std=ck.std,
                                    classes=list(ck.classes)),
-                       tr("The model on the canvas: {0}").format(ck.name), ck.name)
+                       tr("The model on the canvas: {0}").format(ck.name), ck.name, CANVAS)
             return
         if self._spec is None:
             self._show_problem(tr("The Build tab has no network yet."))
@@ -264,9 +265,10 @@ class CodePanel(QWidget):
             self._show_problem(tr("{0} does not build: {1} The code below is the last one "
                                   "that did.").format(name, exc))
             return
-        self._show(code, tr("The network in the Build tab: {0}").format(name), name)
+        self._show(code, tr("The network in the Build tab: {0}").format(name), name, BUILDER)
 
-    def _show(self, code: ExportedCode, status: str, name: str) -> None:
+    def _show(self, code: ExportedCode, status: str, name: str, source: str) -> None:
+        self._last[source] = (code, name)
         self._name = name
         self.statusLabel.setText(status)
         self.statusLabel.setStyleSheet("")
@@ -285,8 +287,19 @@ class CodePanel(QWidget):
         self._light()
 
     def _show_problem(self, text: str) -> None:
+        """Say what is wrong, over the last code of the shown source that built (none if
+        none did: not the other source's code)."""
+        last = self._last.get(self.source())
+        if last is None:
+            self._code = None
+            self.text.setPlainText("")
+        elif self._code is None or last[0].text != self._code.text:
+            self._code, self._name = last
+            self.text.setPlainText(self._code.text)
+            self._light()
         self.statusLabel.setText(text)
-        self.statusLabel.setStyleSheet("color: #c0392b; font-weight: bold;")
+        red = "#ff7b72" if is_dark(self.palette()) else "#b00020"  # readable on either
+        self.statusLabel.setStyleSheet(f"color: {red}; font-weight: bold;")
         has_code = self._code is not None
         self.copyButton.setEnabled(has_code)
         self.saveButton.setEnabled(has_code)

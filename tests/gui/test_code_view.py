@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QSpinBox
 
 from app.main_window import MainWindow
-from app.widgets.code_view import CANVAS, CodePanel
+from app.widgets.code_view import BUILDER, CANVAS, CodePanel
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.code_export import spec_to_python
 from cnn_core.models import get_spec
@@ -185,7 +185,8 @@ def test_canvas_model_code_copy_and_save(qtbot, bundled: Checkpoint, tmp_path,  
     net.load_state_dict(bundled.model.state_dict())  # the weights load unchanged
 
 
-def test_a_network_that_does_not_build_keeps_the_last_code(qtbot, show):  # noqa: ANN001
+def test_a_network_that_does_not_build_keeps_the_last_code(qtbot, show,  # noqa: ANN001
+                                                           untrained: Checkpoint):
     panel = show(CodePanel(), (900, 700))
     spec = get_spec("lenet5")
     panel.set_builder_spec(spec, at_once=True)
@@ -196,6 +197,19 @@ def test_a_network_that_does_not_build_keeps_the_last_code(qtbot, show):  # noqa
     qtbot.waitUntil(lambda: "does not build" in panel.statusLabel.text())
     assert panel.text.toPlainText() == before
     assert panel.copyButton.isEnabled()
+    # the canvas model's code, then back: still the Build tab's last code, not the canvas's
+    panel.set_source(CANVAS)
+    panel.set_checkpoint(untrained)
+    assert "STD = " in panel.text.toPlainText()
+    panel.set_source(BUILDER)
+    assert panel.text.toPlainText() == before and "does not build" in panel.statusLabel.text()
+    # a Build tab whose network never built shows no code at all (not the canvas model's)
+    fresh = show(CodePanel(), (900, 700))
+    fresh.set_checkpoint(untrained)
+    fresh.set_source(CANVAS)
+    fresh.set_builder_spec(broken)
+    fresh.set_source(BUILDER)
+    assert fresh.text.toPlainText() == "" and not fresh.saveButton.isEnabled()
 
 
 def test_highlighter_colours_keywords_strings_numbers_comments(qtbot, show):  # noqa: ANN001
