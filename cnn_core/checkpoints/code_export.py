@@ -41,7 +41,8 @@ class LayerLines:
         The layer's module name, as ``model.named_modules()`` gives it: ``features.conv1``.
     ranges
         0-based line numbers (indices into ``text.splitlines()``), as contiguous ranges: first
-        its entry in ``__init__``'s ``nn.Sequential``, then its ``init_weights`` call if any.
+        its entry in ``__init__``'s ``nn.Sequential``, then the line tying its weights to
+        another layer's and its ``init_weights`` call, if it has them.
     """
 
     name: str
@@ -262,7 +263,7 @@ def _net_source(name: str, layers: list[PlannedLayer], inits: list[tuple[Planned
         out.append("        ]))")
     for layer in layers:
         if LAYER_TYPES[layer.kind].tied:
-            out.append(f"        self.{layer.part}.{layer.name}.tie(self.{layer.settings['of']})"
+            add(layer, f"        self.{layer.part}.{layer.name}.tie(self.{layer.settings['of']})"
                        f"  # the same weights")
     if uses_init:
         out.append("        # initialisation, layer by layer in this order (as DigitLab does)")

@@ -7,6 +7,7 @@ import pytest
 from cnn_core.checkpoints.code_export import export_spec, spec_to_python
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import module_names
+from cnn_core.models.layer_types import LAYER_TYPES
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -27,6 +28,8 @@ def test_every_layer_has_its_own_lines(name):
         for span in inits:  # an init_weights call on this very module
             assert [lines[i].strip() for i in span] == [
                 f'init_weights(self.{part}.{own}, "{spec.get("init")}")']
+            assert LAYER_TYPES[spec[part][int(index) - (part == "classifier")
+                                          * len(spec["features"])]["type"]].initialised
         own_lines = set(layer.lines())
         assert not own_lines & seen, "two layers claim the same line"
         seen |= own_lines
@@ -58,3 +61,27 @@ def test_header_lines_move_the_layers_down():
     for a, b in zip(bare.layers, full.layers, strict=True):
         assert [span.start + shift for span in a.ranges] == [span.start for span in b.ranges]
         assert full.text.splitlines()[b.ranges[0][0]] == bare.text.splitlines()[a.ranges[0][0]]
+
+
+def test_own_layers_and_a_tied_layer_have_their_lines():
+    spec = {"name": "blocks", "num_classes": 10,
+            "features": [{"type": "conv", "out_channels": 4, "kernel_size": 3},
+                         {"type": "expression", "expr": "x - x.mean()"},
+                         {"type": "scale", "bias": True}, {"type": "relu"},
+                         {"type": "maxpool", "kernel_size": 2}],
+            "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 16},
+                           {"type": "linear", "out_features": 16, "name": "hidden"},
+                           {"type": "relu"}, {"type": "shared", "of": "hidden"},
+                           {"type": "linear", "out_features": 10}]}
+    code = export_spec(spec)
+    lines = code.text.splitlines()
+    names = [layer.name for layer in code.layers]
+    assert names == module_names(spec)
+    for layer in code.layers:
+        own = layer.name.partition(".")[2]
+        assert lines[layer.ranges[0][0]].lstrip().startswith(f'("{own}", ')
+    shared = code.layers[names.index("classifier.shared1")]
+    assert len(shared.ranges) == 2  # its entry, and the line that ties it to hidden
+    tie = lines[shared.ranges[1][0]]
+    assert ".shared1.tie(self.classifier.hidden)" in tie
+    assert code.layer_at(shared.ranges[1][0]) == names.index("classifier.shared1")
