@@ -19,7 +19,7 @@ from cnn_core.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from cnn_core.checkpoints.runs import run_metadata
 from cnn_core.checkpoints.script_export import HANDLED_SETTINGS, run_script
 from cnn_core.models import create_model, get_spec
-from cnn_core.training import TrainConfig
+from cnn_core.training import Finished, TrainConfig, Trainer
 
 REPO = Path(__file__).resolve().parents[2]
 RUFF = Path(sys.executable).with_name("ruff")
@@ -91,6 +91,37 @@ def test_the_script_of_a_lenet5_run_reaches_the_runs_test_accuracy(mnist, tmp_pa
     print(f"\nDigitLab's run: {100 * digitlab:.2f} %; its exported script: {exported:.2f} %")
     assert digitlab > 0.5  # it learnt: the comparison means something
     assert abs(exported - 100 * digitlab) <= 0.3
+
+
+_BLOCKS = {  # the tutorials' custom layers: a centring expression, a Scale, tied weights
+    "name": "blocks", "num_classes": 10, "init": "kaiming",
+    "features": [{"type": "conv", "out_channels": 6, "kernel_size": 5, "padding": 2},
+                 {"type": "expression", "expr": "x - x.mean()"},
+                 {"type": "scale", "bias": True}, {"type": "relu"},
+                 {"type": "maxpool", "kernel_size": 2}, {"type": "dropout", "p": 0.2}],
+    "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 32},
+                   {"type": "relu"}, {"type": "linear", "out_features": 32, "name": "hidden"},
+                   {"type": "relu"}, {"type": "shared", "of": "hidden"}, {"type": "relu"},
+                   {"type": "linear", "out_features": 10}]}
+
+
+def test_custom_and_tied_layers_train_alike_in_the_script(mnist, tmp_path):
+    """Expression, Scale and a shared (tied) layer, with dropout: the same steps."""
+    config = TrainConfig(model_spec=_BLOCKS, epochs=1, batch_size=50, optimizer="adam",
+                         lr=3e-3, schedule="cosine", augment=False, device="cpu", seed=2,
+                         val_size=500, max_train_samples=1000, max_test_samples=1000,
+                         data_dir=str(mnist))
+    *_, end = Trainer(config).run()
+    assert isinstance(end, Finished)
+    script = tmp_path / "blocks.py"
+    script.write_text(run_script(end.checkpoint.meta), encoding="utf-8")
+    _ruff(script)
+    source = script.read_text(encoding="utf-8")
+    assert 'Lambda(lambda x: x - x.mean())' in source and '.tie(self.classifier.hidden)' in source
+    out = _run_script(script, "--data", str(mnist), "--device", "cpu")
+    [figure] = re.findall(r"^test accuracy: ([\d.]+) %$", out, flags=re.MULTILINE)
+    print(f"\nblocks: DigitLab {100 * end.test_accuracy:.2f} %, script {figure} %")
+    assert abs(float(figure) - 100 * end.test_accuracy) <= 0.3
 
 
 def _config(**changes: object) -> dict[str, object]:
