@@ -140,3 +140,26 @@ def test_a_cancelled_dialog_writes_nothing(shelf_window, recorded, qtbot, tmp_pa
     assert win.banner.text() == before
     assert not list(tmp_path.glob("*.py"))
 
+
+
+def test_a_model_file_a_run_saved_exports_from_the_file_menu(shelf_window, recorded, tmp_path,  # noqa: ANN001
+                                                             monkeypatch) -> None:
+    from cnn_core.checkpoints import save_checkpoint
+
+    win = shelf_window
+    saved = tmp_path / "mine.safetensors"
+    save_checkpoint(saved, RunStore(os.environ[DATA_DIR_ENV]).load_final(recorded))
+    assert win.open_model_file(saved)
+    export = win.model_bar.shelfExport
+    assert export.exportScriptAction.isEnabled() and export.exportHistoryAction.isEnabled()
+    file_menu = win.menuBar().actions()[0].menu()
+    assert export.exportScriptAction in file_menu.actions()
+    out = tmp_path / "mine.py"
+    _saving_to(monkeypatch, out)
+    export.exportScriptAction.trigger()
+    assert "from mine.safetensors" in out.read_text(encoding="utf-8")
+    csv_out = tmp_path / "mine.csv"
+    _saving_to(monkeypatch, csv_out)
+    export.exportHistoryAction.trigger()
+    assert len(csv_out.read_text(encoding="utf-8").splitlines()) == 3  # header and 2 epochs
+    assert not (tmp_path / "mine-batches.csv").exists()  # a file alone keeps no batches
