@@ -8,7 +8,8 @@ Widgets (objectName → what it does):
 - ``convKernelPresetCombo`` the kernel: a preset (the tutorials' [1, −1] edge, Sobel x/y,
   blur, sharpen, identity, a 1×1 convolution mixing 3 channels into 2), typed in, or one of
   the canvas model's kernels (``convKernelLayerCombo``, ``convKernelOutSpin``,
-  ``convKernelInSpin``: layer, first output and input channel).
+  ``convKernelInSpin``: layer, first output and input channel); ``convFlipCheck`` flips it
+  (a true convolution). Typed numbers: :class:`~app.widgets.conv_typed.ConvTypedBox`.
 - Conv2d parameters: ``convKernelHSpin`` / ``convKernelWSpin``, ``convStrideSpin`` /
   ``convStrideWSpin``, ``convPaddingSpin`` / ``convPaddingWSpin``, ``convDilationSpin`` /
   ``convDilationWSpin`` (height / width; the width follows the height while they are equal),
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
 from cnn_core.analysis.conv_presets import KERNEL_PRESETS
 from cnn_core.analysis.conv_settings import PADDING_MODES, ConvSettings
 
+from .conv_typed import ConvFlipChoice, ConvTypedBox
 from .elided_combo import ElidedComboBox
 
 __all__ = ["ConvControls"]
@@ -73,6 +75,8 @@ class ConvControls(QScrollArea):
         layout.setContentsMargins(0, 0, 6, 0)
         layout.addWidget(self._input_box())
         layout.addWidget(self._kernel_box())
+        self.typedBox = ConvTypedBox(inner)
+        layout.addWidget(self.typedBox)
         layout.addWidget(self._conv_box())
         layout.addWidget(self._after_box())
         self.playBar = self._play_bar()  # placed by the explorer, above the pictures
@@ -165,11 +169,14 @@ class ConvControls(QScrollArea):
         # the output channel also picks the bias: set it before the explorer recomputes
         self.kernelOutSpin.valueChanged.disconnect(self.changed)
         self.kernelOutSpin.valueChanged.connect(lambda _v: self._on_model_kernel())
+        self.flipChoice = ConvFlipChoice(box)
+        self.flipChoice.toggled.connect(self.changed)
         form = QFormLayout(box)
         form.addRow(self.presetCombo)
         form.addRow(self.tr("Model layer"), self.kernelLayerCombo)
         form.addRow(self.tr("From channel"), self._inline(
             box, self.tr("out"), self.kernelOutSpin, self.tr("in"), self.kernelInSpin))
+        form.addRow(self.flipChoice)
         return box
 
     def _conv_box(self) -> QGroupBox:
@@ -285,6 +292,10 @@ class ConvControls(QScrollArea):
         """A preset's key, ``"typed"`` or ``"model"``."""
         return str(self.presetCombo.currentData())
 
+    def flipped(self) -> bool:
+        """Whether the kernel is flipped (a true convolution, not Conv2d's correlation)."""
+        return self.flipChoice.isChecked()
+
     def activation_key(self) -> str:
         """The activation's key in :data:`cnn_core.analysis.conv_explain.ACTIVATIONS`, or ``""``."""
         return str(self.activationCombo.currentData())
@@ -341,6 +352,24 @@ class ConvControls(QScrollArea):
         self.presetCombo.setCurrentIndex(self.presetCombo.findData(key))
         self.presetCombo.blockSignals(False)
         self._set_model_enabled(key == "model")
+
+    def use_typed_kernel(self, kernel_hw: tuple[int, int], plain: bool = False) -> None:
+        """A typed kernel of ``kernel_hw`` is in use; ``plain``: also one channel in and out,
+        stride 1, no padding or dilation, one group, no bias (the tutorials' corr2d), all
+        quietly."""
+        values = {self.kernelSpin: kernel_hw[0], self.kernelWSpin: kernel_hw[1]}
+        if plain:
+            values |= {spin: 1 for spin in (self.inChannelsSpin, self.outChannelsSpin,
+                                             self.groupsSpin, self.strideSpin, self.strideWSpin,
+                                             self.dilationSpin, self.dilationWSpin)}
+            values |= {self.paddingSpin: 0, self.paddingWSpin: 0}
+            self.biasCheck.blockSignals(True)
+            self.biasCheck.setChecked(False)
+            self.biasCheck.blockSignals(False)
+        self._set_quietly(values)
+        self._last.update(Stride=self.strideSpin.value(), Padding=self.paddingSpin.value(),
+                          Dilation=self.dilationSpin.value())
+        self.set_kernel_source("typed")  # also enables the bias spin as the check says
 
     def set_running(self, ok: bool) -> None:
         """Enable playback only when the settings can run."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject
 
+from cnn_core.analysis.conv_explain import flip_kernel
 from cnn_core.analysis.conv_presets import fit_weight, model_feature_maps, preset_weight
 from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
@@ -30,6 +31,7 @@ class ConvInputs(QObject):
         self.sources: list[tuple[str, np.ndarray]] = []
         self.kernel_sets: list[KernelSet] = []
         self.typed: np.ndarray | None = None  # the kernel typed into the table, if any
+        self.typed_input: np.ndarray | None = None  # [rows, cols] typed by the user, if any
         self._checkpoint: Checkpoint | None = None
 
     def set_checkpoint(self, checkpoint: Checkpoint | None) -> None:
@@ -46,7 +48,13 @@ class ConvInputs(QObject):
                 label = (self.tr("Model input (normalised)") if name == "input" else
                          self.tr("%1 output").replace("%1", name))
                 sources.append((label, maps))
+        if self.typed_input is not None:  # last: the drawing's and the model's keep their place
+            sources.append((self.tr("Typed in"), self.typed_input[None]))
         self.sources = sources
+
+    def typed_index(self) -> int | None:
+        """Where the typed input is in ``sources`` (None without one)."""
+        return len(self.sources) - 1 if self.typed_input is not None and self.sources else None
 
     def wide_source(self, index: int) -> int | None:
         """An input with 3 channels or more (for the 1×1 mixing preset), when input ``index``
@@ -68,13 +76,14 @@ class ConvInputs(QObject):
         return maps[first:first + settings.in_channels]
 
     def type_value(self, shown: np.ndarray, out_channel: int, row: int, col: int,
-                   value: float) -> None:
+                   value: float, flipped: bool = False) -> None:
         """A value typed into the kernel table (``row``, ``col``: channel after channel, as the
-        table shows ``out_channel``'s kernel): the typed kernel is ``shown`` with it."""
+        table shows ``out_channel``'s kernel): the typed kernel is ``shown`` with it.
+        ``flipped``: the table shows the kernel flipped, so the typed one is flipped back."""
         typed = shown.copy()
         channel, u = divmod(row, shown.shape[2])
         typed[out_channel, channel, u, col] = value
-        self.typed = typed
+        self.typed = flip_kernel(typed) if flipped else typed
 
     def kernel(self, c: ConvControls, settings: ConvSettings,
                shown: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
