@@ -11,7 +11,8 @@ included. Settings and the model shelf live in a temporary folder; the user's ar
 The script puts the repository and the test helpers (``tests/``, ``tests/gui/``) on its path.
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
-``--only=conv-explorer`` only the convolution explorer's.
+``--only=conv-explorer`` only the convolution explorer's; ``--only=conv-flip`` the
+explorer with the tutorials' corr2d example typed in and the kernel flipped.
 ``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
 """
 
@@ -198,6 +199,31 @@ def conv_explorer_scene(d: Driver, size: Size) -> None:
     d.shoot("conv-explorer", size)
 
 
+def conv_flip_scene(d: Driver, size: Size) -> None:
+    """The tutorials' corr2d example typed into the convolution explorer (X = 0 … 8, K =
+    [[0, 1], [2, 3]], no bias), the kernel flipped (a true convolution), every step done."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    d.window.resize(*size)
+    explorer = d.window.conv_explorer
+    d.open_tab(explorer)
+    controls = explorer.controls
+    for edit, text in ((controls.typedBox.inputEdit, "0 1 2; 3 4 5; 6 7 8"),
+                       (controls.typedBox.kernelEdit, "0 1; 2 3")):
+        d.click(edit)
+        edit.selectAll()
+        QTest.keyClicks(edit, text)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    if controls.biasCheck.isChecked():
+        d.click(controls.biasCheck)
+    if not controls.flipped():
+        d.click(controls.flipChoice.check)
+    d.click(controls.finishButton)
+    d.settle()
+    d.shoot("conv-flip", size)
+
+
 def train_three_runs(d: Driver) -> None:
     """Three small runs put models on the shelf: a TinyVGG stopped after its first epoch, a
     LeNet-5 for one epoch, then a LeNet trained for two epochs on 4,096 images (the canvas
@@ -356,13 +382,15 @@ def all_scenes(d: Driver) -> None:
         trained_scenes(d, size)
         builder_scene(d, size)
         conv_explorer_scene(d, size)
+        conv_flip_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
     coach_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
-         "architecture-builder", "conv-explorer", "kernel-learner", "dataset-browser",
+         "architecture-builder", "conv-explorer", "conv-flip", "kernel-learner",
+         "dataset-browser",
          "handwriting-coach-collecting", "handwriting-coach-results")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
@@ -376,6 +404,7 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "inside": inside_scenes,
     "builder": builder_scene,
     "conv-explorer": conv_explorer_scene,
+    "conv-flip": conv_flip_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
 }

@@ -180,7 +180,7 @@ class ConvFlipChoice(QWidget):
                               "unflipped."), self)
         self.note.setObjectName("convFlipNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(mid);")
+        self.note.setStyleSheet("color: #606060;")
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -1,0 +1,99 @@
+"""Dead ReLUs: the units of each ReLU layer that never fired over an epoch of training.
+
+A ReLU unit (a channel of a convolution's map, a neuron of a linear layer) whose input stays
+at or below zero for every image outputs 0 everywhere: no gradient flows through it, so the
+weights feeding it stop learning — it is *dead*. A learning rate that is too high often
+pushes many units there at once. :class:`ReluActivity` watches the ReLUs of a model during
+training steps with forward hooks and keeps, per unit, one flag: did it fire (output > 0) for
+any image at any position since the last :meth:`ReluActivity.take`. That costs one reduction
+per ReLU per step, on the device, and one small copy per layer at the end of an epoch.
+
+ReLUs are counted where they are modules (``nn.ReLU``, ``nn.ReLU6``: every ``relu`` layer
+of a spec); those written as ``F.relu`` inside a block (residual, Inception) are not seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+__all__ = ["DEAD_WARNING", "ReluActivity"]
+
+DEAD_WARNING = 0.5  # a layer with more than this share of dead units gets a warning
+
+
+class ReluActivity:
+    """Which units of ``model``'s ReLU layers fired in training steps since the last take.
+
+    Hooks are attached with :meth:`attach` (or ``with activity:``) and removed by
+    :meth:`detach`; :meth:`detached` lifts them for a moment (a copy of the model must not
+    carry them). Evaluation passes (the model in eval mode) are not counted.
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        self._layers = [(name, module) for name, module in model.named_modules()
+                        if isinstance(module, nn.ReLU | nn.ReLU6)]
+        self._fired: dict[str, torch.Tensor] = {}
+        self._handles: list[torch.utils.hooks.RemovableHandle] = []
+
+    @property
+    def layers(self) -> list[str]:
+        """The watched layers' names, in the model's order."""
+        return [name for name, _ in self._layers]
+
+    def attach(self) -> None:
+        """Start watching (again); what was counted so far is kept."""
+        if not self._handles:
+            self._handles = [module.register_forward_hook(self._hook(name))
+                             for name, module in self._layers]
+
+    def detach(self) -> None:
+        """Stop watching."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+
+    def __enter__(self) -> ReluActivity:
+        self.attach()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.detach()
+
+    @contextlib.contextmanager
+    def detached(self) -> Iterator[None]:
+        """No hooks inside (e.g. while the model is copied), the same as before after."""
+        attached = bool(self._handles)
+        self.detach()
+        try:
+            yield
+        finally:
+            if attached:
+                self.attach()
+
+    def _hook(self, name: str):  # noqa: ANN202 - a forward hook
+        def hook(module: nn.Module, _inputs: object, output: torch.Tensor) -> None:
+            if not module.training or not isinstance(output, torch.Tensor) or output.dim() < 2:
+                return
+            with torch.no_grad():
+                dims = [0, *range(2, output.dim())]  # every axis but the unit's (dim 1)
+                fired = output.detach().amax(dim=dims) > 0
+                seen = self._fired.get(name)
+                self._fired[name] = fired if seen is None or seen.shape != fired.shape \
+                    else seen | fired
+        return hook
+
+    def take(self) -> tuple[tuple[str, float], ...]:
+        """``(layer, share of its units that never fired)`` for every layer that ran since the
+        last take, in the model's order; the counts start again from zero."""
+        shares = []
+        for name, _ in self._layers:
+            fired = self._fired.get(name)
+            if fired is not None and fired.numel():
+                dead = fired.numel() - int(fired.sum().item())
+                shares.append((name, dead / fired.numel()))
+        self._fired = {}
+        return tuple(shares)
