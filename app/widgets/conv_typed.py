@@ -99,7 +99,6 @@ class ConvTypedBox(QGroupBox):
     def _field(self, name: str, example: str, tip: str) -> tuple[MatrixEdit, QLabel]:
         edit = named(MatrixEdit(self), name, tip)
         edit.setPlaceholderText(self.tr("e.g. %1").replace("%1", example))
-        edit.setClearButtonEnabled(True)
         error = QLabel(self)
         error.setObjectName(name.replace("Edit", "ErrorLabel"))
         error.setWordWrap(True)
