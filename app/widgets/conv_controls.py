@@ -17,9 +17,10 @@ Widgets (objectName → what it does):
   ``convOutChannelsSpin``, ``convBiasCheck`` and ``convBiasSpin`` (its value).
 - After it: ``convActivationCombo``; ``convPoolCombo``, ``convPoolSizeSpin``,
   ``convPoolStrideSpin``.
-- Playback: ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton``
-  (Left), ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps
-  per second).
+- Playback (:class:`~app.widgets.conv_playback.ConvPlayBar`, here under the same names):
+  ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton`` (Left),
+  ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps per
+  second).
 """
 
 from __future__ import annotations
@@ -37,9 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QSlider,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
 from cnn_core.analysis.conv_presets import KERNEL_PRESETS
 from cnn_core.analysis.conv_settings import PADDING_MODES, ConvSettings
 
+from .conv_playback import ConvPlayBar
 from .conv_typed import ConvFlipChoice, ConvTypedBox
 from .elided_combo import ElidedComboBox
 
@@ -79,7 +79,12 @@ class ConvControls(QScrollArea):
         layout.addWidget(self.typedBox)
         layout.addWidget(self._conv_box())
         layout.addWidget(self._after_box())
-        self.playBar = self._play_bar()  # placed by the explorer, above the pictures
+        self.playBar = ConvPlayBar(self)  # placed by the explorer, above the pictures
+        bar = self.playBar
+        self.playButton, self.backButton, self.stepButton = (bar.playButton, bar.backButton,
+                                                             bar.stepButton)
+        self.resetButton, self.finishButton = bar.resetButton, bar.finishButton
+        self.speedSlider, self.speedLabel = bar.speedSlider, bar.speedLabel
         self._set_model_enabled(False)
         layout.addStretch(1)
         self.setWidget(inner)
@@ -238,43 +243,6 @@ class ConvControls(QScrollArea):
         form.addRow(self._inline(box, self.tr("size"), self.poolSizeSpin, self.tr("stride"),
                                  self.poolStrideSpin))
         return box
-
-    def _button(self, name: str, text: str, tip: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
-
-    def _play_bar(self) -> QWidget:
-        bar = QWidget(self)
-        bar.setObjectName("convPlayBar")
-        self.playButton = self._button("convPlayButton", self.tr("Play"), self.tr("Space"))
-        self.backButton = self._button("convBackButton", self.tr("◀ Back"), self.tr("Left"))
-        self.stepButton = self._button("convStepButton", self.tr("Step ▶"), self.tr("Right"))
-        self.resetButton = self._button("convResetButton", self.tr("Reset"), self.tr("Home"))
-        self.finishButton = self._button("convFinishButton", self.tr("Finish"), self.tr("End"))
-        self.speedSlider = QSlider(Qt.Orientation.Horizontal, bar)
-        self.speedSlider.setObjectName("convSpeedSlider")
-        self.speedSlider.setRange(1, 400)
-        self.speedSlider.setValue(8)
-        self.speedSlider.setToolTip(self.tr("Steps per second while playing"))
-        self.speedSlider.setMinimumWidth(40)
-        self.speedLabel = QLabel(self.tr("%1/s").replace("%1", "8"), bar)
-        self.speedLabel.setToolTip(self.tr("Steps per second while playing"))
-        self.speedLabel.setMinimumWidth(self.speedLabel.fontMetrics().horizontalAdvance(
-            self.tr("%1/s").replace("%1", "400")))
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.resetButton, self.backButton, self.playButton, self.stepButton,
-                       self.finishButton):
-            row.addWidget(button)
-        row.addSpacing(4)
-        row.addWidget(QLabel(self.tr("Speed"), bar))
-        row.addWidget(self.speedSlider, 1)
-        row.addWidget(self.speedLabel)
-        return bar
 
     # ------------------------------------------------------------------ reading
     def settings(self) -> ConvSettings:

@@ -4,12 +4,11 @@ the mouse, and recorded events for the troubles a short run cannot be relied on 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
-import pytest
 from panel_controls import set_controls
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QScrollArea
+from test_training_panel import RUN_TIMEOUT
 
 from app.widgets.training_health import DeadUnitsPlot, TrainingAdvice
 from app.widgets.training_panel import TrainingPanel
@@ -17,17 +16,13 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.models import create_model
 from cnn_core.training import Diverged, EpochDone, TrainConfig
 
-RUN_TIMEOUT = 120_000  # ms; a shared 2-core machine can be slow
 
-
-@pytest.fixture
-def panel(qtbot) -> Iterator[TrainingPanel]:  # noqa: ANN001
-    widget = TrainingPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 640)
-    widget.show()
-    yield widget
-    assert widget.shutdown(5000)
+def _open(window, qtbot) -> TrainingPanel:  # noqa: ANN001
+    """The window's Train tab, on show."""
+    panel = window.training_panel
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(panel.isVisible)
+    return panel
 
 
 def _train(panel: TrainingPanel, qtbot, model: str, **values: object) -> Checkpoint:  # noqa: ANN001
@@ -46,8 +41,8 @@ def _grab(widget, name: str) -> None:  # noqa: ANN001
         widget.grab().save(os.path.join(folder, name))
 
 
-def test_normalise_off_reaches_the_run_its_record_and_its_model(panel: TrainingPanel,
-                                                                 qtbot) -> None:  # noqa: ANN001
+def test_normalise_off_reaches_the_run_its_record_and_its_model(window, qtbot) -> None:  # noqa: ANN001
+    panel = _open(window, qtbot)
     check = panel.form.normalizeCheck
     assert check.objectName() == "normalizeCheck" and check.isChecked()
     set_controls(panel, {"modelCombo": "lenet5"})
@@ -71,7 +66,8 @@ def test_normalise_off_reaches_the_run_its_record_and_its_model(panel: TrainingP
     assert "no ReLU layers" in panel.deadUnitsPlot.note.toPlainText()
 
 
-def test_a_relu_run_shows_its_dead_units_per_layer(panel: TrainingPanel, qtbot) -> None:  # noqa: ANN001
+def test_a_relu_run_shows_its_dead_units_per_layer(window, qtbot) -> None:  # noqa: ANN001
+    panel = _open(window, qtbot)
     checkpoint = _train(panel, qtbot, "lenet", maxSamplesSpin=640)
     assert checkpoint.meta["config"]["normalize"] is True
     assert (checkpoint.mean, checkpoint.std) == (0.1307, 0.3081)
@@ -87,7 +83,7 @@ def test_a_relu_run_shows_its_dead_units_per_layer(panel: TrainingPanel, qtbot) 
     assert ticks == ["f.relu1", "f.relu2", "c.relu1", "c.relu2"]
     assert "epoch 1" in plot.getPlotItem().titleLabel.text
     assert "Dead ReLUs" not in panel.adviceLabel.text()
-    _grab(panel, "train-dead-units.png")
+    _grab(window, "train-dead-units.png")
 
 
 def _epoch(epoch: int, accuracy: float, dead: tuple[tuple[str, float], ...]) -> EpochDone:
