@@ -278,11 +278,12 @@ class ConvControls(QScrollArea):
         self._input_shapes = [shape for _, shape in inputs]
         texts = [f"{name}  ({'×'.join(map(str, shape))})" for name, shape in inputs]
         if texts != [self.inputCombo.itemText(i) for i in range(self.inputCombo.count())]:
-            current = max(self.inputCombo.currentIndex(), 0)
+            current, shown = max(self.inputCombo.currentIndex(), 0), self.inputCombo.currentText()
             self.inputCombo.blockSignals(True)
             self.inputCombo.clear()
-            self.inputCombo.addItems(texts)
-            self.inputCombo.setCurrentIndex(min(current, len(texts) - 1))
+            self.inputCombo.addItems(texts)  # the same input stays chosen where it still is
+            self.inputCombo.setCurrentIndex(texts.index(shown) if shown in texts
+                                            else min(current, len(texts) - 1))
             self.inputCombo.blockSignals(False)
         self._update_channel_range()
 

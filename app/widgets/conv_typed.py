@@ -86,6 +86,10 @@ class ConvTypedBox(QGroupBox):
             "convKernelEdit", "0 1; 2 3",
             tr("A kernel of up to %1×%1 numbers, written like the input. Enter uses it")
             .replace("%1", str(MAX_TYPED_KERNEL)))
+        # Enter always applies (again: the kernel may have been changed since); leaving the
+        # field applies what changed
+        self.inputEdit.returnPressed.connect(lambda: self.apply_input(again=True))
+        self.kernelEdit.returnPressed.connect(lambda: self.apply_kernel(again=True))
         self.inputEdit.editingFinished.connect(self.apply_input)
         self.kernelEdit.editingFinished.connect(self.apply_kernel)
         form = QFormLayout(self)
@@ -124,18 +128,20 @@ class ConvTypedBox(QGroupBox):
         error.hide()
         return matrix
 
-    def apply_input(self) -> None:
-        """Use the typed input, if it reads and changed since it was last used."""
-        if self._applied[self.inputEdit] == self.inputEdit.text():
+    def apply_input(self, again: bool = False) -> None:
+        """Use the typed input, if it reads and changed since it was last used (``again``:
+        even if it did not)."""
+        if not again and self._applied[self.inputEdit] == self.inputEdit.text():
             return
         matrix = self._read(self.inputEdit, self.inputError, MAX_TYPED_SIZE, self.tr("input"))
         if matrix is not None:
             self._applied[self.inputEdit] = self.inputEdit.text()
             self.input_typed.emit(matrix)
 
-    def apply_kernel(self) -> None:
-        """Use the typed kernel, if it reads and changed since it was last used."""
-        if self._applied[self.kernelEdit] == self.kernelEdit.text():
+    def apply_kernel(self, again: bool = False) -> None:
+        """Use the typed kernel, if it reads and changed since it was last used (``again``:
+        even if it did not)."""
+        if not again and self._applied[self.kernelEdit] == self.kernelEdit.text():
             return
         matrix = self._read(self.kernelEdit, self.kernelError, MAX_TYPED_KERNEL,
                             self.tr("kernel"))

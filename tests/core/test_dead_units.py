@@ -3,10 +3,14 @@ the same way by the model afterwards), and the advice a run's numbers call for."
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import torch
+from test_cli import run_captured
 from torch import nn
 
+from cnn_core.checkpoints import load_checkpoint
 from cnn_core.checkpoints.runs import run_metadata
 from cnn_core.data.preprocess import preprocess
 from cnn_core.models import get_spec
@@ -155,3 +159,20 @@ def test_the_plateau_is_explained_with_what_to_try() -> None:
     assert plateau_advice(_epoch(0.16), config, get_spec("lenet5")) is None
     relu = plateau_advice(_epoch(0.1), TrainConfig.for_model("lenet"), get_spec("lenet"))
     assert "Normalise" not in relu and "ReLU" not in relu and "learning rate" in relu
+
+
+def test_the_cli_trains_on_raw_pixels_and_says_so(tmp_path) -> None:  # noqa: ANN001
+    out = tmp_path / "raw.safetensors"
+    code, stdout, stderr = run_captured(
+        ["train", "--model", "lenet5", "--no-normalize", "--epochs", "1",
+         "--max-train-samples", "300", "--val-size", "200", "--seed", "0", "--json",
+         "--out", str(out)])
+    assert code == 0, stderr
+    assert "augment off, input not normalised, seed 0" in stderr.splitlines()[0]
+    assert json.loads(stdout)["settings"]["normalize"] is False
+    checkpoint = load_checkpoint(out)
+    assert (checkpoint.mean, checkpoint.std) == (0.0, 1.0)
+    assert checkpoint.meta["config"]["normalize"] is False
+    # three SGD steps of a sigmoid LeNet: still a guess, and the note says what to try
+    note = next(line for line in stderr.splitlines() if line.startswith("note: Accuracy"))
+    assert "turn Normalise input on" in note

@@ -136,3 +136,18 @@ def test_the_edge_example_is_a_preset(window, qtbot) -> None:  # noqa: ANN001
     QTest.keyClick(explorer, Qt.Key.Key_End)
     np.testing.assert_array_equal(_shown_output(explorer),
                                   np.tile([0, 1, 0, 0, 0, -1, 0], (6, 1)))
+
+
+def test_enter_uses_the_typed_kernel_again_after_a_preset(window, qtbot) -> None:  # noqa: ANN001
+    explorer = _open(window, qtbot)
+    c = explorer.controls
+    _type(qtbot, c.typedBox.kernelEdit, "1 2; 3 4")
+    assert c.kernel_source() == "typed"
+    c.presetCombo.setFocus()
+    while c.presetCombo.currentData() != "edge":  # up to the first preset
+        QTest.keyClick(c.presetCombo, Qt.Key.Key_Up)
+    assert c.kernel_source() == "edge" and c.settings().kernel_size == (1, 2)
+    qtbot.mouseClick(c.typedBox.kernelEdit, Qt.MouseButton.LeftButton)
+    QTest.keyClick(c.typedBox.kernelEdit, Qt.Key.Key_Return)  # the same text, used again
+    assert c.kernel_source() == "typed" and c.settings().kernel_size == (2, 2)
+    np.testing.assert_array_equal(explorer._weight[0, 0], [[1, 2], [3, 4]])
