@@ -15,7 +15,7 @@ of a spec); those written as ``F.relu`` inside a block (residual, Inception) are
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 from torch import nn
@@ -86,12 +86,16 @@ class ReluActivity:
                     else seen | fired
         return hook
 
-    def take(self) -> tuple[tuple[str, float], ...]:
+    def take(self, combine: Callable[[torch.Tensor], torch.Tensor] | None = None
+             ) -> tuple[tuple[str, float], ...]:
         """``(layer, share of its units that never fired)`` for every layer that ran since the
-        last take, in the model's order; the counts start again from zero."""
+        last take, in the model's order; the counts start again from zero. ``combine``
+        merges each layer's flags with other processes' (a data-parallel run's ranks)."""
         shares = []
         for name, _ in self._layers:
             fired = self._fired.get(name)
+            if fired is not None and combine is not None:
+                fired = combine(fired)
             if fired is not None and fired.numel():
                 dead = fired.numel() - int(fired.sum().item())
                 shares.append((name, dead / fired.numel()))

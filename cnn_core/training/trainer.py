@@ -29,7 +29,14 @@ from .config import TrainConfig, TrainControl
 from .data import hold_out
 from .dead_units import ReluActivity
 from .diagnosis import suggested_lr
-from .distributed import DistributedContext, any_rank, global_sums, shard, sync_buffers
+from .distributed import (
+    DistributedContext,
+    any_rank,
+    fired_on_any_rank,
+    global_sums,
+    shard,
+    sync_buffers,
+)
 from .ema import WeightAverage
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 from .gradients import layer_gradient_norms
@@ -277,7 +284,8 @@ class Trainer:
                       lr: float, seen: int) -> EpochDone:
         """Validation (for decisions) and test (for the curves) of the epoch's final weights."""
         cfg = self.config
-        dead_units = self._relu.take()  # this epoch's training steps only, not its evaluation
+        # this epoch's training steps only, not its evaluation; a unit fired if it did on any rank
+        dead_units = self._relu.take(None if self.distributed is None else fired_on_any_rank)
         start = self._clock.elapsed
         stop = lambda: self.control.stopped  # noqa: E731
         if self.distributed is not None:
