@@ -5,8 +5,13 @@ at or below zero for every image outputs 0 everywhere: no gradient flows through
 weights feeding it stop learning — it is *dead*. A learning rate that is too high often
 pushes many units there at once. :class:`ReluActivity` watches the ReLUs of a model during
 training steps with forward hooks and keeps, per unit, one flag: did it fire (output > 0) for
-any image at any position since the last :meth:`ReluActivity.take`. That costs one reduction
-per ReLU per step, on the device, and one small copy per layer at the end of an epoch.
+any image at any position since the last :meth:`ReluActivity.take`. It looks at every
+:data:`SAMPLE_EVERY`-th training batch (a quarter of an epoch's images, spread over all of
+it): one reduction per ReLU on those steps, on the device, and one small copy per layer at the
+end of an epoch. Watching every batch cost up to 19 % of a LeNet training step on one CPU
+thread (5–12 % for digitnet); one in four is within the measurement's noise (±6 %). A unit
+that fires for none of ~14,000 images (a quarter of MNIST's) is as dead as one that fires
+for none of 55,000.
 
 ReLUs are counted where they are modules (``nn.ReLU``, ``nn.ReLU6``: every ``relu`` layer
 of a spec); those written as ``F.relu`` inside a block (residual, Inception) are not seen.
@@ -20,9 +25,10 @@ from collections.abc import Callable, Iterator
 import torch
 from torch import nn
 
-__all__ = ["DEAD_WARNING", "ReluActivity"]
+__all__ = ["DEAD_WARNING", "SAMPLE_EVERY", "ReluActivity"]
 
 DEAD_WARNING = 0.5  # a layer with more than this share of dead units gets a warning
+SAMPLE_EVERY = 4  # watch one training batch in this many (the first, the fifth, …)
 
 
 class ReluActivity:
@@ -33,11 +39,15 @@ class ReluActivity:
     carry them). Evaluation passes (the model in eval mode) are not counted.
     """
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: nn.Module, sample_every: int = SAMPLE_EVERY) -> None:
+        self._model = model
         self._layers = [(name, module) for name, module in model.named_modules()
                         if isinstance(module, nn.ReLU | nn.ReLU6)]
         self._fired: dict[str, torch.Tensor] = {}
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
+        self._every = max(1, sample_every)
+        self._steps = 0  # training forward passes seen since the last take
+        self._watching = False  # whether this forward pass is one of the sampled
 
     @property
     def layers(self) -> list[str]:
@@ -46,9 +56,10 @@ class ReluActivity:
 
     def attach(self) -> None:
         """Start watching (again); what was counted so far is kept."""
-        if not self._handles:
-            self._handles = [module.register_forward_hook(self._hook(name))
-                             for name, module in self._layers]
+        if not self._handles and self._layers:
+            self._handles = [self._model.register_forward_pre_hook(self._count)]
+            self._handles += [module.register_forward_hook(self._hook(name))
+                              for name, module in self._layers]
 
     def detach(self) -> None:
         """Stop watching."""
@@ -74,9 +85,15 @@ class ReluActivity:
             if attached:
                 self.attach()
 
+    def _count(self, model: nn.Module, _inputs: object) -> None:
+        """Before each forward pass of the whole model: is it a training step to watch?"""
+        self._watching = model.training and self._steps % self._every == 0
+        self._steps += model.training
+
     def _hook(self, name: str):  # noqa: ANN202 - a forward hook
         def hook(module: nn.Module, _inputs: object, output: torch.Tensor) -> None:
-            if not module.training or not isinstance(output, torch.Tensor) or output.dim() < 2:
+            if not (self._watching and module.training and isinstance(output, torch.Tensor)
+                    and output.dim() >= 2):
                 return
             with torch.no_grad():
                 dims = [0, *range(2, output.dim())]  # every axis but the unit's (dim 1)
@@ -99,5 +116,5 @@ class ReluActivity:
             if fired is not None and fired.numel():
                 dead = fired.numel() - int(fired.sum().item())
                 shares.append((name, dead / fired.numel()))
-        self._fired = {}
+        self._fired, self._steps = {}, 0
         return tuple(shares)

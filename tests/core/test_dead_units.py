@@ -43,7 +43,7 @@ def test_a_unit_that_never_fires_is_dead_and_eval_passes_are_not_counted() -> No
         dead.bias.fill_(-1e4)  # every output below zero, whatever the input
         dead.bias[0] = 1e4  # … but one unit of six always fires
     model = nn.Sequential(alive, nn.ReLU(), dead, nn.ReLU())
-    activity = ReluActivity(model)
+    activity = ReluActivity(model, sample_every=1)
     assert activity.layers == ["1", "3"]
     with activity:
         model.train()
@@ -66,10 +66,26 @@ def test_conv_units_are_channels_counted_over_images_and_positions() -> None:
         conv.weight.zero_()
         conv.bias.copy_(torch.tensor([-1.0, 0.0, 1.0]))  # dead, dead (0 is not > 0), alive
     model = nn.Sequential(conv, nn.ReLU()).train()
-    activity = ReluActivity(model)
+    activity = ReluActivity(model, sample_every=1)
     with activity:
         model(torch.rand(4, 1, 5, 5))
     assert activity.take() == (("1", 2 / 3),)
+
+
+def test_one_batch_in_every_few_is_watched_spread_over_the_epoch() -> None:
+    lin = nn.Linear(1, 1)
+    with torch.no_grad():
+        lin.weight.fill_(1.0)
+        lin.bias.zero_()
+    model = nn.Sequential(lin, nn.ReLU()).train()
+    activity = ReluActivity(model, sample_every=4)
+    with activity:
+        for step in range(8):  # fires only on steps 1 and 6: neither is watched (0 and 4 are)
+            model(torch.full((2, 1), 1.0 if step in (1, 6) else -1.0))
+        assert activity.take() == (("1", 1.0),)
+        for step in range(8):  # fires on step 4 only: watched
+            model(torch.full((2, 1), 1.0 if step == 4 else -1.0))
+        assert activity.take() == (("1", 0.0),)
 
 
 def test_a_training_run_reports_a_forced_dead_layer_and_a_healthy_one() -> None:
