@@ -112,10 +112,10 @@ def test_snapshots_carry_no_hooks_and_the_run_leaves_none() -> None:
     trainer = Trainer(tiny(max_train_samples=160))
     for event in trainer.run():
         copy = trainer.snapshot().model
-        assert not any(m._forward_hooks for m in copy.modules())
+        assert not any(m._forward_hooks or m._forward_pre_hooks for m in copy.modules())
         if isinstance(event, EpochDone):
             assert event.dead_units
-    assert not any(m._forward_hooks for m in trainer.model.modules())
+    assert not any(m._forward_hooks or m._forward_pre_hooks for m in trainer.model.modules())
 
 
 def test_a_model_without_relu_reports_none() -> None:
