@@ -75,7 +75,8 @@ def dead_unit_advice(event: EpochDone, lr: float, threshold: float = DEAD_WARNIN
     dead = [(layer, share) for layer, share in event.dead_units if share > threshold]
     if not dead:
         return None
-    layers = ", ".join(f"{layer} {share:.0%}" for layer, share in dead)
-    return (f"Dead ReLUs in epoch {event.epoch}: {layers} of the units never fired, so they "
+    layers = ", ".join(f"{share:.0%} of {'the units of ' if i == 0 else ''}{layer}"
+                       for i, (layer, share) in enumerate(dead))
+    return (f"Dead ReLUs in epoch {event.epoch}: {layers} never fired, so they "
             f"pass no gradient and stopped learning. Try a lower learning rate "
             f"({suggested_lr(lr):g}, now {lr:g}), LeakyReLU, or batch normalisation.")

@@ -98,7 +98,8 @@ def test_a_training_run_reports_a_forced_dead_layer_and_a_healthy_one() -> None:
     assert list(shares) == ["features.relu1", "features.relu2", "classifier.relu1",
                             "classifier.relu2"]
     assert shares["features.relu1"] == 1.0
-    assert "features.relu1 100%" in dead_unit_advice(first, 3e-3)
+    line = dead_unit_advice(first, 3e-3)
+    assert line.startswith("Dead ReLUs in epoch 1: 100% of the units of features.relu1")
     assert "0.0003" in dead_unit_advice(first, 3e-3)
 
     healthy = _epochs(Trainer(tiny()))[0]
@@ -192,3 +193,13 @@ def test_the_cli_trains_on_raw_pixels_and_says_so(tmp_path) -> None:  # noqa: AN
     # three SGD steps of a sigmoid LeNet: still a guess, and the note says what to try
     note = next(line for line in stderr.splitlines() if line.startswith("note: Accuracy"))
     assert "turn Normalise input on" in note
+
+
+def test_every_layer_over_the_threshold_is_named() -> None:
+    event = EpochDone(2, 3, 2.0, 0.5, 2.0, 0.5, 2.0, 0.5, 0.1, 100.0, 1.0, 2.0,
+                      (("features.relu1", 0.9), ("features.relu2", 0.5), ("classifier.relu1", 0.6)))
+    line = dead_unit_advice(event, 0.1)
+    assert line.startswith("Dead ReLUs in epoch 2: 90% of the units of features.relu1, 60% of "
+                           "classifier.relu1 never fired")
+    assert "features.relu2" not in line  # 50 % is not over the threshold
+    assert "(0.01, now 0.1)" in line

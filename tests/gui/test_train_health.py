@@ -104,7 +104,8 @@ def test_recorded_events_raise_and_clear_the_banner_lines(qtbot) -> None:  # noq
     brushes = [b.color().red() for b in plot.bars.opts["brushes"]]
     assert brushes[0] > brushes[1]  # the dead layer's bar is red
     assert list(advice.lines()) == ["dead"]
-    assert "features.relu1 75%" in advice.text() and "classifier.relu1" not in advice.text()
+    assert "75% of the units of features.relu1 never fired" in advice.text()
+    assert "classifier.relu1" not in advice.text()
     assert "0.003" in advice.text()  # a tenth of 0.03
     advice.follow_epoch(_epoch(2, 0.9, (("features.relu1", 0.2),)), config)
     assert not advice.isVisible()  # the trouble went, so did its line
