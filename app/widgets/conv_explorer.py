@@ -426,5 +426,7 @@ class ConvExplorer(QWidget):
         o = self._step.out_channel if self._step is not None else 0
         self.inputs.type_value(self._weight, o, item.row(), item.column(), value,
                                self.controls.flipped())
+        if self.inputs.typed.shape[:2] == (1, 1):  # one kernel: its field says it too
+            self.controls.typedBox.show_kernel(self.inputs.typed[0, 0])
         self.controls.set_kernel_source("typed")
         self._rebuild()

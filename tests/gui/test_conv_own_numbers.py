@@ -91,6 +91,7 @@ def test_a_flipped_kernel_edited_in_the_table_is_stored_unflipped(window, qtbot)
     QTest.keyClick(editor, Qt.Key.Key_Tab)  # Tab commits
     np.testing.assert_array_equal(explorer.inputs.typed[0, 0], [[1, 2], [3, 9]])
     assert table.item(0, 0).text() == "9"
+    assert c.typedBox.kernelEdit.text() == "1 2; 3 9"  # the field follows the table
 
 
 def test_bad_typing_is_explained_on_the_line_and_changes_nothing(window, qtbot) -> None:  # noqa: ANN001
