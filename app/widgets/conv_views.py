@@ -30,7 +30,7 @@ __all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "number_text"
 _COLORMAP = "CET-D1"  # diverging: white is 0, the hues are the signs (as the kernel view)
 _WINDOW = QColor(255, 140, 0)  # the kernel's window and the current output cell
 _GAP = 1  # NaN columns between channels in a mosaic
-_MAX_WRITTEN = 16  # a picture of at most this many rows and columns has its numbers written in
+_MAX_WRITTEN = 8  # a picture of at most this many rows and columns has its numbers written in
 
 
 def mosaic(maps: np.ndarray) -> np.ndarray:
