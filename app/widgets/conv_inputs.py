@@ -45,7 +45,9 @@ class ConvInputs(QObject):
         if self._checkpoint is not None:
             ck = self._checkpoint
             for name, maps in model_feature_maps(ck.model, image28, ck.mean, ck.std):
-                label = (self.tr("Model input (normalised)") if name == "input" else
+                raw = (ck.mean, ck.std) == (0.0, 1.0)  # a model trained on pixels as they are
+                label = (self.tr("Model input (pixels in [0, 1])") if name == "input" and raw
+                         else self.tr("Model input (normalised)") if name == "input" else
                          self.tr("%1 output").replace("%1", name))
                 sources.append((label, maps))
         if self.typed_input is not None:  # last: the drawing's and the model's keep their place
