@@ -8,8 +8,9 @@ training steps with forward hooks and keeps, per unit, one flag: did it fire (ou
 any image at any position since the last :meth:`ReluActivity.take`. It looks at every
 :data:`SAMPLE_EVERY`-th training batch (a quarter of an epoch's images, spread over all of
 it): one reduction per ReLU on those steps, on the device, and one small copy per layer at the
-end of an epoch. Watching every batch cost up to 19 % of a LeNet training step on one CPU
-thread (5–12 % for digitnet); one in four is within the measurement's noise (±6 %). A unit
+end of an epoch. Watching every batch cost 12–22 % of a LeNet training step on one CPU
+thread (5–12 % for digitnet); one in four, 2.5 % for LeNet and nothing measurable for
+digitnet (``benchmarks/dead_units_overhead.py``). A unit
 that fires for none of ~14,000 images (a quarter of MNIST's) is as dead as one that fires
 for none of 55,000.
 
