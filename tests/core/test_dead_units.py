@@ -142,6 +142,10 @@ def test_without_normalisation_the_run_and_its_model_read_pixels_in_0_1() -> Non
     np.testing.assert_allclose(x[0, 0].numpy(), pre.image28)  # pixels as they are
     normalised = Trainer(tiny()).snapshot()
     assert (normalised.mean, normalised.std) == (0.1307, 0.3081)
+    # another data set's pictures: normalised as that set is, unless the model reads raw pixels
+    assert checkpoint.normalization_for("fashion_mnist") == (0.0, 1.0)
+    assert normalised.normalization_for("fashion_mnist") == (0.2860, 0.3530)
+    assert normalised.normalization_for("mnist") == (0.1307, 0.3081)
     y = Predictor(normalised).input_tensor(pre)
     np.testing.assert_allclose(y[0, 0].numpy(), (pre.image28 - 0.1307) / 0.3081, rtol=1e-5)
 
