@@ -68,11 +68,12 @@ class DeadUnitsPlot(pg.PlotWidget):
         self.setMinimumSize(200, 90)
         self._shares: tuple[tuple[str, float], ...] = ()
         self._epoch = 0
+        self._idle_note = ""
         self._dirty = True
 
-    def clear_run(self) -> None:
-        """No bars: a new run begins."""
-        self._shares, self._epoch, self._dirty = (), 0, True
+    def clear_run(self, note: str = "") -> None:
+        """No bars (a new run begins); ``note`` says why, instead of "after the first epoch"."""
+        self._shares, self._epoch, self._idle_note, self._dirty = (), 0, note, True
 
     def show_epoch(self, event: EpochDone) -> None:
         """Take the epoch's dead-unit shares; :meth:`redraw` shows them."""
@@ -101,7 +102,7 @@ class DeadUnitsPlot(pg.PlotWidget):
         item.setXRange(-0.6, max(len(shares), 1) - 0.4, padding=0)
         self.note.setPos((max(len(shares), 1) - 1) / 2, 50)
         if not self._epoch:
-            self.note.setText(self.tr("after the first epoch"))
+            self.note.setText(self._idle_note or self.tr("after the first epoch"))
         else:
             self.note.setText("" if shares else self.tr("no ReLU layers in this model"))
         return True

@@ -237,6 +237,7 @@ class TrainingPanel(QWidget):
         if record is None or record is self._shown_run or self.training.is_running():
             return
         self._begin_curves(record)
+        self._show_health(record)
         for epoch, loss in record.losses:
             self.lossPlot.add_loss(epoch, loss)
         for snapshot in record.snapshots:
@@ -247,6 +248,16 @@ class TrainingPanel(QWidget):
         self.lossPlot.redraw()
         self.accuracyPlot.redraw()
         self._update_progress()
+
+    def _show_health(self, record: RunRecord) -> None:
+        """Dead units and advice belong to the latest run: shown beside its curves only."""
+        own = self._run is not None and record is self._run.record
+        if own and self._epoch is not None:
+            self.deadUnitsPlot.show_epoch(self._epoch)
+        elif not own:
+            self.deadUnitsPlot.clear_run(self.tr("counted while a run trains"))
+        self.deadUnitsPlot.redraw()
+        self.adviceLabel.setVisible(own and bool(self.adviceLabel.lines()))
 
     def mark_epoch(self, epoch: float | None) -> None:
         """Draw a vertical line at ``epoch`` on both plots (``None`` hides it)."""

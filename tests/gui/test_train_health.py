@@ -13,6 +13,7 @@ from test_training_panel import RUN_TIMEOUT
 from app.widgets.training_health import DeadUnitsPlot, TrainingAdvice
 from app.widgets.training_panel import TrainingPanel
 from cnn_core.checkpoints import Checkpoint
+from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.models import create_model
 from cnn_core.training import Diverged, EpochDone, TrainConfig
 
@@ -84,6 +85,13 @@ def test_a_relu_run_shows_its_dead_units_per_layer(window, qtbot) -> None:  # no
     assert "epoch 1" in plot.getPlotItem().titleLabel.text
     assert "Dead ReLUs" not in panel.adviceLabel.text()
     _grab(window, "train-dead-units.png")
+    # another run on the shelf: its curves, and no bars that are not its own
+    own, shares = panel.shown_run(), plot.shares()
+    other = RunRecord("older", 99, "finished", dict(own.meta), ended_epoch=1)
+    panel.show_run(other)
+    assert plot.shares() == () and "while a run trains" in plot.note.toPlainText()
+    panel.show_run(own)
+    assert plot.shares() == shares
 
 
 def _epoch(epoch: int, accuracy: float, dead: tuple[tuple[str, float], ...]) -> EpochDone:
