@@ -11,16 +11,18 @@ the plateau, dead ReLUs or divergence in one line each, with what to try
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.training import TrainingRun
+from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.models import get_spec
 from cnn_core.training import Diverged, EpochDone, Finished, Stopped, TrainConfig
 from cnn_core.training.dead_units import DEAD_WARNING
 from cnn_core.training.diagnosis import dead_unit_advice, plateau_advice
 
-__all__ = ["DeadUnitsPlot", "TrainingAdvice", "short_layer_names"]
+__all__ = ["DeadUnitsPlot", "RunHealth", "TrainingAdvice", "short_layer_names"]
 
 _OK, _DEAD = pg.mkBrush(90, 130, 190), pg.mkBrush(214, 39, 40)
 
@@ -154,3 +156,43 @@ class TrainingAdvice(QLabel):
     def lines(self) -> dict[str, str]:
         """What the banner says, by key."""
         return dict(self._lines)
+
+
+class RunHealth(QObject):
+    """The Train tab's dead-ReLU plot and advice banner, following the latest run (``plot``,
+    ``advice``; the panel places them and forwards the run's events)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.plot = DeadUnitsPlot(parent)
+        self.advice = TrainingAdvice(parent)
+        self._run: TrainingRun | None = None  # the run followed: its config and record
+        self._epoch: EpochDone | None = None
+
+    def follow(self, run: TrainingRun) -> None:
+        """A new run: nothing to say yet."""
+        self._run, self._epoch = run, None
+        self.advice.clear_lines()
+        self.plot.clear_run()
+
+    def epoch_done(self, event: EpochDone) -> None:
+        """The run's epoch: its dead units, and the advice its numbers call for."""
+        self._epoch = event
+        self.plot.show_epoch(event)
+        if self._run is not None:
+            self.advice.follow_epoch(event, self._run.config)
+
+    def ended(self, event: Finished | Stopped | Diverged) -> None:
+        """The run's end (a divergence says which learning rate to try)."""
+        self.advice.follow_end(event)
+
+    def show_record(self, record: RunRecord) -> None:
+        """The Train tab shows ``record``'s curves: the bars and banner only if it is the
+        run followed (they are counted while a run trains, not kept with it)."""
+        own = self._run is not None and record is self._run.record
+        if own and self._epoch is not None:
+            self.plot.show_epoch(self._epoch)
+        elif not own:
+            self.plot.clear_run(self.tr("counted while a run trains"))
+        self.plot.redraw()
+        self.advice.setVisible(own and bool(self.advice.lines()))

@@ -33,7 +33,7 @@ from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStart
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
 from .training_form import TrainingForm
-from .training_health import DeadUnitsPlot, TrainingAdvice
+from .training_health import RunHealth
 
 __all__ = ["REDRAW_MS", "TrainingPanel", "format_duration"]
 
@@ -85,7 +85,6 @@ class TrainingPanel(QWidget):
         self._batch: BatchDone | None = None
         self._reports = 0  # progress reports of the live run (the first one is a warm-up)
         self._epoch: EpochDone | None = None
-        self._run: TrainingRun | None = None  # the run followed, for its config
         self._snapshot: Checkpoint | None = None
         self._showing_snapshots = False
         self._progress_due = True
@@ -130,8 +129,8 @@ class TrainingPanel(QWidget):
         self.lossPlot = LossPlot(self)
         self.accuracyPlot = AccuracyPlot(self)
         self.gradientPlot = GradientNormPlot(self)
-        self.deadUnitsPlot = DeadUnitsPlot(self)
-        self.adviceLabel = TrainingAdvice(self)
+        self.health = RunHealth(self)  # dead ReLUs and the advice banner
+        self.deadUnitsPlot, self.adviceLabel = self.health.plot, self.health.advice
 
         buttons = QHBoxLayout()
         for button in (self.trainButton, self.pauseButton, self.stopButton):
@@ -180,9 +179,7 @@ class TrainingPanel(QWidget):
 
     @Slot(object)
     def _follow(self, run: TrainingRun) -> None:
-        self._run = run
-        self.adviceLabel.clear_lines()
-        self.deadUnitsPlot.clear_run()
+        self.health.follow(run)
         run.started.connect(self._on_started)
         run.batch_done.connect(self._on_batch_done)
         run.epoch_done.connect(self._on_epoch_done)
@@ -237,7 +234,7 @@ class TrainingPanel(QWidget):
         if record is None or record is self._shown_run or self.training.is_running():
             return
         self._begin_curves(record)
-        self._show_health(record)
+        self.health.show_record(record)
         for epoch, loss in record.losses:
             self.lossPlot.add_loss(epoch, loss)
         for snapshot in record.snapshots:
@@ -248,16 +245,6 @@ class TrainingPanel(QWidget):
         self.lossPlot.redraw()
         self.accuracyPlot.redraw()
         self._update_progress()
-
-    def _show_health(self, record: RunRecord) -> None:
-        """Dead units and advice belong to the latest run: shown beside its curves only."""
-        own = self._run is not None and record is self._run.record
-        if own and self._epoch is not None:
-            self.deadUnitsPlot.show_epoch(self._epoch)
-        elif not own:
-            self.deadUnitsPlot.clear_run(self.tr("counted while a run trains"))
-        self.deadUnitsPlot.redraw()
-        self.adviceLabel.setVisible(own and bool(self.adviceLabel.lines()))
 
     def mark_epoch(self, epoch: float | None) -> None:
         """Draw a vertical line at ``epoch`` on both plots (``None`` hides it)."""
@@ -308,9 +295,7 @@ class TrainingPanel(QWidget):
     def _on_epoch_done(self, event: EpochDone) -> None:
         self._epoch = event
         self.accuracyPlot.add_epoch(event.epoch, event.train_accuracy, event.test_accuracy)
-        self.deadUnitsPlot.show_epoch(event)
-        if self._run is not None:
-            self.adviceLabel.follow_epoch(event, self._run.config)
+        self.health.epoch_done(event)
 
     @Slot(object)
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
@@ -321,7 +306,7 @@ class TrainingPanel(QWidget):
         self._snapshot = None  # the final model supersedes any live one
         self._showing_snapshots = False
         self.last_result = event
-        self.adviceLabel.follow_end(event)
+        self.health.ended(event)
         self.model_trained.emit(event.checkpoint)
         self.message.emit(*self._result_message(event))
 
