@@ -25,7 +25,7 @@ __all__ = ["INIT", "INITS", "MAX_WIDTH", "MAX_WINDOW", "PADDING", "SIZE", "WINDO
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
-Window = tuple[Pair, Pair, Pair]  # (kernel, stride, dilation) of one sliding window
+Window = tuple[Pair, Pair, Pair, Pair]  # (kernel, stride, dilation, padding) of one window
 Check = Callable[[Any, str], Any]
 
 INITS = ("default", "xavier", "kaiming", "normal")  # see cnn_core.models.specs.init_weights
@@ -107,6 +107,10 @@ class LayerType:
     cost: Callable[[dict[str, Any], Shape, Shape], LayerCost] = _no_cost
     windows: Callable[[dict[str, Any], Shape], list[Window]] = _no_windows  # receptive field
     sees_whole_image: bool = False  # every output sees every input pixel (linear)
+    # (settings, in_shape, axis, (lo, hi)) -> the input rows (axis 0) or columns (axis 1)
+    # behind output rows or columns lo..hi, where the windows are only an approximation
+    # (adaptive pooling); None: read from the windows
+    span: Callable[[dict[str, Any], Shape, int, Pair], Pair] | None = None
     initialised: bool = False  # holds Conv2d / Linear layers that a spec's "init" draws
     helper_source: str = ""  # source of a class ``source`` uses, written once per file
 
