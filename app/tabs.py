@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
-__all__ = ["TABS", "TabSpec", "follow_canvas_model", "make_saliency_controls", "tab", "tab_index",
-           "tab_keys"]
+__all__ = ["TABS", "TabSpec", "follow_canvas_model", "make_receptive_field_overlay",
+           "make_saliency_controls", "tab", "tab_index", "tab_keys"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,19 @@ def make_saliency_controls(window: MainWindow) -> QWidget:
     return controls
 
 
+def make_receptive_field_overlay(window: MainWindow) -> QWidget:
+    """The receptive field of a hovered feature-map cell, over the canvas and the 28×28 input
+    (a deferred part of the window; the feature-map and convolution tabs drive it)."""
+    from .widgets.receptive_field_overlay import ReceptiveFieldOverlay
+
+    inference = window.inference
+    overlay = ReceptiveFieldOverlay(
+        window.canvas, window.prediction_panel.input_box(), window.analysis,
+        lambda: inference.snapshot() or inference.checkpoint())
+    follow_canvas_model(window, overlay)
+    return overlay
+
+
 def _training_panel(window: MainWindow) -> QWidget:
     from .widgets.training_panel import TrainingPanel
 
@@ -94,6 +107,10 @@ def _feature_map_view(window: MainWindow) -> QWidget:
 
     view = FeatureMapView(window)
     window.inference.activations_ready.connect(view.set_activations)
+    overlay = window.receptive_field_overlay
+    view.set_cell_note(overlay.describe)
+    view.cell_hovered.connect(overlay.show_cell)
+    view.cell_left.connect(overlay.clear)
     view.set_source(window.inspection_source_text())
     return view
 

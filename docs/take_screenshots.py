@@ -12,7 +12,8 @@ The script puts the repository and the test helpers (``tests/``, ``tests/gui/``)
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 ``--only=conv-explorer`` only the convolution explorer's.
-``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
+``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` only that
+tab's views (no training run).
 """
 
 from __future__ import annotations
@@ -287,6 +288,42 @@ def trained_scenes(d: Driver, size: Size) -> None:
     d.click(controls.saliencyToggle)
 
 
+def hover_cell(d: Driver, grid, channel: int, row: int, col: int) -> None:  # noqa: ANN001
+    """Point the mouse at one cell of a feature-map grid, as a user would."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    tile = grid.tile_rect(channel)
+    height, width = grid.values().shape[1:]
+    pos = QPoint(tile.x() + round((col + 0.5) * tile.width() / width),
+                 tile.y() + round((row + 0.5) * tile.height() / height))
+    QTest.mouseMove(grid, pos)
+
+
+def receptive_field_scene(d: Driver, size: Size) -> None:
+    """The bundled model's feature maps for a drawn 4, the pointer on a cell of a deeper
+    convolution: its receptive field framed on the drawing and the 28×28 input, the
+    effective field as a faint heat map inside."""
+    window = d.window
+    d.resize(size)
+    d.use_bundled()
+    view = window.feature_map_view
+    d.open_tab(view)
+    d.draw(4)
+    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
+    card = next(c for c in view.cards() if c.name.startswith("features.conv")
+                and c.grid.values().shape[1] <= 14)
+    d.settle()  # laid out first, so that scrolling finds the card where it is
+    view.scrollArea.ensureWidgetVisible(card, 0, 200)
+    d.wait_until(lambda: not card.grid.visibleRegion().isEmpty(), "the card in view")
+    _, height, width = card.grid.values().shape
+    hover_cell(d, card.grid, 1, height // 2 - 1, width // 2)
+    overlay = window.receptive_field_overlay
+    d.wait_until(lambda: not overlay.heat().isNull(), "the effective field")
+    d.shoot("receptive-field", size)
+    overlay.clear()
+
+
 def inside_scenes(d: Driver, size: Size) -> None:
     """The bundled model reading a drawn digit: the window as it opens with the Feature maps
     tab (the README's first picture), the Kernels tab and the Perturb tab's sweep."""
@@ -358,12 +395,13 @@ def all_scenes(d: Driver) -> None:
         conv_explorer_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
+        receptive_field_scene(d, size)
     coach_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
          "architecture-builder", "conv-explorer", "kernel-learner", "dataset-browser",
-         "handwriting-coach-collecting", "handwriting-coach-results")
+         "handwriting-coach-collecting", "handwriting-coach-results", "receptive-field")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -378,6 +416,7 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "conv-explorer": conv_explorer_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
+    "receptive-field": receptive_field_scene,
 }
 """``--only=NAME`` scenes that need no training run, taken at every size."""
 

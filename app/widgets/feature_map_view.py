@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -128,7 +128,14 @@ class FeatureMapView(QWidget):
     """Layer-by-layer feature maps in a scrolling column; click a map to see it large.
 
     ``name_prefix`` names a second view's widgets apart (see :func:`~.naming.prefixed`).
+    Pointing at a cell emits :attr:`cell_hovered` (its receptive field is shown on the
+    drawing), leaving the maps :attr:`cell_left`.
     """
+
+    # layer (module name), channel, row, column, and whether the layer is flat (a vector:
+    # channel and row 0, column the unit)
+    cell_hovered = Signal(str, int, int, int, bool)
+    cell_left = Signal()
 
     def __init__(self, parent: QWidget | None = None, name_prefix: str = "") -> None:
         super().__init__(parent)
@@ -137,6 +144,9 @@ class FeatureMapView(QWidget):
         self._activations: list[LayerActivation] = []
         self._cards: list[LayerCard] = []
         self.dialog: FeatureMapDialog | None = None
+        # words about a cell (layer, row, column, flat) for its tooltip and the hover line
+        self._note: Callable[[str, int, int, bool], str] | None = None
+        self._hover_note = ""
 
         self.sourceLabel = QLabel(self)
         self.sourceLabel.setObjectName(prefixed(name_prefix, "featureSourceLabel"))
@@ -222,7 +232,11 @@ class FeatureMapView(QWidget):
             card = LayerCard(self._column, prefixed(self._prefix, f"layer{index}"))
             card.grid.set_tile_size(self.zoomSlider.value())
             card.grid.map_clicked.connect(lambda channel, i=index: self.open_map(i, channel))
-            card.grid.hovered.connect(self.hoverLabel.setText)
+            card.grid.hovered.connect(self._show_hover)
+            card.grid.cell_hovered.connect(
+                lambda tile, row, col, i=index: self._on_cell_hovered(i, tile, row, col))
+            card.grid.cell_left.connect(self._on_cell_left)
+            card.grid.set_note(lambda tile, row, col, i=index: self._note_for(i, tile, row, col))
             self._column_box.insertWidget(self._column_box.count() - 1, card)
             self._cards.append(card)
         last = len(self._activations) - 1
@@ -238,6 +252,40 @@ class FeatureMapView(QWidget):
         for card in self._cards[len(self._activations):]:
             card.setVisible(False)
         self._update_dialog()
+
+    # ----------------------------------------------------------------- hover
+    def set_cell_note(self, note: Callable[[str, int, int, bool], str] | None) -> None:
+        """Words about a cell (its receptive field), from (layer, row, column, flat)."""
+        self._note = note
+
+    def _cell(self, index: int, tile: int, row: int, col: int) -> tuple[str, int, int, int, bool]:
+        activation = self._activations[index]
+        if np.ndim(activation.maps) == 1:
+            return activation.name, 0, 0, tile, True
+        return activation.name, tile, row, col, False
+
+    def _note_for(self, index: int, tile: int, row: int, col: int) -> str:
+        if self._note is None or index >= len(self._activations):
+            return ""
+        name, _, row, col, flat = self._cell(index, tile, row, col)
+        return self._note(name, row, col, flat)
+
+    def _on_cell_hovered(self, index: int, tile: int, row: int, col: int) -> None:
+        if index >= len(self._activations):
+            return
+        self._hover_note = self._note_for(index, tile, row, col)
+        self.cell_hovered.emit(*self._cell(index, tile, row, col))
+
+    def _on_cell_left(self) -> None:
+        self._hover_note = ""
+        self.cell_left.emit()
+
+    def _show_hover(self, text: str) -> None:
+        note = self._hover_note if text else ""
+        both = f"{text}  ·  {note}"
+        # the field's sentence only where it fits: the canvas shows it too
+        fits = self.hoverLabel.fontMetrics().horizontalAdvance(both) <= self.hoverLabel.width()
+        self.hoverLabel.setText(both if note and fits else text)
 
     def _on_zoom(self, value: int) -> None:
         for card in self._cards:

@@ -1,0 +1,68 @@
+"""Pointing at a feature-map cell outlines the patch of the drawing it sees."""
+
+from __future__ import annotations
+
+import numpy as np
+from digit_strokes import DIGITS
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolTip
+
+from app.main_window import MainWindow
+from cnn_core.models.receptive_field import ReceptiveFields
+
+
+def _tooltip_at(widget, pos: QPoint) -> str:  # noqa: ANN001
+    """What the widget's tooltip says at ``pos`` (the event Qt sends after a pause)."""
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos))
+    widget.event(event)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
+
+
+def test_hovering_a_cell_outlines_its_field_on_the_canvas(window: MainWindow, draw,
+                                                           qtbot) -> None:
+    view = window.feature_map_view
+    window.tabs.setCurrentWidget(view)
+    draw(window.canvas, DIGITS[1])
+    qtbot.waitUntil(lambda: len(view.cards()) > 3)
+    overlay = window.receptive_field_overlay
+    assert overlay.objectName() == "receptiveFieldOverlay" and not overlay.isVisible()
+
+    card = next(c for c in view.cards() if c.name == "features.pool1")  # LeNet: 6×14×14
+    view.scrollArea.ensureWidgetVisible(card)
+    grid = card.grid
+    tile = grid.tile_rect(2)
+    row, col = 3, 5
+    pos = QPoint(tile.x() + (col * tile.width() + tile.width() // 2) // 14,
+                 tile.y() + (row * tile.height() + tile.height() // 2) // 14)
+    qtbot.waitUntil(lambda: window.childAt(grid.mapTo(window, pos)) is grid)  # scrolled
+    QTest.mouseMove(grid, pos)
+    qtbot.waitUntil(overlay.isVisible)
+
+    expected = ReceptiveFields(window.checkpoint().model.spec).cell("features.pool1", row, col)
+    assert overlay.frame() == expected and (expected.height, expected.width) == (6, 6)
+    sentence = "Receptive field 6×6 px (layer pool1, cell (3, 5))"
+    assert overlay.toolTip() == sentence
+    assert sentence in _tooltip_at(grid, pos)
+    # on the canvas the frame sits where preprocessing put those 28×28 pixels
+    rect = overlay.frame_rect()
+    square = overlay._square()
+    assert abs(rect.x() - (square.x() + expected.left * square.width() / 28)) < 1e-6
+    assert rect.width() > 0 and window.canvas.visible_rect().intersects(rect.toRect())
+    assert overlay.input_frame.isVisible()
+    assert overlay.input_frame.rect().width() == 6
+    # the effective field arrives from the worker: inside the frame only
+    qtbot.waitUntil(lambda: not overlay.heat().isNull(), timeout=10_000)
+    alpha = np.array([[overlay.heat().pixelColor(x, y).alpha() for x in range(28)]
+                      for y in range(28)])
+    outside = np.ones((28, 28), bool)
+    outside[expected.top:expected.bottom + 1, expected.left:expected.right + 1] = False
+    assert alpha[~outside].any() and not alpha[outside].any()
+
+    QTest.mouseMove(view.hoverLabel, QPoint(2, 2))  # off the maps
+    grid.leaveEvent(QEvent(QEvent.Type.Leave))  # what Qt sends as the pointer leaves
+    qtbot.waitUntil(lambda: not overlay.isVisible())
+    assert not overlay.input_frame.isVisible() and overlay.heat().isNull()
