@@ -173,6 +173,9 @@ def _conv_explorer(window: MainWindow) -> QWidget:
     from .widgets.conv_explorer import ConvExplorer
 
     explorer = ConvExplorer(window.canvas.model_reading, window)
+    overlay = window.receptive_field_overlay
+    explorer.field_hovered.connect(overlay.show_conv_cell)
+    explorer.field_left.connect(overlay.clear)
     window.canvas.changed.connect(explorer.drawing_changed)
     window.model_changed.connect(explorer.set_checkpoint)
     if window.checkpoint() is not None:

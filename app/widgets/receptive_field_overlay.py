@@ -21,7 +21,12 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
-from cnn_core.analysis.receptive_field import CellField, cell_field, describe_cell
+from cnn_core.analysis.receptive_field import (
+    ConvCell,
+    cell_field,
+    conv_cell_gradient,
+    describe_cell,
+)
 from cnn_core.models.receptive_field import Frame, ReceptiveFields
 from cnn_core.models.spec_fields import SpecError
 
@@ -40,6 +45,8 @@ _FRAME = QColor(255, 150, 0)  # the theoretical field
 _HEAT = np.array([255, 214, 0], np.float32)  # the effective field, faint
 _MAX_ALPHA = 130.0
 _JOB = "receptive_field"
+
+Gradient = Callable[["Checkpoint", np.ndarray], np.ndarray]  # (model, 28×28 picture) → [28, 28]
 
 
 def heat_rgba(gradient: np.ndarray) -> np.ndarray:
@@ -87,7 +94,7 @@ class ReceptiveFieldOverlay(QWidget):
         self._prediction: Prediction | None = None
         self._fields: tuple[int, ReceptiveFields | None] = (0, None)  # (id of spec, fields)
         self._frame: Frame | None = None
-        self._cell: tuple[str, int, int, int] | None = None  # the cell whose heat is wanted
+        self._request = 0  # counts the cells shown: only the last one's heat map is wanted
         self._heat = QImage()
         self.input_frame = QGraphicsRectItem()
         self.input_frame.setPen(pg.mkPen(_FRAME, width=2, cosmetic=True))
@@ -148,33 +155,41 @@ class ReceptiveFieldOverlay(QWidget):
         if frame is None:
             self.clear()
             return
-        self.show_frame(frame, describe_cell(frame, layer, row, col, unit))
-        prediction = self._prediction
-        if (prediction is None or prediction.preprocessed.blank
-                or self._inspected() is not self._checkpoint):
-            return
-        self._cell = (layer, channel, row, col)
-        self._worker.submit(_JOB, partial(cell_field, image28=prediction.preprocessed.image28,
-                                          layer=layer, channel=channel, row=row, col=col))
+        same_model = self._inspected() is self._checkpoint  # not a training snapshot
+        job = (partial(_cell_gradient, layer=layer, channel=channel, row=row, col=col)
+               if same_model else None)
+        self.show_frame(frame, describe_cell(frame, layer, row, col, unit), job)
 
-    def show_frame(self, frame: Frame, text: str) -> None:
+    def show_conv_cell(self, frame: Frame, text: str, cell: ConvCell) -> None:
+        """Show the fields of an output of the Convolution tab (see
+        :class:`~app.widgets.conv_explorer.ConvExplorer`'s ``field_hovered``)."""
+        self.show_frame(frame, text, partial(_conv_gradient, cell=cell))
+
+    def show_frame(self, frame: Frame, text: str, job: Gradient | None = None) -> None:
         """Outline ``frame`` (28×28 pixels) on the drawing and the input; ``text`` is the
-        tooltip. Any heat map of another cell goes."""
-        self._frame, self._cell = frame, None
+        tooltip. ``job(checkpoint, image28)`` gives the effective field (the worker runs it);
+        any heat map of another cell goes at once."""
+        self._frame = frame
+        self._request += 1
         self._worker.cancel(_JOB)
         self._set_heat(None)
         self.setToolTip(text)
         self.input_frame.setRect(QRectF(frame.left, frame.top, frame.width, frame.height))
         self.input_frame.setToolTip(text)
         self.input_frame.show()
-        self.setVisible(self._prediction is not None
-                        and not self._prediction.preprocessed.blank)
+        prediction = self._prediction
+        drawn = prediction is not None and not prediction.preprocessed.blank
+        self.setVisible(drawn)
         self.raise_()
         self.update()
+        if job is not None and drawn:
+            self._worker.submit(_JOB, partial(_tagged, self._request, job,
+                                              prediction.preprocessed.image28))
 
     def clear(self) -> None:
         """Show nothing (the pointer left the cells)."""
-        self._frame, self._cell = None, None
+        self._frame = None
+        self._request += 1
         self._worker.cancel(_JOB)
         self._set_heat(None)
         self.setToolTip("")
@@ -202,10 +217,8 @@ class ReceptiveFieldOverlay(QWidget):
         self.update()
 
     def _on_finished(self, key: str, result: Any, seconds: float) -> None:
-        if key != _JOB or not isinstance(result, CellField) or self._cell is None:
-            return
-        if (result.layer, result.channel, result.row, result.col) == self._cell:
-            self._set_heat(result.gradient)
+        if key == _JOB and isinstance(result, tuple) and result[0] == self._request:
+            self._set_heat(result[1])
 
     # --------------------------------------------------------------- painting
     def frame_rect(self) -> QRectF:
@@ -254,3 +267,22 @@ class ReceptiveFieldOverlay(QWidget):
         painter.setPen(QColor(255, 220, 170))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(
             text, Qt.TextElideMode.ElideRight, int(box.width()) - 8))
+
+
+# ------------------------------------------------------------- the worker's jobs
+
+
+def _tagged(request: int, job: Gradient, image28: np.ndarray,
+            checkpoint: Checkpoint) -> tuple[int, np.ndarray]:
+    """Run in the worker: the effective field, with the request it answers."""
+    return request, job(checkpoint, image28)
+
+
+def _cell_gradient(checkpoint: Checkpoint, image28: np.ndarray, *, layer: str, channel: int,
+                   row: int, col: int) -> np.ndarray:
+    """A feature-map cell's gradient, the picture normalised as the model reads it."""
+    return cell_field(checkpoint, image28, layer, channel, row, col).gradient
+
+
+def _conv_gradient(checkpoint: Checkpoint, image28: np.ndarray, *, cell: ConvCell) -> np.ndarray:
+    return conv_cell_gradient(checkpoint, image28, cell)

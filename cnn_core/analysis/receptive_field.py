@@ -12,13 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ..checkpoints import Checkpoint
 from ..models.network import DigitNet
-from ..models.receptive_field import Frame, ReceptiveFields
+from ..models.receptive_field import Frame, ReceptiveFields, clip_cells, window_cells
+from ..models.spec_validation import INPUT_SHAPE
+from .conv_settings import ConvSettings
 from .inspection import named_layers
 
-__all__ = ["CellField", "cell_field", "cell_gradient", "describe_cell"]
+__all__ = ["CellField", "ConvCell", "cell_field", "cell_gradient", "conv_cell_frame",
+           "conv_cell_gradient", "describe_cell"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,70 @@ def cell_field(checkpoint: Checkpoint, image28: np.ndarray, layer: str, channel:
     frame = ReceptiveFields(checkpoint.model.spec).cell(layer, row, col)
     gradient = cell_gradient(checkpoint.model, x, layer, channel, row, col)
     return CellField(layer, channel, row, col, frame, gradient)
+
+
+@dataclass(frozen=True)
+class ConvCell:
+    """One output value of the Convolution tab's convolution, and what it convolves."""
+
+    source: str | None  # the model layer whose output is convolved; None: the picture itself
+    normalised: bool  # the picture as the model reads it (mean and std), not ink = 1
+    first_channel: int  # the first of the source's channels convolved
+    weight: np.ndarray  # [out_channels, in_channels / groups, kh, kw]
+    settings: ConvSettings
+    out_channel: int
+    row: int
+    col: int
+
+
+def conv_cell_frame(fields: ReceptiveFields | None, cell: ConvCell) -> Frame:
+    """The pixels of the 28×28 picture one output of the Convolution tab sees: its window on
+    the source, then the source layer's fields (``fields``, needed for a model layer)."""
+    s = cell.settings
+    rows, cols = (window_cells((at, at), s.kernel_size[axis], s.stride[axis],
+                               s.dilation[axis], s.padding[axis])
+                  for axis, at in enumerate((cell.row, cell.col)))
+    if cell.source is not None:
+        if fields is None:
+            raise ValueError("a model layer's output needs the model's receptive fields")
+        return fields.region(cell.source, rows, cols)
+    (top, bottom), (left, right) = (clip_cells(rows, INPUT_SHAPE[1]),
+                                    clip_cells(cols, INPUT_SHAPE[2]))
+    return Frame(top, left, bottom, right)
+
+
+def conv_cell_gradient(checkpoint: Checkpoint | None, image28: np.ndarray,
+                       cell: ConvCell) -> np.ndarray:
+    """The gradient of one output of the Convolution tab with respect to the 28×28 picture
+    (``[0, 1]``, ink = 1): through the model up to ``cell.source``, then the tab's own
+    convolution. float32 ``[28, 28]``."""
+    image = torch.from_numpy(np.array(image28, dtype=np.float32))[None, None]
+    image.requires_grad_(True)
+    s = cell.settings
+    with torch.enable_grad():
+        h = image
+        if checkpoint is not None and (cell.normalised or cell.source is not None):
+            h = (h - checkpoint.mean) / checkpoint.std
+        if cell.source is not None:
+            if checkpoint is None:
+                raise ValueError("a model layer's output needs the model")
+            model, was_training = checkpoint.model, checkpoint.model.training
+            model.eval()
+            try:
+                for name, module in named_layers(model):
+                    h = module(h.to(next(model.parameters()).device))
+                    if name == cell.source:
+                        break
+            finally:
+                model.train(was_training)
+        h = h[:, cell.first_channel:cell.first_channel + s.in_channels].cpu().double()
+        (ph, pw), padding = s.padding, s.padding
+        if s.padding_mode != "zeros":
+            h, padding = F.pad(h, (pw, pw, ph, ph), mode=s.padding_mode), (0, 0)
+        out = F.conv2d(h, torch.from_numpy(np.asarray(cell.weight, np.float64)),
+                       stride=s.stride, padding=padding, dilation=s.dilation, groups=s.groups)
+        (grad,) = torch.autograd.grad(out[0, cell.out_channel, cell.row, cell.col], image)
+    return grad[0, 0].detach().numpy().astype(np.float32).copy()
 
 
 def describe_cell(frame: Frame, layer: str, row: int, col: int, unit: bool = False) -> str:

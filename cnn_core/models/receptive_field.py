@@ -134,9 +134,12 @@ class ReceptiveFields:
         see together; ``None`` names the input image itself (the frame is then the block,
         clipped). For a flat layer ``cols`` are units."""
         stop = -1 if name is None else self._index[name]
+        shape = (1, *self.image) if name is None else self.out_shape(name)
         flat: Pair | None = None
-        if name is not None and len(self.out_shape(name)) == 1:
-            flat, rows, cols = cols, (0, 0), (0, 0)
+        if len(shape) == 1:
+            flat, rows, cols = clip_cells(cols, shape[0]), (0, 0), (0, 0)
+        else:
+            rows, cols = clip_cells(rows, shape[1]), clip_cells(cols, shape[2])
         for layer in reversed(self._layers[:stop + 1]):
             if flat is not None:
                 flat, rows, cols = self._back_flat(layer, flat)

@@ -8,8 +8,16 @@ import pytest
 import torch
 from torch import nn
 
+from cnn_core.analysis.conv_settings import ConvSettings
 from cnn_core.analysis.inspection import named_layers
-from cnn_core.analysis.receptive_field import cell_gradient, describe_cell
+from cnn_core.analysis.receptive_field import (
+    ConvCell,
+    cell_gradient,
+    conv_cell_frame,
+    conv_cell_gradient,
+    describe_cell,
+)
+from cnn_core.checkpoints import Checkpoint
 from cnn_core.models import MODELS, create_model, get_spec
 from cnn_core.models.architecture import layer_table
 from cnn_core.models.receptive_field import Frame, ReceptiveFields
@@ -159,3 +167,26 @@ def test_the_sentence_names_size_layer_and_cell():
         "Receptive field 14×14 px (layer conv2, cell (3, 5))")
     assert describe_cell(frame, "classifier.fc1", 0, 7, unit=True) == (
         "Receptive field 14×14 px (layer fc1, unit 7))"[:-1])
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "replicate"])
+def test_a_convolution_tab_cell_sees_its_window_through_the_model(padding_mode):
+    checkpoint = Checkpoint(create_model("lenet", seed=0).eval(), {})
+    image = np.random.default_rng(1).random((28, 28))
+    fields = ReceptiveFields(checkpoint.model.spec)
+    for source, row, col in (("features.pool1", 3, 4), ("features.pool1", 0, 0), (None, 5, 13)):
+        channels = 1 if source is None else 2
+        settings = ConvSettings(in_channels=channels, out_channels=3, kernel_size=(3, 3),
+                                stride=(2, 2), padding=(1, 1), padding_mode=padding_mode)
+        weight = np.random.default_rng(0).normal(size=settings.weight_shape)
+        cell = ConvCell(source, True, channels - 1, weight, settings, 2, row, col)
+        frame = conv_cell_frame(fields, cell)
+        if source is None:  # the picture itself: the 3×3 window, stride 2, padding 1
+            assert frame == Frame(2 * row - 1, 2 * col - 1, 2 * row + 1, 2 * col + 1)
+        else:
+            assert frame == fields.region(source, (2 * row - 1, 2 * row + 1),
+                                          (2 * col - 1, 2 * col + 1))
+        grad = conv_cell_gradient(checkpoint, image, cell)
+        inside = np.zeros((28, 28), bool)
+        inside[frame.top:frame.bottom + 1, frame.left:frame.right + 1] = True
+        assert grad[inside].any() and not grad[~inside].any(), (source, row, col)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from digit_strokes import DIGITS
-from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.main_window import MainWindow
 from cnn_core.models.receptive_field import ReceptiveFields
@@ -66,3 +66,34 @@ def test_hovering_a_cell_outlines_its_field_on_the_canvas(window: MainWindow, dr
     grid.leaveEvent(QEvent(QEvent.Type.Leave))  # what Qt sends as the pointer leaves
     qtbot.waitUntil(lambda: not overlay.isVisible())
     assert not overlay.input_frame.isVisible() and overlay.heat().isNull()
+
+
+def test_hovering_the_convolution_output_frames_its_field(window: MainWindow, draw,
+                                                          qtbot) -> None:
+    draw(window.canvas, DIGITS[3])
+    explorer = window.conv_explorer
+    window.tabs.setCurrentWidget(explorer)
+    qtbot.waitUntil(lambda: explorer.isVisible() and not explorer._dirty)
+    c = explorer.controls
+    source = next(i for i, (layer, _) in enumerate(explorer.inputs.origins)
+                  if layer == "features.pool1")  # LeNet: 6×14×14, each cell 6×6 pixels
+    c.inputCombo.setCurrentIndex(source)
+    c.strideSpin.setValue(2)  # 3×3, stride 2: output (i, j) reads pool1 rows 2i .. 2i + 2
+    qtbot.waitUntil(lambda: explorer.output() is not None
+                    and explorer.output().shape[1:] == (6, 6))
+    qtbot.mouseClick(c.finishButton, Qt.MouseButton.LeftButton)
+    view = explorer.pictures._output_view
+    plot = explorer.pictures.output.plot
+    overlay = window.receptive_field_overlay
+    row, col = 2, 1
+    scene = plot.vb.mapViewToScene(QPointF(col + 0.5, row + 0.5))
+    QTest.mouseMove(view.viewport(), view.mapFromScene(scene))
+    qtbot.waitUntil(overlay.isVisible)
+    expected = ReceptiveFields(window.checkpoint().model.spec).region(
+        "features.pool1", (4, 6), (2, 4))
+    assert overlay.frame() == expected
+    assert overlay.toolTip() == (f"Receptive field {expected.height}×{expected.width} px "
+                                 f"(layer convolution output, cell (2, 1))")
+    qtbot.waitUntil(lambda: not overlay.heat().isNull(), timeout=10_000)
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    qtbot.waitUntil(lambda: not overlay.isVisible())
