@@ -45,6 +45,7 @@ CORE_MODULES = (
 TAB_MODULES = (
     "app.widgets.saliency_overlay",
     "app.widgets.receptive_field_overlay",
+    "app.widgets.batchnorm_view",
     "cnn_core.checkpoints.runs",
     "cnn_core.training",
     "cnn_core.analysis.evaluation",

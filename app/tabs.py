@@ -111,6 +111,19 @@ def _feature_map_view(window: MainWindow) -> QWidget:
     view.set_cell_note(overlay.describe)
     view.cell_hovered.connect(overlay.show_cell)
     view.cell_left.connect(overlay.clear)
+
+    def look_inside(layer: str) -> None:  # a BatchNorm card's "Look inside…"
+        from .widgets.batchnorm_view import BatchNormDialog
+
+        dialog = view.findChild(BatchNormDialog)
+        if dialog is None:
+            dialog = BatchNormDialog(window.analysis, view)
+            follow_canvas_model(window, dialog.view)
+        dialog.view.show_layer(layer)
+        dialog.show()
+        dialog.raise_()
+
+    view.batchnorm_requested.connect(look_inside)
     view.set_source(window.inspection_source_text())
     return view
 

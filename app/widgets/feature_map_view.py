@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,13 @@ class LayerCard(QFrame):
         # Its width never holds the card wide: when it does not fit, it moves below the title.
         self.formulaLabel.setSizePolicy(QSizePolicy.Policy.Ignored,
                                         QSizePolicy.Policy.Preferred)
+        self.insideButton = QToolButton(self)  # a BatchNorm layer's statistics and modes
+        self.insideButton.setObjectName(f"{name}InsideButton")
+        self.insideButton.setText(self.tr("Look inside…"))
+        self.insideButton.setToolTip(self.tr(
+            "Inside this BatchNorm: its statistics, γ and β, and the drawing through it in "
+            "train and eval mode"))
+        self.insideButton.hide()
         self.grid = MapGrid(self)
         self._header = QGridLayout()
         self._header.setContentsMargins(0, 0, 0, 0)
@@ -69,6 +77,7 @@ class LayerCard(QFrame):
         layout.addLayout(self._header)
         layout.addWidget(self.grid)
         self._place_formula(below=False)
+        self._header.addWidget(self.insideButton, 0, 2)
         self.name = ""
         self._header_shown: tuple | None = None
 
@@ -85,6 +94,7 @@ class LayerCard(QFrame):
         self.name = activation.name
         self.titleLabel.setText(self.tr("<b>{0}</b> &nbsp;{1} &nbsp;→ {2}").format(
             activation.name, activation.kind, _shape_text(activation.shape)))
+        self.insideButton.setVisible(activation.kind == "bn")
         formula = activation.formula or ""
         self.formulaLabel.setText(formula)
         self.formulaLabel.setVisible(bool(formula))
@@ -105,6 +115,8 @@ class LayerCard(QFrame):
         margins = self.layout().contentsMargins()
         room = width - margins.left() - margins.right()
         needed = self.titleLabel.sizeHint().width() + 12
+        if self.insideButton.isVisibleTo(self):
+            needed += self.insideButton.sizeHint().width() + 12
         if self.formulaLabel.text():
             needed += self.formulaLabel.sizeHint().width()
         self._place_formula(below=needed > room)
@@ -136,6 +148,7 @@ class FeatureMapView(QWidget):
     # channel and row 0, column the unit)
     cell_hovered = Signal(str, int, int, int, bool)
     cell_left = Signal()
+    batchnorm_requested = Signal(str)  # "Look inside…" on a BatchNorm layer: its module name
 
     def __init__(self, parent: QWidget | None = None, name_prefix: str = "") -> None:
         super().__init__(parent)
@@ -236,6 +249,8 @@ class FeatureMapView(QWidget):
             card.grid.cell_hovered.connect(
                 lambda tile, row, col, i=index: self._on_cell_hovered(i, tile, row, col))
             card.grid.cell_left.connect(self._on_cell_left)
+            card.insideButton.clicked.connect(
+                lambda _=False, c=card: self.batchnorm_requested.emit(c.name))
             card.grid.set_note(lambda tile, row, col, i=index: self._note_for(i, tile, row, col))
             self._column_box.insertWidget(self._column_box.count() - 1, card)
             self._cards.append(card)

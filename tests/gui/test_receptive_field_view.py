@@ -32,13 +32,17 @@ def test_hovering_a_cell_outlines_its_field_on_the_canvas(window: MainWindow, dr
     assert overlay.objectName() == "receptiveFieldOverlay" and not overlay.isVisible()
 
     card = next(c for c in view.cards() if c.name == "features.pool1")  # LeNet: 6×14×14
-    view.scrollArea.ensureWidgetVisible(card)
     grid = card.grid
     tile = grid.tile_rect(2)
     row, col = 3, 5
     pos = QPoint(tile.x() + (col * tile.width() + tile.width() // 2) // 14,
                  tile.y() + (row * tile.height() + tile.height() // 2) // 14)
-    qtbot.waitUntil(lambda: window.childAt(grid.mapTo(window, pos)) is grid)  # scrolled
+
+    def in_view() -> bool:  # scrolled to once laid out
+        view.scrollArea.ensureWidgetVisible(card)
+        return window.childAt(grid.mapTo(window, pos)) is grid
+
+    qtbot.waitUntil(in_view)
     QTest.mouseMove(grid, pos)
     qtbot.waitUntil(overlay.isVisible)
 
