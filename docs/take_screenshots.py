@@ -12,8 +12,8 @@ The script puts the repository and the test helpers (``tests/``, ``tests/gui/``)
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 ``--only=conv-explorer`` only the convolution explorer's.
-``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` only that
-tab's views (no training run).
+``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` /
+``--only=batchnorm`` only that view (no training run).
 """
 
 from __future__ import annotations
@@ -324,6 +324,33 @@ def receptive_field_scene(d: Driver, size: Size) -> None:
     overlay.clear()
 
 
+def batchnorm_scene(d: Driver, size: Size) -> None:
+    """Inside the bundled model's second BatchNorm for a drawn 5, in train mode: the
+    drawing's own statistics in bold, the maps before and after the layer."""
+    window = d.window
+    d.resize(size)
+    d.use_bundled()
+    view = window.feature_map_view
+    d.open_tab(view)
+    d.draw(5)
+    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
+    card = [c for c in view.cards() if c.name.startswith("features.bn")][1]
+    d.settle()  # laid out first, so that scrolling finds the card where it is
+    view.scrollArea.ensureWidgetVisible(card.insideButton)
+    d.settle()
+    d.click(card.insideButton)
+    from app.widgets.batchnorm_view import BatchNormDialog
+
+    dialog = view.findChild(BatchNormDialog)
+    d.wait_until(lambda: dialog.view.inside() is not None
+                 and dialog.view.inside().layer == card.name, "inside BatchNorm")
+    dialog.move(window.x() + size[0] - dialog.width() - 40, window.y() + 90)
+    d.click(dialog.view.trainButton)
+    d.shoot("batchnorm", size)
+    d.click(dialog.view.evalButton)
+    dialog.close()
+
+
 def inside_scenes(d: Driver, size: Size) -> None:
     """The bundled model reading a drawn digit: the window as it opens with the Feature maps
     tab (the README's first picture), the Kernels tab and the Perturb tab's sweep."""
@@ -396,12 +423,14 @@ def all_scenes(d: Driver) -> None:
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
         receptive_field_scene(d, size)
+        batchnorm_scene(d, size)
     coach_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
          "architecture-builder", "conv-explorer", "kernel-learner", "dataset-browser",
-         "handwriting-coach-collecting", "handwriting-coach-results", "receptive-field")
+         "handwriting-coach-collecting", "handwriting-coach-results", "receptive-field",
+         "batchnorm")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -417,6 +446,7 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
     "receptive-field": receptive_field_scene,
+    "batchnorm": batchnorm_scene,
 }
 """``--only=NAME`` scenes that need no training run, taken at every size."""
 

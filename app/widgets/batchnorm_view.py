@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
+    QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -62,13 +63,16 @@ class BatchNormView(QWidget):
         self.layerCombo = QComboBox(self)
         self.layerCombo.setObjectName("batchNormLayerCombo")
         self.layerCombo.setToolTip(self.tr("The BatchNorm layer to look inside"))
-        self.evalButton = QPushButton(self.tr("Eval mode"), self)
+        self.evalButton = QRadioButton(self.tr("Eval mode"), self)
         self.evalButton.setObjectName("batchNormEvalButton")
-        self.trainButton = QPushButton(self.tr("Train mode"), self)
+        self.evalButton.setToolTip(self.tr("Normalise with the running statistics (E)"))
+        self.evalButton.setShortcut(QKeySequence("E"))
+        self.trainButton = QRadioButton(self.tr("Train mode"), self)
         self.trainButton.setObjectName("batchNormTrainButton")
+        self.trainButton.setToolTip(self.tr("Normalise with the drawing's own statistics (T)"))
+        self.trainButton.setShortcut(QKeySequence("T"))
         self._modes = QButtonGroup(self)
         for button in (self.evalButton, self.trainButton):
-            button.setCheckable(True)
             self._modes.addButton(button)
         self.evalButton.setChecked(True)
         self.modeNote = QLabel(self)
@@ -80,7 +84,11 @@ class BatchNormView(QWidget):
         self.table.setObjectName("batchNormTable")
         self.table.setHorizontalHeaderLabels(list(_COLUMNS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        digits = self.table.fontMetrics().horizontalAdvance("−0.0000e-00")
+        self.table.horizontalHeader().setMinimumSectionSize(digits)
+        self.table.setMinimumWidth(len(_COLUMNS) * digits + 60)
         self.table.setToolTip(self.tr(
             "Per channel: μ_B and σ_B of this drawing's batch (train mode normalises with them), "
             "the running μ and σ gathered in training (eval mode uses them), and the learned "
@@ -90,7 +98,7 @@ class BatchNormView(QWidget):
         self.afterGrid.setObjectName("batchNormAfter")
         self.beforeLabel, self.afterLabel = QLabel(self), QLabel(self)
         for grid in (self.beforeGrid, self.afterGrid):
-            grid.set_tile_size(56)
+            grid.set_tile_size(48)
             grid.map_clicked.connect(self.table.selectRow)
         self._build_layout()
         self.layerCombo.currentIndexChanged.connect(self._request)
@@ -106,18 +114,24 @@ class BatchNormView(QWidget):
         bar.addSpacing(12)
         bar.addWidget(self.evalButton)
         bar.addWidget(self.trainButton)
-        maps = QWidget(self)
+        maps = QWidget()
         column = QVBoxLayout(maps)
-        column.setContentsMargins(0, 0, 0, 0)
+        column.setContentsMargins(0, 0, 4, 0)
         for label, grid in ((self.beforeLabel, self.beforeGrid),
                             (self.afterLabel, self.afterGrid)):
             column.addWidget(label)
             column.addWidget(grid)
         column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("batchNormMaps")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(maps)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
-        split.addWidget(maps)
+        split.addWidget(scroll)
         split.setStretchFactor(1, 1)
+        split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.modeNote)
