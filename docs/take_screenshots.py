@@ -300,25 +300,32 @@ def hover_cell(d: Driver, grid, channel: int, row: int, col: int) -> None:  # no
     QTest.mouseMove(grid, pos)
 
 
+def card_in_view(d: Driver, size: Size, digit: int, pick: Callable, widget: str = "grid"):  # noqa: ANN201
+    """The bundled model's feature maps for a drawn ``digit``; the card ``pick(cards)``
+    chooses, scrolled into view so that its ``widget`` (its grid, its button) is seen."""
+    d.resize(size)
+    d.use_bundled()
+    view = d.window.feature_map_view
+    d.open_tab(view)
+    d.draw(digit)
+    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
+    card = pick(view.cards())
+    target = getattr(card, widget)
+    d.settle()  # laid out first, so that scrolling finds the card where it is
+    view.scrollArea.ensureWidgetVisible(target, 0, 200)
+    d.wait_until(lambda: not target.visibleRegion().isEmpty(), "the card in view")
+    return card
+
+
 def receptive_field_scene(d: Driver, size: Size) -> None:
     """The bundled model's feature maps for a drawn 4, the pointer on a cell of a deeper
     convolution: its receptive field framed on the drawing and the 28×28 input, the
     effective field as a faint heat map inside."""
-    window = d.window
-    d.resize(size)
-    d.use_bundled()
-    view = window.feature_map_view
-    d.open_tab(view)
-    d.draw(4)
-    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
-    card = next(c for c in view.cards() if c.name.startswith("features.conv")
-                and c.grid.values().shape[1] <= 14)
-    d.settle()  # laid out first, so that scrolling finds the card where it is
-    view.scrollArea.ensureWidgetVisible(card, 0, 200)
-    d.wait_until(lambda: not card.grid.visibleRegion().isEmpty(), "the card in view")
+    card = card_in_view(d, size, 4, lambda cards: next(
+        c for c in cards if c.name.startswith("features.conv") and c.grid.values().shape[1] <= 14))
     _, height, width = card.grid.values().shape
     hover_cell(d, card.grid, 1, height // 2 - 1, width // 2)
-    overlay = window.receptive_field_overlay
+    overlay = d.window.receptive_field_overlay
     d.wait_until(lambda: not overlay.heat().isNull(), "the effective field")
     d.shoot("receptive-field", size)
     overlay.clear()
@@ -327,21 +334,13 @@ def receptive_field_scene(d: Driver, size: Size) -> None:
 def batchnorm_scene(d: Driver, size: Size) -> None:
     """Inside the bundled model's second BatchNorm for a drawn 5, in train mode: the
     drawing's own statistics in bold, the maps before and after the layer."""
-    window = d.window
-    d.resize(size)
-    d.use_bundled()
-    view = window.feature_map_view
-    d.open_tab(view)
-    d.draw(5)
-    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
-    card = [c for c in view.cards() if c.name.startswith("features.bn")][1]
-    d.settle()  # laid out first, so that scrolling finds the card where it is
-    view.scrollArea.ensureWidgetVisible(card.insideButton)
-    d.settle()
-    d.click(card.insideButton)
     from app.widgets.batchnorm_view import BatchNormDialog
 
-    dialog = view.findChild(BatchNormDialog)
+    card = card_in_view(d, size, 5, lambda cards: [
+        c for c in cards if c.name.startswith("features.bn")][1], "insideButton")
+    d.click(card.insideButton)
+    window = d.window
+    dialog = window.feature_map_view.findChild(BatchNormDialog)
     d.wait_until(lambda: dialog.view.inside() is not None
                  and dialog.view.inside().layer == card.name, "inside BatchNorm")
     dialog.move(window.x() + size[0] - dialog.width() - 40, window.y() + 90)
