@@ -46,6 +46,7 @@ TAB_MODULES = (
     "app.widgets.saliency_overlay",
     "app.widgets.receptive_field_overlay",
     "app.widgets.batchnorm_view",
+    "app.code_dock",
     "cnn_core.checkpoints.runs",
     "cnn_core.training",
     "cnn_core.analysis.evaluation",

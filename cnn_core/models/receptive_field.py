@@ -63,7 +63,7 @@ def field_step(kind: str, settings: dict[str, Any], in_shape: Shape, rf: Pair, j
     """Receptive-field size and jump after one layer, from those before it (the recurrence
     of the module docstring; a layer that sees the whole image gives at least the image)."""
     layer_type = LAYER_TYPES[kind]
-    if layer_type.sees_whole_image:
+    if layer_type.whole_image(settings):
         return (max(rf[0], image[0]), max(rf[1], image[1])), jump
     for kernel, stride, dilation, _padding in layer_type.windows(settings, in_shape):
         rf = (rf[0] + dilation[0] * (kernel[0] - 1) * jump[0],
@@ -88,6 +88,8 @@ def _back_through(layer: PlannedLayer, axis: int, cells: Pair) -> Pair:
     """The input rows (``axis`` 0) or columns (1) of ``layer`` behind output ``cells``."""
     layer_type = LAYER_TYPES[layer.kind]
     s, inp = layer.settings, layer.in_shape
+    if layer_type.whole_image(s):  # e.g. an expression that takes a mean over the map
+        return 0, inp[1 + axis] - 1
     if layer_type.span is not None:
         cells = layer_type.span(s, inp, axis, cells)
     else:
@@ -152,7 +154,7 @@ class ReceptiveFields:
     def _back_flat(layer: PlannedLayer, units: Pair) -> tuple[Pair | None, Pair, Pair]:
         """Units of a flat output followed back through ``layer``: still flat units, or the
         map cells they were flattened from."""
-        inp, whole = layer.in_shape, LAYER_TYPES[layer.kind].sees_whole_image
+        inp, whole = layer.in_shape, LAYER_TYPES[layer.kind].whole_image(layer.settings)
         if len(inp) == 1:  # a vector: a linear unit sees all of it, the others one unit
             return ((0, inp[0] - 1) if whole else units), (0, 0), (0, 0)
         _, height, width = inp
