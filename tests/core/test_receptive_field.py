@@ -190,3 +190,19 @@ def test_a_convolution_tab_cell_sees_its_window_through_the_model(padding_mode):
         inside = np.zeros((28, 28), bool)
         inside[frame.top:frame.bottom + 1, frame.left:frame.right + 1] = True
         assert grad[inside].any() and not grad[~inside].any(), (source, row, col)
+
+
+@pytest.mark.parametrize(("expr", "whole"), [("x - x.mean()", True), ("x * 2 + 1", False)])
+def test_an_expression_layer_sees_what_its_expression_reads(expr, whole):
+    spec = {"name": "t", "features": [
+        {"type": "conv", "out_channels": 2, "kernel_size": 3, "padding": 1},
+        {"type": "expression", "expr": expr}, {"type": "maxpool", "kernel_size": 2}],
+        "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 10}]}
+    fields = ReceptiveFields(spec)
+    frame = fields.cell("features.pool1", 3, 4)
+    assert frame == (Frame(0, 0, 27, 27) if whole else Frame(5, 7, 8, 10))
+    grad = cell_gradient(build_model(spec, seed=0).eval(), torch.randn(1, 1, 28, 28),
+                         "features.pool1", 1, 3, 4)
+    inside = np.zeros((28, 28), bool)
+    inside[frame.top:frame.bottom + 1, frame.left:frame.right + 1] = True
+    assert not grad[~inside].any() and (grad[:3, :3].any() if whole else grad[inside].any())
