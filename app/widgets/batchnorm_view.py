@@ -186,8 +186,8 @@ class BatchNormView(QWidget):
             self._dirty = True
             return
         self._dirty = False
-        self._worker.submit(_JOB, partial(batchnorm_inside,
-                                          image28=prediction.preprocessed.image28, layer=layer))
+        self._worker.submit(_JOB, partial(_inside, image28=prediction.preprocessed.image28,
+                                          layer=layer))
 
     def _on_finished(self, key: str, result: Any, seconds: float) -> None:
         if key == _JOB and isinstance(result, BatchNormInside):
@@ -265,3 +265,11 @@ class BatchNormDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.view)
+
+
+def _inside(checkpoint: Checkpoint, *, image28: np.ndarray, layer: str) -> BatchNormInside | None:
+    """The worker's job; ``None`` when the model changed since it was asked for and has no
+    such layer (the new model's request follows)."""
+    if layer not in batchnorm_layers(checkpoint.model):
+        return None
+    return batchnorm_inside(checkpoint, image28, layer)

@@ -27,6 +27,7 @@ from cnn_core.analysis.receptive_field import (
     conv_cell_gradient,
     describe_cell,
 )
+from cnn_core.models.architecture import module_names
 from cnn_core.models.receptive_field import Frame, ReceptiveFields
 from cnn_core.models.spec_fields import SpecError
 
@@ -280,9 +281,16 @@ def _tagged(request: int, job: Gradient, image28: np.ndarray,
 
 def _cell_gradient(checkpoint: Checkpoint, image28: np.ndarray, *, layer: str, channel: int,
                    row: int, col: int) -> np.ndarray:
-    """A feature-map cell's gradient, the picture normalised as the model reads it."""
+    """A feature-map cell's gradient, the picture normalised as the model reads it (none
+    when the model changed since and has no such layer)."""
+    if layer not in module_names(checkpoint.model.spec):
+        return np.zeros((28, 28), np.float32)
     return cell_field(checkpoint, image28, layer, channel, row, col).gradient
 
 
 def _conv_gradient(checkpoint: Checkpoint, image28: np.ndarray, *, cell: ConvCell) -> np.ndarray:
+    """A Convolution-tab output's gradient (none when the model changed since and has no
+    such layer)."""
+    if cell.source is not None and cell.source not in module_names(checkpoint.model.spec):
+        return np.zeros((28, 28), np.float32)
     return conv_cell_gradient(checkpoint, image28, cell)
