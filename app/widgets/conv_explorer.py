@@ -32,7 +32,6 @@ from cnn_core.analysis.conv_explain import (
     pool2d,
 )
 from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError, check_settings
-from cnn_core.analysis.receptive_field import ConvCell, conv_cell_frame, describe_cell
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare
 
@@ -49,10 +48,8 @@ TICK_MS = 33  # the play timer's period; faster speeds do several steps per tick
 class ConvExplorer(QWidget):
     """The convolution explorer tab (see the module docstring for its widgets).
 
-    Pointing at an output cell emits :attr:`field_hovered` with the pixels of the drawing it
-    sees (a :class:`~cnn_core.models.receptive_field.Frame`), a sentence for them and the
-    :class:`~cnn_core.analysis.receptive_field.ConvCell` whose gradient is its effective
-    field; leaving the output, :attr:`field_left`.
+    Pointing at an output cell emits :attr:`field_hovered` (the pixels it sees, in words, and
+    the cell whose gradient is its effective field); leaving the output, :attr:`field_left`.
 
     Parameters
     ----------
@@ -261,14 +258,9 @@ class ConvExplorer(QWidget):
         return self._step.out_channel if self._step is not None else 0
 
     def _on_output_hovered(self, row: int, col: int) -> None:
-        if self._out is None or self._weight is None:
-            return
-        source, normalised = self.inputs.origins[self.controls.inputCombo.currentIndex()]
-        cell = ConvCell(source, normalised, self.controls.inputChannelSpin.value(),
-                        self._weight.copy(), self._settings, self._shown_channel(), row, col)
-        frame = conv_cell_frame(self.inputs.fields(), cell)
-        self.field_hovered.emit(frame, describe_cell(frame, self.tr("convolution output"),
-                                                     row, col), cell)
+        if self._out is not None and self._weight is not None:
+            self.field_hovered.emit(*self.inputs.field_of(
+                self.controls, self._weight, self._settings, self._shown_channel(), row, col))
 
     def _on_input_clicked(self, row: float, col: float) -> None:
         if self._out is None:

@@ -15,8 +15,9 @@ from PySide6.QtCore import QObject
 from cnn_core.analysis.conv_presets import fit_weight, model_feature_maps, preset_weight
 from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError
 from cnn_core.analysis.inspection import KernelSet, conv_kernels
+from cnn_core.analysis.receptive_field import ConvCell, conv_cell_frame, describe_cell
 from cnn_core.checkpoints import Checkpoint
-from cnn_core.models.receptive_field import ReceptiveFields
+from cnn_core.models.receptive_field import Frame, ReceptiveFields
 
 from .conv_controls import ConvControls
 
@@ -63,6 +64,15 @@ class ConvInputs(QObject):
                 sources.append((label, maps))
                 origins.append((None if name == "input" else name, True))
         self.sources, self.origins = sources, origins
+
+    def field_of(self, c: ConvControls, weight: np.ndarray, settings: ConvSettings,
+                 channel: int, row: int, col: int) -> tuple[Frame, str, ConvCell]:
+        """The pixels of the drawing output (``channel``, ``row``, ``col``) sees, the sentence
+        that says so, and the cell (for its gradient, the effective field)."""
+        cell = ConvCell(*self.origins[c.inputCombo.currentIndex()], c.inputChannelSpin.value(),
+                        weight.copy(), settings, channel, row, col)
+        frame = conv_cell_frame(self._fields, cell)
+        return frame, describe_cell(frame, self.tr("convolution output"), row, col), cell
 
     def wide_source(self, index: int) -> int | None:
         """An input with 3 channels or more (for the 1×1 mixing preset), when input ``index``
