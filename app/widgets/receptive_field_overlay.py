@@ -227,12 +227,13 @@ class ReceptiveFieldOverlay(QWidget):
         prediction = self._prediction
         if self._frame is None or prediction is None or prediction.preprocessed.placement is None:
             return QRectF()
-        square = self._square()
+        square = self.square_rect()
         f, side = self._frame, square.width() / 28
         return QRectF(square.x() + f.left * side, square.y() + f.top * square.height() / 28,
                       f.width * side, f.height * square.height() / 28)
 
-    def _square(self) -> QRectF:
+    def square_rect(self) -> QRectF:
+        """Where the model's 28×28 square lies on the canvas (the preprocessing's placement)."""
         pre = self._prediction.preprocessed  # type: ignore[union-attr]
         return square_on_canvas(self._canvas, pre.placement, pre.steps[0].image.shape[:2])
 
@@ -249,7 +250,7 @@ class ReceptiveFieldOverlay(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setClipRect(self._canvas.visible_rect())
         if not self._heat.isNull():
-            painter.drawImage(self._square(), self._heat)
+            painter.drawImage(self.square_rect(), self._heat)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 4))  # a dark rim: seen on ink and paper
         painter.drawRect(rect)
         painter.setPen(QPen(_FRAME, 2))

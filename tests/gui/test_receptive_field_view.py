@@ -22,6 +22,48 @@ def _tooltip_at(widget, pos: QPoint) -> str:  # noqa: ANN001
     return text
 
 
+def _hover(qtbot, window, card, row: int, col: int) -> QPoint:  # noqa: ANN001
+    """Move the mouse onto cell (row, col) of the card's first map, scrolled into view."""
+    grid = card.grid
+    tile = grid.tile_rect(0)
+    height, width = grid.values().shape[1:]
+    pos = QPoint(tile.x() + int((col + 0.5) * tile.width() / width),
+                 tile.y() + int((row + 0.5) * tile.height() / height))
+
+    def in_view() -> bool:  # scrolled to once laid out
+        window.feature_map_view.scrollArea.ensureWidgetVisible(card)
+        return window.childAt(grid.mapTo(window, pos)) is grid
+
+    qtbot.waitUntil(in_view)
+    QTest.mouseMove(grid, pos)
+    return pos
+
+
+def test_the_frame_lands_on_the_strokes_where_they_were_drawn(window: MainWindow, draw,
+                                                              qtbot) -> None:
+    view = window.feature_map_view
+    window.tabs.setCurrentWidget(view)
+    small = [[(0.05 + 0.35 * x, 0.05 + 0.35 * y) for x, y in stroke] for stroke in DIGITS[7]]
+    draw(window.canvas, small)  # a small 7 in the top-left corner
+    qtbot.waitUntil(lambda: len(view.cards()) > 3)
+    image28 = window.inference.last_prediction().preprocessed.image28
+    row, col = np.unravel_index(np.argmax(image28), image28.shape)  # the strongest ink
+    card = view.cards()[0]  # conv1: 5×5 windows, padding 2, one cell per pixel
+    _hover(qtbot, window, card, int(row), int(col))
+    overlay = window.receptive_field_overlay
+    qtbot.waitUntil(overlay.isVisible)
+    assert overlay.frame().top <= row <= overlay.frame().bottom
+    # the frame, from widget pixels to the drawing's 280×280 pixels
+    view_rect, rect = window.canvas.visible_rect(), overlay.frame_rect()
+    scale = 280 / view_rect.width()
+    x0, y0 = (rect.x() - view_rect.x()) * scale, (rect.y() - view_rect.y()) * scale
+    x1, y1 = x0 + rect.width() * scale, y0 + rect.height() * scale
+    ink = window.canvas.image_array()
+    assert ink[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))].max() > 0  # on the strokes
+    assert x1 < 140 and y1 < 140  # in the corner drawn in, not where ×10 would put it
+    assert rect.width() < 5 * 10  # the 7 was drawn small: 5 of its pixels are under 50 px
+
+
 def test_hovering_a_cell_outlines_its_field_on_the_canvas(window: MainWindow, draw,
                                                            qtbot) -> None:
     view = window.feature_map_view
@@ -33,17 +75,8 @@ def test_hovering_a_cell_outlines_its_field_on_the_canvas(window: MainWindow, dr
 
     card = next(c for c in view.cards() if c.name == "features.pool1")  # LeNet: 6×14×14
     grid = card.grid
-    tile = grid.tile_rect(2)
     row, col = 3, 5
-    pos = QPoint(tile.x() + (col * tile.width() + tile.width() // 2) // 14,
-                 tile.y() + (row * tile.height() + tile.height() // 2) // 14)
-
-    def in_view() -> bool:  # scrolled to once laid out
-        view.scrollArea.ensureWidgetVisible(card)
-        return window.childAt(grid.mapTo(window, pos)) is grid
-
-    qtbot.waitUntil(in_view)
-    QTest.mouseMove(grid, pos)
+    pos = _hover(qtbot, window, card, row, col)
     qtbot.waitUntil(overlay.isVisible)
 
     expected = ReceptiveFields(window.checkpoint().model.spec).cell("features.pool1", row, col)
@@ -53,7 +86,7 @@ def test_hovering_a_cell_outlines_its_field_on_the_canvas(window: MainWindow, dr
     assert sentence in _tooltip_at(grid, pos)
     # on the canvas the frame sits where preprocessing put those 28×28 pixels
     rect = overlay.frame_rect()
-    square = overlay._square()
+    square = overlay.square_rect()
     assert abs(rect.x() - (square.x() + expected.left * square.width() / 28)) < 1e-6
     assert rect.width() > 0 and window.canvas.visible_rect().intersects(rect.toRect())
     assert overlay.input_frame.isVisible()
