@@ -8,7 +8,7 @@ import re
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
@@ -55,6 +55,12 @@ def test_typed_corr2d_example_gives_the_tutorials_numbers(window, qtbot) -> None
     QTest.keyClick(explorer, Qt.Key.Key_End)
     np.testing.assert_array_equal(_shown_output(explorer), [[19, 25], [37, 43]])
     assert "= 43" in explorer.sumLabel.text()
+    # no drawing behind typed numbers: pointing at the output outlines nothing on it
+    view, plot = explorer.pictures._output_view, explorer.pictures.output.plot
+    scene = plot.vb.mapViewToScene(QPointF(1.5, 0.5))
+    with qtbot.assertNotEmitted(explorer.field_hovered, wait=100):
+        QTest.mouseMove(view.viewport(), view.mapFromScene(scene))
+    assert not window.receptive_field_overlay.isVisible()
 
     # a true convolution: the kernel flipped on screen, the numbers those of the flip
     qtbot.mouseClick(c.flipChoice.check, Qt.MouseButton.LeftButton)
