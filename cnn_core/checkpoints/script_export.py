@@ -46,7 +46,8 @@ __all__ = ["HANDLED_SETTINGS", "ScriptUnsupported", "export_run_script", "run_sc
 HANDLED_SETTINGS = frozenset({
     # written into the script
     "model", "model_spec", "dataset", "epochs", "batch_size", "optimizer", "lr", "momentum",
-    "betas", "weight_decay", "schedule", "augment", "label_smoothing", "ema_decay", "seed",
+    "betas", "weight_decay", "schedule", "augment", "normalize", "label_smoothing",
+    "ema_decay", "seed",
     "val_size", "split_seed", "target_accuracy", "max_train_samples", "max_test_samples",
     "channels_last",
     # the script's own arguments (--data, --device) or DigitLab's bookkeeping only
@@ -132,7 +133,8 @@ def _settings(meta: dict[str, Any], seed: int) -> list[str]:
               f"TEST_SAMPLES = {_number(cfg.get('max_test_samples'))}  # test on the first N test "
               "images (None: all)",
               f"MEAN = {float(norm.get('mean', 0.1307))!r}  # input normalisation: "
-              "(x - MEAN) / STD, x in [0, 1]",
+              + ("(x - MEAN) / STD, x in [0, 1]" if cfg.get("normalize", True)
+                 else "off in this run (pixels stay in [0, 1])"),
               f"STD = {float(norm.get('std', 0.3081))!r}",
               f"CHANNELS_LAST = {bool(cfg.get('channels_last', False))}  # DigitLab's memory "
               "layout (faster convolutions on a CPU)"]

@@ -151,6 +151,9 @@ def test_every_kind_of_run_gives_a_clean_script(tmp_path):
     _ruff(*scripts)
     text = (tmp_path / "train_0.py").read_text(encoding="utf-8")
     assert "scheduler" not in text and "VAL_SIZE" not in text and "AUGMENT" not in text
+    meta = run_metadata(get_spec("lenet5"), "mnist", _config(normalize=False))
+    plain = run_script({**meta, "seed": 0})
+    assert "MEAN = 0.0  # input normalisation: off in this run" in plain and "STD = 1.0" in plain
     last = (tmp_path / f"train_{len(_VARIANTS) - 1}.py").read_text(encoding="utf-8")
     for needle in ("StepLR(", "update_average(average, model, step)", "TARGET_ACCURACY = 0.99",
                    "transforms.RandomAffine(", "AUGMENT(image)"):
