@@ -23,7 +23,7 @@ from . import settings as prefs
 from .deferred_parts import DeferredPart, DeferredParts
 from .model_bar import ModelBar
 from .settings import Keys
-from .tabs import TABS, make_saliency_controls
+from .tabs import TABS, make_receptive_field_overlay, make_saliency_controls
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
 
     saliency_controls = DeferredPart("saliency_controls")  # under the canvas; the tabs follow
+    receptive_field_overlay = DeferredPart("receptive_field_overlay")  # over the canvas
+    code_dock = DeferredPart("code_dock")  # the code of the Build tab's network, beside the tabs
 
     def __init__(self, checkpoint: Checkpoint | None = None,
                  parent: QWidget | None = None, library: ModelLibrary | None = None,
@@ -105,9 +107,11 @@ class MainWindow(QMainWindow):
         fit_tab_bar(self.tabs)  # every tab in view, no scroll arrows
         self._parts = DeferredParts(self.tabs, self.tr("Loading this tab…"), self)
         self._parts.add("saliency_controls", lambda: make_saliency_controls(self))
+        self._parts.add("receptive_field_overlay", lambda: make_receptive_field_overlay(self))
         for spec in TABS:
             self._parts.add(spec.attribute, lambda spec=spec: spec.factory(self),
                             self.tr(spec.title))
+        self._parts.add("code_dock", lambda: _make_code_dock(self))
         self._parts.built.connect(self._on_part_built)
         self._parts.all_built.connect(self._on_all_built)
         self.menus = WindowActions(self)
@@ -323,6 +327,12 @@ class MainWindow(QMainWindow):
         self.stop_background_work()
         window_layout.save(self)
         super().closeEvent(event)
+
+
+def _make_code_dock(window: MainWindow) -> QWidget:
+    from .code_dock import make_code_dock  # imports torch: not before the model side exists
+
+    return make_code_dock(window)
 
 
 for _spec in TABS:  # window.training_panel, window.evaluate_view, …: built when first read

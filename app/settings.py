@@ -50,6 +50,7 @@ class Keys:
     BRUSH_WIDTH = "canvas/brushWidth"
     LAST_DIRECTORY = "files/lastDirectory"
     LAST_MODEL = "model/lastPath"
+    DATASETS_FOLDER = "data/datasetsFolder"
 
 
 def open_settings() -> QSettings:

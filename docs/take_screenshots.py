@@ -11,8 +11,10 @@ included. Settings and the model shelf live in a temporary folder; the user's ar
 The script puts the repository and the test helpers (``tests/``, ``tests/gui/``) on its path.
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
-``--only=conv-explorer`` only the convolution explorer's.
-``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
+``--only=conv-explorer`` only the convolution explorer's; ``--only=code-view`` the code dock
+beside the Build tab.
+``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` /
+``--only=batchnorm`` only that view (no training run).
 """
 
 from __future__ import annotations
@@ -154,6 +156,31 @@ def builder_scene(d: Driver, size: Size) -> None:
     d.shoot("architecture-builder", size)
 
 
+def code_view_scene(d: Driver, size: Size) -> None:
+    """The code dock beside the Build tab: LeNet-5, the mouse over conv2's row lights its lines."""
+    from PySide6.QtTest import QTest
+
+    d.resize(size)
+    window = d.window
+    builder = window.architecture_builder
+    d.open_tab(builder)
+    if builder.spec()["name"] != "lenet5":
+        builder.load_preset("lenet5")
+    dock = window.code_dock
+    dock.setFloating(False)  # placed as on a first start at this size (docked where there
+    dock.setProperty("placed", False)  # is room beside the tabs, else floating)
+    window.menus.showCodeAction.trigger()  # View ▸ Code
+    d.wait_until(lambda: dock.isVisible() and dock.widget().code() is not None, "the code")
+    table = builder.table
+    conv2 = table.visualItemRect(table.item(table.row_of_layer(3), 0)).center()
+    d.click(table.viewport(), conv2)
+    QTest.mouseMove(table.viewport(), conv2)
+    d.wait_until(lambda: bool(dock.widget().text.lit_lines()), "conv2's lines lit")
+    d.shoot("code-view", size)
+    window.menus.showCodeAction.trigger()  # closed again for the next scenes
+    d.settle()
+
+
 def kernel_learner_scene(d: Driver, size: Size) -> None:
     """Learn Sobel x from a drawn 7, caught on its way to the target."""
     d.resize(size)
@@ -287,6 +314,68 @@ def trained_scenes(d: Driver, size: Size) -> None:
     d.click(controls.saliencyToggle)
 
 
+def hover_cell(d: Driver, grid, channel: int, row: int, col: int) -> None:  # noqa: ANN001
+    """Point the mouse at one cell of a feature-map grid, as a user would."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    tile = grid.tile_rect(channel)
+    height, width = grid.values().shape[1:]
+    pos = QPoint(tile.x() + round((col + 0.5) * tile.width() / width),
+                 tile.y() + round((row + 0.5) * tile.height() / height))
+    QTest.mouseMove(grid, pos)
+
+
+def card_in_view(d: Driver, size: Size, digit: int, pick: Callable, widget: str = "grid"):  # noqa: ANN201
+    """The bundled model's feature maps for a drawn ``digit``; the card ``pick(cards)``
+    chooses, scrolled into view so that its ``widget`` (its grid, its button) is seen."""
+    d.resize(size)
+    d.use_bundled()
+    view = d.window.feature_map_view
+    d.open_tab(view)
+    d.draw(digit)
+    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
+    card = pick(view.cards())
+    target = getattr(card, widget)
+    d.settle()  # laid out first, so that scrolling finds the card where it is
+    view.scrollArea.ensureWidgetVisible(target, 0, 200)
+    d.wait_until(lambda: not target.visibleRegion().isEmpty(), "the card in view")
+    return card
+
+
+def receptive_field_scene(d: Driver, size: Size) -> None:
+    """The bundled model's feature maps for a drawn 4, the pointer on a cell of a deeper
+    convolution: its receptive field framed on the drawing and the 28×28 input, the
+    effective field as a faint heat map inside."""
+    card = card_in_view(d, size, 4, lambda cards: next(
+        c for c in cards if c.name.startswith("features.conv") and c.grid.values().shape[1] <= 14))
+    _, height, width = card.grid.values().shape
+    hover_cell(d, card.grid, 1, height // 2 - 1, width // 2)
+    overlay = d.window.receptive_field_overlay
+    d.wait_until(lambda: not overlay.heat().isNull(), "the effective field")
+    d.shoot("receptive-field", size)
+    overlay.clear()
+
+
+def batchnorm_scene(d: Driver, size: Size) -> None:
+    """Inside the bundled model's second BatchNorm for a drawn 5, in train mode: the
+    drawing's own statistics in bold, the maps before and after the layer."""
+    from app.widgets.batchnorm_view import BatchNormDialog
+
+    card = card_in_view(d, size, 5, lambda cards: [
+        c for c in cards if c.name.startswith("features.bn")][1], "insideButton")
+    d.click(card.insideButton)
+    window = d.window
+    dialog = window.feature_map_view.findChild(BatchNormDialog)
+    d.wait_until(lambda: dialog.view.inside() is not None
+                 and dialog.view.inside().layer == card.name, "inside BatchNorm")
+    dialog.move(window.x() + size[0] - dialog.width() - 40, window.y() + 90)
+    d.click(dialog.view.trainButton)
+    d.shoot("batchnorm", size)
+    d.click(dialog.view.evalButton)
+    dialog.close()
+
+
 def inside_scenes(d: Driver, size: Size) -> None:
     """The bundled model reading a drawn digit: the window as it opens with the Feature maps
     tab (the README's first picture), the Kernels tab and the Perturb tab's sweep."""
@@ -355,15 +444,19 @@ def all_scenes(d: Driver) -> None:
     for size in SIZES:
         trained_scenes(d, size)
         builder_scene(d, size)
+        code_view_scene(d, size)
         conv_explorer_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
+        receptive_field_scene(d, size)
+        batchnorm_scene(d, size)
     coach_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
-         "architecture-builder", "conv-explorer", "kernel-learner", "dataset-browser",
-         "handwriting-coach-collecting", "handwriting-coach-results")
+         "architecture-builder", "code-view", "conv-explorer", "kernel-learner",
+         "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results",
+         "receptive-field", "batchnorm")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -375,9 +468,12 @@ def produced_files() -> set[str]:
 ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "inside": inside_scenes,
     "builder": builder_scene,
+    "code-view": code_view_scene,
     "conv-explorer": conv_explorer_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
+    "receptive-field": receptive_field_scene,
+    "batchnorm": batchnorm_scene,
 }
 """``--only=NAME`` scenes that need no training run, taken at every size."""
 

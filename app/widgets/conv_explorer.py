@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
@@ -48,11 +48,17 @@ TICK_MS = 33  # the play timer's period; faster speeds do several steps per tick
 class ConvExplorer(QWidget):
     """The convolution explorer tab (see the module docstring for its widgets).
 
+    Pointing at an output cell emits :attr:`field_hovered` (the pixels it sees, in words, and
+    the cell whose gradient is its effective field); leaving the output, :attr:`field_left`.
+
     Parameters
     ----------
     image_source
         Returns the current drawing (the canvas's ``model_input``), read when it changed.
     """
+
+    field_hovered = Signal(object, str, object)  # Frame, sentence, ConvCell
+    field_left = Signal()
 
     def __init__(self, image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QWidget | None = None) -> None:
@@ -122,6 +128,8 @@ class ConvExplorer(QWidget):
         self.pictures.input_clicked.connect(self._on_input_clicked)
         self.pictures.output_clicked.connect(
             lambda row, col: self.jump_to(self._shown_channel(), row, col))
+        self.pictures.output_hovered.connect(self._on_output_hovered)
+        self.pictures.output_left.connect(self.field_left)
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -248,6 +256,11 @@ class ConvExplorer(QWidget):
 
     def _shown_channel(self) -> int:
         return self._step.out_channel if self._step is not None else 0
+
+    def _on_output_hovered(self, row: int, col: int) -> None:
+        if self._out is not None and self._weight is not None:
+            self.field_hovered.emit(*self.inputs.field_of(
+                self.controls, self._weight, self._settings, self._shown_channel(), row, col))
 
     def _on_input_clicked(self, row: float, col: float) -> None:
         if self._out is None:

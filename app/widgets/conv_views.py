@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -126,6 +126,8 @@ class ConvPictures(QWidget):
 
     input_clicked = Signal(float, float)
     output_clicked = Signal(int, int)
+    output_hovered = Signal(int, int)  # the output cell under the mouse
+    output_left = Signal()  # the mouse left the output's cells
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +148,32 @@ class ConvPictures(QWidget):
                 lambda event, p=pictures[-1]: self._on_clicked(p, event))
         self.input, self.output, self.activated, self.pooled = pictures
         self._width = 0  # columns of one padded input channel (the mosaic's period)
+        self._hovered: tuple[int, int] | None = None
+        self._output_view = row.itemAt(1).widget()
+        self._output_view.scene().sigMouseMoved.connect(self._on_output_moved)
+        self._output_view.installEventFilter(self)
+
+    def _on_output_moved(self, scene_pos: object) -> None:
+        picture, cell = self.output, None
+        if not picture.back.rect().isEmpty():
+            point = picture.plot.vb.mapSceneToView(scene_pos)
+            if picture.back.rect().contains(point):
+                cell = (int(point.y()), int(point.x()))
+        self._hover(cell)
+
+    def _hover(self, cell: tuple[int, int] | None) -> None:
+        if cell == self._hovered:
+            return
+        self._hovered = cell
+        if cell is None:
+            self.output_left.emit()
+        else:
+            self.output_hovered.emit(*cell)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._output_view and event.type() == QEvent.Type.Leave:
+            self._hover(None)
+        return False
 
     def _on_clicked(self, picture: _Picture, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton or picture.back.rect().isEmpty():

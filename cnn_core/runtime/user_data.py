@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DATA_DIR_ENV", "SHELF_STATE_FILE", "read_shelf_state", "user_data_dir"]
+__all__ = ["DATA_DIR_ENV", "SHELF_STATE_FILE", "datasets_folder", "read_shelf_state",
+           "user_data_dir"]
 
 DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
 SHELF_STATE_FILE = "shelf.json"  # the model shelf's small state, in the data folder
@@ -38,3 +39,9 @@ def read_shelf_state(root: str | Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def datasets_folder() -> Path:
+    """Where downloaded datasets go unless a folder is given (``--data-dir``, or the window's
+    data-folder setting): ``datasets/`` in :func:`user_data_dir`."""
+    return user_data_dir() / "datasets"
