@@ -12,7 +12,8 @@ The script puts the repository and the test helpers (``tests/``, ``tests/gui/``)
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 ``--only=conv-explorer`` only the convolution explorer's; ``--only=code-view`` the code dock
-beside the Build tab.
+beside the Build tab; ``--only=conv-flip`` the explorer with the tutorials' corr2d example
+typed in and the kernel flipped.
 ``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` /
 ``--only=batchnorm`` only that view (no training run).
 """
@@ -223,6 +224,31 @@ def conv_explorer_scene(d: Driver, size: Size) -> None:
     for _ in range(11 * 28 + 12):  # into the 3's upper curve
         d.click(controls.stepButton)
     d.shoot("conv-explorer", size)
+
+
+def conv_flip_scene(d: Driver, size: Size) -> None:
+    """The tutorials' corr2d example typed into the convolution explorer (X = 0 … 8, K =
+    [[0, 1], [2, 3]], no bias), the kernel flipped (a true convolution), every step done."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    d.window.resize(*size)
+    explorer = d.window.conv_explorer
+    d.open_tab(explorer)
+    controls = explorer.controls
+    for edit, text in ((controls.typedBox.inputEdit, "0 1 2; 3 4 5; 6 7 8"),
+                       (controls.typedBox.kernelEdit, "0 1; 2 3")):
+        d.click(edit)
+        edit.selectAll()
+        QTest.keyClicks(edit, text)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    if controls.biasCheck.isChecked():
+        d.click(controls.biasCheck)
+    if not controls.flipped():
+        d.click(controls.flipChoice.check)
+    d.click(controls.finishButton)
+    d.settle()
+    d.shoot("conv-flip", size)
 
 
 def train_three_runs(d: Driver) -> None:
@@ -446,6 +472,7 @@ def all_scenes(d: Driver) -> None:
         builder_scene(d, size)
         code_view_scene(d, size)
         conv_explorer_scene(d, size)
+        conv_flip_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
         receptive_field_scene(d, size)
@@ -454,7 +481,7 @@ def all_scenes(d: Driver) -> None:
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
-         "architecture-builder", "code-view", "conv-explorer", "kernel-learner",
+         "architecture-builder", "code-view", "conv-explorer", "conv-flip", "kernel-learner",
          "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results",
          "receptive-field", "batchnorm")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
@@ -470,6 +497,7 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "builder": builder_scene,
     "code-view": code_view_scene,
     "conv-explorer": conv_explorer_scene,
+    "conv-flip": conv_flip_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
     "receptive-field": receptive_field_scene,

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 
 from cnn_core.analysis.conv_explain import ConvSettings, ConvStep
 
-__all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "output_cell_under",
-           "product_tips"]
+__all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "number_text",
+           "output_cell_under", "product_tips"]
 
 _COLORMAP = "CET-D1"  # diverging: white is 0, the hues are the signs (as the kernel view)
 _WINDOW = QColor(255, 140, 0)  # the kernel's window and the current output cell
 _GAP = 1  # NaN columns between channels in a mosaic
+_MAX_WRITTEN = 8  # a picture of at most this many rows and columns has its numbers written in
 
 
 def mosaic(maps: np.ndarray) -> np.ndarray:
@@ -39,6 +40,13 @@ def mosaic(maps: np.ndarray) -> np.ndarray:
     for i in range(c):
         out[:, i * (w + _GAP):i * (w + _GAP) + w] = maps[i]
     return out
+
+
+def number_text(value: float) -> str:
+    """A value as a learner reads it: ``19``, ``-1``, ``0.25``, ``0.1235``."""
+    if value == round(value) and abs(value) < 1e6:
+        return str(int(round(value)))
+    return f"{value:.4g}"
 
 
 def _levels(values: np.ndarray) -> tuple[float, float]:
@@ -74,9 +82,28 @@ class _Picture:
         self.frame.setPen(pg.mkPen(QColor(90, 90, 90), width=1, style=Qt.PenStyle.DashLine,
                                    cosmetic=True))
         plot.addItem(self.frame)
+        self.numbers: list[pg.TextItem] = []  # a small map's values, written in its cells
+
+    def _write_numbers(self, values: np.ndarray | None) -> None:
+        for item in self.numbers:
+            self.plot.removeItem(item)
+        self.numbers = []
+        if values is None or max(values.shape) > _MAX_WRITTEN:
+            return
+        top = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+        for (i, j), value in np.ndenumerate(values):
+            if np.isnan(value):
+                continue
+            strong = top > 0 and abs(value) > 0.6 * top  # dark cell: white figures
+            item = pg.TextItem(number_text(float(value)), anchor=(0.5, 0.5),
+                               color=(255, 255, 255) if strong else (20, 20, 20))
+            item.setPos(j + 0.5, i + 0.5)
+            self.plot.addItem(item)
+            self.numbers.append(item)
 
     def show(self, values: np.ndarray | None, title: str) -> None:
         self.plot.setTitle(title, size="8pt")
+        self._write_numbers(values)
         if values is None:
             self.back.setRect(QRectF())
             self.image.clear()
