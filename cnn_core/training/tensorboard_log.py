@@ -18,7 +18,6 @@ Needs the ``tensorboard`` extra; :func:`require_tensorboard` says which one is m
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -27,10 +26,11 @@ from typing import Any, Protocol
 import torch
 from torch import nn
 
+from ..runtime.extras import TENSORBOARD_INSTALL, tensorboard_available
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 
 __all__ = ["TensorBoardLogger", "TensorBoardMissing", "graph_def", "logged_events",
-           "require_tensorboard", "tensorboard_available", "tensorboard_hparams"]
+           "require_tensorboard", "tensorboard_hparams"]
 
 MISCLASSIFIED_SHOWN = 64
 """At most this many misclassified validation images go into the epoch's grid."""
@@ -54,21 +54,12 @@ class RunView(Protocol):
     def normalization(self) -> tuple[float, float]: ...
 
 
-INSTALL_HINT = "pip install 'digitlab[tensorboard]'"
-"""The command that installs what TensorBoard logging and viewing need."""
-
-
-def tensorboard_available() -> bool:
-    """Whether the ``tensorboard`` package is installed (nothing is imported)."""
-    return importlib.util.find_spec("tensorboard") is not None
-
-
 def require_tensorboard() -> None:
     """Raise :class:`TensorBoardMissing` unless the ``tensorboard`` package is installed."""
     if not tensorboard_available():
         raise TensorBoardMissing(
             f"TensorBoard logging needs the tensorboard package: install the extra with "
-            f"{INSTALL_HINT}")
+            f"{TENSORBOARD_INSTALL}")
 
 
 def logged_events(events: Iterator[Event], run: RunView, log_dir: str | Path,
