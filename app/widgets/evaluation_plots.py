@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from cnn_core.analysis.evaluation import EvaluationResult
 
+from .chart_export import saveable
 from .plots import static_plot
 
 __all__ = ["ConfusionView", "PerClassPlot", "ReliabilityPlot", "short_name"]
@@ -111,6 +112,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confusionView")
+        saveable(self)
         self.setBackground(None)
         self._confusion = np.zeros((0, 0), np.int64)
         self._names: tuple[str, ...] = ()
@@ -194,6 +196,7 @@ class PerClassPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("perClassPlot")
+        saveable(self)
         self.setBackground(None)
         static_plot(self.getPlotItem())
         self.getPlotItem().invertY(True)
@@ -247,6 +250,7 @@ class ReliabilityPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reliabilityPlot")
+        saveable(self)
         self.setBackground(None)
         static_plot(self.getPlotItem())
         self.setLabel("bottom", self.tr("confidence"))
