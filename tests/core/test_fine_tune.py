@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -96,10 +97,18 @@ def test_a_stop_ends_the_run_and_a_non_digit_model_is_refused(steep: OwnData) ->
 def test_cli_fine_tune_prints_before_and_after_and_saves_the_model(
         steep: OwnData, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tuned.safetensors"
+    logged = importlib.util.find_spec("tensorboard") is not None
+    tensorboard = ["--tensorboard", str(tmp_path / "tb")] if logged else []
     code = cli.main(["fine-tune", "--data-dir", str(steep.folder), "--out", str(out),
-                     "--steps", "3", "--mnist-test", "200", "--json"])
+                     "--steps", "3", "--mnist-test", "200", "--json", *tensorboard])
     summary = json.loads(capsys.readouterr().out)
     assert code == 0
+    if logged:
+        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+        events = EventAccumulator(str(tmp_path / "tb"))
+        events.Reload()
+        assert {"fine_tune/loss", "hparam/mnist_accuracy"} <= set(events.Tags()["scalars"])
     assert (summary["own_train"], summary["own_held_out"], summary["mnist_test_images"]) == (
         40, 10, 200)
     tuned = load_checkpoint(out)

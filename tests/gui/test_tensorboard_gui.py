@@ -10,15 +10,22 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from panel_controls import set_controls
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from app import tensorboard_viewer
+from app.models import ModelLibrary
+from app.settings import Keys, open_settings
 from app.widgets import tensorboard_controls
+from app.widgets.coach_fine_tune import FineTunePanel
 from app.widgets.training_panel import TrainingPanel
+from cnn_core.data.own_digits import OwnDigitStore, to_sample28
 from cnn_core.training import Finished
+from cnn_core.training.finetune import FineTuneConfig
+from own_hand import render
 
 pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
 
@@ -174,3 +181,28 @@ def test_without_the_extra_the_controls_say_how_to_install_it(qtbot, monkeypatch
     with qtbot.waitSignal(controls.viewer.failed) as failed:
         assert not controls.viewer.open(Path("anywhere"))
     assert "pip install 'digitlab[tensorboard]'" in failed.args[0]
+
+
+def test_the_coachs_fine_tuning_logs_when_logging_is_on(qtbot, tmp_path, bundled):  # noqa: ANN001
+    settings = open_settings()  # what the Train tab's controls remember
+    settings.setValue(Keys.TENSORBOARD_LOG, True)
+    settings.setValue(Keys.TENSORBOARD_FOLDER, str(tmp_path / "tb"))
+    store = OwnDigitStore(tmp_path / "own-digits")
+    for digit in range(10):
+        for i in range(3):
+            drawing = render(digit, i, "steep")
+            store.add(digit, to_sample28(drawing.astype(np.float32) / 255.0), drawing)
+    library = ModelLibrary(tmp_path / "data")
+    row = FineTunePanel(library, store, lambda: bundled)
+    qtbot.addWidget(row)
+    row.config = FineTuneConfig(steps=5, mnist_test_samples=200, mnist_train_samples=2000)
+    with qtbot.waitSignal(row.message) as said:
+        assert row.start()
+    assert "logged to TensorBoard in" in said.args[0]
+    qtbot.waitUntil(lambda: not row.is_running(), timeout=RUN_TIMEOUT)
+    runs = list((tmp_path / "tb").iterdir())
+    assert len(runs) == 1 and runs[0].name.startswith("fine-tune-")
+    tags = _read(runs[0]).Tags()
+    assert {"fine_tune/loss", "fine_tune/mnist_accuracy"} <= set(tags["scalars"])
+    assert any(tag.startswith("kernels/") for tag in tags["images"])
+    assert any(tag.startswith("weights/") for tag in tags["histograms"])
