@@ -88,21 +88,22 @@ class TensorBoardControls(QWidget):
         self.statusLabel.setOpenExternalLinks(True)
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.stopButton = named(QPushButton(tr("Stop"), self), "stopTensorBoardButton",
-                                tr("Stop TensorBoard"))
+                                tr("Stop TensorBoard (closing DigitLab stops it too)"))
         self.folderEdit.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         folder = QHBoxLayout()
         folder.addWidget(self.folderEdit, 1)
         folder.addWidget(self.folderButton)
-        status = QHBoxLayout()
-        status.addWidget(self.statusLabel, 1)
-        status.addWidget(self.stopButton)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.openButton)
+        buttons.addWidget(self.stopButton)
+        buttons.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(4)
         column.addWidget(self.logCheck)
         column.addLayout(folder)
-        column.addWidget(self.openButton, 0, Qt.AlignmentFlag.AlignLeft)
-        column.addLayout(status)
+        column.addLayout(buttons)
+        column.addWidget(self.statusLabel)
         if not self.available:
             for widget in (self.logCheck, self.folderEdit, self.folderButton, self.openButton):
                 widget.setEnabled(False)
@@ -165,8 +166,9 @@ class TensorBoardControls(QWidget):
         running = viewer.is_running()
         self.stopButton.setVisible(running)
         if viewer.url is not None:
-            self.statusLabel.setText(self.tr('TensorBoard at <a href="{0}">{0}</a>').format(
-                viewer.url))
+            address = viewer.url.removeprefix("http://").rstrip("/")
+            self.statusLabel.setText(self.tr('TensorBoard at <a href="{0}">{1}</a>').format(
+                viewer.url, address))
         elif running:
             self.statusLabel.setText(self.tr("Starting TensorBoard…"))
         else:

@@ -143,13 +143,15 @@ class TrainingPanel(QWidget):
         column.addWidget(self.form)
         column.addWidget(self.tensorboard)
         column.addStretch(1)
-        column.addLayout(buttons)
         scroll = QScrollArea(self)
         scroll.setObjectName("trainingSettings")
         scroll.setWidget(column_widget)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(column_widget.sizeHint().width() + 12)
+        # room for the vertical scroll bar too: on a short window it shows, and a column a
+        # few pixels too wide for what is left would also scroll sideways
+        scroll.setMinimumWidth(column_widget.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 2)
         plots = QSplitter(self)
         plots.setChildrenCollapsible(False)
         plots.addWidget(self.lossPlot)
@@ -164,9 +166,13 @@ class TrainingPanel(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.trainProgress)
         right.addWidget(stacked, 1)
+        left = QVBoxLayout()  # Train, Pause and Stop stay in view when the settings scroll
+        left.addWidget(scroll, 1)
+        buttons.setContentsMargins(0, 0, 6, 0)
+        left.addLayout(buttons)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(scroll)
+        layout.addLayout(left)
         layout.addLayout(right, 1)
 
     def _connect(self) -> None:

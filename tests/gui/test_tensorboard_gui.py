@@ -140,7 +140,7 @@ def test_open_tensorboard_serves_the_folder_on_loopback_and_closing_ends_it(
     assert url.startswith("http://127.0.0.1:") and opened == [url]
     qtbot.waitUntil(lambda: "first-run" in _runs(url), timeout=SERVE_TIMEOUT)  # first scan
     label = panel.tensorboard.statusLabel
-    assert f"TensorBoard at <a href=\"{url}\">" in label.text() and label.isVisible()
+    assert f"TensorBoard at <a href=\"{url}\">127.0.0.1:" in label.text() and label.isVisible()
     assert panel.tensorboard.stopButton.isVisible()
     pid = window.tensorboard.pid()
     assert pid is not None and _pid_alive(pid)
