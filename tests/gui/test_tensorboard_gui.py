@@ -56,13 +56,6 @@ def _read(folder: Path) -> EventAccumulator:
     return acc
 
 
-def _no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    opened: list[str] = []
-    monkeypatch.setattr(tensorboard_viewer.QDesktopServices, "openUrl",
-                        lambda url: opened.append(url.toString()) or True)
-    return opened
-
-
 def _runs(url: str) -> list[str]:
     """The runs TensorBoard lists, read over loopback."""
     with urllib.request.urlopen(url + "data/runs", timeout=30) as answer:
@@ -127,8 +120,8 @@ def _logged_folder(root: Path) -> Path:
 
 
 def test_open_tensorboard_serves_the_folder_on_loopback_and_closing_ends_it(
-        qtbot, window, tmp_path, monkeypatch):  # noqa: ANN001
-    opened = _no_browser(monkeypatch)
+        qtbot, window, tmp_path, no_browser):  # noqa: ANN001
+    opened = no_browser  # the conftest records what would open in the browser
     panel = window.training_panel
     window.tabs.setCurrentWidget(panel)
     panel.tensorboard.folderEdit.setText(str(_logged_folder(tmp_path / "tb")))
@@ -151,9 +144,8 @@ def test_open_tensorboard_serves_the_folder_on_loopback_and_closing_ends_it(
     assert not window.tensorboard.is_running()
 
 
-def test_stop_ends_tensorboard_and_the_help_menu_starts_it_again(qtbot, window, tmp_path,
-                                                                  monkeypatch):  # noqa: ANN001
-    _no_browser(monkeypatch)
+def test_stop_ends_tensorboard_and_the_help_menu_starts_it_again(qtbot, window,
+                                                                  tmp_path):  # noqa: ANN001
     window.settings.setValue("tensorboard/folder", str(_logged_folder(tmp_path / "tb")))
     viewer = window.tensorboard  # the menu reads the setting (the Train tab writes it)
     with qtbot.waitSignal(viewer.serving, timeout=SERVE_TIMEOUT):
