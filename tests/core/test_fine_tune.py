@@ -6,13 +6,12 @@ import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
 from cnn_core import cli
 from cnn_core.checkpoints import Checkpoint, load_bundled, load_checkpoint, make_metadata
-from cnn_core.data.own_digits import OwnData, OwnDigitStore, load_own_data, to_sample28
+from cnn_core.data.own_digits import OwnData, OwnDigitStore, load_own_data
 from cnn_core.models import create_model
 from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
@@ -23,17 +22,13 @@ from cnn_core.training.finetune import (
     FineTuneStopped,
     fine_tune,
 )
-from own_hand import render
+from own_hand import fill_store
 
 
 @pytest.fixture(scope="module")
 def steep(tmp_path_factory: pytest.TempPathFactory) -> OwnData:
     """Five samples per digit in a steep backhand the bundled model partly misreads."""
-    store = OwnDigitStore(tmp_path_factory.mktemp("own") / "own-digits")
-    for digit in range(10):
-        for i in range(5):
-            drawing = render(digit, i, "steep")
-            store.add(digit, to_sample28(drawing.astype(np.float32) / 255.0), drawing)
+    store = fill_store(OwnDigitStore(tmp_path_factory.mktemp("own") / "own-digits"), 5, "steep")
     return load_own_data(store.root)
 
 

@@ -14,6 +14,7 @@ pytest.importorskip("tensorboard", reason="the tensorboard extra is not installe
 from tensorboard.backend.event_processing.event_accumulator import (  # noqa: E402
     EventAccumulator,
 )
+from tensorboard_events import read_events as _read  # noqa: E402
 
 from cnn_core.models import create_model  # noqa: E402
 from cnn_core.training import TrainConfig, Trainer  # noqa: E402
@@ -22,13 +23,6 @@ from cnn_core.training.tensorboard_log import (  # noqa: E402
     graph_def,
     tensorboard_hparams,
 )
-
-
-def _read(folder) -> EventAccumulator:
-    acc = EventAccumulator(str(folder), size_guidance={"images": 0, "histograms": 0,
-                                                       "scalars": 0, "tensors": 0})
-    acc.Reload()
-    return acc
 
 
 @pytest.fixture(scope="module")
@@ -131,18 +125,12 @@ def test_a_run_whose_config_names_a_folder_logs_every_kind_there(tmp_path):
 
 
 def test_fine_tuning_logs_its_loss_scores_pictures_and_settings(tmp_path):
-    import numpy as np
-
     from cnn_core.checkpoints import load_bundled
-    from cnn_core.data.own_digits import OwnDigitStore, load_own_data, to_sample28
+    from cnn_core.data.own_digits import OwnDigitStore, load_own_data
     from cnn_core.training.finetune import FineTuneConfig, FineTuneFinished, fine_tune
-    from own_hand import render
+    from own_hand import fill_store
 
-    store = OwnDigitStore(tmp_path / "own-digits")
-    for digit in range(10):
-        for i in range(5):
-            drawing = render(digit, i, "steep")
-            store.add(digit, to_sample28(drawing.astype(np.float32) / 255.0), drawing)
+    store = fill_store(OwnDigitStore(tmp_path / "own-digits"), 5, "steep")
     config = FineTuneConfig(steps=10, mnist_test_samples=200, mnist_train_samples=2000,
                             tensorboard_dir=str(tmp_path / "tb"))
     events = list(fine_tune(load_bundled(), load_own_data(store.root), config))

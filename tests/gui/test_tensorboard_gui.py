@@ -10,7 +10,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 from panel_controls import set_controls
 from PySide6.QtCore import Qt
@@ -22,16 +21,17 @@ from app.settings import Keys, open_settings
 from app.widgets import tensorboard_controls
 from app.widgets.coach_fine_tune import FineTunePanel
 from app.widgets.training_panel import TrainingPanel
-from cnn_core.data.own_digits import OwnDigitStore, to_sample28
+from cnn_core.data.own_digits import OwnDigitStore
 from cnn_core.training import Finished
 from cnn_core.training.finetune import FineTuneConfig
-from own_hand import render
+from own_hand import fill_store
 
 pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
 
 from tensorboard.backend.event_processing.event_accumulator import (  # noqa: E402
     EventAccumulator,
 )
+from tensorboard_events import read_events as _read  # noqa: E402
 
 RUN_TIMEOUT = 120_000  # ms; a shared 2-core machine can be slow
 SERVE_TIMEOUT = 90_000  # TensorBoard's start (imports, first scan) on a loaded machine
@@ -49,11 +49,6 @@ def panel(qtbot) -> Iterator[TrainingPanel]:  # noqa: ANN001
     widget.tensorboard.viewer.stop()
 
 
-def _read(folder: Path) -> EventAccumulator:
-    acc = EventAccumulator(str(folder), size_guidance={"images": 0, "histograms": 0,
-                                                       "scalars": 0, "tensors": 0})
-    acc.Reload()
-    return acc
 
 
 def _runs(url: str) -> list[str]:
@@ -179,11 +174,7 @@ def test_the_coachs_fine_tuning_logs_when_logging_is_on(qtbot, tmp_path, bundled
     settings = open_settings()  # what the Train tab's controls remember
     settings.setValue(Keys.TENSORBOARD_LOG, True)
     settings.setValue(Keys.TENSORBOARD_FOLDER, str(tmp_path / "tb"))
-    store = OwnDigitStore(tmp_path / "own-digits")
-    for digit in range(10):
-        for i in range(3):
-            drawing = render(digit, i, "steep")
-            store.add(digit, to_sample28(drawing.astype(np.float32) / 255.0), drawing)
+    store = fill_store(OwnDigitStore(tmp_path / "own-digits"), 3, "steep")
     library = ModelLibrary(tmp_path / "data")
     row = FineTunePanel(library, store, lambda: bundled)
     qtbot.addWidget(row)
