@@ -127,7 +127,11 @@ class TensorBoardViewer(QObject):
                 self._show(self.url)
             return True
         self.stop()
-        logdir.mkdir(parents=True, exist_ok=True)
+        try:
+            logdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.failed.emit(self.tr("TensorBoard cannot show {0}: {1}").format(logdir, exc))
+            return False
         program, arguments = tensorboard_command(logdir)
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)

@@ -189,3 +189,18 @@ def test_the_coachs_fine_tuning_logs_when_logging_is_on(qtbot, tmp_path, bundled
     assert {"fine_tune/loss", "fine_tune/mnist_accuracy"} <= set(tags["scalars"])
     assert any(tag.startswith("kernels/") for tag in tags["images"])
     assert any(tag.startswith("weights/") for tag in tags["histograms"])
+
+
+def test_a_tensorboard_that_ends_before_serving_says_why(qtbot, panel, monkeypatch):  # noqa: ANN001
+    import sys
+
+    monkeypatch.setattr(tensorboard_viewer, "tensorboard_command", lambda logdir: (
+        sys.executable, ["-c", "print('E0000 no such flag: --load_fast'); raise SystemExit(3)"]))
+    controls = panel.tensorboard
+    with qtbot.waitSignal(controls.viewer.failed, timeout=30_000) as failed:
+        qtbot.mouseClick(controls.openButton, Qt.MouseButton.LeftButton)
+    assert "exit code 3" in failed.args[0] and "no such flag" in failed.args[0]
+    qtbot.waitUntil(lambda: not controls.viewer.is_running())
+    assert "no such flag" in controls.statusLabel.text() and controls.statusLabel.isVisible()
+    assert not controls.stopButton.isVisible()
+    assert controls.openButton.text() == "Open TensorBoard"
