@@ -50,6 +50,7 @@ class Keys:
     LAST_MODEL = "model/lastPath"
     TENSORBOARD_LOG = "tensorboard/log"  # log runs and fine-tunings to TensorBoard
     TENSORBOARD_FOLDER = "tensorboard/folder"  # where (empty: the data folder's tensorboard/)
+    DATASETS_FOLDER = "data/datasetsFolder"
 
 
 def open_settings() -> QSettings:

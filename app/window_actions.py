@@ -20,6 +20,7 @@ from .settings import Keys
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .widgets.datasets_dialog import DatasetsDialog
 
 __all__ = ["WindowActions"]
 
@@ -52,7 +53,15 @@ class WindowActions(QObject):
                                             key("Ctrl+Shift+O"))
         self.saveModelAction = self._action(self.tr("&Save model…"), self.save_model_dialog,
                                             key(key.StandardKey.Save))
+        self.datasetsAction = self._action(self.tr("Datasets and data &folder…"),
+                                           self.show_datasets, key("Ctrl+Shift+D"))
+        self.datasetsAction.setToolTip(self.tr(
+            "Where datasets are kept; download Fashion-MNIST, KMNIST or EMNIST"))
         self.quitAction = self._action(self.tr("&Quit"), window.close, key(key.StandardKey.Quit))
+        self.showCodeAction = self._action(self.tr("&Code"), self.show_code, key("Ctrl+Shift+C"))
+        self.showCodeAction.setCheckable(True)
+        self.showCodeAction.setToolTip(self.tr(
+            "The PyTorch code of the network in the Build tab, beside the tabs (Ctrl+Shift+C)"))
         bar = window.model_bar
         for action in (bar.useBundledAction, bar.removeFromShelfAction):
             window.addAction(action)  # their shortcuts work anywhere in the window
@@ -76,7 +85,9 @@ class WindowActions(QObject):
                              (self.saveDrawingAction, "saveDrawingAction"),
                              (self.openModelAction, "openModelAction"),
                              (self.saveModelAction, "saveModelAction"),
-                             (self.quitAction, "quitAction")):
+                             (self.datasetsAction, "datasetsAction"),
+                             (self.quitAction, "quitAction"),
+                             (self.showCodeAction, "showCodeAction")):
             action.setObjectName(name)
         panel = window.canvas_panel
         for action in (panel.undoAction, panel.redoAction, panel.pasteAction, panel.clearAction):
@@ -90,19 +101,43 @@ class WindowActions(QObject):
         file_menu.addActions([self.openModelAction, self.saveModelAction])
         file_menu.addActions([bar.useBundledAction, bar.removeFromShelfAction])
         file_menu.addSeparator()
+        file_menu.addAction(self.datasetsAction)
+        file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         edit_menu = window.menuBar().addMenu(self.tr("&Edit"))
         panel = window.canvas_panel
         edit_menu.addActions([panel.undoAction, panel.redoAction])
         edit_menu.addSeparator()
         edit_menu.addActions([panel.pasteAction, panel.clearAction])
+        view_menu = window.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.showCodeAction)
         self.help = HelpMenu(window)
 
     def set_model_actions_enabled(self, enabled: bool) -> None:
         """Model actions wait for the model side (the shelf too)."""
-        for action in (self.openModelAction, self.saveModelAction):
+        for action in (self.openModelAction, self.saveModelAction, self.showCodeAction):
             action.setEnabled(enabled)
         self._window.model_bar.set_enabled(enabled)
+
+    def show_code(self, shown: bool) -> None:
+        """Open or close the code dock (:mod:`app.code_dock`)."""
+        from .code_dock import show_code
+
+        show_code(self._window, shown)
+
+    def show_datasets(self) -> DatasetsDialog:
+        """File ▸ Datasets and data folder…: one dialog, kept while the window lives (a
+        download goes on while it is hidden behind the window)."""
+        from .widgets.datasets_dialog import DatasetsDialog
+
+        dialog = self._window.findChild(DatasetsDialog, "datasetsDialog")
+        if dialog is None:
+            dialog = DatasetsDialog(self._window)
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # ------------------------------------------------------------------ files
     def _dialog_dir(self) -> str:

@@ -18,7 +18,8 @@ from torch import nn
 
 from ..output_size import output_size
 
-__all__ = ["INIT", "INITS", "MAX_WIDTH", "MAX_WINDOW", "PADDING", "SIZE", "WINDOW", "Check",
+__all__ = ["INIT", "INITS", "LAYER_TYPES", "MAX_WIDTH", "MAX_WINDOW", "PADDING", "SIZE",
+           "WINDOW", "Check",
            "LayerCost", "LayerType", "Shape", "SpecError", "Window", "as_pair", "boolean",
            "call", "choice", "conv_cost", "fmt", "integer", "is_int", "number", "pair",
            "positions", "show_value", "squeeze", "window_out"]
@@ -106,9 +107,24 @@ class LayerType:
     out_shape: Callable[[dict[str, Any], Shape, str, str], Shape] = _same_shape
     cost: Callable[[dict[str, Any], Shape, Shape], LayerCost] = _no_cost
     windows: Callable[[dict[str, Any], Shape], list[Window]] = _no_windows  # receptive field
-    sees_whole_image: bool = False  # every output sees every input pixel (linear)
+    # every output sees every input pixel (linear); a callable decides from the settings
+    sees_whole_image: bool | Callable[[dict[str, Any]], bool] = False
     initialised: bool = False  # holds Conv2d / Linear layers that a spec's "init" draws
     helper_source: str = ""  # source of a class ``source`` uses, written once per file
+    # settings that depend on the layers before it: (settings, earlier PlannedLayers, where)
+    resolve: Callable[[dict[str, Any], list[Any], str], dict[str, Any]] | None = None
+    tied: bool = False  # its module's ``tie`` takes the layer named by settings["of"]
+
+    def whole_image(self, s: dict[str, Any]) -> bool:
+        """Whether every output of a layer with settings ``s`` sees every input pixel."""
+        whole = self.sees_whole_image
+        return whole(s) if callable(whole) else whole
+
+
+LAYER_TYPES: dict[str, LayerType] = {}
+"""Every layer type by its spec ``"type"``, in the order messages list them (filled by
+:func:`cnn_core.models.layer_types.register`; kept here so that a type may look up another,
+as ``shared`` does, without importing the package that registers it)."""
 
 
 # ----------------------------------------------------------------------------- field checks
