@@ -13,7 +13,8 @@ The script puts the repository and the test helpers (``tests/``, ``tests/gui/``)
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 ``--only=conv-explorer`` only the convolution explorer's; ``--only=code-view`` the code dock
 beside the Build tab.
-``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
+``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run);
+``--only=tensorboard`` the Train tab's TensorBoard controls with TensorBoard serving.
 """
 
 from __future__ import annotations
@@ -208,6 +209,25 @@ def dataset_browser_scene(d: Driver, size: Size) -> None:
     d.shoot("dataset-browser", size)
 
 
+def tensorboard_scene(d: Driver, size: Size) -> None:
+    """The Train tab logging to TensorBoard, with TensorBoard serving (no browser opened)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    d.resize(size)
+    panel = d.window.training_panel
+    d.open_tab(panel)
+    controls = panel.tensorboard
+    if not controls.logCheck.isChecked():
+        d.click(controls.logCheck)
+    viewer = d.window.tensorboard
+    viewer.open_browser = False  # the picture is of DigitLab, not of a browser
+    if viewer.url is None:
+        d.click(controls.openButton)
+    d.wait_until(lambda: viewer.url is not None, "TensorBoard serving")
+    panel.findChild(QScrollArea, "trainingSettings").ensureWidgetVisible(controls.statusLabel)
+    d.shoot("tensorboard", size)
+
+
 def conv_explorer_scene(d: Driver, size: Size) -> None:
     """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
     d.window.resize(*size)
@@ -385,12 +405,14 @@ def all_scenes(d: Driver) -> None:
         conv_explorer_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
+        tensorboard_scene(d, size)
     coach_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
          "architecture-builder", "code-view", "conv-explorer", "kernel-learner",
-         "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results")
+         "dataset-browser", "tensorboard", "handwriting-coach-collecting",
+         "handwriting-coach-results")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -406,6 +428,7 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "conv-explorer": conv_explorer_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
+    "tensorboard": tensorboard_scene,
 }
 """``--only=NAME`` scenes that need no training run, taken at every size."""
 
