@@ -89,7 +89,14 @@ def _plot_title(item: object) -> str:
 
 
 def chart_data(view: pg.GraphicsView) -> tuple[list[Series], list[Picture]]:
-    """The curves, bars and images drawn in ``view`` (visible ones, bottom first)."""
+    """The curves, bars and images drawn in ``view`` (visible ones, bottom first).
+
+    A chart whose picture is not its data (a confusion matrix shaded on a log scale) gives
+    its data itself: a ``chart_data()`` method of the view is used instead.
+    """
+    own = getattr(view, "chart_data", None)
+    if callable(own):
+        return own()
     series: list[Series] = []
     pictures: list[Picture] = []
     items = view.scene().items(Qt.SortOrder.AscendingOrder)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from cnn_core.analysis.evaluation import EvaluationResult
 
-from .chart_export import saveable
+from .chart_export import Picture, Series, saveable
 from .plots import static_plot
 
 __all__ = ["ConfusionView", "PerClassPlot", "ReliabilityPlot", "short_name"]
@@ -135,6 +135,11 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         for side in ("left", "bottom"):  # before an evaluation: an empty square, no numbers
             self.plot.getAxis(side).setTicks([[]])
         self.plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0.01)
+
+    def chart_data(self) -> tuple[list[Series], list[Picture]]:
+        """What Save chart… writes as CSV: the counts (the picture shows their logarithm),
+        row = true class, column = predicted class, in the order of the axes."""
+        return [], [Picture(self.tr("confusion matrix"), self._confusion)]
 
     def set_result(self, result: EvaluationResult) -> None:
         """Show ``result``'s confusion matrix (and forget any selected cell)."""

@@ -156,3 +156,18 @@ def test_every_pyqtgraph_chart_in_the_window_can_be_saved(window, qtbot) -> None
     assert len(views) >= 15
     missing = [view.objectName() for view in views if not hasattr(view, "chartSaver")]
     assert not missing, f"charts without Save chart…: {missing}"
+
+
+def test_the_confusion_matrix_saves_its_counts_not_its_shading(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
+
+    from app.widgets.evaluation_plots import ConfusionView
+
+    view = ConfusionView()
+    qtbot.addWidget(view)
+    counts = np.array([[980, 0, 3], [2, 1130, 0], [7, 1, 1020]])
+    view.set_result(SimpleNamespace(confusion=counts, classes=("0", "1", "2")))
+    rows = _rows(save_chart(view, tmp_path / "confusion.csv"))
+    assert rows[0] == ["image", "row", "column", "value"]
+    values = {(int(r), int(c)): int(v) for _, r, c, v in rows[1:]}
+    assert values == {(r, c): int(counts[r, c]) for r in range(3) for c in range(3)}
