@@ -139,6 +139,11 @@ class TensorBoardControls(QWidget):
             self.folderEdit.setText(folder)
             self.save_settings()
 
+    def set_training(self, running: bool) -> None:
+        """While a run trains, where it logs stays as it started (TensorBoard stays usable)."""
+        for widget in (self.logCheck, self.folderEdit, self.folderButton):
+            widget.setEnabled(self.available and not running)
+
     # ----------------------------------------------------------------- viewer
     def open_tensorboard(self) -> bool:
         """Serve the folder in TensorBoard and open it in the browser."""

@@ -339,7 +339,7 @@ class TrainingPanel(QWidget):
     def _set_running(self, running: bool) -> None:
         self._progress_due = True
         self.form.setEnabled(not running)
-        self.tensorboard.logCheck.setEnabled(self.tensorboard.available and not running)
+        self.tensorboard.set_training(running)
         if running:
             self._timer.start()
         else:

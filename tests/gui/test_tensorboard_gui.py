@@ -75,7 +75,11 @@ def test_a_train_tab_run_with_logging_on_writes_every_kind(qtbot, panel, tmp_pat
     panel.max_test_samples = 200
     with qtbot.waitSignal(panel.model_trained, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(panel.trainButton, Qt.MouseButton.LeftButton)
+        # where the run logs is fixed while it trains; TensorBoard itself stays at hand
+        assert not controls.logCheck.isEnabled() and not controls.folderEdit.isEnabled()
+        assert controls.openButton.isEnabled()
     assert isinstance(panel.last_result, Finished)
+    qtbot.waitUntil(controls.logCheck.isEnabled)
     record = panel.shown_run()
     runs = list((tmp_path / "tb").iterdir())
     assert [run.name for run in runs] == [f"{record.run_id}-lenet"]  # one folder per run
