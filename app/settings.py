@@ -50,6 +50,8 @@ class Keys:
     BRUSH_WIDTH = "canvas/brushWidth"
     LAST_DIRECTORY = "files/lastDirectory"
     LAST_MODEL = "model/lastPath"
+    TENSORBOARD_LOG = "tensorboard/log"  # log runs and fine-tunings to TensorBoard
+    TENSORBOARD_FOLDER = "tensorboard/folder"  # where (empty: the data folder's tensorboard/)
     DATASETS_FOLDER = "data/datasetsFolder"
 
 
