@@ -51,7 +51,7 @@ HANDLED_SETTINGS = frozenset({
     "val_size", "split_seed", "target_accuracy", "max_train_samples", "max_test_samples",
     "channels_last",
     # the script's own arguments (--data, --device) or DigitLab's bookkeeping only
-    "data_dir", "device", "report_every", "track_gradients",
+    "data_dir", "device", "report_every", "track_gradients", "tensorboard_dir",
 })
 """The ``TrainConfig`` fields the script reproduces or that do not change what is learnt."""
 
