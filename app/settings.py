@@ -48,6 +48,7 @@ class Keys:
     BRUSH_WIDTH = "canvas/brushWidth"
     LAST_DIRECTORY = "files/lastDirectory"
     LAST_MODEL = "model/lastPath"
+    LANGUAGE = "ui/language"  # Help → Language ("" follows the system)
 
 
 def open_settings() -> QSettings:

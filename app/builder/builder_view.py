@@ -98,23 +98,22 @@ class ArchitectureBuilder(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
         self.presetCombo = QComboBox(self)
         self.presetCombo.setObjectName("builderPresetCombo")
-        self.presetCombo.setToolTip(tr("Start from a registered model (Ctrl+Z goes back)"))
-        self.presetCombo.addItem(tr("Preset…"), None)
+        self.presetCombo.setToolTip(self.tr("Start from a registered model (Ctrl+Z goes back)"))
+        self.presetCombo.addItem(self.tr("Preset…"), None)
         for name in MODELS:
             self.presetCombo.addItem(name, name)
         describe_models(self.presetCombo, model_lines())
-        self.newButton = self._button("builderNewButton", tr("New"),
-                                      tr("Start an empty network (Ctrl+Z goes back)"))
-        self.openButton = self._button("builderOpenButton", tr("Open…"),
-                                       tr("Open a JSON model spec"))
-        self.saveButton = self._button("builderSaveButton", tr("Save…"), tr(
+        self.newButton = self._button("builderNewButton", self.tr("New"),
+                                      self.tr("Start an empty network (Ctrl+Z goes back)"))
+        self.openButton = self._button("builderOpenButton", self.tr("Open…"),
+                                       self.tr("Open a JSON model spec"))
+        self.saveButton = self._button("builderSaveButton", self.tr("Save…"), self.tr(
             "Save as a JSON spec: train it with digitlab train --model-spec FILE"))
-        self.exportButton = self._button("builderExportButton", tr("Export code…"), tr(
+        self.exportButton = self._button("builderExportButton", self.tr("Export code…"), self.tr(
             "Write a standalone PyTorch module (class Net) that needs only torch"))
-        self.trainButton = self._button("builderTrainButton", tr("Train this"), tr(
+        self.trainButton = self._button("builderTrainButton", self.tr("Train this"), self.tr(
             "Put this network in the Train tab and go there"))
         self.trainButton.setDefault(False)
         bar = QHBoxLayout()
@@ -134,7 +133,7 @@ class ArchitectureBuilder(QWidget):
             button = QToolButton(self.palette_)
             button.setObjectName(f"add_{kind}")
             button.setText(described.title)
-            button.setToolTip(tr("{0}: {1} Click to add it after the selected layer.")
+            button.setToolTip(self.tr("{0}: {1} Click to add it after the selected layer.")
                               .format(described.title, described.tip))
             button.clicked.connect(lambda _=False, k=kind: self.add_layer(k))
             flow.addWidget(button)

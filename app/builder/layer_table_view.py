@@ -56,15 +56,14 @@ class LayerTableView(QTableWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(0, self.COLUMNS, parent)
         self.setObjectName("layerTable")
-        tr = self.tr
-        headers = [(tr("Layer"), tr("Name and type; drag a row to move the layer")),
-                   (tr("Output\nshape"),
-                    tr("Output shape for one 28×28 image (channels×height×width)")),
-                   (tr("Params"), tr("Trainable parameters (weights and biases)")),
-                   (tr("MACs"), tr("Multiply-adds for one image ({0}; pooling, BatchNorm "
-                                   "and activations not counted); 1 MAC = 2 FLOPs"
-                                   ).format(MAC_CONVENTION)),
-                   (tr("Receptive\nfield"), tr(
+        headers = [(self.tr("Layer"), self.tr("Name and type; drag a row to move the layer")),
+                   (self.tr("Output\nshape"),
+                    self.tr("Output shape for one 28×28 image (channels×height×width)")),
+                   (self.tr("Params"), self.tr("Trainable parameters (weights and biases)")),
+                   (self.tr("MACs"), self.tr("Multiply-adds for one image ({0}; pooling, "
+                                             "BatchNorm and activations not counted); 1 MAC = "
+                                             "2 FLOPs").format(MAC_CONVENTION)),
+                   (self.tr("Receptive\nfield"), self.tr(
                        "Input pixels one output value sees, and in brackets the jump: input "
                        "pixels between neighbouring outputs"))]
         for column, (title, tip) in enumerate(headers):

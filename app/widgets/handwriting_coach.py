@@ -101,7 +101,6 @@ class HandwritingCoach(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
         self.promptLabel = QLabel(self)
         self.promptLabel.setObjectName("coachPromptLabel")
         font = QFont(self.font())
@@ -116,18 +115,18 @@ class HandwritingCoach(QWidget):
         self.canvas = DrawingCanvas(self)
         self.canvas.setObjectName("coachCanvas")
         self.canvas.setMinimumSize(150, 150)  # the tab must not make the window taller
-        self.canvas.setAccessibleName(tr("Coach drawing canvas"))
+        self.canvas.setAccessibleName(self.tr("Coach drawing canvas"))
         claim_keys(self.canvas, [QKeySequence(k) for k in (
             Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)])
         self.canvas.installEventFilter(self)
-        self.acceptButton = named(QPushButton(tr("&Accept"), self), "coachAcceptButton",
-                                  tr("Keep this drawing as a sample of the digit asked for "
-                                     "(Enter)"))
+        self.acceptButton = named(QPushButton(self.tr("&Accept"), self), "coachAcceptButton",
+                                  self.tr("Keep this drawing as a sample of the digit asked for "
+                                          "(Enter)"))
         self.acceptButton.setDefault(True)
-        self.clearButton = named(QPushButton(tr("C&lear"), self), "coachClearButton",
-                                 tr("Wipe the drawing (Delete)"))
-        self.skipButton = named(QPushButton(tr("S&kip"), self), "coachSkipButton",
-                                tr("Ask for another digit"))
+        self.clearButton = named(QPushButton(self.tr("C&lear"), self), "coachClearButton",
+                                 self.tr("Wipe the drawing (Delete)"))
+        self.skipButton = named(QPushButton(self.tr("S&kip"), self), "coachSkipButton",
+                                self.tr("Ask for another digit"))
         self.guessLabel = QLabel(self)
         self.guessLabel.setObjectName("coachGuessLabel")
         self.guessLabel.setWordWrap(True)
