@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
-__all__ = ["I18N_DIR", "LANGUAGES", "TextContext", "cjk_font_missing",
-           "chosen_language", "install_translators", "saved_language", "save_language",
-           "system_language", "translation_file"]
+__all__ = ["I18N_DIR", "LANGUAGES", "NO_CJK_FONT", "TextContext", "chosen_language",
+           "cjk_font_missing", "current_language", "install_translators", "save_language",
+           "saved_language", "say", "system_language", "translation_file"]
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 """Where the translations ship (package data): ``digitlab_<code>.ts`` and ``.qm``."""
@@ -50,6 +50,24 @@ class TextContext:
         from PySide6.QtCore import QCoreApplication
 
         return QCoreApplication.translate(self.context, text)
+
+
+def say(value: object) -> str:
+    """A text of the core (a :class:`~cnn_core.runtime.messages.Message`, or an exception
+    made with one) in the window's language; any other value as ``str`` gives it."""
+    from cnn_core.runtime.messages import Message
+
+    if isinstance(value, BaseException):
+        if len(value.args) == 1 and isinstance(value.args[0], Message):
+            return say(value.args[0])
+        return str(value)
+    if not isinstance(value, Message):
+        return str(value)
+    from PySide6.QtCore import QCoreApplication
+
+    fields = {name: say(field) if isinstance(field, (Message, BaseException)) else field
+              for name, field in value.fields.items()}
+    return QCoreApplication.translate("Core", value.template).format(**fields)
 
 
 def system_language(locale: QLocale | None = None) -> str:
@@ -104,6 +122,21 @@ def install_translators(app: QCoreApplication, code: str) -> list[QTranslator]:
         if translator.load(f"{name}_{code}", str(folder)) and app.installTranslator(translator):
             installed.append(translator)
     return installed
+
+
+NO_CJK_FONT = (
+    "Chinese text needs a CJK font and none is installed, so it shows as boxes: install one "
+    "(Debian, Ubuntu: sudo apt install fonts-noto-cjk) and restart DigitLab, or start it in "
+    "English: digitlab-gui --lang en")
+"""The window's warning when :func:`cjk_font_missing`: in English, as Chinese cannot show."""
+
+
+def current_language() -> str:
+    """The language the window speaks: the code of :data:`LANGUAGES` of Qt's default locale
+    (which :func:`install_translators` sets)."""
+    from PySide6.QtCore import QLocale
+
+    return system_language(QLocale())
 
 
 def cjk_font_missing(code: str) -> bool:

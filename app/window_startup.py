@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 from . import model_loader
 from . import settings as prefs
+from .language import say
 from .settings import Keys
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def load_startup_model(window: MainWindow, preloaded: object = None) -> None:
             window.settings.remove(Keys.LAST_MODEL)
             window.banner.show_error(QCoreApplication.translate(
                 "MainWindow", "Could not reopen the last model, so the bundled model is used. "
-                "{0}").format(exc))
+                "{0}").format(say(exc)))
     try:
         library.load(library.entries()[0])
     except CheckpointError as exc:
@@ -174,6 +175,7 @@ def load_startup_model(window: MainWindow, preloaded: object = None) -> None:
         window.set_model(Checkpoint(model, make_metadata(model)))
         window.banner.show_error(QCoreApplication.translate(
             "MainWindow", "The bundled model could not be loaded ({0}). Using an untrained {1} "
-            "model: train it in the Train tab or open a model file.").format(exc, DEFAULT_MODEL))
+            "model: train it in the Train tab or open a model file.").format(
+                say(exc), DEFAULT_MODEL))
         return
     library.use_bundled()

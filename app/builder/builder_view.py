@@ -36,6 +36,7 @@ from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
 from cnn_core.models.layer_costs import MAC_CONVENTION
 
+from ..language import say
 from .document import BuilderDocument, split_layers
 from .elided_label import ElidedLabel
 from .flow_layout import FlowLayout
@@ -207,9 +208,9 @@ class ArchitectureBuilder(QWidget):
         table, error = partial_layer_table(spec)
         layers = self.document.layers()
         error_at: int | None = None
-        self._error = "" if error is None else str(error)
+        self._error = "" if error is None else say(error)
         if error is not None:
-            where = error_location(self._error)
+            where = error_location(str(error))  # the English text's "features[2]: …"
             features, _ = split_layers(layers)
             if where is not None:
                 error_at = where[1] + (len(features) if where[0] == "classifier" else 0)
@@ -379,7 +380,7 @@ class ArchitectureBuilder(QWidget):
         try:
             Path(path).write_text(json.dumps(self.spec(), indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.message.emit("error", self.tr("Could not save the spec: {0}").format(exc))
+            self.message.emit("error", self.tr("Could not save the spec: {0}").format(say(exc)))
             return False
         self.message.emit("info", self.tr("Saved the spec to {0}").format(Path(path).name))
         return True
@@ -397,7 +398,8 @@ class ArchitectureBuilder(QWidget):
         try:
             spec = read_spec_sketch(path)
         except ValueError as exc:
-            self.message.emit("error", self.tr("Could not open {0}: {1}").format(path.name, exc))
+            self.message.emit("error", self.tr("Could not open {0}: {1}").format(
+                path.name, say(exc)))
             return False
         self._selected = -1
         self.document.load_spec(spec, self.tr("Open {0}").format(path.name))
@@ -417,7 +419,7 @@ class ArchitectureBuilder(QWidget):
         try:
             Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
         except (OSError, ValueError) as exc:  # SpecError is a ValueError
-            self.message.emit("error", self.tr("Could not export the code: {0}").format(exc))
+            self.message.emit("error", self.tr("Could not export the code: {0}").format(say(exc)))
             return False
         self.message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")
                           .format(Path(path).name))

@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <source>known once PyTorch has loaded</source>
+        <translation>PyTorch 加载后可知</translation>
+    </message>
+    <message>
+        <source>{0}; available: {1}</source>
+        <translation>{0}；可用：{1}</translation>
+    </message>
+    <message>
+        <source>{0} on {1} {2}</source>
+        <translation>{0}，运行于 {1} {2}</translation>
+    </message>
+    <message>
+        <source>Training device</source>
+        <translation>训练设备</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>User guide</source>
+        <translation>用户指南</translation>
+    </message>
+</context>
+<context>
     <name>AccuracyPlot</name>
     <message>
         <source>Accuracy per epoch</source>
@@ -647,6 +678,141 @@
     </message>
 </context>
 <context>
+    <name>Core</name>
+    <message>
+        <source>{dataset} test set</source>
+        <translation>{dataset}测试集</translation>
+    </message>
+    <message>
+        <source>{folder}: no labelled drawing found (put PNG files in subfolders 0 … 9, or name them like 7_mine.png)</source>
+        <translation>{folder}：没有找到带标签的手写（把 PNG 文件放在 0 … 9 的子文件夹中，或命名为 7_mine.png 这样）</translation>
+    </message>
+    <message>
+        <source>drawings in {folder}</source>
+        <translation>{folder} 中的手写</translation>
+    </message>
+    <message>
+        <source>stopped in epoch {epoch}</source>
+        <translation>在第 {epoch} 轮停止</translation>
+    </message>
+    <message>
+        <source>diverged in epoch {epoch}</source>
+        <translation>在第 {epoch} 轮发散</translation>
+    </message>
+    <message>
+        <source>training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>interrupted after epoch {epoch}</source>
+        <translation>在第 {epoch} 轮后中断</translation>
+    </message>
+    <message>
+        <source>1 epoch</source>
+        <translation>1 轮</translation>
+    </message>
+    <message>
+        <source>{epochs} epochs</source>
+        <translation>{epochs} 轮</translation>
+    </message>
+    <message>
+        <source>MNIST digits</source>
+        <translation>MNIST 数字</translation>
+    </message>
+    <message>
+        <source>EMNIST digits</source>
+        <translation>EMNIST 数字</translation>
+    </message>
+    <message>
+        <source>Your own digits</source>
+        <translation>你自己的数字</translation>
+    </message>
+    <message>
+        <source>Input (gray)</source>
+        <translation>输入（灰度）</translation>
+    </message>
+    <message>
+        <source>Ink, white on black</source>
+        <translation>墨迹，黑底白字</translation>
+    </message>
+    <message>
+        <source>Cropped to the ink</source>
+        <translation>裁剪到墨迹</translation>
+    </message>
+    <message>
+        <source>Stroke width adjusted</source>
+        <translation>调整笔画粗细</translation>
+    </message>
+    <message>
+        <source>Scaled to fit 20×20</source>
+        <translation>缩放到 20×20 以内</translation>
+    </message>
+    <message>
+        <source>Centred in 28×28</source>
+        <translation>居中于 28×28</translation>
+    </message>
+    <message>
+        <source>{where}: a {kernel} kernel (padding {padding}, dilation {dilation}) does not fit its input {shape}: the output would be {height}×{width}</source>
+        <translation>{where}：{kernel} 的卷积核（填充 {padding}，膨胀 {dilation}）放不进输入 {shape}：输出将是 {height}×{width}</translation>
+    </message>
+    <message>
+        <source>{label}: changes {shape} to {out} channels / stride {stride}, which needs &quot;use_1x1conv&quot;: true for the shortcut</source>
+        <translation>{label}：把 {shape} 变为 {out} 个通道 / 步幅 {stride}，捷径需要 &quot;use_1x1conv&quot;: true</translation>
+    </message>
+    <message>
+        <source>{where}: groups={groups} must divide both in_channels={c} and out_channels={out}</source>
+        <translation>{where}：groups={groups} 必须同时整除 in_channels={c} 和 out_channels={out}</translation>
+    </message>
+    <message>
+        <source>{where}: reflect padding must be smaller than the input {shape}, got {padding}</source>
+        <translation>{where}：reflect 填充必须小于输入 {shape}，实际为 {padding}</translation>
+    </message>
+    <message>
+        <source>{where}: circular padding cannot exceed the input {shape}, got {padding}</source>
+        <translation>{where}：circular 填充不能超过输入 {shape}，实际为 {padding}</translation>
+    </message>
+    <message>
+        <source>{label} (linear) needs a flat input but gets {shape}; add a flatten layer before it</source>
+        <translation>{label}（linear）需要展平的输入，但得到 {shape}；请在它前面添加展平层</translation>
+    </message>
+    <message>
+        <source>{where}: at most half the kernel size {kernel}, got {padding}</source>
+        <translation>{where}：最多为卷积核大小 {kernel} 的一半，实际为 {padding}</translation>
+    </message>
+    <message>
+        <source>{label} ({kind}) needs a C×H×W input but gets a flat vector of shape {shape}</source>
+        <translation>{label}（{kind}）需要 C×H×W 的输入，但得到形状为 {shape} 的展平向量</translation>
+    </message>
+    <message>
+        <source>{where}: must end in {classes} outputs (one per class, num_classes) but gives {shape}</source>
+        <translation>{where}：最后必须输出 {classes} 个值（每个类别一个，num_classes），实际为 {shape}</translation>
+    </message>
+    <message>
+        <source>{where}: the model would have {params:,} parameters by here; DigitLab models have at most {limit:,}</source>
+        <translation>{where}：到这里模型将有 {params:,} 个参数；DigitLab 模型最多 {limit:,} 个</translation>
+    </message>
+    <message>
+        <source>{where}: the layer outputs would hold {values:,} values per 28×28 image by here; at most {limit:,} are allowed</source>
+        <translation>{where}：到这里每张 28×28 图片的各层输出将有 {values:,} 个值；最多允许 {limit:,} 个</translation>
+    </message>
+    <message>
+        <source>{where}: the model would need {macs:,} multiply-adds per image by here; at most {limit:,} are allowed</source>
+        <translation>{where}：到这里每张图片将需要 {macs:,} 次乘加；最多允许 {limit:,} 次</translation>
+    </message>
+    <message>
+        <source>became {loss}</source>
+        <translation>变成了 {loss}</translation>
+    </message>
+    <message>
+        <source>grew to {loss:.3g}, over {factor:g}× a uniform guess&apos;s</source>
+        <translation>增长到 {loss:.3g}，超过均匀猜测的 {factor:g} 倍</translation>
+    </message>
+    <message>
+        <source>the loss {why} at epoch {epoch}, batch {batch}; the last good weights were restored; try a lower learning rate (now {lr:g})</source>
+        <translation>损失在第 {epoch} 轮第 {batch} 批{why}；已恢复最后的正常权重；请尝试更低的学习率（当前 {lr:g}）</translation>
+    </message>
+</context>
+<context>
     <name>DatasetBrowser</name>
     <message>
         <source>Which images to browse</source>
@@ -1163,6 +1329,10 @@ You can also drop or paste an image.</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
+        <source>&amp;Language…</source>
+        <translation>语言 / Language(&amp;L)…</translation>
+    </message>
+    <message>
         <source>&amp;About DigitLab</source>
         <translation>关于 DigitLab(&amp;A)</translation>
     </message>
@@ -1420,6 +1590,25 @@ You can also drop or paste an image.</source>
     <message>
         <source>&lt;b&gt;{0}&lt;/b&gt;, output {1} ← input {2}&lt;pre&gt;{3}&lt;/pre&gt;{4}</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;，输出 {1} ← 输入 {2}&lt;pre&gt;{3}&lt;/pre&gt;{4}</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageDialog</name>
+    <message>
+        <source>Language</source>
+        <translation>语言 / Language</translation>
+    </message>
+    <message>
+        <source>As the system ({0})</source>
+        <translation>跟随系统（{0}）</translation>
+    </message>
+    <message>
+        <source>&amp;Language of DigitLab:</source>
+        <translation>DigitLab 的语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>The new language takes effect after DigitLab restarts. Chinese text needs a CJK font (on Debian and Ubuntu: fonts-noto-cjk).</source>
+        <translation>新的语言将在 DigitLab 重新启动后生效。中文需要 CJK 字体（Debian 和 Ubuntu：fonts-noto-cjk）。</translation>
     </message>
 </context>
 <context>
@@ -2121,6 +2310,21 @@ Click to put it on the canvas</source>
     <message>
         <source>stopped in epoch {0}</source>
         <translation>在第 {0} 轮停止</translation>
+    </message>
+</context>
+<context>
+    <name>ModelShelf</name>
+    <message>
+        <source>Bundled model</source>
+        <translation>内置模型</translation>
+    </message>
+    <message>
+        <source>{0} · file not found</source>
+        <translation>{0} · 找不到文件</translation>
+    </message>
+    <message>
+        <source>Unsaved model</source>
+        <translation>未保存的模型</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ from cnn_core.data.own_digits import DeletedSample, OwnDigitStore, OwnSample
 from cnn_core.data.own_digits_zip import export_zip, import_zip
 from cnn_core.data.preprocess import ImageError
 
+from ..language import say
 from .coach_parts import SampleList
 from .naming import named
 
@@ -139,7 +140,7 @@ class SamplesBox(QWidget):
             self.store.restore(deleted)
         except OSError as exc:
             self._undo.append(deleted)
-            self.message.emit(self.tr("Could not restore the sample: {0}").format(exc), True)
+            self.message.emit(self.tr("Could not restore the sample: {0}").format(say(exc)), True)
             return
         self.reload()
         self.changed.emit()
@@ -179,7 +180,7 @@ class SamplesBox(QWidget):
         try:
             report = import_zip(self.store, path)
         except (OSError, ValueError) as exc:
-            self.message.emit(self.tr("Could not import: {0}").format(exc), True)
+            self.message.emit(self.tr("Could not import: {0}").format(say(exc)), True)
             return 0, []
         self.reload()
         self.changed.emit()

@@ -33,6 +33,7 @@ from cnn_core.recognition.verdict import DEFAULT_RULE
 
 from .. import background
 from ..background import Task
+from ..language import say
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
 
@@ -79,7 +80,7 @@ class DatasetBrowser(QWidget):
         self.datasetCombo = named(QComboBox(self), "browserDatasetCombo",
                                         self.tr("Which images to browse"))
         for key, info in DATASETS.items():
-            self.datasetCombo.addItem(info.title, key)
+            self.datasetCombo.addItem(say(info.title), key)
         self.splitCombo = named(QComboBox(self), "browserSplitCombo", self.tr(
             "The images a model trains on, or those it is tested on"))
         self.splitCombo.addItem(self.tr("Training images"), True)
@@ -198,7 +199,7 @@ class DatasetBrowser(QWidget):
         self.predictCheck.setEnabled(mode == STORED)
         split = self._splits.get(key)
         if split is None:
-            title = DATASETS[key[0]].title
+            title = say(DATASETS[key[0]].title)
             self.infoLabel.setText(self.tr("Loading {0}…").format(title))
             self._start(request, lambda: ("split", key, load_split(*key)))
             return
@@ -335,5 +336,5 @@ class DatasetBrowser(QWidget):
         page = self._shown["page"]
         if position < len(page.images):
             info = DATASETS[self._shown["dataset"]]
-            source = self.tr("{0} #{1}").format(info.title, int(page.indices[position]))
+            source = self.tr("{0} #{1}").format(say(info.title), int(page.indices[position]))
             self.image_chosen.emit(DataPicture.from_uint8(page.images[position], source))

@@ -58,6 +58,7 @@ from cnn_core.training.finetune import (
 )
 
 from ..inference import LiveInference
+from ..language import say
 from ..models import ModelLibrary, ShelfEntry
 from .canvas import DrawingCanvas
 from .coach_fine_tune import FineTunePanel
@@ -241,7 +242,7 @@ class HandwritingCoach(QWidget):
         try:
             sample = self.store.add(digit, sample28, drawing)
         except (OSError, ValueError) as exc:
-            self._status(self.tr("Could not keep the sample: {0}").format(exc), error=True)
+            self._status(self.tr("Could not keep the sample: {0}").format(say(exc)), error=True)
             return None
         self.samples.add(sample, sample28)
         self.canvas.clear()

@@ -32,6 +32,7 @@ from cnn_core.models.specs import SpecError, load_spec_file
 from cnn_core.runtime.devices import available_devices
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
+from ..language import say
 from .model_list import describe_models, model_lines
 from .naming import named
 
@@ -115,7 +116,7 @@ class TrainingForm(QWidget):
         self.datasetCombo = named(QComboBox(self), "datasetCombo",
                                         self.tr("The images to learn from"))
         for key, info in DATASETS.items():
-            self.datasetCombo.addItem(info.title, key)
+            self.datasetCombo.addItem(say(info.title), key)
         self.optimizerCombo = named(QComboBox(self), "optimizerCombo",
                                           self.tr("How the weights follow the gradient"))
         # Plain SGD unless the momentum box says otherwise (the tutorials' recipes use none).

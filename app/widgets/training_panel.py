@@ -30,6 +30,7 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
 
+from ..language import say
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
 from .training_form import TrainingForm
@@ -191,7 +192,7 @@ class TrainingPanel(QWidget):
         try:
             config = self.form.config()
         except (KeyError, ValueError) as exc:
-            self.message.emit("error", self.tr("Cannot train: {0}").format(exc))
+            self.message.emit("error", self.tr("Cannot train: {0}").format(say(exc)))
             return False
         self.form.save_settings()
         self._started = self._batch = self._epoch = self._snapshot = None
@@ -302,7 +303,7 @@ class TrainingPanel(QWidget):
     def _result_message(self, event: Finished | Stopped | Diverged) -> tuple[str, str]:
         if isinstance(event, Diverged):
             return "warning", self.tr("Training diverged: {0}. The run is on the model shelf; the "
-                                      "canvas keeps its model.").format(event.message)
+                                      "canvas keeps its model.").format(say(event.message))
         if isinstance(event, Stopped):
             return "info", self.tr("Training stopped in epoch {0}. The run is on the model shelf; "
                                    "the canvas keeps its model until you pick the run there."

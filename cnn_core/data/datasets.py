@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..runtime.messages import Core
 from ..runtime.resources import resource_path
 from ..runtime.user_data import DATA_DIR_ENV
 from .idx import IdxError, read_idx
@@ -55,7 +56,7 @@ class DatasetInfo:
 
 
 DATASETS: dict[str, DatasetInfo] = {
-    "mnist": DatasetInfo("mnist", "MNIST digits", _DIGITS, 0.1307, 0.3081, "MNIST"),
+    "mnist": DatasetInfo("mnist", Core.tr("MNIST digits"), _DIGITS, 0.1307, 0.3081, "MNIST"),
     "fashion_mnist": DatasetInfo(
         "fashion_mnist",
         "Fashion-MNIST",
@@ -74,10 +75,11 @@ DATASETS: dict[str, DatasetInfo] = {
         "KMNIST",
     ),
     "emnist_digits": DatasetInfo(
-        "emnist_digits", "EMNIST digits", _DIGITS, 0.1733, 0.3317, "EMNIST", "emnist-digits-"
+        "emnist_digits", Core.tr("EMNIST digits"), _DIGITS, 0.1733, 0.3317, "EMNIST",
+        "emnist-digits-"
     ),
     # The user's own digits (cnn_core.data.own_digits): made like MNIST's, so normalised like it.
-    "own": DatasetInfo("own", "Your own digits", _DIGITS, 0.1307, 0.3081, ""),
+    "own": DatasetInfo("own", Core.tr("Your own digits"), _DIGITS, 0.1307, 0.3081, ""),
 }
 OWN = "own"  # the key of the user's own digits: read from a folder of PNGs, never cached
 
