@@ -34,8 +34,8 @@ def _tool(name: str) -> str:
     return found
 
 
-def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
-    """(context, source) → the ``<translation>`` element of every current message."""
+def _messages(ts: Path) -> dict[tuple[str, str, str], ET.Element]:
+    """(context, source, comment) → the ``<translation>`` element of every current message."""
     found = {}
     for context in ET.parse(ts).getroot().iter("context"):
         name = context.findtext("name") or ""
@@ -44,7 +44,8 @@ def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
             assert translation is not None
             if translation.get("type") in ("obsolete", "vanished"):
                 continue
-            found[(name, message.findtext("source") or "")] = translation
+            found[(name, message.findtext("source") or "",
+                   message.findtext("comment") or "")] = translation
     return found
 
 
@@ -74,7 +75,7 @@ def test_every_text_found_has_the_context_that_tr_uses_at_run_time(fresh_ts: Pat
     """``tr = self.tr`` then ``tr("…")``, or ``window.tr("…")``, puts a text under a context
     that Qt never asks for at run time (lupdate reads the name before ``.tr``)."""
     import app.language  # noqa: F401  # TextContext's contexts are names bound to it
-    contexts = {context for context, _ in _messages(fresh_ts)}
+    contexts = {context for context, _, _ in _messages(fresh_ts)}
     lower = sorted(c for c in contexts if not c[:1].isupper())
     assert not lower, f"texts under a context no class has: {lower} (call self.tr on a QObject)"
 
@@ -82,7 +83,7 @@ def test_every_text_found_has_the_context_that_tr_uses_at_run_time(fresh_ts: Pat
 def test_every_text_is_translated_with_its_placeholders_and_mnemonic() -> None:
     placeholder = re.compile(r"\{[^{}]*\}|%\d|%[vmp]")
     problems = []
-    for (context, source), translation in _messages(TS).items():
+    for (context, source, _), translation in _messages(TS).items():
         text = translation.text or ""
         if translation.get("type") == "unfinished" or not text.strip():
             problems.append(f"{context}: {source!r} is not translated")

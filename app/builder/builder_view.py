@@ -228,7 +228,7 @@ class ArchitectureBuilder(QWidget):
             "{0} layers → {1} outputs · {2:,} parameters · {3:,} MACs per image ({4}) · "
             "{5:.2f} MFLOPs").format(
                 len(layers), table.output_shape[0], table.params, table.macs,
-                MAC_CONVENTION, 2 * table.macs / 1e6))
+                say(MAC_CONVENTION), 2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector()
         valid = error is None

@@ -436,6 +436,22 @@
         <translation>dilation</translation>
     </message>
     <message>
+        <source>zeros: pad with 0</source>
+        <translation>zeros：补 0</translation>
+    </message>
+    <message>
+        <source>reflect: mirror the inside</source>
+        <translation>reflect：镜像内部</translation>
+    </message>
+    <message>
+        <source>replicate: repeat the edge</source>
+        <translation>replicate：重复边缘</translation>
+    </message>
+    <message>
+        <source>circular: wrap around</source>
+        <translation>circular：循环环绕</translation>
+    </message>
+    <message>
         <source>Padding mode</source>
         <translation>填充方式</translation>
     </message>
@@ -494,6 +510,11 @@
     <message>
         <source>size</source>
         <translation>大小</translation>
+    </message>
+    <message>
+        <source>stride</source>
+        <comment>the pooling window&apos;s step</comment>
+        <translation>步幅</translation>
     </message>
     <message>
         <source>Play</source>
@@ -728,6 +749,30 @@
         <translation>你自己的数字</translation>
     </message>
     <message>
+        <source>{dataset} is not on this machine ({why}). Put {files} (or the uncompressed files) in {folder} or in {data_dir}, or download them there once with: {command}</source>
+        <translation>本机没有 {dataset}（{why}）。请把 {files}（或解压后的文件）放到 {folder} 或 {data_dir}，或用以下命令下载一次：{command}</translation>
+    </message>
+    <message>
+        <source>files not found after download</source>
+        <translation>下载后仍找不到文件</translation>
+    </message>
+    <message>
+        <source>download failed: {reason}</source>
+        <translation>下载失败：{reason}</translation>
+    </message>
+    <message>
+        <source>files not found</source>
+        <translation>找不到文件</translation>
+    </message>
+    <message>
+        <source>{dataset}: none held out for testing yet (every {every}th sample of a digit is); draw at least {every} of a digit in the Coach tab</source>
+        <translation>{dataset}：还没有留作测试的样本（每个数字每第 {every} 个样本留作测试）；请在“书写教练”页为某个数字至少写 {every} 个</translation>
+    </message>
+    <message>
+        <source>{dataset} is not on this computer: put {images} and {labels} in {folder}, or train on it once with a network connection</source>
+        <translation>本机没有 {dataset}：请把 {images} 和 {labels} 放到 {folder}，或在联网时用它训练一次</translation>
+    </message>
+    <message>
         <source>Input (gray)</source>
         <translation>输入（灰度）</translation>
     </message>
@@ -810,6 +855,66 @@
     <message>
         <source>the loss {why} at epoch {epoch}, batch {batch}; the last good weights were restored; try a lower learning rate (now {lr:g})</source>
         <translation>损失在第 {epoch} 轮第 {batch} 批{why}；已恢复最后的正常权重；请尝试更低的学习率（当前 {lr:g}）</translation>
+    </message>
+    <message>
+        <source>conv and linear layers only</source>
+        <translation>只计卷积层和全连接层</translation>
+    </message>
+    <message>
+        <source>LeNet-5 (1998 style): 5×5 convs, sigmoid, average pooling, 120-84-10</source>
+        <translation>LeNet-5（1998 年风格）：5×5 卷积，sigmoid，平均池化，120-84-10</translation>
+    </message>
+    <message>
+        <source>LeNet, modernised: ReLU, max pooling, BatchNorm</source>
+        <translation>LeNet 现代版：ReLU，最大池化，BatchNorm</translation>
+    </message>
+    <message>
+        <source>LeNet, modernised: ReLU, max pooling</source>
+        <translation>LeNet 现代版：ReLU，最大池化</translation>
+    </message>
+    <message>
+        <source>TinyVGG: two (conv-ReLU)×2 + max-pool blocks of {width} channels</source>
+        <translation>TinyVGG：两个（卷积-ReLU）×2 + 最大池化块，各 {width} 个通道</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 tutorial CNN: three 5×5 conv + max-pool (32-32-64), 64-unit head</source>
+        <translation>CIFAR-10 教程中的卷积网络：三个 5×5 卷积 + 最大池化（32-32-64），64 单元的输出头</translation>
+    </message>
+    <message>
+        <source>Small ResNet: conv-BN stem, residual blocks 32→64 (stride 2) and 64→64, global pool</source>
+        <translation>小型 ResNet：卷积-BatchNorm 主干，残差块 32→64（步幅 2）和 64→64，全局池化</translation>
+    </message>
+    <message>
+        <source>DigitLab default: 3×3 conv + BatchNorm blocks 16 | 32-32 | 64, dropout head</source>
+        <translation>DigitLab 默认：3×3 卷积 + BatchNorm 块 16 | 32-32 | 64，带 Dropout 的输出头</translation>
+    </message>
+    <message>
+        <source>LeNet-5 with ReLU and max pooling (pair of lenet5), Xavier init</source>
+        <translation>使用 ReLU 和最大池化的 LeNet-5（与 lenet5 成对），Xavier 初始化</translation>
+    </message>
+    <message>
+        <source>MLP 784-{hidden}-10 with ReLU: LeNet-5&apos;s parameter count, no convolution</source>
+        <translation>多层感知机 784-{hidden}-10，使用 ReLU：参数量与 LeNet-5 相当，没有卷积</translation>
+    </message>
+    <message>
+        <source>AlexNet idea: 7×7/2 conv, 5×5, three 3×3, overlapping max-pool, 512-512 dropout head</source>
+        <translation>AlexNet 思路：7×7/2 卷积，5×5，三个 3×3，重叠最大池化，512-512 带 Dropout 的输出头</translation>
+    </message>
+    <message>
+        <source>VGG idea: blocks of 3×3 conv ({arch}) + 2×2 max-pool, 256-256 dropout head</source>
+        <translation>VGG 思路：3×3 卷积块（{arch}）+ 2×2 最大池化，256-256 带 Dropout 的输出头</translation>
+    </message>
+    <message>
+        <source>NiN idea: conv + two 1×1 conv blocks (16, 32, 64, 10 channels), global average pool</source>
+        <translation>NiN 思路：卷积 + 两个 1×1 卷积的块（16、32、64、10 个通道），全局平均池化</translation>
+    </message>
+    <message>
+        <source>GoogLeNet idea: conv stem, three Inception blocks (64, 112, 144 ch), global pool</source>
+        <translation>GoogLeNet 思路：卷积主干，三个 Inception 块（64、112、144 通道），全局池化</translation>
+    </message>
+    <message>
+        <source>Speedrun CNN: 5×5 conv 24 and 3×3 conv 32, each BatchNorm + max-pool + ReLU, 256 head</source>
+        <translation>速通卷积网络：5×5 卷积 24 和 3×3 卷积 32，各接 BatchNorm + 最大池化 + ReLU，256 的输出头</translation>
     </message>
 </context>
 <context>
@@ -2031,6 +2136,10 @@ field</source>
         <translation>{0:,} 个参数，{1:,} 次乘加 = 每张图 {2:,} FLOPs</translation>
     </message>
     <message>
+        <source>{0}: {1} → {2}, {3:,} parameters, {4:,} MACs</source>
+        <translation>{0}：{1} → {2}，{3:,} 个参数，{4:,} 次乘加</translation>
+    </message>
+    <message>
         <source>breaks here</source>
         <translation>在此出错</translation>
     </message>
@@ -2516,6 +2625,17 @@ Click to put it on the canvas</source>
     <message>
         <source>{0} samples of {1}</source>
         <translation>{1} 的样本 {0} 个</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>

@@ -131,7 +131,7 @@ class EvaluateView(QWidget):
             if why is not None:  # not on this computer: visible, disabled, and why
                 item = model.item(self.sourceCombo.count() - 1)
                 item.setEnabled(False)
-                item.setToolTip(why)
+                item.setToolTip(say(why))
         self.sourceCombo.addItem(self.tr("My drawings (a folder)…"), DRAWINGS)
 
     def _layout(self) -> None:

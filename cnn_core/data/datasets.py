@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..runtime.messages import Core
+from ..runtime.messages import Core, Message
 from ..runtime.resources import resource_path
 from ..runtime.user_data import DATA_DIR_ENV
 from .idx import IdxError, read_idx
@@ -110,17 +110,18 @@ def _find(name: str, dirs: list[Path]) -> Path | None:
     return None
 
 
-def _missing_message(info: DatasetInfo, data_dir: Path, why: str) -> str:
+def _missing_message(info: DatasetInfo, data_dir: Path, why: str) -> Message:
     """Every file of the data set (both splits) that is not there, in one message."""
     missing = [f"{name}.gz" for train in (True, False)
                for name, found in zip(_file_names(info, train), _paths(info, train, data_dir),
                                       strict=True) if found is None]
     folder = data_dir / info.torchvision_class / "raw"
-    return (
-        f"{info.title} is not on this machine ({why}). Put {', '.join(missing)} "
-        f"(or the uncompressed files) in {folder} or in {data_dir}, or download them there "
-        f"once with: digitlab train --dataset {info.name} --data-dir {data_dir} --download"
-    )
+    return Core.tr(
+        "{dataset} is not on this machine ({why}). Put {files} (or the uncompressed files) in "
+        "{folder} or in {data_dir}, or download them there once with: {command}",
+        dataset=info.title, why=why, files=", ".join(missing), folder=str(folder),
+        data_dir=str(data_dir),
+        command=f"digitlab train --dataset {info.name} --data-dir {data_dir} --download")
 
 
 def _download(info: DatasetInfo, train: bool, data_dir: Path) -> None:
@@ -175,7 +176,7 @@ def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
         _download(info, train, data_dir)
         if None in _paths(info, train, data_dir):
             raise DatasetUnavailable(
-                _missing_message(info, data_dir, "files not found after download"))
+                _missing_message(info, data_dir, Core.tr("files not found after download")))
     except DatasetUnavailable:
         _undo_download(info, data_dir, created, before)
         raise
@@ -184,7 +185,7 @@ def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
         lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
         reason = lines[-1][:200] if lines else type(exc).__name__
         raise DatasetUnavailable(
-            _missing_message(info, data_dir, f"download failed: {reason}")
+            _missing_message(info, data_dir, Core.tr("download failed: {reason}", reason=reason))
         ) from None
     except BaseException:  # Ctrl+C in the middle of a download
         _undo_download(info, data_dir, created, before)
@@ -194,7 +195,7 @@ def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
 def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     paths = _paths(info, train, data_dir)
     if None in paths:
-        raise DatasetUnavailable(_missing_message(info, data_dir, "files not found"))
+        raise DatasetUnavailable(_missing_message(info, data_dir, Core.tr("files not found")))
     return read_idx(paths[0]), read_idx(paths[1])  # type: ignore[arg-type]
 
 
@@ -322,13 +323,15 @@ def locate_test_split(name: str) -> tuple[Path | None, str | None]:
         store = OwnDigitStore()
         if max(store.counts()) >= HOLDOUT_EVERY:
             return store.root, None
-        return None, (f"{info.title}: none held out for testing yet (every "
-                      f"{HOLDOUT_EVERY}th sample of a digit is); draw at least "
-                      f"{HOLDOUT_EVERY} of a digit in the Coach tab")
+        return None, Core.tr("{dataset}: none held out for testing yet (every {every}th sample "
+                             "of a digit is); draw at least {every} of a digit in the Coach "
+                             "tab", dataset=info.title, every=HOLDOUT_EVERY)
     names = _file_names(info, False)
     for folder in default_data_dirs(name):
         if all(_find(file, _candidate_dirs(info, folder)) for file in names):
             return folder, None
     home = default_data_dirs(name)[0] / info.torchvision_class / "raw"
-    return None, (f"{info.title} is not on this computer: put {names[0]}.gz and {names[1]}.gz "
-                  f"in {home}, or train on it once with a network connection")
+    return None, Core.tr("{dataset} is not on this computer: put {images} and {labels} in "
+                         "{folder}, or train on it once with a network connection",
+                         dataset=info.title, images=f"{names[0]}.gz", labels=f"{names[1]}.gz",
+                         folder=str(home))
