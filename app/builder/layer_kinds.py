@@ -169,9 +169,10 @@ def _with_registry_defaults(kind: LayerKind) -> LayerKind:
 
 def kinds() -> tuple[LayerKind, ...]:
     """Every layer type of the palette, in palette order (texts in the current language)."""
-    if "all" not in _CACHE:
-        _CACHE["all"] = tuple(_with_registry_defaults(kind) for kind in _kinds())
-    return _CACHE["all"]
+    language = LayerKinds.tr("Stride")  # one list per language (a test may switch it)
+    if language not in _CACHE:
+        _CACHE[language] = tuple(_with_registry_defaults(kind) for kind in _kinds())
+    return _CACHE[language]
 
 
 KINDS = ("conv", "maxpool", "avgpool", "adaptive_avgpool", "relu", "leaky_relu", "elu",

@@ -790,7 +790,7 @@
     </message>
     <message>
         <source>Scaled to fit 20×20</source>
-        <translation>缩放到 20×20 以内</translation>
+        <translation>缩放到 20×20</translation>
     </message>
     <message>
         <source>Centred in 28×28</source>
@@ -2112,8 +2112,7 @@ shape</source>
     <message>
         <source>Receptive
 field</source>
-        <translation>感受
-野</translation>
+        <translation>感受野</translation>
     </message>
     <message>
         <source>Input pixels one output value sees, and in brackets the jump: input pixels between neighbouring outputs</source>
@@ -2601,7 +2600,7 @@ Click to put it on the canvas</source>
     </message>
     <message>
         <source>{0}  ({1})</source>
-        <translation>{0}  （{1}）</translation>
+        <translation>{0}（{1}）</translation>
     </message>
     <message>
         <source>The model reads a {0} with {1} confidence.</source>

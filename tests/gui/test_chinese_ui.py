@@ -82,6 +82,13 @@ def test_every_tab_and_menu_of_the_window_is_chinese(zh_window: MainWindow, draw
         QApplication.processEvents()
     for action in window.menuBar().actions():
         assert not english_words(action.text()), action.text()
+    builder = window.architecture_builder  # a conv layer selected: the inspector's form
+    window.tabs.setCurrentWidget(builder)
+    builder.load_preset("lenet5")
+    table = builder.table
+    cell = table.visualItemRect(table.item(table.row_of_layer(0), 0)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert builder.inspector.layerBox.isVisible()
     _no_english(window)
 
 
