@@ -916,6 +916,114 @@
         <source>Speedrun CNN: 5×5 conv 24 and 3×3 conv 32, each BatchNorm + max-pool + ReLU, 256 head</source>
         <translation>速通卷积网络：5×5 卷积 24 和 3×3 卷积 32，各接 BatchNorm + 最大池化 + ReLU，256 的输出头</translation>
     </message>
+    <message>
+        <source>{path}: truncated file ({size} bytes)</source>
+        <translation>{path}：文件不完整（{size} 字节）</translation>
+    </message>
+    <message>
+        <source>{path}: not a safetensors file, or truncated</source>
+        <translation>{path}：不是 safetensors 文件，或文件不完整</translation>
+    </message>
+    <message>
+        <source>{path}: corrupt safetensors header</source>
+        <translation>{path}：safetensors 文件头已损坏</translation>
+    </message>
+    <message>
+        <source>{path}: its DigitLab metadata is not valid JSON</source>
+        <translation>{path}：其中的 DigitLab 元数据不是有效的 JSON</translation>
+    </message>
+    <message>
+        <source>{path}: a safetensors file, but not a DigitLab checkpoint</source>
+        <translation>{path}：是 safetensors 文件，但不是 DigitLab 模型文件</translation>
+    </message>
+    <message>
+        <source>{path}: truncated or corrupt weights ({why})</source>
+        <translation>{path}：权重不完整或已损坏（{why}）</translation>
+    </message>
+    <message>
+        <source>{path}: refused: not a plain-weights PyTorch file, it would run code to load ({why})</source>
+        <translation>{path}：已拒绝：不是只含权重的 PyTorch 文件，加载它会运行代码（{why}）</translation>
+    </message>
+    <message>
+        <source>{path}: refused: not a plain-weights PyTorch file ({why})</source>
+        <translation>{path}：已拒绝：不是只含权重的 PyTorch 文件（{why}）</translation>
+    </message>
+    <message>
+        <source>{path}: holds no DigitLab model spec; expected {{&apos;meta&apos;: ..., &apos;state_dict&apos;: ...}}</source>
+        <translation>{path}：没有 DigitLab 模型定义；应为 {{&apos;meta&apos;: ..., &apos;state_dict&apos;: ...}}</translation>
+    </message>
+    <message>
+        <source>its weights give NaN or infinite outputs on a test image</source>
+        <translation>它的权重在测试图片上给出 NaN 或无穷大的输出</translation>
+    </message>
+    <message>
+        <source>{path}: {size:,.0f} MB is larger than any DigitLab model can be ({limit:,.0f} MB)</source>
+        <translation>{path}：{size:,.0f} MB，超过任何 DigitLab 模型可能的大小（{limit:,.0f} MB）</translation>
+    </message>
+    <message>
+        <source>{path}: file not found</source>
+        <translation>{path}：找不到文件</translation>
+    </message>
+    <message>
+        <source>{path}: is a folder, not a checkpoint file</source>
+        <translation>{path}：是文件夹，不是模型文件</translation>
+    </message>
+    <message>
+        <source>{path}: cannot read ({why})</source>
+        <translation>{path}：无法读取（{why}）</translation>
+    </message>
+    <message>
+        <source>{path}: {error}</source>
+        <translation>{path}：{error}</translation>
+    </message>
+    <message>
+        <source>the image has no pixels ({width}×{height})</source>
+        <translation>图片没有像素（{width}×{height}）</translation>
+    </message>
+    <message>
+        <source>image too large ({width}×{height} pixels; the limit is {limit} megapixels)</source>
+        <translation>图片太大（{width}×{height} 像素；上限为 {limit} 百万像素）</translation>
+    </message>
+    <message>
+        <source>is a folder</source>
+        <translation>是文件夹</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>file not found</source>
+        <translation>找不到文件</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>没有权限</translation>
+    </message>
+    <message>
+        <source>no image data (0 bytes)</source>
+        <translation>没有图片数据（0 字节）</translation>
+    </message>
+    <message>
+        <source>image too large ({pixels:,} pixels; the limit is {limit} megapixels)</source>
+        <translation>图片太大（{pixels:,} 像素；上限为 {limit} 百万像素）</translation>
+    </message>
+    <message>
+        <source>image too large (the limit is {limit} megapixels)</source>
+        <translation>图片太大（上限为 {limit} 百万像素）</translation>
+    </message>
+    <message>
+        <source>not an image file that can be read</source>
+        <translation>不是可读取的图片文件</translation>
+    </message>
+    <message>
+        <source>corrupt or truncated image ({why})</source>
+        <translation>图片已损坏或不完整（{why}）</translation>
+    </message>
 </context>
 <context>
     <name>DatasetBrowser</name>
@@ -1830,7 +1938,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>Conv2d</source>
-        <translation>卷积层 Conv2d</translation>
+        <translation>卷积层</translation>
     </message>
     <message>
         <source>Slides small learned kernels over the image; each output channel sums a kernel&apos;s products with every input channel under the window.</source>
@@ -1886,7 +1994,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>MaxPool</source>
-        <translation>最大池化 MaxPool</translation>
+        <translation>最大池化</translation>
     </message>
     <message>
         <source>Keeps the largest value of each window: a smaller map that tolerates small shifts.</source>
@@ -1894,7 +2002,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>AvgPool</source>
-        <translation>平均池化 AvgPool</translation>
+        <translation>平均池化</translation>
     </message>
     <message>
         <source>Averages each window (LeNet&apos;s subsampling): a smaller, smoother map.</source>
@@ -1962,7 +2070,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>BatchNorm</source>
-        <translation>批量归一化 BatchNorm</translation>
+        <translation>批量归一化</translation>
     </message>
     <message>
         <source>Normalises each channel over the batch, then scales and shifts it: faster, steadier training.</source>
@@ -1982,7 +2090,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>Flatten</source>
-        <translation>展平 Flatten</translation>
+        <translation>展平</translation>
     </message>
     <message>
         <source>Lays the C×H×W maps out as one vector for the linear layers; the classifier starts here.</source>
@@ -1990,7 +2098,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>Linear</source>
-        <translation>全连接层 Linear</translation>
+        <translation>全连接层</translation>
     </message>
     <message>
         <source>Every output is a weighted sum of every input (a fully connected layer).</source>
