@@ -47,6 +47,7 @@ class LanguageDialog(QDialog):
         layout.addWidget(self.languageCombo)
         layout.addWidget(self.noteLabel)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 48)  # the note in 3 lines
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def chosen(self) -> str:

@@ -1293,7 +1293,7 @@ You can also drop or paste an image.</source>
     </message>
     <message>
         <source>{0} on {1}: &lt;b&gt;{2:.2%}&lt;/b&gt; of {3:,} correct · {4:,} misclassified · {5:.1f} s. Click a cell of the matrix to see its images.</source>
-        <translation>{0}，数据 {1}：{3:,} 张中 &lt;b&gt;{2:.2%}&lt;/b&gt; 正确 · {4:,} 张错误 · {5:.1f} 秒。点击矩阵中的单元格可查看对应图片。</translation>
+        <translation>{0} 在{1}上：{3:,} 张中 &lt;b&gt;{2:.2%}&lt;/b&gt; 正确 · {4:,} 张错误 · {5:.1f} 秒。点击矩阵中的单元格可查看对应图片。</translation>
     </message>
     <message>
         <source>failed</source>

@@ -26,7 +26,7 @@ from ..models.network import DigitNet
 from ..models.spec_validation import INPUT_SHAPE, MAX_PARAMETERS
 from ..models.specs import build_model
 from ..runtime.atomic_files import temp_files_of, write_bytes_atomic
-from ..runtime.messages import Core
+from ..runtime.messages import Core, plain
 from ..runtime.resources import resource_path
 from .validation import FORMAT, CheckpointError, check_metadata, checked_weights
 
@@ -142,7 +142,7 @@ def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.13
     return {
         "format": _FORMAT,
         "format_version": 1,
-        "spec": copy.deepcopy(model.spec),
+        "spec": plain(model.spec),  # data: no Message objects (see runtime.messages.plain)
         "dataset": dataset,
         "classes": list(classes or [str(d) for d in range(10)]),
         "normalization": {"mean": mean, "std": std},
@@ -184,7 +184,7 @@ def save_checkpoint(path: str | Path, checkpoint: Checkpoint) -> Path:
     """
     tensors = {k: v.detach().cpu().contiguous() for k, v in checkpoint.model.state_dict().items()}
     meta = dict(checkpoint.meta)
-    meta["spec"] = copy.deepcopy(checkpoint.model.spec)
+    meta["spec"] = plain(checkpoint.model.spec)
     return save_weights(path, tensors, meta)
 
 

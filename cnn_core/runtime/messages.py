@@ -13,10 +13,11 @@ themselves are translated too; other fields are shown as they are.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["Core", "Message", "joined"]
+__all__ = ["Core", "Message", "joined", "plain"]
 
 
 class Message(str):
@@ -50,6 +51,19 @@ class _Core:
 
 
 Core = _Core()
+
+
+def plain(value: Any) -> Any:
+    """A copy of ``value`` (dicts, lists, tuples of data) with every :class:`Message` made a
+    plain ``str``: for data that is saved (a checkpoint's metadata may be pickled by
+    ``torch.save``, and ``torch.load(weights_only=True)`` rightly refuses unknown classes)."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {plain(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(plain(item) for item in value)
+    return copy.deepcopy(value)
 
 
 def joined(separator: str, parts: Iterable[str]) -> Message:

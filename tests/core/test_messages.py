@@ -6,11 +6,12 @@ import copy
 import json
 import pickle
 
+from cnn_core.checkpoints import make_metadata
 from cnn_core.data.datasets import DATASETS
-from cnn_core.models import get_spec
+from cnn_core.models import create_model, get_spec
 from cnn_core.models.architecture import partial_layer_table
 from cnn_core.models.layer_types import SpecError
-from cnn_core.runtime.messages import Core, Message, joined
+from cnn_core.runtime.messages import Core, Message, joined, plain
 
 
 def test_a_message_is_its_english_text_with_template_and_fields() -> None:
@@ -48,3 +49,12 @@ def test_errors_and_titles_the_window_shows_carry_their_template() -> None:
     message = error.args[0]
     assert isinstance(message, Message) and message.template.startswith("{where}: a {kernel}")
     assert str(error).startswith("features[0]")  # where the builder reads the layer
+
+
+def test_saved_metadata_holds_plain_strings() -> None:
+    """``torch.load(weights_only=True)`` refuses unknown classes in a pickled checkpoint."""
+    summary = make_metadata(create_model("lenet5"))["spec"]["summary"]
+    assert type(summary) is str and summary == get_spec("lenet5")["summary"]
+    data = plain({"a": [Core.tr("x {n}", n=1), (Core.tr("y"),)], "b": 2.5})
+    assert data == {"a": ["x 1", ("y",)], "b": 2.5}
+    assert type(data["a"][0]) is str and type(data["a"][1][0]) is str
