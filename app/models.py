@@ -156,7 +156,7 @@ class ModelLibrary(QObject):
         for path in files[-MAX_FILES:]:
             entry = ShelfEntry(f"file:{path}", "file", path=path)
             if not path.is_file():
-                entry.error = f"{path}: file not found"
+                entry.error = ModelShelf.tr("{0}: file not found").format(path)
             self._entries.append(entry)
         self.restore_seconds = time.perf_counter() - started
         self.entries_changed.emit()

@@ -2542,6 +2542,10 @@ Click to put it on the canvas</source>
         <source>Unsaved model</source>
         <translation>未保存的模型</translation>
     </message>
+    <message>
+        <source>{0}: file not found</source>
+        <translation>{0}：找不到文件</translation>
+    </message>
 </context>
 <context>
     <name>PairEdit</name>
