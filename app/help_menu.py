@@ -10,6 +10,7 @@ never disagrees with what the keys do.
 from __future__ import annotations
 
 import platform
+import re
 from html import escape
 from importlib import metadata
 from pathlib import Path
@@ -44,7 +45,9 @@ def _package_version(name: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """A menu or button text without its mnemonic ampersand, ellipsis and arrows."""
+    """A menu or button text without its mnemonic ampersand (or its "(&F)" after a Chinese
+    text), ellipsis and arrows."""
+    text = re.sub(r"\(&[^&]\)", "", text)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip("…◀▶ ")
 
 

@@ -1024,6 +1024,18 @@
         <source>corrupt or truncated image ({why})</source>
         <translation>图片已损坏或不完整（{why}）</translation>
     </message>
+    <message>
+        <source>a {kh}×{kw} kernel does not fit in a {h}×{w} image</source>
+        <translation>{kh}×{kw} 的卷积核放不进 {h}×{w} 的图片</translation>
+    </message>
+    <message>
+        <source>draw a digit on the canvas first</source>
+        <translation>请先在画布上写一个数字</translation>
+    </message>
+    <message>
+        <source>the canvas is empty: draw a digit first</source>
+        <translation>画布是空的：请先写一个数字</translation>
+    </message>
 </context>
 <context>
     <name>DatasetBrowser</name>

@@ -37,6 +37,7 @@ from cnn_core.analysis.kernel_learning import (
 )
 from cnn_core.data.data_picture import DataPicture
 
+from ..language import say
 from .kernel_pictures import KernelLossPlot, KernelPictures
 from .kernel_target import TargetKernelEditor, ValueTable
 from .naming import named
@@ -245,7 +246,7 @@ class KernelLearnerView(QWidget):
             learner = KernelLearner(x, target, self.lrSpin.value(), self.seedSpin.value())
             limit = stable_lr_limit(x, target.shape)
         except ValueError as exc:
-            self._show_unavailable(str(exc))
+            self._show_unavailable(say(exc))
             return
         self._learner = learner
         rows, cols = target.shape
