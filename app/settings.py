@@ -49,6 +49,7 @@ class Keys:
     LAST_DIRECTORY = "files/lastDirectory"
     LAST_MODEL = "model/lastPath"
     LANGUAGE = "ui/language"  # Help → Language ("" follows the system)
+    DATASETS_FOLDER = "data/datasetsFolder"
 
 
 def open_settings() -> QSettings:

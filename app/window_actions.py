@@ -21,6 +21,7 @@ from .settings import Keys
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .widgets.datasets_dialog import DatasetsDialog
 
 __all__ = ["WindowActions"]
 
@@ -53,6 +54,10 @@ class WindowActions(QObject):
                                             key("Ctrl+Shift+O"))
         self.saveModelAction = self._action(self.tr("&Save model…"), self.save_model_dialog,
                                             key(key.StandardKey.Save))
+        self.datasetsAction = self._action(self.tr("Datasets and data &folder…"),
+                                           self.show_datasets, key("Ctrl+Shift+D"))
+        self.datasetsAction.setToolTip(self.tr(
+            "Where datasets are kept; download Fashion-MNIST, KMNIST or EMNIST"))
         self.quitAction = self._action(self.tr("&Quit"), window.close, key(key.StandardKey.Quit))
         bar = window.model_bar
         for action in (bar.useBundledAction, bar.removeFromShelfAction):
@@ -77,6 +82,7 @@ class WindowActions(QObject):
                              (self.saveDrawingAction, "saveDrawingAction"),
                              (self.openModelAction, "openModelAction"),
                              (self.saveModelAction, "saveModelAction"),
+                             (self.datasetsAction, "datasetsAction"),
                              (self.quitAction, "quitAction")):
             action.setObjectName(name)
         panel = window.canvas_panel
@@ -91,6 +97,8 @@ class WindowActions(QObject):
         file_menu.addActions([self.openModelAction, self.saveModelAction])
         file_menu.addActions([bar.useBundledAction, bar.removeFromShelfAction])
         file_menu.addSeparator()
+        file_menu.addAction(self.datasetsAction)
+        file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         edit_menu = window.menuBar().addMenu(self.tr("&Edit"))
         panel = window.canvas_panel
@@ -104,6 +112,20 @@ class WindowActions(QObject):
         for action in (self.openModelAction, self.saveModelAction):
             action.setEnabled(enabled)
         self._window.model_bar.set_enabled(enabled)
+
+    def show_datasets(self) -> DatasetsDialog:
+        """File ▸ Datasets and data folder…: one dialog, kept while the window lives (a
+        download goes on while it is hidden behind the window)."""
+        from .widgets.datasets_dialog import DatasetsDialog
+
+        dialog = self._window.findChild(DatasetsDialog, "datasetsDialog")
+        if dialog is None:
+            dialog = DatasetsDialog(self._window)
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # ------------------------------------------------------------------ files
     def _dialog_dir(self) -> str:

@@ -7,10 +7,11 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from cnn_core.data import datasets
+from cnn_core.data import download
 
 
 class NetworkRefused(OSError):
@@ -41,13 +42,16 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
     """Refuse dataset downloads and non-loopback connections; fail the test that tried.
 
     The refusal is an exception inside the code under test (which may turn it into a
-    message); the failure at teardown makes sure such a test cannot pass anyway. A test
-    that fakes a download itself replaces ``datasets._download`` after this fixture.
+    message); the failure at teardown makes sure such a test cannot pass anyway. Downloads
+    from a server on 127.0.0.1 (tests/dataset_mirror.py) are allowed.
     """
     guard = NetworkGuard()
+    real_open = download._open
 
-    def refuse_download(info: datasets.DatasetInfo, train: bool, data_dir: object) -> None:
-        guard.attempts.append(f"download of {info.name} into {data_dir}")
+    def refuse_download(url: str, timeout: float) -> Any:
+        if urlsplit(url).hostname in ("127.0.0.1", "localhost"):
+            return real_open(url, timeout)
+        guard.attempts.append(f"download of {url}")
         raise NetworkRefused("tests must not download datasets")
 
     real_connect = socket.socket.connect
@@ -66,7 +70,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
         check(address)
         return real_connect_ex(self, address)
 
-    monkeypatch.setattr(datasets, "_download", refuse_download)
+    monkeypatch.setattr(download, "_open", refuse_download)
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     yield guard

@@ -221,6 +221,12 @@ class LayerInspector(QWidget):
             real.valueChanged.connect(lambda v: self._edited(setting, round(v, 6)))
             real.editingFinished.connect(self.editing_finished)
             widget = real
+        elif setting.widget == "text":  # applied when Enter is pressed or focus leaves
+            line = QLineEdit(parent)
+            line.setMaxLength(120)
+            line.editingFinished.connect(lambda: self._edited(setting, line.text().strip()))
+            line.editingFinished.connect(self.editing_finished)
+            widget = line
         elif setting.widget == "bool":
             check = QCheckBox(parent)
             check.toggled.connect(lambda v: self._edited(setting, v))
@@ -249,6 +255,8 @@ class LayerInspector(QWidget):
             editor.setChecked(bool(value))
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value)))
+        elif isinstance(editor, QLineEdit) and editor.text() != str(value):
+            editor.setText(str(value))
         editor.blockSignals(False)
 
     def _edited(self, setting: Setting, value: Any) -> None:

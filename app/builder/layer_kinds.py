@@ -35,7 +35,7 @@ class Setting:
 
     key: str  # the spec's field name
     label: str
-    widget: str  # "int", "pair", "float", "bool", "choice", "init"
+    widget: str  # "int", "pair", "float", "bool", "choice", "init", "text"
     default: Any = REGISTRY  # the value the spec means when the key is absent (None: required)
     lo: float = 0
     hi: float = 0
@@ -154,6 +154,26 @@ def _kinds() -> tuple[LayerKind, ...]:
                     linked=False),
             Setting("c4", LayerKinds.tr("Pool path"), "int", REGISTRY, 1, 4096),
             _init()), {"c1": 16, "c2": [16, 32], "c3": [4, 8], "c4": 8}),
+        LayerKind("expression", LayerKinds.tr("Expression"), LayerKinds.tr(
+            "A layer without parameters of your own: any expression of its input x, such as "
+            "x - x.mean() (centring) or x.clamp(min=0)."), (
+            Setting("expr", LayerKinds.tr("Expression of x"), "text", tip=LayerKinds.tr(
+                "Numbers, x, + − × / **, and x.mean(), .sum(), .std(), .abs(), .relu(), "
+                ".sigmoid(), .tanh(), .clamp(min=…, max=…) … with dim=…, keepdim=True")),),
+            {"expr": "x - x.mean()"}),
+        LayerKind("scale", LayerKinds.tr("Scale (own parameter)"), LayerKinds.tr(
+            "A layer with a parameter of its own (nn.Parameter): one learned factor per "
+            "channel or feature, and optionally a learned shift."), (
+            Setting("bias", LayerKinds.tr("Learned shift"), "bool",
+                    tip=LayerKinds.tr("Add a learned constant too")),
+            )),
+        LayerKind("shared", LayerKinds.tr("Shared layer"), LayerKinds.tr(
+            "Runs an earlier layer again with the same weights (tied parameters): its "
+            "weights are counted and trained once."), (
+            Setting("of", LayerKinds.tr("Layer to reuse"), "text", tip=LayerKinds.tr(
+                "The name of an earlier layer with weights, e.g. fc2 or features.conv2; its "
+                "input channels (or features) must match")),),
+            {"of": "fc1"}),
     )
 
 
@@ -176,7 +196,8 @@ def kinds() -> tuple[LayerKind, ...]:
 
 
 KINDS = ("conv", "maxpool", "avgpool", "adaptive_avgpool", "relu", "leaky_relu", "elu",
-         "sigmoid", "tanh", "bn", "dropout", "flatten", "linear", "residual", "inception")
+         "sigmoid", "tanh", "bn", "dropout", "flatten", "linear", "residual", "inception",
+         "expression", "scale", "shared")
 
 
 def kind_of(kind: str) -> LayerKind | None:
@@ -227,6 +248,10 @@ def describe(layer: dict[str, Any]) -> str:
         parts.append("/".join(str(layer.get(k, "?")) for k in ("c1", "c2", "c3", "c4")))
     elif kind == "dropout":
         parts.append(f"p={layer.get('p', 0.5):g}")
+    elif kind == "expression":
+        parts.append(str(layer.get("expr", "?")))
+    elif kind == "shared":
+        parts.append(LayerKinds.tr("weights of {0}").format(layer.get("of", "?")))
     for key, short in (("stride", LayerKinds.tr("stride")), ("padding", LayerKinds.tr("pad")),
                        ("dilation", LayerKinds.tr("dil")), ("groups", LayerKinds.tr("groups"))):
         value = layer.get(key)

@@ -753,12 +753,8 @@
         <translation>本机没有 {dataset}（{why}）。请把 {files}（或解压后的文件）放到 {folder} 或 {data_dir}，或用以下命令下载一次：{command}</translation>
     </message>
     <message>
-        <source>files not found after download</source>
-        <translation>下载后仍找不到文件</translation>
-    </message>
-    <message>
-        <source>download failed: {reason}</source>
-        <translation>下载失败：{reason}</translation>
+        <source>{dataset} is not on this computer: put {images} and {labels} in {folder}, or download it (the window&apos;s Datasets dialog, or the command line&apos;s --download)</source>
+        <translation>本机没有 {dataset}：请把 {images} 和 {labels} 放到 {folder}，或下载它（窗口的“数据集”对话框，或命令行的 --download）</translation>
     </message>
     <message>
         <source>files not found</source>
@@ -767,10 +763,6 @@
     <message>
         <source>{dataset}: none held out for testing yet (every {every}th sample of a digit is); draw at least {every} of a digit in the Coach tab</source>
         <translation>{dataset}：还没有留作测试的样本（每个数字每第 {every} 个样本留作测试）；请在“书写教练”页为某个数字至少写 {every} 个</translation>
-    </message>
-    <message>
-        <source>{dataset} is not on this computer: put {images} and {labels} in {folder}, or train on it once with a network connection</source>
-        <translation>本机没有 {dataset}：请把 {images} 和 {labels} 放到 {folder}，或在联网时用它训练一次</translation>
     </message>
     <message>
         <source>Input (gray)</source>
@@ -1162,6 +1154,121 @@
     <message>
         <source>{0} #{1}</source>
         <translation>{0} #{1}</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetsDialog</name>
+    <message>
+        <source>Datasets</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>MNIST comes with DigitLab. The other datasets are read from the data folder (and from /usr/share/datasets, where Debian&apos;s packages put them), and can be downloaded into it.</source>
+        <translation>MNIST 随 DigitLab 一起提供。其他数据集从数据文件夹（以及 Debian 软件包存放数据集的 /usr/share/datasets）读取，也可以下载到数据文件夹中。</translation>
+    </message>
+    <message>
+        <source>Where datasets are read from and downloaded to</source>
+        <translation>数据集从哪里读取、下载到哪里</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>更改…</translation>
+    </message>
+    <message>
+        <source>Use default</source>
+        <translation>使用默认位置</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show the folder in the file manager</source>
+        <translation>在文件管理器中显示该文件夹</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>comes with DigitLab</source>
+        <translation>随 DigitLab 提供</translation>
+    </message>
+    <message>
+        <source>downloading into {0}…</source>
+        <translation>正在下载到 {0}…</translation>
+    </message>
+    <message>
+        <source>not on this computer</source>
+        <translation>本机没有</translation>
+    </message>
+    <message>
+        <source>not on this computer (a download of over {0} MB)</source>
+        <translation>本机没有（下载量超过 {0} MB）</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Downloading {0} into {1}…</source>
+        <translation>正在把 {0} 下载到 {1}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>file {0} of {1}: {2}</source>
+        <translation>第 {0} 个文件，共 {1} 个：{2}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} MB</source>
+        <translation>{0}：{1} MB</translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} MB</source>
+        <translation>{0}：{1} / {2} MB</translation>
+    </message>
+    <message>
+        <source> · about {0} s left</source>
+        <translation> · 约剩 {0} 秒</translation>
+    </message>
+    <message>
+        <source>The download failed, and nothing of it was kept: {0}</source>
+        <translation>下载失败，未保留任何下载内容：{0}</translation>
+    </message>
+    <message>
+        <source>Download of {0} cancelled; nothing of it was kept.</source>
+        <translation>已取消 {0} 的下载；未保留任何下载内容。</translation>
+    </message>
+    <message>
+        <source>{0} is ready: choose it in the Train, Evaluate or Browse data tab.</source>
+        <translation>{0} 已就绪：可在“训练”“评估”或“浏览数据”页中选择它。</translation>
     </message>
 </context>
 <context>
@@ -2167,6 +2274,58 @@ You can also drop or paste an image.</source>
     <message>
         <source>Pool path</source>
         <translation>池化路径</translation>
+    </message>
+    <message>
+        <source>Expression</source>
+        <translation>表达式</translation>
+    </message>
+    <message>
+        <source>A layer without parameters of your own: any expression of its input x, such as x - x.mean() (centring) or x.clamp(min=0).</source>
+        <translation>没有自己参数的层：输入 x 的任意表达式，例如 x - x.mean()（中心化）或 x.clamp(min=0)。</translation>
+    </message>
+    <message>
+        <source>Expression of x</source>
+        <translation>x 的表达式</translation>
+    </message>
+    <message>
+        <source>Numbers, x, + − × / **, and x.mean(), .sum(), .std(), .abs(), .relu(), .sigmoid(), .tanh(), .clamp(min=…, max=…) … with dim=…, keepdim=True</source>
+        <translation>数字、x、+ − × / **，以及 x.mean()、.sum()、.std()、.abs()、.relu()、.sigmoid()、.tanh()、.clamp(min=…, max=…) …，可带 dim=…、keepdim=True</translation>
+    </message>
+    <message>
+        <source>Scale (own parameter)</source>
+        <translation>缩放（自有参数）</translation>
+    </message>
+    <message>
+        <source>A layer with a parameter of its own (nn.Parameter): one learned factor per channel or feature, and optionally a learned shift.</source>
+        <translation>带有自己参数（nn.Parameter）的层：每个通道或特征一个学到的系数，还可以加一个学到的平移。</translation>
+    </message>
+    <message>
+        <source>Learned shift</source>
+        <translation>学到的平移</translation>
+    </message>
+    <message>
+        <source>Add a learned constant too</source>
+        <translation>再加一个学到的常数</translation>
+    </message>
+    <message>
+        <source>Shared layer</source>
+        <translation>共享层</translation>
+    </message>
+    <message>
+        <source>Runs an earlier layer again with the same weights (tied parameters): its weights are counted and trained once.</source>
+        <translation>用相同的权重再次运行前面的某一层（绑定参数）：其权重只计数、只训练一次。</translation>
+    </message>
+    <message>
+        <source>Layer to reuse</source>
+        <translation>要复用的层</translation>
+    </message>
+    <message>
+        <source>The name of an earlier layer with weights, e.g. fc2 or features.conv2; its input channels (or features) must match</source>
+        <translation>前面某个带权重的层的名称，例如 fc2 或 features.conv2；它的输入通道数（或特征数）必须一致</translation>
+    </message>
+    <message>
+        <source>weights of {0}</source>
+        <translation>{0} 的权重</translation>
     </message>
     <message>
         <source>stride</source>
@@ -3355,6 +3514,14 @@ Click to put it on the canvas</source>
     <message>
         <source>&amp;Save model…</source>
         <translation>保存模型(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Datasets and data &amp;folder…</source>
+        <translation>数据集和数据文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Where datasets are kept; download Fashion-MNIST, KMNIST or EMNIST</source>
+        <translation>数据集保存在哪里；下载 Fashion-MNIST、KMNIST 或 EMNIST</translation>
     </message>
     <message>
         <source>&amp;Quit</source>

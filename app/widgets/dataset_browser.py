@@ -33,6 +33,7 @@ from cnn_core.recognition.verdict import DEFAULT_RULE
 
 from .. import background
 from ..background import Task
+from ..data_folder import dataset_dir
 from ..language import say
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
@@ -201,7 +202,8 @@ class DatasetBrowser(QWidget):
         if split is None:
             title = say(DATASETS[key[0]].title)
             self.infoLabel.setText(self.tr("Loading {0}…").format(title))
-            self._start(request, lambda: ("split", key, load_split(*key)))
+            folder = dataset_dir(key[0])
+            self._start(request, lambda: ("split", key, load_split(*key, folder)))
             return
         label = self.classCombo.currentData()
         number, seed = self._page_number, self._seed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -34,6 +34,7 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.datasets import DATASETS, locate_test_split
 
+from ..data_folder import chosen_folder
 from ..evaluation_worker import EvaluationRunner
 from ..language import say
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot
@@ -123,16 +124,25 @@ class EvaluateView(QWidget):
         self._layout()
 
     def _fill_sources(self) -> None:
-        model = self.sourceCombo.model()
-        assert isinstance(model, QStandardItemModel)
         for name, info in DATASETS.items():
             self.sourceCombo.addItem(self.tr("{0} test set").format(say(info.title)), name)
-            _, why = locate_test_split(name)
-            if why is not None:  # not on this computer: visible, disabled, and why
-                item = model.item(self.sourceCombo.count() - 1)
-                item.setEnabled(False)
-                item.setToolTip(say(why))
         self.sourceCombo.addItem(self.tr("My drawings (a folder)…"), DRAWINGS)
+        self.refresh_sources()
+
+    def refresh_sources(self) -> None:
+        """Enable the datasets that are on this computer now (a download or a change of the
+        data folder may have changed that); a missing one stays listed, with why."""
+        model = self.sourceCombo.model()
+        assert isinstance(model, QStandardItemModel)
+        for row, name in enumerate(DATASETS):
+            _, why = locate_test_split(name, chosen_folder())
+            item = model.item(row)
+            item.setEnabled(why is None)  # not on this computer: visible, disabled, and why
+            item.setToolTip(say(why) if why else "")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        self.refresh_sources()
+        super().showEvent(event)
 
     def _layout(self) -> None:
         controls = QHBoxLayout()
@@ -229,7 +239,7 @@ class EvaluateView(QWidget):
         limit = self.max_samples
         if source == DRAWINGS:
             return partial(drawings_set, str(self.drawings_dir), classes, limit)
-        data_dir, _ = locate_test_split(source)
+        data_dir, _ = locate_test_split(source, chosen_folder())
         return partial(dataset_test_set, source, data_dir, limit)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:

@@ -32,6 +32,7 @@ from cnn_core.models.specs import SpecError, load_spec_file
 from cnn_core.runtime.devices import available_devices
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
+from ..data_folder import dataset_dir
 from ..language import say
 from .model_list import describe_models, model_lines
 from .naming import named
@@ -275,6 +276,7 @@ class TrainingForm(QWidget):
             "seed": None if self.seedSpin.value() < 0 else self.seedSpin.value(),
             "max_train_samples": self.maxSamplesSpin.value() or None,
             "max_test_samples": self.max_test_samples,
+            "data_dir": dataset_dir(self.datasetCombo.currentData()),
         }
         data = self.modelCombo.currentData()
         if isinstance(data, dict):

@@ -190,6 +190,10 @@ def _net_source(name: str, layers: list[PlannedLayer],
             code = f'            ("{layer.name}", {_layer_code(layer)}),'
             out.append(f"{code:<80}# → {_shape(layer.out_shape)}")
         out.append("        ]))")
+    for layer in layers:
+        if LAYER_TYPES[layer.kind].tied:
+            out.append(f"        self.{layer.part}.{layer.name}.tie(self.{layer.settings['of']})"
+                       f"  # the same weights")
     if uses_init:
         out.append("        # initialisation, layer by layer in this order (as DigitLab does)")
         for layer, scheme in inits:

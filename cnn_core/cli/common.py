@@ -6,7 +6,6 @@ Nothing here imports torch: ``digitlab --help`` and ``--version`` stay fast.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -119,10 +118,19 @@ def load_checkpoint(path: str | None) -> Any:
 def download(dataset: str, data_dir: str | None) -> None:
     """``--download``: fetch the dataset's files unless they are there (progress on stderr,
     so that ``--json`` output stays clean)."""
-    from ..data.datasets import download_dataset
+    from ..data.download import download_dataset
 
-    with contextlib.redirect_stdout(sys.stderr):
-        download_dataset(dataset, data_dir)
+    shown: dict[str, int] = {}
+
+    def report(step: Any) -> None:  # one line per tenth of a file, and one at the end
+        if step.finished:
+            say(f"downloaded {dataset}")
+        elif step.total and step.done * 10 // step.total > shown.get(step.file, -1):
+            shown[step.file] = step.done * 10 // step.total
+            say(f"downloading {step.file} ({step.index + 1}/{step.files}): "
+                f"{step.done / 1e6:.1f} of {step.total / 1e6:.1f} MB")
+
+    download_dataset(dataset, data_dir, report)
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -56,8 +56,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the test set (default: the one the checkpoint was trained on)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder with the dataset's IDX files (default: bundled MNIST; other "
-                        "data sets in $DIGITLAB_DATA_DIR/datasets, else "
-                        "~/.cache/digitlab/data)")
+                        "data sets in datasets/ of DigitLab's data folder, $DIGITLAB_DATA_DIR "
+                        "or the platform's user data folder)")
     p.add_argument("--drawings", metavar="DIR",
                    help="evaluate on your own drawings: image files in subfolders named by "
                         "class (DIR/7/a.png) or named LABEL_anything.png")

@@ -70,10 +70,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the data set to train on (default mnist)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder with the dataset's IDX files (default: bundled MNIST; other "
-                        "data sets in $DIGITLAB_DATA_DIR/datasets, else "
-                        "~/.cache/digitlab/data); for --dataset own, the folder of your own "
-                        "digits (default: the one the app's Coach tab fills; files named "
-                        "LABEL_anything.png; every 5th of each digit is the test set)")
+                        "data sets in datasets/ of DigitLab's data folder, $DIGITLAB_DATA_DIR "
+                        "or the platform's user data folder); for --dataset own, the folder "
+                        "of your own digits (default: the one the app's Coach tab fills; "
+                        "files named LABEL_anything.png; every 5th of each digit is the test set)")
     p.add_argument("--download", action="store_true",
                    help="download the dataset into the data folder if its files are not "
                         "there; nothing is downloaded without it")

@@ -1,7 +1,8 @@
 """The digit datasets: MNIST from the bundled copy, the others through torchvision's files.
 
-Only :func:`download_dataset` downloads (the CLI's ``--download``); loading never touches the
-network, so a test run or an offline machine cannot start a download unasked.
+Only :mod:`cnn_core.data.download` downloads (the CLI's ``--download``, the window's Datasets
+dialog); loading never touches the network, so a test run or an offline machine cannot start
+a download unasked.
 
 Every dataset is held as one uint8 tensor of shape ``[N, 28, 28]`` and one int64 label tensor;
 training slices batches from it on the device, so there is no per-sample Python work.
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import torch
 
 from ..runtime.messages import Core, Message
 from ..runtime.resources import resource_path
-from ..runtime.user_data import DATA_DIR_ENV
+from ..runtime.user_data import datasets_folder
 from .idx import IdxError, read_idx
 from .split import DatasetUnavailable, Split
 
@@ -32,8 +31,10 @@ __all__ = [
     "DatasetUnavailable",
     "Split",
     "default_data_dirs",
-    "download_dataset",
+    "dataset_folder",
+    "datasets_folder",
     "load_split",
+    "missing_files",
     "locate_test_split",
 ]
 
@@ -124,72 +125,22 @@ def _missing_message(info: DatasetInfo, data_dir: Path, why: str) -> Message:
         command=f"digitlab train --dataset {info.name} --data-dir {data_dir} --download")
 
 
-def _download(info: DatasetInfo, train: bool, data_dir: Path) -> None:
-    import torchvision.datasets as tvd  # imported lazily: only needed for downloads
-
-    cls = getattr(tvd, info.torchvision_class)
-    kwargs = {"split": "digits"} if info.name == "emnist_digits" else {}
-    cls(str(data_dir), train=train, download=True, **kwargs)
-
-
 def _paths(info: DatasetInfo, train: bool, data_dir: Path) -> list[Path | None]:
     dirs = _candidate_dirs(info, data_dir)
     return [_find(name, dirs) for name in _file_names(info, train)]
 
 
-def _snapshot(info: DatasetInfo, data_dir: Path) -> tuple[Path | None, set[Path]]:
-    """What a download may add: the first of its folders that does not exist yet (removed
-    whole on failure), and the entries of the deepest one that does (new ones are removed)."""
-    chain = [data_dir, data_dir / info.torchvision_class, data_dir / info.torchvision_class / "raw"]
-    created = next((folder for folder in chain if not folder.exists()), None)
-    deepest = [folder for folder in chain if folder.is_dir()]
-    before = set(deepest[-1].iterdir()) if deepest else set()
-    return created, before
-
-
-def _undo_download(info: DatasetInfo, data_dir: Path, created: Path | None,
-                   before: set[Path]) -> None:
-    """Remove what a failed download left: the folders it created and the files it added."""
-    if created is not None:
-        shutil.rmtree(created, ignore_errors=True)
-        return
-    raw = data_dir / info.torchvision_class / "raw"
-    folder = raw if raw.is_dir() else data_dir / info.torchvision_class
-    if not folder.is_dir():
-        return
-    for entry in set(folder.iterdir()) - before:
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
-
-
-def _fetch(info: DatasetInfo, train: bool, data_dir: Path) -> None:
-    """Download one split's files into ``data_dir`` unless they are there already.
-
-    A failed or interrupted download leaves ``data_dir`` as it found it.
-    """
-    if None not in _paths(info, train, data_dir):
-        return
-    created, before = _snapshot(info, data_dir)
-    try:
-        _download(info, train, data_dir)
-        if None in _paths(info, train, data_dir):
-            raise DatasetUnavailable(
-                _missing_message(info, data_dir, Core.tr("files not found after download")))
-    except DatasetUnavailable:
-        _undo_download(info, data_dir, created, before)
-        raise
-    except Exception as exc:  # no network, a proxy error, a checksum error, ...
-        _undo_download(info, data_dir, created, before)
-        lines = [ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")]
-        reason = lines[-1][:200] if lines else type(exc).__name__
-        raise DatasetUnavailable(
-            _missing_message(info, data_dir, Core.tr("download failed: {reason}", reason=reason))
-        ) from None
-    except BaseException:  # Ctrl+C in the middle of a download
-        _undo_download(info, data_dir, created, before)
-        raise
+def missing_files(name: str, data_dir: str | Path | None = None) -> list[str]:
+    """The IDX files of dataset ``name`` (both splits) not found in ``data_dir`` (default:
+    :func:`datasets_folder`); empty when it is all there, and always for the bundled MNIST
+    and the user's own digits."""
+    info = DATASETS[name]
+    if (name == "mnist" and data_dir is None) or name == OWN:
+        return []
+    folder = _data_folder(data_dir)
+    return [file for train in (True, False)
+            for file, found in zip(_file_names(info, train), _paths(info, train, folder),
+                                   strict=True) if found is None]
 
 
 def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -230,34 +181,7 @@ def _load_cached(name: str, train: bool, data_dir: str | None) -> Split:
 
 
 def _data_folder(data_dir: str | Path | None) -> Path:
-    """``data_dir``, else ``$DIGITLAB_DATA_DIR/datasets``, else ``~/.cache/digitlab/data``."""
-    if data_dir:
-        return Path(data_dir)
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override) / "datasets"
-    return Path.home() / ".cache" / "digitlab" / "data"
-
-
-def download_dataset(name: str, data_dir: str | Path | None = None) -> None:
-    """Download both splits of a dataset into ``data_dir`` (default: see :func:`load_split`)
-    unless its files are there already; bundled MNIST needs nothing.
-
-    Nothing else in DigitLab downloads: :func:`load_split` only reads files.
-
-    Raises
-    ------
-    KeyError
-        For an unknown dataset name.
-    DatasetUnavailable
-        If a download fails; the folders and files it had created are removed again.
-    """
-    if name not in DATASETS:
-        raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    if (name == "mnist" and data_dir is None) or name == OWN:
-        return  # bundled, or drawn by the user: nothing to download
-    for train in (True, False):
-        _fetch(DATASETS[name], train, _data_folder(data_dir))
+    return Path(data_dir) if data_dir else datasets_folder()
 
 
 def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Split:
@@ -271,11 +195,10 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
         The training split if true, else the test split.
     data_dir
         Folder with the dataset's IDX files (torchvision's layout ``CLASS/raw/`` or flat).
-        MNIST defaults to the bundled copy; the others to ``$DIGITLAB_DATA_DIR/datasets``,
-        else ``~/.cache/digitlab/data``.
+        MNIST defaults to the bundled copy; the others to :func:`datasets_folder`.
         For ``"own"``: the folder of the user's own digits (default: the one the Coach tab
         fills, see :mod:`cnn_core.data.own_digits`); its test split is the held-out samples.
-        Nothing is downloaded: see :func:`download_dataset`.
+        Nothing is downloaded: see :func:`cnn_core.data.download.download_dataset`.
 
     Raises
     ------
@@ -294,22 +217,31 @@ def load_split(name: str, train: bool, data_dir: str | Path | None = None) -> Sp
         data = load_own_data(data_dir)
         return data.train if train else data.test
     if data_dir is None and name != "mnist":  # the cache must not outlive a change of folder
-        data_dir = _data_folder(None)
+        data_dir = dataset_folder(name)
     return _load_cached(name, bool(train), str(data_dir) if data_dir is not None else None)
 
 
-def default_data_dirs(name: str) -> list[Path]:
+def default_data_dirs(name: str, folder: str | Path | None = None) -> list[Path]:
     """Where a dataset's files may already be on this computer, most likely first.
 
-    DigitLab's own download folder (``$DIGITLAB_DATA_DIR/datasets`` or
-    ``~/.cache/digitlab/data``), then Debian's dataset
-    packages (``/usr/share/datasets/fashion-mnist`` from ``dataset-fashion-mnist``).
+    ``folder`` (the window's data-folder setting), else DigitLab's own download folder
+    (:func:`datasets_folder`); then Debian's dataset packages
+    (``/usr/share/datasets/fashion-mnist`` from ``dataset-fashion-mnist``).
     """
-    return [_data_folder(None), Path("/usr/share/datasets") / name.replace("_", "-")]
+    return [_data_folder(folder), Path("/usr/share/datasets") / name.replace("_", "-")]
 
 
-def locate_test_split(name: str) -> tuple[Path | None, str | None]:
-    """Find a dataset's test split without downloading anything.
+def dataset_folder(name: str, folder: str | Path | None = None) -> Path:
+    """The first of :func:`default_data_dirs` that holds every file of dataset ``name``,
+    else the first (where a download would put it, and what a message names)."""
+    dirs = default_data_dirs(name, folder)
+    return next((d for d in dirs if not missing_files(name, d)), dirs[0])
+
+
+def locate_test_split(name: str, folder: str | Path | None = None,
+                      ) -> tuple[Path | None, str | None]:
+    """Find a dataset's test split without downloading anything (in ``folder`` first, see
+    :func:`default_data_dirs`).
 
     Returns ``(data_dir, None)`` where the files are (``data_dir`` is ``None`` for the bundled
     MNIST), or ``(None, why)`` with one line saying which files to put where.
@@ -327,11 +259,11 @@ def locate_test_split(name: str) -> tuple[Path | None, str | None]:
                              "of a digit is); draw at least {every} of a digit in the Coach "
                              "tab", dataset=info.title, every=HOLDOUT_EVERY)
     names = _file_names(info, False)
-    for folder in default_data_dirs(name):
-        if all(_find(file, _candidate_dirs(info, folder)) for file in names):
-            return folder, None
-    home = default_data_dirs(name)[0] / info.torchvision_class / "raw"
+    for place in default_data_dirs(name, folder):
+        if all(_find(file, _candidate_dirs(info, place)) for file in names):
+            return place, None
+    home = default_data_dirs(name, folder)[0] / info.torchvision_class / "raw"
     return None, Core.tr("{dataset} is not on this computer: put {images} and {labels} in "
-                         "{folder}, or train on it once with a network connection",
-                         dataset=info.title, images=f"{names[0]}.gz", labels=f"{names[1]}.gz",
-                         folder=str(home))
+                         "{folder}, or download it (the window's Datasets dialog, or the "
+                         "command line's --download)", dataset=info.title,
+                         images=f"{names[0]}.gz", labels=f"{names[1]}.gz", folder=str(home))

@@ -88,7 +88,7 @@ def _field(kind: str, s: dict[str, Any], inp: Shape, rf: Pair, jump: Pair,
            image: Pair) -> tuple[Pair, Pair]:
     """Receptive field and jump after one layer (see the module docstring)."""
     layer_type = LAYER_TYPES[kind]
-    if layer_type.sees_whole_image:
+    if layer_type.whole_image(s):
         return (max(rf[0], image[0]), max(rf[1], image[1])), jump
     for kernel, stride, dilation in layer_type.windows(s, inp):
         rf = (rf[0] + dilation[0] * (kernel[0] - 1) * jump[0],

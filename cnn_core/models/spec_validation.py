@@ -162,6 +162,9 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
                 raise SpecError(f"{where}.name: two layers of {part} are called {name!r}")
             names.add(name)
             label = f"{where} ({part}.{name})"
+            resolve = LAYER_TYPES[kind].resolve
+            if resolve is not None:  # a layer that refers to an earlier one (shared)
+                settings = resolve(settings, planned, where)
             out = _out_shape(kind, settings, shape, where, label)
             cost = layer_cost(kind, settings, shape, out)
             params, macs = params + cost.params, macs + cost.macs

@@ -119,6 +119,10 @@ def build_model(spec: dict[str, Any], seed: int | None = None) -> DigitNet:
                                                         "classifier": OrderedDict()}
         for layer in plan.layers:
             parts[layer.part][layer.name] = _make_layer(layer)
+        for layer in plan.layers:  # a shared layer runs an earlier one with its weights
+            if LAYER_TYPES[layer.kind].tied:
+                part, name = layer.settings["of"].split(".")
+                parts[layer.part][layer.name].tie(parts[part][name])
         model = DigitNet(nn.Sequential(parts["features"]), nn.Sequential(parts["classifier"]),
                          spec)
         default = spec.get("init", "default")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["DATA_DIR_ENV", "user_data_dir"]
+__all__ = ["DATA_DIR_ENV", "datasets_folder", "user_data_dir"]
 
 DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
 
@@ -25,3 +25,9 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("DigitLab", "DigitLab"))
+
+
+def datasets_folder() -> Path:
+    """Where downloaded datasets go unless a folder is given (``--data-dir``, or the window's
+    data-folder setting): ``datasets/`` in :func:`user_data_dir`."""
+    return user_data_dir() / "datasets"

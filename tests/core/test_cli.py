@@ -671,13 +671,14 @@ def test_fashion_mnist_from_a_torchvision_style_folder(capsys: pytest.CaptureFix
 def test_missing_dataset_offline_is_one_clear_line(capsys: pytest.CaptureFixture[str],
                                                    tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import cnn_core.data.datasets
+    import urllib.error
 
-    def offline(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz: "
-                           "<urlopen error [Errno -3] Temporary failure in name resolution>")
+    import cnn_core.data.download
 
-    monkeypatch.setattr(cnn_core.data.datasets, "_download", offline)
+    def offline(url: str, timeout: float) -> None:
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(cnn_core.data.download, "_open", offline)
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run(capsys, "evaluate", "--dataset", "fashion_mnist", "--data-dir",

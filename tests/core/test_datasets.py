@@ -1,15 +1,16 @@
-import gzip
 import socket
-import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from conftest import NetworkGuard, NetworkRefused
+from dataset_mirror import serving
 
 from cnn_core.data import datasets
-from cnn_core.data.datasets import DATASETS, DatasetUnavailable, download_dataset, load_split
+from cnn_core.data.datasets import DATASETS, DatasetUnavailable, load_split
+from cnn_core.data.download import DownloadProgress, download_dataset, download_steps
+from cnn_core.runtime.user_data import DATA_DIR_ENV, datasets_folder
 
 
 def test_mnist_splits_from_the_bundled_copy():
@@ -58,36 +59,10 @@ def test_the_test_suite_cannot_download(tmp_path: Path, no_network: NetworkGuard
         client.connect(server.getsockname())
 
 
-def _fake_idx(path: Path, array: np.ndarray) -> None:
-    header = b"\x00\x00\x08" + bytes([array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
-    path.write_bytes(gzip.compress(header + array.astype(np.uint8).tobytes()))
-
-
-def _torchvision_like(fail: BaseException | None):  # noqa: ANN202
-    """A download that works like torchvision's: make CLASS/raw, write files, maybe fail."""
-    calls: list[bool] = []
-
-    def download(info: datasets.DatasetInfo, train: bool, data_dir: Path) -> None:
-        calls.append(train)
-        raw = data_dir / info.torchvision_class / "raw"
-        raw.mkdir(parents=True, exist_ok=True)
-        images, labels = datasets._file_names(info, train)
-        if fail is not None:
-            (raw / f"{images}.gz").write_bytes(b"\x1f\x8b partial")
-            raise fail
-        _fake_idx(raw / f"{images}.gz", np.zeros((20, 28, 28), np.uint8))
-        _fake_idx(raw / f"{labels}.gz", np.arange(20) % 10)
-
-    download.calls = calls  # type: ignore[attr-defined]
-    return download
-
-
 @pytest.mark.parametrize("existing", ["nothing", "data_dir", "class_dir", "raw_dir"])
-@pytest.mark.parametrize("error", [RuntimeError("Error downloading: no route to host"),
-                                   KeyboardInterrupt()])
+@pytest.mark.parametrize("failure", ["404", "truncate", "checksum", "interrupt", "cancel"])
 def test_a_failed_download_removes_only_what_it_created(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: str,
-        error: BaseException) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: str, failure: str) -> None:
     data_dir = tmp_path / "data"
     keep: list[Path] = []
     if existing != "nothing":
@@ -102,36 +77,73 @@ def test_a_failed_download_removes_only_what_it_created(
     for path in keep:
         path.write_text("the user's")
     before = sorted(tmp_path.rglob("*"))
-    monkeypatch.setattr(datasets, "_download", _torchvision_like(error))
-    if isinstance(error, KeyboardInterrupt):
-        with pytest.raises(KeyboardInterrupt):
-            download_dataset("kmnist", data_dir)
-    else:
-        with pytest.raises(DatasetUnavailable, match="download failed: .*no route to host"):
-            download_dataset("kmnist", data_dir)
+    with serving(monkeypatch, "kmnist") as mirror:
+        last = "t10k-labels-idx1-ubyte.gz"  # three files arrive whole before it fails
+        if failure in ("404", "truncate"):
+            mirror.fail[last] = failure
+        elif failure == "checksum":
+            mirror.files[last] = mirror.files[last][:-1] + b"x"
+        if failure in ("interrupt", "cancel"):
+            steps = download_steps("kmnist", data_dir)
+            for step in steps:
+                if step.file == last:
+                    if failure == "cancel":
+                        steps.close()  # what the window's Cancel does
+                        break
+                    with pytest.raises(KeyboardInterrupt):
+                        steps.throw(KeyboardInterrupt())
+                    break
+        else:
+            why = {"404": "HTTP 404", "truncate": "ended after", "checksum": "checksum"}[failure]
+            with pytest.raises(DatasetUnavailable, match=f"download failed: .*{why}"):
+                download_dataset("kmnist", data_dir)
+        assert sorted(mirror.requests)[:1] == ["missing/t10k-images-idx3-ubyte.gz"]
     assert sorted(tmp_path.rglob("*")) == before
     assert all(path.read_text() == "the user's" for path in keep)
 
 
 def test_a_download_that_works_is_used_and_not_repeated(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = _torchvision_like(None)
-    monkeypatch.setattr(datasets, "_download", fake)
-    download_dataset("kmnist", tmp_path)
-    assert fake.calls == [True, False]  # both splits
-    download_dataset("kmnist", tmp_path)
-    assert fake.calls == [True, False]  # already there
+    seen: list[DownloadProgress] = []
+    with serving(monkeypatch, "kmnist") as mirror:
+        download_dataset("kmnist", tmp_path, seen.append)
+        asked = list(mirror.requests)
+        download_dataset("kmnist", tmp_path)
+        assert mirror.requests == asked  # already there: nothing asked again
+    assert len([a for a in asked if not a.startswith("missing/")]) == 4  # both splits
+    assert seen[-1].finished and seen[-1].fraction == 1.0
+    assert {s.file for s in seen[:-1]} == {f"{n}.gz" for n in datasets.missing_files("kmnist",
+                                                                                   tmp_path / "x")}
+    assert all(0.0 <= (s.fraction or 0.0) <= 1.0 for s in seen)
     split = load_split("kmnist", False, tmp_path)
     assert len(split) == 20 and split.labels.tolist()[:3] == [0, 1, 2]
+    assert datasets.missing_files("kmnist", tmp_path) == []
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary file left
 
 
-def test_download_found_nothing_is_a_message_and_leaves_nothing(
+def test_emnist_comes_as_one_archive_of_which_only_the_digits_are_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(datasets, "_download", lambda info, train, data_dir: (
-        (data_dir / "KMNIST" / "raw").mkdir(parents=True)))
-    with pytest.raises(DatasetUnavailable, match="files not found after download"):
-        download_dataset("kmnist", tmp_path / "d")
-    assert not (tmp_path / "d").exists()
+    with serving(monkeypatch, "emnist_digits"):
+        download_dataset("emnist_digits", tmp_path)
+    raw = tmp_path / "EMNIST" / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == sorted(
+        f"{n}.gz" for n in datasets.missing_files("emnist_digits", tmp_path / "x"))
+    assert len(load_split("emnist_digits", True, tmp_path)) == 20
+
+
+def test_the_users_data_folder_is_where_downloads_go_by_default(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    assert datasets_folder() == tmp_path / "datasets"
+    assert datasets.dataset_folder("kmnist") == tmp_path / "datasets"
+    with serving(monkeypatch, "kmnist"):
+        download_dataset("kmnist")
+    assert (tmp_path / "datasets" / "KMNIST" / "raw").is_dir()
+    assert len(load_split("kmnist", True)) == 20  # found there without being told
+    chosen = tmp_path / "elsewhere"  # a folder of the user's choice replaces the default
+    found, why = datasets.locate_test_split("kmnist", chosen)
+    assert found is None and str(chosen / "KMNIST" / "raw") in why and "download" in why
+    assert datasets.dataset_folder("kmnist", chosen) == chosen
 
 
 def test_bundled_mnist_needs_no_download(no_network: NetworkGuard) -> None:

@@ -50,7 +50,7 @@ ALLOWED = {
     "NiN", "GoogLeNet", "ResNet", "TinyVGG", "CIFAR", "SGD", "Adam", "AdamW", "Xavier",
     "Kaiming", "Sobel", "FGSM", "ECE", "Net", "class", "alpha", "max", "min",
     # units
-    "px", "ms", "MFLOPs", "FLOPs", "MAC", "MACs",
+    "px", "ms", "MFLOPs", "FLOPs", "MAC", "MACs", "KB", "MB", "GB",
     # keys
     "Ctrl", "Shift", "Alt", "Space", "Left", "Right", "Home", "End", "Esc", "Enter", "Delete",
     "Page", "Up", "Down", "Tab", "Backspace", "PgUp", "PgDown", "Del", "Ins",
@@ -66,7 +66,7 @@ _FILE_PATTERN = re.compile(r"\*?\.[A-Za-z0-9]+\b")
 _IDENTIFIER = re.compile(  # file names, dotted and snake_case names, features[3], lenet5
     r"[\w-]+(?:[._][\w-]+)+|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\[\d+\]|fonts-noto-cjk",
     re.ASCII)
-_COMMAND = re.compile(r"digitlab(?:-gui)?(?: --?[\w-]+| [a-z]+\b| [A-Z]+\b)*")
+_COMMAND = re.compile(r"digitlab(?:-gui)?(?: --?[\w-]+| [a-z]+\b| [A-Z]+\b)*|--[a-z][\w-]*")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 

@@ -295,3 +295,36 @@ def test_inception_block_and_per_layer_init(qtbot, builder):  # noqa: ANN001
     assert builder.spec()["features"][3]["init"] == "normal" and builder.error() == ""
     choose(qtbot, builder.inspector.editor("init"), "")  # back to the network's
     assert "init" not in builder.spec()["features"][3]
+
+
+def test_blocks_of_your_own_centring_own_parameter_and_shared(qtbot, builder):  # noqa: ANN001
+    """The tutorials' nn.Module chapter: a parameter-free centring layer, a layer with its
+    own nn.Parameter and a layer used twice with the same weights, built from the palette."""
+    click_layer(qtbot, builder, 0)  # conv1
+    add(qtbot, builder, "expression")  # x - x.mean(), the tutorials' centring layer
+    add(qtbot, builder, "scale")
+    assert builder.error() == ""
+    assert builder.spec()["features"][1:3] == [{"type": "expression", "expr": "x - x.mean()"},
+                                               {"type": "scale"}]
+    click_layer(qtbot, builder, 1)
+    type_into(qtbot, builder.inspector.editor("expr"), "x.mean()")  # one number per batch
+    assert "one result per picture" in builder.errorLabel.full_text()
+    type_into(qtbot, builder.inspector.editor("expr"), "x - x.mean(dim=1, keepdim=True)")
+    assert builder.error() == ""
+    # fc2 (120 → 84) and its sigmoid are layers 11 and 12 now: add an 84 → 84 layer, then
+    # use it a second time.
+    click_layer(qtbot, builder, 12)
+    add(qtbot, builder, "linear", out_features=84)
+    add(qtbot, builder, "shared")
+    type_into(qtbot, builder.inspector.editor("of"), "fc9")
+    assert "no earlier layer with weights is called 'fc9'" in builder.errorLabel.full_text()
+    type_into(qtbot, builder.inspector.editor("of"), "fc3")
+    assert builder.error() == ""
+    spec = builder.spec()
+    assert spec["classifier"][5:7] == [{"type": "linear", "out_features": 84},
+                                       {"type": "shared", "of": "fc3"}]
+    model = build_model(spec, seed=0)
+    assert model.classifier.shared1.target is model.classifier.fc3
+    assert layer_table(spec).params == sum(p.numel() for p in model.parameters())
+    assert builder.table.item(builder.table.rowCount() - 1, 2).toolTip().startswith(
+        f"{layer_table(spec).params:,} parameters")

@@ -105,6 +105,10 @@ def test_the_dialogs_are_chinese(zh_window: MainWindow, qtbot) -> None:  # noqa:
     language = help_menu.show_language()
     _no_english(language)
     language.reject()
+    datasets = zh_window.menus.show_datasets()
+    qtbot.waitUntil(datasets.isVisible)
+    _no_english(datasets)
+    datasets.close()
     # a file dialog is Qt's own: its buttons and labels come from Qt's Chinese translation
     files = QFileDialog(zh_window, "打开图片")
     files.setOption(QFileDialog.Option.DontUseNativeDialog)

@@ -16,6 +16,7 @@ from .activations import ELU, LEAKY_RELU, RELU, SIGMOID, TANH
 from .base import LayerType, SpecError
 from .blocks import INCEPTION, RESIDUAL
 from .conv import CONV
+from .custom import EXPRESSION, SCALE, SHARED
 from .linear import DROPOUT, FLATTEN, LINEAR
 from .normalisation import BN
 from .pooling import ADAPTIVE_AVGPOOL, AVGPOOL, MAXPOOL
@@ -33,5 +34,5 @@ def register(layer_type: LayerType) -> LayerType:
 
 
 for _type in (CONV, BN, MAXPOOL, AVGPOOL, ADAPTIVE_AVGPOOL, RELU, LEAKY_RELU, ELU, SIGMOID,
-              TANH, DROPOUT, FLATTEN, LINEAR, RESIDUAL, INCEPTION):
+              TANH, DROPOUT, FLATTEN, LINEAR, RESIDUAL, INCEPTION, EXPRESSION, SCALE, SHARED):
     register(_type)

@@ -107,9 +107,18 @@ class LayerType:
     out_shape: Callable[[dict[str, Any], Shape, str, str], Shape] = _same_shape
     cost: Callable[[dict[str, Any], Shape, Shape], LayerCost] = _no_cost
     windows: Callable[[dict[str, Any], Shape], list[Window]] = _no_windows  # receptive field
-    sees_whole_image: bool = False  # every output sees every input pixel (linear)
+    # every output sees every input pixel (linear); a callable decides from the settings
+    sees_whole_image: bool | Callable[[dict[str, Any]], bool] = False
     initialised: bool = False  # holds Conv2d / Linear layers that a spec's "init" draws
     helper_source: str = ""  # source of a class ``source`` uses, written once per file
+    # settings that depend on the layers before it: (settings, earlier PlannedLayers, where)
+    resolve: Callable[[dict[str, Any], list[Any], str], dict[str, Any]] | None = None
+    tied: bool = False  # its module's ``tie`` takes the layer named by settings["of"]
+
+    def whole_image(self, s: dict[str, Any]) -> bool:
+        """Whether every output of a layer with settings ``s`` sees every input pixel."""
+        whole = self.sees_whole_image
+        return whole(s) if callable(whole) else whole
 
 
 # ----------------------------------------------------------------------------- field checks

@@ -1,0 +1,170 @@
+"""The tutorials' own layers: ``expression`` (no parameters: an expression of ``x`` such as
+``x - x.mean()``), ``scale`` (a parameter of its own per channel) and ``shared`` (another
+layer used again with its weights: tied parameters). Their modules are in
+:mod:`cnn_core.models.custom_layers`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+from ..custom_layers import Expression, ExpressionError, Scale, Tied, uses_reduction
+from .base import LayerCost, LayerType, Shape, SpecError, Window, boolean, fmt, show_value
+
+__all__ = ["EXPRESSION", "SCALE", "SHARED"]
+
+
+def _expression(value: Any, where: str) -> str:
+    try:
+        Expression(value)
+    except ExpressionError as exc:
+        raise SpecError(f"{where}: {exc} (got {show_value(value)})") from None
+    return value.strip()
+
+
+def _expression_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
+    layer = Expression(s["expr"])
+    try:
+        with torch.no_grad():
+            outs = [layer(torch.zeros((batch, *in_shape), device="meta")) for batch in (1, 2)]
+    except (RuntimeError, TypeError, ValueError, IndexError) as exc:
+        raise SpecError(f"{label}: {s['expr']!r} cannot take a {fmt(in_shape)} input: "
+                        f"{str(exc).splitlines()[0][:160]}") from None
+    if any(out.dim() != len(in_shape) + 1 or out.shape[0] != batch
+           for out, batch in zip(outs, (1, 2), strict=True)):
+        raise SpecError(f"{label}: {s['expr']!r} must keep one result per picture of the "
+                        f"batch, of the same rank as its {fmt(in_shape)} input (reduce with "
+                        f"dim=…, keepdim=True, or subtract: x - x.mean())")
+    return tuple(outs[0].shape[1:])
+
+
+EXPRESSION = LayerType(
+    "expression", "expr",
+    lambda s, in_shape: Expression(s["expr"]),
+    lambda s, in_shape: f"Lambda(lambda x: {s['expr']})",
+    settings={"expr": _expression}, required=("expr",),
+    out_shape=_expression_shape,
+    cost=lambda s, inp, out: LayerCost(0, 0, math.prod(out), math.prod(out)),
+    sees_whole_image=lambda s: uses_reduction(s["expr"]),  # x.mean() mixes every position
+    helper_source='''
+
+class Lambda(nn.Module):
+    """A layer without parameters that computes fn(x) (e.g. centring: x - x.mean())."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+''')
+
+SCALE = LayerType(
+    "scale", "scale",
+    lambda s, in_shape: Scale(in_shape[0], bias=s.get("bias", False)),
+    lambda s, in_shape: (f"Scale({in_shape[0]}, bias=True)" if s.get("bias", False)
+                         else f"Scale({in_shape[0]})"),
+    settings={"bias": boolean}, defaults={"bias": False},
+    cost=lambda s, inp, out: LayerCost(inp[0] * (2 if s.get("bias", False) else 1), 0,
+                                       math.prod(out), math.prod(out)),
+    helper_source='''
+
+class Scale(nn.Module):
+    """A learned factor per channel (and optionally a learned shift): its own nn.Parameter."""
+
+    def __init__(self, num_features, bias=False):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(num_features))
+        self.bias = nn.Parameter(torch.zeros(num_features)) if bias else None
+
+    def forward(self, x):
+        shape = (-1,) + (1,) * (x.dim() - 2)
+        y = x * self.weight.view(shape)
+        return y if self.bias is None else y + self.bias.view(shape)
+''')
+
+
+def _layer_name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+        raise SpecError(f"{where}: the name of an earlier layer with weights (e.g. \"fc2\"), "
+                        f"got {show_value(value)}")
+    return value.strip()
+
+
+def resolve_shared(s: dict[str, Any], earlier: list[Any], where: str) -> dict[str, Any]:
+    """The settings of a ``shared`` layer with its target found among the ``earlier``
+    planned layers (``features.conv2`` or a plain name, looked for in both parts)."""
+    from . import LAYER_TYPES
+
+    wanted = s["of"]
+    part, _, name = wanted.rpartition(".")
+    matches = [p for p in earlier if p.name == name and part in ("", p.part)]
+    weighted = [f"{p.part}.{p.name}" for p in earlier
+                if p.kind != "shared" and LAYER_TYPES[p.kind].cost(
+                    p.settings, p.in_shape, p.out_shape).params]
+    if not matches or f"{matches[0].part}.{matches[0].name}" not in weighted:
+        known = ", ".join(weighted) or "none"
+        raise SpecError(f"{where}.of: no earlier layer with weights is called {wanted!r} "
+                        f"(layers with weights before it: {known})")
+    target = matches[0]
+    return {**s, "of": f"{target.part}.{target.name}", "target_kind": target.kind,
+            "target_settings": target.settings, "target_in": target.in_shape}
+
+
+def _target_type(s: dict[str, Any]) -> LayerType:
+    from . import LAYER_TYPES
+
+    return LAYER_TYPES[s["target_kind"]]
+
+
+def _shared_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
+    from . import LAYER_TYPES
+
+    target_in = s["target_in"]
+    if len(in_shape) != len(target_in) or in_shape[0] != target_in[0]:
+        raise SpecError(f"{label}: shares {s['of']}, which takes {fmt(target_in)} inputs, but "
+                        f"gets {fmt(in_shape)}: the channels (or features) must match")
+    return LAYER_TYPES[s["target_kind"]].out_shape(s["target_settings"], in_shape, where, label)
+
+
+def _shared_cost(s: dict[str, Any], inp: Shape, out: Shape) -> LayerCost:
+    from . import LAYER_TYPES
+
+    cost = LAYER_TYPES[s["target_kind"]].cost(s["target_settings"], inp, out)
+    return LayerCost(0, cost.macs, cost.other_ops, cost.activations)  # weights counted once
+
+
+def _shared_windows(s: dict[str, Any], inp: Shape) -> list[Window]:
+    from . import LAYER_TYPES
+
+    return LAYER_TYPES[s["target_kind"]].windows(s["target_settings"], inp)
+
+
+SHARED = LayerType(
+    "shared", "shared",
+    lambda s, in_shape: Tied(s["of"]),
+    lambda s, in_shape: f'Tied("{s["of"]}")',
+    settings={"of": _layer_name}, required=("of",),
+    out_shape=_shared_shape, cost=_shared_cost, windows=_shared_windows,
+    sees_whole_image=lambda s: _target_type(s).whole_image(s["target_settings"]),
+    resolve=resolve_shared, tied=True,
+    helper_source='''
+
+class Tied(nn.Module):
+    """Runs another layer of the network again, with that layer's weights (tied
+    parameters). The other layer is kept outside nn.Module's bookkeeping, so its weights
+    are counted, trained and saved once, under its own name."""
+
+    def __init__(self, of):
+        super().__init__()
+        self.of = of
+        object.__setattr__(self, "target", None)
+
+    def tie(self, target):
+        object.__setattr__(self, "target", target)
+
+    def forward(self, x):
+        return self.target(x)
+''')
