@@ -59,7 +59,8 @@ def zh_window(chinese, qtbot, bundled: Checkpoint) -> Iterator[MainWindow]:  # n
 
 
 def _no_english(widget: Any) -> None:
-    found = english_in(widget)
+    # without a CJK font (a bare test machine) the window rightly says so in English
+    found = [line for line in english_in(widget) if NO_CJK_FONT not in line]
     assert not found, "English in the Chinese UI:\n" + "\n".join(found)
 
 
