@@ -5,7 +5,7 @@ menu and action texts, tooltips, status tips, placeholders, spin-box texts, comb
 table headers and cells, window titles, and the titles, axis labels and text items of its
 plots. :func:`english_words` finds the English words of a text, beyond names that stay as
 they are in a Chinese UI (:data:`ALLOWED`: products, file formats, layer and optimizer
-names, units, key names, model and dataset names, code identifiers and paths).
+names, units, key names, model, dataset and optimizer keys, code identifiers and paths).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from cnn_core.data.datasets import DATASETS
 from cnn_core.models import MODELS
 from cnn_core.models.layer_types import LAYER_TYPES
+from cnn_core.training import OPTIMIZERS
 
 ALLOWED = {
     # torch's own names: devices, Conv2d's arguments and padding modes (shown as code)
@@ -50,14 +51,14 @@ ALLOWED = {
     "NiN", "GoogLeNet", "ResNet", "TinyVGG", "CIFAR", "SGD", "Adam", "AdamW", "Xavier",
     "Kaiming", "Sobel", "FGSM", "ECE", "Net", "class", "alpha", "max", "min",
     # units
-    "px", "ms", "MFLOPs", "FLOPs", "MAC", "MACs", "KB", "MB", "GB",
+    "px", "ms", "MFLOPs", "FLOPs", "MAC", "MACs", "KB", "MB", "GB", "nan", "inf", "NaN",
     # keys
     "Ctrl", "Shift", "Alt", "Space", "Left", "Right", "Home", "End", "Esc", "Enter", "Delete",
     "Page", "Up", "Down", "Tab", "Backspace", "PgUp", "PgDown", "Del", "Ins",
     # the language menu names English in English, so anyone can find it
     "Language", "English",
 }
-ALLOWED |= {part for name in (*MODELS, *DATASETS, *LAYER_TYPES)
+ALLOWED |= {part for name in (*MODELS, *DATASETS, *LAYER_TYPES, *OPTIMIZERS)
             for part in re.findall(r"[A-Za-z]{2,}", name)}
 
 _TAG = re.compile(r"<[^>]+>")

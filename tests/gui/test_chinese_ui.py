@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from chinese_texts import english_in, english_words
+from panel_controls import set_controls
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -128,6 +129,22 @@ def test_feature_map_dialog_is_chinese(zh_window: MainWindow, draw: Callable,
     dialog = view.open_map(0, 0)
     _no_english(dialog)
     dialog.close()
+
+
+def test_a_diverged_run_is_told_in_chinese(zh_window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    """The run's end comes from the training process: the core's reason, the shelf's line."""
+    panel = zh_window.training_panel
+    set_controls(panel, {"modelCombo": "lenet", "deviceCombo": "cpu", "maxSamplesSpin": 640,
+                         "epochsSpin": 1, "seedSpin": 0, "optimizerCombo": "sgd",
+                         "lrSpin": 1000.0})
+    panel.max_test_samples = 200
+    with qtbot.waitSignal(panel.model_trained, timeout=120_000):
+        panel.trainButton.click()
+    text = zh_window.banner.text()
+    assert "训练发散" in text and "已恢复最后的正常权重" in text, text
+    assert not english_words(text), text
+    assert "在第 1 轮发散" in zh_window.model_bar.modelShelf.itemText(1)
+    _no_english(zh_window)
 
 
 def test_messages_of_the_core_are_said_in_chinese(chinese) -> None:  # noqa: ANN001
