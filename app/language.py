@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["I18N_DIR", "LANGUAGES", "NO_CJK_FONT", "TextContext", "chosen_language",
            "cjk_font_missing", "current_language", "install_translators", "save_language",
-           "saved_language", "say", "system_language", "translation_file"]
+           "saved_language", "say", "system_language"]
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 """Where the translations ship (package data): ``digitlab_<code>.ts`` and ``.qm``."""
@@ -110,11 +110,6 @@ def chosen_language(requested: str | None, settings: QSettings) -> str:
     """The language to start in: ``requested`` (the command line), the saved choice, or the
     system's."""
     return requested or saved_language(settings) or system_language()
-
-
-def translation_file(code: str) -> Path:
-    """The compiled translation of DigitLab's texts for ``code``."""
-    return I18N_DIR / f"digitlab_{code}.qm"
 
 
 def install_translators(app: QCoreApplication, code: str) -> list[QTranslator]:
