@@ -107,3 +107,21 @@ def test_the_qm_ships_as_package_data() -> None:
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "i18n/*.qm" in config["tool"]["setuptools"]["package-data"]["app"]
+
+
+# The tutorials' words (the Chinese courses DigitLab's users learn from) for the UI's terms.
+TUTORIAL_TERMS = {
+    ("LayerKinds", "Conv2d"): "卷积层", ("LayerKinds", "MaxPool"): "最大池化",
+    ("MainWindow", "Feature maps"): "特征图", ("MainWindow", "Kernels"): "卷积核",
+    ("LayerKinds", "Stride"): "步幅", ("LayerKinds", "Padding"): "填充",
+    ("TrainingForm", "Learning rate"): "学习率", ("TrainingForm", "Batch size"): "批量大小",
+    ("TrainingForm", "Epochs"): "训练轮数", ("AccuracyPlot", "Accuracy per epoch"): "每轮准确率",
+    ("LossPlot", "Training loss"): "训练损失",
+}
+
+
+def test_the_terms_are_the_tutorials() -> None:
+    translations = {(context, source): element.text
+                    for (context, source, _), element in _messages(TS).items()}
+    for key, term in TUTORIAL_TERMS.items():
+        assert translations[key] == term, (key, translations[key])
