@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
 
     saliency_controls = DeferredPart("saliency_controls")  # under the canvas; the tabs follow
+    code_dock = DeferredPart("code_dock")  # the code of the Build tab's network, beside the tabs
 
     def __init__(self, checkpoint: Checkpoint | None = None,
                  parent: QWidget | None = None, library: ModelLibrary | None = None,
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         for spec in TABS:
             self._parts.add(spec.attribute, lambda spec=spec: spec.factory(self),
                             self.tr(spec.title))
+        self._parts.add("code_dock", lambda: _make_code_dock(self))
         self._parts.built.connect(self._on_part_built)
         self._parts.all_built.connect(self._on_all_built)
         self.menus = WindowActions(self)
@@ -305,6 +307,12 @@ class MainWindow(QMainWindow):
         self.stop_background_work()
         window_layout.save(self)
         super().closeEvent(event)
+
+
+def _make_code_dock(window: MainWindow) -> QWidget:
+    from .code_dock import make_code_dock  # imports torch: not before the model side exists
+
+    return make_code_dock(window)
 
 
 for _spec in TABS:  # window.training_panel, window.evaluate_view, …: built when first read

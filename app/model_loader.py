@@ -44,6 +44,7 @@ CORE_MODULES = (
 # from the list is only imported later, in the GUI thread, when its tab is built.
 TAB_MODULES = (
     "app.widgets.saliency_overlay",
+    "app.code_dock",
     "cnn_core.checkpoints.runs",
     "cnn_core.training",
     "cnn_core.analysis.evaluation",

@@ -59,6 +59,10 @@ class WindowActions(QObject):
         self.datasetsAction.setToolTip(self.tr(
             "Where datasets are kept; download Fashion-MNIST, KMNIST or EMNIST"))
         self.quitAction = self._action(self.tr("&Quit"), window.close, key(key.StandardKey.Quit))
+        self.showCodeAction = self._action(self.tr("&Code"), self.show_code, key("Ctrl+Shift+C"))
+        self.showCodeAction.setCheckable(True)
+        self.showCodeAction.setToolTip(self.tr(
+            "The PyTorch code of the network in the Build tab, beside the tabs (Ctrl+Shift+C)"))
         bar = window.model_bar
         for action in (bar.useBundledAction, bar.removeFromShelfAction):
             window.addAction(action)  # their shortcuts work anywhere in the window
@@ -83,7 +87,8 @@ class WindowActions(QObject):
                              (self.openModelAction, "openModelAction"),
                              (self.saveModelAction, "saveModelAction"),
                              (self.datasetsAction, "datasetsAction"),
-                             (self.quitAction, "quitAction")):
+                             (self.quitAction, "quitAction"),
+                             (self.showCodeAction, "showCodeAction")):
             action.setObjectName(name)
         panel = window.canvas_panel
         for action in (panel.undoAction, panel.redoAction, panel.pasteAction, panel.clearAction):
@@ -105,13 +110,21 @@ class WindowActions(QObject):
         edit_menu.addActions([panel.undoAction, panel.redoAction])
         edit_menu.addSeparator()
         edit_menu.addActions([panel.pasteAction, panel.clearAction])
+        view_menu = window.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.showCodeAction)
         self.help = HelpMenu(window)
 
     def set_model_actions_enabled(self, enabled: bool) -> None:
         """Model actions wait for the model side (the shelf too)."""
-        for action in (self.openModelAction, self.saveModelAction):
+        for action in (self.openModelAction, self.saveModelAction, self.showCodeAction):
             action.setEnabled(enabled)
         self._window.model_bar.set_enabled(enabled)
+
+    def show_code(self, shown: bool) -> None:
+        """Open or close the code dock (:mod:`app.code_dock`)."""
+        from .code_dock import show_code
+
+        show_code(self._window, shown)
 
     def show_datasets(self) -> DatasetsDialog:
         """File ▸ Datasets and data folder…: one dialog, kept while the window lives (a

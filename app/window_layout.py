@@ -73,9 +73,10 @@ def restore(window: MainWindow) -> None:
 
 
 def save(window: MainWindow) -> None:
-    """Remember geometry and splitters (written to disk now)."""
+    """Remember geometry, splitters and docks (written to disk now)."""
     s = window.settings
     s.setValue(Keys.GEOMETRY, window.saveGeometry())
     s.setValue(Keys.MAIN_SPLITTER, window.main_splitter.saveState())
     s.setValue(Keys.RIGHT_SPLITTER, window.right_splitter.saveState())
+    s.setValue(Keys.WINDOW_STATE, window.saveState())  # the code dock: open or not, and where
     s.sync()

@@ -11,7 +11,8 @@ included. Settings and the model shelf live in a temporary folder; the user's ar
 The script puts the repository and the test helpers (``tests/``, ``tests/gui/``) on its path.
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
-``--only=conv-explorer`` only the convolution explorer's.
+``--only=conv-explorer`` only the convolution explorer's; ``--only=code-view`` the code dock
+beside the Build tab.
 ``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
 ``--only=zh`` only the Chinese window's views (install a CJK font first: fonts-noto-cjk).
 """
@@ -157,6 +158,31 @@ def _show_lenet5_in_builder(d: Driver, size: Size) -> None:
     table = builder.table
     rect = table.visualItemRect(table.item(table.row_of_layer(3), 0))  # conv2
     d.click(table.viewport(), rect.center())
+
+
+def code_view_scene(d: Driver, size: Size) -> None:
+    """The code dock beside the Build tab: LeNet-5, the mouse over conv2's row lights its lines."""
+    from PySide6.QtTest import QTest
+
+    d.resize(size)
+    window = d.window
+    builder = window.architecture_builder
+    d.open_tab(builder)
+    if builder.spec()["name"] != "lenet5":
+        builder.load_preset("lenet5")
+    dock = window.code_dock
+    dock.setFloating(False)  # placed as on a first start at this size (docked where there
+    dock.setProperty("placed", False)  # is room beside the tabs, else floating)
+    window.menus.showCodeAction.trigger()  # View ▸ Code
+    d.wait_until(lambda: dock.isVisible() and dock.widget().code() is not None, "the code")
+    table = builder.table
+    conv2 = table.visualItemRect(table.item(table.row_of_layer(3), 0)).center()
+    d.click(table.viewport(), conv2)
+    QTest.mouseMove(table.viewport(), conv2)
+    d.wait_until(lambda: bool(dock.widget().text.lit_lines()), "conv2's lines lit")
+    d.shoot("code-view", size)
+    window.menus.showCodeAction.trigger()  # closed again for the next scenes
+    d.settle()
 
 
 def kernel_learner_scene(d: Driver, size: Size) -> None:
@@ -398,6 +424,7 @@ def all_scenes(d: Driver) -> None:
     for size in SIZES:
         trained_scenes(d, size)
         builder_scene(d, size)
+        code_view_scene(d, size)
         conv_explorer_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
@@ -406,9 +433,9 @@ def all_scenes(d: Driver) -> None:
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
-         "architecture-builder", "conv-explorer", "kernel-learner", "dataset-browser",
-         "handwriting-coach-collecting", "handwriting-coach-results", "zh-drawing", "zh-builder",
-         "zh-convolution")
+         "architecture-builder", "code-view", "conv-explorer", "kernel-learner",
+         "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results",
+         "zh-drawing", "zh-builder", "zh-convolution")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -420,6 +447,7 @@ def produced_files() -> set[str]:
 ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "inside": inside_scenes,
     "builder": builder_scene,
+    "code-view": code_view_scene,
     "conv-explorer": conv_explorer_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +51,7 @@ class LayerTableView(QTableWidget):
     layer_selected = Signal(int)  # layer index, −1 for none
     move_requested = Signal(int, int)  # layer index, new position
     remove_requested = Signal(int)
+    layer_hovered = Signal(int)  # the layer under the mouse, −1 for none
 
     COLUMNS = 5
 
@@ -88,6 +89,8 @@ class LayerTableView(QTableWidget):
         self.setWordWrap(False)
         self._layer_count = 0
         self.itemSelectionChanged.connect(self._on_selection)
+        self.setMouseTracking(True)
+        self.entered.connect(self._on_entered)
 
     # ------------------------------------------------------------------ filling
     def show_stack(self, layers: list[dict[str, Any]], names: list[str], table: LayerTable,
@@ -196,6 +199,14 @@ class LayerTableView(QTableWidget):
 
     def _on_selection(self) -> None:
         self.layer_selected.emit(self.current_layer())
+
+    def _on_entered(self, index: QModelIndex) -> None:
+        layer = index.row() - 1
+        self.layer_hovered.emit(layer if 0 <= layer < self._layer_count else -1)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.layer_hovered.emit(-1)
+        super().leaveEvent(event)
 
     # ------------------------------------------------------------------ editing
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -230,6 +230,92 @@
     </message>
 </context>
 <context>
+    <name>CodeLink</name>
+    <message>
+        <source>no model yet</source>
+        <translation>还没有模型</translation>
+    </message>
+    <message>
+        <source>{0}: the feature maps come from the model on the canvas ({1}), which is not this network. Train it (Build ▸ Train this) to see its maps.</source>
+        <translation>{0}：特征图来自画布上的模型（{1}），不是这个网络。训练它（搭建 ▸ 训练此网络）即可看到它的特征图。</translation>
+    </message>
+</context>
+<context>
+    <name>CodePanel</name>
+    <message>
+        <source>Whose code to show: the network being built in the Build tab, or the model the canvas uses (with its input normalisation and class names)</source>
+        <translation>显示谁的代码：“搭建”页中正在搭建的网络，或画布使用的模型（含输入归一化和类别名称）</translation>
+    </message>
+    <message>
+        <source>Network in Build</source>
+        <translation>搭建中的网络</translation>
+    </message>
+    <message>
+        <source>Model on the canvas</source>
+        <translation>画布上的模型</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the whole file to the clipboard (Ctrl+C in the code copies the selection, or everything when none)</source>
+        <translation>把整个文件复制到剪贴板（在代码中按 Ctrl+C 复制所选内容，未选择时复制全部）</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Save the code as a .py file that needs only torch</source>
+        <translation>把代码保存为只依赖 torch 的 .py 文件</translation>
+    </message>
+    <message>
+        <source>Point at a layer&apos;s row in the Build tab to light its line here; click a layer&apos;s line to select its row and see its feature maps</source>
+        <translation>指向“搭建”页中某层的行即可点亮这里对应的代码行；点击某层的代码行可选中它的行并查看其特征图</translation>
+    </message>
+    <message>
+        <source>No model on the canvas yet.</source>
+        <translation>画布上还没有模型。</translation>
+    </message>
+    <message>
+        <source>The model on the canvas: {0}</source>
+        <translation>画布上的模型：{0}</translation>
+    </message>
+    <message>
+        <source>The Build tab has no network yet.</source>
+        <translation>“搭建”页还没有网络。</translation>
+    </message>
+    <message>
+        <source>{0} does not build: {1} The code below is the last one that did.</source>
+        <translation>{0} 无法构建：{1} 下面是上一次能构建时的代码。</translation>
+    </message>
+    <message>
+        <source>The network in the Build tab: {0}</source>
+        <translation>“搭建”页中的网络：{0}</translation>
+    </message>
+    <message>
+        <source>Copied the code of {0}</source>
+        <translation>已复制 {0} 的代码</translation>
+    </message>
+    <message>
+        <source>Save PyTorch code</source>
+        <translation>保存 PyTorch 代码</translation>
+    </message>
+    <message>
+        <source>Python files (*.py);;All files (*)</source>
+        <translation>Python 文件 (*.py);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not save the code: {0}</source>
+        <translation>无法保存代码：{0}</translation>
+    </message>
+    <message>
+        <source>Saved the code to {0}</source>
+        <translation>代码已保存到 {0}</translation>
+    </message>
+</context>
+<context>
     <name>ColourKey</name>
     <message>
         <source>One scale per layer: colours compare across its maps. m is the layer&apos;s (or, per map, the map&apos;s) largest magnitude.</source>
@@ -2531,6 +2617,10 @@ field</source>
         <source>The bundled model could not be loaded ({0}). Using an untrained {1} model: train it in the Train tab or open a model file.</source>
         <translation>无法加载内置模型（{0}）。改用未训练的 {1} 模型：请在“训练”页训练它，或打开模型文件。</translation>
     </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
 </context>
 <context>
     <name>MapGrid</name>
@@ -3528,6 +3618,14 @@ Click to put it on the canvas</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Code</source>
+        <translation>代码(&amp;C)</translation>
+    </message>
+    <message>
+        <source>The PyTorch code of the network in the Build tab, beside the tabs (Ctrl+Shift+C)</source>
+        <translation>“搭建”页中网络的 PyTorch 代码，显示在各页旁边（Ctrl+Shift+C）</translation>
+    </message>
+    <message>
         <source>Open image</source>
         <translation>打开图片</translation>
     </message>
@@ -3558,6 +3656,10 @@ Click to put it on the canvas</source>
     <message>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)</source>

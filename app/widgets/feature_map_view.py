@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -137,6 +137,8 @@ class FeatureMapView(QWidget):
         self._activations: list[LayerActivation] = []
         self._cards: list[LayerCard] = []
         self.dialog: FeatureMapDialog | None = None
+        self._wanted = ""  # a layer to bring into view once its maps are shown
+        self._focused = ""
 
         self.sourceLabel = QLabel(self)
         self.sourceLabel.setObjectName(prefixed(name_prefix, "featureSourceLabel"))
@@ -238,6 +240,34 @@ class FeatureMapView(QWidget):
         for card in self._cards[len(self._activations):]:
             card.setVisible(False)
         self._update_dialog()
+        if self._wanted:
+            self._bring_wanted()
+
+    # ----------------------------------------------------------------- a layer
+    def show_layer(self, name: str) -> bool:
+        """Scroll to the maps of layer ``name`` (``features.conv1``) and frame them; if they
+        are not shown yet, as soon as they are. Whether they are shown now."""
+        self._wanted = name
+        return self._bring_wanted()
+
+    def focused_layer(self) -> str:
+        """The layer framed by :meth:`show_layer` ('' for none)."""
+        return self._focused
+
+    def _bring_wanted(self) -> bool:
+        card = next((c for c in self.cards() if c.name == self._wanted), None)
+        if card is None:
+            return False
+        self._wanted = ""
+        self._focused = card.name
+        for other in self._cards:
+            other.setStyleSheet("")
+        card.setStyleSheet(f"QFrame#{card.objectName()} {{ border: 2px solid palette(highlight);"
+                           " border-radius: 3px; }")
+        # once the column is laid out, so that the card's place is known
+        QTimer.singleShot(0, self, lambda: self.scrollArea.verticalScrollBar().setValue(
+            card.y() - 4))  # its top at the top
+        return True
 
     def _on_zoom(self, value: int) -> None:
         for card in self._cards:

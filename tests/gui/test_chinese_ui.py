@@ -91,6 +91,8 @@ def test_every_tab_and_menu_of_the_window_is_chinese(zh_window: MainWindow, draw
     cell = table.visualItemRect(table.item(table.row_of_layer(0), 0)).center()
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     assert builder.inspector.layerBox.isVisible()
+    window.menus.showCodeAction.trigger()  # View ▸ Code: the code beside the tabs
+    qtbot.waitUntil(lambda: window.code_dock.isVisible())
     _no_english(window)
 
 

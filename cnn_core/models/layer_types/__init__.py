@@ -13,7 +13,7 @@ tab's form for it goes in ``app/builder/layer_kinds.py`` (a test fails while it 
 from __future__ import annotations
 
 from .activations import ELU, LEAKY_RELU, RELU, SIGMOID, TANH
-from .base import LayerType, SpecError
+from .base import LAYER_TYPES, LayerType, SpecError
 from .blocks import INCEPTION, RESIDUAL
 from .conv import CONV
 from .custom import EXPRESSION, SCALE, SHARED
@@ -22,10 +22,6 @@ from .normalisation import BN
 from .pooling import ADAPTIVE_AVGPOOL, AVGPOOL, MAXPOOL
 
 __all__ = ["LAYER_TYPES", "LayerType", "SpecError", "register"]
-
-LAYER_TYPES: dict[str, LayerType] = {}
-"""Every layer type by its spec ``"type"``, in the order messages list them."""
-
 
 def register(layer_type: LayerType) -> LayerType:
     """Add ``layer_type`` to :data:`LAYER_TYPES` (replacing one of the same kind)."""

@@ -19,7 +19,8 @@ from torch import nn
 from ...runtime.messages import Core
 from ..output_size import output_size
 
-__all__ = ["INIT", "INITS", "MAX_WIDTH", "MAX_WINDOW", "PADDING", "SIZE", "WINDOW", "Check",
+__all__ = ["INIT", "INITS", "LAYER_TYPES", "MAX_WIDTH", "MAX_WINDOW", "PADDING", "SIZE",
+           "WINDOW", "Check",
            "LayerCost", "LayerType", "Shape", "SpecError", "Window", "as_pair", "boolean",
            "call", "choice", "conv_cost", "fmt", "integer", "is_int", "number", "pair",
            "positions", "show_value", "squeeze", "window_out"]
@@ -119,6 +120,12 @@ class LayerType:
         """Whether every output of a layer with settings ``s`` sees every input pixel."""
         whole = self.sees_whole_image
         return whole(s) if callable(whole) else whole
+
+
+LAYER_TYPES: dict[str, LayerType] = {}
+"""Every layer type by its spec ``"type"``, in the order messages list them (filled by
+:func:`cnn_core.models.layer_types.register`; kept here so that a type may look up another,
+as ``shared`` does, without importing the package that registers it)."""
 
 
 # ----------------------------------------------------------------------------- field checks

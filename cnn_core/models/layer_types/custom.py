@@ -11,7 +11,17 @@ from typing import Any
 import torch
 
 from ..custom_layers import Expression, ExpressionError, Scale, Tied, uses_reduction
-from .base import LayerCost, LayerType, Shape, SpecError, Window, boolean, fmt, show_value
+from .base import (
+    LAYER_TYPES,
+    LayerCost,
+    LayerType,
+    Shape,
+    SpecError,
+    Window,
+    boolean,
+    fmt,
+    show_value,
+)
 
 __all__ = ["EXPRESSION", "SCALE", "SHARED"]
 
@@ -96,8 +106,6 @@ def _layer_name(value: Any, where: str) -> str:
 def resolve_shared(s: dict[str, Any], earlier: list[Any], where: str) -> dict[str, Any]:
     """The settings of a ``shared`` layer with its target found among the ``earlier``
     planned layers (``features.conv2`` or a plain name, looked for in both parts)."""
-    from . import LAYER_TYPES
-
     wanted = s["of"]
     part, _, name = wanted.rpartition(".")
     matches = [p for p in earlier if p.name == name and part in ("", p.part)]
@@ -114,14 +122,10 @@ def resolve_shared(s: dict[str, Any], earlier: list[Any], where: str) -> dict[st
 
 
 def _target_type(s: dict[str, Any]) -> LayerType:
-    from . import LAYER_TYPES
-
     return LAYER_TYPES[s["target_kind"]]
 
 
 def _shared_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
-    from . import LAYER_TYPES
-
     target_in = s["target_in"]
     if len(in_shape) != len(target_in) or in_shape[0] != target_in[0]:
         raise SpecError(f"{label}: shares {s['of']}, which takes {fmt(target_in)} inputs, but "
@@ -130,15 +134,11 @@ def _shared_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) ->
 
 
 def _shared_cost(s: dict[str, Any], inp: Shape, out: Shape) -> LayerCost:
-    from . import LAYER_TYPES
-
     cost = LAYER_TYPES[s["target_kind"]].cost(s["target_settings"], inp, out)
     return LayerCost(0, cost.macs, cost.other_ops, cost.activations)  # weights counted once
 
 
 def _shared_windows(s: dict[str, Any], inp: Shape) -> list[Window]:
-    from . import LAYER_TYPES
-
     return LAYER_TYPES[s["target_kind"]].windows(s["target_settings"], inp)
 
 
