@@ -24,7 +24,7 @@ from .deferred_parts import DeferredPart, DeferredParts
 from .language import NO_CJK_FONT, cjk_font_missing, current_language
 from .model_bar import ModelBar
 from .settings import Keys
-from .tabs import TABS, make_saliency_controls
+from .tabs import TABS, make_receptive_field_overlay, make_saliency_controls
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
 
     saliency_controls = DeferredPart("saliency_controls")  # under the canvas; the tabs follow
+    receptive_field_overlay = DeferredPart("receptive_field_overlay")  # over the canvas
     code_dock = DeferredPart("code_dock")  # the code of the Build tab's network, beside the tabs
 
     def __init__(self, checkpoint: Checkpoint | None = None,
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         fit_tab_bar(self.tabs)  # every tab in view, no scroll arrows
         self._parts = DeferredParts(self.tabs, self.tr("Loading this tab…"), self)
         self._parts.add("saliency_controls", lambda: make_saliency_controls(self))
+        self._parts.add("receptive_field_overlay", lambda: make_receptive_field_overlay(self))
         for spec in TABS:
             self._parts.add(spec.attribute, lambda spec=spec: spec.factory(self),
                             self.tr(spec.title))

@@ -44,6 +44,8 @@ CORE_MODULES = (
 # from the list is only imported later, in the GUI thread, when its tab is built.
 TAB_MODULES = (
     "app.widgets.saliency_overlay",
+    "app.widgets.receptive_field_overlay",
+    "app.widgets.batchnorm_view",
     "app.code_dock",
     "cnn_core.checkpoints.runs",
     "cnn_core.training",

@@ -199,6 +199,80 @@
     </message>
 </context>
 <context>
+    <name>BatchNormDialog</name>
+    <message>
+        <source>Inside BatchNorm</source>
+        <translation>BatchNorm 内部</translation>
+    </message>
+</context>
+<context>
+    <name>BatchNormView</name>
+    <message>
+        <source>The BatchNorm layer to look inside</source>
+        <translation>要查看内部的 BatchNorm 层</translation>
+    </message>
+    <message>
+        <source>Eval mode</source>
+        <translation>评估模式</translation>
+    </message>
+    <message>
+        <source>Normalise with the running statistics (E)</source>
+        <translation>用滑动统计量归一化（E）</translation>
+    </message>
+    <message>
+        <source>Train mode</source>
+        <translation>训练模式</translation>
+    </message>
+    <message>
+        <source>Normalise with the drawing&apos;s own statistics (T)</source>
+        <translation>用这幅手写自身的统计量归一化（T）</translation>
+    </message>
+    <message>
+        <source>Per channel: μ_B and σ_B of this drawing&apos;s batch (train mode normalises with them), the running μ and σ gathered in training (eval mode uses them), and the learned scale γ and shift β: y = (x − μ) / √(σ² + ε) · γ + β</source>
+        <translation>每个通道：这幅手写所成批次的 μ_B 和 σ_B（训练模式用它们归一化）、训练中累积的滑动 μ 和 σ（评估模式使用它们），以及学到的缩放 γ 和平移 β：y = (x − μ) / √(σ² + ε) · γ + β</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>层：</translation>
+    </message>
+    <message>
+        <source>This model has no BatchNorm layer.</source>
+        <translation>此模型没有 BatchNorm 层。</translation>
+    </message>
+    <message>
+        <source>Draw a digit to see it go through {0}.</source>
+        <translation>写一个数字，看看它如何通过 {0}。</translation>
+    </message>
+    <message>
+        <source>Could not look inside: {0}</source>
+        <translation>无法查看内部：{0}</translation>
+    </message>
+    <message>
+        <source>Train mode: each channel is normalised with this drawing&apos;s own μ_B and σ_B (the drawing is the whole batch), so every map comes out with mean β and spread γ, however faint it was.</source>
+        <translation>训练模式：每个通道用这幅手写自身的 μ_B 和 σ_B 归一化（这幅手写就是整个批次），所以无论原来多淡，每张特征图输出的均值都是 β、离散程度都是 γ。</translation>
+    </message>
+    <message>
+        <source>Eval mode: each channel is normalised with the running μ and σ gathered over the training set, so a faint map stays faint — what the model does when it answers.</source>
+        <translation>评估模式：每个通道用在训练集上累积的滑动 μ 和 σ 归一化，所以淡的特征图仍然是淡的——这正是模型作答时的做法。</translation>
+    </message>
+    <message>
+        <source>Before {0} (its input)</source>
+        <translation>{0} 之前（它的输入）</translation>
+    </message>
+    <message>
+        <source>After {0}, {1}</source>
+        <translation>{0} 之后，{1}</translation>
+    </message>
+    <message>
+        <source>train mode</source>
+        <translation>训练模式</translation>
+    </message>
+    <message>
+        <source>eval mode</source>
+        <translation>评估模式</translation>
+    </message>
+</context>
+<context>
     <name>CanvasPanel</name>
     <message>
         <source>Canvas</source>
@@ -602,6 +676,98 @@
         <comment>the pooling window&apos;s step</comment>
         <translation>步幅</translation>
     </message>
+</context>
+<context>
+    <name>ConvExplorer</name>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/秒</translation>
+    </message>
+    <message>
+        <source>Input (padded), ch %1</source>
+        <translation>输入（已填充），通道 %1</translation>
+    </message>
+    <message>
+        <source>Output ch %1</source>
+        <translation>输出通道 %1</translation>
+    </message>
+    <message>
+        <source>No activation</source>
+        <translation>无激活</translation>
+    </message>
+    <message>
+        <source>No pooling</source>
+        <translation>无池化</translation>
+    </message>
+    <message>
+        <source>%1 pool</source>
+        <translation>%1池化</translation>
+    </message>
+    <message>
+        <source>A kernel value must be a number.</source>
+        <translation>卷积核的值必须是数字。</translation>
+    </message>
+</context>
+<context>
+    <name>ConvFlipChoice</name>
+    <message>
+        <source>True convolution (flip the kernel)</source>
+        <translation>真正的卷积（翻转卷积核）</translation>
+    </message>
+    <message>
+        <source>Turn the kernel half a turn (top to bottom, left to right) before sliding it: the convolution of mathematics and signal processing</source>
+        <translation>滑动之前先把卷积核旋转半圈（上下、左右翻转）：即数学和信号处理中的卷积</translation>
+    </message>
+    <message>
+        <source>Conv2d computes a cross-correlation: it slides the kernel unflipped.</source>
+        <translation>Conv2d 计算的是互相关：它滑动的是未翻转的卷积核。</translation>
+    </message>
+</context>
+<context>
+    <name>ConvInputs</name>
+    <message>
+        <source>Drawing (ink = 1)</source>
+        <translation>手写（墨迹 = 1）</translation>
+    </message>
+    <message>
+        <source>Model input (pixels in [0, 1])</source>
+        <translation>模型输入（像素在 [0, 1] 之间）</translation>
+    </message>
+    <message>
+        <source>Model input (normalised)</source>
+        <translation>模型输入（已归一化）</translation>
+    </message>
+    <message>
+        <source>%1 output</source>
+        <translation>%1 的输出</translation>
+    </message>
+    <message>
+        <source>Typed in</source>
+        <translation>手动输入</translation>
+    </message>
+    <message>
+        <source>convolution output</source>
+        <translation>卷积输出</translation>
+    </message>
+    <message>
+        <source>%1 has %2 channel(s): %3 input channel(s) from channel %4 do not fit; lower the input channels or pick a feature map with more</source>
+        <translation>%1 有 %2 个通道：从通道 %4 开始的 %3 个输入通道放不下；请减少输入通道数，或选择通道更多的特征图</translation>
+    </message>
+    <message>
+        <source>The canvas model has no convolution kernels</source>
+        <translation>画布模型没有卷积核</translation>
+    </message>
+</context>
+<context>
+    <name>ConvPlayBar</name>
     <message>
         <source>Play</source>
         <translation>播放</translation>
@@ -656,72 +822,14 @@
     </message>
 </context>
 <context>
-    <name>ConvExplorer</name>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>播放</translation>
-    </message>
-    <message>
-        <source>%1/s</source>
-        <translation>%1/秒</translation>
-    </message>
-    <message>
-        <source>Input (padded), ch %1</source>
-        <translation>输入（已填充），通道 %1</translation>
-    </message>
-    <message>
-        <source>Output ch %1</source>
-        <translation>输出通道 %1</translation>
-    </message>
-    <message>
-        <source>No activation</source>
-        <translation>无激活</translation>
-    </message>
-    <message>
-        <source>No pooling</source>
-        <translation>无池化</translation>
-    </message>
-    <message>
-        <source>%1 pool</source>
-        <translation>%1池化</translation>
-    </message>
-    <message>
-        <source>A kernel value must be a number.</source>
-        <translation>卷积核的值必须是数字。</translation>
-    </message>
-</context>
-<context>
-    <name>ConvInputs</name>
-    <message>
-        <source>Drawing (ink = 1)</source>
-        <translation>手写（墨迹 = 1）</translation>
-    </message>
-    <message>
-        <source>Model input (normalised)</source>
-        <translation>模型输入（已归一化）</translation>
-    </message>
-    <message>
-        <source>%1 output</source>
-        <translation>%1 的输出</translation>
-    </message>
-    <message>
-        <source>%1 has %2 channel(s): %3 input channel(s) from channel %4 do not fit; lower the input channels or pick a feature map with more</source>
-        <translation>%1 有 %2 个通道：从通道 %4 开始的 %3 个输入通道放不下；请减少输入通道数，或选择通道更多的特征图</translation>
-    </message>
-    <message>
-        <source>The canvas model has no convolution kernels</source>
-        <translation>画布模型没有卷积核</translation>
-    </message>
-</context>
-<context>
     <name>ConvReadOuts</name>
     <message>
         <source>Output size = ⌊(N + 2P − D×(F − 1) − 1) / S⌋ + 1; with dilation D = 1 it is the tutorials&apos; (N + 2P − F) / S + 1. N: input size, P: padding, F: kernel size, S: stride</source>
         <translation>输出尺寸 = ⌊(N + 2P − D×(F − 1) − 1) / S⌋ + 1；膨胀 D = 1 时即教程中的 (N + 2P − F) / S + 1。N：输入尺寸，P：填充，F：卷积核大小，S：步幅</translation>
+    </message>
+    <message>
+        <source>The output channel&apos;s values so far (· not computed yet)</source>
+        <translation>当前输出通道目前算出的值（· 表示尚未计算）</translation>
     </message>
     <message>
         <source>The current output channel&apos;s kernel: type a number in a cell to change it</source>
@@ -782,6 +890,65 @@
     <message>
         <source>Σ products = %1%2 = %3</source>
         <translation>Σ 乘积 = %1%2 = %3</translation>
+    </message>
+    <message>
+        <source>Kernel, flipped</source>
+        <translation>卷积核（已翻转）</translation>
+    </message>
+    <message>
+        <source>Output ch %1</source>
+        <translation>输出通道 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConvTypedBox</name>
+    <message>
+        <source>Your own numbers</source>
+        <translation>你自己的数字</translation>
+    </message>
+    <message>
+        <source>Fill both grids with an example of the tutorials</source>
+        <translation>用教程中的例子填满两个网格</translation>
+    </message>
+    <message>
+        <source>Examples…</source>
+        <translation>例子…</translation>
+    </message>
+    <message>
+        <source>corr2d: 0…8 with [[0, 1], [2, 3]]</source>
+        <translation>corr2d：0…8 与 [[0, 1], [2, 3]]</translation>
+    </message>
+    <message>
+        <source>6×8 edges with [1, −1]</source>
+        <translation>6×8 的边缘与 [1, −1]</translation>
+    </message>
+    <message>
+        <source>An input of up to %1×%1 numbers: rows separated by ; or new lines, values by spaces or commas. Enter uses it</source>
+        <translation>最多 %1×%1 个数字的输入：各行用 ; 或换行分隔，各值用空格或逗号分隔。按 Enter 使用</translation>
+    </message>
+    <message>
+        <source>A kernel of up to %1×%1 numbers, written like the input. Enter uses it</source>
+        <translation>最多 %1×%1 个数字的卷积核，写法与输入相同。按 Enter 使用</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>卷积核</translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation>例如 %1</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation>卷积核</translation>
     </message>
 </context>
 <context>
@@ -931,8 +1098,8 @@
         <translation>增长到 {loss:.3g}，超过均匀猜测的 {factor:g} 倍</translation>
     </message>
     <message>
-        <source>the loss {why} at epoch {epoch}, batch {batch}; the last good weights were restored; try a lower learning rate (now {lr:g})</source>
-        <translation>损失在第 {epoch} 轮第 {batch} 批{why}；已恢复最后的正常权重；请尝试更低的学习率（当前 {lr:g}）</translation>
+        <source>the loss {why} at epoch {epoch}, batch {batch}; the last good weights were restored; try a lower learning rate: {better:g}, a tenth of {lr:g}</source>
+        <translation>损失在第 {epoch} 轮第 {batch} 批{why}；已恢复最后的正常权重；请尝试更低的学习率：{better:g}，即 {lr:g} 的十分之一</translation>
     </message>
     <message>
         <source>conv and linear layers only</source>
@@ -1355,6 +1522,33 @@
     <message>
         <source>{0} is ready: choose it in the Train, Evaluate or Browse data tab.</source>
         <translation>{0} 已就绪：可在“训练”“评估”或“浏览数据”页中选择它。</translation>
+    </message>
+</context>
+<context>
+    <name>DeadUnitsPlot</name>
+    <message>
+        <source>ReLU units (channels of a convolution, neurons of a linear layer) that output 0 for every training image of the last epoch: they pass no gradient back. Red: above %1 %.</source>
+        <translation>对最后一轮的每张训练图片都输出 0 的 ReLU 单元（卷积层的通道、全连接层的神经元）：它们不向回传递梯度。红色：超过 %1 %。</translation>
+    </message>
+    <message>
+        <source>Dead ReLUs</source>
+        <translation>死亡的 ReLU</translation>
+    </message>
+    <message>
+        <source>never fired (%)</source>
+        <translation>从未激活（%）</translation>
+    </message>
+    <message>
+        <source>Dead ReLUs, epoch %1</source>
+        <translation>死亡的 ReLU，第 %1 轮</translation>
+    </message>
+    <message>
+        <source>after the first epoch</source>
+        <translation>第一轮之后</translation>
+    </message>
+    <message>
+        <source>no ReLU layers in this model</source>
+        <translation>此模型没有 ReLU 层</translation>
     </message>
 </context>
 <context>
@@ -2031,6 +2225,14 @@ You can also drop or paste an image.</source>
 </context>
 <context>
     <name>LayerCard</name>
+    <message>
+        <source>Look inside…</source>
+        <translation>查看内部…</translation>
+    </message>
+    <message>
+        <source>Inside this BatchNorm: its statistics, γ and β, and the drawing through it in train and eval mode</source>
+        <translation>这个 BatchNorm 的内部：它的统计量、γ 和 β，以及手写在训练模式和评估模式下通过它的结果</translation>
+    </message>
     <message>
         <source>&lt;b&gt;{0}&lt;/b&gt; &amp;nbsp;{1} &amp;nbsp;→ {2}</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt; &amp;nbsp;{1} &amp;nbsp;→ {2}</translation>
@@ -3069,6 +3271,13 @@ Click to put it on the canvas</source>
     </message>
 </context>
 <context>
+    <name>RunHealth</name>
+    <message>
+        <source>counted while a run trains</source>
+        <translation>在训练运行时统计</translation>
+    </message>
+</context>
+<context>
     <name>RunWriter</name>
     <message>
         <source>Could not save the run to {0}: {1}</source>
@@ -3310,6 +3519,13 @@ Click to put it on the canvas</source>
     </message>
 </context>
 <context>
+    <name>TrainingAdvice</name>
+    <message>
+        <source>The loss blew up: try learning rate {0:g}, a tenth of {1:g}.</source>
+        <translation>损失爆炸了：试试学习率 {0:g}，即 {1:g} 的十分之一。</translation>
+    </message>
+</context>
+<context>
     <name>TrainingForm</name>
     <message>
         <source>The network to train</source>
@@ -3394,6 +3610,14 @@ Click to put it on the canvas</source>
     <message>
         <source>Randomly distort each batch, so the model copes with drawn digits</source>
         <translation>随机变形每个批次，让模型适应手写数字</translation>
+    </message>
+    <message>
+        <source>Normalise input</source>
+        <translation>归一化输入</translation>
+    </message>
+    <message>
+        <source>Scale the pixels to the dataset&apos;s mean 0 and standard deviation 1. Off, they stay in [0, 1], as in the tutorials&apos; first LeNet, whose accuracy then stays near 10 % for epochs. The model remembers which, and reads drawings the same way</source>
+        <translation>把像素缩放到数据集的均值 0、标准差 1。关闭时像素保持在 [0, 1] 之间，如同教程中的第一个 LeNet，其准确率会在多个训练轮内停留在 10 % 左右。模型会记住这一选择，并以同样的方式读取手写</translation>
     </message>
     <message>
         <source>Model</source>

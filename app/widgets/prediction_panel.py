@@ -111,6 +111,10 @@ class PredictionPanel(QWidget):
         view.setToolTip(self.tr("The 28×28 image the model really sees"))
         return view, item
 
+    def input_box(self) -> pg.ViewBox:
+        """The view of the 28×28 input (for outlines drawn over it, in its pixels)."""
+        return self._input_item.getViewBox()
+
     def _build_layout(self) -> None:
         input_box = QVBoxLayout()
         input_box.setSpacing(2)

@@ -34,6 +34,7 @@ from ..language import say
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
 from .training_form import TrainingForm
+from .training_health import RunHealth
 
 __all__ = ["REDRAW_MS", "TrainingPanel", "format_duration"]
 
@@ -128,6 +129,8 @@ class TrainingPanel(QWidget):
         self.lossPlot = LossPlot(self)
         self.accuracyPlot = AccuracyPlot(self)
         self.gradientPlot = GradientNormPlot(self)
+        self.health = RunHealth(self)  # dead ReLUs and the advice banner
+        self.deadUnitsPlot, self.adviceLabel = self.health.plot, self.health.advice
 
         buttons = QHBoxLayout()
         for button in (self.trainButton, self.pauseButton, self.stopButton):
@@ -148,6 +151,8 @@ class TrainingPanel(QWidget):
         plots.setChildrenCollapsible(False)
         plots.addWidget(self.lossPlot)
         plots.addWidget(self.accuracyPlot)
+        plots.addWidget(self.deadUnitsPlot)
+        plots.setSizes([400, 400, 300])  # proportions: the bars need less room than curves
         stacked = QSplitter(Qt.Orientation.Vertical, self)
         stacked.setChildrenCollapsible(False)
         stacked.addWidget(plots)
@@ -157,6 +162,7 @@ class TrainingPanel(QWidget):
         stacked.setStretchFactor(1, 1)
         right = QVBoxLayout()
         right.addWidget(self.trainProgress)
+        right.addWidget(self.adviceLabel)
         right.addWidget(stacked, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -173,6 +179,7 @@ class TrainingPanel(QWidget):
 
     @Slot(object)
     def _follow(self, run: TrainingRun) -> None:
+        self.health.follow(run)
         run.started.connect(self._on_started)
         run.batch_done.connect(self._on_batch_done)
         run.epoch_done.connect(self._on_epoch_done)
@@ -227,6 +234,7 @@ class TrainingPanel(QWidget):
         if record is None or record is self._shown_run or self.training.is_running():
             return
         self._begin_curves(record)
+        self.health.show_record(record)
         for epoch, loss in record.losses:
             self.lossPlot.add_loss(epoch, loss)
         for snapshot in record.snapshots:
@@ -287,6 +295,7 @@ class TrainingPanel(QWidget):
     def _on_epoch_done(self, event: EpochDone) -> None:
         self._epoch = event
         self.accuracyPlot.add_epoch(event.epoch, event.train_accuracy, event.test_accuracy)
+        self.health.epoch_done(event)
 
     @Slot(object)
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
@@ -297,6 +306,7 @@ class TrainingPanel(QWidget):
         self._snapshot = None  # the final model supersedes any live one
         self._showing_snapshots = False
         self.last_result = event
+        self.health.ended(event)
         self.model_trained.emit(event.checkpoint)
         self.message.emit(*self._result_message(event))
 
@@ -347,7 +357,7 @@ class TrainingPanel(QWidget):
         # And one plot per tick: the three plots repainted in one turn of the event loop were
         # its longest stall while training (20-30 ms on the 2-core machine); one at a time,
         # each is painted in a turn of its own, at most two ticks (~70 ms) late.
-        plots = (self.lossPlot, self.gradientPlot, self.accuracyPlot)
+        plots = (self.lossPlot, self.gradientPlot, self.accuracyPlot, self.deadUnitsPlot)
         for _ in plots:
             plot = plots[self._next_plot]
             self._next_plot = (self._next_plot + 1) % len(plots)

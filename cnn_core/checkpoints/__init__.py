@@ -65,6 +65,18 @@ class Checkpoint:
         """Pixel standard deviation used to normalise inputs."""
         return float(self.meta.get("normalization", {}).get("std", 0.3081))
 
+    def normalization_for(self, dataset: str) -> tuple[float, float]:
+        """``(mean, std)`` for images of ``dataset``: the model's own for its dataset; a
+        foreign dataset's own, unless the model learnt from pixels left in [0, 1] (it
+        recorded mean 0, std 1), which then stay so."""
+        from ..data.datasets import DATASETS
+
+        own = self.meta.get("dataset", "mnist")
+        raw = (self.mean, self.std) == (0.0, 1.0)
+        if own == dataset or raw or dataset not in DATASETS:
+            return self.mean, self.std
+        return DATASETS[dataset].mean, DATASETS[dataset].std
+
     @property
     def test_accuracy(self) -> float | None:
         """Test accuracy recorded when the checkpoint was made, if any."""

@@ -72,8 +72,9 @@ def run_metadata(spec: dict[str, Any], dataset: str, config: dict[str, Any]) -> 
     ``spec`` is the full model spec, ``config`` the run's ``TrainConfig`` as a dict.
     """
     info = DATASETS[dataset]
-    return make_metadata(_SpecOnly(spec), dataset=dataset, mean=info.mean,  # type: ignore[arg-type]
-                         std=info.std, classes=list(info.classes), config=config)
+    mean, std = info.normalization(bool(config.get("normalize", True)))
+    return make_metadata(_SpecOnly(spec), dataset=dataset, mean=mean,  # type: ignore[arg-type]
+                         std=std, classes=list(info.classes), config=config)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -27,8 +27,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="PATH", required=True,
                    help="checkpoint file to write (checked before training starts)")
     p.add_argument("--seed", type=int, default=0, help="makes the result repeatable")
-    p.add_argument("--epochs", type=int, default=8, metavar="N",
-                   help="passes over the training images")
+    p.add_argument("--epochs", type=int, default=None, metavar="N",
+                   help="passes over the training images (default: the recipe's 10)")
     p.add_argument("--recalibrate", metavar="DETECTOR",
                    help="keep this detector's network and only set its thresholds again, "
                         "for the bundled classifier (after a new one is bundled)")
@@ -45,14 +45,14 @@ def run(args: argparse.Namespace) -> int:
     from ..recognition.detector import DetectorConfig, fit_detector, recalibrate
     from .common import UsageError
 
-    if args.epochs < 1:
+    if args.epochs is not None and args.epochs < 1:
         raise UsageError("--epochs must be at least 1")
     out = OutputFile(check_output_file(args.out))
     args.outputs.append(out)
     # The detector is small: on a busy machine one thread trains it several times faster than
     # two that wait for each other (the pictures are drawn in one process per core).
     torch.set_num_threads(1)
-    cfg = DetectorConfig(seed=args.seed, epochs=args.epochs)
+    cfg = DetectorConfig(seed=args.seed, epochs=args.epochs or DetectorConfig.epochs)
     checkpoint = (recalibrate(Path(args.recalibrate), cfg, say) if args.recalibrate
                   else fit_detector(cfg, say=say))
     path = save_checkpoint(out.path, checkpoint)

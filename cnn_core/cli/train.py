@@ -131,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
                     bar.batch(ev, started.epochs, started.steps_per_epoch)
                 elif isinstance(ev, EpochDone):
                     bar.line(_epoch_line(ev))
+                    for advice in _advice(ev, config, trainer.model.spec):
+                        bar.line(advice)
                 elif not isinstance(ev, RunStarted):
                     final = ev
             agree = None
@@ -185,6 +187,14 @@ def _epoch_line(ev: Any) -> str:
             f"train {ev.train_accuracy:.2%}  {val}test {ev.test_accuracy:.2%}  "
             f"{ev.samples_per_second:,.0f} img/s  elapsed {fmt_time(ev.elapsed)}  "
             f"ETA {fmt_time(ev.eta)}")
+
+
+def _advice(ev: Any, config: Any, spec: dict[str, Any]) -> list[str]:
+    """What an epoch's numbers say went wrong (the plateau, dead ReLUs), one line each."""
+    from ..training.diagnosis import dead_unit_advice, plateau_advice
+
+    lines = [plateau_advice(ev, config, spec), dead_unit_advice(ev, config.lr)]
+    return [f"note: {line}" for line in lines if line]
 
 
 def _status(final: Any) -> str:

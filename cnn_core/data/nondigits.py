@@ -3,7 +3,8 @@
 The digit detector (:mod:`cnn_core.recognition.detector`) learns from MNIST digits against pictures
 made here: glyphs rendered from the fonts installed on the machine (letters and symbols as
 non-digits, the ten digits as extra digits, so that "rendered from a font" tells it nothing) and
-random shapes drawn with a pen: polygons, stars, crosses, hatching, zigzags, spirals and scribbles.
+random shapes drawn with a pen: polygons, stars, crosses, hatching, zigzags, spirals, scribbles,
+figures of straight strokes, irregular closed outlines and paths with sharp corners.
 Everything is drawn on a canvas of random size, either polarity, and then goes through
 :func:`cnn_core.data.preprocess.preprocess`, exactly like a drawing on the canvas.
 
@@ -157,8 +158,33 @@ def _grid(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float
     return out
 
 
+def _strokes(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float, float]]]:
+    # Two to four straight strokes between random points: figures made of lines, as many
+    # letters, arrows and symbols are (one straight stroke alone would be a fair 1).
+    return [[(c + r * float(rng.uniform(-1, 1)), c + r * float(rng.uniform(-1, 1)))
+             for _ in range(int(rng.integers(2, 4)))] for _ in range(int(rng.integers(2, 5)))]
+
+
+def _closed(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float, float]]]:
+    # An irregular closed outline with three to five corners (triangles, kites, houses).
+    n = int(rng.integers(3, 6))
+    start = rng.uniform(0, 2 * math.pi)
+    angles = start + 2 * math.pi * (np.arange(n) + rng.uniform(-0.3, 0.3, n)) / n
+    radii = r * rng.uniform(0.6, 1.0, n)
+    pts = [(c + float(a * math.cos(t)), c + float(a * math.sin(t)))
+           for a, t in zip(radii, angles, strict=True)]
+    return [[*pts, pts[0]]]
+
+
+def _polyline(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[float, float]]]:
+    # One open path with five to eight sharp corners (lightning, M, W, irregular zigzags).
+    return [[(c + r * float(rng.uniform(-1, 1)), c + r * float(rng.uniform(-1, 1)))
+             for _ in range(int(rng.integers(5, 9)))]]
+
+
 SHAPES = {"polygon": _polygon, "star": _star, "cross": _cross, "hatching": _hatching,
-          "zigzag": _zigzag, "spiral": _spiral, "scribble": _scribble, "grid": _grid}
+          "zigzag": _zigzag, "spiral": _spiral, "scribble": _scribble, "grid": _grid,
+          "strokes": _strokes, "closed": _closed, "polyline": _polyline}
 
 
 def render_shape(kind: str, rng: np.random.Generator) -> np.ndarray:

@@ -42,7 +42,7 @@ _MEAN, _STD = 0.1307, 0.3081  # MNIST's normalisation, for the detector's input
 
 
 def detector_spec() -> dict[str, Any]:
-    """The detector's architecture: three 3×3 conv + BatchNorm blocks (12-24-32), 2 outputs."""
+    """The detector's architecture: three 3×3 conv + BatchNorm blocks (16-32-32), 2 outputs."""
     def block(out: int) -> list[dict[str, Any]]:
         return [{"type": "conv", "out_channels": out, "kernel_size": 3, "padding": 1,
                  "bias": False}, {"type": "bn"}, {"type": "relu"},
@@ -50,7 +50,7 @@ def detector_spec() -> dict[str, Any]:
 
     return {"name": "digit_detector", "summary": "digit or not: 3×3 conv-BN blocks 16-32-32",
             "input_shape": [1, 28, 28], "num_classes": 2, "init": "kaiming",
-            "features": block(12) + block(24) + block(32),
+            "features": block(16) + block(32) + block(32),
             "classifier": [{"type": "flatten"}, {"type": "dropout", "p": 0.2},
                            {"type": "linear", "out_features": 64}, {"type": "relu"},
                            {"type": "linear", "out_features": 2}]}
@@ -104,11 +104,11 @@ def load_bundled_detector() -> DigitDetector | None:
 class DetectorConfig:
     """How ``digitlab train-detector`` makes the detector and sets its thresholds."""
 
-    canvas_digits: int = 5_000  # MNIST training digits drawn on the canvas with a pen
+    canvas_digits: int = 8_000  # MNIST training digits drawn on the canvas with a pen
     mnist: int = 2_000  # MNIST training digits preprocessed as they are
     font_digits: int = 1_000  # font digits (so that fonts do not mean "not a digit")
-    nondigits: int = 6_000  # font letters and symbols, pen-drawn shapes and scribbles
-    epochs: int = 8
+    nondigits: int = 12_000  # font letters and symbols, pen-drawn shapes and scribbles
+    epochs: int = 10
     batch_size: int = 128
     lr: float = 0.003
     seed: int = 0
