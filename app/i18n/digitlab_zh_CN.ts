@@ -228,6 +228,14 @@
         <translation>用这幅手写自身的统计量归一化（T）</translation>
     </message>
     <message>
+        <source>running μ</source>
+        <translation>滑动 μ</translation>
+    </message>
+    <message>
+        <source>running σ</source>
+        <translation>滑动 σ</translation>
+    </message>
+    <message>
         <source>Per channel: μ_B and σ_B of this drawing&apos;s batch (train mode normalises with them), the running μ and σ gathered in training (eval mode uses them), and the learned scale γ and shift β: y = (x − μ) / √(σ² + ε) · γ + β</source>
         <translation>每个通道：这幅手写所成批次的 μ_B 和 σ_B（训练模式用它们归一化）、训练中累积的滑动 μ 和 σ（评估模式使用它们），以及学到的缩放 γ 和平移 β：y = (x − μ) / √(σ² + ε) · γ + β</translation>
     </message>

@@ -131,6 +131,14 @@ def test_feature_map_dialog_is_chinese(zh_window: MainWindow, draw: Callable,
     dialog = view.open_map(0, 0)
     _no_english(dialog)
     dialog.close()
+    from app.widgets.batchnorm_view import BatchNormDialog  # a BatchNorm card's Look inside…
+
+    layer = next(card.name for card in view.cards() if ".bn" in card.name)
+    view.batchnorm_requested.emit(layer)
+    inside = view.findChild(BatchNormDialog)
+    qtbot.waitUntil(lambda: inside.view.inside() is not None, timeout=10_000)
+    _no_english(inside)
+    inside.close()
 
 
 def test_a_diverged_run_is_told_in_chinese(zh_window: MainWindow, qtbot) -> None:  # noqa: ANN001
