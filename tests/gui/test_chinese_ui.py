@@ -49,14 +49,9 @@ def chinese(qapp) -> Iterator[None]:  # noqa: ANN001
 @pytest.fixture
 def zh_window(chinese, qtbot, bundled: Checkpoint) -> Iterator[MainWindow]:  # noqa: ANN001
     """The main window built in Chinese, every tab built, at 1280×800."""
-    window = MainWindow(bundled.copy())
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.wait_until_ready(30_000)
-    yield window
-    window.close()
+    from conftest import _shown_window
+
+    yield from _shown_window(qtbot, bundled)
 
 
 def _no_english(widget: Any) -> None:
