@@ -111,6 +111,15 @@ class HelpMenu(QObject):
         self.shortcutsAction = self._add(menu, self.tr("&Keyboard shortcuts"),
                                          self.show_shortcuts, "shortcutsAction",
                                          QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.tensorboardAction = self._add(menu, self.tr("Open &TensorBoard"),
+                                           self.open_tensorboard, "tensorboardAction")
+        self.tensorboardAction.setStatusTip(self.tr(
+            "Show the runs logged to TensorBoard (Train tab: Log to TensorBoard) in your "
+            "browser"))
+        viewer = getattr(window, "tensorboard", None)
+        if viewer is not None:
+            viewer.serving.connect(self._on_tensorboard_serving)
+            viewer.failed.connect(self._on_tensorboard_failed)
         self.languageAction = self._add(menu, self.tr("&Language…"), self.show_language,
                                         "languageAction")
         menu.addSeparator()
@@ -202,6 +211,20 @@ class HelpMenu(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    # ------------------------------------------------------------ tensorboard
+    def open_tensorboard(self) -> bool:
+        """Serve the TensorBoard folder (the Train tab's setting) and open it in the browser."""
+        from .tensorboard_viewer import log_folder
+
+        return self._window.tensorboard.open(log_folder(self._window.settings))
+
+    def _on_tensorboard_serving(self, url: str) -> None:
+        self._window.show_message("info", self.tr("TensorBoard at {0} (it stops when DigitLab "
+                                                  "closes)").format(url))
+
+    def _on_tensorboard_failed(self, text: str) -> None:
+        self._window.show_message("error", text)
 
     # ------------------------------------------------------------------ guide
     def open_guide(self) -> bool:

@@ -25,6 +25,7 @@ from .language import NO_CJK_FONT, cjk_font_missing, current_language
 from .model_bar import ModelBar
 from .settings import Keys
 from .tabs import TABS, make_receptive_field_overlay, make_saliency_controls
+from .tensorboard_viewer import TensorBoardViewer
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self._parts.add("code_dock", lambda: _make_code_dock(self))
         self._parts.built.connect(self._on_part_built)
         self._parts.all_built.connect(self._on_all_built)
+        self.tensorboard = TensorBoardViewer(self)  # Help menu and Train tab; ends on close
         self.menus = WindowActions(self)
         window_layout.build(self)
         self.canvas.load_failed.connect(self.banner.show_error)

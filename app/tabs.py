@@ -92,7 +92,7 @@ def make_receptive_field_overlay(window: MainWindow) -> QWidget:
 def _training_panel(window: MainWindow) -> QWidget:
     from .widgets.training_panel import TrainingPanel
 
-    panel = TrainingPanel(window.library, window)
+    panel = TrainingPanel(window.library, window, tensorboard=window.tensorboard)
     panel.snapshot_ready.connect(window.set_inspection_model)  # live maps and kernels
     panel.message.connect(window.show_message)
     panel.mark_epoch(window.model_bar.current_epoch())

@@ -15,7 +15,8 @@ The script puts the repository and the test helpers (``tests/``, ``tests/gui/``)
 beside the Build tab; ``--only=conv-flip`` the explorer with the tutorials' corr2d example
 typed in and the kernel flipped.
 ``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` /
-``--only=batchnorm`` only that view (no training run).
+``--only=batchnorm`` only that view (no training run); ``--only=tensorboard`` the Train tab's
+TensorBoard controls with TensorBoard serving.
 ``--only=zh`` only the Chinese window's views (install a CJK font first: fonts-noto-cjk).
 """
 
@@ -213,6 +214,25 @@ def dataset_browser_scene(d: Driver, size: Size) -> None:
     d.wait_until(lambda: browser.shown() is not None and not browser.splitCombo.currentData()
                  and "predictions" in browser.shown(), "a page of test images")
     d.shoot("dataset-browser", size)
+
+
+def tensorboard_scene(d: Driver, size: Size) -> None:
+    """The Train tab logging to TensorBoard, with TensorBoard serving (no browser opened)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    d.resize(size)
+    panel = d.window.training_panel
+    d.open_tab(panel)
+    controls = panel.tensorboard
+    if not controls.logCheck.isChecked():
+        d.click(controls.logCheck)
+    viewer = d.window.tensorboard
+    viewer.open_browser = False  # the picture is of DigitLab, not of a browser
+    if viewer.url is None:
+        d.click(controls.openButton)
+    d.wait_until(lambda: viewer.url is not None, "TensorBoard serving")
+    panel.findChild(QScrollArea, "trainingSettings").ensureWidgetVisible(controls.statusLabel)
+    d.shoot("tensorboard", size)
 
 
 def conv_explorer_scene(d: Driver, size: Size) -> None:
@@ -520,6 +540,7 @@ def all_scenes(d: Driver) -> None:
         dataset_browser_scene(d, size)
         receptive_field_scene(d, size)
         batchnorm_scene(d, size)
+        tensorboard_scene(d, size)
     coach_scenes(d, SIZES)
     chinese_scenes(d, SIZES)
 
@@ -527,7 +548,8 @@ def all_scenes(d: Driver) -> None:
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
          "architecture-builder", "code-view", "conv-explorer", "conv-flip", "kernel-learner",
          "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results",
-         "receptive-field", "batchnorm", "zh-drawing", "zh-builder", "zh-convolution")
+         "receptive-field", "batchnorm", "tensorboard", "zh-drawing", "zh-builder",
+         "zh-convolution")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -546,6 +568,7 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "dataset-browser": dataset_browser_scene,
     "receptive-field": receptive_field_scene,
     "batchnorm": batchnorm_scene,
+    "tensorboard": tensorboard_scene,
 }
 """``--only=NAME`` scenes that need no training run, taken at every size."""
 

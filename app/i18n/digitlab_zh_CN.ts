@@ -312,6 +312,25 @@
     </message>
 </context>
 <context>
+    <name>ChartSaver</name>
+    <message>
+        <source>Save chart…</source>
+        <translation>保存图表…</translation>
+    </message>
+    <message>
+        <source>Save this chart as a PNG picture, an SVG drawing, or its data as CSV</source>
+        <translation>把这个图表保存为 PNG 图片、SVG 矢量图，或把其数据保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Save chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation>无法保存 {0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>CodeLink</name>
     <message>
         <source>no model yet</source>
@@ -455,6 +474,10 @@
     <message>
         <source>predicted class</source>
         <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>confusion matrix</source>
+        <translation>混淆矩阵</translation>
     </message>
     <message>
         <source>{0}: {1} read correctly</source>
@@ -1808,6 +1831,10 @@ You can also drop or paste an image.</source>
         <translation>正在取消…</translation>
     </message>
     <message>
+        <source>Measuring the model before fine-tuning… (logged to TensorBoard in {0})</source>
+        <translation>微调前先测量模型…（记录到 TensorBoard：{0}）</translation>
+    </message>
+    <message>
         <source>Measuring the model before fine-tuning…</source>
         <translation>微调前先测量模型…</translation>
     </message>
@@ -1949,6 +1976,14 @@ You can also drop or paste an image.</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
+        <source>Open &amp;TensorBoard</source>
+        <translation>打开 TensorBoard(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Show the runs logged to TensorBoard (Train tab: Log to TensorBoard) in your browser</source>
+        <translation>在浏览器中显示记录到 TensorBoard 的训练（“训练”页：记录到 TensorBoard）</translation>
+    </message>
+    <message>
         <source>&amp;Language…</source>
         <translation>语言 / Language(&amp;L)…</translation>
     </message>
@@ -1971,6 +2006,10 @@ You can also drop or paste an image.</source>
     <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>TensorBoard at {0} (it stops when DigitLab closes)</source>
+        <translation>TensorBoard 位于 {0}（DigitLab 关闭时它会停止）</translation>
     </message>
     <message>
         <source>User guide</source>
@@ -3524,6 +3563,84 @@ Click to put it on the canvas</source>
     <message>
         <source>Size</source>
         <translation>大小</translation>
+    </message>
+</context>
+<context>
+    <name>TensorBoardControls</name>
+    <message>
+        <source>Log to TensorBoard</source>
+        <translation>记录到 TensorBoard</translation>
+    </message>
+    <message>
+        <source>Write each run&apos;s curves, first-layer kernels, weight and gradient histograms, misclassified validation images and settings for TensorBoard, one folder per run (fine-tuning in the Coach tab too)</source>
+        <translation>为 TensorBoard 写入每次训练的曲线、第一层卷积核、权重和梯度直方图、识别错误的验证图片和设置，每次训练一个文件夹（“书写教练”页中的微调也会记录）</translation>
+    </message>
+    <message>
+        <source>The folder runs are logged to, and TensorBoard shows</source>
+        <translation>训练记录写入、TensorBoard 显示的文件夹</translation>
+    </message>
+    <message>
+        <source>Choose the TensorBoard folder</source>
+        <translation>选择 TensorBoard 文件夹</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Open TensorBoard</source>
+        <translation>打开 TensorBoard</translation>
+    </message>
+    <message>
+        <source>Start TensorBoard on this folder and open it in your browser; it stops when DigitLab closes</source>
+        <translation>在此文件夹上启动 TensorBoard 并在浏览器中打开；DigitLab 关闭时它会停止</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop TensorBoard (closing DigitLab stops it too)</source>
+        <translation>停止 TensorBoard（关闭 DigitLab 也会停止它）</translation>
+    </message>
+    <message>
+        <source>TensorBoard is not installed. To log runs and view them: &lt;code&gt;{0}&lt;/code&gt;</source>
+        <translation>没有安装 TensorBoard。要记录并查看训练：&lt;code&gt;{0}&lt;/code&gt;</translation>
+    </message>
+    <message>
+        <source>TensorBoard folder</source>
+        <translation>TensorBoard 文件夹</translation>
+    </message>
+    <message>
+        <source>TensorBoard at &lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt;</source>
+        <translation>TensorBoard 位于 &lt;a href=&quot;{0}&quot;&gt;{1}&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>Starting TensorBoard…</source>
+        <translation>正在启动 TensorBoard…</translation>
+    </message>
+    <message>
+        <source>Show TensorBoard</source>
+        <translation>显示 TensorBoard</translation>
+    </message>
+</context>
+<context>
+    <name>TensorBoardViewer</name>
+    <message>
+        <source>TensorBoard is not installed: {0}</source>
+        <translation>没有安装 TensorBoard：{0}</translation>
+    </message>
+    <message>
+        <source>TensorBoard cannot show {0}: {1}</source>
+        <translation>TensorBoard 无法显示 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>TensorBoard ended before it served (exit code {0}). {1}</source>
+        <translation>TensorBoard 在开始服务前就结束了（退出码 {0}）。{1}</translation>
+    </message>
+    <message>
+        <source>TensorBoard could not start: {0}</source>
+        <translation>TensorBoard 无法启动：{0}</translation>
     </message>
 </context>
 <context>

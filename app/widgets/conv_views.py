@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from cnn_core.analysis.conv_explain import ConvSettings, ConvStep
 
+from .chart_export import saveable
+from .naming import named
+
 __all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "number_text",
            "output_cell_under", "product_tips"]
 
@@ -164,8 +167,9 @@ class ConvPictures(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         pictures = []
-        for stretch in (2, 1, 1, 1):
-            view = pg.GraphicsLayoutWidget(self)
+        for stretch, name in ((2, "convInputView"), (1, "convOutputView"),
+                              (1, "convActivatedView"), (1, "convPooledView")):
+            view = saveable(named(pg.GraphicsLayoutWidget(self), name))
             view.setBackground(None)
             view.ci.setContentsMargins(0, 0, 0, 0)
             view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)

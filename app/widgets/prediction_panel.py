@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
 
 from ..language import say
+from .chart_export import saveable
 from .image_thumb import TitledThumb, gray_qimage
 from .naming import prefixed
 from .plots import static_plot
@@ -79,6 +80,7 @@ class PredictionPanel(QWidget):
     def _make_probability_plot(self) -> pg.PlotWidget:
         plot = pg.PlotWidget(self)
         plot.setObjectName(prefixed(self._prefix, "probabilityPlot"))
+        saveable(plot)
         plot.setBackground(None)
         static_plot(plot)
         plot.setXRange(-0.6, 9.6, padding=0)
@@ -99,6 +101,7 @@ class PredictionPanel(QWidget):
     def _make_input_view(self) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem]:
         view = pg.GraphicsLayoutWidget(self)
         view.setObjectName(prefixed(self._prefix, "inputView"))
+        saveable(view)
         view.setBackground(None)
         view.ci.setContentsMargins(0, 0, 0, 0)
         box = view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)

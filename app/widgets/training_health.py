@@ -22,6 +22,8 @@ from cnn_core.training import Diverged, EpochDone, Finished, Stopped, TrainConfi
 from cnn_core.training.dead_units import DEAD_WARNING
 from cnn_core.training.diagnosis import dead_unit_advice, plateau_advice
 
+from .chart_export import saveable
+
 __all__ = ["DeadUnitsPlot", "RunHealth", "TrainingAdvice", "short_layer_names"]
 
 _OK, _DEAD = pg.mkBrush(90, 130, 190), pg.mkBrush(214, 39, 40)
@@ -43,6 +45,7 @@ class DeadUnitsPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deadUnitsPlot")
+        saveable(self)
         self.setToolTip(self.tr(
             "ReLU units (channels of a convolution, neurons of a linear layer) that output 0 "
             "for every training image of the last epoch: they pass no gradient back. Red: "

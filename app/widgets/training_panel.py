@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import ModelLibrary
+from app.tensorboard_viewer import TensorBoardViewer
 from app.training import TrainingController, TrainingRun
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.runs import RunRecord
@@ -33,6 +34,7 @@ from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStart
 from ..language import say
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
+from .tensorboard_controls import TensorBoardControls
 from .training_form import TrainingForm
 from .training_health import RunHealth
 
@@ -72,13 +74,16 @@ class TrainingPanel(QWidget):
     message = Signal(str, str)
 
     def __init__(self, library: ModelLibrary | None = None, parent: QWidget | None = None,
-                 training: TrainingController | None = None) -> None:
+                 training: TrainingController | None = None,
+                 tensorboard: TensorBoardViewer | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.library = library if library is not None else ModelLibrary(parent=self)
         self.training = (training if training is not None
                          else TrainingController(self.library, self))
         self.form = TrainingForm(self)
+        self.tensorboard = TensorBoardControls(
+            tensorboard if tensorboard is not None else TensorBoardViewer(self), self)
         self.last_result: Finished | Stopped | Diverged | None = None
         self.failure: str | None = None  # why the last run could not run, if it could not
         self._shown_run: RunRecord | None = None  # the run whose curves are bright
@@ -139,14 +144,17 @@ class TrainingPanel(QWidget):
         column = QVBoxLayout(column_widget)
         column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(self.form)
+        column.addWidget(self.tensorboard)
         column.addStretch(1)
-        column.addLayout(buttons)
         scroll = QScrollArea(self)
         scroll.setObjectName("trainingSettings")
         scroll.setWidget(column_widget)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(column_widget.sizeHint().width() + 12)
+        # room for the vertical scroll bar too: on a short window it shows, and a column a
+        # few pixels too wide for what is left would also scroll sideways
+        scroll.setMinimumWidth(column_widget.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 2)
         plots = QSplitter(self)
         plots.setChildrenCollapsible(False)
         plots.addWidget(self.lossPlot)
@@ -164,9 +172,13 @@ class TrainingPanel(QWidget):
         right.addWidget(self.trainProgress)
         right.addWidget(self.adviceLabel)
         right.addWidget(stacked, 1)
+        left = QVBoxLayout()  # Train, Pause and Stop stay in view when the settings scroll
+        left.addWidget(scroll, 1)
+        buttons.setContentsMargins(0, 0, 6, 0)
+        left.addLayout(buttons)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(scroll)
+        layout.addLayout(left)
         layout.addLayout(right, 1)
 
     def _connect(self) -> None:
@@ -202,12 +214,13 @@ class TrainingPanel(QWidget):
             self.message.emit("error", self.tr("Cannot train: {0}").format(say(exc)))
             return False
         self.form.save_settings()
+        self.tensorboard.save_settings()
         self._started = self._batch = self._epoch = self._snapshot = None
         self.last_result = self.failure = None
         self._reports = 0
         self.trainProgress.setRange(0, 0)  # busy until the data is loaded
         self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
-        run = self.training.start(config)
+        run = self.training.start(config, tensorboard_root=self.tensorboard.log_root())
         self._begin_curves(run.record)
         return True
 
@@ -335,6 +348,7 @@ class TrainingPanel(QWidget):
     def _set_running(self, running: bool) -> None:
         self._progress_due = True
         self.form.setEnabled(not running)
+        self.tensorboard.set_training(running)
         if running:
             self._timer.start()
         else:

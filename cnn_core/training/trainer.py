@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import torch
 
@@ -168,12 +168,23 @@ class Trainer:
 
     # ------------------------------------------------------------------ the run
 
-    def run(self) -> Iterator[Event]:
+    def run(self) -> Generator[Event, None, None]:
         """Train, yielding events; ends with Finished, Stopped or Diverged.
 
         The clock and the run's global-RNG state are in force only while the run computes,
-        never while the caller handles an event.
+        never while the caller handles an event. With ``config.tensorboard_dir`` each event
+        is also logged to TensorBoard there (:mod:`.tensorboard_log`; rank 0 only), between
+        two steps, off the clock.
         """
+        main_rank = self.distributed is None or self.distributed.is_main
+        if self.config.tensorboard_dir and main_rank:
+            from .tensorboard_log import logged_events, tensorboard_hparams
+
+            return logged_events(self._timed_events(), self, self.config.tensorboard_dir,
+                                 tensorboard_hparams(self.config))
+        return self._timed_events()
+
+    def _timed_events(self) -> Generator[Event, None, None]:
         steps = self._events()
         while True:
             with self._global_rng.active():

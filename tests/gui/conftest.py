@@ -50,6 +50,18 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory,
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Nothing a test clicks opens the user's browser or file viewer (Open TensorBoard, the
+    user guide): the addresses asked for are recorded instead."""
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toString()) or True)
+    return opened
+
+
 @pytest.fixture(scope="session")
 def untrained() -> Checkpoint:
     """A small untrained model (fast; its answers mean nothing)."""
