@@ -31,11 +31,12 @@ from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
 from .widgets.tab_bar import fit_tab_bar
 from .window_actions import WindowActions
-from .window_startup import StartupLoad, load_startup_model, torch_imported
+from .window_startup import StartupLoad, load_startup_model, starts_with_bundled, torch_imported
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
 
+    from .early_answer import EarlyAnswer
     from .models import ModelLibrary, ShelfEntry
 
 # Only modules that do not import torch are imported above: the window shows before torch
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
     """
 
     model_changed = Signal(object)  # the canvas model was replaced (a Checkpoint)
+    early_prediction = Signal(object)  # a Prediction shown before torch (the ONNX copy's)
     inference_ready = Signal()  # the library and live inference exist: the canvas is answered
     part_built = Signal(str)  # a deferred part (a tab, the saliency controls) was built: its name
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self._ready = False  # everything is built
         self._core_ready = False  # the library and live inference exist
         self._stopped = False  # background work stopped: the window is closed or the app quits
+        self.early_answer: EarlyAnswer | None = None  # answers before torch, then hands over
         self.build_seconds: dict[str, float] = {}  # GUI-thread blocks of the build, by name
 
         self.canvas_panel = CanvasPanel(self)
@@ -125,12 +128,14 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.prediction_panel.show_message(self.tr("Loading model…"))
         self._startup = StartupLoad(self)
+        self._startup.early_loaded.connect(self._on_early_loaded)
         self._startup.loaded.connect(self._on_loaded)
         self._startup.failed.connect(self._on_load_failed)
         self._startup.tabs_imported.connect(self._parts.start_stepping)
         lifetime.track(self)  # its threads end with the app or the script, closed or not
         if background is None:
             background = checkpoint is None and library is None and not torch_imported()
+        self._answer_early = bool(background) and starts_with_bundled(self.settings)
         if background:
             self.menus.set_model_actions_enabled(False)
             self.model_bar.modelStatusLabel.setText(self.tr("Loading PyTorch and the model…"))
@@ -177,10 +182,26 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._core_ready and not self._startup.started():
             # The first frame is on screen: now the import may compete with the GUI thread.
-            QTimer.singleShot(0, self._startup.start)
+            QTimer.singleShot(0, lambda: self._startup.start(early=self._answer_early))
+
+    def _on_early_loaded(self, predictor: object) -> None:
+        """The bundled model's ONNX copy answers the canvas until torch is there."""
+        from .early_answer import EarlyAnswer
+
+        if self._core_ready or self._stopped:
+            return
+        self.early_answer = EarlyAnswer(self, predictor)
+        self.early_answer.predicted.connect(self.early_prediction)
+        self.early_answer.answer()  # the drawing made meanwhile (or "Draw a digit")
+        self.model_bar.modelStatusLabel.setText(
+            self.tr("Bundled model (answering while PyTorch loads…)"))
 
     def _on_loaded(self, preloaded: object) -> None:
         start = time.perf_counter()
+        if self.early_answer is not None:  # hand over: live inference answers from now on
+            self.early_answer.stop()
+            self.early_answer.deleteLater()
+            self.early_answer = None
         self._build_core(None)
         self.menus.set_model_actions_enabled(True)
         load_startup_model(self, preloaded)  # the drawing made meanwhile is predicted now

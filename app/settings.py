@@ -22,6 +22,7 @@ __all__ = [
     "ORGANIZATION",
     "DATA_DIR_ENV",
     "SETTINGS_ENV",
+    "BUNDLED_KEY",
     "Keys",
     "last_directory",
     "open_settings",
@@ -35,6 +36,7 @@ __all__ = [
 ORGANIZATION = "DigitLab"
 APPLICATION = "DigitLab"
 SETTINGS_ENV = "DIGITLAB_SETTINGS"
+BUNDLED_KEY = "bundled"  # the bundled model's key on the model shelf (and in its saved state)
 
 
 class Keys:

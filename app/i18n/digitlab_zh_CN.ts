@@ -2791,6 +2791,10 @@ field</source>
         <translation>正在加载 PyTorch 和模型…</translation>
     </message>
     <message>
+        <source>Bundled model (answering while PyTorch loads…)</source>
+        <translation>内置模型（PyTorch 加载期间作答…）</translation>
+    </message>
+    <message>
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
+from cnn_core.recognition.prediction import calibrated  # torch-free: answers before torch
 
 from ..language import say
 from .chart_export import saveable
@@ -30,7 +31,7 @@ from .plots import static_plot
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
     from cnn_core.data.preprocess import Step
-    from cnn_core.recognition.predict import Prediction
+    from cnn_core.recognition.prediction import Prediction
 
 __all__ = ["PredictionPanel"]
 _BAR = QColor(120, 144, 180)
@@ -220,9 +221,6 @@ class PredictionPanel(QWidget):
         if pre.blank or prediction.verdict == "blank":
             self.show_blank()
             return
-        # imports torch: loaded by the time predictions come
-        from cnn_core.training.calibration import calibrated
-
         # softmax(logits / T): the probabilities the verdict, the evaluation and the data
         # browser use, so one picture shows one set of numbers everywhere.
         probs = calibrated(prediction.probabilities, self._temperature).astype(float)

@@ -27,13 +27,12 @@ from ..models.spec_validation import INPUT_SHAPE, MAX_PARAMETERS
 from ..models.specs import build_model
 from ..runtime.atomic_files import temp_files_of, write_bytes_atomic
 from ..runtime.messages import Core, plain
-from ..runtime.resources import resource_path
+from ..runtime.resources import BUNDLED_MODEL, resource_path
 from .validation import FORMAT, CheckpointError, check_metadata, checked_weights
 
 __all__ = ["BUNDLED_MODEL", "Checkpoint", "CheckpointError", "bundled_checkpoint_path",
            "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint", "save_weights"]
 
-BUNDLED_MODEL = "digitnet.safetensors"
 _FORMAT = FORMAT
 _MAX_HEADER = 16 * 1024 * 1024
 # the largest model allowed stored as float64, plus its metadata: nothing valid is larger

@@ -34,6 +34,7 @@ from torch import nn
 from ..data.datasets import DATASETS
 from ..runtime.atomic_files import write_bytes_atomic
 from ..runtime.messages import Core, joined
+from ..runtime.user_data import SHELF_STATE_FILE, read_shelf_state
 from . import (
     Checkpoint,
     CheckpointError,
@@ -401,12 +402,8 @@ class RunStore:
     # ------------------------------------------------------------------ state
     def read_state(self) -> dict[str, Any]:
         """The shelf's small JSON state (``{}`` when missing or unreadable)."""
-        try:
-            data = json.loads((self.root / "shelf.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return read_shelf_state(self.root)
 
     def write_state(self, state: dict[str, Any]) -> None:
         """Replace the shelf's JSON state atomically."""
-        write_json_atomic(self.root / "shelf.json", state)
+        write_json_atomic(self.root / SHELF_STATE_FILE, state)
