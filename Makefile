@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.digitlab-installed
 
-.PHONY: run test lint bench clean bundled-onnx
+.PHONY: run test lint bench clean bundled-onnx translations
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The Chinese UI: collect every tr() text of app/ (and Core.tr() text of cnn_core/, the
+# core's messages the window shows) into the .ts file (translations already made
+# are kept, texts gone from the source dropped), then compile it to the .qm the app loads.
+# Translate new texts in the .ts (Qt Linguist: pyside6-linguist) and run it again.
+TS := app/i18n/digitlab_zh_CN.ts
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete -locations none $$(find app cnn_core -name '*.py' | sort) -ts $(TS)
+	$(BIN)/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 lint: $(STAMP)
 	$(BIN)/ruff check cnn_core app tests benchmarks

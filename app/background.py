@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
+from .language import say
+
 __all__ = ["BackgroundWork", "Task", "describe_error", "owner", "stop_all", "stop_requested",
            "wait_for_stragglers", "worker_threads"]
 
@@ -72,9 +74,9 @@ def describe_error(exc: BaseException, expected: tuple[type[BaseException], ...]
     """One line for the user about ``exc``: its message for an error a user can cause (one of
     ``expected``, or a ``ValueError``), else its type too, since it is a bug."""
     if isinstance(exc, KeyError) and exc.args:
-        return str(exc.args[0])
+        return say(exc.args[0])
     if isinstance(exc, (ValueError, *expected)) and str(exc):
-        return str(exc)
+        return say(exc)
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 

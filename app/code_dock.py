@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, Slot
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from cnn_core.models.architecture import module_names, normalise_spec
@@ -108,7 +108,7 @@ def make_code_dock(window: MainWindow) -> QWidget:
     """The code dock (a deferred part of the window): built hidden unless it was open when
     the window last closed (:func:`app.window_layout.save` keeps where it was)."""
     panel = CodePanel(window)
-    dock = QDockWidget(window.tr("Code"), window)
+    dock = QDockWidget(QCoreApplication.translate("MainWindow", "Code"), window)
     dock.setObjectName("codeDock")
     dock.setWidget(panel)
     dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)

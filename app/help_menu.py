@@ -1,4 +1,5 @@
-"""The window's Help menu: the user guide, every keyboard shortcut, and About DigitLab.
+"""The window's Help menu: the user guide, every keyboard shortcut, the language, and About
+DigitLab.
 
 About names the versions that matter when something goes wrong (DigitLab, PyTorch, Qt and
 PySide6, pyqtgraph, Python), the device training uses and the folder where runs and the
@@ -9,6 +10,7 @@ never disagrees with what the keys do.
 from __future__ import annotations
 
 import platform
+import re
 from html import escape
 from importlib import metadata
 from pathlib import Path
@@ -26,22 +28,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .language import TextContext
 from .version import version
 
 __all__ = ["HelpMenu", "about_facts", "guide_path"]
 
 _ROOT = Path(__file__).resolve().parents[1]
+About = TextContext("About")  # About.tr: a text of About DigitLab in the window's language
 
 
 def _package_version(name: str) -> str:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return "not installed"
+        return About.tr("not installed")
 
 
 def _plain(text: str) -> str:
-    """A menu or button text without its mnemonic ampersand, ellipsis and arrows."""
+    """A menu or button text without its mnemonic ampersand (or its "(&F)" after a Chinese
+    text), ellipsis and arrows."""
+    text = re.sub(r"\(&[^&]\)", "", text)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip("…◀▶ ")
 
 
@@ -50,7 +56,7 @@ def _device() -> str:
     from .window_startup import torch_imported
 
     if not torch_imported():  # never import torch in the GUI thread just for this
-        return "known once PyTorch has loaded"
+        return About.tr("known once PyTorch has loaded")
     import torch
 
     from cnn_core.runtime.devices import available_devices, resolve_device
@@ -59,7 +65,7 @@ def _device() -> str:
     text = str(device)
     if device.type == "cuda":
         text += f" ({torch.cuda.get_device_name(device)})"
-    return f"{text}; available: {', '.join(available_devices())}"
+    return About.tr("{0}; available: {1}").format(text, ", ".join(available_devices()))
 
 
 def guide_path() -> Path:
@@ -83,15 +89,17 @@ def about_facts() -> dict[str, str]:
         "PyTorch": _package_version("torch"),
         "Qt": f"{qVersion()} (PySide6 {PySide6.__version__})",
         "pyqtgraph": _package_version("pyqtgraph"),
-        "Python": f"{platform.python_version()} on {platform.system()} {platform.machine()}",
-        "Training device": _device(),
-        "Data folder": str(data_dir()),
-        "User guide": str(guide_path()),
+        "Python": About.tr("{0} on {1} {2}").format(platform.python_version(),
+                                                    platform.system(), platform.machine()),
+        About.tr("Training device"): _device(),
+        About.tr("Data folder"): str(data_dir()),
+        About.tr("User guide"): str(guide_path()),
     }
 
 
 class HelpMenu(QObject):
-    """The Help menu of ``window``: User guide, Keyboard shortcuts (F1), About DigitLab."""
+    """The Help menu of ``window``: User guide, Keyboard shortcuts (F1), Language, About
+    DigitLab."""
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -112,6 +120,8 @@ class HelpMenu(QObject):
         if viewer is not None:
             viewer.serving.connect(self._on_tensorboard_serving)
             viewer.failed.connect(self._on_tensorboard_failed)
+        self.languageAction = self._add(menu, self.tr("&Language…"), self.show_language,
+                                        "languageAction")
         menu.addSeparator()
         self.aboutAction = self._add(menu, self.tr("&About DigitLab"), self.show_about,
                                      "aboutAction")
@@ -146,6 +156,20 @@ class HelpMenu(QObject):
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    # --------------------------------------------------------------- language
+    def show_language(self) -> QDialog:
+        """Show Help → Language (returned, for tests)."""
+        from .language_dialog import LanguageDialog
+
+        settings = getattr(self._window, "settings", None)
+        if settings is None:
+            from .settings import open_settings
+
+            settings = open_settings()
+        dialog = LanguageDialog(settings, self._window)
+        dialog.open()
+        return dialog
 
     # -------------------------------------------------------------- shortcuts
     def shortcuts(self) -> list[tuple[str, str]]:

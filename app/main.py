@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .language import LANGUAGES
 from .system_check import EXIT_NO_WINDOW, platform_problem
 from .tabs import tab_index, tab_keys
 from .version import version
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 __all__ = ["QT_ENVIRONMENT", "configure_gui_process", "configure_process", "configure_pyqtgraph",
-           "configure_qt_environment", "install_translator", "main", "parse_args"]
+           "configure_qt_environment", "main", "parse_args"]
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +86,17 @@ def configure_gui_process() -> None:
     torch.set_num_threads(1)
 
 
-def configure_process(argv: Sequence[str] | None = None) -> QApplication:
+def configure_process(argv: Sequence[str] | None = None,
+                      language: str | None = None) -> QApplication:
     """Everything ``digitlab-gui`` sets for its process, in one call: for a script that
     builds DigitLab's window itself. Call it before the first window; it returns the
     ``QApplication`` (made from ``argv`` unless one exists).
 
     It sets Qt's environment (:data:`QT_ENVIRONMENT`), names the application, uses the Fusion
-    style, the translation for the system locale and DigitLab's icon, sets pyqtgraph's
-    options, collects garbage in the GUI thread only (:mod:`app.gui_gc`) and gives the GUI
-    thread one torch thread once torch is imported (:func:`configure_gui_process`). A window
+    style, the translation for ``language`` (a code of :data:`app.language.LANGUAGES`;
+    default: Help → Language's choice, else the system locale's) and DigitLab's icon, sets
+    pyqtgraph's options, collects garbage in the GUI thread only (:mod:`app.gui_gc`) and gives
+    the GUI thread one torch thread once torch is imported (:func:`configure_gui_process`). A window
     ends cleanly when the application quits or the script returns, closed or not
     (:mod:`app.lifetime`).
     """
@@ -103,29 +106,21 @@ def configure_process(argv: Sequence[str] | None = None) -> QApplication:
 
     from .desktop_entry import ICON
     from .gui_gc import install as collect_garbage_in_gui_thread
+    from .language import chosen_language, install_translators
+    from .settings import open_settings
     from .window_startup import when_torch_loaded
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setOrganizationName("DigitLab")
     app.setApplicationName("DigitLab")
     app.setStyle("Fusion")
-    install_translator(app)
+    install_translators(app, chosen_language(language, open_settings()))
     app.setWindowIcon(QIcon(str(ICON)))
     app.setDesktopFileName("digitlab")  # Wayland: the launcher's entry and icon
     configure_pyqtgraph()
     collect_garbage_in_gui_thread(app)  # a worker thread's collection could deadlock Qt
     when_torch_loaded(configure_gui_process)  # before the first prediction, never before show
     return app
-
-
-def install_translator(app: object) -> None:
-    """Load ``app/i18n/digitlab_<locale>.qm`` for the system locale, when one ships."""
-    from PySide6.QtCore import QLocale, QTranslator
-
-    translator = QTranslator(app)  # type: ignore[arg-type]
-    folder = Path(__file__).resolve().parent / "i18n"
-    if translator.load(QLocale(), "digitlab", "_", str(folder)):
-        app.installTranslator(translator)  # type: ignore[attr-defined]
 
 
 def _qt_application_exists() -> bool:
@@ -159,6 +154,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tab", choices=tab_keys(), help="the tab to show first")
     parser.add_argument("--size", type=_size, metavar="WxH",
                         help="window size, e.g. 1280x800 (default: as last time)")
+    parser.add_argument("--lang", choices=list(LANGUAGES), metavar="CODE",
+                        help="the window's language: " + ", ".join(
+                            f"{code} ({name})" for code, name in LANGUAGES.items())
+                        + " (default: as chosen in Help → Language, else the system's)")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window to PATH (PNG) and exit; ignores saved settings")
     entry = parser.add_mutually_exclusive_group()
@@ -189,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[SETTINGS_ENV] = str(scratch / "s.ini")
         os.environ[DATA_DIR_ENV] = str(scratch / "data")
 
-    app = configure_process()
+    app = configure_process(language=args.lang)
     from PySide6.QtCore import Qt, QTimer
 
     from . import lifetime

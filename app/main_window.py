@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 from . import background, lifetime, model_loader, window_layout
 from . import settings as prefs
 from .deferred_parts import DeferredPart, DeferredParts
+from .language import NO_CJK_FONT, cjk_font_missing, current_language
 from .model_bar import ModelBar
 from .settings import Keys
 from .tabs import TABS, make_receptive_field_overlay, make_saliency_controls
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.canvas_panel.brushSlider.valueChanged.connect(
             lambda value: self.settings.setValue(Keys.BRUSH_WIDTH, value))
         window_layout.restore(self)
+        if cjk_font_missing(current_language()):
+            self.banner.show_error(NO_CJK_FONT)  # once, instead of boxes; not translated
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.prediction_panel.show_message(self.tr("Loading model…"))
         self._startup = StartupLoad(self)

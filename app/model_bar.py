@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .language import say
 from .shelf_export import ShelfExport
 from .widgets.message_banner import MessageBanner
 
@@ -244,7 +245,7 @@ class ModelBar(QWidget):
         classes = list(checkpoint.classes)
         dataset = str(checkpoint.meta.get("dataset", ""))
         info = DATASETS.get(dataset)
-        title = info.title if info is not None else (dataset or self.tr("another dataset"))
+        title = say(info.title) if info is not None else (dataset or self.tr("another dataset"))
         answers = _ANSWERS.get(dataset, self.tr("its own classes"))
         self.classesNotice.setText(self.tr(
             "This model was trained on {0}: it answers with {1} ({2}), not digits.").format(
@@ -271,7 +272,7 @@ class ModelBar(QWidget):
         try:
             checkpoint = self._library.replay_checkpoint(entry, index)
         except CheckpointError as exc:
-            self._banner.show_error(self.tr("Cannot replay this epoch: {0}").format(exc))
+            self._banner.show_error(self.tr("Cannot replay this epoch: {0}").format(say(exc)))
             return
         self._show_replay_label()
         self.replayed.emit(checkpoint)

@@ -26,6 +26,7 @@ from cnn_core.runtime.user_data import DATA_DIR_ENV, user_data_dir
 from cnn_core.training import Diverged, Finished, Stopped
 from cnn_core.training.finetune import FineTuneFinished
 
+from .language import TextContext, say
 from .run_writer import RunWriter
 from .settings import BUNDLED_KEY
 from .training.fine_tune import FineTuneRun
@@ -46,6 +47,9 @@ def data_dir() -> Path:
     return user_data_dir()
 
 
+ModelShelf = TextContext("ModelShelf")  # ModelShelf.tr: a text in the window's language
+
+
 @dataclass(eq=False)
 class ShelfEntry:
     """One model on the shelf. ``key`` is stable across restarts (except session models)."""
@@ -60,7 +64,7 @@ class ShelfEntry:
     def title(self) -> str:
         """The shelf's line for this model."""
         if self.record is not None:
-            return self.record.title()
+            return say(self.record.title())
         ckpt = self.checkpoint
         detail = ""
         if ckpt is not None:
@@ -71,16 +75,16 @@ class ShelfEntry:
             if ckpt.test_accuracy is not None:
                 detail += f" · {100 * ckpt.test_accuracy:.2f} %"
         if self.kind == BUNDLED_KEY:
-            return f"Bundled model{detail}"
+            return ModelShelf.tr("Bundled model") + detail
         title = ckpt.meta.get("title") if ckpt is not None else None
         if isinstance(title, str) and title.strip() and not self.error:  # e.g. a tuned model
             accuracy = ckpt.test_accuracy  # type: ignore[union-attr]
             return title.strip() + ("" if accuracy is None else f" · {100 * accuracy:.2f} %")
         if self.kind == "file" and self.path is not None:
             if self.error:
-                return f"{self.path.name} · file not found"
+                return ModelShelf.tr("{0} · file not found").format(self.path.name)
             return f"{self.path.name}{detail}"
-        return f"Unsaved model{detail}"
+        return ModelShelf.tr("Unsaved model") + detail
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ class ModelLibrary(QObject):
         for path in files[-MAX_FILES:]:
             entry = ShelfEntry(f"file:{path}", "file", path=path)
             if not path.is_file():
-                entry.error = f"{path}: file not found"
+                entry.error = ModelShelf.tr("{0}: file not found").format(path)
             self._entries.append(entry)
         self.restore_seconds = time.perf_counter() - started
         self.entries_changed.emit()
@@ -196,7 +200,7 @@ class ModelLibrary(QObject):
         try:
             checkpoint = self.load(entry)
         except CheckpointError as exc:
-            self.failed.emit(self.tr("Could not use {0}: {1}").format(entry.title(), exc))
+            self.failed.emit(self.tr("Could not use {0}: {1}").format(entry.title(), say(exc)))
             return None
         self._set_canvas(entry, checkpoint)
         return checkpoint

@@ -50,6 +50,7 @@ class Keys:
     BRUSH_WIDTH = "canvas/brushWidth"
     LAST_DIRECTORY = "files/lastDirectory"
     LAST_MODEL = "model/lastPath"
+    LANGUAGE = "ui/language"  # Help → Language ("" follows the system)
     TENSORBOARD_LOG = "tensorboard/log"  # log runs and fine-tunings to TensorBoard
     TENSORBOARD_FOLDER = "tensorboard/folder"  # where (empty: the data folder's tensorboard/)
     DATASETS_FOLDER = "data/datasetsFolder"

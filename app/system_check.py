@@ -9,7 +9,8 @@ the packages that provide them on Debian/Ubuntu, Fedora and Arch.
 
 It never imports Qt. ``digitlab-gui`` calls :func:`platform_problem` first; ``make run`` runs
 ``python -m app.system_check --install``, which installs the packages where it can (as root,
-or through ``sudo -n``) and otherwise stops with one line naming them.
+or through ``sudo -n``) and otherwise stops with one line naming them; on a Chinese locale it
+installs a CJK font too (:mod:`app.cjk_font`).
 """
 
 from __future__ import annotations
@@ -389,7 +390,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "them and exit 1")
     args = parser.parse_args(argv)
     if args.install:
-        return install_missing()
+        from .cjk_font import install_cjk_font
+
+        status = install_missing()
+        install_cjk_font()  # a Chinese locale's font; the window warns if it is still missing
+        return status
     problem = platform_problem()
     if problem:
         print(problem, file=sys.stderr)

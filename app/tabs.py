@@ -173,7 +173,10 @@ def _architecture_builder(window: MainWindow) -> QWidget:
     def train(spec: dict) -> None:  # "Train this": the spec becomes the Train tab's model
         panel = window.training_panel
         if panel.is_running():
-            window.banner.show_error(window.tr("A run is in progress; stop it to train this one."))
+            from PySide6.QtCore import QCoreApplication
+
+            window.banner.show_error(QCoreApplication.translate(
+                "MainWindow", "A run is in progress; stop it to train this one."))
             return
         panel.form.use_spec(spec)
         window.tabs.setCurrentWidget(panel)
@@ -220,27 +223,35 @@ def _dataset_browser(window: MainWindow) -> QWidget:
 
 
 # ------------------------------------------------------------------ registry
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name lupdate reads)
+    """``text`` as it is: marks a tab title for ``pyside6-lupdate``; the window translates it
+    when it builds the tab (this module imports no Qt)."""
+    return text
+
+
 TABS: tuple[TabSpec, ...] = (
-    TabSpec("train", "Train", "app.widgets.training_panel", _training_panel,
-            "training_panel"),
-    TabSpec("features", "Feature maps", "app.widgets.feature_map_view", _feature_map_view,
-            "feature_map_view"),
-    TabSpec("kernels", "Kernels", "app.widgets.kernel_view", _kernel_view, "kernel_view"),
-    TabSpec("compare", "Compare", "app.widgets.compare_view", _compare_view, "compare_view"),
-    TabSpec("perturb", "Perturb", "app.widgets.perturbation_view", _perturbation_view,
-            "perturbation_view"),
-    TabSpec("evaluate", "Evaluate", "app.widgets.evaluate_view", _evaluate_view,
-            "evaluate_view"),
-    TabSpec("build", "Build", "app.builder.builder_view", _architecture_builder,
-            "architecture_builder"),
-    TabSpec("convolution", "Convolution", "app.widgets.conv_explorer", _conv_explorer,
-            "conv_explorer"),
-    TabSpec("coach", "Coach", "app.widgets.handwriting_coach", _handwriting_coach,
-            "handwriting_coach"),
-    TabSpec("learn-kernel", "Learn a kernel", "app.widgets.kernel_learner", _kernel_learner,
-            "kernel_learner"),
-    TabSpec("browse", "Browse data", "app.widgets.dataset_browser", _dataset_browser,
-            "dataset_browser"),
+    TabSpec("train", QT_TRANSLATE_NOOP("MainWindow", "Train"),
+            "app.widgets.training_panel", _training_panel, "training_panel"),
+    TabSpec("features", QT_TRANSLATE_NOOP("MainWindow", "Feature maps"),
+            "app.widgets.feature_map_view", _feature_map_view, "feature_map_view"),
+    TabSpec("kernels", QT_TRANSLATE_NOOP("MainWindow", "Kernels"),
+            "app.widgets.kernel_view", _kernel_view, "kernel_view"),
+    TabSpec("compare", QT_TRANSLATE_NOOP("MainWindow", "Compare"),
+            "app.widgets.compare_view", _compare_view, "compare_view"),
+    TabSpec("perturb", QT_TRANSLATE_NOOP("MainWindow", "Perturb"),
+            "app.widgets.perturbation_view", _perturbation_view, "perturbation_view"),
+    TabSpec("evaluate", QT_TRANSLATE_NOOP("MainWindow", "Evaluate"),
+            "app.widgets.evaluate_view", _evaluate_view, "evaluate_view"),
+    TabSpec("build", QT_TRANSLATE_NOOP("MainWindow", "Build"),
+            "app.builder.builder_view", _architecture_builder, "architecture_builder"),
+    TabSpec("convolution", QT_TRANSLATE_NOOP("MainWindow", "Convolution"),
+            "app.widgets.conv_explorer", _conv_explorer, "conv_explorer"),
+    TabSpec("coach", QT_TRANSLATE_NOOP("MainWindow", "Coach"),
+            "app.widgets.handwriting_coach", _handwriting_coach, "handwriting_coach"),
+    TabSpec("learn-kernel", QT_TRANSLATE_NOOP("MainWindow", "Learn a kernel"),
+            "app.widgets.kernel_learner", _kernel_learner, "kernel_learner"),
+    TabSpec("browse", QT_TRANSLATE_NOOP("MainWindow", "Browse data"),
+            "app.widgets.dataset_browser", _dataset_browser, "dataset_browser"),
 )
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QStyle
 
 from . import settings as prefs
 from .help_menu import HelpMenu
+from .language import say
 from .settings import Keys
 
 if TYPE_CHECKING:
@@ -205,7 +206,7 @@ class WindowActions(QObject):
         try:
             checkpoint = load_checkpoint(path)
         except CheckpointError as exc:
-            window.banner.show_error(self.tr("Could not open the model. {0}").format(exc))
+            window.banner.show_error(self.tr("Could not open the model. {0}").format(say(exc)))
             return False
         window.set_model(checkpoint, path)
         window.settings.setValue(Keys.LAST_MODEL, str(Path(path).resolve()))
@@ -223,7 +224,7 @@ class WindowActions(QObject):
         try:
             save_checkpoint(path, checkpoint)
         except (OSError, CheckpointError) as exc:
-            window.banner.show_error(self.tr("Could not save the model. {0}").format(exc))
+            window.banner.show_error(self.tr("Could not save the model. {0}").format(say(exc)))
             return False
         window.model_path = Path(path)
         window.settings.setValue(Keys.LAST_MODEL, str(Path(path).resolve()))

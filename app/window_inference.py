@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from .analysis_worker import AnalysisWorker
 from .inference import LiveInference
 
@@ -39,7 +41,8 @@ class CanvasInference:
         inference.model_changed.connect(panel.set_model)
         inference.predicted.connect(panel.show_prediction)
         inference.failed.connect(lambda message: window.banner.show_error(
-            window.tr("The model failed on this drawing: {0}").format(message)))
+            QCoreApplication.translate(
+                "MainWindow", "The model failed on this drawing: {0}").format(message)))
 
     def use_weights(self, checkpoint: Checkpoint) -> None:
         """The canvas model's weights (its final ones, or a replayed epoch's) are in use."""
@@ -66,12 +69,14 @@ class CanvasInference:
     def inspection_source_text(self) -> str:
         """Where the feature maps and kernels come from: a live snapshot, or the model."""
         if self.inference.snapshot() is not None:
-            return self._window.tr("Live: the model being trained")
+            return QCoreApplication.translate("MainWindow", "Live: the model being trained")
         return self._model_source_text()
 
     def _model_source_text(self) -> str:
         checkpoint = self.inference.checkpoint()
-        return self._window.tr("Model: {0}").format(checkpoint.name) if checkpoint else ""
+        if checkpoint is None:
+            return ""
+        return QCoreApplication.translate("MainWindow", "Model: {0}").format(checkpoint.name)
 
     def _set_inspection_source(self, text: str) -> None:
         for name in _SOURCE_VIEWS:

@@ -17,12 +17,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 
 from cnn_core.runtime.user_data import read_shelf_state, user_data_dir
 
 from . import model_loader
 from . import settings as prefs
+from .language import say
 from .settings import BUNDLED_KEY, Keys
 
 if TYPE_CHECKING:
@@ -205,16 +206,17 @@ def load_startup_model(window: MainWindow, preloaded: object = None) -> None:
         except CheckpointError as exc:
             # forget it, so that the next start does not stumble over the same file
             window.settings.remove(Keys.LAST_MODEL)
-            window.banner.show_error(window.tr(
-                "Could not reopen the last model, so the bundled model is used. {0}")
-                .format(exc))
+            window.banner.show_error(QCoreApplication.translate(
+                "MainWindow", "Could not reopen the last model, so the bundled model is used. "
+                "{0}").format(say(exc)))
     try:
         library.load(library.entries()[0])
     except CheckpointError as exc:
         model = create_model(DEFAULT_MODEL)
         window.set_model(Checkpoint(model, make_metadata(model)))
-        window.banner.show_error(window.tr(
-            "The bundled model could not be loaded ({0}). Using an untrained {1} model: "
-            "train it in the Train tab or open a model file.").format(exc, DEFAULT_MODEL))
+        window.banner.show_error(QCoreApplication.translate(
+            "MainWindow", "The bundled model could not be loaded ({0}). Using an untrained {1} "
+            "model: train it in the Train tab or open a model file.").format(
+                say(exc), DEFAULT_MODEL))
         return
     library.use_bundled()

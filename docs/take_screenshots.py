@@ -17,6 +17,7 @@ typed in and the kernel flipped.
 ``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` /
 ``--only=batchnorm`` only that view (no training run); ``--only=tensorboard`` the Train tab's
 TensorBoard controls with TensorBoard serving.
+``--only=zh`` only the Chinese window's views (install a CJK font first: fonts-noto-cjk).
 """
 
 from __future__ import annotations
@@ -141,6 +142,11 @@ class Driver:
 
 def builder_scene(d: Driver, size: Size) -> None:
     """The architecture builder with the LeNet-5 preset, conv2 selected in the table."""
+    _show_lenet5_in_builder(d, size)
+    d.shoot("architecture-builder", size)
+
+
+def _show_lenet5_in_builder(d: Driver, size: Size) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -155,7 +161,6 @@ def builder_scene(d: Driver, size: Size) -> None:
     table = builder.table
     rect = table.visualItemRect(table.item(table.row_of_layer(3), 0))  # conv2
     d.click(table.viewport(), rect.center())
-    d.shoot("architecture-builder", size)
 
 
 def code_view_scene(d: Driver, size: Size) -> None:
@@ -232,6 +237,11 @@ def tensorboard_scene(d: Driver, size: Size) -> None:
 
 def conv_explorer_scene(d: Driver, size: Size) -> None:
     """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
+    _step_conv_explorer(d, size)
+    d.shoot("conv-explorer", size)
+
+
+def _step_conv_explorer(d: Driver, size: Size) -> None:
     d.window.resize(*size)
     d.use_bundled()
     explorer = d.window.conv_explorer
@@ -243,7 +253,6 @@ def conv_explorer_scene(d: Driver, size: Size) -> None:
     d.click(controls.resetButton)
     for _ in range(11 * 28 + 12):  # into the 3's upper curve
         d.click(controls.stepButton)
-    d.shoot("conv-explorer", size)
 
 
 def conv_flip_scene(d: Driver, size: Size) -> None:
@@ -482,6 +491,40 @@ def coach_scenes(d: Driver, sizes: Sequence[Size]) -> None:
         d.shoot("handwriting-coach-results", size)
 
 
+def chinese_scenes(d: Driver, sizes: Sequence[Size]) -> None:
+    """The window in Simplified Chinese (a window of its own, started as ``digitlab-gui
+    --lang zh_CN`` starts it): the Train tab beside a drawn digit, the builder, the
+    convolution explorer. A CJK font must be installed (``fonts-noto-cjk``)."""
+    from app.language import install_translators
+    from app.main_window import MainWindow
+
+    translators = install_translators(d.app, "zh_CN")
+    d.window.hide()
+    window = MainWindow()
+    window.move(0, 0)
+    window.show()
+    zh = Driver(d.app, window, d.out)
+    zh.wait_until(lambda: window.checkpoint() is not None, "the bundled model")
+    zh.wait_until(window.is_ready, "every tab")
+    for size in sizes:
+        zh.resize(size)
+        zh.open_tab(window.training_panel)
+        zh.draw(4)
+        zh.shoot("zh-drawing", size)
+        _show_lenet5_in_builder(zh, size)
+        zh.shoot("zh-builder", size)
+        _step_conv_explorer(zh, size)
+        zh.shoot("zh-convolution", size)
+    window.close()
+    window.deleteLater()
+    for translator in translators:
+        d.app.removeTranslator(translator)
+    from PySide6.QtCore import QLocale
+
+    QLocale.setDefault(QLocale(QLocale.Language.English))
+    d.window.show()
+
+
 def all_scenes(d: Driver) -> None:
     """Every view: three small training runs first, then each scene at each size."""
     for size in SIZES:
@@ -499,12 +542,14 @@ def all_scenes(d: Driver) -> None:
         batchnorm_scene(d, size)
         tensorboard_scene(d, size)
     coach_scenes(d, SIZES)
+    chinese_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
          "architecture-builder", "code-view", "conv-explorer", "conv-flip", "kernel-learner",
          "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results",
-         "receptive-field", "batchnorm", "tensorboard")
+         "receptive-field", "batchnorm", "tensorboard", "zh-drawing", "zh-builder",
+         "zh-convolution")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -541,8 +586,9 @@ def main(out: Path, only: str = "") -> int:
     from app.main import configure_gui_process, configure_pyqtgraph, configure_qt_environment
     from app.main_window import MainWindow
 
-    if only and only not in ONLY and only != "coach":
-        print(f"--only={only}: expected one of {', '.join([*ONLY, 'coach'])}", file=sys.stderr)
+    if only and only not in ONLY and only not in ("coach", "zh"):
+        print(f"--only={only}: expected one of {', '.join([*ONLY, 'coach', 'zh'])}",
+              file=sys.stderr)
         return 2
     configure_qt_environment()  # as digitlab-gui's main does, before Qt starts
     app = QApplication(sys.argv[:1])
@@ -561,6 +607,8 @@ def main(out: Path, only: str = "") -> int:
 
     if only == "coach":
         coach_scenes(d, SIZES)
+    elif only == "zh":
+        chinese_scenes(d, SIZES)
     elif only:
         for size in SIZES:
             ONLY[only](d, size)

@@ -90,6 +90,7 @@ def test_wheel_holds_code_model_data_and_entry_points(wheel: Path) -> None:
     for package in ("cnn_core", "app"):
         for module in (ROOT / package).rglob("*.py"):
             assert module.relative_to(ROOT).as_posix() in names
+    assert sizes["app/i18n/digitlab_zh_CN.qm"] > 10_000  # the Chinese UI
     assert "digitlab = cnn_core.cli:main" in scripts
     assert "digitlab-gui = app.main:main" in scripts
     assert not any(n.startswith(("tests/", "benchmarks/", "resources/")) for n in names)

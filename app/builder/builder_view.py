@@ -36,6 +36,7 @@ from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
 from cnn_core.models.layer_costs import MAC_CONVENTION
 
+from ..language import say
 from .document import BuilderDocument, split_layers
 from .elided_label import ElidedLabel
 from .flow_layout import FlowLayout
@@ -98,23 +99,22 @@ class ArchitectureBuilder(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
         self.presetCombo = QComboBox(self)
         self.presetCombo.setObjectName("builderPresetCombo")
-        self.presetCombo.setToolTip(tr("Start from a registered model (Ctrl+Z goes back)"))
-        self.presetCombo.addItem(tr("Preset…"), None)
+        self.presetCombo.setToolTip(self.tr("Start from a registered model (Ctrl+Z goes back)"))
+        self.presetCombo.addItem(self.tr("Preset…"), None)
         for name in MODELS:
             self.presetCombo.addItem(name, name)
         describe_models(self.presetCombo, model_lines())
-        self.newButton = self._button("builderNewButton", tr("New"),
-                                      tr("Start an empty network (Ctrl+Z goes back)"))
-        self.openButton = self._button("builderOpenButton", tr("Open…"),
-                                       tr("Open a JSON model spec"))
-        self.saveButton = self._button("builderSaveButton", tr("Save…"), tr(
+        self.newButton = self._button("builderNewButton", self.tr("New"),
+                                      self.tr("Start an empty network (Ctrl+Z goes back)"))
+        self.openButton = self._button("builderOpenButton", self.tr("Open…"),
+                                       self.tr("Open a JSON model spec"))
+        self.saveButton = self._button("builderSaveButton", self.tr("Save…"), self.tr(
             "Save as a JSON spec: train it with digitlab train --model-spec FILE"))
-        self.exportButton = self._button("builderExportButton", tr("Export code…"), tr(
+        self.exportButton = self._button("builderExportButton", self.tr("Export code…"), self.tr(
             "Write a standalone PyTorch module (class Net) that needs only torch"))
-        self.trainButton = self._button("builderTrainButton", tr("Train this"), tr(
+        self.trainButton = self._button("builderTrainButton", self.tr("Train this"), self.tr(
             "Put this network in the Train tab and go there"))
         self.trainButton.setDefault(False)
         bar = QHBoxLayout()
@@ -134,7 +134,7 @@ class ArchitectureBuilder(QWidget):
             button = QToolButton(self.palette_)
             button.setObjectName(f"add_{kind}")
             button.setText(described.title)
-            button.setToolTip(tr("{0}: {1} Click to add it after the selected layer.")
+            button.setToolTip(self.tr("{0}: {1} Click to add it after the selected layer.")
                               .format(described.title, described.tip))
             button.clicked.connect(lambda _=False, k=kind: self.add_layer(k))
             flow.addWidget(button)
@@ -208,9 +208,9 @@ class ArchitectureBuilder(QWidget):
         table, error = partial_layer_table(spec)
         layers = self.document.layers()
         error_at: int | None = None
-        self._error = "" if error is None else str(error)
+        self._error = "" if error is None else say(error)
         if error is not None:
-            where = error_location(self._error)
+            where = error_location(str(error))  # the English text's "features[2]: …"
             features, _ = split_layers(layers)
             if where is not None:
                 error_at = where[1] + (len(features) if where[0] == "classifier" else 0)
@@ -228,7 +228,7 @@ class ArchitectureBuilder(QWidget):
             "{0} layers → {1} outputs · {2:,} parameters · {3:,} MACs per image ({4}) · "
             "{5:.2f} MFLOPs").format(
                 len(layers), table.output_shape[0], table.params, table.macs,
-                MAC_CONVENTION, 2 * table.macs / 1e6))
+                say(MAC_CONVENTION), 2 * table.macs / 1e6))
         self.inspector.show_network(self.document.state.name, self.document.state.init)
         self._show_inspector()
         valid = error is None
@@ -380,7 +380,7 @@ class ArchitectureBuilder(QWidget):
         try:
             Path(path).write_text(json.dumps(self.spec(), indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.message.emit("error", self.tr("Could not save the spec: {0}").format(exc))
+            self.message.emit("error", self.tr("Could not save the spec: {0}").format(say(exc)))
             return False
         self.message.emit("info", self.tr("Saved the spec to {0}").format(Path(path).name))
         return True
@@ -398,7 +398,8 @@ class ArchitectureBuilder(QWidget):
         try:
             spec = read_spec_sketch(path)
         except ValueError as exc:
-            self.message.emit("error", self.tr("Could not open {0}: {1}").format(path.name, exc))
+            self.message.emit("error", self.tr("Could not open {0}: {1}").format(
+                path.name, say(exc)))
             return False
         self._selected = -1
         self.document.load_spec(spec, self.tr("Open {0}").format(path.name))
@@ -418,7 +419,7 @@ class ArchitectureBuilder(QWidget):
         try:
             Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
         except (OSError, ValueError) as exc:  # SpecError is a ValueError
-            self.message.emit("error", self.tr("Could not export the code: {0}").format(exc))
+            self.message.emit("error", self.tr("Could not export the code: {0}").format(say(exc)))
             return False
         self.message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")
                           .format(Path(path).name))

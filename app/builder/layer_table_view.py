@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from cnn_core.models.architecture import LayerRow, LayerTable
 from cnn_core.models.layer_costs import MAC_CONVENTION
 
+from ..language import say
 from .layer_kinds import describe, kind_of
 
 __all__ = ["LayerTableView", "format_count"]
@@ -57,15 +58,14 @@ class LayerTableView(QTableWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(0, self.COLUMNS, parent)
         self.setObjectName("layerTable")
-        tr = self.tr
-        headers = [(tr("Layer"), tr("Name and type; drag a row to move the layer")),
-                   (tr("Output\nshape"),
-                    tr("Output shape for one 28×28 image (channels×height×width)")),
-                   (tr("Params"), tr("Trainable parameters (weights and biases)")),
-                   (tr("MACs"), tr("Multiply-adds for one image ({0}; pooling, BatchNorm "
-                                   "and activations not counted); 1 MAC = 2 FLOPs"
-                                   ).format(MAC_CONVENTION)),
-                   (tr("Receptive\nfield"), tr(
+        headers = [(self.tr("Layer"), self.tr("Name and type; drag a row to move the layer")),
+                   (self.tr("Output\nshape"),
+                    self.tr("Output shape for one 28×28 image (channels×height×width)")),
+                   (self.tr("Params"), self.tr("Trainable parameters (weights and biases)")),
+                   (self.tr("MACs"), self.tr("Multiply-adds for one image ({0}; pooling, "
+                                             "BatchNorm and activations not counted); 1 MAC = "
+                                             "2 FLOPs").format(say(MAC_CONVENTION))),
+                   (self.tr("Receptive\nfield"), self.tr(
                        "Input pixels one output value sees, and in brackets the jump: input "
                        "pixels between neighbouring outputs"))]
         for column, (title, tip) in enumerate(headers):
@@ -148,9 +148,8 @@ class LayerTableView(QTableWidget):
         kind = kind_of(str(layer.get("type")))
         lines = [kind.tip] if kind else []
         if row is not None:
-            lines.insert(0, f"{name}: {_shape(row.in_shape)} → "
-                            f"{_shape(row.out_shape)}, {row.params:,} parameters, "
-                            f"{row.macs:,} MACs")
+            lines.insert(0, self.tr("{0}: {1} → {2}, {3:,} parameters, {4:,} MACs").format(
+                name, _shape(row.in_shape), _shape(row.out_shape), row.params, row.macs))
         if error:
             lines.append(error)
         return "\n".join(lines)

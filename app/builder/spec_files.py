@@ -7,15 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-
 from cnn_core.models.specs import MAX_SPEC_FILE_BYTES
+
+from ..language import TextContext
 
 __all__ = ["read_spec_sketch"]
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SpecFiles", text)
+SpecFiles = TextContext("SpecFiles")  # SpecFiles.tr: a text in the window's language
 
 
 def read_spec_sketch(path: Path) -> dict[str, Any]:
@@ -29,15 +28,16 @@ def read_spec_sketch(path: Path) -> dict[str, Any]:
     """
     try:
         if path.stat().st_size > MAX_SPEC_FILE_BYTES:
-            raise ValueError(_t("too large for a model spec"))
+            raise ValueError(SpecFiles.tr("too large for a model spec"))
         spec = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(str(exc)) from None
     # json's own errors are ValueErrors and pass through with their line and column
     parts = ("features", "classifier")
     if not isinstance(spec, dict) or not all(isinstance(spec.get(p, []), list) for p in parts):
-        raise ValueError(_t("not a model spec (an object with features and classifier lists)"))
+        raise ValueError(SpecFiles.tr(
+            "not a model spec (an object with features and classifier lists)"))
     if not all(isinstance(layer, dict) for p in parts for layer in spec.get(p, [])):
-        raise ValueError(_t("every layer must be an object with a type"))
+        raise ValueError(SpecFiles.tr("every layer must be an object with a type"))
     spec.setdefault("name", path.stem[:100])
     return spec

@@ -82,7 +82,8 @@ class BatchNormView(QWidget):
         self.statusLabel.setObjectName("batchNormStatus")
         self.table = QTableWidget(0, len(_COLUMNS), self)
         self.table.setObjectName("batchNormTable")
-        self.table.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.table.setHorizontalHeaderLabels(
+            ["μ_B", "σ_B", self.tr("running μ"), self.tr("running σ"), "γ", "β"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)

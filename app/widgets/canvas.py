@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.images import ImageError, check_size, decode_image, load_image
 
+from ..language import say
 from .picture_data import busy_cursor, fit_to_square, holds_picture, image_formats, png_bytes
 
 __all__ = ["CANVAS_SIZE", "DrawingCanvas"]
@@ -246,7 +247,7 @@ class DrawingCanvas(QWidget):
         return self.load_mime_data(mime, self.tr("the pasted image"))
 
     def _report(self, what: str, exc: ImageError) -> None:
-        self.load_failed.emit(self.tr("Cannot open {0}: {1}").format(what, exc.reason))
+        self.load_failed.emit(self.tr("Cannot open {0}: {1}").format(what, say(exc.reason)))
 
     def draw_stroke(self, points: list[tuple[float, float]], erase: bool = False) -> None:
         """Draw a polyline in canvas coordinates as one undoable stroke (for demos and scripts)."""

@@ -21,6 +21,7 @@ from cnn_core.data.own_digits import DeletedSample, OwnDigitStore, OwnSample
 from cnn_core.data.own_digits_zip import export_zip, import_zip
 from cnn_core.data.preprocess import ImageError
 
+from ..language import say
 from .coach_parts import SampleList
 from .naming import named
 
@@ -45,17 +46,16 @@ class SamplesBox(QWidget):
         self._undo: list[DeletedSample] = []
         self._locked = False
         self.list = SampleList(self)
-        tr = self.tr
-        self.deleteButton = named(QPushButton(tr("&Delete"), self), "coachDeleteButton",
-                                  tr("Remove the selected samples (Delete)"))
-        self.undoButton = named(QPushButton(tr("&Undo delete"), self), "coachUndoButton",
-                                tr("Put the last removed sample back (Ctrl+Z in the sample "
-                                   "list)"))
-        self.exportButton = named(QPushButton(tr("E&xport zip…"), self), "coachExportButton",
-                                  tr("Save all your samples in one zip file"))
-        self.importButton = named(QPushButton(tr("&Import zip…"), self), "coachImportButton",
-                                  tr("Add the samples of a zip file (exported here, or "
-                                     "pictures named like 7_mine.png)"))
+        self.deleteButton = named(QPushButton(self.tr("&Delete"), self), "coachDeleteButton",
+                                  self.tr("Remove the selected samples (Delete)"))
+        self.undoButton = named(QPushButton(self.tr("&Undo delete"), self), "coachUndoButton",
+                                self.tr("Put the last removed sample back (Ctrl+Z in the sample "
+                                        "list)"))
+        self.exportButton = named(QPushButton(self.tr("E&xport zip…"), self), "coachExportButton",
+                                  self.tr("Save all your samples in one zip file"))
+        self.importButton = named(QPushButton(self.tr("&Import zip…"), self), "coachImportButton",
+                                  self.tr("Add the samples of a zip file (exported here, or "
+                                          "pictures named like 7_mine.png)"))
         row = QHBoxLayout()
         for button in (self.deleteButton, self.undoButton):
             row.addWidget(button)
@@ -140,7 +140,7 @@ class SamplesBox(QWidget):
             self.store.restore(deleted)
         except OSError as exc:
             self._undo.append(deleted)
-            self.message.emit(self.tr("Could not restore the sample: {0}").format(exc), True)
+            self.message.emit(self.tr("Could not restore the sample: {0}").format(say(exc)), True)
             return
         self.reload()
         self.changed.emit()
@@ -180,7 +180,7 @@ class SamplesBox(QWidget):
         try:
             report = import_zip(self.store, path)
         except (OSError, ValueError) as exc:
-            self.message.emit(self.tr("Could not import: {0}").format(exc), True)
+            self.message.emit(self.tr("Could not import: {0}").format(say(exc)), True)
             return 0, []
         self.reload()
         self.changed.emit()

@@ -43,6 +43,7 @@ from app.builder.builder_view import file_stem
 from cnn_core.checkpoints.code_export import ExportedCode, export_spec
 from cnn_core.runtime.atomic_files import write_bytes_atomic
 
+from ..language import say
 from .naming import named
 from .python_highlighter import PythonHighlighter, is_dark
 
@@ -175,22 +176,21 @@ class CodePanel(QWidget):
         self._build()
 
     def _build(self) -> None:
-        tr = self.tr
-        self.sourceCombo = named(QComboBox(self), "codeSourceCombo", tr(
+        self.sourceCombo = named(QComboBox(self), "codeSourceCombo", self.tr(
             "Whose code to show: the network being built in the Build tab, or the model "
             "the canvas uses (with its input normalisation and class names)"))
-        self.sourceCombo.addItem(tr("Network in Build"), BUILDER)
-        self.sourceCombo.addItem(tr("Model on the canvas"), CANVAS)
+        self.sourceCombo.addItem(self.tr("Network in Build"), BUILDER)
+        self.sourceCombo.addItem(self.tr("Model on the canvas"), CANVAS)
         self.sourceCombo.currentIndexChanged.connect(self._on_source)
         # narrow enough to dock beside the tabs of a 1280-pixel window without widening it
         self.sourceCombo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.sourceCombo.setMinimumContentsLength(8)
-        self.copyButton = named(QPushButton(tr("Copy"), self), "codeCopyButton",
-                                tr("Copy the whole file to the clipboard (Ctrl+C in the code "
-                                   "copies the selection, or everything when none)"))
-        self.saveButton = named(QPushButton(tr("Save…"), self), "codeSaveButton",
-                                tr("Save the code as a .py file that needs only torch"))
+        self.copyButton = named(QPushButton(self.tr("Copy"), self), "codeCopyButton",
+                                self.tr("Copy the whole file to the clipboard (Ctrl+C in the code "
+                                        "copies the selection, or everything when none)"))
+        self.saveButton = named(QPushButton(self.tr("Save…"), self), "codeSaveButton",
+                                self.tr("Save the code as a .py file that needs only torch"))
         for button in (self.copyButton, self.saveButton):
             button.setAutoDefault(False)
         self.copyButton.clicked.connect(self.copy)
@@ -199,9 +199,9 @@ class CodePanel(QWidget):
         self.statusLabel.setWordWrap(True)
         self.statusLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.text = CodeText(self)
-        self.text.setToolTip(tr("Point at a layer's row in the Build tab to light its line "
-                                "here; click a layer's line to select its row and see its "
-                                "feature maps"))
+        self.text.setToolTip(self.tr("Point at a layer's row in the Build tab to light its line "
+                                     "here; click a layer's line to select its row and see its "
+                                     "feature maps"))
         self.text.line_clicked.connect(self._on_line_clicked)
         self.text.line_hovered.connect(self._on_line_hovered)
         bar = QHBoxLayout()
@@ -245,27 +245,26 @@ class CodePanel(QWidget):
         """Write the code of the shown network now (a network that does not build keeps the
         last code that did, and says why)."""
         self._timer.stop()
-        tr = self.tr
         if self.source() == CANVAS:
             ck = self._checkpoint
             if ck is None:
-                self._show_problem(tr("No model on the canvas yet."))
+                self._show_problem(self.tr("No model on the canvas yet."))
                 return
             self._show(export_spec(ck.model.spec, source=ck.name, mean=ck.mean, std=ck.std,
                                    classes=list(ck.classes)),
-                       tr("The model on the canvas: {0}").format(ck.name), ck.name, CANVAS)
+                       self.tr("The model on the canvas: {0}").format(ck.name), ck.name, CANVAS)
             return
         if self._spec is None:
-            self._show_problem(tr("The Build tab has no network yet."))
+            self._show_problem(self.tr("The Build tab has no network yet."))
             return
         name = str(self._spec.get("name", "custom"))
         try:
             code = export_spec(self._spec)
         except ValueError as exc:  # SpecError: the stack does not build (yet)
-            self._show_problem(tr("{0} does not build: {1} The code below is the last one "
-                                  "that did.").format(name, exc))
+            self._show_problem(self.tr("{0} does not build: {1} The code below is the last one "
+                                       "that did.").format(name, say(exc)))
             return
-        self._show(code, tr("The network in the Build tab: {0}").format(name), name, BUILDER)
+        self._show(code, self.tr("The network in the Build tab: {0}").format(name), name, BUILDER)
 
     def _show(self, code: ExportedCode, status: str, name: str, source: str) -> None:
         self._last[source] = (code, name)

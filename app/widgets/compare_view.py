@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.inference import LiveInference
 from cnn_core.checkpoints import CheckpointError
 
+from ..language import say
 from .feature_map_view import FeatureMapView
 from .prediction_panel import PredictionPanel
 
@@ -96,7 +97,7 @@ class CompareSide(QWidget):
         try:
             checkpoint = self.library.load(entry)
         except CheckpointError as exc:
-            self.prediction.show_message(self.tr("Cannot load this model: {0}").format(exc))
+            self.prediction.show_message(self.tr("Cannot load this model: {0}").format(say(exc)))
             return False
         self.key = key
         self.combo.setCurrentIndex(max(0, self.combo.findData(key)))

@@ -199,8 +199,12 @@ class ConvControls(QScrollArea):
         form.addRow(self.tr("Stride"), self._pair("Stride", 1, 8, 1, self.tr("stride")))
         form.addRow(self.tr("Padding"), self._pair("Padding", 0, 8, 0, self.tr("padding")))
         form.addRow(self.tr("Dilation"), self._pair("Dilation", 1, 6, 1, self.tr("dilation")))
+        modes = {"zeros": self.tr("zeros: pad with 0"),
+                 "reflect": self.tr("reflect: mirror the inside"),
+                 "replicate": self.tr("replicate: repeat the edge"),
+                 "circular": self.tr("circular: wrap around")}
         self.paddingModeCombo = self._combo("convPaddingModeCombo",
-                                            [(mode, mode) for mode in PADDING_MODES])
+                                            [(modes.get(m, m), m) for m in PADDING_MODES])
         self.paddingModeCombo.currentIndexChanged.connect(self.changed)
         form.addRow(self.tr("Padding mode"), self.paddingModeCombo)
         self.groupsSpin = self._spin("convGroupsSpin", 1, MAX_CHANNELS, 1, self.tr("groups"))
@@ -240,7 +244,8 @@ class ConvControls(QScrollArea):
         form = QFormLayout(box)
         form.addRow(self.tr("Activation"), self.activationCombo)
         form.addRow(self.tr("Pooling"), self.poolCombo)
-        form.addRow(self._inline(box, self.tr("size"), self.poolSizeSpin, self.tr("stride"),
+        form.addRow(self._inline(box, self.tr("size"), self.poolSizeSpin,
+                                 self.tr("stride", "the pooling window's step"),
                                  self.poolStrideSpin))
         return box
 

@@ -69,22 +69,21 @@ class ConvTypedBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Your own numbers"), parent)
         self.setObjectName("convTypedBox")
-        tr = self.tr
         self.presetCombo = named(QComboBox(self), "convTypedPresetCombo",
-                                 tr("Fill both grids with an example of the tutorials"))
-        self.presetCombo.addItem(tr("Examples…"), "")
-        titles = {"corr2d": tr("corr2d: 0…8 with [[0, 1], [2, 3]]"),
-                  "edge_6x8": tr("6×8 edges with [1, −1]")}
+                                 self.tr("Fill both grids with an example of the tutorials"))
+        self.presetCombo.addItem(self.tr("Examples…"), "")
+        titles = {"corr2d": self.tr("corr2d: 0…8 with [[0, 1], [2, 3]]"),
+                  "edge_6x8": self.tr("6×8 edges with [1, −1]")}
         for key in INPUT_PRESETS:
             self.presetCombo.addItem(titles.get(key, key), key)
         self.presetCombo.activated.connect(self._on_preset)
         self.inputEdit, self.inputError = self._field(
             "convInputEdit", "0 1 2; 3 4 5; 6 7 8",
-            tr("An input of up to %1×%1 numbers: rows separated by ; or new lines, values by "
-               "spaces or commas. Enter uses it").replace("%1", str(MAX_TYPED_SIZE)))
+            self.tr("An input of up to %1×%1 numbers: rows separated by ; or new lines, values by "
+                    "spaces or commas. Enter uses it").replace("%1", str(MAX_TYPED_SIZE)))
         self.kernelEdit, self.kernelError = self._field(
             "convKernelEdit", "0 1; 2 3",
-            tr("A kernel of up to %1×%1 numbers, written like the input. Enter uses it")
+            self.tr("A kernel of up to %1×%1 numbers, written like the input. Enter uses it")
             .replace("%1", str(MAX_TYPED_KERNEL)))
         # Enter always applies (again: the kernel may have been changed since); leaving the
         # field applies what changed
@@ -94,9 +93,9 @@ class ConvTypedBox(QGroupBox):
         self.kernelEdit.editingFinished.connect(self.apply_kernel)
         form = QFormLayout(self)
         form.addRow(self.presetCombo)
-        form.addRow(tr("Input"), self.inputEdit)
+        form.addRow(self.tr("Input"), self.inputEdit)
         form.addRow(self.inputError)
-        form.addRow(tr("Kernel"), self.kernelEdit)
+        form.addRow(self.tr("Kernel"), self.kernelEdit)
         form.addRow(self.kernelError)
         self._applied = {self.inputEdit: "", self.kernelEdit: ""}
 
@@ -175,14 +174,13 @@ class ConvFlipChoice(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("convFlipChoice")
-        tr = self.tr
         self.check = named(
-            QCheckBox(tr("True convolution (flip the kernel)"), self), "convFlipCheck",
-            tr("Turn the kernel half a turn (top to bottom, left to right) before sliding it: "
-               "the convolution of mathematics and signal processing"))
+            QCheckBox(self.tr("True convolution (flip the kernel)"), self), "convFlipCheck",
+            self.tr("Turn the kernel half a turn (top to bottom, left to right) before sliding it: "
+                    "the convolution of mathematics and signal processing"))
         self.check.toggled.connect(self.toggled)
-        self.note = QLabel(tr("Conv2d computes a cross-correlation: it slides the kernel "
-                              "unflipped."), self)
+        self.note = QLabel(self.tr("Conv2d computes a cross-correlation: it slides the kernel "
+                                   "unflipped."), self)
         self.note.setObjectName("convFlipNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #606060;")

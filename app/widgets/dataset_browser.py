@@ -34,6 +34,7 @@ from cnn_core.recognition.verdict import DEFAULT_RULE
 from .. import background
 from ..background import Task
 from ..data_folder import dataset_dir
+from ..language import say
 from .dataset_grid import COLUMNS, ROWS, Cell, DatasetGrid
 from .naming import named
 
@@ -77,35 +78,34 @@ class DatasetBrowser(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
         self.datasetCombo = named(QComboBox(self), "browserDatasetCombo",
-                                        tr("Which images to browse"))
+                                        self.tr("Which images to browse"))
         for key, info in DATASETS.items():
-            self.datasetCombo.addItem(info.title, key)
-        self.splitCombo = named(QComboBox(self), "browserSplitCombo",
-                                      tr("The images a model trains on, or those it is tested on"))
-        self.splitCombo.addItem(tr("Training images"), True)
-        self.splitCombo.addItem(tr("Test images"), False)
+            self.datasetCombo.addItem(say(info.title), key)
+        self.splitCombo = named(QComboBox(self), "browserSplitCombo", self.tr(
+            "The images a model trains on, or those it is tested on"))
+        self.splitCombo.addItem(self.tr("Training images"), True)
+        self.splitCombo.addItem(self.tr("Test images"), False)
         self.classCombo = named(QComboBox(self), "browserClassCombo",
-                                      tr("Show one class only"))
+                                      self.tr("Show one class only"))
         self.modeCombo = named(QComboBox(self), "browserModeCombo",
-                                     tr("The images as stored, or as a training batch reaches "
-                                        "the model"))
-        self.modeCombo.addItem(tr("As stored"), STORED)
-        self.modeCombo.addItem(tr("As the model sees a training batch"), MODEL_VIEW)
-        self.predictCheck = named(QCheckBox(tr("Canvas model's answers"), self),
+                                     self.tr("The images as stored, or as a training batch reaches "
+                                             "the model"))
+        self.modeCombo.addItem(self.tr("As stored"), STORED)
+        self.modeCombo.addItem(self.tr("As the model sees a training batch"), MODEL_VIEW)
+        self.predictCheck = named(QCheckBox(self.tr("Canvas model's answers"), self),
                                         "browserPredictCheck",
-                                        tr("Show what the canvas model says under each image; "
-                                           "wrong answers are red"))
+                                        self.tr("Show what the canvas model says under each image; "
+                                                "wrong answers are red"))
         self.predictCheck.setChecked(True)
-        self.prevButton = named(QPushButton(tr("◀ Previous"), self), "browserPrevButton",
-                                      tr("Previous page (Page Up)"))
-        self.nextButton = named(QPushButton(tr("Next ▶"), self), "browserNextButton",
-                                      tr("Next page (Page Down)"))
+        self.prevButton = named(QPushButton(self.tr("◀ Previous"), self), "browserPrevButton",
+                                      self.tr("Previous page (Page Up)"))
+        self.nextButton = named(QPushButton(self.tr("Next ▶"), self), "browserNextButton",
+                                      self.tr("Next page (Page Down)"))
         self.prevButton.setShortcut(QKeySequence.StandardKey.MoveToPreviousPage)
         self.nextButton.setShortcut(QKeySequence.StandardKey.MoveToNextPage)
-        self.augmentButton = named(QPushButton(tr("New draw"), self), "browserAugmentButton",
-                                         tr("Draw new random distortions for this batch"))
+        self.augmentButton = named(QPushButton(self.tr("New draw"), self), "browserAugmentButton",
+                                         self.tr("Draw new random distortions for this batch"))
         self.pageLabel = named(QLabel(self), "browserPageLabel", "")
         self.infoLabel = named(QLabel(self), "browserInfoLabel", "")
         self.infoLabel.setWordWrap(True)
@@ -200,7 +200,7 @@ class DatasetBrowser(QWidget):
         self.predictCheck.setEnabled(mode == STORED)
         split = self._splits.get(key)
         if split is None:
-            title = DATASETS[key[0]].title
+            title = say(DATASETS[key[0]].title)
             self.infoLabel.setText(self.tr("Loading {0}…").format(title))
             folder = dataset_dir(key[0])
             self._start(request, lambda: ("split", key, load_split(*key, folder)))
@@ -313,23 +313,23 @@ class DatasetBrowser(QWidget):
         return classes[label] if label < len(classes) else str(label)
 
     def _describe(self, result: dict[str, Any], page: Any, predictions: Any, view: Any) -> str:
-        tr = self.tr
         if view is not None:
             config = self._recipe()
-            model = config.model if config is not None else tr("the selected model")
-            distortion = (tr("randomly distorted as its recipe augments (New draw: again)")
-                          if view.augmented else tr("not augmented (its recipe trains without)"))
-            return tr("As {0} sees a training batch: pixels / 255, {1}, normalised with mean "
-                      "{2:.4f} and std {3:.4f}. Colour scale: black = {4:.2f} (no ink), white "
-                      "= {5:.2f} (full ink).").format(
+            model = config.model if config is not None else self.tr("the selected model")
+            distortion = (
+                self.tr("randomly distorted as its recipe augments (New draw: again)")
+                if view.augmented else self.tr("not augmented (its recipe trains without)"))
+            return self.tr("As {0} sees a training batch: pixels / 255, {1}, normalised with mean "
+                           "{2:.4f} and std {3:.4f}. Colour scale: black = {4:.2f} (no ink), white "
+                           "= {5:.2f} (full ink).").format(
                 model, distortion, view.mean, view.std, view.low, view.high)
         if predictions is None:
             if self.predictCheck.isChecked() and self._model_source is not None:
-                return tr("No canvas model yet.")
-            return tr("Double-click an image to put it on the canvas.")
+                return self.tr("No canvas model yet.")
+            return self.tr("Double-click an image to put it on the canvas.")
         right = int((predictions.labels == page.labels).sum())
-        return tr("Canvas model: {0} of {1} right on this page ({2:.0f} ms); wrong answers are "
-                  "red. Double-click an image to put it on the canvas.").format(
+        return self.tr("Canvas model: {0} of {1} right on this page ({2:.0f} ms); wrong answers "
+                       "are red. Double-click an image to put it on the canvas.").format(
             right, len(page.labels), 1000 * result["seconds"])
 
     def _on_cell_activated(self, position: int) -> None:
@@ -338,5 +338,5 @@ class DatasetBrowser(QWidget):
         page = self._shown["page"]
         if position < len(page.images):
             info = DATASETS[self._shown["dataset"]]
-            source = self.tr("{0} #{1}").format(info.title, int(page.indices[position]))
+            source = self.tr("{0} #{1}").format(say(info.title), int(page.indices[position]))
             self.image_chosen.emit(DataPicture.from_uint8(page.images[position], source))

@@ -36,6 +36,7 @@ from cnn_core.data.datasets import DATASETS, locate_test_split
 
 from ..data_folder import chosen_folder
 from ..evaluation_worker import EvaluationRunner
+from ..language import say
 from .evaluation_plots import ConfusionView, PerClassPlot, ReliabilityPlot
 from .misclassified_gallery import MisclassifiedGallery
 from .shrinkable_label import shrinkable
@@ -124,7 +125,7 @@ class EvaluateView(QWidget):
 
     def _fill_sources(self) -> None:
         for name, info in DATASETS.items():
-            self.sourceCombo.addItem(self.tr("{0} test set").format(info.title), name)
+            self.sourceCombo.addItem(self.tr("{0} test set").format(say(info.title)), name)
         self.sourceCombo.addItem(self.tr("My drawings (a folder)…"), DRAWINGS)
         self.refresh_sources()
 
@@ -137,7 +138,7 @@ class EvaluateView(QWidget):
             _, why = locate_test_split(name, chosen_folder())
             item = model.item(row)
             item.setEnabled(why is None)  # not on this computer: visible, disabled, and why
-            item.setToolTip(why or "")
+            item.setToolTip(say(why) if why else "")
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         self.refresh_sources()
@@ -345,7 +346,7 @@ class EvaluateView(QWidget):
         wrong = len(result.misclassified)
         return self.tr("{0} on {1}: <b>{2:.2%}</b> of {3:,} correct · {4:,} misclassified · "
                        "{5:.1f} s. Click a cell of the matrix to see its images."
-                       ).format(result.model, result.title, result.accuracy, result.n, wrong,
+                       ).format(result.model, say(result.title), result.accuracy, result.n, wrong,
                                 result.seconds)
 
     def _on_failed(self, message: str) -> None:
@@ -359,7 +360,7 @@ class EvaluateView(QWidget):
 
     def _on_image_chosen(self, index: int) -> None:
         if self._result is not None:  # read as the evaluation read it: as given
-            source = self.tr("{0} #{1}").format(self._result.title, index)
+            source = self.tr("{0} #{1}").format(say(self._result.title), index)
             self.image_chosen.emit(DataPicture.from_uint8(self._result.images[index], source))
 
     def _show_idle_hint(self) -> None:

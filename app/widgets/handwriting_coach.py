@@ -58,6 +58,7 @@ from cnn_core.training.finetune import (
 )
 
 from ..inference import LiveInference
+from ..language import say
 from ..models import ModelLibrary, ShelfEntry
 from .canvas import DrawingCanvas
 from .coach_fine_tune import FineTunePanel
@@ -101,7 +102,6 @@ class HandwritingCoach(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
         self.promptLabel = QLabel(self)
         self.promptLabel.setObjectName("coachPromptLabel")
         font = QFont(self.font())
@@ -116,18 +116,18 @@ class HandwritingCoach(QWidget):
         self.canvas = DrawingCanvas(self)
         self.canvas.setObjectName("coachCanvas")
         self.canvas.setMinimumSize(150, 150)  # the tab must not make the window taller
-        self.canvas.setAccessibleName(tr("Coach drawing canvas"))
+        self.canvas.setAccessibleName(self.tr("Coach drawing canvas"))
         claim_keys(self.canvas, [QKeySequence(k) for k in (
             Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)])
         self.canvas.installEventFilter(self)
-        self.acceptButton = named(QPushButton(tr("&Accept"), self), "coachAcceptButton",
-                                  tr("Keep this drawing as a sample of the digit asked for "
-                                     "(Enter)"))
+        self.acceptButton = named(QPushButton(self.tr("&Accept"), self), "coachAcceptButton",
+                                  self.tr("Keep this drawing as a sample of the digit asked for "
+                                          "(Enter)"))
         self.acceptButton.setDefault(True)
-        self.clearButton = named(QPushButton(tr("C&lear"), self), "coachClearButton",
-                                 tr("Wipe the drawing (Delete)"))
-        self.skipButton = named(QPushButton(tr("S&kip"), self), "coachSkipButton",
-                                tr("Ask for another digit"))
+        self.clearButton = named(QPushButton(self.tr("C&lear"), self), "coachClearButton",
+                                 self.tr("Wipe the drawing (Delete)"))
+        self.skipButton = named(QPushButton(self.tr("S&kip"), self), "coachSkipButton",
+                                self.tr("Ask for another digit"))
         self.guessLabel = QLabel(self)
         self.guessLabel.setObjectName("coachGuessLabel")
         self.guessLabel.setWordWrap(True)
@@ -242,7 +242,7 @@ class HandwritingCoach(QWidget):
         try:
             sample = self.store.add(digit, sample28, drawing)
         except (OSError, ValueError) as exc:
-            self._status(self.tr("Could not keep the sample: {0}").format(exc), error=True)
+            self._status(self.tr("Could not keep the sample: {0}").format(say(exc)), error=True)
             return None
         self.samples.add(sample, sample28)
         self.canvas.clear()

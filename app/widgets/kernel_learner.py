@@ -37,6 +37,7 @@ from cnn_core.analysis.kernel_learning import (
 )
 from cnn_core.data.data_picture import DataPicture
 
+from ..language import say
 from .kernel_pictures import KernelLossPlot, KernelPictures
 from .kernel_target import TargetKernelEditor, ValueTable
 from .naming import named
@@ -90,56 +91,55 @@ class KernelLearnerView(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
         self.target_editor = TargetKernelEditor(self)
         self.targetCombo = self.target_editor.targetCombo
         self.targetTable = self.target_editor.targetTable
         self.inputCombo = named(QComboBox(self), "kernelInputCombo",
-                                      tr("The images X that the target turns into Y"))
-        for key, title in (("pattern", tr("Tutorial pattern (6×8, two edges)")),
-                           ("drawing", tr("Your drawing (28×28)")),
-                           ("mnist", tr("4 MNIST test digits"))):
+                                      self.tr("The images X that the target turns into Y"))
+        for key, title in (("pattern", self.tr("Tutorial pattern (6×8, two edges)")),
+                           ("drawing", self.tr("Your drawing (28×28)")),
+                           ("mnist", self.tr("4 MNIST test digits"))):
             self.inputCombo.addItem(title, key)
         self.lrSpin = named(LearningRateSpinBox(self), "kernelLrSpin",
-                                  tr("Step size of gradient descent; the arrows step 1, 2, 5"))
+                                  self.tr("Step size of gradient descent; the arrows step 1, 2, 5"))
         self.lrSpin.setValue(3e-2)
         self.limitLabel = named(QLabel(self), "kernelLrLimitLabel",
-                                      tr("Plain gradient descent on this input converges only "
-                                         "below this rate (2 / the largest curvature)"))
+                                      self.tr("Plain gradient descent on this input converges only "
+                                              "below this rate (2 / the largest curvature)"))
         self.seedSpin = named(QSpinBox(self), "kernelSeedSpin",
-                                    tr("Which random kernel to start from"))
+                                    self.tr("Which random kernel to start from"))
         self.seedSpin.setRange(0, 2**31 - 1)
         self.speedCombo = named(QComboBox(self), "kernelSpeedCombo",
-                                      tr("How many steps per second Run takes"))
-        for rate, title in ((10, tr("10 steps/s")), (30, tr("30 steps/s")),
-                            (300, tr("300 steps/s")), (0, tr("as fast as it goes"))):
+                                      self.tr("How many steps per second Run takes"))
+        for rate, title in ((10, self.tr("10 steps/s")), (30, self.tr("30 steps/s")),
+                            (300, self.tr("300 steps/s")), (0, self.tr("as fast as it goes"))):
             self.speedCombo.addItem(title, rate)
         self.speedCombo.setCurrentIndex(1)
-        self.stepButton = self._button("kernelStepButton", tr("Step"), "F10",
-                                       tr("Take one gradient-descent step (F10)"))
-        self.runButton = self._button("kernelRunButton", tr("Run"), "F5",
-                                      tr("Keep stepping, or pause (F5)"))
-        self.resetButton = self._button("kernelResetButton", tr("Reset"), "Ctrl+R",
-                                        tr("Back to the random start (Ctrl+R)"))
+        self.stepButton = self._button("kernelStepButton", self.tr("Step"), "F10",
+                                       self.tr("Take one gradient-descent step (F10)"))
+        self.runButton = self._button("kernelRunButton", self.tr("Run"), "F5",
+                                      self.tr("Keep stepping, or pause (F5)"))
+        self.resetButton = self._button("kernelResetButton", self.tr("Reset"), "Ctrl+R",
+                                        self.tr("Back to the random start (Ctrl+R)"))
 
         self.valuesTable = named(ValueTable(self, editable=False), "kernelValuesTable",
-                                 tr("The learned kernel's values"))
+                                 self.tr("The learned kernel's values"))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.target_editor.add_rows(form)
-        form.addRow(tr("Input X"), self.inputCombo)
-        form.addRow(tr("Learning rate"), self.lrSpin)
+        form.addRow(self.tr("Input X"), self.inputCombo)
+        form.addRow(self.tr("Learning rate"), self.lrSpin)
         form.addRow("", self.limitLabel)
-        form.addRow(tr("Seed"), self.seedSpin)
-        form.addRow(tr("Speed"), self.speedCombo)
+        form.addRow(self.tr("Seed"), self.seedSpin)
+        form.addRow(self.tr("Speed"), self.speedCombo)
         buttons = QHBoxLayout()
         for button in (self.stepButton, self.runButton, self.resetButton):
             buttons.addWidget(button)
         left = QVBoxLayout()
         left.addLayout(form)
         left.addLayout(buttons)
-        left.addWidget(QLabel(tr("Learned values"), self))
+        left.addWidget(QLabel(self.tr("Learned values"), self))
         left.addWidget(self.valuesTable)
         left.addStretch(1)
 
@@ -246,7 +246,7 @@ class KernelLearnerView(QWidget):
             learner = KernelLearner(x, target, self.lrSpin.value(), self.seedSpin.value())
             limit = stable_lr_limit(x, target.shape)
         except ValueError as exc:
-            self._show_unavailable(str(exc))
+            self._show_unavailable(say(exc))
             return
         self._learner = learner
         rows, cols = target.shape
@@ -363,20 +363,19 @@ class KernelLearnerView(QWidget):
             return
         self.pictures.set_learned(last.kernel)
         self.valuesTable.show_values(last.kernel)
-        tr = self.tr
-        text = tr("Step {0} · loss {1:.3g} · max |K − target| = {2:.2g}").format(
+        text = self.tr("Step {0} · loss {1:.3g} · max |K − target| = {2:.2g}").format(
             last.step, last.loss, last.error)
         if last.diverged:
-            self.messageLabel.setText(tr(
+            self.messageLabel.setText(self.tr(
                 "Diverged at step {0}: rate {1:g} is above this input's limit {2:.3g}; lower "
                 "it.").format(last.step, self.lrSpin.value(), self._limit))
-            text = tr("Step {0} · diverged; the last finite kernel is shown").format(last.step)
+            text = self.tr("Step {0} · diverged; the last finite kernel is shown").format(last.step)
         elif last.error < CONVERGED:
-            text += tr(" · converged")
+            text += self.tr(" · converged")
         elif last.error < 1e-3:
-            text += tr(" · within 1e-3 of the target")
+            text += self.tr(" · within 1e-3 of the target")
         elif self._indistinguishable():
-            self.messageLabel.setText(tr(
+            self.messageLabel.setText(self.tr(
                 "The loss is zero but the kernel differs from the target: these images cannot "
                 "tell the two apart. Try your drawing or MNIST digits."))
         self.statusLabel.setText(text)

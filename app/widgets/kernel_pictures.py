@@ -24,13 +24,12 @@ class KernelPictures(pg.GraphicsLayoutWidget):
         saveable(self)
         self.setBackground(None)
         self.setMinimumHeight(120)
-        tr = self.tr
         self._items: dict[str, pg.ImageItem] = {}
         self._plots: dict[str, pg.PlotItem] = {}
         # one row with short titles: the pictures get the height
         for index, (key, title) in enumerate((
-                ("x", tr("input X")), ("y", tr("Y = X ⋆ target")),
-                ("target", tr("target")), ("learned", tr("learned")))):
+                ("x", self.tr("input X")), ("y", self.tr("Y = X ⋆ target")),
+                ("target", self.tr("target")), ("learned", self.tr("learned")))):
             plot = self.addPlot(row=0, col=index)
             plot.setTitle(title, size="9pt")
             plot.setAspectLocked(True)

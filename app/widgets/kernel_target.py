@@ -97,22 +97,22 @@ class TargetKernelEditor(QObject):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        tr = self.tr
         self.targetCombo = named(QComboBox(parent), "kernelTargetCombo",
-                                 tr("The kernel that makes Y; gradient descent must find it "
-                                    "again"))
-        for key, title in (("edge", tr("Edge [1, −1] (the tutorials')")),
-                           ("edge_horizontal", tr("Horizontal edge [1; −1]")),
-                           ("sobel_x", tr("Sobel x")), ("sobel_y", tr("Sobel y")),
-                           ("laplacian", tr("Laplacian")), ("blur", tr("Blur (3×3 mean)")),
-                           ("sharpen", tr("Sharpen")), (CUSTOM, tr("Typed in"))):
+                                 self.tr("The kernel that makes Y; gradient descent must find it "
+                                         "again"))
+        for key, title in (("edge", self.tr("Edge [1, −1] (the tutorials')")),
+                           ("edge_horizontal", self.tr("Horizontal edge [1; −1]")),
+                           ("sobel_x", self.tr("Sobel x")), ("sobel_y", self.tr("Sobel y")),
+                           ("laplacian", self.tr("Laplacian")),
+                           ("blur", self.tr("Blur (3×3 mean)")),
+                           ("sharpen", self.tr("Sharpen")), (CUSTOM, self.tr("Typed in"))):
             self.targetCombo.addItem(title, key)
-        self.rowsSpin = named(QSpinBox(parent), "kernelRowsSpin", tr("Kernel height"))
-        self.colsSpin = named(QSpinBox(parent), "kernelColsSpin", tr("Kernel width"))
+        self.rowsSpin = named(QSpinBox(parent), "kernelRowsSpin", self.tr("Kernel height"))
+        self.colsSpin = named(QSpinBox(parent), "kernelColsSpin", self.tr("Kernel width"))
         for spin in (self.rowsSpin, self.colsSpin):
             spin.setRange(1, 5)
         self.targetTable = named(ValueTable(parent, editable=True), "kernelTargetTable",
-                                 tr("The target's values: type to change them"))
+                                 self.tr("The target's values: type to change them"))
         self.targetCombo.currentIndexChanged.connect(self.apply_preset)
         self.rowsSpin.valueChanged.connect(self._resize_custom)
         self.colsSpin.valueChanged.connect(self._resize_custom)

@@ -6,6 +6,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from ..language import say
+
 __all__ = ["SUMMARY_ROLE", "ModelLineDelegate", "describe_models", "model_lines"]
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 40  # the item's line of description
@@ -79,4 +81,4 @@ def model_lines() -> dict[str, str]:
     """Each registered model's one line (its spec's summary), by name."""
     from cnn_core.models import MODELS, get_spec
 
-    return {name: str(get_spec(name).get("summary", "")) for name in MODELS}
+    return {name: say(get_spec(name).get("summary", "")) for name in MODELS}

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
 from cnn_core.recognition.prediction import calibrated  # torch-free: answers before torch
 
+from ..language import say
 from .chart_export import saveable
 from .image_thumb import TitledThumb, gray_qimage
 from .naming import prefixed
@@ -277,9 +278,9 @@ class PredictionPanel(QWidget):
         for widget, step in zip(self._step_widgets, steps, strict=False):
             image = np.asarray(step.image)
             widget.setObjectName(prefixed(self._prefix, f"step_{step.key}"))
-            widget.caption.setText(step.title)
+            widget.caption.setText(say(step.title))
             widget.thumb.set_image(gray_qimage(image))
-            widget.setToolTip(f"{step.title}: {image.shape[1]}×{image.shape[0]}")
+            widget.setToolTip(f"{say(step.title)}: {image.shape[1]}×{image.shape[0]}")
             widget.show()
         for widget in self._step_widgets[len(steps):]:
             widget.hide()

@@ -66,29 +66,29 @@ class TensorBoardControls(QWidget):
         self._update()
 
     def _build(self) -> None:
-        tr = self.tr
         self.logCheck = named(
-            QCheckBox(tr("Log to TensorBoard"), self), "tensorboardLogCheck",
-            tr("Write each run's curves, first-layer kernels, weight and gradient histograms, "
-               "misclassified validation images and settings for TensorBoard, one folder per "
-               "run (fine-tuning in the Coach tab too)"))
+            QCheckBox(self.tr("Log to TensorBoard"), self), "tensorboardLogCheck",
+            self.tr("Write each run's curves, first-layer kernels, weight and gradient histograms, "
+                    "misclassified validation images and settings for TensorBoard, one folder per "
+                    "run (fine-tuning in the Coach tab too)"))
         self.folderEdit = named(QLineEdit(self), "tensorboardFolderEdit",
-                                tr("The folder runs are logged to, and TensorBoard shows"))
+                                self.tr("The folder runs are logged to, and TensorBoard shows"))
         self.folderEdit.setPlaceholderText(str(default_log_folder()))
         self.folderEdit.setMinimumWidth(60)
         self.folderButton = named(QToolButton(self), "tensorboardFolderButton",
-                                  tr("Choose the TensorBoard folder"))
-        self.folderButton.setText(tr("…"))
-        self.openButton = named(QPushButton(tr("Open TensorBoard"), self), "openTensorBoardButton",
-                                tr("Start TensorBoard on this folder and open it in your "
-                                   "browser; it stops when DigitLab closes"))
+                                  self.tr("Choose the TensorBoard folder"))
+        self.folderButton.setText(self.tr("…"))
+        self.openButton = named(QPushButton(self.tr("Open TensorBoard"), self),
+                                "openTensorBoardButton", self.tr(
+                                    "Start TensorBoard on this folder and open it in your "
+                                    "browser; it stops when DigitLab closes"))
         self.statusLabel = named(QLabel(self), "tensorboardStatusLabel")
         self.statusLabel.setWordWrap(True)
         self.statusLabel.setTextFormat(Qt.TextFormat.RichText)
         self.statusLabel.setOpenExternalLinks(True)
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.stopButton = named(QPushButton(tr("Stop"), self), "stopTensorBoardButton",
-                                tr("Stop TensorBoard (closing DigitLab stops it too)"))
+        self.stopButton = named(QPushButton(self.tr("Stop"), self), "stopTensorBoardButton",
+                                self.tr("Stop TensorBoard (closing DigitLab stops it too)"))
         self.folderEdit.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         folder = QHBoxLayout()
         folder.addWidget(self.folderEdit, 1)
@@ -107,8 +107,8 @@ class TensorBoardControls(QWidget):
         if not self.available:
             for widget in (self.logCheck, self.folderEdit, self.folderButton, self.openButton):
                 widget.setEnabled(False)
-            self.statusLabel.setText(tr("TensorBoard is not installed. To log runs and view "
-                                        "them: <code>{0}</code>").format(TENSORBOARD_INSTALL))
+            self.statusLabel.setText(self.tr("TensorBoard is not installed. To log runs and view "
+                                             "them: <code>{0}</code>").format(TENSORBOARD_INSTALL))
             self.statusLabel.setTextInteractionFlags(
                 Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -33,6 +33,7 @@ from cnn_core.runtime.devices import available_devices
 from cnn_core.training import OPTIMIZERS, TrainConfig
 
 from ..data_folder import dataset_dir
+from ..language import say
 from .model_list import describe_models, model_lines
 from .naming import named
 
@@ -107,72 +108,75 @@ class TrainingForm(QWidget):
         self.restore_settings()
 
     def _build(self) -> None:
-        tr = self.tr
-        self.modelCombo = named(QComboBox(self), "modelCombo", tr("The network to train"))
+        self.modelCombo = named(QComboBox(self), "modelCombo", self.tr("The network to train"))
         for name in MODELS:
             self.modelCombo.addItem(name, name)
         describe_models(self.modelCombo, model_lines())
         self.modelCombo.insertSeparator(self.modelCombo.count())
-        self.modelCombo.addItem(tr("Load spec file…"), LOAD_SPEC)
+        self.modelCombo.addItem(self.tr("Load spec file…"), LOAD_SPEC)
         self.datasetCombo = named(QComboBox(self), "datasetCombo",
-                                        tr("The images to learn from"))
+                                        self.tr("The images to learn from"))
         for key, info in DATASETS.items():
-            self.datasetCombo.addItem(info.title, key)
+            self.datasetCombo.addItem(say(info.title), key)
         self.optimizerCombo = named(QComboBox(self), "optimizerCombo",
-                                          tr("How the weights follow the gradient"))
+                                          self.tr("How the weights follow the gradient"))
         # Plain SGD unless the momentum box says otherwise (the tutorials' recipes use none).
-        titles = {"sgd": tr("SGD"), "adam": tr("Adam"), "adamw": tr("AdamW")}
+        titles = {"sgd": self.tr("SGD"), "adam": self.tr("Adam"), "adamw": self.tr("AdamW")}
         for key in OPTIMIZERS:
             self.optimizerCombo.addItem(titles.get(key, key), key)
         self.momentumSpin = named(
             QDoubleSpinBox(self), "momentumSpin",
-            tr("SGD's momentum: how much of the last step each step keeps (0: plain SGD, as "
-               "the tutorials train). Adam and AdamW have their own and ignore it."))
+            self.tr("SGD's momentum: how much of the last step each step keeps (0: plain SGD, as "
+                    "the tutorials train). Adam and AdamW have their own and ignore it."))
         self.momentumSpin.setRange(0.0, 0.99)
         self.momentumSpin.setDecimals(2)
         self.momentumSpin.setSingleStep(0.05)
         self.lrSpin = named(LearningRateSpinBox(self), "lrSpin",
-                                  tr("Peak learning rate; the arrows step 1, 2, 5, 10, …"))
-        self.batchSpin = named(QSpinBox(self), "batchSpin", tr("Images per gradient step"))
+                                  self.tr("Peak learning rate; the arrows step 1, 2, 5, 10, …"))
+        self.batchSpin = named(QSpinBox(self), "batchSpin", self.tr("Images per gradient step"))
         self.batchSpin.setRange(1, 4096)
         self.epochsSpin = named(QSpinBox(self), "epochsSpin",
-                                      tr("Passes over the training images"))
+                                      self.tr("Passes over the training images"))
         self.epochsSpin.setRange(1, 500)
-        self.maxSamplesSpin = named(QSpinBox(self), "maxSamplesSpin",
-                                          tr("Train on only the first N images, for a quick look"))
+        self.maxSamplesSpin = named(QSpinBox(self), "maxSamplesSpin", self.tr(
+            "Train on only the first N images, for a quick look"))
         self.maxSamplesSpin.setRange(0, 10_000_000)
         self.maxSamplesSpin.setSingleStep(1000)
-        self.maxSamplesSpin.setSpecialValueText(tr("all images"))
-        self.deviceCombo = named(QComboBox(self), "deviceCombo", tr("Where training runs"))
-        titles = {"cpu": tr("CPU"), "cuda": tr("CUDA GPU"), "mps": tr("Apple GPU (MPS)")}
+        self.maxSamplesSpin.setSpecialValueText(self.tr("all images"))
+        self.deviceCombo = named(QComboBox(self), "deviceCombo", self.tr("Where training runs"))
+        titles = {"cpu": self.tr("CPU"), "cuda": self.tr("CUDA GPU"),
+                  "mps": self.tr("Apple GPU (MPS)")}
         for key in available_devices():
             self.deviceCombo.addItem(titles.get(key, key), key)
         self.deviceCombo.setCurrentIndex(self.deviceCombo.count() - 1)  # the fastest
         self.seedSpin = named(QSpinBox(self), "seedSpin",
-                                    tr("Same seed and settings: the same run again"))
+                                    self.tr("Same seed and settings: the same run again"))
         self.seedSpin.setRange(-1, 2**31 - 1)
-        self.seedSpin.setSpecialValueText(tr("random"))
+        self.seedSpin.setSpecialValueText(self.tr("random"))
         self.seedSpin.setValue(-1)
         self.augmentCheck = named(
-            QCheckBox(tr("Augment (shift, rotate, thicken)"), self), "augmentCheck",
-            tr("Randomly distort each batch, so the model copes with drawn digits"))
+            QCheckBox(self.tr("Augment (shift, rotate, thicken)"), self), "augmentCheck",
+            self.tr("Randomly distort each batch, so the model copes with drawn digits"))
         self.normalizeCheck = named(
-            QCheckBox(tr("Normalise input"), self), "normalizeCheck",
-            tr("Scale the pixels to the dataset's mean 0 and standard deviation 1. Off, they "
-               "stay in [0, 1], as in the tutorials' first LeNet, whose accuracy then stays "
-               "near 10 % for epochs. The model remembers which, and reads drawings the same "
-               "way"))
+            QCheckBox(self.tr("Normalise input"), self), "normalizeCheck",
+            self.tr("Scale the pixels to the dataset's mean 0 and standard deviation 1. Off, "
+                    "they stay in [0, 1], as in the tutorials' first LeNet, whose accuracy then "
+                    "stays near 10 % for epochs. The model remembers which, and reads drawings "
+                    "the same way"))
         self.normalizeCheck.setChecked(True)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, widget in ((tr("Model"), self.modelCombo), (tr("Dataset"), self.datasetCombo),
-                              (tr("Optimizer"), self.optimizerCombo),
-                              (tr("Momentum"), self.momentumSpin),
-                              (tr("Learning rate"), self.lrSpin),
-                              (tr("Batch size"), self.batchSpin), (tr("Epochs"), self.epochsSpin),
-                              (tr("Train on"), self.maxSamplesSpin),
-                              (tr("Device"), self.deviceCombo), (tr("Seed"), self.seedSpin)):
+        for label, widget in ((self.tr("Model"), self.modelCombo),
+                              (self.tr("Dataset"), self.datasetCombo),
+                              (self.tr("Optimizer"), self.optimizerCombo),
+                              (self.tr("Momentum"), self.momentumSpin),
+                              (self.tr("Learning rate"), self.lrSpin),
+                              (self.tr("Batch size"), self.batchSpin),
+                              (self.tr("Epochs"), self.epochsSpin),
+                              (self.tr("Train on"), self.maxSamplesSpin),
+                              (self.tr("Device"), self.deviceCombo),
+                              (self.tr("Seed"), self.seedSpin)):
             form.addRow(label, widget)
         form.addRow(self.augmentCheck)
         form.addRow(self.normalizeCheck)

@@ -31,6 +31,7 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStarted, Stopped
 
+from ..language import say
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
 from .tensorboard_controls import TensorBoardControls
@@ -117,14 +118,13 @@ class TrainingPanel(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        tr = self.tr
-        self.trainButton = QPushButton(tr("Train"), self)
-        self.pauseButton = QPushButton(tr("Pause"), self)
-        self.stopButton = QPushButton(tr("Stop"), self)
+        self.trainButton = QPushButton(self.tr("Train"), self)
+        self.pauseButton = QPushButton(self.tr("Pause"), self)
+        self.stopButton = QPushButton(self.tr("Stop"), self)
         for button, name, tip in (
-                (self.trainButton, "trainButton", tr("Start training with these settings")),
-                (self.pauseButton, "pauseButton", tr("Hold the run, or continue it")),
-                (self.stopButton, "stopButton", tr("End the run and use the model as it is"))):
+                (self.trainButton, "trainButton", self.tr("Start training with these settings")),
+                (self.pauseButton, "pauseButton", self.tr("Hold the run, or continue it")),
+                (self.stopButton, "stopButton", self.tr("End the run and use the model as it is"))):
             button.setObjectName(name)
             button.setToolTip(tip)
         self.trainButton.setDefault(True)
@@ -211,7 +211,7 @@ class TrainingPanel(QWidget):
         try:
             config = self.form.config()
         except (KeyError, ValueError) as exc:
-            self.message.emit("error", self.tr("Cannot train: {0}").format(exc))
+            self.message.emit("error", self.tr("Cannot train: {0}").format(say(exc)))
             return False
         self.form.save_settings()
         self.tensorboard.save_settings()
@@ -324,16 +324,15 @@ class TrainingPanel(QWidget):
         self.message.emit(*self._result_message(event))
 
     def _result_message(self, event: Finished | Stopped | Diverged) -> tuple[str, str]:
-        tr = self.tr
         if isinstance(event, Diverged):
-            return "warning", tr("Training diverged: {0}. The run is on the model shelf; the "
-                                 "canvas keeps its model.").format(event.message)
+            return "warning", self.tr("Training diverged: {0}. The run is on the model shelf; the "
+                                      "canvas keeps its model.").format(say(event.message))
         if isinstance(event, Stopped):
-            return "info", tr("Training stopped in epoch {0}. The run is on the model shelf; "
-                              "the canvas keeps its model until you pick the run there."
-                              ).format(event.epoch)
-        return "info", tr("Training finished: {0:.2%} test accuracy after {1} epochs ({2}). "
-                          "The canvas now uses the new model.").format(
+            return "info", self.tr("Training stopped in epoch {0}. The run is on the model shelf; "
+                                   "the canvas keeps its model until you pick the run there."
+                                   ).format(event.epoch)
+        return "info", self.tr("Training finished: {0:.2%} test accuracy after {1} epochs ({2}). "
+                               "The canvas now uses the new model.").format(
             event.test_accuracy, event.epochs_done, format_duration(event.elapsed))
 
     @Slot(str)
@@ -387,7 +386,7 @@ class TrainingPanel(QWidget):
             self.snapshot_ready.emit(checkpoint)
 
     def _update_progress(self) -> None:
-        bar, tr, result = self.trainProgress, self.tr, self.last_result
+        bar, result = self.trainProgress, self.last_result
         if result is not None or not self.training.is_running():
             bar.setRange(0, 1)
             record = self._shown_run
@@ -401,20 +400,20 @@ class TrainingPanel(QWidget):
         bar.setValue(self._batch.step if self._batch else 0)
         text = self._running_text(self._started, self._batch)
         if self.training.is_paused():
-            text = tr("Paused · ") + text
+            text = self.tr("Paused · ") + text
         bar.setFormat(text)
 
     def _running_text(self, started: RunStarted, batch: BatchDone | None) -> str:
         """``"Epoch 1/2: 54% · run 27% · 1,234 samples/s · ETA 0:42"``; "starting…" until a
         second report: the first one's speed and ETA include the start-up (loading the data,
         the first batches), which made them wildly wrong for seconds."""
-        tr = self.tr
         if batch is None or self._reports < 2:
             epoch = batch.epoch if batch is not None else 1
-            return tr("Epoch {0}/{1} · starting…").format(epoch, started.epochs)
+            return self.tr("Epoch {0}/{1} · starting…").format(epoch, started.epochs)
         per_epoch = max(1, started.steps_per_epoch)
         in_epoch = (batch.step - (batch.epoch - 1) * per_epoch) / per_epoch
-        return tr("Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}").format(
+        text = self.tr("Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}")
+        return text.format(
             batch.epoch, started.epochs, min(1.0, in_epoch),
             batch.step / max(1, batch.total_steps), batch.samples_per_second,
             format_duration(batch.eta))
@@ -423,30 +422,29 @@ class TrainingPanel(QWidget):
         record, failure = self._shown_run, self.failure
         if record is not None and record.status != "running" and failure is None:
             return self._record_text(record)
-        result, tr = self.last_result, self.tr
+        result = self.last_result
         if isinstance(result, Finished):
-            return tr("Done: {0:.2%} test accuracy in {1}").format(
+            return self.tr("Done: {0:.2%} test accuracy in {1}").format(
                 result.test_accuracy, format_duration(result.elapsed))
         if isinstance(result, Stopped):
-            return tr("Stopped in epoch {0}").format(result.epoch)
+            return self.tr("Stopped in epoch {0}").format(result.epoch)
         if isinstance(result, Diverged):
-            return tr("Diverged in epoch {0}; last good weights restored").format(result.epoch)
+            return self.tr("Diverged in epoch {0}; last good weights restored").format(result.epoch)
         if self.failure is not None:
-            return tr("Failed: {0}").format(self.failure)
-        return tr("Ready")
+            return self.tr("Failed: {0}").format(self.failure)
+        return self.tr("Ready")
 
     def _record_text(self, record: RunRecord) -> str:
         """What the bar says of an ended run: its result, then which run it is."""
-        tr = self.tr
-        name = tr("run #{0} {1}").format(record.number, record.model_name)
+        name = self.tr("run #{0} {1}").format(record.number, record.model_name)
         if record.status == "finished" and record.test_accuracy is not None:
             history = record.meta.get("history") or [{}]
             elapsed = float(history[-1].get("elapsed", math.nan))
-            return tr("Done: {0:.2%} test accuracy in {1} ({2})").format(
+            return self.tr("Done: {0:.2%} test accuracy in {1} ({2})").format(
                 record.test_accuracy, format_duration(elapsed), name)
         if record.status == "diverged":
-            return tr("Diverged in epoch {0}; last good weights restored ({1})").format(
+            return self.tr("Diverged in epoch {0}; last good weights restored ({1})").format(
                 record.ended_epoch, name)
         if record.status == "interrupted":
-            return tr("Interrupted after epoch {0} ({1})").format(record.ended_epoch, name)
-        return tr("Stopped in epoch {0} ({1})").format(record.ended_epoch, name)
+            return self.tr("Interrupted after epoch {0} ({1})").format(record.ended_epoch, name)
+        return self.tr("Stopped in epoch {0} ({1})").format(record.ended_epoch, name)

@@ -33,6 +33,7 @@ import torch
 
 from ..checkpoints import Checkpoint
 from ..data.datasets import DATASETS, load_split
+from ..runtime.messages import Core
 from ..training.calibration import ECE_BINS, Reliability, reliability
 
 __all__ = [
@@ -154,7 +155,7 @@ def dataset_test_set(name: str, data_dir: str | Path | None = None,
     stop = len(split) if max_samples is None else max(0, min(int(max_samples), len(split)))
     images = split.images[:stop].numpy().copy()
     labels = split.labels[:stop].numpy().astype(np.int64, copy=True)
-    title = f"{DATASETS[name].title} test set"
+    title = Core.tr("{dataset} test set", dataset=DATASETS[name].title)
     return EvalSet(name, title, _frozen(images), _frozen(labels), dataset=name)
 
 
@@ -204,9 +205,11 @@ def drawings_set(folder: str | Path, classes: Sequence[str] = tuple(str(d) for d
         labels.append(label)
         files.append(rel)
     if not labels:
-        raise EvaluationError(f"{root}: no labelled drawing found (put PNG files in "
-                              f"subfolders 0 … 9, or name them like 7_mine.png)")
-    return EvalSet(str(root), f"drawings in {root}", _frozen(np.stack(images)),
+        raise EvaluationError(Core.tr(
+            "{folder}: no labelled drawing found (put PNG files in subfolders 0 … 9, or name "
+            "them like 7_mine.png)", folder=str(root)))
+    title = Core.tr("drawings in {folder}", folder=str(root))
+    return EvalSet(str(root), title, _frozen(np.stack(images)),
                    _frozen(np.asarray(labels, np.int64)), files=tuple(files),
                    skipped=tuple(skipped))
 

@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from ..data.data_picture import DataPicture
+from ..runtime.messages import Core, Message
 
 __all__ = ["INPUTS", "PRESETS", "KernelLearner", "LearnStep", "learn_kernel", "learning_inputs",
            "stable_lr_limit", "tutorial_edge_image"]
@@ -37,6 +38,11 @@ INPUTS = ("pattern", "drawing", "mnist")
 MNIST_IMAGES = 4  # how many MNIST test images the "mnist" input uses
 
 DIVERGED_FACTOR = 1e6  # a loss this many times the first one counts as diverged
+
+
+def _does_not_fit(kh: int, kw: int, x: torch.Tensor) -> Message:
+    return Core.tr("a {kh}×{kw} kernel does not fit in a {h}×{w} image", kh=kh, kw=kw,
+                   h=x.shape[-2], w=x.shape[-1])
 
 
 def tutorial_edge_image() -> np.ndarray:
@@ -61,10 +67,10 @@ def learning_inputs(source: str, drawing: np.ndarray | DataPicture | None = None
         from ..data.data_picture import prepare
 
         if drawing is None:
-            raise ValueError("draw a digit on the canvas first")
+            raise ValueError(Core.tr("draw a digit on the canvas first"))
         prepared = prepare(drawing)
         if prepared.blank:
-            raise ValueError("the canvas is empty: draw a digit first")
+            raise ValueError(Core.tr("the canvas is empty: draw a digit first"))
         return prepared.image28[None].astype(np.float64)
     if source == "mnist":
         from ..data.datasets import load_split
@@ -102,7 +108,7 @@ def stable_lr_limit(images: np.ndarray, kernel_shape: tuple[int, int]) -> float:
     x = _as_batch(images)
     kh, kw = kernel_shape
     if x.shape[-2] < kh or x.shape[-1] < kw:
-        raise ValueError(f"a {kh}×{kw} kernel does not fit in a {x.shape[-2]}×{x.shape[-1]} image")
+        raise ValueError(_does_not_fit(kh, kw, x))
     windows = F.unfold(x, (kh, kw)).transpose(1, 2).reshape(-1, kh * kw)
     largest = float(torch.linalg.eigvalsh(2.0 * windows.T @ windows)[-1])
     return math.inf if largest <= 0 else 2.0 / largest
@@ -140,8 +146,7 @@ class KernelLearner:
         self.target = _as_kernel(target)
         kh, kw = self.target.shape
         if self.x.shape[-2] < kh or self.x.shape[-1] < kw:
-            raise ValueError(f"a {kh}×{kw} kernel does not fit in a "
-                             f"{self.x.shape[-2]}×{self.x.shape[-1]} image")
+            raise ValueError(_does_not_fit(kh, kw, self.x))
         self.shape = (kh, kw)
         # Y from the reference convolution; the windows of X (one row each) make the layer's
         # forward pass a product, ``corr2d(X, K) = windows @ K.ravel()``.

@@ -26,6 +26,7 @@ from ..models.network import DigitNet
 from ..models.spec_validation import INPUT_SHAPE, MAX_PARAMETERS
 from ..models.specs import build_model
 from ..runtime.atomic_files import temp_files_of, write_bytes_atomic
+from ..runtime.messages import Core, plain
 from ..runtime.resources import BUNDLED_MODEL, resource_path
 from .validation import FORMAT, CheckpointError, check_metadata, checked_weights
 
@@ -152,7 +153,7 @@ def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.13
     return {
         "format": _FORMAT,
         "format_version": 1,
-        "spec": copy.deepcopy(model.spec),
+        "spec": plain(model.spec),  # data: no Message objects (see runtime.messages.plain)
         "dataset": dataset,
         "classes": list(classes or [str(d) for d in range(10)]),
         "normalization": {"mean": mean, "std": std},
@@ -194,7 +195,7 @@ def save_checkpoint(path: str | Path, checkpoint: Checkpoint) -> Path:
     """
     tensors = {k: v.detach().cpu().contiguous() for k, v in checkpoint.model.state_dict().items()}
     meta = dict(checkpoint.meta)
-    meta["spec"] = copy.deepcopy(checkpoint.model.spec)
+    meta["spec"] = plain(checkpoint.model.spec)
     return save_weights(path, tensors, meta)
 
 
@@ -218,25 +219,31 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
     from safetensors.torch import load
 
     if len(data) < 8:
-        raise CheckpointError(f"{path}: truncated file ({len(data)} bytes)")
+        raise CheckpointError(Core.tr("{path}: truncated file ({size} bytes)", path=str(path),
+                                      size=len(data)))
     (header_len,) = struct.unpack("<Q", data[:8])
     if header_len > min(_MAX_HEADER, len(data) - 8):
-        raise CheckpointError(f"{path}: not a safetensors file, or truncated")
+        raise CheckpointError(Core.tr("{path}: not a safetensors file, or truncated",
+                                      path=str(path)))
     try:
         header = json.loads(data[8 : 8 + header_len])
         text = header.get("__metadata__", {}).get("digitlab", "null")
     except (ValueError, AttributeError, RecursionError):
-        raise CheckpointError(f"{path}: corrupt safetensors header") from None
+        raise CheckpointError(Core.tr("{path}: corrupt safetensors header",
+                                      path=str(path))) from None
     try:
         meta = json.loads(text) if isinstance(text, str) else None
     except (ValueError, RecursionError):
-        raise CheckpointError(f"{path}: its DigitLab metadata is not valid JSON") from None
+        raise CheckpointError(Core.tr("{path}: its DigitLab metadata is not valid JSON",
+                                      path=str(path))) from None
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-        raise CheckpointError(f"{path}: a safetensors file, but not a DigitLab checkpoint")
+        raise CheckpointError(Core.tr("{path}: a safetensors file, but not a DigitLab checkpoint",
+                                      path=str(path)))
     try:
         tensors = load(data)
     except Exception as exc:  # safetensors raises its own error types
-        raise CheckpointError(f"{path}: truncated or corrupt weights ({exc})") from None
+        raise CheckpointError(Core.tr("{path}: truncated or corrupt weights ({why})",
+                                      path=str(path), why=str(exc))) from None
     return tensors, meta
 
 
@@ -247,15 +254,17 @@ def _read_pickle(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
         why = next((ln for ln in lines if "Unsupported global" in ln or "error:" in ln),
                    lines[0] if lines else type(exc).__name__)
-        risk = ", it would run code to load" if "global" in why.lower() else ""
+        fields = {"path": str(path), "why": why[:160]}
         raise CheckpointError(
-            f"{path}: refused: not a plain-weights PyTorch file{risk} ({why[:160]})"
+            Core.tr("{path}: refused: not a plain-weights PyTorch file, it would run code to load "
+                    "({why})", **fields) if "global" in why.lower() else
+            Core.tr("{path}: refused: not a plain-weights PyTorch file ({why})", **fields)
         ) from None
     if not (isinstance(obj, dict) and isinstance(obj.get("meta"), dict)
             and isinstance(obj.get("state_dict"), dict)):
-        raise CheckpointError(
-            f"{path}: holds no DigitLab model spec; expected {{'meta': ..., 'state_dict': ...}}"
-        )
+        raise CheckpointError(Core.tr(
+            "{path}: holds no DigitLab model spec; expected {{'meta': ..., 'state_dict': ...}}",
+            path=str(path)))
     return obj["state_dict"], obj["meta"]
 
 
@@ -278,7 +287,7 @@ def _probe(model: DigitNet, meta: dict[str, Any]) -> None:
     with torch.no_grad():
         logits = model((images - norm["mean"]) / norm["std"])
     if not bool(torch.isfinite(logits).all()):
-        raise CheckpointError("its weights give NaN or infinite outputs on a test image")
+        raise CheckpointError(Core.tr("its weights give NaN or infinite outputs on a test image"))
 
 
 def _build(meta: dict[str, Any], tensors: dict[Any, Any]) -> DigitNet:
@@ -314,15 +323,18 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES and path.is_file():
-            raise CheckpointError(f"{path}: {size / 2**20:,.0f} MB is larger than any DigitLab "
-                                  f"model can be ({MAX_FILE_BYTES / 2**20:,.0f} MB)")
+            raise CheckpointError(Core.tr(
+                "{path}: {size:,.0f} MB is larger than any DigitLab model can be ({limit:,.0f} "
+                "MB)", path=str(path), size=size / 2**20, limit=MAX_FILE_BYTES / 2**20))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise CheckpointError(f"{path}: file not found") from None
+        raise CheckpointError(Core.tr("{path}: file not found", path=str(path))) from None
     except IsADirectoryError:
-        raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
+        raise CheckpointError(Core.tr("{path}: is a folder, not a checkpoint file",
+                                      path=str(path))) from None
     except OSError as exc:
-        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise CheckpointError(Core.tr("{path}: cannot read ({why})", path=str(path),
+                                      why=exc.strerror or str(exc))) from None
     if _is_pickle(data):
         tensors, meta = _read_pickle(path)
     else:
@@ -331,7 +343,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
         check_metadata(meta)
         model = _build(meta, tensors)
     except CheckpointError as exc:
-        raise CheckpointError(f"{path}: {exc}") from None
+        reason = exc.args[0] if len(exc.args) == 1 else str(exc)
+        raise CheckpointError(Core.tr("{path}: {error}", path=str(path), error=reason)) from None
     return Checkpoint(model, meta)
 
 

@@ -33,6 +33,7 @@ from torch import nn
 
 from ..data.datasets import DATASETS
 from ..runtime.atomic_files import write_bytes_atomic
+from ..runtime.messages import Core, joined
 from ..runtime.user_data import SHELF_STATE_FILE, read_shelf_state
 from . import (
     Checkpoint,
@@ -155,18 +156,20 @@ class RunRecord:
             parts.append(self.dataset)
         if self.test_accuracy is not None:
             parts.append(f"{100 * self.test_accuracy:.1f} %")
+        epoch = self.ended_epoch
         if self.status == "stopped":
-            parts.append(f"stopped in epoch {self.ended_epoch}")
+            parts.append(Core.tr("stopped in epoch {epoch}", epoch=epoch))
         elif self.status == "diverged":
-            parts.append(f"diverged in epoch {self.ended_epoch}")
+            parts.append(Core.tr("diverged in epoch {epoch}", epoch=epoch))
         elif self.status == "running":
-            parts.append("training…")
+            parts.append(Core.tr("training…"))
         elif self.status == "interrupted":
-            parts.append(f"interrupted after epoch {self.ended_epoch}")
+            parts.append(Core.tr("interrupted after epoch {epoch}", epoch=epoch))
+        elif epoch == 1:
+            parts.append(Core.tr("1 epoch"))
         else:
-            epochs = self.ended_epoch
-            parts.append(f"{epochs} epoch{'s' if epochs != 1 else ''}")
-        return " · ".join(parts)
+            parts.append(Core.tr("{epochs} epochs", epochs=epoch))
+        return joined(" · ", parts)
 
     # -------------------------------------------------------------- snapshots
     def add_snapshot(self, snapshot: Snapshot) -> list[Snapshot]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..runtime.messages import Core, Message
 from ..runtime.resources import resource_path
 from ..runtime.user_data import datasets_folder
 from .idx import IdxError, read_idx
@@ -61,7 +62,7 @@ class DatasetInfo:
 
 
 DATASETS: dict[str, DatasetInfo] = {
-    "mnist": DatasetInfo("mnist", "MNIST digits", _DIGITS, 0.1307, 0.3081, "MNIST"),
+    "mnist": DatasetInfo("mnist", Core.tr("MNIST digits"), _DIGITS, 0.1307, 0.3081, "MNIST"),
     "fashion_mnist": DatasetInfo(
         "fashion_mnist",
         "Fashion-MNIST",
@@ -80,10 +81,11 @@ DATASETS: dict[str, DatasetInfo] = {
         "KMNIST",
     ),
     "emnist_digits": DatasetInfo(
-        "emnist_digits", "EMNIST digits", _DIGITS, 0.1733, 0.3317, "EMNIST", "emnist-digits-"
+        "emnist_digits", Core.tr("EMNIST digits"), _DIGITS, 0.1733, 0.3317, "EMNIST",
+        "emnist-digits-"
     ),
     # The user's own digits (cnn_core.data.own_digits): made like MNIST's, so normalised like it.
-    "own": DatasetInfo("own", "Your own digits", _DIGITS, 0.1307, 0.3081, ""),
+    "own": DatasetInfo("own", Core.tr("Your own digits"), _DIGITS, 0.1307, 0.3081, ""),
 }
 OWN = "own"  # the key of the user's own digits: read from a folder of PNGs, never cached
 
@@ -114,17 +116,18 @@ def _find(name: str, dirs: list[Path]) -> Path | None:
     return None
 
 
-def _missing_message(info: DatasetInfo, data_dir: Path, why: str) -> str:
+def _missing_message(info: DatasetInfo, data_dir: Path, why: str) -> Message:
     """Every file of the data set (both splits) that is not there, in one message."""
     missing = [f"{name}.gz" for train in (True, False)
                for name, found in zip(_file_names(info, train), _paths(info, train, data_dir),
                                       strict=True) if found is None]
     folder = data_dir / info.torchvision_class / "raw"
-    return (
-        f"{info.title} is not on this machine ({why}). Put {', '.join(missing)} "
-        f"(or the uncompressed files) in {folder} or in {data_dir}, or download them there "
-        f"once with: digitlab train --dataset {info.name} --data-dir {data_dir} --download"
-    )
+    return Core.tr(
+        "{dataset} is not on this machine ({why}). Put {files} (or the uncompressed files) in "
+        "{folder} or in {data_dir}, or download them there once with: {command}",
+        dataset=info.title, why=why, files=", ".join(missing), folder=str(folder),
+        data_dir=str(data_dir),
+        command=f"digitlab train --dataset {info.name} --data-dir {data_dir} --download")
 
 
 def _paths(info: DatasetInfo, train: bool, data_dir: Path) -> list[Path | None]:
@@ -148,7 +151,7 @@ def missing_files(name: str, data_dir: str | Path | None = None) -> list[str]:
 def _read_pair(info: DatasetInfo, train: bool, data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     paths = _paths(info, train, data_dir)
     if None in paths:
-        raise DatasetUnavailable(_missing_message(info, data_dir, "files not found"))
+        raise DatasetUnavailable(_missing_message(info, data_dir, Core.tr("files not found")))
     return read_idx(paths[0]), read_idx(paths[1])  # type: ignore[arg-type]
 
 
@@ -257,14 +260,15 @@ def locate_test_split(name: str, folder: str | Path | None = None,
         store = OwnDigitStore()
         if max(store.counts()) >= HOLDOUT_EVERY:
             return store.root, None
-        return None, (f"{info.title}: none held out for testing yet (every "
-                      f"{HOLDOUT_EVERY}th sample of a digit is); draw at least "
-                      f"{HOLDOUT_EVERY} of a digit in the Coach tab")
+        return None, Core.tr("{dataset}: none held out for testing yet (every {every}th sample "
+                             "of a digit is); draw at least {every} of a digit in the Coach "
+                             "tab", dataset=info.title, every=HOLDOUT_EVERY)
     names = _file_names(info, False)
     for place in default_data_dirs(name, folder):
         if all(_find(file, _candidate_dirs(info, place)) for file in names):
             return place, None
     home = default_data_dirs(name, folder)[0] / info.torchvision_class / "raw"
-    return None, (f"{info.title} is not on this computer: put {names[0]}.gz and {names[1]}.gz "
-                  f"in {home}, or download it (the window's Datasets dialog, or the "
-                  f"command line's --download)")
+    return None, Core.tr("{dataset} is not on this computer: put {images} and {labels} in "
+                         "{folder}, or download it (the window's Datasets dialog, or the "
+                         "command line's --download)", dataset=info.title,
+                         images=f"{names[0]}.gz", labels=f"{names[1]}.gz", folder=str(home))

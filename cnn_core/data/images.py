@@ -31,6 +31,8 @@ from typing import IO
 
 import numpy as np
 
+from ..runtime.messages import Core, Message
+
 __all__ = ["MAX_PIXELS", "ImageError", "check_size", "decode_image", "load_image", "to_gray"]
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera or scan of a digit needs
@@ -47,9 +49,11 @@ class ImageError(ValueError):
     """
 
     def __init__(self, reason: str, name: str | None = None) -> None:
-        self.reason = " ".join(str(reason).split())  # always one line
+        # always one line (a Message is, and stays translatable)
+        self.reason = reason if isinstance(reason, Message) else " ".join(str(reason).split())
         self.name = name
-        super().__init__(f"{name}: {self.reason}" if name else self.reason)
+        super().__init__(Message("{name}: {reason}", name=name, reason=self.reason) if name
+                         else self.reason)
 
 
 def check_size(width: int, height: int, name: str | None = None) -> None:
@@ -58,10 +62,12 @@ def check_size(width: int, height: int, name: str | None = None) -> None:
     Call it with the size from a header, before decoding the pixels.
     """
     if width <= 0 or height <= 0:
-        raise ImageError(f"the image has no pixels ({width}×{height})", name)
+        raise ImageError(Core.tr("the image has no pixels ({width}×{height})", width=width,
+                                 height=height), name)
     if width * height > MAX_PIXELS:
-        raise ImageError(f"image too large ({width}×{height} pixels; the limit is "
-                         f"{MAX_PIXELS // 1_000_000} megapixels)", name)
+        raise ImageError(Core.tr("image too large ({width}×{height} pixels; the limit is "
+                                 "{limit} megapixels)", width=width, height=height,
+                                 limit=MAX_PIXELS // 1_000_000), name)
 
 
 def load_image(path: str | os.PathLike[str]) -> np.ndarray:
@@ -76,18 +82,18 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
     name = str(path)
     path = Path(path)
     if not path.is_file():
-        reason = ("is a folder" if path.is_dir() else
-                  "not a regular file" if path.exists() else "file not found")
+        reason = (Core.tr("is a folder") if path.is_dir() else
+                  Core.tr("not a regular file") if path.exists() else Core.tr("file not found"))
         raise ImageError(reason, name)
     try:
         with open(path, "rb") as file:
             if os.fstat(file.fileno()).st_size == 0:
-                raise ImageError("the file is empty", name)
+                raise ImageError(Core.tr("the file is empty"), name)
             return _decode(file, name)
     except PermissionError:
-        raise ImageError("permission denied", name) from None
+        raise ImageError(Core.tr("permission denied"), name) from None
     except IsADirectoryError:
-        raise ImageError("is a folder", name) from None
+        raise ImageError(Core.tr("is a folder"), name) from None
 
 
 def decode_image(data: bytes, name: str | None = None) -> np.ndarray:
@@ -96,7 +102,7 @@ def decode_image(data: bytes, name: str | None = None) -> np.ndarray:
     ``name`` (e.g. "the clipboard") starts error messages.
     """
     if not data:
-        raise ImageError("no image data (0 bytes)", name)
+        raise ImageError(Core.tr("no image data (0 bytes)"), name)
     return _decode(io.BytesIO(data), name)
 
 
@@ -115,15 +121,19 @@ def _decode(file: IO[bytes], name: str | None) -> np.ndarray:
                 return to_gray(_pixels(upright))
     except Image.DecompressionBombError as exc:  # over Pillow's own limit, checked first
         found = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f"{int(found.group(1)):,} pixels; " if found else ""
-        raise ImageError(f"image too large ({size}the limit is {MAX_PIXELS // 1_000_000} "
-                         "megapixels)", name) from None
+        limit = MAX_PIXELS // 1_000_000
+        raise ImageError(Core.tr("image too large ({pixels:,} pixels; the limit is {limit} "
+                                 "megapixels)", pixels=int(found.group(1)), limit=limit)
+                         if found else
+                         Core.tr("image too large (the limit is {limit} megapixels)",
+                                 limit=limit), name) from None
     except UnidentifiedImageError:
-        raise ImageError("not an image file that can be read", name) from None
+        raise ImageError(Core.tr("not an image file that can be read"), name) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if isinstance(exc, ImageError):
             raise
-        raise ImageError(f"corrupt or truncated image ({exc})", name) from None
+        raise ImageError(Core.tr("corrupt or truncated image ({why})", why=str(exc)),
+                         name) from None
 
 
 def _pixels(img: object) -> np.ndarray:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..runtime.messages import Core
 from .images import MAX_PIXELS, ImageError, load_image, to_gray
 
 __all__ = ["ImageError", "Placement", "Preprocessed", "Step", "load_image", "preprocess",
@@ -244,7 +245,8 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if gray.size > MAX_PIXELS:
         raise ImageError(f"image too large ({gray.shape[1]}×{gray.shape[0]} pixels)")
     ink, inverted, contrast = _ink(gray)
-    steps = [Step("gray", "Input (gray)", gray), Step("ink", "Ink, white on black", ink)]
+    steps = [Step("gray", Core.tr("Input (gray)"), gray),
+             Step("ink", Core.tr("Ink, white on black"), ink)]
     if contrast < _BLANK_CONTRAST or np.count_nonzero(ink > 0.5) < 3:
         empty = np.zeros((28, 28), dtype=np.float32)
         return Preprocessed(True, empty, tuple(steps), inverted)
@@ -256,8 +258,8 @@ def preprocess(image: np.ndarray) -> Preprocessed:
         source=(crop_left + bx0, crop_top + by0, crop_left + bx1, crop_top + by1),
         target=(float(left), float(top), float(left + fitted.shape[1]),
                 float(top + fitted.shape[0])))
-    steps += [Step("cropped", "Cropped to the ink", crop),
-              Step("stroke", "Stroke width adjusted", stroke.astype(np.float32)),
-              Step("fitted", "Scaled to fit 20×20", fitted.astype(np.float32)),
-              Step("centred", "Centred in 28×28", centred)]
+    steps += [Step("cropped", Core.tr("Cropped to the ink"), crop),
+              Step("stroke", Core.tr("Stroke width adjusted"), stroke.astype(np.float32)),
+              Step("fitted", Core.tr("Scaled to fit 20×20"), fitted.astype(np.float32)),
+              Step("centred", Core.tr("Centred in 28×28"), centred)]
     return Preprocessed(False, centred, tuple(steps), inverted, placement)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..runtime.messages import Core
 from .layer_types import LAYER_TYPES
 from .layer_types.base import LayerCost
 
 __all__ = ["MAC_CONVENTION", "LayerCost", "layer_cost"]
 
-MAC_CONVENTION = "conv and linear layers only"
+MAC_CONVENTION = Core.tr("conv and linear layers only")
 """How DigitLab counts multiply-adds (MACs), in words: said beside every MAC count shown
 (the builder, the layer table, exported code, ``digitlab models``)."""
 

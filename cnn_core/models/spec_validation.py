@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..runtime.messages import Core
 from .layer_costs import layer_cost
 from .layer_types import LAYER_TYPES
 from .layer_types.base import fmt
@@ -92,8 +93,8 @@ def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str, label:
     """``where`` is the layer's place in the JSON (for its fields), ``label`` adds its name."""
     layer_type = LAYER_TYPES[kind]
     if layer_type.spatial and len(in_shape) != 3:
-        raise SpecError(f"{label} ({kind}) needs a C×H×W input but gets a flat vector of shape "
-                        f"{_fmt(in_shape)}")
+        raise SpecError(Core.tr("{label} ({kind}) needs a C×H×W input but gets a flat vector "
+                                "of shape {shape}", label=label, kind=kind, shape=_fmt(in_shape)))
     return layer_type.out_shape(s, in_shape, where, label)
 
 
@@ -173,18 +174,22 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
             shape = out
     classes = spec.get("num_classes", 10)
     if shape != (classes,):
-        raise SpecError(f"{root}classifier: must end in {classes} outputs (one per class, "
-                        f"num_classes) but gives {_fmt(shape)}")
+        raise SpecError(Core.tr("{where}: must end in {classes} outputs (one per class, "
+                                "num_classes) but gives {shape}", where=f"{root}classifier",
+                                classes=classes, shape=_fmt(shape)))
     return SpecPlan(planned, params, activations, macs)
 
 
 def _within_limits(params: int, macs: int, activations: int, where: str) -> None:
     if params > MAX_PARAMETERS:
-        raise SpecError(f"{where}: the model would have {params:,} parameters by here; "
-                        f"DigitLab models have at most {MAX_PARAMETERS:,}")
+        raise SpecError(Core.tr("{where}: the model would have {params:,} parameters by here; "
+                                "DigitLab models have at most {limit:,}", where=where,
+                                params=params, limit=MAX_PARAMETERS))
     if activations > MAX_ACTIVATIONS:
-        raise SpecError(f"{where}: the layer outputs would hold {activations:,} values per "
-                        f"28×28 image by here; at most {MAX_ACTIVATIONS:,} are allowed")
+        raise SpecError(Core.tr("{where}: the layer outputs would hold {values:,} values per "
+                                "28×28 image by here; at most {limit:,} are allowed",
+                                where=where, values=activations, limit=MAX_ACTIVATIONS))
     if macs > MAX_MACS:
-        raise SpecError(f"{where}: the model would need {macs:,} multiply-adds per image by "
-                        f"here; at most {MAX_MACS:,} are allowed")
+        raise SpecError(Core.tr("{where}: the model would need {macs:,} multiply-adds per image "
+                                "by here; at most {limit:,} are allowed", where=where, macs=macs,
+                                limit=MAX_MACS))

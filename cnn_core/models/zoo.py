@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..runtime.messages import Core
+
 Spec = dict[str, Any]
 
 
@@ -22,7 +24,7 @@ def lenet5() -> Spec:
     """LeNet-5 as in the tutorials: sigmoid, average pooling, 120-84-10, Xavier init."""
     return _spec(
         "lenet5",
-        "LeNet-5 (1998 style): 5×5 convs, sigmoid, average pooling, 120-84-10",
+        Core.tr("LeNet-5 (1998 style): 5×5 convs, sigmoid, average pooling, 120-84-10"),
         [_conv(6, 5, padding=2), {"type": "sigmoid"}, {"type": "avgpool", "kernel_size": 2},
          _conv(16, 5), {"type": "sigmoid"}, {"type": "avgpool", "kernel_size": 2}],
         [{"type": "flatten"}, {"type": "linear", "out_features": 120}, {"type": "sigmoid"},
@@ -37,7 +39,8 @@ def lenet(batch_norm: bool = False) -> Spec:
     bn = [{"type": "bn"}] if batch_norm else []
     return _spec(
         "lenet_bn" if batch_norm else "lenet",
-        "LeNet, modernised: ReLU, max pooling" + (", BatchNorm" if batch_norm else ""),
+        Core.tr("LeNet, modernised: ReLU, max pooling, BatchNorm") if batch_norm
+        else Core.tr("LeNet, modernised: ReLU, max pooling"),
         [_conv(6, 5, padding=2), *bn, {"type": "relu"}, {"type": "maxpool", "kernel_size": 2},
          _conv(16, 5), *bn, {"type": "relu"}, {"type": "maxpool", "kernel_size": 2}],
         [{"type": "flatten"}, {"type": "linear", "out_features": 120}, *bn, {"type": "relu"},
@@ -56,7 +59,8 @@ def tinyvgg(hidden_units: int = 10) -> Spec:
 
     return _spec(
         "tinyvgg",
-        f"TinyVGG: two (conv-ReLU)×2 + max-pool blocks of {hidden_units} channels",
+        Core.tr("TinyVGG: two (conv-ReLU)×2 + max-pool blocks of {width} channels",
+                width=hidden_units),
         block() + block(),
         [{"type": "flatten"}, {"type": "linear", "out_features": 10}],
     )
@@ -69,7 +73,7 @@ def cifar_cnn() -> Spec:
     """
     return _spec(
         "cifar_cnn",
-        "CIFAR-10 tutorial CNN: three 5×5 conv + max-pool (32-32-64), 64-unit head",
+        Core.tr("CIFAR-10 tutorial CNN: three 5×5 conv + max-pool (32-32-64), 64-unit head"),
         [_conv(32, 5, padding=2), {"type": "maxpool", "kernel_size": 2},
          _conv(32, 5, padding=2), {"type": "maxpool", "kernel_size": 2},
          _conv(64, 5, padding=2), {"type": "maxpool", "kernel_size": 2}],
@@ -82,7 +86,8 @@ def resnet_small() -> Spec:
     """The tutorials' small residual network: conv-BN-ReLU stem, two residual blocks, GAP."""
     return _spec(
         "resnet_small",
-        "Small ResNet: conv-BN stem, residual blocks 32→64 (stride 2) and 64→64, global pool",
+        Core.tr("Small ResNet: conv-BN stem, residual blocks 32→64 (stride 2) and 64→64, "
+                "global pool"),
         [_conv(32, 3, padding=1), {"type": "bn"}, {"type": "relu"},
          {"type": "maxpool", "kernel_size": 3, "stride": 1, "padding": 1},
          {"type": "residual", "out_channels": 64, "stride": 2, "use_1x1conv": True},
@@ -105,7 +110,7 @@ def digitnet() -> Spec:
     pool = {"type": "maxpool", "kernel_size": 2}
     return _spec(
         "digitnet",
-        "DigitLab default: 3×3 conv + BatchNorm blocks 16 | 32-32 | 64, dropout head",
+        Core.tr("DigitLab default: 3×3 conv + BatchNorm blocks 16 | 32-32 | 64, dropout head"),
         [*conv_bn(16), pool, *conv_bn(32), *conv_bn(32), pool, *conv_bn(64), pool],
         [{"type": "flatten"}, {"type": "dropout", "p": 0.3},
          {"type": "linear", "out_features": 128}, {"type": "relu"},
@@ -133,7 +138,7 @@ def lenet5_relu() -> Spec:
             elif layer["type"] == "avgpool":
                 layer["type"] = "maxpool"
     spec["name"] = "lenet5_relu"
-    spec["summary"] = "LeNet-5 with ReLU and max pooling (pair of lenet5), Xavier init"
+    spec["summary"] = Core.tr("LeNet-5 with ReLU and max pooling (pair of lenet5), Xavier init")
     return spec
 
 
@@ -145,7 +150,8 @@ def mlp(hidden: int = 78) -> Spec:
     """
     return _spec(
         "mlp",
-        f"MLP 784-{hidden}-10 with ReLU: LeNet-5's parameter count, no convolution",
+        Core.tr("MLP 784-{hidden}-10 with ReLU: LeNet-5's parameter count, no convolution",
+                hidden=hidden),
         [],
         [{"type": "flatten"}, {"type": "linear", "out_features": hidden}, {"type": "relu"},
          {"type": "linear", "out_features": 10}],
@@ -164,7 +170,8 @@ def alexnet() -> Spec:
     relu = {"type": "relu"}
     return _spec(
         "alexnet",
-        "AlexNet idea: 7×7/2 conv, 5×5, three 3×3, overlapping max-pool, 512-512 dropout head",
+        Core.tr("AlexNet idea: 7×7/2 conv, 5×5, three 3×3, overlapping max-pool, 512-512 "
+                "dropout head"),
         [_conv(24, 7, padding=3, stride=2), relu, pool,                # 24×6×6
          _conv(48, 5, padding=2), relu,                                # 48×6×6
          _conv(64, 3, padding=1), relu, _conv(64, 3, padding=1), relu,
@@ -187,7 +194,8 @@ def vgg(blocks: tuple[tuple[int, int], ...] = ((1, 16), (1, 32), (2, 48))) -> Sp
     arch = ", ".join(f"{n}×{c}" for n, c in blocks)
     return _spec(
         "vgg",
-        f"VGG idea: blocks of 3×3 conv ({arch}) + 2×2 max-pool, 256-256 dropout head",
+        Core.tr("VGG idea: blocks of 3×3 conv ({arch}) + 2×2 max-pool, 256-256 dropout head",
+                arch=arch),
         features,
         [{"type": "flatten"}, {"type": "linear", "out_features": 256}, {"type": "relu"},
          {"type": "dropout", "p": 0.5}, {"type": "linear", "out_features": 256},
@@ -208,7 +216,8 @@ def nin() -> Spec:
     pool = {"type": "maxpool", "kernel_size": 3, "stride": 2}
     return _spec(
         "nin",
-        "NiN idea: conv + two 1×1 conv blocks (16, 32, 64, 10 channels), global average pool",
+        Core.tr("NiN idea: conv + two 1×1 conv blocks (16, 32, 64, 10 channels), global "
+                "average pool"),
         [*_nin_block(16, 5, 2), pool,                                  # 16×13×13
          *_nin_block(32, 3, 1), pool,                                  # 32×6×6
          *_nin_block(64, 3, 1), pool,                                  # 64×2×2
@@ -227,7 +236,7 @@ def googlenet() -> Spec:
     relu = {"type": "relu"}
     return _spec(
         "googlenet",
-        "GoogLeNet idea: conv stem, three Inception blocks (64, 112, 144 ch), global pool",
+        Core.tr("GoogLeNet idea: conv stem, three Inception blocks (64, 112, 144 ch), global pool"),
         [_conv(16, 5, padding=2), relu, pool,                          # 16×14×14
          _conv(16, 1), relu, _conv(32, 3, padding=1), relu, pool,      # 32×7×7
          {"type": "inception", "c1": 16, "c2": [24, 32], "c3": [4, 8], "c4": 8},
@@ -254,7 +263,8 @@ def speedrun() -> Spec:
 
     return _spec(
         "speedrun",
-        "Speedrun CNN: 5×5 conv 24 and 3×3 conv 32, each BatchNorm + max-pool + ReLU, 256 head",
+        Core.tr("Speedrun CNN: 5×5 conv 24 and 3×3 conv 32, each BatchNorm + max-pool + ReLU, "
+                "256 head"),
         [*stage(24, 5), *stage(32, 3)],
         [{"type": "flatten"}, {"type": "linear", "out_features": 256}, {"type": "relu"},
          {"type": "linear", "out_features": 10}],

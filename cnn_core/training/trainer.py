@@ -24,6 +24,7 @@ from ..models import get_spec, model_stats
 from ..models.network import DigitNet
 from ..models.specs import build_model
 from ..runtime.devices import resolve_device
+from ..runtime.messages import Core
 from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
@@ -341,12 +342,13 @@ class Trainer:
             correct / max(1.0, samples)
 
     def _diverged(self, epoch: int, step: int, loss: float, batch: int) -> Diverged:
-        why = (f"became {loss}" if not math.isfinite(loss) else
-               f"grew to {loss:.3g}, over {DIVERGED_FACTOR:g}× a uniform guess's")
+        why = (Core.tr("became {loss}", loss=loss) if not math.isfinite(loss) else
+               Core.tr("grew to {loss:.3g}, over {factor:g}× a uniform guess's", loss=loss,
+                       factor=DIVERGED_FACTOR))
         lr, better = self.config.lr, suggested_lr(self.config.lr)
-        message = (f"the loss {why} at epoch {epoch}, batch {batch}; the last good "
-                   f"weights were restored; try a lower learning rate: {better:g}, a tenth of "
-                   f"{lr:g}")
+        message = Core.tr("the loss {why} at epoch {epoch}, batch {batch}; the last good weights "
+                          "were restored; try a lower learning rate: {better:g}, a tenth of "
+                          "{lr:g}", why=why, epoch=epoch, batch=batch, better=better, lr=lr)
         return Diverged(epoch, step, loss, message, tuple(self.history), self._final_checkpoint(),
                         lr, better)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from torch import nn
 
+from ...runtime.messages import Core
 from ..output_size import output_size
 
 __all__ = ["INIT", "INITS", "LAYER_TYPES", "MAX_WIDTH", "MAX_WINDOW", "PADDING", "SIZE",
@@ -228,9 +229,11 @@ def window_out(kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, in_sha
     oh = output_size(in_shape[1], kernel[0], stride[0], padding[0], dilation[0])
     ow = output_size(in_shape[2], kernel[1], stride[1], padding[1], dilation[1])
     if oh < 1 or ow < 1:
-        raise SpecError(f"{where}: a {fmt(kernel)} kernel (padding {fmt(padding)}, dilation "
-                        f"{fmt(dilation)}) does not fit its input {fmt(in_shape)}: the output "
-                        f"would be {oh}×{ow}")
+        raise SpecError(Core.tr("{where}: a {kernel} kernel (padding {padding}, dilation "
+                                "{dilation}) does not fit its input {shape}: the output would be "
+                                "{height}×{width}", where=where, kernel=fmt(kernel),
+                                padding=fmt(padding), dilation=fmt(dilation), shape=fmt(in_shape),
+                                height=oh, width=ow))
     return oh, ow
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...runtime.messages import Core
 from ..network import InceptionBlock, ResidualBlock
 from ..output_size import output_size
 from .base import (
@@ -87,8 +88,9 @@ def _residual_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) 
     c, h, w = in_shape
     out, stride = s.get("out_channels", c), s.get("stride", 1)
     if (out != c or stride != 1) and not s.get("use_1x1conv", False):
-        raise SpecError(f"{label}: changes {fmt(in_shape)} to {out} channels / stride "
-                        f"{stride}, which needs \"use_1x1conv\": true for the shortcut")
+        raise SpecError(Core.tr("{label}: changes {shape} to {out} channels / stride {stride}, "
+                                "which needs \"use_1x1conv\": true for the shortcut", label=label,
+                                shape=fmt(in_shape), out=out, stride=stride))
     return (out, output_size(h, 3, stride, 1), output_size(w, 3, stride, 1))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from torch import nn
 
+from ...runtime.messages import Core
 from .base import (
     INIT,
     PADDING,
@@ -40,16 +41,19 @@ def _out_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Sh
                         f"layer gives {fmt(in_shape)}")
     out, groups = s["out_channels"], s.get("groups", 1)
     if c % groups or out % groups:
-        raise SpecError(f"{where}.groups: groups={groups} must divide both in_channels={c} and "
-                        f"out_channels={out}")
+        raise SpecError(Core.tr("{where}: groups={groups} must divide both in_channels={c} and "
+                                "out_channels={out}", where=f"{where}.groups", groups=groups,
+                                c=c, out=out))
     padding = s.get("padding", (0, 0))
     mode = s.get("padding_mode", "zeros")
     if mode == "reflect" and (padding[0] >= h or padding[1] >= w):
-        raise SpecError(f"{where}.padding: reflect padding must be smaller than the input "
-                        f"{fmt(in_shape)}, got {fmt(padding)}")
+        raise SpecError(Core.tr("{where}: reflect padding must be smaller than the input "
+                                "{shape}, got {padding}", where=f"{where}.padding",
+                                shape=fmt(in_shape), padding=fmt(padding)))
     if mode == "circular" and (padding[0] > h or padding[1] > w):
-        raise SpecError(f"{where}.padding: circular padding cannot exceed the input "
-                        f"{fmt(in_shape)}, got {fmt(padding)}")
+        raise SpecError(Core.tr("{where}: circular padding cannot exceed the input {shape}, "
+                                "got {padding}", where=f"{where}.padding", shape=fmt(in_shape),
+                                padding=fmt(padding)))
     return (out, *window_out(s["kernel_size"], s.get("stride", (1, 1)), padding,
                              s.get("dilation", (1, 1)), in_shape, label))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from torch import nn
 
+from ...runtime.messages import Core
 from .base import INIT, SIZE, LayerCost, LayerType, Shape, SpecError, boolean, call, fmt, number
 
 __all__ = ["DROPOUT", "FLATTEN", "LINEAR"]
@@ -22,8 +23,8 @@ FLATTEN = LayerType(
 
 def _linear_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
     if len(in_shape) != 1:
-        raise SpecError(f"{label} (linear) needs a flat input but gets {fmt(in_shape)}; "
-                        f"add a flatten layer before it")
+        raise SpecError(Core.tr("{label} (linear) needs a flat input but gets {shape}; add a "
+                                "flatten layer before it", label=label, shape=fmt(in_shape)))
     if s.get("in_features", in_shape[0]) != in_shape[0]:
         raise SpecError(f"{label}: expects in_features={s['in_features']} but the previous "
                         f"layer gives {fmt(in_shape)}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from torch import nn
 
+from ...runtime.messages import Core
 from .base import (
     PADDING,
     WINDOW,
@@ -29,8 +30,9 @@ def _pool_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> S
     kernel = s["kernel_size"]
     padding = s.get("padding", (0, 0))
     if any(2 * p > k for p, k in zip(padding, kernel, strict=True)):
-        raise SpecError(f"{where}.padding: at most half the kernel size {fmt(kernel)}, got "
-                        f"{fmt(padding)}")
+        raise SpecError(Core.tr("{where}: at most half the kernel size {kernel}, got {padding}",
+                                where=f"{where}.padding", kernel=fmt(kernel),
+                                padding=fmt(padding)))
     return (in_shape[0], *window_out(kernel, s.get("stride", kernel), padding, (1, 1),
                                      in_shape, label))
 
