@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.digitlab-installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean bundled-onnx
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+
+bundled-onnx: $(STAMP)
+	$(BIN)/python -m cnn_core.recognition.bundled_onnx

@@ -103,6 +103,15 @@ class HelpMenu(QObject):
         self.shortcutsAction = self._add(menu, self.tr("&Keyboard shortcuts"),
                                          self.show_shortcuts, "shortcutsAction",
                                          QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.tensorboardAction = self._add(menu, self.tr("Open &TensorBoard"),
+                                           self.open_tensorboard, "tensorboardAction")
+        self.tensorboardAction.setStatusTip(self.tr(
+            "Show the runs logged to TensorBoard (Train tab: Log to TensorBoard) in your "
+            "browser"))
+        viewer = getattr(window, "tensorboard", None)
+        if viewer is not None:
+            viewer.serving.connect(self._on_tensorboard_serving)
+            viewer.failed.connect(self._on_tensorboard_failed)
         menu.addSeparator()
         self.aboutAction = self._add(menu, self.tr("&About DigitLab"), self.show_about,
                                      "aboutAction")
@@ -178,6 +187,20 @@ class HelpMenu(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    # ------------------------------------------------------------ tensorboard
+    def open_tensorboard(self) -> bool:
+        """Serve the TensorBoard folder (the Train tab's setting) and open it in the browser."""
+        from .tensorboard_viewer import log_folder
+
+        return self._window.tensorboard.open(log_folder(self._window.settings))
+
+    def _on_tensorboard_serving(self, url: str) -> None:
+        self._window.show_message("info", self.tr("TensorBoard at {0} (it stops when DigitLab "
+                                                  "closes)").format(url))
+
+    def _on_tensorboard_failed(self, text: str) -> None:
+        self._window.show_message("error", text)
 
     # ------------------------------------------------------------------ guide
     def open_guide(self) -> bool:

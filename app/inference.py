@@ -29,11 +29,12 @@ from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare
 from cnn_core.recognition.predict import Prediction, Predictor
 
+from .early_answer import FRAME_MS  # at most ~30 updates a second, as before torch
+
 __all__ = ["FRAME_MS", "SNAPSHOT_VIEW_MS", "LiveInference"]
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 33  # at most ~30 updates a second
 # Live training snapshots redraw the feature maps and kernels at most once a second: for
 # digitnet one redraw is tens of milliseconds of GUI-thread work (20 layers of maps), and at
 # the four snapshots a second training sends, the window stuttered while drawing.

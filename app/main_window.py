@@ -23,17 +23,19 @@ from . import settings as prefs
 from .deferred_parts import DeferredPart, DeferredParts
 from .model_bar import ModelBar
 from .settings import Keys
-from .tabs import TABS, make_saliency_controls
+from .tabs import TABS, make_receptive_field_overlay, make_saliency_controls
+from .tensorboard_viewer import TensorBoardViewer
 from .widgets.canvas_panel import CanvasPanel
 from .widgets.message_banner import MessageBanner
 from .widgets.prediction_panel import PredictionPanel
 from .widgets.tab_bar import fit_tab_bar
 from .window_actions import WindowActions
-from .window_startup import StartupLoad, load_startup_model, torch_imported
+from .window_startup import StartupLoad, load_startup_model, starts_with_bundled, torch_imported
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
 
+    from .early_answer import EarlyAnswer
     from .models import ModelLibrary, ShelfEntry
 
 # Only modules that do not import torch are imported above: the window shows before torch
@@ -72,11 +74,13 @@ class MainWindow(QMainWindow):
     """
 
     model_changed = Signal(object)  # the canvas model was replaced (a Checkpoint)
+    early_prediction = Signal(object)  # a Prediction shown before torch (the ONNX copy's)
     inference_ready = Signal()  # the library and live inference exist: the canvas is answered
     part_built = Signal(str)  # a deferred part (a tab, the saliency controls) was built: its name
     ready = Signal()  # the whole model side (library, inference, every tab) has been built
 
     saliency_controls = DeferredPart("saliency_controls")  # under the canvas; the tabs follow
+    receptive_field_overlay = DeferredPart("receptive_field_overlay")  # over the canvas
     code_dock = DeferredPart("code_dock")  # the code of the Build tab's network, beside the tabs
 
     def __init__(self, checkpoint: Checkpoint | None = None,
@@ -91,6 +95,7 @@ class MainWindow(QMainWindow):
         self._ready = False  # everything is built
         self._core_ready = False  # the library and live inference exist
         self._stopped = False  # background work stopped: the window is closed or the app quits
+        self.early_answer: EarlyAnswer | None = None  # answers before torch, then hands over
         self.build_seconds: dict[str, float] = {}  # GUI-thread blocks of the build, by name
 
         self.canvas_panel = CanvasPanel(self)
@@ -103,12 +108,14 @@ class MainWindow(QMainWindow):
         fit_tab_bar(self.tabs)  # every tab in view, no scroll arrows
         self._parts = DeferredParts(self.tabs, self.tr("Loading this tab…"), self)
         self._parts.add("saliency_controls", lambda: make_saliency_controls(self))
+        self._parts.add("receptive_field_overlay", lambda: make_receptive_field_overlay(self))
         for spec in TABS:
             self._parts.add(spec.attribute, lambda spec=spec: spec.factory(self),
                             self.tr(spec.title))
         self._parts.add("code_dock", lambda: _make_code_dock(self))
         self._parts.built.connect(self._on_part_built)
         self._parts.all_built.connect(self._on_all_built)
+        self.tensorboard = TensorBoardViewer(self)  # Help menu and Train tab; ends on close
         self.menus = WindowActions(self)
         window_layout.build(self)
         self.canvas.load_failed.connect(self.banner.show_error)
@@ -118,12 +125,14 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.prediction_panel.show_message(self.tr("Loading model…"))
         self._startup = StartupLoad(self)
+        self._startup.early_loaded.connect(self._on_early_loaded)
         self._startup.loaded.connect(self._on_loaded)
         self._startup.failed.connect(self._on_load_failed)
         self._startup.tabs_imported.connect(self._parts.start_stepping)
         lifetime.track(self)  # its threads end with the app or the script, closed or not
         if background is None:
             background = checkpoint is None and library is None and not torch_imported()
+        self._answer_early = bool(background) and starts_with_bundled(self.settings)
         if background:
             self.menus.set_model_actions_enabled(False)
             self.model_bar.modelStatusLabel.setText(self.tr("Loading PyTorch and the model…"))
@@ -170,10 +179,26 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._core_ready and not self._startup.started():
             # The first frame is on screen: now the import may compete with the GUI thread.
-            QTimer.singleShot(0, self._startup.start)
+            QTimer.singleShot(0, lambda: self._startup.start(early=self._answer_early))
+
+    def _on_early_loaded(self, predictor: object) -> None:
+        """The bundled model's ONNX copy answers the canvas until torch is there."""
+        from .early_answer import EarlyAnswer
+
+        if self._core_ready or self._stopped:
+            return
+        self.early_answer = EarlyAnswer(self, predictor)
+        self.early_answer.predicted.connect(self.early_prediction)
+        self.early_answer.answer()  # the drawing made meanwhile (or "Draw a digit")
+        self.model_bar.modelStatusLabel.setText(
+            self.tr("Bundled model (answering while PyTorch loads…)"))
 
     def _on_loaded(self, preloaded: object) -> None:
         start = time.perf_counter()
+        if self.early_answer is not None:  # hand over: live inference answers from now on
+            self.early_answer.stop()
+            self.early_answer.deleteLater()
+            self.early_answer = None
         self._build_core(None)
         self.menus.set_model_actions_enabled(True)
         load_startup_model(self, preloaded)  # the drawing made meanwhile is predicted now

@@ -1,7 +1,11 @@
 """Import torch and load the bundled model behind the window, in plain Python threads.
 
 Importing torch takes seconds; the window shows first and a thread does the import
-meanwhile: first only what the first prediction needs (:data:`CORE_MODULES`) and the model;
+meanwhile. Before it, where onnxruntime is installed, a thread loads the bundled model's ONNX
+copy (:func:`load_early_predictor`, no torch: a few tenths of a second), which answers the
+canvas until torch is there; the torch import starts once that load has ended, so the two do
+not share the interpreter. The torch thread imports only what the first prediction needs
+(:data:`CORE_MODULES`) and the model;
 then, once the canvas answers, a second thread imports the tabs' modules
 (:data:`TAB_MODULES`). Neither touches a Qt object: the window passes a callback that emits a
 (queued) signal, and builds the parts that need torch in the GUI thread. The threads are not
@@ -12,6 +16,8 @@ over (a daemon thread killed in the middle of a C extension's initialisation is 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import logging
 import threading
 from concurrent.futures import Future
 from typing import Any
@@ -19,7 +25,10 @@ from typing import Any
 from .tabs import TABS
 
 __all__ = ["CORE_MODULES", "MODULES", "TAB_MODULES", "BackgroundLoad", "import_tab_modules",
-           "load_model_side", "start", "start_tab_imports", "started"]
+           "load_early_predictor", "load_model_side", "start", "start_early", "start_tab_imports",
+           "started"]
+
+log = logging.getLogger(__name__)
 
 # What the first prediction needs: torch, loading a checkpoint, the predictor, live inference
 # and the model library (it picks the canvas model); imported here, they cost the GUI thread
@@ -44,6 +53,8 @@ CORE_MODULES = (
 # from the list is only imported later, in the GUI thread, when its tab is built.
 TAB_MODULES = (
     "app.widgets.saliency_overlay",
+    "app.widgets.receptive_field_overlay",
+    "app.widgets.batchnorm_view",
     "app.code_dock",
     "cnn_core.checkpoints.runs",
     "cnn_core.training",
@@ -83,6 +94,22 @@ def load_model_side() -> Any:
         return load_bundled()
     except CheckpointError as exc:
         return exc
+
+
+def load_early_predictor() -> Any:
+    """The bundled model and detector through onnxruntime
+    (:func:`cnn_core.recognition.bundled_onnx.load_bundled_onnx`; imports no torch), or None
+    where it cannot answer: onnxruntime not installed, the ONNX copies missing, unreadable or
+    made from another checkpoint. The window then waits for torch, as it always did."""
+    if importlib.util.find_spec("onnxruntime") is None:
+        return None
+    try:
+        from cnn_core.recognition.bundled_onnx import load_bundled_onnx
+
+        return load_bundled_onnx()
+    except Exception as exc:  # noqa: BLE001 - any failure: the torch path answers instead
+        log.warning("the bundled model's ONNX copy cannot answer (%s); waiting for PyTorch", exc)
+        return None
 
 
 def import_tab_modules() -> None:
@@ -130,6 +157,7 @@ class BackgroundLoad:
 
 
 _started: BackgroundLoad | None = None
+_early: BackgroundLoad | None = None
 _tab_imports: BackgroundLoad | None = None
 _lock = threading.Lock()
 
@@ -149,6 +177,16 @@ def start() -> BackgroundLoad:
         if _started is None:
             _started = BackgroundLoad()
         return _started
+
+
+def start_early() -> BackgroundLoad:
+    """The process's one load of :func:`load_early_predictor`, started on the first call (the
+    window calls it after its first paint, then :func:`start` once it has ended)."""
+    global _early
+    with _lock:
+        if _early is None:
+            _early = BackgroundLoad(load_early_predictor)
+        return _early
 
 
 def start_tab_imports() -> BackgroundLoad:

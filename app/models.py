@@ -27,6 +27,7 @@ from cnn_core.training import Diverged, Finished, Stopped
 from cnn_core.training.finetune import FineTuneFinished
 
 from .run_writer import RunWriter
+from .settings import BUNDLED_KEY
 from .training.fine_tune import FineTuneRun
 from .training.run import TrainingRun
 
@@ -35,7 +36,6 @@ __all__ = ["BUNDLED_KEY", "DATA_DIR_ENV", "MAX_FILES", "ModelLibrary", "ReplayPo
 
 log = logging.getLogger(__name__)
 
-BUNDLED_KEY = "bundled"
 MAX_FILES = 20  # opened model files remembered
 MAX_SESSIONS = 5  # unsaved models (set from code, not from a file) kept on the shelf
 _REPLAY_CACHE = 4  # replay checkpoints kept in memory (the rest load from disk)

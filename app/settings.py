@@ -22,6 +22,7 @@ __all__ = [
     "ORGANIZATION",
     "DATA_DIR_ENV",
     "SETTINGS_ENV",
+    "BUNDLED_KEY",
     "Keys",
     "last_directory",
     "open_settings",
@@ -35,6 +36,7 @@ __all__ = [
 ORGANIZATION = "DigitLab"
 APPLICATION = "DigitLab"
 SETTINGS_ENV = "DIGITLAB_SETTINGS"
+BUNDLED_KEY = "bundled"  # the bundled model's key on the model shelf (and in its saved state)
 
 
 class Keys:
@@ -48,6 +50,8 @@ class Keys:
     BRUSH_WIDTH = "canvas/brushWidth"
     LAST_DIRECTORY = "files/lastDirectory"
     LAST_MODEL = "model/lastPath"
+    TENSORBOARD_LOG = "tensorboard/log"  # log runs and fine-tunings to TensorBoard
+    TENSORBOARD_FOLDER = "tensorboard/folder"  # where (empty: the data folder's tensorboard/)
     DATASETS_FOLDER = "data/datasetsFolder"
 
 

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
-__all__ = ["TABS", "TabSpec", "follow_canvas_model", "make_saliency_controls", "tab", "tab_index",
-           "tab_keys"]
+__all__ = ["TABS", "TabSpec", "follow_canvas_model", "make_receptive_field_overlay",
+           "make_saliency_controls", "tab", "tab_index", "tab_keys"]
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,23 @@ def make_saliency_controls(window: MainWindow) -> QWidget:
     return controls
 
 
+def make_receptive_field_overlay(window: MainWindow) -> QWidget:
+    """The receptive field of a hovered feature-map cell, over the canvas and the 28×28 input
+    (a deferred part of the window; the feature-map and convolution tabs drive it)."""
+    from .widgets.receptive_field_overlay import ReceptiveFieldOverlay
+
+    inference = window.inference
+    overlay = ReceptiveFieldOverlay(
+        window.canvas, window.prediction_panel.input_box(), window.analysis,
+        lambda: inference.snapshot() or inference.checkpoint())
+    follow_canvas_model(window, overlay)
+    return overlay
+
+
 def _training_panel(window: MainWindow) -> QWidget:
     from .widgets.training_panel import TrainingPanel
 
-    panel = TrainingPanel(window.library, window)
+    panel = TrainingPanel(window.library, window, tensorboard=window.tensorboard)
     panel.snapshot_ready.connect(window.set_inspection_model)  # live maps and kernels
     panel.message.connect(window.show_message)
     panel.mark_epoch(window.model_bar.current_epoch())
@@ -94,6 +107,23 @@ def _feature_map_view(window: MainWindow) -> QWidget:
 
     view = FeatureMapView(window)
     window.inference.activations_ready.connect(view.set_activations)
+    overlay = window.receptive_field_overlay
+    view.set_cell_note(overlay.describe)
+    view.cell_hovered.connect(overlay.show_cell)
+    view.cell_left.connect(overlay.clear)
+
+    def look_inside(layer: str) -> None:  # a BatchNorm card's "Look inside…"
+        from .widgets.batchnorm_view import BatchNormDialog
+
+        dialog = view.findChild(BatchNormDialog)
+        if dialog is None:
+            dialog = BatchNormDialog(window.analysis, view)
+            follow_canvas_model(window, dialog.view)
+        dialog.view.show_layer(layer)
+        dialog.show()
+        dialog.raise_()
+
+    view.batchnorm_requested.connect(look_inside)
     view.set_source(window.inspection_source_text())
     return view
 
@@ -156,6 +186,9 @@ def _conv_explorer(window: MainWindow) -> QWidget:
     from .widgets.conv_explorer import ConvExplorer
 
     explorer = ConvExplorer(window.canvas.model_reading, window)
+    overlay = window.receptive_field_overlay
+    explorer.field_hovered.connect(overlay.show_conv_cell)
+    explorer.field_left.connect(overlay.clear)
     window.canvas.changed.connect(explorer.drawing_changed)
     window.model_changed.connect(explorer.set_checkpoint)
     if window.checkpoint() is not None:

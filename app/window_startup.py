@@ -1,7 +1,10 @@
 """The window's start-up: torch and the model behind the shown window, then the tabs' modules.
 
 :class:`StartupLoad` runs :mod:`app.model_loader`'s background work for a window and brings
-its ends to the GUI thread as signals: ``loaded`` when torch and the bundled model are there
+its ends to the GUI thread as signals: ``early_loaded`` when the bundled model's ONNX copy
+answers (only for a window that starts with the bundled model, :func:`starts_with_bundled`;
+:mod:`app.early_answer` answers the canvas with it), ``loaded`` when torch and the bundled
+model are there
 (the window then builds the part that answers the canvas), ``tabs_imported`` when the tabs'
 modules are (the window then builds the tabs, one per event-loop turn).
 :func:`load_startup_model` picks the model the canvas starts with.
@@ -14,16 +17,19 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+
+from cnn_core.runtime.user_data import read_shelf_state, user_data_dir
 
 from . import model_loader
 from . import settings as prefs
-from .settings import Keys
+from .settings import BUNDLED_KEY, Keys
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-__all__ = ["StartupLoad", "load_startup_model", "torch_imported", "when_torch_loaded"]
+__all__ = ["StartupLoad", "load_startup_model", "starts_with_bundled", "torch_imported",
+           "when_torch_loaded"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ class _LoadRelay(QObject):
     """
 
     finished = Signal()
+    early_finished = Signal()  # the load of the bundled model's ONNX copy ended
     tab_modules_imported = Signal()  # the second background import (the tabs' modules) ended
 
 
@@ -77,6 +84,7 @@ def torch_imported() -> bool:
 class StartupLoad(QObject):
     """One window's view of the process's background load (:func:`app.model_loader.start`)."""
 
+    early_loaded = Signal(object)  # the ONNX predictor that answers until torch is there
     loaded = Signal(object)  # what the load returned: a Checkpoint, a CheckpointError or None
     failed = Signal(object)  # the exception that importing torch or the core modules raised
     tabs_imported = Signal()  # the tabs' modules are imported: the tabs may be built
@@ -91,11 +99,34 @@ class StartupLoad(QObject):
         """Whether :meth:`start` was called (or the load will never start: :meth:`stop`)."""
         return self._started
 
-    def start(self) -> None:
-        """Start (or join) the background load; ``loaded`` or ``failed`` follows."""
+    def start(self, early: bool = False) -> None:
+        """Start (or join) the background load; ``loaded`` or ``failed`` follows. With
+        ``early``, the bundled model's ONNX copy is loaded first (``early_loaded`` follows if
+        it can answer), and torch's load starts when that has ended."""
         if self._started:
             return
         self._started = True
+        if early and not model_loader.started():
+            relay = _load_relay()
+            relay.early_finished.connect(self._on_early_finished)  # queued from the loader
+            model_loader.start_early().add_done_callback(relay.early_finished.emit)
+            return
+        self._start_torch()
+
+    def _on_early_finished(self) -> None:
+        _load_relay().early_finished.disconnect(self._on_early_finished)
+        if self._stopped:
+            return
+        predictor = None
+        try:
+            predictor = model_loader.start_early().result(0)
+        except Exception:  # noqa: BLE001 - the torch path answers instead
+            log.exception("loading the bundled model's ONNX copy failed")
+        if predictor is not None:
+            self.early_loaded.emit(predictor)
+        self._start_torch()
+
+    def _start_torch(self) -> None:
         self._load = model_loader.start()
         relay = _load_relay()
         relay.finished.connect(self._on_finished)  # queued from the loader thread
@@ -140,6 +171,16 @@ class StartupLoad(QObject):
             except Exception:  # each tab imports its module again when built, and fails loudly
                 log.exception("importing the tabs' modules in the background failed")
         self.tabs_imported.emit()
+
+
+def starts_with_bundled(settings: QSettings) -> bool:
+    """Whether :func:`load_startup_model` will put the bundled model in use, as far as is known
+    without torch: the shelf's canvas model from last time is the bundled one, or there is
+    none and no last model file either (a first start)."""
+    canvas = read_shelf_state(user_data_dir()).get("canvas")
+    if canvas:
+        return canvas == BUNDLED_KEY
+    return not prefs.read_str(settings, Keys.LAST_MODEL)
 
 
 def load_startup_model(window: MainWindow, preloaded: object = None) -> None:

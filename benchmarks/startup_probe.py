@@ -12,9 +12,14 @@ times (``time.time()``, comparable with the parent process's clock):
   event, so the paint that the expose triggers is over);
 - ``torch_at_show``: whether torch was imported at that moment;
 - ``stroke``: a digit drawn with synthetic mouse events right after that;
-- ``predicted``: the first prediction of that drawing is on screen (label text included,
-  and ``torch_threads``: the GUI thread's torch thread count then);
-- ``all_built``: every tab has been built (the window's ``ready``), and ``blocks``: how long
+- ``predicted``: the first prediction of that drawing is on screen (label text included;
+  ``answered_by``: ``"onnx"`` when the bundled model's ONNX copy gave it before torch was
+  there, else ``"torch"``; ``torch_at_answer``: whether torch was imported, or being
+  imported, when that answer was computed);
+- ``handed_over``: live inference's first answer of that drawing, once torch is there, and
+  ``label_after``: the label it shows (the same as before, when the ONNX copy answered);
+- ``all_built``: every tab has been built (the window's ``ready``; ``torch_threads``: the
+  GUI thread's torch thread count then), and ``blocks``: how long
   each step of that build held the GUI thread (seconds, by name: ``core`` is the library,
   inference and the first prediction; the others are tabs built one per event-loop turn);
 - ``loader``: when each stage of the background load ended;
@@ -72,6 +77,9 @@ class _Probe(QObject):
         ready = getattr(self.window, "inference_ready", None)  # else built at once
         if ready is not None:
             ready.connect(self._connect_inference)
+        early = getattr(self.window, "early_prediction", None)  # answers before torch
+        if early is not None:
+            early.connect(lambda prediction: self._predicted(prediction, "onnx"))
         if self._is_ready():
             self._connect_inference()
         self._draw()
@@ -103,23 +111,32 @@ class _Probe(QObject):
         QTest.mouseRelease(canvas, button, none, points[-1])
 
     def _connect_inference(self) -> None:
-        self.window.inference.predicted.connect(self._predicted)
+        self.window.inference.predicted.connect(lambda prediction: self._predicted(prediction))
 
-    def _predicted(self, prediction: object) -> None:
-        if "stroke" not in self.record or "predicted" in self.record \
-                or prediction.preprocessed.blank:
+    def _predicted(self, prediction: object, by: str = "torch") -> None:
+        if "stroke" not in self.record or prediction.preprocessed.blank:
             return
-        QTimer.singleShot(0, self._on_screen)  # after the label's repaint is queued
+        if by == "torch" and "predicted" in self.record and "handed_over" not in self.record:
+            QTimer.singleShot(0, self._handed_over)
+        if "predicted" not in self.record:
+            self.record.setdefault("torch_at_answer", "torch" in sys.modules)
+            QTimer.singleShot(0, lambda: self._on_screen(by))  # after the label's repaint
 
-    def _on_screen(self) -> None:
+    def _handed_over(self) -> None:
+        if "handed_over" not in self.record:
+            self.record["handed_over"] = time.time()
+            self.record["label_after"] = self.window.prediction_panel.predictionLabel.text()
+
+    def _on_screen(self, by: str) -> None:
         if "predicted" in self.record:
             return
         self.window.repaint()  # what the user sees now includes the answer
         self.record["predicted"] = time.time()
+        self.record["answered_by"] = by
         self.record["label"] = self.window.prediction_panel.predictionLabel.text()
         self.record["built_at_prediction"] = not self.window.pending_parts()
-        # the GUI thread's torch threads, as app.main.configure_gui_process set them
-        self.record["torch_threads"] = sys.modules["torch"].get_num_threads()
+        if by == "torch":
+            self._handed_over()
         if self.window.is_ready():
             self._all_built()
         else:
@@ -129,6 +146,8 @@ class _Probe(QObject):
         if "all_built" in self.record:
             return
         self.record["all_built"] = time.time()
+        # the GUI thread's torch threads, as app.main.configure_gui_process set them
+        self.record["torch_threads"] = sys.modules["torch"].get_num_threads()
         self.record["blocks"] = dict(self.window.build_seconds)
         self.record["loader"] = dict(_loader_times)
         self._write()

@@ -12,8 +12,11 @@ The script puts the repository and the test helpers (``tests/``, ``tests/gui/``)
 ``--only=builder`` takes only the architecture builder's views (no training runs first);
 ``--only=coach`` only the Coach tab's (collecting, then the results of a fine-tuning).
 ``--only=conv-explorer`` only the convolution explorer's; ``--only=code-view`` the code dock
-beside the Build tab.
-``--only=kernel-learner`` / ``--only=dataset-browser`` only that tab's views (no training run).
+beside the Build tab; ``--only=conv-flip`` the explorer with the tutorials' corr2d example
+typed in and the kernel flipped.
+``--only=kernel-learner`` / ``--only=dataset-browser`` / ``--only=receptive-field`` /
+``--only=batchnorm`` only that view (no training run); ``--only=tensorboard`` the Train tab's
+TensorBoard controls with TensorBoard serving.
 """
 
 from __future__ import annotations
@@ -208,6 +211,25 @@ def dataset_browser_scene(d: Driver, size: Size) -> None:
     d.shoot("dataset-browser", size)
 
 
+def tensorboard_scene(d: Driver, size: Size) -> None:
+    """The Train tab logging to TensorBoard, with TensorBoard serving (no browser opened)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    d.resize(size)
+    panel = d.window.training_panel
+    d.open_tab(panel)
+    controls = panel.tensorboard
+    if not controls.logCheck.isChecked():
+        d.click(controls.logCheck)
+    viewer = d.window.tensorboard
+    viewer.open_browser = False  # the picture is of DigitLab, not of a browser
+    if viewer.url is None:
+        d.click(controls.openButton)
+    d.wait_until(lambda: viewer.url is not None, "TensorBoard serving")
+    panel.findChild(QScrollArea, "trainingSettings").ensureWidgetVisible(controls.statusLabel)
+    d.shoot("tensorboard", size)
+
+
 def conv_explorer_scene(d: Driver, size: Size) -> None:
     """Step through a convolution: Sobel x, padding 1, on a drawn 3, mid-way."""
     d.window.resize(*size)
@@ -222,6 +244,31 @@ def conv_explorer_scene(d: Driver, size: Size) -> None:
     for _ in range(11 * 28 + 12):  # into the 3's upper curve
         d.click(controls.stepButton)
     d.shoot("conv-explorer", size)
+
+
+def conv_flip_scene(d: Driver, size: Size) -> None:
+    """The tutorials' corr2d example typed into the convolution explorer (X = 0 … 8, K =
+    [[0, 1], [2, 3]], no bias), the kernel flipped (a true convolution), every step done."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    d.window.resize(*size)
+    explorer = d.window.conv_explorer
+    d.open_tab(explorer)
+    controls = explorer.controls
+    for edit, text in ((controls.typedBox.inputEdit, "0 1 2; 3 4 5; 6 7 8"),
+                       (controls.typedBox.kernelEdit, "0 1; 2 3")):
+        d.click(edit)
+        edit.selectAll()
+        QTest.keyClicks(edit, text)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    if controls.biasCheck.isChecked():
+        d.click(controls.biasCheck)
+    if not controls.flipped():
+        d.click(controls.flipChoice.check)
+    d.click(controls.finishButton)
+    d.settle()
+    d.shoot("conv-flip", size)
 
 
 def train_three_runs(d: Driver) -> None:
@@ -313,6 +360,68 @@ def trained_scenes(d: Driver, size: Size) -> None:
     d.click(controls.saliencyToggle)
 
 
+def hover_cell(d: Driver, grid, channel: int, row: int, col: int) -> None:  # noqa: ANN001
+    """Point the mouse at one cell of a feature-map grid, as a user would."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    tile = grid.tile_rect(channel)
+    height, width = grid.values().shape[1:]
+    pos = QPoint(tile.x() + round((col + 0.5) * tile.width() / width),
+                 tile.y() + round((row + 0.5) * tile.height() / height))
+    QTest.mouseMove(grid, pos)
+
+
+def card_in_view(d: Driver, size: Size, digit: int, pick: Callable, widget: str = "grid"):  # noqa: ANN201
+    """The bundled model's feature maps for a drawn ``digit``; the card ``pick(cards)``
+    chooses, scrolled into view so that its ``widget`` (its grid, its button) is seen."""
+    d.resize(size)
+    d.use_bundled()
+    view = d.window.feature_map_view
+    d.open_tab(view)
+    d.draw(digit)
+    d.wait_until(lambda: len(view.cards()) > 6, "the feature maps")
+    card = pick(view.cards())
+    target = getattr(card, widget)
+    d.settle()  # laid out first, so that scrolling finds the card where it is
+    view.scrollArea.ensureWidgetVisible(target, 0, 200)
+    d.wait_until(lambda: not target.visibleRegion().isEmpty(), "the card in view")
+    return card
+
+
+def receptive_field_scene(d: Driver, size: Size) -> None:
+    """The bundled model's feature maps for a drawn 4, the pointer on a cell of a deeper
+    convolution: its receptive field framed on the drawing and the 28×28 input, the
+    effective field as a faint heat map inside."""
+    card = card_in_view(d, size, 4, lambda cards: next(
+        c for c in cards if c.name.startswith("features.conv") and c.grid.values().shape[1] <= 14))
+    _, height, width = card.grid.values().shape
+    hover_cell(d, card.grid, 1, height // 2 - 1, width // 2)
+    overlay = d.window.receptive_field_overlay
+    d.wait_until(lambda: not overlay.heat().isNull(), "the effective field")
+    d.shoot("receptive-field", size)
+    overlay.clear()
+
+
+def batchnorm_scene(d: Driver, size: Size) -> None:
+    """Inside the bundled model's second BatchNorm for a drawn 5, in train mode: the
+    drawing's own statistics in bold, the maps before and after the layer."""
+    from app.widgets.batchnorm_view import BatchNormDialog
+
+    card = card_in_view(d, size, 5, lambda cards: [
+        c for c in cards if c.name.startswith("features.bn")][1], "insideButton")
+    d.click(card.insideButton)
+    window = d.window
+    dialog = window.feature_map_view.findChild(BatchNormDialog)
+    d.wait_until(lambda: dialog.view.inside() is not None
+                 and dialog.view.inside().layer == card.name, "inside BatchNorm")
+    dialog.move(window.x() + size[0] - dialog.width() - 40, window.y() + 90)
+    d.click(dialog.view.trainButton)
+    d.shoot("batchnorm", size)
+    d.click(dialog.view.evalButton)
+    dialog.close()
+
+
 def inside_scenes(d: Driver, size: Size) -> None:
     """The bundled model reading a drawn digit: the window as it opens with the Feature maps
     tab (the README's first picture), the Kernels tab and the Perturb tab's sweep."""
@@ -383,14 +492,19 @@ def all_scenes(d: Driver) -> None:
         builder_scene(d, size)
         code_view_scene(d, size)
         conv_explorer_scene(d, size)
+        conv_flip_scene(d, size)
         kernel_learner_scene(d, size)
         dataset_browser_scene(d, size)
+        receptive_field_scene(d, size)
+        batchnorm_scene(d, size)
+        tensorboard_scene(d, size)
     coach_scenes(d, SIZES)
 
 
 SHOTS = ("drawing", "kernels", "perturb", "train", "shelf", "compare", "evaluate", "saliency",
-         "architecture-builder", "code-view", "conv-explorer", "kernel-learner",
-         "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results")
+         "architecture-builder", "code-view", "conv-explorer", "conv-flip", "kernel-learner",
+         "dataset-browser", "handwriting-coach-collecting", "handwriting-coach-results",
+         "receptive-field", "batchnorm", "tensorboard")
 """Every view the full run shoots, each at every size in :data:`SIZES`."""
 
 
@@ -404,8 +518,12 @@ ONLY: dict[str, Callable[[Driver, Size], None]] = {
     "builder": builder_scene,
     "code-view": code_view_scene,
     "conv-explorer": conv_explorer_scene,
+    "conv-flip": conv_flip_scene,
     "kernel-learner": kernel_learner_scene,
     "dataset-browser": dataset_browser_scene,
+    "receptive-field": receptive_field_scene,
+    "batchnorm": batchnorm_scene,
+    "tensorboard": tensorboard_scene,
 }
 """``--only=NAME`` scenes that need no training run, taken at every size."""
 

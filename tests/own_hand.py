@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from drawn_digits import TEMPLATES, _catmull_rom
 
-__all__ = ["STYLES", "render", "strokes"]
+__all__ = ["STYLES", "fill_store", "render", "strokes"]
 
 Point = tuple[float, float]
 
@@ -63,3 +63,15 @@ def render(digit: int, sample: int = 0, style: str = "backhand", size: int = 280
         for x, y in (pixels[0], pixels[-1]):
             draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=255)
     return np.asarray(img, dtype=np.uint8).copy()
+
+
+def fill_store(store: object, per_digit: int, style: str = "backhand") -> object:
+    """Add ``per_digit`` rendered samples of every digit to an ``OwnDigitStore``, as the
+    Coach tab would save them; returns the store."""
+    from cnn_core.data.own_digits import to_sample28
+
+    for digit in range(10):
+        for i in range(per_digit):
+            drawing = render(digit, i, style)
+            store.add(digit, to_sample28(drawing.astype(np.float32) / 255.0), drawing)
+    return store

@@ -12,6 +12,7 @@ can reach a view that follows the new one.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -21,6 +22,7 @@ from cnn_core.models import get_spec
 from cnn_core.training import TrainConfig
 
 from ..one_at_a_time import OneAtATime
+from ..tensorboard_viewer import run_folder
 from .run import TrainingRun
 
 if TYPE_CHECKING:
@@ -62,8 +64,9 @@ class TrainingController(OneAtATime):
         run = self.current()
         return run.pid if run is not None else None
 
-    def start(self, config: TrainConfig) -> TrainingRun:
-        """Start a run of ``config``.
+    def start(self, config: TrainConfig, tensorboard_root: Path | None = None) -> TrainingRun:
+        """Start a run of ``config``; with ``tensorboard_root``, the run logs to TensorBoard
+        in a folder of its own there, named like the run (its number and time, its model).
 
         Raises
         ------
@@ -76,10 +79,14 @@ class TrainingController(OneAtATime):
             raise RuntimeError("a training run is already going")
         config.validate()
         spec = config.model_spec if config.model_spec is not None else get_spec(config.model)
-        meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
         library = self.library
         number = library.next_run_number()
-        record = RunRecord(library.store.new_run_id(number), number, "running", meta)
+        run_id = library.store.new_run_id(number)
+        if tensorboard_root is not None:
+            folder = run_folder(tensorboard_root, f"{run_id}-{spec.get('name', config.model)}")
+            config = dataclasses.replace(config, tensorboard_dir=str(folder))
+        meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
+        record = RunRecord(run_id, number, "running", meta)
         run = TrainingRun(config, record, library.writer)
         self.runs_started += 1
         self.launch(run)

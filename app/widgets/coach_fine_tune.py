@@ -8,6 +8,8 @@ the samples, in ``tuned-models/``) and made it the canvas model.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal, Slot
@@ -22,7 +24,9 @@ from cnn_core.training.finetune import (
     FineTuneStarted,
 )
 
+from .. import settings as prefs
 from ..models import ModelLibrary
+from ..tensorboard_viewer import log_folder, logging_on, run_folder
 from ..training.fine_tune import FineTuner, FineTuneRun
 from .coach_parts import ResultsTable
 from .shrinkable_label import shrinkable
@@ -121,8 +125,17 @@ class FineTunePanel(QWidget):
         self.table.clear_results()
         self.progress.setRange(0, 0)  # busy until the data is read and measured
         self.etaLabel.setText("")
-        self.message.emit(self.tr("Measuring the model before fine-tuning…"), False)
-        self.tuner.start(checkpoint, self.store.root, self.config)
+        config = self.config
+        settings = prefs.open_settings()
+        if logging_on(settings):  # the Train tab's "Log to TensorBoard", for fine-tuning too
+            stamp = _dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+            folder = run_folder(log_folder(settings), f"fine-tune-{stamp}-{checkpoint.name}")
+            config = dataclasses.replace(config, tensorboard_dir=str(folder))
+            self.message.emit(self.tr("Measuring the model before fine-tuning… (logged to "
+                                      "TensorBoard in {0})").format(folder), False)
+        else:
+            self.message.emit(self.tr("Measuring the model before fine-tuning…"), False)
+        self.tuner.start(checkpoint, self.store.root, config)
         return True
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:

@@ -8,7 +8,8 @@ Widgets (objectName → what it does):
 - ``convKernelPresetCombo`` the kernel: a preset (the tutorials' [1, −1] edge, Sobel x/y,
   blur, sharpen, identity, a 1×1 convolution mixing 3 channels into 2), typed in, or one of
   the canvas model's kernels (``convKernelLayerCombo``, ``convKernelOutSpin``,
-  ``convKernelInSpin``: layer, first output and input channel).
+  ``convKernelInSpin``: layer, first output and input channel); ``convFlipCheck`` flips it
+  (a true convolution). Typed numbers: :class:`~app.widgets.conv_typed.ConvTypedBox`.
 - Conv2d parameters: ``convKernelHSpin`` / ``convKernelWSpin``, ``convStrideSpin`` /
   ``convStrideWSpin``, ``convPaddingSpin`` / ``convPaddingWSpin``, ``convDilationSpin`` /
   ``convDilationWSpin`` (height / width; the width follows the height while they are equal),
@@ -16,9 +17,10 @@ Widgets (objectName → what it does):
   ``convOutChannelsSpin``, ``convBiasCheck`` and ``convBiasSpin`` (its value).
 - After it: ``convActivationCombo``; ``convPoolCombo``, ``convPoolSizeSpin``,
   ``convPoolStrideSpin``.
-- Playback: ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton``
-  (Left), ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps
-  per second).
+- Playback (:class:`~app.widgets.conv_playback.ConvPlayBar`, here under the same names):
+  ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton`` (Left),
+  ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps per
+  second).
 """
 
 from __future__ import annotations
@@ -36,9 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QSlider,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
 from cnn_core.analysis.conv_presets import KERNEL_PRESETS
 from cnn_core.analysis.conv_settings import PADDING_MODES, ConvSettings
 
+from .conv_playback import ConvPlayBar
+from .conv_typed import ConvFlipChoice, ConvTypedBox
 from .elided_combo import ElidedComboBox
 
 __all__ = ["ConvControls"]
@@ -73,9 +75,16 @@ class ConvControls(QScrollArea):
         layout.setContentsMargins(0, 0, 6, 0)
         layout.addWidget(self._input_box())
         layout.addWidget(self._kernel_box())
+        self.typedBox = ConvTypedBox(inner)
+        layout.addWidget(self.typedBox)
         layout.addWidget(self._conv_box())
         layout.addWidget(self._after_box())
-        self.playBar = self._play_bar()  # placed by the explorer, above the pictures
+        self.playBar = ConvPlayBar(self)  # placed by the explorer, above the pictures
+        bar = self.playBar
+        self.playButton, self.backButton, self.stepButton = (bar.playButton, bar.backButton,
+                                                             bar.stepButton)
+        self.resetButton, self.finishButton = bar.resetButton, bar.finishButton
+        self.speedSlider, self.speedLabel = bar.speedSlider, bar.speedLabel
         self._set_model_enabled(False)
         layout.addStretch(1)
         self.setWidget(inner)
@@ -165,11 +174,14 @@ class ConvControls(QScrollArea):
         # the output channel also picks the bias: set it before the explorer recomputes
         self.kernelOutSpin.valueChanged.disconnect(self.changed)
         self.kernelOutSpin.valueChanged.connect(lambda _v: self._on_model_kernel())
+        self.flipChoice = ConvFlipChoice(box)
+        self.flipChoice.toggled.connect(self.changed)
         form = QFormLayout(box)
         form.addRow(self.presetCombo)
         form.addRow(self.tr("Model layer"), self.kernelLayerCombo)
         form.addRow(self.tr("From channel"), self._inline(
             box, self.tr("out"), self.kernelOutSpin, self.tr("in"), self.kernelInSpin))
+        form.addRow(self.flipChoice)
         return box
 
     def _conv_box(self) -> QGroupBox:
@@ -232,43 +244,6 @@ class ConvControls(QScrollArea):
                                  self.poolStrideSpin))
         return box
 
-    def _button(self, name: str, text: str, tip: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
-
-    def _play_bar(self) -> QWidget:
-        bar = QWidget(self)
-        bar.setObjectName("convPlayBar")
-        self.playButton = self._button("convPlayButton", self.tr("Play"), self.tr("Space"))
-        self.backButton = self._button("convBackButton", self.tr("◀ Back"), self.tr("Left"))
-        self.stepButton = self._button("convStepButton", self.tr("Step ▶"), self.tr("Right"))
-        self.resetButton = self._button("convResetButton", self.tr("Reset"), self.tr("Home"))
-        self.finishButton = self._button("convFinishButton", self.tr("Finish"), self.tr("End"))
-        self.speedSlider = QSlider(Qt.Orientation.Horizontal, bar)
-        self.speedSlider.setObjectName("convSpeedSlider")
-        self.speedSlider.setRange(1, 400)
-        self.speedSlider.setValue(8)
-        self.speedSlider.setToolTip(self.tr("Steps per second while playing"))
-        self.speedSlider.setMinimumWidth(40)
-        self.speedLabel = QLabel(self.tr("%1/s").replace("%1", "8"), bar)
-        self.speedLabel.setToolTip(self.tr("Steps per second while playing"))
-        self.speedLabel.setMinimumWidth(self.speedLabel.fontMetrics().horizontalAdvance(
-            self.tr("%1/s").replace("%1", "400")))
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.resetButton, self.backButton, self.playButton, self.stepButton,
-                       self.finishButton):
-            row.addWidget(button)
-        row.addSpacing(4)
-        row.addWidget(QLabel(self.tr("Speed"), bar))
-        row.addWidget(self.speedSlider, 1)
-        row.addWidget(self.speedLabel)
-        return bar
-
     # ------------------------------------------------------------------ reading
     def settings(self) -> ConvSettings:
         """The Conv2d parameters as set."""
@@ -285,6 +260,10 @@ class ConvControls(QScrollArea):
         """A preset's key, ``"typed"`` or ``"model"``."""
         return str(self.presetCombo.currentData())
 
+    def flipped(self) -> bool:
+        """Whether the kernel is flipped (a true convolution, not Conv2d's correlation)."""
+        return self.flipChoice.isChecked()
+
     def activation_key(self) -> str:
         """The activation's key in :data:`cnn_core.analysis.conv_explain.ACTIVATIONS`, or ``""``."""
         return str(self.activationCombo.currentData())
@@ -299,11 +278,12 @@ class ConvControls(QScrollArea):
         self._input_shapes = [shape for _, shape in inputs]
         texts = [f"{name}  ({'×'.join(map(str, shape))})" for name, shape in inputs]
         if texts != [self.inputCombo.itemText(i) for i in range(self.inputCombo.count())]:
-            current = max(self.inputCombo.currentIndex(), 0)
+            current, shown = max(self.inputCombo.currentIndex(), 0), self.inputCombo.currentText()
             self.inputCombo.blockSignals(True)
             self.inputCombo.clear()
-            self.inputCombo.addItems(texts)
-            self.inputCombo.setCurrentIndex(min(current, len(texts) - 1))
+            self.inputCombo.addItems(texts)  # the same input stays chosen where it still is
+            self.inputCombo.setCurrentIndex(texts.index(shown) if shown in texts
+                                            else min(current, len(texts) - 1))
             self.inputCombo.blockSignals(False)
         self._update_channel_range()
 
@@ -341,6 +321,24 @@ class ConvControls(QScrollArea):
         self.presetCombo.setCurrentIndex(self.presetCombo.findData(key))
         self.presetCombo.blockSignals(False)
         self._set_model_enabled(key == "model")
+
+    def use_typed_kernel(self, kernel_hw: tuple[int, int], plain: bool = False) -> None:
+        """A typed kernel of ``kernel_hw`` is in use; ``plain``: also one channel in and out,
+        stride 1, no padding or dilation, one group, no bias (the tutorials' corr2d), all
+        quietly."""
+        values = {self.kernelSpin: kernel_hw[0], self.kernelWSpin: kernel_hw[1]}
+        if plain:
+            values |= {spin: 1 for spin in (self.inChannelsSpin, self.outChannelsSpin,
+                                             self.groupsSpin, self.strideSpin, self.strideWSpin,
+                                             self.dilationSpin, self.dilationWSpin)}
+            values |= {self.paddingSpin: 0, self.paddingWSpin: 0}
+            self.biasCheck.blockSignals(True)
+            self.biasCheck.setChecked(False)
+            self.biasCheck.blockSignals(False)
+        self._set_quietly(values)
+        self._last.update(Stride=self.strideSpin.value(), Padding=self.paddingSpin.value(),
+                          Dilation=self.dilationSpin.value())
+        self.set_kernel_source("typed")  # also enables the bias spin as the check says
 
     def set_running(self, ok: bool) -> None:
         """Enable playback only when the settings can run."""

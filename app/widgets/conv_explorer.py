@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from cnn_core.analysis.conv_explain import (
     ACTIVATIONS,
     ConvStep,
     conv_step,
+    flip_kernel,
     output_positions,
     pad_input,
     pool2d,
@@ -48,11 +49,17 @@ TICK_MS = 33  # the play timer's period; faster speeds do several steps per tick
 class ConvExplorer(QWidget):
     """The convolution explorer tab (see the module docstring for its widgets).
 
+    Pointing at an output cell emits :attr:`field_hovered` (the pixels it sees, in words, and
+    the cell whose gradient is its effective field); leaving the output, :attr:`field_left`.
+
     Parameters
     ----------
     image_source
         Returns the current drawing (the canvas's ``model_input``), read when it changed.
     """
+
+    field_hovered = Signal(object, str, object)  # Frame, sentence, ConvCell
+    field_left = Signal()
 
     def __init__(self, image_source: Callable[[], np.ndarray | DataPicture],
                  parent: QWidget | None = None) -> None:
@@ -63,7 +70,8 @@ class ConvExplorer(QWidget):
         self._dirty = True
         self._x: np.ndarray | None = None  # the input channels used
         self._padded: np.ndarray | None = None
-        self._weight: np.ndarray | None = None
+        self._weight: np.ndarray | None = None  # the kernel slid: flipped for a convolution
+        self._raw_weight: np.ndarray | None = None  # the kernel as chosen, never flipped
         self._bias: np.ndarray | None = None
         self._settings = ConvSettings()
         self._positions: list[tuple[int, int, int]] = []
@@ -119,9 +127,14 @@ class ConvExplorer(QWidget):
         c.finishButton.clicked.connect(self.finish)
         c.speedSlider.valueChanged.connect(self._show_speed)
         self.kernelTable.itemChanged.connect(self._on_kernel_edited)
+        c.typedBox.input_typed.connect(self._on_input_typed)
+        c.typedBox.kernel_typed.connect(self._on_kernel_typed)
+        c.typedBox.example_chosen.connect(self._on_example)
         self.pictures.input_clicked.connect(self._on_input_clicked)
         self.pictures.output_clicked.connect(
             lambda row, col: self.jump_to(self._shown_channel(), row, col))
+        self.pictures.output_hovered.connect(self._on_output_hovered)
+        self.pictures.output_left.connect(self.field_left)
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -163,6 +176,29 @@ class ConvExplorer(QWidget):
                 self.controls.inputCombo.setCurrentIndex(wide)
         self._rebuild()
 
+    def _on_input_typed(self, matrix: np.ndarray) -> None:
+        """A typed input becomes the input (one channel)."""
+        self.inputs.typed_input = matrix
+        self._untouched = True
+        self.refresh_input()
+        c = self.controls
+        for spin in (c.groupsSpin, c.inChannelsSpin):  # one channel: one group of one
+            spin.setValue(1)
+        c.inputCombo.setCurrentIndex(self.inputs.typed_index())
+
+    def _on_kernel_typed(self, kernel: np.ndarray) -> None:
+        """A typed kernel becomes the kernel, its size the kernel size."""
+        self.inputs.typed = kernel[None, None]
+        self.controls.use_typed_kernel(kernel.shape)
+        self._rebuild()
+
+    def _on_example(self, x: np.ndarray, kernel: np.ndarray) -> None:
+        """A tutorial's example: its input and kernel, and corr2d's plain settings."""
+        self.inputs.typed = kernel[None, None]
+        self.controls.use_typed_kernel(kernel.shape, plain=True)
+        self._on_input_typed(x)
+        self._rebuild()
+
     # ------------------------------------------------------------------ the computation
     def _rebuild(self) -> None:
         """Read the controls, check them, and recompute the positions done so far."""
@@ -176,12 +212,13 @@ class ConvExplorer(QWidget):
             x = self.inputs.channels(c.inputCombo.currentIndex(), c.inputChannelSpin.value(),
                                      settings)
             out_hw = check_settings(settings, x.shape[1:])
-            weight, bias = self.inputs.kernel(c, settings, self._weight)
+            weight, bias = self.inputs.kernel(c, settings, self._raw_weight)
         except ConvSettingsError as error:
             self._fail(str(error))
             return
         self.read_outs.show_message("")
-        self._x, self._weight, self._bias = x, weight, bias
+        self._x, self._raw_weight, self._bias = x, weight, bias
+        self._weight = flip_kernel(weight) if c.flipped() else weight
         if self.controls.kernel_source() != "typed":
             self.inputs.typed = None
         self._padded = pad_input(x, settings.padding, settings.padding_mode)
@@ -248,6 +285,13 @@ class ConvExplorer(QWidget):
 
     def _shown_channel(self) -> int:
         return self._step.out_channel if self._step is not None else 0
+
+    def _on_output_hovered(self, row: int, col: int) -> None:
+        if self.inputs.typed_index() == self.controls.inputCombo.currentIndex():
+            return  # typed numbers: no drawing behind them, so no field on it
+        if self._out is not None and self._weight is not None:
+            self.field_hovered.emit(*self.inputs.field_of(
+                self.controls, self._weight, self._settings, self._shown_channel(), row, col))
 
     def _on_input_clicked(self, row: float, col: float) -> None:
         if self._out is None:
@@ -342,12 +386,14 @@ class ConvExplorer(QWidget):
             return
         channels = tuple(self._settings.group_inputs(o))
         self.kernelTable.show_blocks(self._weight[o], channels)
+        self.read_outs.show_kernel_heading(self.controls.flipped())
 
     def _show_pictures(self, o: int) -> None:
         p = self.pictures
         if self._out is None or self._padded is None:
             for picture in (p.input, p.output, p.activated, p.pooled):
                 picture.show(None, "")
+            self.read_outs.show_output_values(None, 0)
             return
         group = list(self._settings.group_inputs(o))
         p.show_input(self._padded[group], self._settings.padding, self._step,
@@ -356,6 +402,7 @@ class ConvExplorer(QWidget):
         out = self._out[o]
         cell = (self._step.row, self._step.col) if self._step is not None else None
         p.show_output(out, cell, self.tr("Output ch %1").replace("%1", str(o)))
+        self.read_outs.show_output_values(out, o)
         activated = self._activate(out)
         key = self.controls.activation_key()
         p.activated.show(activated if key else None,
@@ -392,6 +439,9 @@ class ConvExplorer(QWidget):
             self._show_kernel(self._step.out_channel if self._step else 0)
             return
         o = self._step.out_channel if self._step is not None else 0
-        self.inputs.type_value(self._weight, o, item.row(), item.column(), value)
+        self.inputs.type_value(self._weight, o, item.row(), item.column(), value,
+                               self.controls.flipped())
+        if self.inputs.typed.shape[:2] == (1, 1):  # one kernel: its field says it too
+            self.controls.typedBox.show_kernel(self.inputs.typed[0, 0])
         self.controls.set_kernel_source("typed")
         self._rebuild()

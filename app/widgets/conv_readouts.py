@@ -4,12 +4,13 @@ cannot run, and the position shown in detail (kernel, products, their sum, the e
 Widgets (objectName → what it shows): ``convFormulaLabel`` (the output-size formula with the
 current numbers), ``convOutputSizeLabel``, ``convMessageLabel`` (one line), ``convKernelTable``
 (the current output channel's kernel, editable), ``convProductsTable``, ``convPositionLabel``,
-``convSumLabel`` (Σ products + bias = value) and ``convEquationLabel`` (the products written
-out).
+``convSumLabel`` (Σ products + bias = value), ``convEquationLabel`` (the products written
+out) and ``convOutputValuesLabel`` (a small output's numbers, row by row).
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -17,9 +18,11 @@ from cnn_core.analysis.conv_explain import ConvStep
 from cnn_core.analysis.conv_settings import ConvSettings
 from cnn_core.models.output_size import size_formula
 
-from .conv_views import KernelTable, product_tips
+from .conv_views import KernelTable, number_text, product_tips
 
-__all__ = ["ConvReadOuts"]
+__all__ = ["MAX_LISTED", "ConvReadOuts"]
+
+MAX_LISTED = 12  # an output up to this many rows and columns is also listed as numbers
 
 
 class ConvReadOuts(QObject):
@@ -41,6 +44,10 @@ class ConvReadOuts(QObject):
         self.sumLabel = self._label("convSumLabel")
         self.sumLabel.setStyleSheet("font-weight: bold;")
         self.equationLabel = self._label("convEquationLabel")
+        self.outputValuesLabel = self._label("convOutputValuesLabel")
+        self.outputValuesLabel.setWordWrap(False)
+        self.outputValuesLabel.setToolTip(self.tr("The output channel's values so far (· not "
+                                                  "computed yet)"))
         self.kernelTable = KernelTable(True, parent)
         self.kernelTable.setObjectName("convKernelTable")
         self.kernelTable.setToolTip(self.tr("The current output channel's kernel: type a number "
@@ -66,6 +73,7 @@ class ConvReadOuts(QObject):
         heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(heading)
         layout.addWidget(widget, 1)
+        self._heading = heading
         return box
 
     def position_panel(self) -> QWidget:
@@ -82,8 +90,10 @@ class ConvReadOuts(QObject):
         bottom_layout = QHBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self._titled(self.tr("Kernel"), self.kernelTable))
+        self.kernelHeading = self._heading
         bottom_layout.addWidget(self._titled(self.tr("Products"), self.productsTable))
         bottom_layout.addWidget(sums, 1)
+        bottom_layout.addWidget(self.outputValuesLabel)
         bottom.setMinimumHeight(100)
         bottom.setMaximumHeight(150)
         return bottom
@@ -148,3 +158,19 @@ class ConvReadOuts(QObject):
                               .replace("%2", bias).replace("%3", f"{step.total:.4f}"))
         self.equationLabel.setText(step.equation(max_terms=9))
         self.productsTable.show_blocks(step.products, step.in_channels, product_tips(step), 3)
+
+    def show_kernel_heading(self, flipped: bool) -> None:
+        """The kernel table's title says whether the kernel is shown flipped."""
+        self.kernelHeading.setText(self.tr("Kernel, flipped") if flipped else self.tr("Kernel"))
+
+    def show_output_values(self, out: np.ndarray | None, channel: int) -> None:
+        """A small output channel's numbers, one row per line (hidden for a large one)."""
+        small = out is not None and max(out.shape) <= MAX_LISTED
+        self.outputValuesLabel.setVisible(small)
+        if not small:
+            return
+        cells = [["·" if np.isnan(v) else number_text(float(v)) for v in row] for row in out]
+        width = max(len(cell) for row in cells for cell in row)
+        rows = "\n".join("  ".join(cell.rjust(width) for cell in row) for row in cells)
+        title = self.tr("Output ch %1").replace("%1", str(channel))
+        self.outputValuesLabel.setText(f"<b>{title}</b><pre>{rows}</pre>")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
 
 from cnn_core.analysis.conv_explain import ConvSettings, ConvStep
 
-__all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "output_cell_under",
-           "product_tips"]
+from .chart_export import saveable
+from .naming import named
+
+__all__ = ["ConvPictures", "KernelTable", "first_inked", "mosaic", "number_text",
+           "output_cell_under", "product_tips"]
 
 _COLORMAP = "CET-D1"  # diverging: white is 0, the hues are the signs (as the kernel view)
 _WINDOW = QColor(255, 140, 0)  # the kernel's window and the current output cell
 _GAP = 1  # NaN columns between channels in a mosaic
+_MAX_WRITTEN = 8  # a picture of at most this many rows and columns has its numbers written in
 
 
 def mosaic(maps: np.ndarray) -> np.ndarray:
@@ -39,6 +43,13 @@ def mosaic(maps: np.ndarray) -> np.ndarray:
     for i in range(c):
         out[:, i * (w + _GAP):i * (w + _GAP) + w] = maps[i]
     return out
+
+
+def number_text(value: float) -> str:
+    """A value as a learner reads it: ``19``, ``-1``, ``0.25``, ``0.1235``."""
+    if value == round(value) and abs(value) < 1e6:
+        return str(int(round(value)))
+    return f"{value:.4g}"
 
 
 def _levels(values: np.ndarray) -> tuple[float, float]:
@@ -74,9 +85,28 @@ class _Picture:
         self.frame.setPen(pg.mkPen(QColor(90, 90, 90), width=1, style=Qt.PenStyle.DashLine,
                                    cosmetic=True))
         plot.addItem(self.frame)
+        self.numbers: list[pg.TextItem] = []  # a small map's values, written in its cells
+
+    def _write_numbers(self, values: np.ndarray | None) -> None:
+        for item in self.numbers:
+            self.plot.removeItem(item)
+        self.numbers = []
+        if values is None or max(values.shape) > _MAX_WRITTEN:
+            return
+        top = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+        for (i, j), value in np.ndenumerate(values):
+            if np.isnan(value):
+                continue
+            strong = top > 0 and abs(value) > 0.6 * top  # dark cell: white figures
+            item = pg.TextItem(number_text(float(value)), anchor=(0.5, 0.5),
+                               color=(255, 255, 255) if strong else (20, 20, 20))
+            item.setPos(j + 0.5, i + 0.5)
+            self.plot.addItem(item)
+            self.numbers.append(item)
 
     def show(self, values: np.ndarray | None, title: str) -> None:
         self.plot.setTitle(title, size="8pt")
+        self._write_numbers(values)
         if values is None:
             self.back.setRect(QRectF())
             self.image.clear()
@@ -126,6 +156,8 @@ class ConvPictures(QWidget):
 
     input_clicked = Signal(float, float)
     output_clicked = Signal(int, int)
+    output_hovered = Signal(int, int)  # the output cell under the mouse
+    output_left = Signal()  # the mouse left the output's cells
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,8 +167,9 @@ class ConvPictures(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         pictures = []
-        for stretch in (2, 1, 1, 1):
-            view = pg.GraphicsLayoutWidget(self)
+        for stretch, name in ((2, "convInputView"), (1, "convOutputView"),
+                              (1, "convActivatedView"), (1, "convPooledView")):
+            view = saveable(named(pg.GraphicsLayoutWidget(self), name))
             view.setBackground(None)
             view.ci.setContentsMargins(0, 0, 0, 0)
             view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -146,6 +179,32 @@ class ConvPictures(QWidget):
                 lambda event, p=pictures[-1]: self._on_clicked(p, event))
         self.input, self.output, self.activated, self.pooled = pictures
         self._width = 0  # columns of one padded input channel (the mosaic's period)
+        self._hovered: tuple[int, int] | None = None
+        self._output_view = row.itemAt(1).widget()
+        self._output_view.scene().sigMouseMoved.connect(self._on_output_moved)
+        self._output_view.installEventFilter(self)
+
+    def _on_output_moved(self, scene_pos: object) -> None:
+        picture, cell = self.output, None
+        if not picture.back.rect().isEmpty():
+            point = picture.plot.vb.mapSceneToView(scene_pos)
+            if picture.back.rect().contains(point):
+                cell = (int(point.y()), int(point.x()))
+        self._hover(cell)
+
+    def _hover(self, cell: tuple[int, int] | None) -> None:
+        if cell == self._hovered:
+            return
+        self._hovered = cell
+        if cell is None:
+            self.output_left.emit()
+        else:
+            self.output_hovered.emit(*cell)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._output_view and event.type() == QEvent.Type.Leave:
+            self._hover(None)
+        return False
 
     def _on_clicked(self, picture: _Picture, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton or picture.back.rect().isEmpty():

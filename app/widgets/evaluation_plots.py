@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from cnn_core.analysis.evaluation import EvaluationResult
 
+from .chart_export import Picture, Series, saveable
 from .plots import static_plot
 
 __all__ = ["ConfusionView", "PerClassPlot", "ReliabilityPlot", "short_name"]
@@ -111,6 +112,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confusionView")
+        saveable(self)
         self.setBackground(None)
         self._confusion = np.zeros((0, 0), np.int64)
         self._names: tuple[str, ...] = ()
@@ -133,6 +135,11 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         for side in ("left", "bottom"):  # before an evaluation: an empty square, no numbers
             self.plot.getAxis(side).setTicks([[]])
         self.plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0.01)
+
+    def chart_data(self) -> tuple[list[Series], list[Picture]]:
+        """What Save chart… writes as CSV: the counts (the picture shows their logarithm),
+        row = true class, column = predicted class, in the order of the axes."""
+        return [], [Picture(self.tr("confusion matrix"), self._confusion)]
 
     def set_result(self, result: EvaluationResult) -> None:
         """Show ``result``'s confusion matrix (and forget any selected cell)."""
@@ -194,6 +201,7 @@ class PerClassPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("perClassPlot")
+        saveable(self)
         self.setBackground(None)
         static_plot(self.getPlotItem())
         self.getPlotItem().invertY(True)
@@ -247,6 +255,7 @@ class ReliabilityPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reliabilityPlot")
+        saveable(self)
         self.setBackground(None)
         static_plot(self.getPlotItem())
         self.setLabel("bottom", self.tr("confidence"))

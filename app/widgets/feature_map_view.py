@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,13 @@ class LayerCard(QFrame):
         # Its width never holds the card wide: when it does not fit, it moves below the title.
         self.formulaLabel.setSizePolicy(QSizePolicy.Policy.Ignored,
                                         QSizePolicy.Policy.Preferred)
+        self.insideButton = QToolButton(self)  # a BatchNorm layer's statistics and modes
+        self.insideButton.setObjectName(f"{name}InsideButton")
+        self.insideButton.setText(self.tr("Look inside…"))
+        self.insideButton.setToolTip(self.tr(
+            "Inside this BatchNorm: its statistics, γ and β, and the drawing through it in "
+            "train and eval mode"))
+        self.insideButton.hide()
         self.grid = MapGrid(self)
         self._header = QGridLayout()
         self._header.setContentsMargins(0, 0, 0, 0)
@@ -69,6 +77,7 @@ class LayerCard(QFrame):
         layout.addLayout(self._header)
         layout.addWidget(self.grid)
         self._place_formula(below=False)
+        self._header.addWidget(self.insideButton, 0, 2)
         self.name = ""
         self._header_shown: tuple | None = None
 
@@ -85,6 +94,7 @@ class LayerCard(QFrame):
         self.name = activation.name
         self.titleLabel.setText(self.tr("<b>{0}</b> &nbsp;{1} &nbsp;→ {2}").format(
             activation.name, activation.kind, _shape_text(activation.shape)))
+        self.insideButton.setVisible(activation.kind == "bn")
         formula = activation.formula or ""
         self.formulaLabel.setText(formula)
         self.formulaLabel.setVisible(bool(formula))
@@ -105,6 +115,8 @@ class LayerCard(QFrame):
         margins = self.layout().contentsMargins()
         room = width - margins.left() - margins.right()
         needed = self.titleLabel.sizeHint().width() + 12
+        if self.insideButton.isVisibleTo(self):
+            needed += self.insideButton.sizeHint().width() + 12
         if self.formulaLabel.text():
             needed += self.formulaLabel.sizeHint().width()
         self._place_formula(below=needed > room)
@@ -128,7 +140,15 @@ class FeatureMapView(QWidget):
     """Layer-by-layer feature maps in a scrolling column; click a map to see it large.
 
     ``name_prefix`` names a second view's widgets apart (see :func:`~.naming.prefixed`).
+    Pointing at a cell emits :attr:`cell_hovered` (its receptive field is shown on the
+    drawing), leaving the maps :attr:`cell_left`.
     """
+
+    # layer (module name), channel, row, column, and whether the layer is flat (a vector:
+    # channel and row 0, column the unit)
+    cell_hovered = Signal(str, int, int, int, bool)
+    cell_left = Signal()
+    batchnorm_requested = Signal(str)  # "Look inside…" on a BatchNorm layer: its module name
 
     def __init__(self, parent: QWidget | None = None, name_prefix: str = "") -> None:
         super().__init__(parent)
@@ -137,6 +157,9 @@ class FeatureMapView(QWidget):
         self._activations: list[LayerActivation] = []
         self._cards: list[LayerCard] = []
         self.dialog: FeatureMapDialog | None = None
+        # words about a cell (layer, row, column, flat) for its tooltip and the hover line
+        self._note: Callable[[str, int, int, bool], str] | None = None
+        self._hover_note = ""
         self._wanted = ""  # a layer to bring into view once its maps are shown
         self._focused = ""
 
@@ -224,7 +247,13 @@ class FeatureMapView(QWidget):
             card = LayerCard(self._column, prefixed(self._prefix, f"layer{index}"))
             card.grid.set_tile_size(self.zoomSlider.value())
             card.grid.map_clicked.connect(lambda channel, i=index: self.open_map(i, channel))
-            card.grid.hovered.connect(self.hoverLabel.setText)
+            card.grid.hovered.connect(self._show_hover)
+            card.grid.cell_hovered.connect(
+                lambda tile, row, col, i=index: self._on_cell_hovered(i, tile, row, col))
+            card.grid.cell_left.connect(self._on_cell_left)
+            card.insideButton.clicked.connect(
+                lambda _=False, c=card: self.batchnorm_requested.emit(c.name))
+            card.grid.set_note(lambda tile, row, col, i=index: self._note_for(i, tile, row, col))
             self._column_box.insertWidget(self._column_box.count() - 1, card)
             self._cards.append(card)
         last = len(self._activations) - 1
@@ -268,6 +297,40 @@ class FeatureMapView(QWidget):
         QTimer.singleShot(0, self, lambda: self.scrollArea.verticalScrollBar().setValue(
             card.y() - 4))  # its top at the top
         return True
+
+    # ----------------------------------------------------------------- hover
+    def set_cell_note(self, note: Callable[[str, int, int, bool], str] | None) -> None:
+        """Words about a cell (its receptive field), from (layer, row, column, flat)."""
+        self._note = note
+
+    def _cell(self, index: int, tile: int, row: int, col: int) -> tuple[str, int, int, int, bool]:
+        activation = self._activations[index]
+        if np.ndim(activation.maps) == 1:
+            return activation.name, 0, 0, tile, True
+        return activation.name, tile, row, col, False
+
+    def _note_for(self, index: int, tile: int, row: int, col: int) -> str:
+        if self._note is None or index >= len(self._activations):
+            return ""
+        name, _, row, col, flat = self._cell(index, tile, row, col)
+        return self._note(name, row, col, flat)
+
+    def _on_cell_hovered(self, index: int, tile: int, row: int, col: int) -> None:
+        if index >= len(self._activations):
+            return
+        self._hover_note = self._note_for(index, tile, row, col)
+        self.cell_hovered.emit(*self._cell(index, tile, row, col))
+
+    def _on_cell_left(self) -> None:
+        self._hover_note = ""
+        self.cell_left.emit()
+
+    def _show_hover(self, text: str) -> None:
+        note = self._hover_note if text else ""
+        both = f"{text}  ·  {note}"
+        # the field's sentence only where it fits: the canvas shows it too
+        fits = self.hoverLabel.fontMetrics().horizontalAdvance(both) <= self.hoverLabel.width()
+        self.hoverLabel.setText(both if note and fits else text)
 
     def _on_zoom(self, value: int) -> None:
         for card in self._cards:

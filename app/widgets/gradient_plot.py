@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from .axis_title import FittedLogAxis
+from .chart_export import saveable
 from .plots import PALETTE, LayoutLegend, style_log_plot
 
 __all__ = ["GradientNormPlot"]
@@ -28,6 +29,7 @@ class GradientNormPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, axisItems={"left": FittedLogAxis()})
         self.setObjectName("gradientNormPlot")
+        saveable(self)
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Gradient norm per layer"), self.tr("epoch"),
                        self.tr("L2 norm (log)"))

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from .chart_export import saveable
 from .plots import log_axis, static_plot, style_log_plot
 
 __all__ = ["KernelLossPlot", "KernelPictures"]
@@ -20,6 +21,7 @@ class KernelPictures(pg.GraphicsLayoutWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kernelPictures")
+        saveable(self)
         self.setBackground(None)
         self.setMinimumHeight(120)
         tr = self.tr
@@ -75,6 +77,7 @@ class KernelLossPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, axisItems={"left": log_axis()})
         self.setObjectName("kernelLossPlot")
+        saveable(self)
         item = self.getPlotItem()
         style_log_plot(item, self.tr("Loss: sum of squared errors"), self.tr("step"),
                        self.tr("loss (log scale)"))

@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from .chart_export import saveable
+
 if TYPE_CHECKING:
     from cnn_core.analysis.inspection import KernelSet
 
@@ -94,6 +96,7 @@ class KernelView(QWidget):
         self.sourceLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setObjectName("kernelGraphics")
         self.graphics.setBackground(None)
         self.plot = self.graphics.addPlot()
         self.plot.setAspectLocked(True)
@@ -105,6 +108,7 @@ class KernelView(QWidget):
         self.colorBar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get(_COLORMAP),
                                         interactive=False, width=14, label=self.tr("weight"))
         self.colorBar.setImageItem(self.imageItem, insert_in=self.plot)
+        saveable(self.graphics)
         self.hoverLabel = QLabel(self.tr("Point at a kernel to read its weights and bias."),
                                  self)
         self.hoverLabel.setObjectName("kernelHoverLabel")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .chart_export import saveable
 from .map_grid import color_table, map_levels, to_indices
 
 __all__ = ["FeatureMapDialog"]
@@ -47,7 +48,9 @@ class FeatureMapDialog(QDialog):
         self.readoutLabel.setObjectName("readoutLabel")
 
         self._graphics = pg.GraphicsLayoutWidget(self)
+        self._graphics.setObjectName("mapDialogGraphics")
         self._graphics.setBackground(None)
+        saveable(self._graphics)
         self._plot = self._graphics.addPlot()
         self._plot.setAspectLocked(True)
         self._plot.invertY(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -71,6 +72,8 @@ class MapGrid(QWidget):
 
     map_clicked = Signal(int)
     hovered = Signal(str)  # the value under the mouse, in words ("" when it leaves the tiles)
+    cell_hovered = Signal(int, int, int)  # tile, row, column under the mouse (a vector: i, 0, 0)
+    cell_left = Signal()  # the mouse left the tiles
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +86,8 @@ class MapGrid(QWidget):
         self._per_map = False
         self._tile = 48
         self._gap = 3
+        self._hovered_cell: tuple[int, int, int] | None = None
+        self._note: Callable[[int, int, int], str] | None = None  # more words for a tooltip
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -131,6 +136,11 @@ class MapGrid(QWidget):
     def values(self) -> np.ndarray:
         """The values shown: (count, h, w), or a 1-D vector."""
         return self._values
+
+    def set_note(self, note: Callable[[int, int, int], str] | None) -> None:
+        """Words about cell (tile, row, column) added to its tooltip (e.g. its receptive
+        field); "" adds none."""
+        self._note = note
 
     def count(self) -> int:
         """How many tiles (maps, or vector entries)."""
@@ -257,10 +267,22 @@ class MapGrid(QWidget):
             index, row, column, value)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self.hovered.emit(self.hover_text(event.position().toPoint()))
+        pos = event.position().toPoint()
+        found = self.value_at(pos)
+        cell = None if found is None else found[:3]
+        if cell != self._hovered_cell:  # before ``hovered``: its words may follow the cell
+            self._hovered_cell = cell
+            if cell is None:
+                self.cell_left.emit()
+            else:
+                self.cell_hovered.emit(*cell)
+        self.hovered.emit(self.hover_text(pos))
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
+        if self._hovered_cell is not None:
+            self._hovered_cell = None
+            self.cell_left.emit()
         self.hovered.emit("")
         super().leaveEvent(event)
 
@@ -284,8 +306,11 @@ class MapGrid(QWidget):
     def _describe(self, pos: QPoint) -> str:
         index = self.index_at(pos)
         assert index is not None
+        found = self.value_at(pos)
+        note = self._note(*found[:3]) if self._note is not None and found is not None else ""
+        note = f"\n{note}" if note else ""
         if self._vector:
-            return self.hover_text(pos)
+            return self.hover_text(pos) + note
         channel = self._values[index]
         return self.tr("{0}\nchannel {1}: min {2:.3f}, max {3:.3f} (click to enlarge)").format(
-            self.hover_text(pos), index, float(channel.min()), float(channel.max()))
+            self.hover_text(pos), index, float(channel.min()), float(channel.max())) + note

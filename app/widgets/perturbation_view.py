@@ -42,6 +42,7 @@ from cnn_core.analysis.perturb import (
 )
 
 from ..background import stop_requested
+from .chart_export import saveable
 from .image_thumb import ImageThumb, gray_qimage
 from .plots import static_plot
 from .sweep_plot import SweepPlot
@@ -186,6 +187,7 @@ class PerturbationView(QWidget):
     def _make_bars(self) -> tuple[pg.PlotWidget, pg.BarGraphItem]:
         plot = pg.PlotWidget(self)
         plot.setObjectName("perturbationBars")
+        saveable(plot)
         plot.setBackground(None)
         static_plot(plot)
         plot.setYRange(0, 1.05, padding=0)

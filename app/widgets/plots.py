@@ -15,6 +15,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from .chart_export import saveable
+
 __all__ = ["LEGEND_RUNS", "MAX_OLD_RUNS", "MIN_CURVE_HEIGHT", "PALETTE", "AccuracyPlot",
            "LayoutLegend", "LogAxis", "LossPlot", "RunPlot", "log_axis", "run_color",
            "spread_labels", "static_plot", "style_log_plot"]
@@ -219,7 +221,7 @@ class RunPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        item.setMenuEnabled(True)  # right click: view options and Export… (PNG, SVG, CSV)
+        item.setMenuEnabled(True)  # right click: view options and Save chart… (PNG, SVG, CSV)
         item.showGrid(x=True, y=True, alpha=0.25)
         for side in ("bottom", "left"):  # "epoch (x0.001)" helps nobody
             item.getAxis(side).enableAutoSIPrefix(False)
@@ -359,6 +361,7 @@ class LossPlot(RunPlot):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, {"left": log_axis()})
         self.setObjectName("lossPlot")
+        saveable(self)
         item = self.getPlotItem()
         item.setTitle(self.tr("Training loss"), size="10pt")
         item.setLabel("bottom", self.tr("epoch"))
@@ -392,6 +395,7 @@ class AccuracyPlot(RunPlot):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("accuracyPlot")
+        saveable(self)
         item = self.getPlotItem()
         item.setTitle(self.tr("Accuracy per epoch"), size="10pt")
         item.setLabel("bottom", self.tr("epoch"))

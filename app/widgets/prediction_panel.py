@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_core.data.data_picture import DATA_STEP_KEY  # torch-free: fine before the model
+from cnn_core.recognition.prediction import calibrated  # torch-free: answers before torch
 
+from .chart_export import saveable
 from .image_thumb import TitledThumb, gray_qimage
 from .naming import prefixed
 from .plots import static_plot
@@ -28,7 +30,7 @@ from .plots import static_plot
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
     from cnn_core.data.preprocess import Step
-    from cnn_core.recognition.predict import Prediction
+    from cnn_core.recognition.prediction import Prediction
 
 __all__ = ["PredictionPanel"]
 _BAR = QColor(120, 144, 180)
@@ -78,6 +80,7 @@ class PredictionPanel(QWidget):
     def _make_probability_plot(self) -> pg.PlotWidget:
         plot = pg.PlotWidget(self)
         plot.setObjectName(prefixed(self._prefix, "probabilityPlot"))
+        saveable(plot)
         plot.setBackground(None)
         static_plot(plot)
         plot.setXRange(-0.6, 9.6, padding=0)
@@ -98,6 +101,7 @@ class PredictionPanel(QWidget):
     def _make_input_view(self) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem]:
         view = pg.GraphicsLayoutWidget(self)
         view.setObjectName(prefixed(self._prefix, "inputView"))
+        saveable(view)
         view.setBackground(None)
         view.ci.setContentsMargins(0, 0, 0, 0)
         box = view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
@@ -109,6 +113,10 @@ class PredictionPanel(QWidget):
         view.setFixedSize(self._input_size, self._input_size)
         view.setToolTip(self.tr("The 28×28 image the model really sees"))
         return view, item
+
+    def input_box(self) -> pg.ViewBox:
+        """The view of the 28×28 input (for outlines drawn over it, in its pixels)."""
+        return self._input_item.getViewBox()
 
     def _build_layout(self) -> None:
         input_box = QVBoxLayout()
@@ -212,9 +220,6 @@ class PredictionPanel(QWidget):
         if pre.blank or prediction.verdict == "blank":
             self.show_blank()
             return
-        # imports torch: loaded by the time predictions come
-        from cnn_core.training.calibration import calibrated
-
         # softmax(logits / T): the probabilities the verdict, the evaluation and the data
         # browser use, so one picture shows one set of numbers everywhere.
         probs = calibrated(prediction.probabilities, self._temperature).astype(float)

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
     from ..analysis_worker import AnalysisWorker
 
-__all__ = ["SaliencyControls", "SaliencyOverlay", "SaliencyResult", "diverging_rgba"]
+__all__ = ["SaliencyControls", "SaliencyOverlay", "SaliencyResult", "diverging_rgba",
+           "square_on_canvas"]
 
 _POSITIVE = np.array([215, 48, 39], np.float32)  # red: pushed towards the class
 _NEGATIVE = np.array([49, 130, 220], np.float32)  # blue: pushed away from it
@@ -64,6 +65,24 @@ def picture_on_canvas(height: int, width: int) -> QRectF:
                                         Qt.AspectRatioMode.KeepAspectRatio)
     return QRectF((CANVAS_SIZE - shown.width()) // 2, (CANVAS_SIZE - shown.height()) // 2,
                   shown.width() / width, shown.height() / height)
+
+
+def square_on_canvas(canvas: DrawingCanvas, placement: Placement,
+                     source_shape: tuple[int, int]) -> QRectF:
+    """Where the model's 28×28 square is drawn on ``canvas``, in the canvas's widget pixels.
+
+    The preprocessing's ``placement`` says where the square lies in the picture the model
+    read (``source_shape``: its height and width), so anything drawn in 28×28 coordinates
+    lands on the strokes that made it.
+    """
+    view = QRectF(canvas.visible_rect())
+    scale = view.width() / CANVAS_SIZE
+    fit = picture_on_canvas(*source_shape)
+    x0, y0, x1, y1 = placement.square()
+    x0, y0, x1, y1 = (fit.x() + x0 * fit.width(), fit.y() + y0 * fit.height(),
+                      fit.x() + x1 * fit.width(), fit.y() + y1 * fit.height())
+    return QRectF(view.x() + x0 * scale, view.y() + y0 * scale,
+                  (x1 - x0) * scale, (y1 - y0) * scale)
 
 
 @dataclass(frozen=True)
@@ -110,14 +129,7 @@ class SaliencyOverlay(QWidget):
         """Where the 28×28 square is drawn, in this widget's (= the canvas's) coordinates."""
         if self._result is None:
             return QRectF()
-        view = QRectF(self._canvas.visible_rect())
-        scale = view.width() / CANVAS_SIZE
-        fit = picture_on_canvas(*self._result.source_shape)
-        x0, y0, x1, y1 = self._result.placement.square()
-        x0, y0, x1, y1 = (fit.x() + x0 * fit.width(), fit.y() + y0 * fit.height(),
-                          fit.x() + x1 * fit.width(), fit.y() + y1 * fit.height())
-        return QRectF(view.x() + x0 * scale, view.y() + y0 * scale,
-                      (x1 - x0) * scale, (y1 - y0) * scale)
+        return square_on_canvas(self._canvas, self._result.placement, self._result.source_shape)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._canvas and event.type() == QEvent.Type.Resize:

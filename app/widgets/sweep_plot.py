@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from .chart_export import saveable
 from .plots import static_plot
 
 __all__ = ["SweepPlot"]
@@ -28,6 +29,7 @@ class SweepPlot(pg.GraphicsLayoutWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepPlot")
+        saveable(self)
         self.setBackground(None)
         self.plot = self.addPlot(row=0, col=0)
         static_plot(self.plot)

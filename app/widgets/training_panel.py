@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import ModelLibrary
+from app.tensorboard_viewer import TensorBoardViewer
 from app.training import TrainingController, TrainingRun
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.checkpoints.runs import RunRecord
@@ -32,7 +33,9 @@ from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStart
 
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
+from .tensorboard_controls import TensorBoardControls
 from .training_form import TrainingForm
+from .training_health import RunHealth
 
 __all__ = ["REDRAW_MS", "TrainingPanel", "format_duration"]
 
@@ -70,13 +73,16 @@ class TrainingPanel(QWidget):
     message = Signal(str, str)
 
     def __init__(self, library: ModelLibrary | None = None, parent: QWidget | None = None,
-                 training: TrainingController | None = None) -> None:
+                 training: TrainingController | None = None,
+                 tensorboard: TensorBoardViewer | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.library = library if library is not None else ModelLibrary(parent=self)
         self.training = (training if training is not None
                          else TrainingController(self.library, self))
         self.form = TrainingForm(self)
+        self.tensorboard = TensorBoardControls(
+            tensorboard if tensorboard is not None else TensorBoardViewer(self), self)
         self.last_result: Finished | Stopped | Diverged | None = None
         self.failure: str | None = None  # why the last run could not run, if it could not
         self._shown_run: RunRecord | None = None  # the run whose curves are bright
@@ -128,6 +134,8 @@ class TrainingPanel(QWidget):
         self.lossPlot = LossPlot(self)
         self.accuracyPlot = AccuracyPlot(self)
         self.gradientPlot = GradientNormPlot(self)
+        self.health = RunHealth(self)  # dead ReLUs and the advice banner
+        self.deadUnitsPlot, self.adviceLabel = self.health.plot, self.health.advice
 
         buttons = QHBoxLayout()
         for button in (self.trainButton, self.pauseButton, self.stopButton):
@@ -136,18 +144,23 @@ class TrainingPanel(QWidget):
         column = QVBoxLayout(column_widget)
         column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(self.form)
+        column.addWidget(self.tensorboard)
         column.addStretch(1)
-        column.addLayout(buttons)
         scroll = QScrollArea(self)
         scroll.setObjectName("trainingSettings")
         scroll.setWidget(column_widget)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(column_widget.sizeHint().width() + 12)
+        # room for the vertical scroll bar too: on a short window it shows, and a column a
+        # few pixels too wide for what is left would also scroll sideways
+        scroll.setMinimumWidth(column_widget.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 2)
         plots = QSplitter(self)
         plots.setChildrenCollapsible(False)
         plots.addWidget(self.lossPlot)
         plots.addWidget(self.accuracyPlot)
+        plots.addWidget(self.deadUnitsPlot)
+        plots.setSizes([400, 400, 300])  # proportions: the bars need less room than curves
         stacked = QSplitter(Qt.Orientation.Vertical, self)
         stacked.setChildrenCollapsible(False)
         stacked.addWidget(plots)
@@ -157,10 +170,15 @@ class TrainingPanel(QWidget):
         stacked.setStretchFactor(1, 1)
         right = QVBoxLayout()
         right.addWidget(self.trainProgress)
+        right.addWidget(self.adviceLabel)
         right.addWidget(stacked, 1)
+        left = QVBoxLayout()  # Train, Pause and Stop stay in view when the settings scroll
+        left.addWidget(scroll, 1)
+        buttons.setContentsMargins(0, 0, 6, 0)
+        left.addLayout(buttons)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(scroll)
+        layout.addLayout(left)
         layout.addLayout(right, 1)
 
     def _connect(self) -> None:
@@ -173,6 +191,7 @@ class TrainingPanel(QWidget):
 
     @Slot(object)
     def _follow(self, run: TrainingRun) -> None:
+        self.health.follow(run)
         run.started.connect(self._on_started)
         run.batch_done.connect(self._on_batch_done)
         run.epoch_done.connect(self._on_epoch_done)
@@ -195,12 +214,13 @@ class TrainingPanel(QWidget):
             self.message.emit("error", self.tr("Cannot train: {0}").format(exc))
             return False
         self.form.save_settings()
+        self.tensorboard.save_settings()
         self._started = self._batch = self._epoch = self._snapshot = None
         self.last_result = self.failure = None
         self._reports = 0
         self.trainProgress.setRange(0, 0)  # busy until the data is loaded
         self.trainProgress.setFormat(self.tr("Loading {0}…").format(config.dataset))
-        run = self.training.start(config)
+        run = self.training.start(config, tensorboard_root=self.tensorboard.log_root())
         self._begin_curves(run.record)
         return True
 
@@ -227,6 +247,7 @@ class TrainingPanel(QWidget):
         if record is None or record is self._shown_run or self.training.is_running():
             return
         self._begin_curves(record)
+        self.health.show_record(record)
         for epoch, loss in record.losses:
             self.lossPlot.add_loss(epoch, loss)
         for snapshot in record.snapshots:
@@ -287,6 +308,7 @@ class TrainingPanel(QWidget):
     def _on_epoch_done(self, event: EpochDone) -> None:
         self._epoch = event
         self.accuracyPlot.add_epoch(event.epoch, event.train_accuracy, event.test_accuracy)
+        self.health.epoch_done(event)
 
     @Slot(object)
     def _on_snapshot_ready(self, checkpoint: Checkpoint) -> None:
@@ -297,6 +319,7 @@ class TrainingPanel(QWidget):
         self._snapshot = None  # the final model supersedes any live one
         self._showing_snapshots = False
         self.last_result = event
+        self.health.ended(event)
         self.model_trained.emit(event.checkpoint)
         self.message.emit(*self._result_message(event))
 
@@ -326,6 +349,7 @@ class TrainingPanel(QWidget):
     def _set_running(self, running: bool) -> None:
         self._progress_due = True
         self.form.setEnabled(not running)
+        self.tensorboard.set_training(running)
         if running:
             self._timer.start()
         else:
@@ -348,7 +372,7 @@ class TrainingPanel(QWidget):
         # And one plot per tick: the three plots repainted in one turn of the event loop were
         # its longest stall while training (20-30 ms on the 2-core machine); one at a time,
         # each is painted in a turn of its own, at most two ticks (~70 ms) late.
-        plots = (self.lossPlot, self.gradientPlot, self.accuracyPlot)
+        plots = (self.lossPlot, self.gradientPlot, self.accuracyPlot, self.deadUnitsPlot)
         for _ in plots:
             plot = plots[self._next_plot]
             self._next_plot = (self._next_plot + 1) % len(plots)

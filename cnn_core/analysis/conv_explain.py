@@ -27,8 +27,8 @@ import numpy as np
 from ..models.output_size import output_size
 from .conv_settings import PADDING_MODES, ConvSettings, ConvSettingsError, Pair, check_settings
 
-__all__ = ["ACTIVATIONS", "ConvStep", "conv2d_by_hand", "conv_step", "corr2d",
-           "output_positions", "pad_input", "pool2d", "windows"]
+__all__ = ["ACTIVATIONS", "ConvStep", "conv2d_by_hand", "conv_step", "corr2d", "flip_kernel",
+           "output_positions", "pad_input", "pool2d", "true_convolution", "windows"]
 
 
 def corr2d(x: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -46,6 +46,24 @@ def corr2d(x: np.ndarray, k: np.ndarray) -> np.ndarray:
             out[i, j] = (x[i:i + h, j:j + w] * k).sum()
     return out
 
+
+def flip_kernel(weight: np.ndarray) -> np.ndarray:
+    """The kernel turned half a turn: flipped top to bottom and left to right.
+
+    ``nn.Conv2d`` computes a cross-correlation (:func:`corr2d`): the kernel slides over the
+    input as it is. The convolution of mathematics and signal processing flips the kernel
+    first; cross-correlating with the flipped kernel *is* that convolution. Works on a 2-D
+    kernel and on a weight ``[out, in, kh, kw]`` (the last two axes are flipped).
+    """
+    return np.ascontiguousarray(np.asarray(weight, np.float64)[..., ::-1, ::-1])
+
+
+def true_convolution(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
+                     settings: ConvSettings) -> np.ndarray:
+    """The convolution of signal processing with ``nn.Conv2d``'s settings: the kernel flipped
+    (:func:`flip_kernel`), then :func:`conv2d_by_hand`. With stride 1 and zero padding it is
+    ``scipy.signal.convolve2d``'s ``"valid"`` part of the padded input."""
+    return conv2d_by_hand(x, flip_kernel(weight), bias, settings)
 
 
 # ----------------------------------------------------------------------------- computing

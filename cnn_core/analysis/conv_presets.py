@@ -8,8 +8,10 @@ import torch
 from torch import nn
 
 from .conv_settings import ConvSettings
+from .kernel_learning import tutorial_edge_image
 
-__all__ = ["KERNEL_PRESETS", "MIXING_1X1", "fit_weight", "model_feature_maps", "preset_weight"]
+__all__ = ["INPUT_PRESETS", "KERNEL_PRESETS", "MIXING_1X1", "fit_weight", "model_feature_maps",
+           "preset_weight"]
 
 # Named kernels a learner recognises, [kh, kw]; ``edge`` is the tutorials' [1, −1], which
 # answers where neighbouring pixels differ from left to right.
@@ -20,6 +22,17 @@ KERNEL_PRESETS: dict[str, np.ndarray] = {
     "blur": np.full((3, 3), 1.0 / 9.0),
     "sharpen": np.array([[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]]),
     "identity": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+}
+
+
+# Inputs a learner can type, named: the tutorials' own toy examples. ``corr2d`` is the 3×3
+# grid 0 … 8 their hand-written cross-correlation starts from (with the kernel
+# [[0, 1], [2, 3]] it gives [[19, 25], [37, 43]]); ``edge_6x8`` the 6×8 picture of ones with a
+# band of zeros in columns 2 to 5, on which the [1, −1] kernel answers 1 and −1 at the edges.
+# name → (input, the kernel that goes with it)
+INPUT_PRESETS: dict[str, tuple[np.ndarray, np.ndarray]] = {
+    "corr2d": (np.arange(9.0).reshape(3, 3), np.array([[0.0, 1.0], [2.0, 3.0]])),
+    "edge_6x8": (tutorial_edge_image().astype(np.float64), KERNEL_PRESETS["edge"]),
 }
 
 # A 1×1 convolution from 3 channels to 2: output 0 is a weighted mix of the three inputs,

@@ -60,9 +60,7 @@ def predict_page(checkpoint: Checkpoint, images: np.ndarray, dataset: str) -> Pa
     (``softmax(logits / T)``), the probabilities DigitLab shows everywhere.
     """
     start = time.perf_counter()
-    own = checkpoint.meta.get("dataset", "mnist")
-    info = DATASETS[dataset]
-    mean, std = (checkpoint.mean, checkpoint.std) if own == dataset else (info.mean, info.std)
+    mean, std = checkpoint.normalization_for(dataset)
     model = checkpoint.model
     device = next(model.parameters()).device
     x = torch.from_numpy(np.ascontiguousarray(images)).to(device).unsqueeze(1).float()

@@ -215,10 +215,8 @@ def drawings_set(folder: str | Path, classes: Sequence[str] = tuple(str(d) for d
 
 
 def _normalisation(checkpoint: Checkpoint, eval_set: EvalSet) -> tuple[float, float]:
-    own = checkpoint.meta.get("dataset", "mnist")
-    if eval_set.dataset is not None and eval_set.dataset != own:
-        info = DATASETS[eval_set.dataset]  # a foreign dataset: normalise as it is normalised
-        return info.mean, info.std
+    if eval_set.dataset is not None:  # a foreign dataset: normalised as it is normalised
+        return checkpoint.normalization_for(eval_set.dataset)
     return checkpoint.mean, checkpoint.std
 
 

@@ -15,7 +15,7 @@ from ..models.network import DigitNet, InceptionBlock, ResidualBlock
 from ..models.output_size import size_formula
 
 __all__ = ["KernelSet", "LayerActivation", "conv_kernels", "feature_maps", "layer_kind",
-           "output_size_formula"]
+           "named_layers", "output_size_formula"]
 
 _KINDS: tuple[tuple[type[nn.Module], str], ...] = (
     (nn.Conv2d, "conv"), (nn.MaxPool2d, "maxpool"), (nn.AvgPool2d, "avgpool"),
@@ -83,7 +83,8 @@ def output_size_formula(module: nn.Module, in_hw: tuple[int, int]) -> str | None
     return h if h == w else f"H: {h};  W: {w}"
 
 
-def _layers(model: DigitNet) -> list[tuple[str, nn.Module]]:
+def named_layers(model: DigitNet) -> list[tuple[str, nn.Module]]:
+    """The model's top-level layers as ``("features.conv1", module)``, in network order."""
     return [(f"{part}.{name}", module)
             for part in ("features", "classifier")
             for name, module in getattr(model, part).named_children()]
@@ -108,7 +109,7 @@ def feature_maps(model: DigitNet, x: torch.Tensor) -> list[LayerActivation]:
     out: list[LayerActivation] = []
     h = x.to(device)
     try:
-        for name, module in _layers(model):
+        for name, module in named_layers(model):
             in_shape = tuple(h.shape[1:])
             h = module(h)
             formula = output_size_formula(module, in_shape[-2:]) if len(in_shape) == 3 else None

@@ -26,13 +26,12 @@ from ..models.network import DigitNet
 from ..models.spec_validation import INPUT_SHAPE, MAX_PARAMETERS
 from ..models.specs import build_model
 from ..runtime.atomic_files import temp_files_of, write_bytes_atomic
-from ..runtime.resources import resource_path
+from ..runtime.resources import BUNDLED_MODEL, resource_path
 from .validation import FORMAT, CheckpointError, check_metadata, checked_weights
 
 __all__ = ["BUNDLED_MODEL", "Checkpoint", "CheckpointError", "bundled_checkpoint_path",
            "load_bundled", "load_checkpoint", "make_metadata", "save_checkpoint", "save_weights"]
 
-BUNDLED_MODEL = "digitnet.safetensors"
 _FORMAT = FORMAT
 _MAX_HEADER = 16 * 1024 * 1024
 # the largest model allowed stored as float64, plus its metadata: nothing valid is larger
@@ -63,6 +62,18 @@ class Checkpoint:
     def std(self) -> float:
         """Pixel standard deviation used to normalise inputs."""
         return float(self.meta.get("normalization", {}).get("std", 0.3081))
+
+    def normalization_for(self, dataset: str) -> tuple[float, float]:
+        """``(mean, std)`` for images of ``dataset``: the model's own for its dataset; a
+        foreign dataset's own, unless the model learnt from pixels left in [0, 1] (it
+        recorded mean 0, std 1), which then stay so."""
+        from ..data.datasets import DATASETS
+
+        own = self.meta.get("dataset", "mnist")
+        raw = (self.mean, self.std) == (0.0, 1.0)
+        if own == dataset or raw or dataset not in DATASETS:
+            return self.mean, self.std
+        return DATASETS[dataset].mean, DATASETS[dataset].std
 
     @property
     def test_accuracy(self) -> float | None:

@@ -106,12 +106,14 @@ def _importable(name: str) -> bool:
 
 
 def export_graph(checkpoint: Checkpoint, out: str | Path, fmt: str, *,
-                 say: Callable[[str], None] | None = None) -> Path:
+                 say: Callable[[str], None] | None = None,
+                 extra_metadata: dict[str, str] | None = None) -> Path:
     """Write ``checkpoint``'s model to ``out`` as ``fmt`` (``"onnx"`` or ``"pt2"``).
 
     The file is written beside ``out`` and renamed over it once complete, so a failure
     leaves no half-written file and an older file at ``out`` intact. ``say`` receives a
-    line for each slow stage.
+    line for each slow stage. ``extra_metadata`` (ONNX only) joins :data:`METADATA_KEYS` in
+    the file's ``metadata_props``.
 
     Raises
     ------
@@ -139,6 +141,7 @@ def export_graph(checkpoint: Checkpoint, out: str | Path, fmt: str, *,
                 input_names=["image"], output_names=["logits", "probabilities"],
                 verbose=False))
             program.model.metadata_props.update(_metadata_props(checkpoint))
+            program.model.metadata_props.update(extra_metadata or {})
             say("writing the ONNX file…")
             program.save(str(tmp))
         else:

@@ -33,6 +33,7 @@ from torch import nn
 
 from ..data.datasets import DATASETS
 from ..runtime.atomic_files import write_bytes_atomic
+from ..runtime.user_data import SHELF_STATE_FILE, read_shelf_state
 from . import (
     Checkpoint,
     CheckpointError,
@@ -71,8 +72,9 @@ def run_metadata(spec: dict[str, Any], dataset: str, config: dict[str, Any]) -> 
     ``spec`` is the full model spec, ``config`` the run's ``TrainConfig`` as a dict.
     """
     info = DATASETS[dataset]
-    return make_metadata(_SpecOnly(spec), dataset=dataset, mean=info.mean,  # type: ignore[arg-type]
-                         std=info.std, classes=list(info.classes), config=config)
+    mean, std = info.normalization(bool(config.get("normalize", True)))
+    return make_metadata(_SpecOnly(spec), dataset=dataset, mean=mean,  # type: ignore[arg-type]
+                         std=std, classes=list(info.classes), config=config)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -397,12 +399,8 @@ class RunStore:
     # ------------------------------------------------------------------ state
     def read_state(self) -> dict[str, Any]:
         """The shelf's small JSON state (``{}`` when missing or unreadable)."""
-        try:
-            data = json.loads((self.root / "shelf.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return read_shelf_state(self.root)
 
     def write_state(self, state: dict[str, Any]) -> None:
         """Replace the shelf's JSON state atomically."""
-        write_json_atomic(self.root / "shelf.json", state)
+        write_json_atomic(self.root / SHELF_STATE_FILE, state)

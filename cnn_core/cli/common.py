@@ -17,7 +17,8 @@ from typing import Any
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_STOPPED", "EXIT_USAGE", "CliError",
            "HelpFormatter", "OutputFile", "UsageError", "check_output_file", "download",
-           "exit_codes", "fmt_time", "load_checkpoint", "plural", "print_json", "say"]
+           "exit_codes", "fmt_time", "load_checkpoint", "plural", "print_json",
+           "require_tensorboard_option", "say"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -134,6 +135,16 @@ def download(dataset: str, data_dir: str | None) -> None:
 
 
 # ----------------------------------------------------------------------------- outputs
+
+
+def require_tensorboard_option() -> None:
+    """``--tensorboard`` needs the tensorboard extra: a usage error (exit 2) that names it."""
+    from ..training.tensorboard_log import TensorBoardMissing, require_tensorboard
+
+    try:
+        require_tensorboard()
+    except TensorBoardMissing as exc:
+        raise UsageError(str(exc)) from None
 
 
 def check_output_file(path: str | Path, option: str = "--out") -> Path:

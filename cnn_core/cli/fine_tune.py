@@ -14,6 +14,7 @@ from .common import (
     load_checkpoint,
     plural,
     print_json,
+    require_tensorboard_option,
     say,
 )
 
@@ -23,6 +24,7 @@ EPILOG = f"""Examples:
   digitlab fine-tune --out mine.safetensors
   digitlab fine-tune --checkpoint lenet5.safetensors --data-dir my_digits/ --out mine.safetensors
   digitlab fine-tune --out mine.safetensors --steps 300 --json
+  digitlab fine-tune --out mine.safetensors --tensorboard tb/fine-tune
 
 {exit_codes()}
 """
@@ -50,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     config = FineTuneConfig(steps=args.steps, seed=args.seed,
-                            mnist_test_samples=None if args.mnist_test == 0 else args.mnist_test)
+                            mnist_test_samples=None if args.mnist_test == 0 else args.mnist_test,
+                            tensorboard_dir=str(args.tensorboard) if args.tensorboard else None)
+    if args.tensorboard:
+        require_tensorboard_option()
     try:
         config.validate()
     except ValueError as exc:
@@ -118,4 +123,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mnist-test", type=int, metavar="N", default=defaults.mnist_test_samples,
                    help=f"measure on the first N MNIST test images (default "
                         f"{defaults.mnist_test_samples:,}; 0: all 10,000)")
+    p.add_argument("--tensorboard", metavar="DIR",
+                   help="also log to TensorBoard in DIR (loss, accuracies before and after, "
+                        "kernels, histograms, the held-out digits it gets wrong, the settings)")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")

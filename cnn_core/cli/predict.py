@@ -94,10 +94,11 @@ def run(args: argparse.Namespace) -> int:
     from ..data.preprocess import ImageError, load_image
     from ..recognition.onnx_predict import OnnxPredictor, is_onnx_file
     from ..recognition.predict import PredictionError, Predictor
+    from ..recognition.prediction import ScorePredictor
 
     files = image_files(args.images)
     if args.checkpoint and is_onnx_file(args.checkpoint):
-        predictor: Predictor = OnnxPredictor(args.checkpoint)  # answers through onnxruntime
+        predictor: ScorePredictor = OnnxPredictor(args.checkpoint)  # answers through onnxruntime
     else:
         predictor = Predictor(load_checkpoint(args.checkpoint))
     checkpoint = predictor.checkpoint

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import dataclasses
 import datetime as _dt
 import os
 import signal
@@ -25,6 +26,7 @@ from .common import (
     fmt_time,
     plural,
     print_json,
+    require_tensorboard_option,
 )
 from .progress import ProgressBar
 from .train_options import (
@@ -89,13 +91,16 @@ def run(args: argparse.Namespace) -> int:
     from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
 
     config = train_config(args)
+    if args.tensorboard:  # the trainer logs (rank 0 only); checked before any work starts
+        config = dataclasses.replace(config, tensorboard_dir=str(args.tensorboard))
+        require_tensorboard_option()
     out = OutputFile(check_output_file(args.out) if args.out else _default_out(config))
     args.outputs.append(out)
     device = str(resolve_device(config.device))
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
     ctx = _join_process_group(args, config)  # under torchrun: this process is one rank
     if ctx is not None and not ctx.is_main:  # only rank 0 speaks and writes
-        args.json, args.tensorboard = False, None
+        args.json = False
         sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     bar = ProgressBar()
     chosen = settings(config, args, device)
@@ -104,26 +109,19 @@ def run(args: argparse.Namespace) -> int:
         download(config.dataset, config.data_dir)
     control = TrainControl()
     trainer = Trainer(config, control, distributed=ctx)
-    tb = None
-    if args.tensorboard:
-        from ..training.tensorboard_log import TensorBoardLogger, tensorboard_hparams
-
-        tb = TensorBoardLogger(args.tensorboard, hparams=tensorboard_hparams(config))
-        tb.add_graph(trainer.model)
     started: Any = None
     final: Any = None
     announced = False
     # Installed until the report is written: a single Ctrl+C during the save must not lose
     # the run. The save is atomic, so a second one leaves any older file intact.
     with _CtrlC(control) as ctrl_c:
+        events = trainer.run()
         try:
-            for ev in trainer.run():
+            for ev in events:
                 if control.stopped and not announced:
                     announced = True
                     bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
                              "(Ctrl+C again to quit without saving)")
-                if tb is not None:
-                    tb.log(ev, trainer)
                 if isinstance(ev, RunStarted):
                     started = ev
                     bar.line(_started_line(ev))
@@ -131,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
                     bar.batch(ev, started.epochs, started.steps_per_epoch)
                 elif isinstance(ev, EpochDone):
                     bar.line(_epoch_line(ev))
+                    for advice in _advice(ev, config, trainer.model.spec):
+                        bar.line(advice)
                 elif not isinstance(ev, RunStarted):
                     final = ev
             agree = None
@@ -142,8 +142,7 @@ def run(args: argparse.Namespace) -> int:
                     return EXIT_OK
             _save(out, final.checkpoint, ctrl_c)
         finally:
-            if tb is not None:
-                tb.close()
+            events.close()  # TensorBoard's event files too
         for line in _outcome_lines(final, out.path):
             bar.line(line)
         if args.json:
@@ -185,6 +184,14 @@ def _epoch_line(ev: Any) -> str:
             f"train {ev.train_accuracy:.2%}  {val}test {ev.test_accuracy:.2%}  "
             f"{ev.samples_per_second:,.0f} img/s  elapsed {fmt_time(ev.elapsed)}  "
             f"ETA {fmt_time(ev.eta)}")
+
+
+def _advice(ev: Any, config: Any, spec: dict[str, Any]) -> list[str]:
+    """What an epoch's numbers say went wrong (the plateau, dead ReLUs), one line each."""
+    from ..training.diagnosis import dead_unit_advice, plateau_advice
+
+    lines = [plateau_advice(ev, config, spec), dead_unit_advice(ev, config.lr)]
+    return [f"note: {line}" for line in lines if line]
 
 
 def _status(final: Any) -> str:

@@ -54,6 +54,11 @@ class DatasetInfo:
     torchvision_class: str  # name of the torchvision dataset class (and its folder)
     file_stem: str = ""  # prefix of the IDX file names (EMNIST only)
 
+    def normalization(self, normalize: bool = True) -> tuple[float, float]:
+        """``(mean, std)`` a model's input is normalised with: this dataset's, or ``(0, 1)``
+        (pixels left in [0, 1]) when ``normalize`` is off."""
+        return (self.mean, self.std) if normalize else (0.0, 1.0)
+
 
 DATASETS: dict[str, DatasetInfo] = {
     "mnist": DatasetInfo("mnist", "MNIST digits", _DIGITS, 0.1307, 0.3081, "MNIST"),

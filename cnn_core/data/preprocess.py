@@ -12,7 +12,8 @@ The steps follow how MNIST itself was made, plus what real drawings need:
 6. ``centred``: pasted into 28×28 so that the centre of mass sits at the centre.
 
 Normalisation with the training set's mean and std is done by the predictor, which knows
-which dataset the model was trained on.
+which dataset the model was trained on. The pipeline is numpy alone (no torch), so that the
+window can answer a drawing before torch is imported.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 from .images import MAX_PIXELS, ImageError, load_image, to_gray
 
@@ -114,11 +113,35 @@ def _crop_at(ink: np.ndarray) -> tuple[np.ndarray, int, int]:
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], int(rows[0]), int(cols[0])
 
 
+def _resize_taps(size_in: int, size_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each output pixel's input pixels ``[size_out, taps]`` and weights along one axis, for an
+    antialiased bilinear resize.
+
+    The triangle filter widened by the shrink factor, each pixel's weights summing to 1: the
+    rule of PyTorch's ``F.interpolate(mode="bilinear", antialias=True, align_corners=False)``
+    (and Pillow's), written here so that preprocessing needs no torch.
+    """
+    scale = size_in / size_out
+    support = max(scale, 1.0)  # the filter's half-width in input pixels
+    centre = scale * (np.arange(size_out) + 0.5)
+    lo = np.maximum((centre - support + 0.5).astype(np.int64), 0)  # truncated, as C does
+    hi = np.minimum((centre + support + 0.5).astype(np.int64), size_in)
+    index = lo[:, None] + np.arange(int((hi - lo).max()))
+    weights = np.clip(1.0 - np.abs((index - centre[:, None] + 0.5) / support), 0.0, None)
+    weights[index >= hi[:, None]] = 0.0
+    total = weights.sum(axis=1, keepdims=True)
+    return np.minimum(index, size_in - 1), np.divide(weights, total, where=total > 0,
+                                                     out=weights)
+
+
 def _resize(img: np.ndarray, height: int, width: int) -> np.ndarray:
-    t = torch.from_numpy(np.ascontiguousarray(img))[None, None]
-    out = F.interpolate(t, size=(max(1, height), max(1, width)), mode="bilinear",
-                        antialias=True, align_corners=False)
-    return out[0, 0].numpy()
+    """``img`` resized to ``height`` × ``width`` (antialiased bilinear; float32): along the
+    rows first, then the columns."""
+    h, w = img.shape
+    cols, col_weights = _resize_taps(w, max(1, width))
+    rows, row_weights = _resize_taps(h, max(1, height))
+    across = (np.asarray(img, np.float64)[:, cols] * col_weights).sum(axis=-1)
+    return (across[rows] * row_weights[..., None]).sum(axis=1).astype(np.float32)
 
 
 def _stroke_width(mask: np.ndarray) -> float:
@@ -139,16 +162,16 @@ def _morph(img: np.ndarray, radius: int, grow: bool) -> np.ndarray:
     The disc is an octagon made of alternating 3×3 squares and crosses, so that a round
     stroke stays round (a square element would leave a round 0 with a square hole).
     """
-    t = torch.from_numpy(np.ascontiguousarray(img))[None, None]
+    t = np.asarray(img, np.float32)
     t = t if grow else -t
     for i in range(radius):
-        if i % 2 == 0:
-            t = F.max_pool2d(t, 3, stride=1, padding=1)
+        p = np.pad(t, 1, constant_values=-np.inf)
+        cross = np.maximum.reduce([t, p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]])
+        if i % 2 == 0:  # the 3×3 square: the cross's corners added
+            t = np.maximum.reduce([cross, p[:-2, :-2], p[:-2, 2:], p[2:, :-2], p[2:, 2:]])
         else:
-            p = F.pad(t, (1, 1, 1, 1), value=float("-inf"))
-            t = torch.stack([t, p[..., :-2, 1:-1], p[..., 2:, 1:-1], p[..., 1:-1, :-2],
-                             p[..., 1:-1, 2:]]).amax(dim=0)
-    return (t if grow else -t)[0, 0].numpy()
+            t = cross
+    return t if grow else -t
 
 
 def _normalise_stroke(crop: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float, float]]:

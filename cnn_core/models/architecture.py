@@ -12,12 +12,10 @@ Conventions
   ``digitlab models``.
 * **Parameters** are the trainable ones (BatchNorm's running statistics are buffers); the
   total equals ``sum(p.numel() for p in build_model(spec).parameters())``.
-* **Receptive field** is the standard recurrence, per axis: a layer with kernel ``k``,
-  dilation ``d`` and stride ``s`` gives ``r_out = r_in + d·(k − 1)·j_in`` and
-  ``j_out = j_in·s``, where the jump ``j`` is the distance in input pixels between two
-  neighbouring outputs. It is not clipped to the 28×28 input. A residual block counts its two
-  3×3 convolutions; an Inception block its largest path (the 5×5). After a linear layer every
-  output sees the whole image.
+* **Receptive field** is the standard recurrence of
+  :func:`cnn_core.models.receptive_field.field_step` (where DigitLab's receptive fields are
+  worked out), not clipped to the 28×28 input. After a linear layer every output sees the
+  whole image.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from typing import Any
 
 from .layer_costs import layer_cost
 from .layer_types import LAYER_TYPES
+from .receptive_field import field_step
 from .spec_fields import SpecError, layer_names
 from .spec_validation import INPUT_SHAPE, PlannedLayer, layer_output_shape
 from .specs import validate_spec
@@ -84,19 +83,6 @@ class LayerTable:
 # ----------------------------------------------------------------------------- per layer
 
 
-def _field(kind: str, s: dict[str, Any], inp: Shape, rf: Pair, jump: Pair,
-           image: Pair) -> tuple[Pair, Pair]:
-    """Receptive field and jump after one layer (see the module docstring)."""
-    layer_type = LAYER_TYPES[kind]
-    if layer_type.whole_image(s):
-        return (max(rf[0], image[0]), max(rf[1], image[1])), jump
-    for kernel, stride, dilation in layer_type.windows(s, inp):
-        rf = (rf[0] + dilation[0] * (kernel[0] - 1) * jump[0],
-              rf[1] + dilation[1] * (kernel[1] - 1) * jump[1])
-        jump = (jump[0] * stride[0], jump[1] * stride[1])
-    return rf, jump
-
-
 def _rows(layers: list[PlannedLayer]) -> list[LayerRow]:
     image: Pair = (INPUT_SHAPE[1], INPUT_SHAPE[2])
     rf: Pair = (1, 1)
@@ -106,7 +92,7 @@ def _rows(layers: list[PlannedLayer]) -> list[LayerRow]:
     for layer in layers:
         cost = layer_cost(layer.kind, layer.settings, layer.in_shape, layer.out_shape)
         params, macs = cost.params, cost.macs
-        rf, jump = _field(layer.kind, layer.settings, layer.in_shape, rf, jump, image)
+        rf, jump = field_step(layer.kind, layer.settings, layer.in_shape, rf, jump, image)
         rows.append(LayerRow(layer.part, counts[layer.part], layer.name, layer.kind,
                              layer.in_shape, layer.out_shape, params, macs, rf, jump))
         counts[layer.part] += 1

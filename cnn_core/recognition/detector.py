@@ -28,7 +28,7 @@ import torch
 from ..checkpoints import Checkpoint, CheckpointError, load_checkpoint, make_metadata
 from ..data.augment import AugmentConfig, augment_batch
 from ..models.specs import build_model
-from ..runtime.resources import resource_path
+from ..runtime.resources import BUNDLED_DETECTOR, resource_path
 from ..training.loop import shuffled_batches, train_one_epoch
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
@@ -37,7 +37,7 @@ __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector
 
 log = logging.getLogger(__name__)
 
-DETECTOR_FILE = "digit_detector.safetensors"
+DETECTOR_FILE = BUNDLED_DETECTOR
 _MEAN, _STD = 0.1307, 0.3081  # MNIST's normalisation, for the detector's input
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["resource_path"]
+__all__ = ["BUNDLED_DETECTOR", "BUNDLED_MODEL", "resource_path"]
+
+BUNDLED_MODEL = "digitnet.safetensors"  # the canvas's model, trained with the bundled recipe
+BUNDLED_DETECTOR = "digit_detector.safetensors"  # the digit detector (is it a digit at all?)
 
 _TREE = Path(__file__).resolve().parents[2] / "resources"  # cnn_core/runtime/ -> the checkout
 

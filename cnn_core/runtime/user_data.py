@@ -6,12 +6,16 @@ it at a scratch folder). The app and the command line read it through :func:`use
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
-__all__ = ["DATA_DIR_ENV", "datasets_folder", "user_data_dir"]
+__all__ = ["DATA_DIR_ENV", "SHELF_STATE_FILE", "datasets_folder", "read_shelf_state",
+           "user_data_dir"]
 
 DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
+SHELF_STATE_FILE = "shelf.json"  # the model shelf's small state, in the data folder
 
 
 def user_data_dir() -> Path:
@@ -25,6 +29,16 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("DigitLab", "DigitLab"))
+
+
+def read_shelf_state(root: str | Path) -> dict[str, Any]:
+    """The model shelf's small JSON state in data folder ``root`` (``{}`` when missing or
+    unreadable)."""
+    try:
+        data = json.loads((Path(root) / SHELF_STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def datasets_folder() -> Path:

@@ -17,6 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..recognition.prediction import calibrated  # torch-free: the window shows it before torch
+
 __all__ = ["ECE_BINS", "Reliability", "calibrated", "expected_calibration_error",
            "fit_temperature", "reliability"]
 
@@ -107,20 +109,3 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor, max_iter: int = 
         return 1.0
     return min(max(temperature, _T_MIN), _T_MAX)
 
-
-def calibrated(probabilities: np.ndarray, temperature: float) -> np.ndarray:
-    """The temperature-scaled probabilities ``softmax(logits / T)`` from ``softmax(logits)``.
-
-    ``log softmax(z)`` is ``z`` less a constant, so dividing it by ``T`` and taking the softmax
-    again gives exactly ``softmax(z / T)``: the probabilities DigitLab shows everywhere (the
-    verdict, the bars, the evaluation) can be had from the plain ones. Works on ``[C]`` and
-    ``[N, C]``; a probability of 0 stays 0.
-    """
-    probs = np.asarray(probabilities, dtype=np.float64)
-    if temperature == 1.0:
-        return probs.astype(np.float32)
-    with np.errstate(divide="ignore"):
-        scaled = np.log(probs) / float(temperature)
-    scaled -= scaled.max(axis=-1, keepdims=True)
-    z = np.exp(scaled)
-    return (z / z.sum(axis=-1, keepdims=True)).astype(np.float32)

@@ -92,6 +92,15 @@ def any_rank(flag: bool, device: torch.device) -> bool:
     return bool(t.item() > 0)
 
 
+def fired_on_any_rank(flags: torch.Tensor) -> torch.Tensor:
+    """A boolean tensor, true where it is true on at least one rank (a collective call)."""
+    t = flags.to(torch.int32)
+    if dist.get_backend() == "nccl":
+        t = t.to(torch.device("cuda", torch.cuda.current_device()))
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return t.to(flags.device) > 0
+
+
 def global_sums(*values: torch.Tensor | float) -> list[float]:
     """Each value summed over the ranks (a collective call)."""
     device = next((v.device for v in values if isinstance(v, torch.Tensor)),

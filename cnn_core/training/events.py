@@ -63,10 +63,16 @@ class EpochDone:
     samples_per_second: float
     elapsed: float
     eta: float
+    # (ReLU layer, share of its units that never fired in this epoch's training steps), in
+    # the model's order; empty for a model without ReLU layers (see .dead_units)
+    dead_units: tuple[tuple[str, float], ...] = ()
 
     def as_dict(self) -> dict[str, float | None]:
-        """The record as plain numbers (for checkpoint metadata and JSON)."""
-        return dataclasses.asdict(self)
+        """The record as plain numbers (for checkpoint metadata and JSON); the dead units,
+        a list per layer, are left out."""
+        record = dataclasses.asdict(self)
+        del record["dead_units"]
+        return record
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,8 @@ class Diverged:
     message: str
     history: tuple[EpochDone, ...]
     checkpoint: Checkpoint = field(repr=False)
+    lr: float = 0.0  # the run's learning rate
+    suggested_lr: float = 0.0  # the one to try instead (a tenth, rounded)
 
 
 Event = RunStarted | BatchDone | EpochDone | Finished | Stopped | Diverged

@@ -27,6 +27,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 
@@ -57,6 +58,7 @@ class FineTuneConfig:
     mnist_test_samples: int | None = 2_000  # before/after on the first N test images (None: all)
     seed: int = 0  # makes the result repeatable
     report_every: int = 5  # a FineTuneProgress every N steps
+    tensorboard_dir: str | None = None  # also log the fine-tuning to TensorBoard here
 
     def validate(self) -> None:
         """Raise ``ValueError`` with one line for an impossible setting."""
@@ -159,7 +161,69 @@ def fine_tune(checkpoint: Checkpoint, own: OwnData, config: FineTuneConfig | Non
                          f"digit model can learn your handwriting")
     if len(own.train) == 0:
         raise ValueError("no own samples to learn from")
-    return _stoppable(checkpoint, own, cfg, control or TrainControl())
+    events = _stoppable(checkpoint, own, cfg, control or TrainControl())
+    if cfg.tensorboard_dir:
+        return _logged(events, checkpoint, own, cfg)
+    return events
+
+
+@dataclass(frozen=True)
+class _ModelView:
+    """What the TensorBoard logger reads of a model: its weights, the images it is judged
+    on (the held-out own samples) and its normalisation."""
+
+    model: torch.nn.Module
+    validation_split: Split
+    normalization: tuple[float, float]
+
+
+def _logged(events: Iterator[FineTuneEvent], checkpoint: Checkpoint, own: OwnData,
+            cfg: FineTuneConfig) -> Iterator[FineTuneEvent]:
+    """``events``, each logged to TensorBoard in ``cfg.tensorboard_dir`` first: the loss and
+    learning rate per report, both accuracies before (step 0) and after, the first conv
+    layer's kernels, histograms and the held-out own samples it gets wrong, before and
+    after, and the hyper-parameters with the final accuracies."""
+    from .tensorboard_log import TensorBoardLogger
+
+    skip = ("tensorboard_dir", "report_every")
+    hparams = {k: v for k, v in dataclasses.asdict(cfg).items() if k not in skip}
+    logger = TensorBoardLogger(cfg.tensorboard_dir, hparams={
+        "model": checkpoint.name, "kind": "fine-tune", **hparams})
+    norm = (checkpoint.mean, checkpoint.std)
+    w = logger.writer
+    try:
+        for event in events:
+            if isinstance(event, FineTuneStarted):
+                _log_scores(w, event.before, 0)
+                base = copy.deepcopy(checkpoint.model).to("cpu")  # never the shared one
+                logger.log_model(_ModelView(base, own.test, norm), 0)
+            elif isinstance(event, FineTuneProgress):
+                w.add_scalar("fine_tune/loss", event.loss, event.step)
+                w.add_scalar("fine_tune/lr", cfg.lr, event.step)
+            elif isinstance(event, FineTuneFinished):
+                _log_scores(w, event.after, cfg.steps)
+                logger.log_model(_ModelView(event.checkpoint.model, own.test, norm), cfg.steps)
+                logger.log_hparams(_final_metrics(event.before, event.after), "finished")
+            elif isinstance(event, FineTuneStopped):
+                logger.log_hparams({"hparam/steps_done": float(event.step)}, "stopped")
+            yield event
+    finally:
+        logger.close()
+
+
+def _log_scores(writer: Any, scores: Scores, step: int) -> None:
+    if scores.own_accuracy is not None:
+        writer.add_scalar("fine_tune/own_accuracy", scores.own_accuracy, step)
+    writer.add_scalar("fine_tune/mnist_accuracy", scores.mnist_accuracy, step)
+
+
+def _final_metrics(before: Scores, after: Scores) -> dict[str, float]:
+    metrics = {"hparam/mnist_accuracy": after.mnist_accuracy,
+               "hparam/mnist_accuracy_before": before.mnist_accuracy}
+    if after.own_accuracy is not None and before.own_accuracy is not None:
+        metrics["hparam/own_accuracy"] = after.own_accuracy
+        metrics["hparam/own_accuracy_before"] = before.own_accuracy
+    return metrics
 
 
 def _stoppable(checkpoint: Checkpoint, own: OwnData, cfg: FineTuneConfig,

@@ -18,18 +18,19 @@ Needs the ``tensorboard`` extra; :func:`require_tensorboard` says which one is m
 
 from __future__ import annotations
 
-import importlib.util
 import math
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import torch
 from torch import nn
 
+from ..runtime.extras import TENSORBOARD_INSTALL, tensorboard_available
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 
-__all__ = ["TensorBoardLogger", "TensorBoardMissing", "graph_def", "require_tensorboard",
-           "tensorboard_hparams"]
+__all__ = ["TensorBoardLogger", "TensorBoardMissing", "graph_def", "logged_events",
+           "require_tensorboard", "tensorboard_hparams"]
 
 MISCLASSIFIED_SHOWN = 64
 """At most this many misclassified validation images go into the epoch's grid."""
@@ -55,10 +56,25 @@ class RunView(Protocol):
 
 def require_tensorboard() -> None:
     """Raise :class:`TensorBoardMissing` unless the ``tensorboard`` package is installed."""
-    if importlib.util.find_spec("tensorboard") is None:
+    if not tensorboard_available():
         raise TensorBoardMissing(
-            "TensorBoard logging needs the tensorboard package: install the extra with "
-            "pip install 'digitlab[tensorboard]'")
+            f"TensorBoard logging needs the tensorboard package: install the extra with "
+            f"{TENSORBOARD_INSTALL}")
+
+
+def logged_events(events: Iterator[Event], run: RunView, log_dir: str | Path,
+                  hparams: dict[str, Any]) -> Generator[Event, None, None]:
+    """``events`` of ``run`` (a ``Trainer``), each logged to TensorBoard in ``log_dir`` before
+    it is passed on: the graph first, then every kind the module docstring lists. The event
+    files are closed when the run ends, fails or is dropped."""
+    logger = TensorBoardLogger(log_dir, hparams=hparams)
+    try:
+        logger.add_graph(run.model)
+        for event in events:
+            logger.log(event, run)
+            yield event
+    finally:
+        logger.close()
 
 
 class TensorBoardLogger:
@@ -143,7 +159,12 @@ class TensorBoardLogger:
             metrics["hparam/train_loss"] = float(last.train_loss)
             if last.val_accuracy is not None:
                 metrics["hparam/val_accuracy"] = float(last.val_accuracy)
-        hparams = dict(self.hparams, outcome=type(event).__name__.lower())
+        self.log_hparams(metrics, type(event).__name__.lower())
+
+    def log_hparams(self, metrics: dict[str, float], outcome: str) -> None:
+        """The run's hyper-parameters and how it ended, with its final ``metrics``
+        (``hparam/…`` scalars), for TensorBoard's HParams view."""
+        hparams = dict(self.hparams, outcome=outcome)
         # In this run's own event file (add_hparams would open a second writer and file).
         from torch.utils.tensorboard.summary import hparams as hparams_summaries
 
@@ -164,7 +185,11 @@ _HPARAMS = ("model", "dataset", "optimizer", "lr", "momentum", "weight_decay", "
 
 def tensorboard_hparams(config: Any) -> dict[str, Any]:
     """The hyper-parameters of a ``TrainConfig`` that TensorBoard's HParams view compares."""
-    return {key: getattr(config, key) for key in _HPARAMS if hasattr(config, key)}
+    values = {key: getattr(config, key) for key in _HPARAMS if hasattr(config, key)}
+    spec = getattr(config, "model_spec", None)
+    if spec is not None:  # the spec's own name, not the registered model its recipe came from
+        values["model"] = str(spec.get("name", "custom"))
+    return values
 
 
 def _hparam_value(value: Any) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import torch
 
@@ -27,7 +27,16 @@ from ..runtime.devices import resolve_device
 from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
 from .data import hold_out
-from .distributed import DistributedContext, any_rank, global_sums, shard, sync_buffers
+from .dead_units import ReluActivity
+from .diagnosis import suggested_lr
+from .distributed import (
+    DistributedContext,
+    any_rank,
+    fired_on_any_rank,
+    global_sums,
+    shard,
+    sync_buffers,
+)
 from .ema import WeightAverage
 from .events import BatchDone, Diverged, EpochDone, Event, Finished, RunStarted, Stopped
 from .gradients import layer_gradient_norms
@@ -85,7 +94,9 @@ class Trainer:
         if config.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
         self._average = WeightAverage(self.model, config.ema_decay) if config.ema_decay else None
+        self._relu = ReluActivity(self.model)  # dead units, counted in training steps
         self.info = DATASETS[config.dataset]
+        self.mean, self.std = self.info.normalization(config.normalize)
         self.history: list[EpochDone] = []
         self._epochs_done = 0
         train, self._val = hold_out(load_split(config.dataset, True, config.data_dir),
@@ -113,8 +124,9 @@ class Trainer:
 
     @property
     def normalization(self) -> tuple[float, float]:
-        """The dataset's ``(mean, std)`` the model's inputs are normalised with."""
-        return self.info.mean, self.info.std
+        """The ``(mean, std)`` the model's inputs are normalised with: the dataset's, or
+        ``(0, 1)`` for a run that leaves them in [0, 1] (``TrainConfig.normalize`` off)."""
+        return self.mean, self.std
 
     @property
     def training_seconds(self) -> float:
@@ -125,16 +137,17 @@ class Trainer:
 
     def snapshot(self) -> Checkpoint:
         """A CPU copy of the current weights with full metadata; shares nothing with training."""
-        model = copy.deepcopy(self.evaluated_model).to("cpu",
-                                                       memory_format=torch.contiguous_format)
+        with self._relu.detached():  # the copy must not carry the training run's hooks
+            model = copy.deepcopy(self.evaluated_model)
+        model = model.to("cpu", memory_format=torch.contiguous_format)
         model.eval()
         last = self.history[-1] if self.history else None
         metrics = {} if last is None else {
             "test_accuracy": last.test_accuracy, "test_loss": last.test_loss,
             "train_accuracy": last.train_accuracy, "val_accuracy": last.val_accuracy,
             "val_loss": last.val_loss}
-        meta = make_metadata(model, dataset=self.info.name, mean=self.info.mean,
-                             std=self.info.std, classes=list(self.info.classes),
+        meta = make_metadata(model, dataset=self.info.name, mean=self.mean,
+                             std=self.std, classes=list(self.info.classes),
                              epochs=self._epochs_done, metrics=metrics,
                              history=[e.as_dict() for e in self.history],
                              config=dataclasses.asdict(self.config))
@@ -147,19 +160,30 @@ class Trainer:
         if self._val is not None:
             start = self._clock.elapsed  # calibrating is evaluation, not training steps
             checkpoint.meta["calibration"] = calibrate(
-                self.evaluated_model, self._val, self.info.mean, self.info.std,
+                self.evaluated_model, self._val, self.mean, self.std,
                 self.config.channels_last, test=self._test)
             self._clock.add_eval(self._clock.elapsed - start)
         return checkpoint
 
     # ------------------------------------------------------------------ the run
 
-    def run(self) -> Iterator[Event]:
+    def run(self) -> Generator[Event, None, None]:
         """Train, yielding events; ends with Finished, Stopped or Diverged.
 
         The clock and the run's global-RNG state are in force only while the run computes,
-        never while the caller handles an event.
+        never while the caller handles an event. With ``config.tensorboard_dir`` each event
+        is also logged to TensorBoard there (:mod:`.tensorboard_log`; rank 0 only), between
+        two steps, off the clock.
         """
+        main_rank = self.distributed is None or self.distributed.is_main
+        if self.config.tensorboard_dir and main_rank:
+            from .tensorboard_log import logged_events, tensorboard_hparams
+
+            return logged_events(self._timed_events(), self, self.config.tensorboard_dir,
+                                 tensorboard_hparams(self.config))
+        return self._timed_events()
+
+    def _timed_events(self) -> Generator[Event, None, None]:
         steps = self._events()
         while True:
             with self._global_rng.active():
@@ -206,7 +230,7 @@ class Trainer:
                                              steps_per_epoch)
 
         def prepare(images: torch.Tensor) -> torch.Tensor:
-            return prepare_batch(images, info.mean, info.std, cfg.augment, self._generator,
+            return prepare_batch(images, self.mean, self.std, cfg.augment, self._generator,
                                  cfg.channels_last)
 
         yield RunStarted(model.name, cfg.dataset, str(device), model_stats(model)[0], n * world,
@@ -216,6 +240,7 @@ class Trainer:
         diverged_above = DIVERGED_FACTOR * math.log(len(info.classes))
         step = seen = 0
         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        self._relu.attach()
         try:
             for epoch in range(1, cfg.epochs + 1):
                 self._obey_control()
@@ -262,12 +287,16 @@ class Trainer:
                 sync_buffers(self.model)
             yield self._stopped(epoch, step, steps_per_epoch, test)
             return
+        finally:
+            self._relu.detach()
         yield self._finished("completed")
 
     def _end_of_epoch(self, epoch: int, tally: _Tally, val: Split | None, test: Split,
                       lr: float, seen: int) -> EpochDone:
         """Validation (for decisions) and test (for the curves) of the epoch's final weights."""
-        cfg, info = self.config, self.info
+        cfg = self.config
+        # this epoch's training steps only, not its evaluation; a unit fired if it did on any rank
+        dead_units = self._relu.take(None if self.distributed is None else fired_on_any_rank)
         start = self._clock.elapsed
         stop = lambda: self.control.stopped  # noqa: E731
         if self.distributed is not None:
@@ -275,16 +304,16 @@ class Trainer:
             stop = None  # … to the end: a stop on one rank alone would leave the others waiting
         val_loss = val_acc = None
         if val is not None:
-            val_loss, val_acc, _ = evaluate(self.evaluated_model, val, info.mean, info.std,
+            val_loss, val_acc, _ = evaluate(self.evaluated_model, val, self.mean, self.std,
                                             channels_last=cfg.channels_last, stop=stop)
-        test_loss, test_acc, _ = evaluate(self.evaluated_model, test, info.mean, info.std,
+        test_loss, test_acc, _ = evaluate(self.evaluated_model, test, self.mean, self.std,
                                           channels_last=cfg.channels_last, stop=stop)
         self._clock.add_eval(self._clock.elapsed - start)
         self._epochs_done = epoch
         train_loss, train_acc = self._loss_and_accuracy(tally)
         return EpochDone(epoch, cfg.epochs, train_loss, train_acc, val_loss, val_acc,
                          test_loss, test_acc, lr, self._clock.rate(seen), self._clock.elapsed,
-                         self._clock.eta(epoch, cfg.epochs))
+                         self._clock.eta(epoch, cfg.epochs), dead_units)
 
     def _stopped(self, epoch: int, step: int, steps_per_epoch: int, test: Split) -> Stopped:
         """The stop's report; a checkpoint stopped within an epoch is measured again, so
@@ -292,8 +321,8 @@ class Trainer:
         checkpoint = self._final_checkpoint()
         test_accuracy = self.history[-1].test_accuracy if self.history else None
         if step != len(self.history) * steps_per_epoch:  # weights moved since the last epoch
-            cfg, info = self.config, self.info
-            test_loss, test_accuracy, _ = evaluate(self.model, test, info.mean, info.std,
+            cfg = self.config
+            test_loss, test_accuracy, _ = evaluate(self.model, test, self.mean, self.std,
                                                    channels_last=cfg.channels_last)
             checkpoint.meta["metrics"] = {"test_accuracy": test_accuracy, "test_loss": test_loss}
         batch = step - (epoch - 1) * steps_per_epoch
@@ -314,9 +343,12 @@ class Trainer:
     def _diverged(self, epoch: int, step: int, loss: float, batch: int) -> Diverged:
         why = (f"became {loss}" if not math.isfinite(loss) else
                f"grew to {loss:.3g}, over {DIVERGED_FACTOR:g}× a uniform guess's")
+        lr, better = self.config.lr, suggested_lr(self.config.lr)
         message = (f"the loss {why} at epoch {epoch}, batch {batch}; the last good "
-                   f"weights were restored; try a lower learning rate (now {self.config.lr:g})")
-        return Diverged(epoch, step, loss, message, tuple(self.history), self._final_checkpoint())
+                   f"weights were restored; try a lower learning rate: {better:g}, a tenth of "
+                   f"{lr:g}")
+        return Diverged(epoch, step, loss, message, tuple(self.history), self._final_checkpoint(),
+                        lr, better)
 
     def _finished(self, reason: str) -> Finished:
         last = self.history[-1]

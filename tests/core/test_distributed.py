@@ -45,7 +45,8 @@ def test_two_ranks_end_with_identical_weights(tmp_path):
         trainer = Trainer(config, distributed=ctx)
         events = list(trainer.run())
         torch.save({"state": trainer.model.state_dict(), "seen": len(trainer._train.labels),
-                    "steps": events[-1].history[-1].epoch},
+                    "steps": events[-1].history[-1].epoch,
+                    "dead": events[-1].history[-1].dead_units},
                    f"{sys.argv[1]}/rank{ctx.rank}.pt")
         distributed.stop()
     """))
@@ -53,6 +54,8 @@ def test_two_ranks_end_with_identical_weights(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     ranks = [torch.load(tmp_path / f"rank{r}.pt", weights_only=True) for r in (0, 1)]
     assert ranks[0]["seen"] == ranks[1]["seen"] == 400  # each trained on half the images
+    # dead ReLUs are merged over the ranks (a unit fired if it did on either): both say the same
+    assert ranks[0]["dead"] == ranks[1]["dead"] and len(ranks[0]["dead"]) == 4
     state0, state1 = ranks[0]["state"], ranks[1]["state"]
     assert state0.keys() == state1.keys()
     for key in state0:  # weights and BatchNorm statistics, bit for bit

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
 from cnn_core import cli
 from cnn_core.checkpoints import Checkpoint, load_bundled, load_checkpoint, make_metadata
-from cnn_core.data.own_digits import OwnData, OwnDigitStore, load_own_data, to_sample28
+from cnn_core.data.own_digits import OwnData, OwnDigitStore, load_own_data
 from cnn_core.models import create_model
 from cnn_core.training import TrainControl
 from cnn_core.training.finetune import (
@@ -22,17 +22,13 @@ from cnn_core.training.finetune import (
     FineTuneStopped,
     fine_tune,
 )
-from own_hand import render
+from own_hand import fill_store
 
 
 @pytest.fixture(scope="module")
 def steep(tmp_path_factory: pytest.TempPathFactory) -> OwnData:
     """Five samples per digit in a steep backhand the bundled model partly misreads."""
-    store = OwnDigitStore(tmp_path_factory.mktemp("own") / "own-digits")
-    for digit in range(10):
-        for i in range(5):
-            drawing = render(digit, i, "steep")
-            store.add(digit, to_sample28(drawing.astype(np.float32) / 255.0), drawing)
+    store = fill_store(OwnDigitStore(tmp_path_factory.mktemp("own") / "own-digits"), 5, "steep")
     return load_own_data(store.root)
 
 
@@ -96,10 +92,18 @@ def test_a_stop_ends_the_run_and_a_non_digit_model_is_refused(steep: OwnData) ->
 def test_cli_fine_tune_prints_before_and_after_and_saves_the_model(
         steep: OwnData, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tuned.safetensors"
+    logged = importlib.util.find_spec("tensorboard") is not None
+    tensorboard = ["--tensorboard", str(tmp_path / "tb")] if logged else []
     code = cli.main(["fine-tune", "--data-dir", str(steep.folder), "--out", str(out),
-                     "--steps", "3", "--mnist-test", "200", "--json"])
+                     "--steps", "3", "--mnist-test", "200", "--json", *tensorboard])
     summary = json.loads(capsys.readouterr().out)
     assert code == 0
+    if logged:
+        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+        events = EventAccumulator(str(tmp_path / "tb"))
+        events.Reload()
+        assert {"fine_tune/loss", "hparam/mnist_accuracy"} <= set(events.Tags()["scalars"])
     assert (summary["own_train"], summary["own_held_out"], summary["mnist_test_images"]) == (
         40, 10, 200)
     tuned = load_checkpoint(out)

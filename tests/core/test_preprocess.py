@@ -159,3 +159,41 @@ def test_a_small_thick_zero_keeps_a_round_hole(height, pen):
     assert fill < 0.92  # an ellipse fills π/4 of its box (an octagon 0.83–0.87), a square 1
     ink = stroke.sum() / stroke.size
     assert ink < 0.5  # a ring, not a blob
+
+
+@pytest.mark.parametrize("shape_in,shape_out", [((280, 280), (112, 112)), ((61, 145), (99, 123)),
+                                                ((7, 300), (20, 3)), ((33, 12), (5, 80))])
+def test_the_resize_is_torchs_antialiased_bilinear_one(shape_in, shape_out):
+    # Preprocessing is numpy alone (the window answers before torch is imported); its resize
+    # is PyTorch's antialiased bilinear resize, number for number.
+    import torch
+    import torch.nn.functional as F
+
+    from cnn_core.data.preprocess import _resize
+
+    image = np.random.default_rng(0).random(shape_in, dtype=np.float32)
+    want = F.interpolate(torch.from_numpy(image)[None, None], size=shape_out, mode="bilinear",
+                         antialias=True, align_corners=False)[0, 0].numpy()
+    np.testing.assert_allclose(_resize(image, *shape_out), want, atol=2e-5)
+
+
+@pytest.mark.parametrize("grow", [True, False])
+def test_the_stroke_morphology_is_torchs_max_pooling_one(grow):
+    import torch
+    import torch.nn.functional as F
+
+    from cnn_core.data.preprocess import _morph
+
+    image = np.random.default_rng(1).random((40, 30), dtype=np.float32)
+    image[image < 0.8] = 0
+    t = torch.from_numpy(image)[None, None]
+    t = t if grow else -t
+    for i in range(5):  # 3×3 squares and crosses in turn
+        if i % 2 == 0:
+            t = F.max_pool2d(t, 3, stride=1, padding=1)
+        else:
+            p = F.pad(t, (1, 1, 1, 1), value=float("-inf"))
+            t = torch.stack([t, p[..., :-2, 1:-1], p[..., 2:, 1:-1], p[..., 1:-1, :-2],
+                             p[..., 1:-1, 2:]]).amax(dim=0)
+    want = (t if grow else -t)[0, 0].numpy()
+    np.testing.assert_array_equal(_morph(image, 5, grow), want)

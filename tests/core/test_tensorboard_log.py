@@ -14,6 +14,7 @@ pytest.importorskip("tensorboard", reason="the tensorboard extra is not installe
 from tensorboard.backend.event_processing.event_accumulator import (  # noqa: E402
     EventAccumulator,
 )
+from tensorboard_events import read_events as _read  # noqa: E402
 
 from cnn_core.models import create_model  # noqa: E402
 from cnn_core.training import TrainConfig, Trainer  # noqa: E402
@@ -22,13 +23,6 @@ from cnn_core.training.tensorboard_log import (  # noqa: E402
     graph_def,
     tensorboard_hparams,
 )
-
-
-def _read(folder) -> EventAccumulator:
-    acc = EventAccumulator(str(folder), size_guidance={"images": 0, "histograms": 0,
-                                                       "scalars": 0, "tensors": 0})
-    acc.Reload()
-    return acc
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +108,62 @@ def test_the_cli_logs_a_run_to_tensorboard(tmp_path):
     assert json.loads(result.stdout)["epochs"] == 1
     tags = _read(folder).Tags()
     assert "kernels/features.conv1" in tags["images"] and tags["graph"]
+
+
+def test_a_run_whose_config_names_a_folder_logs_every_kind_there(tmp_path):
+    """The way the GUI's training process logs: the folder travels in the TrainConfig."""
+    config = TrainConfig(model="lenet", epochs=1, batch_size=100, seed=0, device="cpu",
+                         max_train_samples=500, max_test_samples=300, val_size=300,
+                         report_every=2, tensorboard_dir=str(tmp_path / "run"))
+    events = list(Trainer(config).run())
+    assert type(events[-1]).__name__ == "Finished"
+    tags = _read(tmp_path / "run").Tags()
+    assert {"train/loss", "epoch/val_accuracy", "hparam/test_accuracy"} <= set(tags["scalars"])
+    assert {"kernels/features.conv1", "misclassified/validation"} <= set(tags["images"])
+    assert "weights/features.conv1.weight" in tags["histograms"]
+    assert tags["graph"] is True
+
+
+def test_fine_tuning_logs_its_loss_scores_pictures_and_settings(tmp_path):
+    from cnn_core.checkpoints import load_bundled
+    from cnn_core.data.own_digits import OwnDigitStore, load_own_data
+    from cnn_core.training.finetune import FineTuneConfig, FineTuneFinished, fine_tune
+    from own_hand import fill_store
+
+    store = fill_store(OwnDigitStore(tmp_path / "own-digits"), 5, "steep")
+    config = FineTuneConfig(steps=10, mnist_test_samples=200, mnist_train_samples=2000,
+                            tensorboard_dir=str(tmp_path / "tb"))
+    events = list(fine_tune(load_bundled(), load_own_data(store.root), config))
+    done = events[-1]
+    assert isinstance(done, FineTuneFinished)
+    acc = _read(tmp_path / "tb")
+    tags = acc.Tags()
+    assert {"fine_tune/loss", "fine_tune/lr", "fine_tune/own_accuracy",
+            "fine_tune/mnist_accuracy", "hparam/mnist_accuracy"} <= set(tags["scalars"])
+    assert [e.step for e in acc.Scalars("fine_tune/mnist_accuracy")] == [0, 10]
+    assert acc.Scalars("fine_tune/mnist_accuracy")[-1].value == pytest.approx(
+        done.after.mnist_accuracy)
+    kernels = [t for t in tags["images"] if t.startswith("kernels/")]
+    assert kernels and [e.step for e in acc.Images(kernels[0])] == [0, 10]
+    assert any(t.startswith("weights/") for t in tags["histograms"])
+    assert any(t.startswith("gradients/") for t in tags["histograms"])  # the tuned steps'
+    if done.before.own_accuracy < 1:  # the steep hand: some held-out digits misread before
+        assert "misclassified/validation" in tags["images"]
+    assert acc.PluginTagToContent("hparams"), "no hparams record"
+
+
+def test_tensorboard_options_without_the_extra_say_which_to_install(tmp_path, monkeypatch,
+                                                                     capsys):
+    import importlib.util
+
+    from cnn_core import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tensorboard" else real(name, *a))
+    for command in (["train", "--model", "lenet", "--epochs", "1"], ["fine-tune"]):
+        code = cli.main([*command, "--out", str(tmp_path / "m.safetensors"),
+                         "--tensorboard", str(tmp_path / "tb")])
+        assert code == 2
+        assert "pip install 'digitlab[tensorboard]'" in capsys.readouterr().err
+    assert not (tmp_path / "tb").exists() and not (tmp_path / "m.safetensors").exists()

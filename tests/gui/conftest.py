@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -48,6 +49,18 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory,
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Nothing a test clicks opens the user's browser or file viewer (Open TensorBoard, the
+    user guide): the addresses asked for are recorded instead."""
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toString()) or True)
+    return opened
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +157,7 @@ def _hold(monkeypatch: pytest.MonkeyPatch, step: str) -> Iterator[threading.Even
 
     monkeypatch.setattr(model_loader, step, held)
     monkeypatch.setattr(model_loader, "_started", None)
+    monkeypatch.setattr(model_loader, "_early", None)
     monkeypatch.setattr(model_loader, "_tab_imports", None)
     yield gate
     gate.set()
@@ -160,6 +174,13 @@ def gated_tabs(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The import of the tabs' modules waits until the returned event is set (the model
     loads at once)."""
     yield from _hold(monkeypatch, "import_tab_modules")
+
+
+@pytest.fixture
+def no_onnxruntime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """onnxruntime as if it were not installed (its import fails): the window answers only
+    once torch is there."""
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
 
 
 Stroke = list[tuple[float, float]]

@@ -27,7 +27,7 @@ def _menu(window: MainWindow, title: str) -> QMenu:
 
 def test_the_help_menu_offers_guide_shortcuts_and_about(window: MainWindow) -> None:
     texts = [a.text().replace("&", "") for a in _menu(window, "Help").actions() if a.text()]
-    assert texts == ["User guide", "Keyboard shortcuts", "About DigitLab"]
+    assert texts == ["User guide", "Keyboard shortcuts", "Open TensorBoard", "About DigitLab"]
 
 
 def test_about_names_versions_device_and_data_folder(window: MainWindow) -> None:

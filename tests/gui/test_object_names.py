@@ -27,6 +27,7 @@ def test_every_object_name_in_the_window_is_unique(window: MainWindow, qtbot,  #
         assert window.tabs.currentWidget() is getattr(window, spec.attribute)
         qtbot.wait(100)
     window.saliency_controls  # noqa: B018 - built by reading it
+    window.receptive_field_overlay  # noqa: B018
     repeated = _repeated_names(window)
     assert not repeated, f"names used more than once: {sorted(repeated.items())}"
 

@@ -19,7 +19,8 @@ from app.main_window import MainWindow
 PARTS = ["training_panel", "feature_map_view", "kernel_view", "compare_view",
          "perturbation_view", "evaluate_view", "architecture_builder", "conv_explorer",
          "handwriting_coach", "kernel_learner", "dataset_browser"]  # the tabs, in order
-OTHER_PARTS = ["saliency_controls", "code_dock"]  # deferred parts that are not tabs
+OTHER_PARTS = ["saliency_controls", "receptive_field_overlay",
+               "code_dock"]  # deferred parts that are not tabs
 TAB_TITLES = ["Train", "Feature maps", "Kernels", "Compare", "Perturb", "Evaluate", "Build",
               "Convolution", "Coach", "Learn a kernel", "Browse data"]
 

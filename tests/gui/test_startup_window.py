@@ -58,6 +58,10 @@ def test_the_window_is_painted_before_torch_is_imported_and_then_answers(tmp_pat
     assert record["torch_at_show"] is False  # the first paint did not wait for torch
     assert record["shown"] < record["stroke"] <= record["predicted"]
     assert record["label"].startswith("7"), record  # the stroke drawn at once was answered
+    # ... by the bundled model's ONNX copy, before torch; torch then answered the same.
+    assert record["answered_by"] == "onnx" and record["torch_at_answer"] is False
+    assert record["label_after"] == record["label"]
+    assert record["predicted"] <= record["handed_over"]
     # The answer came first, the tabs after it (one build step at a time).
     assert record["built_at_prediction"] is False
     assert record["predicted"] <= record["all_built"]
@@ -78,7 +82,7 @@ def _painted(_win: MainWindow) -> bool:
 
 
 def test_a_digit_drawn_while_the_model_loads_is_answered_once_it_is_ready(
-        qtbot, draw, bundled, gated_load, start_window) -> None:  # noqa: ANN001
+        qtbot, draw, bundled, no_onnxruntime, gated_load, start_window) -> None:  # noqa: ANN001
     win = start_window(_painted)
     assert not win.is_ready() and win.checkpoint() is None
     assert win.prediction_panel.predictionLabel.text() == "Loading model…"
@@ -110,7 +114,8 @@ def test_closing_while_the_model_loads_builds_nothing_afterwards(
 
 
 def test_a_bad_bundled_model_loaded_in_the_background_gives_the_usual_message(
-        qtbot, monkeypatch, gated_load, start_window) -> None:  # noqa: ANN001
+        qtbot, monkeypatch, no_onnxruntime, gated_load,
+        start_window) -> None:  # noqa: ANN001
     def broken() -> None:
         raise CheckpointError("digitnet.safetensors: normalization.std must be a number")
 

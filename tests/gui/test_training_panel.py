@@ -319,24 +319,23 @@ def test_settings_are_remembered(panel: TrainingPanel, qtbot) -> None:  # noqa: 
     assert child(again, "optimizerCombo").currentData() == "sgd"
 
 
-def test_plots_offer_export_in_their_context_menu(panel: TrainingPanel, tmp_path) -> None:  # noqa: ANN001
-    import pyqtgraph.exporters
+def test_plots_offer_save_chart_in_their_context_menu(panel: TrainingPanel,
+                                                      tmp_path) -> None:  # noqa: ANN001
+    from app.widgets.chart_export import save_chart
 
     panel.lossPlot.begin_run(1, "#1 test")
     for i, loss in enumerate((2.3, 1.5, 0.9), start=1):
         panel.lossPlot.add_loss(i / 3, loss)
     panel.lossPlot.redraw()
-    for plot in (panel.lossPlot, panel.accuracyPlot):
+    for plot in (panel.lossPlot, panel.accuracyPlot, panel.gradientPlot):
         assert plot.getPlotItem().menuEnabled()
-        assert "Export..." in [action.text() for action in plot.scene().contextMenu]
+        assert [action.text() for action in plot.scene().contextMenu] == ["Save chart…"]
         assert plot.getPlotItem().clipToViewMode()
         assert plot.getPlotItem().downsampleMode()[1]  # auto downsampling
-    out = tmp_path / "loss.csv"
-    pyqtgraph.exporters.CSVExporter(panel.lossPlot.getPlotItem()).export(str(out))
-    assert "0.9" in out.read_text()
-    png = tmp_path / "loss.png"
-    pyqtgraph.exporters.ImageExporter(panel.lossPlot.getPlotItem()).export(str(png))
-    assert png.stat().st_size > 1000
+    text = save_chart(panel.lossPlot, tmp_path / "loss.csv").read_text()
+    assert "Training loss,1,0.9" in text  # the raw losses (unnamed: the plot's title)
+    assert "#1 test,1," in text  # the smoothed curve, named by its run
+    assert save_chart(panel.lossPlot, tmp_path / "loss.png").stat().st_size > 1000
 
 
 def test_format_duration() -> None:

@@ -26,7 +26,7 @@ __all__ = ["INIT", "INITS", "LAYER_TYPES", "MAX_WIDTH", "MAX_WINDOW", "PADDING",
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
-Window = tuple[Pair, Pair, Pair]  # (kernel, stride, dilation) of one sliding window
+Window = tuple[Pair, Pair, Pair, Pair]  # (kernel, stride, dilation, padding) of one window
 Check = Callable[[Any, str], Any]
 
 INITS = ("default", "xavier", "kaiming", "normal")  # see cnn_core.models.specs.init_weights
@@ -109,6 +109,10 @@ class LayerType:
     windows: Callable[[dict[str, Any], Shape], list[Window]] = _no_windows  # receptive field
     # every output sees every input pixel (linear); a callable decides from the settings
     sees_whole_image: bool | Callable[[dict[str, Any]], bool] = False
+    # (settings, in_shape, axis, (lo, hi)) -> the input rows (axis 0) or columns (axis 1)
+    # behind output rows or columns lo..hi, where the windows are only an approximation
+    # (adaptive pooling); None: read from the windows
+    span: Callable[[dict[str, Any], Shape, int, Pair], Pair] | None = None
     initialised: bool = False  # holds Conv2d / Linear layers that a spec's "init" draws
     helper_source: str = ""  # source of a class ``source`` uses, written once per file
     # settings that depend on the layers before it: (settings, earlier PlannedLayers, where)

@@ -114,7 +114,7 @@ def _residual_source(s: dict[str, Any], in_shape: Shape) -> str:
 
 def _residual_windows(s: dict[str, Any], inp: Shape) -> list[Window]:
     stride = int(s.get("stride", 1))  # the two 3×3 convolutions
-    return [((3, 3), (stride, stride), (1, 1)), ((3, 3), (1, 1), (1, 1))]
+    return [((3, 3), (stride, stride), (1, 1), (1, 1)), ((3, 3), (1, 1), (1, 1), (1, 1))]
 
 
 RESIDUAL = LayerType(
@@ -164,5 +164,5 @@ INCEPTION = LayerType(
     out_shape=lambda s, in_shape, where, label: (
         s["c1"] + s["c2"][1] + s["c3"][1] + s["c4"], *in_shape[1:]),
     cost=_inception_cost,
-    windows=lambda s, inp: [((5, 5), (1, 1), (1, 1))],  # its largest path, the 5×5
+    windows=lambda s, inp: [((5, 5), (1, 1), (1, 1), (2, 2))],  # its largest path, the 5×5
     initialised=True, helper_source=_INCEPTION_SOURCE)

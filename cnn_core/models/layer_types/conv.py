@@ -77,7 +77,7 @@ def _source(s: dict[str, Any], in_shape: Shape) -> str:
 
 def _windows(s: dict[str, Any], inp: Shape) -> list[Window]:
     return [(as_pair(s["kernel_size"]), as_pair(s.get("stride", 1)),
-             as_pair(s.get("dilation", 1)))]
+             as_pair(s.get("dilation", 1)), as_pair(s.get("padding", 0)))]
 
 
 CONV = LayerType(

@@ -43,7 +43,7 @@ def _pool_cost(s: dict[str, Any], inp: Shape, out: Shape) -> LayerCost:
 
 def _pool_windows(s: dict[str, Any], inp: Shape) -> list[Window]:
     k = as_pair(s["kernel_size"])
-    return [(k, as_pair(s.get("stride", k)), (1, 1))]
+    return [(k, as_pair(s.get("stride", k)), (1, 1), as_pair(s.get("padding", 0)))]
 
 
 def _pool(kind: str, cls: type[nn.Module], name: str) -> LayerType:
@@ -78,7 +78,15 @@ def _adaptive_window(size: int, out: int) -> tuple[int, int]:
 def _adaptive_windows(s: dict[str, Any], inp: Shape) -> list[Window]:
     out = as_pair(s.get("output_size", 1))
     (kh, sh), (kw, sw) = _adaptive_window(inp[1], out[0]), _adaptive_window(inp[2], out[1])
-    return [((kh, kw), (sh, sw), (1, 1))]
+    return [((kh, kw), (sh, sw), (1, 1), (0, 0))]
+
+
+def _adaptive_span(s: dict[str, Any], inp: Shape, axis: int,
+                   cells: tuple[int, int]) -> tuple[int, int]:
+    """The input rows (columns) PyTorch's adaptive pooling reads for output rows (columns)
+    ``cells``: output ``i`` pools ``floor(i·n/m)`` to ``ceil((i+1)·n/m) − 1``."""
+    size, out = inp[1 + axis], as_pair(s.get("output_size", 1))[axis]
+    return (cells[0] * size) // out, math.ceil((cells[1] + 1) * size / out) - 1
 
 
 ADAPTIVE_AVGPOOL = LayerType(
@@ -89,4 +97,4 @@ ADAPTIVE_AVGPOOL = LayerType(
     out_shape=lambda s, in_shape, where, label: (in_shape[0], *s.get("output_size", (1, 1))),
     # every input value is added once
     cost=lambda s, inp, out: LayerCost(0, 0, math.prod(inp), math.prod(out)),
-    windows=_adaptive_windows)
+    windows=_adaptive_windows, span=_adaptive_span)
