@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .shelf_export import ShelfExport
 from .widgets.message_banner import MessageBanner
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ class ModelBar(QWidget):
     """The shelf chooser, "use the bundled model", epoch replay and the classes notice.
 
     ``useBundledAction`` and ``removeFromShelfAction`` are for the window's menus too, and
-    ``modelStatusLabel`` (what :meth:`describe` writes) for its status bar.
+    ``modelStatusLabel`` (what :meth:`describe` writes) for its status bar. The shelf's
+    context menu also holds ``shelfExport``'s "Export as script…" and "Export history as
+    CSV…" for the canvas model's run.
     """
 
     replayed = Signal(object)  # a replayed epoch's Checkpoint is now the canvas's weights
@@ -133,12 +136,15 @@ class ModelBar(QWidget):
             "Take the current model off the shelf (a run's files are deleted); the canvas "
             "goes back to the bundled model"))
         self.removeFromShelfAction.triggered.connect(self.remove_canvas_model)
+        self.shelfExport = ShelfExport(self._banner, self)  # a run as a script, as CSV
         self.modelShelf.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.modelShelf.addActions([self.useBundledAction, self.removeFromShelfAction])
+        self.modelShelf.addActions([self.useBundledAction, self.removeFromShelfAction,
+                                    *self.shelfExport.actions()])
 
     def attach(self, library: ModelLibrary) -> None:
         """Work on ``library`` from now on (the model side exists)."""
         self._library = library
+        self.shelfExport.attach(library)
         library.entries_changed.connect(self.fill_shelf)
         self.modelShelf.activated.connect(self._on_shelf_activated)
         self.replaySlider.valueChanged.connect(self._on_replay)
@@ -146,7 +152,8 @@ class ModelBar(QWidget):
 
     def set_enabled(self, enabled: bool) -> None:
         """The shelf and its actions wait for the model side."""
-        for action in (self.useBundledAction, self.removeFromShelfAction):
+        for action in (self.useBundledAction, self.removeFromShelfAction,
+                       self.shelfExport.exportScriptAction, self.shelfExport.exportHistoryAction):
             action.setEnabled(enabled)
         self.modelShelf.setEnabled(enabled)
         if enabled and self._library is not None:
@@ -203,6 +210,7 @@ class ModelBar(QWidget):
     def _update_shelf_actions(self) -> None:
         entry = self._library.canvas_entry()
         self.removeFromShelfAction.setEnabled(entry is not None and entry.kind != "bundled")
+        self.shelfExport.update(entry)
 
     # ----------------------------------------------------------------- models
     def model_changed(self, entry: ShelfEntry, checkpoint: Checkpoint) -> None:

@@ -100,6 +100,7 @@ class WindowActions(QObject):
         file_menu.addSeparator()
         file_menu.addActions([self.openModelAction, self.saveModelAction])
         file_menu.addActions([bar.useBundledAction, bar.removeFromShelfAction])
+        file_menu.addActions(bar.shelfExport.actions())  # the canvas model's run, taken out
         file_menu.addSeparator()
         file_menu.addAction(self.datasetsAction)
         file_menu.addSeparator()

@@ -52,8 +52,10 @@ COMMANDS = (
     Command("predict", "predict", "classify image files or folders of them"),
     Command("fine-tune", "fine_tune",
             "teach a model your handwriting (your own digits mixed with MNIST)"),
-    Command("export", "export", "write a model as PyTorch code, ONNX or torch.export"),
+    Command("export", "export",
+            "write a model as PyTorch code, ONNX or torch.export; a run as a training script"),
     Command("models", "models", "list the registered models and their training recipes"),
+    Command("runs", "runs", "the training runs the model shelf keeps; a run's history as CSV"),
     Command("train-detector", "detector", "train the digit / not-a-digit detector"),
 )
 
