@@ -1189,8 +1189,8 @@
         <translation>GoogLeNet 思路：卷积主干，三个 Inception 块（64、112、144 通道），全局池化</translation>
     </message>
     <message>
-        <source>Speedrun CNN: 5×5 conv 24 and 3×3 conv 32, each BatchNorm + max-pool + ReLU, 256 head</source>
-        <translation>速通卷积网络：5×5 卷积 24 和 3×3 卷积 32，各接 BatchNorm + 最大池化 + ReLU，256 的输出头</translation>
+        <source>Speedrun CNN: 5×5 conv 16 and 3×3 conv 32, each max-pool + BatchNorm + ReLU, 256 head</source>
+        <translation>速通卷积网络：5×5 卷积 16 和 3×3 卷积 32，各接最大池化 + BatchNorm + ReLU，256 的输出头</translation>
     </message>
     <message>
         <source>{path}: truncated file ({size} bytes)</source>
@@ -3486,6 +3486,69 @@ Click to put it on the canvas</source>
     <message>
         <source>Skipped {0}: {1}</source>
         <translation>已跳过 {0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>ShelfExport</name>
+    <message>
+        <source>Export as &amp;script…</source>
+        <translation>导出为脚本(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Write this run as one training script of plain PyTorch and torchvision: the model, the data, the loop, the run&apos;s settings and seed</source>
+        <translation>把这次训练写成一个只用 PyTorch 和 torchvision 的训练脚本：模型、数据、训练循环、本次的设置和随机种子</translation>
+    </message>
+    <message>
+        <source>Export &amp;history as CSV…</source>
+        <translation>导出训练记录为 CSV(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Write this run&apos;s history as CSV: one row per epoch (and, beside it, one per logged batch)</source>
+        <translation>把这次训练的记录写成 CSV：每个训练轮数一行（另附一个文件，每个记录的批量一行）</translation>
+    </message>
+    <message>
+        <source>Only a model DigitLab trained from scratch has a run to write as a script</source>
+        <translation>只有 DigitLab 从头训练的模型才有可写成脚本的训练记录</translation>
+    </message>
+    <message>
+        <source>{0} cannot be written as a script: {1}</source>
+        <translation>{0} 无法写成脚本：{1}</translation>
+    </message>
+    <message>
+        <source>Export as script</source>
+        <translation>导出为脚本</translation>
+    </message>
+    <message>
+        <source>Python scripts (*.py);;All files (*)</source>
+        <translation>Python 脚本 (*.py);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not write the script. {0}</source>
+        <translation>无法写入脚本。{0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0}: run it with python {1} --data FOLDER (MNIST as torchvision keeps it).</source>
+        <translation>已写入 {0}：用 python {1} --data 文件夹 运行（文件夹里是 torchvision 格式的 MNIST）。</translation>
+    </message>
+    <message>
+        <source>Export history as CSV</source>
+        <translation>导出训练记录为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not write the history. {0}</source>
+        <translation>无法写入训练记录。{0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0} ({1} epochs)</source>
+        <translation>已写入 {0}（{1} 个训练轮数）</translation>
+    </message>
+    <message>
+        <source> and {0} (every logged batch)</source>
+        <translation> 和 {0}（每个记录的批量）</translation>
     </message>
 </context>
 <context>
