@@ -159,12 +159,17 @@ class TrainingPanel(QWidget):
         plots.setChildrenCollapsible(False)
         plots.addWidget(self.lossPlot)
         plots.addWidget(self.accuracyPlot)
-        plots.addWidget(self.deadUnitsPlot)
-        plots.setSizes([400, 400, 300])  # proportions: the bars need less room than curves
+        # two plots a row, so that the tab (the widest of the window's tabs) leaves the
+        # canvas its room at 1280 pixels: the dead units' bars go beside the gradients
+        inside = QSplitter(self)
+        inside.setChildrenCollapsible(False)
+        inside.addWidget(self.gradientPlot)
+        inside.addWidget(self.deadUnitsPlot)
+        inside.setSizes([500, 300])  # proportions: the bars need less room than curves
         stacked = QSplitter(Qt.Orientation.Vertical, self)
         stacked.setChildrenCollapsible(False)
         stacked.addWidget(plots)
-        stacked.addWidget(self.gradientPlot)
+        stacked.addWidget(inside)
         # half each: the gradient plot needs ~130 px for its title, axis and legend
         stacked.setStretchFactor(0, 1)
         stacked.setStretchFactor(1, 1)
