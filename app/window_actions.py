@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QStyle
 from . import settings as prefs
 from .help_menu import HelpMenu
 from .language import say
+from .model_export import ModelExport
 from .settings import Keys
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ class WindowActions(QObject):
                                             key("Ctrl+Shift+O"))
         self.saveModelAction = self._action(self.tr("&Save model…"), self.save_model_dialog,
                                             key(key.StandardKey.Save))
+        self.modelExport = ModelExport(window)
+        self.exportModelAction = self._action(self.tr("&Export model…"), self.modelExport.ask,
+                                              key("Ctrl+Shift+E"))
+        self.exportModelAction.setToolTip(self.tr(
+            "Write the canvas model as an ONNX graph, a torch.export program or PyTorch code "
+            "(Ctrl+Shift+E); each graph is checked against DigitLab"))
         self.datasetsAction = self._action(self.tr("Datasets and data &folder…"),
                                            self.show_datasets, key("Ctrl+Shift+D"))
         self.datasetsAction.setToolTip(self.tr(
@@ -87,6 +94,7 @@ class WindowActions(QObject):
                              (self.openModelAction, "openModelAction"),
                              (self.saveModelAction, "saveModelAction"),
                              (self.datasetsAction, "datasetsAction"),
+                             (self.exportModelAction, "exportModelAction"),
                              (self.quitAction, "quitAction"),
                              (self.showCodeAction, "showCodeAction")):
             action.setObjectName(name)
@@ -99,7 +107,8 @@ class WindowActions(QObject):
         file_menu = window.menuBar().addMenu(self.tr("&File"))
         file_menu.addActions([self.openImageAction, self.saveDrawingAction])
         file_menu.addSeparator()
-        file_menu.addActions([self.openModelAction, self.saveModelAction])
+        file_menu.addActions([self.openModelAction, self.saveModelAction,
+                              self.exportModelAction])
         file_menu.addActions([bar.useBundledAction, bar.removeFromShelfAction])
         file_menu.addActions(bar.shelfExport.actions())  # the canvas model's run, taken out
         file_menu.addSeparator()
@@ -117,7 +126,8 @@ class WindowActions(QObject):
 
     def set_model_actions_enabled(self, enabled: bool) -> None:
         """Model actions wait for the model side (the shelf too)."""
-        for action in (self.openModelAction, self.saveModelAction, self.showCodeAction):
+        for action in (self.openModelAction, self.saveModelAction, self.showCodeAction,
+                       self.exportModelAction):
             action.setEnabled(enabled)
         self._window.model_bar.set_enabled(enabled)
 

@@ -3016,6 +3016,61 @@ Click to put it on the canvas</source>
     </message>
 </context>
 <context>
+    <name>ModelExport</name>
+    <message>
+        <source>ONNX graph (*.onnx)</source>
+        <translation>ONNX 计算图 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>torch.export program (*.pt2)</source>
+        <translation>torch.export 程序 (*.pt2)</translation>
+    </message>
+    <message>
+        <source>PyTorch code (*.py)</source>
+        <translation>PyTorch 代码 (*.py)</translation>
+    </message>
+    <message>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Wrote {0}: class Net, the model as PyTorch code.</source>
+        <translation>已写入 {0}：class Net，即模型的 PyTorch 代码。</translation>
+    </message>
+    <message>
+        <source>ONNX export needs the export extra: pip install &apos;digitlab[export]&apos;</source>
+        <translation>导出 ONNX 需要 export 附加组件：pip install &apos;digitlab[export]&apos;</translation>
+    </message>
+    <message>
+        <source>Exporting {0}…</source>
+        <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+        <source>Tracing the model and writing the file…</source>
+        <translation>正在追踪模型并写入文件…</translation>
+    </message>
+    <message>
+        <source>Checking the file against DigitLab on MNIST test pictures…</source>
+        <translation>正在用 MNIST 测试图片核对文件与 DigitLab 的结果…</translation>
+    </message>
+    <message>
+        <source>Could not export the model: {0}</source>
+        <translation>无法导出模型：{0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0} ({1}); it agrees with DigitLab on {2} MNIST test pictures (largest probability difference {3:.1e}).</source>
+        <translation>已写入 {0}（{1}）；在 {2} 张 MNIST 测试图片上与 DigitLab 一致（最大概率差 {3:.1e}）。</translation>
+    </message>
+    <message>
+        <source>Wrote {0} ({1}), but it DISAGREES with DigitLab on {2} MNIST test pictures (largest probability difference {3:.1e}).</source>
+        <translation>已写入 {0}（{1}），但在 {2} 张 MNIST 测试图片上与 DigitLab 不一致（最大概率差 {3:.1e}）。</translation>
+    </message>
+</context>
+<context>
     <name>ModelLibrary</name>
     <message>
         <source>No model {0} on the shelf.</source>
@@ -4020,6 +4075,14 @@ Click to put it on the canvas</source>
     <message>
         <source>&amp;Save model…</source>
         <translation>保存模型(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export model…</source>
+        <translation>导出模型(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Write the canvas model as an ONNX graph, a torch.export program or PyTorch code (Ctrl+Shift+E); each graph is checked against DigitLab</source>
+        <translation>把画布所用的模型写成 ONNX 计算图、torch.export 程序或 PyTorch 代码（Ctrl+Shift+E）；每个计算图都会与 DigitLab 核对</translation>
     </message>
     <message>
         <source>Datasets and data &amp;folder…</source>

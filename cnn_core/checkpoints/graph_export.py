@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,3 +206,24 @@ def check_export(checkpoint: Checkpoint, path: str | Path, fmt: str,
     got = run_exported(path, fmt, images)
     want = reference_probabilities(checkpoint, images)
     return ExportCheck(Path(path), fmt, len(images), float(np.abs(got - want).max()))
+
+
+CHECK_IMAGES = 200  # MNIST test pictures every export is checked on
+
+
+def export_steps(checkpoint: Checkpoint, out: str | Path, fmt: str,
+                 ) -> Iterator[str | ExportCheck]:
+    """Export ``checkpoint`` as ``fmt`` to ``out`` and check the file, as a generator: a line
+    before each slow stage, then the :class:`ExportCheck` (the command line and the window's
+    File ▸ Export model… both run this).
+
+    Raises what :func:`export_graph` raises.
+    """
+    from ..data.datasets import load_split
+
+    require_export_extra(fmt)
+    yield f"tracing and writing the {fmt} file…"
+    written = export_graph(checkpoint, out, fmt)
+    yield f"checking it against DigitLab on {CHECK_IMAGES} MNIST test pictures…"
+    images = load_split("mnist", train=False).images[:CHECK_IMAGES].numpy() / 255.0
+    yield check_export(checkpoint, written, fmt, images)

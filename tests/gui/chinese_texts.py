@@ -41,7 +41,8 @@ ALLOWED = {
     "cpu", "cuda", "mps", "stride", "padding", "dilation", "groups", "zeros", "reflect",
     "replicate", "circular",
     # products, formats and libraries
-    "DigitLab", "PyTorch", "torch", "torchvision", "Python", "ONNX", "JSON", "PNG", "SVG", "CSV", "Zip", "zip",
+    "DigitLab", "PyTorch", "torch", "torchvision", "Python", "ONNX", "JSON", "PNG", "SVG", "CSV",
+    "Zip", "zip",
     "Qt",
     "PySide", "pyqtgraph", "CJK", "TensorBoard", "Linux", "Debian", "Ubuntu", "Windows", "macOS",
     # datasets, devices
