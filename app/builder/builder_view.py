@@ -205,6 +205,9 @@ class ArchitectureBuilder(QWidget):
 
     def _refresh(self) -> None:
         spec = self.document.spec()
+        # the preset list names the network only while it is that preset ("lenet5 (edited)"
+        # is none of them: the list then reads "Preset…")
+        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(spec.get("name"))))
         table, error = partial_layer_table(spec)
         layers = self.document.layers()
         error_at: int | None = None

@@ -328,3 +328,14 @@ def test_blocks_of_your_own_centring_own_parameter_and_shared(qtbot, builder):  
     assert layer_table(spec).params == sum(p.numel() for p in model.parameters())
     assert builder.table.item(builder.table.rowCount() - 1, 2).toolTip().startswith(
         f"{layer_table(spec).params:,} parameters")
+
+
+def test_the_preset_list_stops_naming_an_edited_preset(qtbot, builder):  # noqa: ANN001
+    builder.load_preset("lenet5")
+    assert builder.presetCombo.currentData() == "lenet5"
+    click_layer(qtbot, builder, 0)
+    type_into(qtbot, builder.inspector.editor("out_channels"), "8")
+    assert builder.spec()["name"] == "lenet5 (edited)"
+    assert builder.presetCombo.currentIndex() == 0  # "Preset…", not "lenet5"
+    qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert builder.presetCombo.currentData() == "lenet5"  # undone: lenet5 again
