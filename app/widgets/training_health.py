@@ -169,12 +169,15 @@ class RunHealth(QObject):
         super().__init__(parent)
         self.plot = DeadUnitsPlot(parent)
         self.advice = TrainingAdvice(parent)
-        self._run: TrainingRun | None = None  # the run followed: its config and record
+        # the run followed: its config and record (not the run object: it must be free to
+        # go once the run has ended)
+        self._config: TrainConfig | None = None
+        self._record: RunRecord | None = None
         self._epoch: EpochDone | None = None
 
     def follow(self, run: TrainingRun) -> None:
         """A new run: nothing to say yet."""
-        self._run, self._epoch = run, None
+        self._config, self._record, self._epoch = run.config, run.record, None
         self.advice.clear_lines()
         self.plot.clear_run()
 
@@ -182,8 +185,8 @@ class RunHealth(QObject):
         """The run's epoch: its dead units, and the advice its numbers call for."""
         self._epoch = event
         self.plot.show_epoch(event)
-        if self._run is not None:
-            self.advice.follow_epoch(event, self._run.config)
+        if self._config is not None:
+            self.advice.follow_epoch(event, self._config)
 
     def ended(self, event: Finished | Stopped | Diverged) -> None:
         """The run's end (a divergence says which learning rate to try)."""
@@ -192,7 +195,7 @@ class RunHealth(QObject):
     def show_record(self, record: RunRecord) -> None:
         """The Train tab shows ``record``'s curves: the bars and banner only if it is the
         run followed (they are counted while a run trains, not kept with it)."""
-        own = self._run is not None and record is self._run.record
+        own = self._record is not None and record is self._record
         if own and self._epoch is not None:
             self.plot.show_epoch(self._epoch)
         elif not own:
