@@ -11,9 +11,9 @@ uint8 tensor on the device, normalised per batch (as every DigitLab run does); a
 BatchNorm CNN whose pools come straight after its convolutions (``speedrun`` in the model
 registry, 0.9 million multiply-adds per image); batch 96; Adam at lr 0.01 with short-memory
 betas (0.7, 0.9) under a one-cycle schedule; no augmentation. Measured (seeds 0–4, one CPU
-thread): 99.04 % mean test accuracy (99.00 % on two threads), in 0.58 of the previous
-model's CPU time (interleaved runs), about 0.44 tutorial epochs on a quiet machine; on the
-shared one (load 4–8) ``benchmarks/speedrun.py`` measured a median 0.56. The previous model
+thread): 99.04 % mean test accuracy, in 0.58 of the previous model's CPU time (interleaved
+runs); ``benchmarks/speedrun.py --seeds 5`` on a quiet machine (two threads): 99.03 % mean in
+0.55 tutorial epochs (median). The previous model
 (first convolution 24 wide, BatchNorm before each pool, 1.24 million multiply-adds) gave
 99.06 % in 0.75 tutorial epochs; half an epoch of images (27,500) with it gave 98.6–98.7 %
 at batch 32, 48 or 96.
