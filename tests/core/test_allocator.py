@@ -47,6 +47,9 @@ def _faults_per_step(mode: str) -> float:
 def test_freed_step_memory_stays_mapped():
     plain, tuned = _faults_per_step("plain"), _faults_per_step("tuned")
     print(f"minor page faults per LeNet-5 step: glibc defaults {plain:.0f}, tuned {tuned:.0f}")
-    # measured on the 2-core VM: 1,158-1,330 with glibc's defaults, 0-25 tuned
-    assert plain > 300  # untuned, the step's activations fault back in every step
-    assert tuned < plain / 10
+    # measured on the 2-core VM: 1,158-1,330 with glibc's defaults, 0-25 tuned. glibc's own
+    # dynamic mmap threshold sometimes settles early enough that the untuned run faults
+    # little too (0 once in CI): what DigitLab controls is the tuned run, always few faults.
+    assert tuned < 100
+    if plain > 300:  # untuned, the step's activations fault back in every step
+        assert tuned < plain / 10
