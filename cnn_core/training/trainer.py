@@ -59,10 +59,16 @@ class _StopRequested(Exception):
 
 
 class _Tally:
-    """Running sums of loss and right answers, kept on the device until a report reads them."""
+    """Running sums of loss and right answers, kept on the device until a report reads them.
+
+    A step adds to the window's tally only (two small device operations); the window is
+    folded into the epoch's tally when it is reported, so the epoch's sums cost nothing per
+    step. ``per_sample`` weighs each batch's mean loss by its size, exact for a window of
+    equal batches (every window of a run: its batches all have the configured size).
+    """
 
     def __init__(self, device: torch.device, per_sample: bool) -> None:
-        self.per_sample = per_sample  # weigh each batch's mean loss by its size
+        self.per_sample = per_sample
         self.loss = torch.zeros((), device=device)
         self.correct = torch.zeros((), device=device, dtype=torch.long)
         self.batches = self.samples = 0
@@ -72,6 +78,14 @@ class _Tally:
         self.correct += correct
         self.batches += 1
         self.samples += size
+
+    def fold(self, window: _Tally) -> None:
+        """Add a per-batch ``window``'s sums (a report's) to this per-sample tally."""
+        if window.batches:
+            self.loss += window.loss * (window.samples / window.batches)
+            self.correct += window.correct
+        self.batches += window.batches
+        self.samples += window.samples
 
 
 class Trainer:
@@ -255,9 +269,10 @@ class Trainer:
                     seen += size * world
                     if self._average is not None:
                         self._average.update()
-                    epoch_tally.add(loss, correct, size)
                     window.add(loss, correct, size)
-                    if window.batches >= cfg.report_every or epoch_tally.batches == steps_per_epoch:
+                    if (window.batches >= cfg.report_every
+                            or epoch_tally.batches + window.batches == steps_per_epoch):
+                        epoch_tally.fold(window)
                         mean_loss, accuracy = self._loss_and_accuracy(window)
                         if not math.isfinite(mean_loss) or mean_loss > diverged_above:
                             model.load_state_dict(good_state)
