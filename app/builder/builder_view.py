@@ -19,7 +19,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QScrollArea,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
+from app.file_dialogs import ask_open_path, ask_save_path
 from app.widgets.model_list import describe_models, model_lines
 from cnn_core.checkpoints.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
@@ -359,24 +359,14 @@ class ArchitectureBuilder(QWidget):
         event.accept()
 
     # ------------------------------------------------------------------ files
-    def _ask_path(self, save: bool, title: str, filters: str, suggested: str = "") -> str:
-        folder = prefs.last_directory(self.settings)
-        if save:
-            path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested),
-                                                  filters)
-        else:
-            path, _ = QFileDialog.getOpenFileName(self, title, folder, filters)
-        if path:
-            prefs.remember_directory(self.settings, path)
-        return path
-
     def save_dialog(self) -> None:
         """Ask where to save the spec as JSON."""
-        path = self._ask_path(True, self.tr("Save model spec"),
-                              self.tr("Model specs (*.json);;All files (*)"),
-                              f"{file_stem(self.spec()['name'])}.json")
-        if path:
-            self.save_spec(path)
+        chosen = ask_save_path(self, self.tr("Save model spec"),
+                               f"{file_stem(self.spec()['name'])}.json",
+                               self.tr("Model specs (*.json);;All files (*)"),
+                               settings=self.settings)
+        if chosen is not None:
+            self.save_spec(chosen[0])
 
     def save_spec(self, path: str | Path) -> bool:
         """Write the spec to ``path`` as JSON (what ``digitlab train --model-spec`` reads)."""
@@ -390,9 +380,9 @@ class ArchitectureBuilder(QWidget):
 
     def open_dialog(self) -> None:
         """Ask for a JSON spec to open."""
-        path = self._ask_path(False, self.tr("Open model spec"),
-                              self.tr("Model specs (*.json);;All files (*)"))
-        if path:
+        path = ask_open_path(self, self.tr("Open model spec"),
+                             self.tr("Model specs (*.json);;All files (*)"), settings=self.settings)
+        if path is not None:
             self.open_spec(path)
 
     def open_spec(self, path: str | Path) -> bool:
@@ -411,11 +401,12 @@ class ArchitectureBuilder(QWidget):
 
     def export_dialog(self) -> None:
         """Ask where to write the network as a standalone PyTorch module."""
-        path = self._ask_path(True, self.tr("Export PyTorch code"),
-                              self.tr("Python files (*.py);;All files (*)"),
-                              f"{file_stem(self.spec()['name'])}.py")
-        if path:
-            self.export_python(path)
+        chosen = ask_save_path(self, self.tr("Export PyTorch code"),
+                               f"{file_stem(self.spec()['name'])}.py",
+                               self.tr("Python files (*.py);;All files (*)"),
+                               settings=self.settings)
+        if chosen is not None:
+            self.export_python(chosen[0])
 
     def export_python(self, path: str | Path) -> bool:
         """Write ``cnn_core.checkpoints.code_export.spec_to_python`` of the spec to ``path``."""

@@ -47,11 +47,10 @@ def chinese(qapp) -> Iterator[None]:  # noqa: ANN001
 
 
 @pytest.fixture
-def zh_window(chinese, qtbot, bundled: Checkpoint) -> Iterator[MainWindow]:  # noqa: ANN001
+def zh_window(chinese, window_for: Callable[[Checkpoint], MainWindow],  # noqa: ANN001
+              bundled: Checkpoint) -> MainWindow:
     """The main window built in Chinese, every tab built, at 1280×800."""
-    from conftest import _shown_window
-
-    yield from _shown_window(qtbot, bundled)
+    return window_for(bundled)
 
 
 def _no_english(widget: Any) -> None:
