@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -29,9 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
-from app.file_dialogs import ask_open_path, ask_save_path
 from app.widgets.model_list import describe_models, model_lines
-from cnn_core.checkpoints.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
 from cnn_core.models.layer_costs import MAC_CONVENTION
@@ -43,18 +39,13 @@ from .flow_layout import FlowLayout
 from .inspector import LayerInspector
 from .layer_kinds import KINDS, kind_of
 from .layer_table_view import LayerTableView
-from .spec_files import read_spec_sketch
+from .spec_files import BuilderFiles
 
 __all__ = ["ArchitectureBuilder"]
 
 log = logging.getLogger(__name__)
 _START_PRESET = "lenet5"
 _NETWORK_KEY = "builder/network"  # the network being built, kept across restarts
-
-
-def file_stem(name: str) -> str:
-    """A file name for a network called ``name``: ``"lenet5 (edited)"`` → ``lenet5_edited``."""
-    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "custom"
 
 
 class ArchitectureBuilder(QWidget):
@@ -68,6 +59,7 @@ class ArchitectureBuilder(QWidget):
         self.setObjectName("architectureBuilder")
         self.settings = prefs.open_settings()
         self.document = BuilderDocument(self)
+        self.files = BuilderFiles(self)  # Open…, Save…, Export code…
         self._selected = -1
         self._error = ""
         self._build()
@@ -183,9 +175,9 @@ class ArchitectureBuilder(QWidget):
         self.document.changed.connect(self._refresh)
         self.presetCombo.activated.connect(self._on_preset)
         self.newButton.clicked.connect(self.new_network)
-        self.openButton.clicked.connect(self.open_dialog)
-        self.saveButton.clicked.connect(self.save_dialog)
-        self.exportButton.clicked.connect(self.export_dialog)
+        self.openButton.clicked.connect(self.files.open_dialog)
+        self.saveButton.clicked.connect(self.files.save_dialog)
+        self.exportButton.clicked.connect(self.files.export_dialog)
         self.trainButton.clicked.connect(self.train_this)
         self.table.layer_selected.connect(self._on_layer_selected)
         self.table.move_requested.connect(self._move)
@@ -300,18 +292,21 @@ class ArchitectureBuilder(QWidget):
             self._selected = to
             self.document.move(index, to, self.tr("Move layer"))
 
+    def load_network(self, spec: dict[str, Any], label: str, preset: str = "") -> None:
+        """Replace the stack by ``spec`` (undoable as ``label``); ``preset`` names the
+        registered model it is, shown in the preset chooser."""
+        self._selected = -1
+        self.document.load_spec(spec, label)
+        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(preset)) if preset else 0)
+
     def new_network(self) -> None:
         """Start from an empty stack (undoable)."""
-        self._selected = -1
-        self.document.load_spec({"name": "custom", "features": [], "classifier": []},
-                                 self.tr("New network"))
-        self.presetCombo.setCurrentIndex(0)
+        self.load_network({"name": "custom", "features": [], "classifier": []},
+                          self.tr("New network"))
 
     def load_preset(self, name: str) -> None:
         """Replace the stack by a registered model's spec (undoable)."""
-        self._selected = -1
-        self.document.load_spec(get_spec(name), self.tr("Load {0}").format(name))
-        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(name)))
+        self.load_network(get_spec(name), self.tr("Load {0}").format(name), name)
 
     def _on_preset(self, index: int) -> None:
         name = self.presetCombo.itemData(index)
@@ -357,67 +352,6 @@ class ArchitectureBuilder(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-
-    # ------------------------------------------------------------------ files
-    def save_dialog(self) -> None:
-        """Ask where to save the spec as JSON."""
-        chosen = ask_save_path(self, self.tr("Save model spec"),
-                               f"{file_stem(self.spec()['name'])}.json",
-                               self.tr("Model specs (*.json);;All files (*)"),
-                               settings=self.settings)
-        if chosen is not None:
-            self.save_spec(chosen[0])
-
-    def save_spec(self, path: str | Path) -> bool:
-        """Write the spec to ``path`` as JSON (what ``digitlab train --model-spec`` reads)."""
-        try:
-            Path(path).write_text(json.dumps(self.spec(), indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            self.message.emit("error", self.tr("Could not save the spec: {0}").format(say(exc)))
-            return False
-        self.message.emit("info", self.tr("Saved the spec to {0}").format(Path(path).name))
-        return True
-
-    def open_dialog(self) -> None:
-        """Ask for a JSON spec to open."""
-        path = ask_open_path(self, self.tr("Open model spec"),
-                             self.tr("Model specs (*.json);;All files (*)"), settings=self.settings)
-        if path is not None:
-            self.open_spec(path)
-
-    def open_spec(self, path: str | Path) -> bool:
-        """Open a JSON spec; one that does not build opens too, marked where it breaks."""
-        path = Path(path)
-        try:
-            spec = read_spec_sketch(path)
-        except ValueError as exc:
-            self.message.emit("error", self.tr("Could not open {0}: {1}").format(
-                path.name, say(exc)))
-            return False
-        self._selected = -1
-        self.document.load_spec(spec, self.tr("Open {0}").format(path.name))
-        self.presetCombo.setCurrentIndex(0)
-        return True
-
-    def export_dialog(self) -> None:
-        """Ask where to write the network as a standalone PyTorch module."""
-        chosen = ask_save_path(self, self.tr("Export PyTorch code"),
-                               f"{file_stem(self.spec()['name'])}.py",
-                               self.tr("Python files (*.py);;All files (*)"),
-                               settings=self.settings)
-        if chosen is not None:
-            self.export_python(chosen[0])
-
-    def export_python(self, path: str | Path) -> bool:
-        """Write ``cnn_core.checkpoints.code_export.spec_to_python`` of the spec to ``path``."""
-        try:
-            Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
-        except (OSError, ValueError) as exc:  # SpecError is a ValueError
-            self.message.emit("error", self.tr("Could not export the code: {0}").format(say(exc)))
-            return False
-        self.message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")
-                          .format(Path(path).name))
-        return True
 
     def train_this(self) -> None:
         """Ask for this network to be trained (the window fills the Train tab)."""

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
-from app.builder.builder_view import file_stem
+from app.builder.spec_files import file_stem
 from app.file_dialogs import ask_save_path
 from cnn_core.checkpoints.code_export import ExportedCode, export_spec
 from cnn_core.runtime.atomic_files import write_bytes_atomic

@@ -17,7 +17,8 @@ from recorded_runs import record_run
 
 from app.main_window import MainWindow
 from app.models import DATA_DIR_ENV
-from cnn_core.checkpoints.runs import RunRecord, RunStore
+from cnn_core.checkpoints.run_store import RunStore
+from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import TrainConfig
 
 
