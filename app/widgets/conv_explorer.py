@@ -29,6 +29,7 @@ from cnn_core.analysis.conv_walk import ConvWalk
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare
 
+from ..language import say
 from .conv_controls import ConvControls
 from .conv_inputs import ConvInputs
 from .conv_readouts import ConvReadOuts
@@ -197,7 +198,7 @@ class ConvExplorer(QWidget):
             out_hw = check_settings(settings, x.shape[1:])
             weight, bias = self.inputs.kernel(c, settings, self._raw_weight)
         except ConvSettingsError as error:
-            self._fail(str(error))
+            self._fail(say(error))
             return
         self.read_outs.show_message("")
         self._x, self._raw_weight = x, weight
@@ -378,7 +379,7 @@ class ConvExplorer(QWidget):
         try:
             pooled = pool2d(values[None], (size, size), (stride, stride), mode)[0]
         except ConvSettingsError as error:
-            picture.show(None, str(error))
+            picture.show(None, say(error))
             return
         mode_text = self.controls.poolCombo.currentText()
         picture.show(pooled, self.tr("%1 pool").replace("%1", mode_text))
