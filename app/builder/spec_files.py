@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,30 +68,25 @@ class BuilderFiles(QObject):
         self.setObjectName("builderFiles")
         self._builder = builder
 
-    def _ask_save(self, title: str, suffix: str, filters: str) -> Path | None:
+    def _ask_save(self, title: str, suffix: str, filters: str,
+                  write: Callable[[Path], bool]) -> None:
+        """Ask where (the network's name as the file's), then ``write`` there."""
         builder = self._builder
         chosen = ask_save_path(builder, title, f"{file_stem(builder.spec()['name'])}{suffix}",
                                filters, settings=builder.settings)
-        return chosen[0] if chosen is not None else None
+        if chosen is not None:
+            write(chosen[0])
 
     def save_dialog(self) -> None:
         """Ask where to save the spec as JSON."""
-        path = self._ask_save(self.tr("Save model spec"), ".json",
-                              self.tr("Model specs (*.json);;All files (*)"))
-        if path is not None:
-            self.save_spec(path)
+        self._ask_save(self.tr("Save model spec"), ".json",
+                       self.tr("Model specs (*.json);;All files (*)"), self.save_spec)
 
     def save_spec(self, path: str | Path) -> bool:
         """Write the spec to ``path`` as JSON (what ``digitlab train --model-spec`` reads)."""
-        message = self._builder.message
-        try:
-            Path(path).write_text(json.dumps(self._builder.spec(), indent=2) + "\n",
-                                  encoding="utf-8")
-        except OSError as exc:
-            message.emit("error", self.tr("Could not save the spec: {0}").format(say(exc)))
-            return False
-        message.emit("info", self.tr("Saved the spec to {0}").format(Path(path).name))
-        return True
+        return self._write(path, lambda: json.dumps(self._builder.spec(), indent=2) + "\n",
+                           self.tr("Could not save the spec: {0}"),
+                           self.tr("Saved the spec to {0}"))
 
     def open_dialog(self) -> None:
         """Ask for a JSON spec to open."""
@@ -115,19 +111,24 @@ class BuilderFiles(QObject):
 
     def export_dialog(self) -> None:
         """Ask where to write the network as a standalone PyTorch module."""
-        path = self._ask_save(self.tr("Export PyTorch code"), ".py",
-                              self.tr("Python files (*.py);;All files (*)"))
-        if path is not None:
-            self.export_python(path)
+        self._ask_save(self.tr("Export PyTorch code"), ".py",
+                       self.tr("Python files (*.py);;All files (*)"), self.export_python)
 
     def export_python(self, path: str | Path) -> bool:
         """Write ``cnn_core.checkpoints.code_export.spec_to_python`` of the spec to ``path``."""
+        return self._write(path, lambda: spec_to_python(self._builder.spec()),
+                           self.tr("Could not export the code: {0}"),
+                           self.tr("Wrote {0}: class Net, needs only torch"),
+                           ValueError)  # SpecError is a ValueError
+
+    def _write(self, path: str | Path, text: Callable[[], str], failed: str, done: str,
+               *errors: type[Exception]) -> bool:
+        """Write ``text()`` to ``path``; say ``done`` (or ``failed`` and why) in the builder."""
         message = self._builder.message
         try:
-            Path(path).write_text(spec_to_python(self._builder.spec()), encoding="utf-8")
-        except (OSError, ValueError) as exc:  # SpecError is a ValueError
-            message.emit("error", self.tr("Could not export the code: {0}").format(say(exc)))
+            Path(path).write_text(text(), encoding="utf-8")
+        except (OSError, *errors) as exc:
+            message.emit("error", failed.format(say(exc)))
             return False
-        message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")
-                     .format(Path(path).name))
+        message.emit("info", done.format(Path(path).name))
         return True
