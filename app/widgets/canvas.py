@@ -24,6 +24,7 @@ from cnn_core.data.data_picture import DataPicture
 from cnn_core.data.images import ImageError, decode_image, load_image
 
 from ..language import say
+from .canvas_brush import PAPER, outline_rect, paint_segment, segment_rect, stroke_width
 from .canvas_history import DrawingHistory
 from .picture_data import (
     busy_cursor,
@@ -37,8 +38,6 @@ from .picture_data import (
 __all__ = ["CANVAS_SIZE", "DrawingCanvas"]
 
 CANVAS_SIZE = 280  # logical pixels: 10× MNIST's 28, so strokes keep their detail
-_INK = QColor(255, 255, 255)
-_PAPER = QColor(0, 0, 0)
 
 
 
@@ -68,7 +67,7 @@ class DrawingCanvas(QWidget):
         self.setToolTip(self.tr("Draw a digit with the left mouse button; "
                                 "the right button erases."))
         self._image = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
-        self._image.fill(_PAPER)
+        self._image.fill(PAPER)
         # the loaded picture (a data set's as such), while shown unchanged
         self._picture: np.ndarray | DataPicture | None = None
         self._history = DrawingHistory()
@@ -154,7 +153,7 @@ class DrawingCanvas(QWidget):
         if self.is_blank():
             return
         self._push_undo()
-        self._image.fill(_PAPER)
+        self._image.fill(PAPER)
         self._after_edit()
 
     def set_picture(self, gray: np.ndarray | DataPicture) -> None:
@@ -287,21 +286,10 @@ class DrawingCanvas(QWidget):
         painter.drawEllipse(self._hover, radius, radius)
 
     def _current_width(self) -> float:
-        eraser = self._stroke_button == Qt.MouseButton.RightButton
-        return self._brush_width * (1.5 if eraser else 1.0)
+        return stroke_width(self._brush_width, self._erasing())
 
     def _paint_segment(self, start: QPointF, end: QPointF, erase: bool) -> None:
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        width = self._brush_width * (1.5 if erase else 1.0)
-        pen = QPen(_PAPER if erase else _INK, width, Qt.PenStyle.SolidLine,
-                   Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        if start == end:
-            painter.drawPoint(start)
-        else:
-            painter.drawLine(start, end)
-        painter.end()
+        paint_segment(self._image, start, end, self._brush_width, erase)
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -335,23 +323,10 @@ class DrawingCanvas(QWidget):
             self.update(dirty)
 
     def _outline_rect(self, centre: QPointF | None) -> QRect:
-        """Widget pixels the brush outline at ``centre`` covers (empty for ``None``)."""
-        if centre is None:
-            return QRect()
-        radius = self._outline_radius(self._target_rect()) + 3  # its pen, antialiasing
-        return QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
-                      2 * radius).toAlignedRect()
+        return outline_rect(centre, self._outline_radius(self._target_rect()))
 
     def _segment_rect(self, start: QPointF, end: QPointF) -> QRect:
-        """Widget pixels a segment between two image points may touch once scaled up."""
-        rect = self._target_rect()
-        scale = rect.width() / CANVAS_SIZE
-        pad = (self._brush_width * 1.5 / 2 + 2) * scale + 2  # the eraser's width, smoothing
-        left, right = sorted((start.x(), end.x()))
-        top, bottom = sorted((start.y(), end.y()))
-        return QRectF(rect.x() + left * scale - pad, rect.y() + top * scale - pad,
-                      (right - left) * scale + 2 * pad,
-                      (bottom - top) * scale + 2 * pad).toAlignedRect()
+        return segment_rect(start, end, self._target_rect(), CANVAS_SIZE, self._brush_width)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != self._stroke_button:
