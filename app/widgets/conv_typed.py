@@ -39,7 +39,7 @@ from cnn_core.analysis.conv_typed import (
     parse_matrix,
 )
 
-from ..language import say
+from ..language import say, sentence
 from .naming import named
 
 __all__ = ["MAX_TYPED_KERNEL", "ConvFlipChoice", "ConvTypedBox", "MatrixEdit"]
@@ -121,9 +121,7 @@ class ConvTypedBox(QGroupBox):
         try:
             matrix = parse_matrix(text, size, what)
         except MatrixTextError as exc:
-            message = say(exc)
-            end = "" if message.endswith("。") else "."
-            error.setText(message[:1].upper() + message[1:] + end)
+            error.setText(sentence(say(exc)))
             error.show()
             return None
         error.hide()

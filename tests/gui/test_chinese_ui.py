@@ -24,6 +24,7 @@ from app.language import (
     install_translators,
     save_language,
     say,
+    sentence,
 )
 from app.main import parse_args
 from app.main_window import MainWindow
@@ -198,6 +199,9 @@ def test_the_errors_a_user_meets_are_said_in_chinese(chinese) -> None:  # noqa: 
     for chinese_words, error in said.items():
         text = say(error)
         assert chinese_words in text, (chinese_words, text)
+    # the Convolution tab says a reason as a sentence, with the full stop of its language
+    assert sentence(say(said["不能整除"])).endswith("输入通道。")
+    assert sentence("the kernel does not fit.") == "The kernel does not fit."
 
 
 def test_language_follows_the_command_line_then_the_setting(qapp) -> None:  # noqa: ANN001
