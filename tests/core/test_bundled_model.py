@@ -61,3 +61,20 @@ def test_models_shows_the_bundled_models_card(capsys):
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["digitnet"]["bundled"] == card
     assert [name for name, row in rows.items() if "bundled" in row] == ["digitnet"]
+
+
+def test_the_bundled_model_is_calibrated_on_held_out_images():
+    quality = load_bundled().quality
+    assert quality["fitted_on"] == "validation" and quality["validation_n"] == 5000
+    assert quality["ece_after"] is not None and quality["ece_after"] <= 0.01  # the goal: ≤ 1 %
+    assert len(load_bundled().meta["members"]) == 5  # five digitnets side by side
+
+
+def test_a_clear_digit_it_reads_right_reads_at_least_99_percent():
+    from cnn_core.recognition.predict import Predictor
+    from drawn_digits import render
+
+    predictor = Predictor(load_bundled())
+    for digit in range(10):
+        answer = predictor.predict(render(digit))
+        assert answer.label == digit and max(answer.probabilities) >= 0.99, (digit, answer)
