@@ -4,7 +4,8 @@
 the live inference and the analysis worker, connects the canvas to the one and the prediction
 panel to the other, puts a model's weights in use everywhere at once (prediction, analyses,
 the Train tab's epoch mark), says which model that is (status bar, feature-map and kernel
-tabs) and asks for feature maps and kernels only while their tab is on show.
+tabs) and asks for feature maps and kernels only while their tab is on show. While a run
+trains, live work keeps to a CPU budget (:meth:`CanvasInference.set_training`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .inference import LiveInference
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
+    from cnn_core.recognition.prediction import Prediction
 
     from .deferred_parts import DeferredParts
     from .main_window import MainWindow
@@ -39,10 +41,20 @@ class CanvasInference:
         canvas.changed.connect(inference.request)
         canvas.stroke_finished.connect(inference.answer_now)
         inference.model_changed.connect(panel.set_model)
-        inference.predicted.connect(panel.show_prediction)
+        inference.predicted.connect(self._show_prediction)
         inference.failed.connect(lambda message: window.banner.show_error(
             QCoreApplication.translate(
                 "MainWindow", "The model failed on this drawing: {0}").format(message)))
+
+    def _show_prediction(self, prediction: Prediction) -> None:
+        """The answer in the prediction panel; a passing one made while the pen moves during
+        a run leaves the preprocessing row to the answer to the finished stroke."""
+        self._window.prediction_panel.show_prediction(
+            prediction, steps=not self.inference.in_stroke())
+
+    def set_training(self, training: bool) -> None:
+        """A run trains in the window (or has ended): live work keeps to a CPU budget."""
+        self.inference.set_training(training)
 
     def use_weights(self, checkpoint: Checkpoint) -> None:
         """The canvas model's weights (its final ones, or a replayed epoch's) are in use."""
