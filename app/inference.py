@@ -51,8 +51,10 @@ log = logging.getLogger(__name__)
 SNAPSHOT_VIEW_MS = 1000
 # While a run trains, the live answers and views while the pen moves use at most about this
 # share of one core (their own CPU time, measured per frame; painting what they show costs
-# about as much again). benchmarks/gui_responsiveness.py measures what it leaves training.
-TRAINING_CPU_SHARE = 0.08
+# about as much again, and each millisecond costs the run's two OpenMP threads up to two).
+# On the 2-core machine: ~20 answers a second while it is quiet, ~10 while it is loaded.
+# benchmarks/gui_responsiveness.py measures what it leaves training.
+TRAINING_CPU_SHARE = 0.05
 MAX_FRAME_MS = 500  # however slow the model, the drawing is answered twice a second
 
 
