@@ -16,8 +16,8 @@ moves then keep to a budget: their frame lasts at least their own CPU time over
 :data:`TRAINING_CPU_SHARE`, so live work takes at most about that share of a core whatever
 the machine; a fast machine keeps ~30 answers a second, a slow one fewer. The answer when
 the pen is lifted is never held back, and :meth:`LiveInference.in_stroke` tells the views
-that an answer is a passing one (the prediction panel leaves its preprocessing row for the
-answer to the finished stroke).
+that an answer is a passing one (the prediction panel's preprocessing row then follows less
+often: :mod:`app.window_inference`).
 
 Everything here runs in the GUI thread on small CPU models (a few milliseconds per image);
 the numbers come from :mod:`cnn_core`, and the widgets only display them. Nothing here changes

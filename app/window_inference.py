@@ -10,6 +10,7 @@ trains, live work keeps to a CPU budget (:meth:`CanvasInference.set_training`).
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -24,9 +25,12 @@ if TYPE_CHECKING:
     from .deferred_parts import DeferredParts
     from .main_window import MainWindow
 
-__all__ = ["CanvasInference"]
+__all__ = ["STEPS_WHILE_TRAINING_S", "CanvasInference"]
 
-_SOURCE_VIEWS = ("feature_map_view", "kernel_view")  # the tabs that say where they read from
+_SOURCE_VIEWS = ("feature_map_view", "kernel_view")
+# While a run trains and the pen moves, the prediction panel's preprocessing row (six
+# pictures, a third of the panel's work per answer) follows at most this often.
+STEPS_WHILE_TRAINING_S = 0.25  # the tabs that say where they read from
 
 
 class CanvasInference:
@@ -35,6 +39,7 @@ class CanvasInference:
     def __init__(self, window: MainWindow, parts: DeferredParts) -> None:
         self._window = window
         self._parts = parts
+        self._steps_shown = 0.0  # time.monotonic() when the preprocessing row was last shown
         self.inference = LiveInference(window.canvas.model_reading, window)
         self.analysis = AnalysisWorker(window)  # saliency, sweeps, adversarial search
         canvas, panel, inference = window.canvas, window.prediction_panel, self.inference
@@ -47,10 +52,15 @@ class CanvasInference:
                 "MainWindow", "The model failed on this drawing: {0}").format(message)))
 
     def _show_prediction(self, prediction: Prediction) -> None:
-        """The answer in the prediction panel; a passing one made while the pen moves during
-        a run leaves the preprocessing row to the answer to the finished stroke."""
-        self._window.prediction_panel.show_prediction(
-            prediction, steps=not self.inference.in_stroke())
+        """The answer in the prediction panel; while the pen moves during a run, the
+        preprocessing row follows at most every :data:`STEPS_WHILE_TRAINING_S` (the answer to
+        the finished stroke brings it up to date at once)."""
+        now = time.monotonic()
+        steps = (not self.inference.in_stroke()
+                 or now - self._steps_shown >= STEPS_WHILE_TRAINING_S)
+        if steps:
+            self._steps_shown = now
+        self._window.prediction_panel.show_prediction(prediction, steps=steps)
 
     def set_training(self, training: bool) -> None:
         """A run trains in the window (or has ended): live work keeps to a CPU budget."""

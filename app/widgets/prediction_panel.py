@@ -215,8 +215,8 @@ class PredictionPanel(QWidget):
 
     def show_prediction(self, prediction: Prediction, steps: bool = True) -> None:
         """Display a :class:`cnn_core.recognition.predict.Prediction`; with ``steps`` false,
-        the preprocessing row stays as it is (a passing answer while a run trains: the answer
-        to the finished stroke brings it up to date)."""
+        the preprocessing row stays as it is (an answer while the pen moves during a run: the
+        row follows less often, and the answer to the finished stroke brings it up to date)."""
         pre = prediction.preprocessed
         self._input_item.setImage(np.asarray(pre.image28, np.float32), autoLevels=False)
         if steps:

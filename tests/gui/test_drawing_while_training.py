@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 import app.inference as inference_module
+from app import window_inference
 from app.inference import FRAME_MS, MAX_FRAME_MS, TRAINING_CPU_SHARE, LiveInference
 from app.main_window import MainWindow
 
@@ -87,7 +88,11 @@ def test_the_train_tab_puts_live_inference_on_the_budget_while_it_runs(
 
 @pytest.mark.parametrize("training", [False, True])
 def test_answers_while_the_pen_moves_leave_the_steps_to_the_lifted_pen(
-        window: MainWindow, qtbot, training: bool) -> None:  # noqa: ANN001
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+        training: bool) -> None:
+    # The row follows a moving pen every STEPS_WHILE_TRAINING_S: here, not within the stroke.
+    monkeypatch.setattr(window_inference, "STEPS_WHILE_TRAINING_S", 3600.0)
+    window.canvas_inference._show_prediction(window.inference.last_prediction())  # row shown
     window.inference.set_training(training)
     canvas = window.canvas
     blank = _gray_step(window)
