@@ -36,7 +36,7 @@ from typing import Any
 
 from .config import TrainConfig
 
-__all__ = ["RECIPES", "SETTABLE", "recipe_config"]
+__all__ = ["RECIPES", "RECIPE_MEMBERS", "SETTABLE", "recipe_config"]
 
 RECIPES: dict[str, TrainConfig] = {
     "speedrun": TrainConfig(
@@ -44,11 +44,15 @@ RECIPES: dict[str, TrainConfig] = {
         lr=1e-2, betas=(0.7, 0.9), schedule="onecycle", augment=False, label_smoothing=0.0,
         weight_decay=0.0, report_every=20, channels_last=True),
     "bundled": TrainConfig(
-        model="digitnet", dataset="mnist", epochs=10, batch_size=128, optimizer="adam",
+        model="digitnet", dataset="mnist", epochs=20, batch_size=128, optimizer="adam",
         lr=3e-3, schedule="onecycle", augment=True, label_smoothing=0.0, ema_decay=0.999,
         weight_decay=0.0, report_every=50, channels_last=True),
 }
 """Each recipe's complete configuration."""
+
+RECIPE_MEMBERS: dict[str, int] = {"bundled": 3}
+"""Recipes that train several members (seeds ``seed``, ``seed + 1``, …) and save them side by
+side as one model (:mod:`cnn_core.training.ensemble`); the others train one."""
 
 SETTABLE = ("seed", "device", "data_dir", "max_train_samples", "max_test_samples")
 """What a run of a recipe may still choose: nothing that changes the recipe's training."""

@@ -39,6 +39,10 @@ def test_the_card_line_says_accuracy_temperature_and_ece():
     plain = {**card, "temperature": 1.0, "fitted_on": None, "validation_n": None,
              "ece_before": None, "ece_after": None}
     assert bundled_line(plain).endswith("99.71%, no calibration temperature")
+    three = {**card, "model": "digitnet_x3", "architecture": "digitnet", "members": 3}
+    assert bundled_line(three).startswith(
+        "bundled model (digitnet.safetensors): digitnet_x3 (3 digitnet networks side by side), "
+        "MNIST test accuracy 99.71%, temperature 0.612")
     broken = {"model": None, "checkpoint": "digitnet.safetensors", "error": "truncated"}
     assert bundled_line(broken) == ("bundled model (digitnet.safetensors): cannot be read: "
                                     "truncated")
@@ -46,9 +50,10 @@ def test_the_card_line_says_accuracy_temperature_and_ece():
 
 def test_models_shows_the_bundled_models_card(capsys):
     card = bundled_card()
-    assert card["model"] == "digitnet"
-    assert card == {"model": "digitnet", "checkpoint": "digitnet.safetensors",
-                    **load_bundled().quality}
+    assert card["architecture"] == "digitnet"
+    assert card == {"model": load_bundled().name, "architecture": "digitnet",
+                    "members": len(load_bundled().meta.get("members") or [None]),
+                    "checkpoint": "digitnet.safetensors", **load_bundled().quality}
     assert cli.main(["models"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert bundled_line(card) in lines and "MFLOPs = 2 × M MACs" in lines[-1]
