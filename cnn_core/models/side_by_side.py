@@ -11,10 +11,12 @@ thing:
 - every later convolution is *grouped* (``groups`` = members × the member's own groups): each
   member's channels only see that member's channels, as in its own network;
 - BatchNorm, activations, pooling and dropout work channel by channel, so they only stack;
-- after ``flatten`` each member's features are one block, so each hidden linear layer is
-  block-diagonal (zeros between members);
-- the last linear layer takes every member's hidden units and returns the *mean* of their
-  logits (each member's weights divided by the number of members, the biases averaged).
+- the head's hidden linear layers become grouped convolutions on the last feature map (the
+  first one as large as the map, the others 1×1), with their dropout, BatchNorm and
+  activations beside them: the same arithmetic, with no weights between members;
+- ``flatten`` then gives the members' hidden units one after another, and the last linear
+  layer returns the *mean* of their logits (each member's weights divided by the number of
+  members, the biases averaged).
 
 The result is a plain spec that every part of DigitLab can build, inspect, export and train
 further; once trained further (fine-tuning), the zeros may fill in and the members no longer
@@ -46,12 +48,20 @@ def _check(spec: dict[str, Any]) -> None:
     if unknown:
         raise SpecError(f"cannot put {spec.get('name', 'this model')} side by side: its "
                         f"{', '.join(unknown)} layers mix channels")
-    if any(layer["type"] == "linear" for layer in spec["features"]):
-        raise SpecError("cannot put a model side by side with linear layers among its features")
-    if not spec["classifier"] or spec["classifier"][-1]["type"] != "linear":
-        raise SpecError("cannot put a model side by side unless it ends with a linear layer")
-    if any(layer["type"] == "flatten" for layer in spec["features"]):
-        raise SpecError("cannot put a model side by side whose features flatten")
+    head = [layer["type"] for layer in spec["classifier"]]
+    if (any(layer["type"] in ("linear", "flatten") for layer in spec["features"])
+            or not head or head[0] != "flatten" or head[-1] != "linear"
+            or "flatten" in head[1:]):
+        raise SpecError("cannot put a model side by side unless its features are convolutional "
+                        "and its head is flatten, …, linear")
+
+
+def _feature_map(spec: dict[str, Any]) -> tuple[int, int]:
+    """Height and width of the features' output for one input picture."""
+    model = build_model(spec).eval()
+    with torch.no_grad():
+        out = model.features(torch.zeros(1, *spec["input_shape"]))
+    return int(out.shape[-2]), int(out.shape[-1])
 
 
 def side_by_side_spec(spec: dict[str, Any], members: int) -> dict[str, Any]:
@@ -65,9 +75,16 @@ def side_by_side_spec(spec: dict[str, Any], members: int) -> dict[str, Any]:
             if not first_conv:
                 layer["groups"] = layer.get("groups", 1) * members
             first_conv = False
-    for layer in out["classifier"][:-1]:
+    kernel = list(_feature_map(spec))
+    for layer in out["classifier"][1:-1]:
         if layer["type"] == "linear":
-            layer["out_features"] = layer["out_features"] * members
+            conv = {"type": "conv", "out_channels": layer["out_features"] * members,
+                    "kernel_size": kernel, "groups": members, "bias": layer.get("bias", True)}
+            layer.clear()
+            layer.update(conv)
+            kernel = [1, 1]
+        out["features"].append(layer)
+    out["classifier"] = [out["classifier"][0], out["classifier"][-1]]
     out["name"] = f"{spec['name']}_x{members}"
     out["summary"] = (f"{members} × {spec['name']} side by side (grouped convolutions), their "
                       f"logits averaged")
@@ -75,7 +92,8 @@ def side_by_side_spec(spec: dict[str, Any], members: int) -> dict[str, Any]:
 
 
 def _layers(model: DigitNet) -> list[nn.Module]:
-    return [*model.features, *model.classifier]
+    """The layers in order, ``flatten`` left out (it moves from member to side by side)."""
+    return [m for m in (*model.features, *model.classifier) if not isinstance(m, nn.Flatten)]
 
 
 @torch.no_grad()
@@ -95,23 +113,20 @@ def side_by_side(models: Sequence[DigitNet]) -> DigitNet:
     combined = build_model(side_by_side_spec(spec, n))
     member_layers = [_layers(m.to("cpu").eval()) for m in models]
     combined_layers = _layers(combined)
-    last_linear = max(i for i, layer in enumerate(combined_layers) if isinstance(layer, nn.Linear))
+    last_linear = len(combined_layers) - 1
     for i, target in enumerate(combined_layers):
         parts = [layers[i] for layers in member_layers]
-        if isinstance(target, nn.Conv2d | nn.BatchNorm2d | nn.BatchNorm1d):
-            for name, tensor in target.state_dict().items():
-                if tensor.dim() == 0:  # BatchNorm's num_batches_tracked
-                    tensor.copy_(parts[0].state_dict()[name])
-                else:
-                    tensor.copy_(torch.cat([p.state_dict()[name] for p in parts]))
-        elif isinstance(target, nn.Linear) and i == last_linear:
+        if i == last_linear:
             target.weight.copy_(torch.cat([p.weight for p in parts], dim=1) / n)
             if target.bias is not None:
                 target.bias.copy_(torch.stack([p.bias for p in parts]).mean(0))
-        elif isinstance(target, nn.Linear):
-            target.weight.copy_(torch.block_diag(*[p.weight for p in parts]))
-            if target.bias is not None:
-                target.bias.copy_(torch.cat([p.bias for p in parts]))
+        elif isinstance(target, nn.Conv2d | nn.BatchNorm2d | nn.BatchNorm1d):
+            for name, tensor in target.state_dict().items():
+                own = [p.state_dict()[name] for p in parts]
+                if tensor.dim() == 0:  # BatchNorm's num_batches_tracked
+                    tensor.copy_(own[0])
+                else:  # a hidden linear layer's weights take the shape of its convolution
+                    tensor.copy_(torch.cat([w.reshape(-1, *tensor.shape[1:]) for w in own]))
         elif any(True for _ in target.parameters()):
             raise SpecError(f"cannot put {type(target).__name__} layers side by side")
     return combined.eval()

@@ -107,7 +107,7 @@ class DetectorConfig:
     canvas_digits: int = 8_000  # MNIST training digits drawn on the canvas with a pen
     mnist: int = 2_000  # MNIST training digits preprocessed as they are
     font_digits: int = 1_000  # font digits (so that fonts do not mean "not a digit")
-    nondigits: int = 12_000  # font letters and symbols, pen-drawn shapes and scribbles
+    nondigits: int = 16_000  # font letters and symbols, pen-drawn shapes, symbols and scribbles
     epochs: int = 10
     batch_size: int = 128
     lr: float = 0.003

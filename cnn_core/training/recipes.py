@@ -50,7 +50,7 @@ RECIPES: dict[str, TrainConfig] = {
 }
 """Each recipe's complete configuration."""
 
-RECIPE_MEMBERS: dict[str, int] = {"bundled": 3}
+RECIPE_MEMBERS: dict[str, int] = {"bundled": 5}
 """Recipes that train several members (seeds ``seed``, ``seed + 1``, …) and save them side by
 side as one model (:mod:`cnn_core.training.ensemble`); the others train one."""
 

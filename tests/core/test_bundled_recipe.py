@@ -21,7 +21,7 @@ def test_the_bundled_recipe_is_fixed():
     assert cfg.model == "digitnet" and cfg.model in MODELS and cfg.dataset == "mnist"
     assert (cfg.epochs, cfg.batch_size, cfg.optimizer, cfg.lr, cfg.schedule) == (
         20, 128, "adam", 3e-3, "onecycle")
-    assert RECIPE_MEMBERS == {"bundled": 3}  # three members, side by side
+    assert RECIPE_MEMBERS == {"bundled": 5}  # five members, side by side
     assert cfg.augment and cfg.label_smoothing == 0.0  # smoothing: raw answers under-confident
     assert cfg.ema_decay == 0.999
     assert cfg.val_size == 5000 and cfg.target_accuracy is None and cfg.max_train_samples is None

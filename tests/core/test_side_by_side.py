@@ -96,6 +96,7 @@ def test_the_bundled_recipe_saves_its_members_as_one_model(tmp_path, monkeypatch
     tiny = dataclasses.replace(recipes.RECIPES["bundled"], model="lenet_bn", epochs=1,
                                max_train_samples=640, max_test_samples=400, report_every=5)
     monkeypatch.setitem(recipes.RECIPES, "bundled", tiny)
+    monkeypatch.setitem(recipes.RECIPE_MEMBERS, "bundled", 3)  # three are enough to check
     out = tmp_path / "three.safetensors"
     code, stdout, stderr = run_captured(["train", "--recipe", "bundled", "--seed", "3",
                                          "--device", "cpu", "--json", "--out", str(out)])
