@@ -16,13 +16,13 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
-from .system_check import Distro, _install, detect_distro
+from .system_packages import Distro, detect_distro, install_packages
 
 __all__ = ["CJK_FONT_PACKAGES", "chinese_locale", "cjk_font_installed", "install_cjk_font"]
 
 CJK_FONT_PACKAGES = {"debian": "fonts-noto-cjk", "fedora": "google-noto-sans-cjk-fonts",
                      "arch": "noto-fonts-cjk"}
-"""The CJK font package of each distribution family (:class:`app.system_check.Distro` key)."""
+"""The CJK font package of each distribution family (:class:`app.system_packages.Distro` key)."""
 
 
 def chinese_locale(environ: Mapping[str, str] | None = None) -> bool:
@@ -64,7 +64,7 @@ def install_cjk_font(environ: Mapping[str, str] | None = None,
         return 1
     print(f"make run: installing the font Chinese text needs: {package} "
           f"({distro.non_interactive[0]})", file=sys.stderr, flush=True)
-    ok, why = _install(distro, [package])
+    ok, why = install_packages(distro, [package])
     if not ok:
         print(f"make run: Chinese text needs a CJK font ({why}); install it with: "
               f"{' '.join([*distro.install, package])}", file=sys.stderr)

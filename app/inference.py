@@ -9,6 +9,16 @@ finished stroke (the pen lifted, the drawing cleared, loaded or undone) is answe
 outside the throttle. Training snapshots (checkpoints) arrive the same way: only the latest
 one is kept.
 
+While a run trains (:meth:`LiveInference.set_training`), the training process wants every
+core, and each millisecond the GUI thread computes is taken from it (on two cores, twice:
+the other training thread waits for the one the window stopped). The answers while the pen
+moves then keep to a budget: their frame lasts at least their own CPU time over
+:data:`TRAINING_CPU_SHARE`, so live work takes at most about that share of a core whatever
+the machine; a fast machine keeps ~30 answers a second, a slow one fewer. The answer when
+the pen is lifted is never held back, and :meth:`LiveInference.in_stroke` tells the views
+that an answer is a passing one (the prediction panel's preprocessing row then follows less
+often: :mod:`app.window_inference`).
+
 Everything here runs in the GUI thread on small CPU models (a few milliseconds per image);
 the numbers come from :mod:`cnn_core`, and the widgets only display them. Nothing here changes
 the process: the GUI's entry point gives this thread one OpenMP thread
@@ -31,7 +41,7 @@ from cnn_core.recognition.predict import Prediction, Predictor
 
 from .early_answer import FRAME_MS  # at most ~30 updates a second, as before torch
 
-__all__ = ["FRAME_MS", "SNAPSHOT_VIEW_MS", "LiveInference"]
+__all__ = ["FRAME_MS", "MAX_FRAME_MS", "SNAPSHOT_VIEW_MS", "TRAINING_CPU_SHARE", "LiveInference"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +49,13 @@ log = logging.getLogger(__name__)
 # digitnet one redraw is tens of milliseconds of GUI-thread work (20 layers of maps), and at
 # the four snapshots a second training sends, the window stuttered while drawing.
 SNAPSHOT_VIEW_MS = 1000
+# While a run trains, the live answers and views while the pen moves use at most about this
+# share of one core (their own CPU time, measured per frame; painting what they show costs
+# about as much again, and each millisecond costs the run's two OpenMP threads up to two).
+# On the 2-core machine: ~20 answers a second while it is quiet, ~10 while it is loaded.
+# benchmarks/gui_responsiveness.py measures what it leaves training.
+TRAINING_CPU_SHARE = 0.05
+MAX_FRAME_MS = 500  # however slow the model, the drawing is answered twice a second
 
 
 class LiveInference(QObject):
@@ -81,7 +98,10 @@ class LiveInference(QObject):
         self._views_timer.timeout.connect(self._on_views)
         self._interval_ms = FRAME_MS  # grows for a slow model, so drawing stays fluid
         self._last_run = 0.0  # perf_counter of the last run
-        self._cost_ms = {"answer": 0.0, "views": 0.0}  # of the last run of each part
+        self._cost_ms = {"answer": 0.0, "views": 0.0}  # of the last run of each part (wall)
+        self._cpu_ms = {"answer": 0.0, "views": 0.0}  # ... and the GUI thread's CPU time
+        self._training = False
+        self._in_stroke = False  # the answer being made is a throttled one: the pen moves
         self._snapshot_timer = QTimer(self)
         self._snapshot_timer.setSingleShot(True)
         self._snapshot_timer.timeout.connect(self._show_snapshot)
@@ -143,6 +163,26 @@ class LiveInference(QObject):
             self._kernels_due = self._kernels_due or kernels
             self._schedule()
 
+    def set_training(self, training: bool) -> None:
+        """A run trains (or no longer does): live work while drawing keeps to its CPU budget
+        (:data:`TRAINING_CPU_SHARE`) only while one does."""
+        self._training = bool(training)
+        self._update_interval()
+
+    def is_training(self) -> bool:
+        """Whether live work is on the training budget."""
+        return self._training
+
+    def interval_ms(self) -> int:
+        """The throttle's frame now (ms): the least time between two answers while drawing."""
+        return self._interval_ms
+
+    def in_stroke(self) -> bool:
+        """Whether the answer being shown is a passing one, made while the pen moves during a
+        run (views may leave their lower-priority parts for the answer to the finished
+        stroke, which follows when the pen is lifted)."""
+        return self._in_stroke
+
     # ---------------------------------------------------------------- drawing
     def request(self) -> None:
         """The drawing changed: predict again soon (coalesced to ≤ 30 Hz)."""
@@ -179,7 +219,11 @@ class LiveInference(QObject):
 
     def _on_frame(self) -> None:
         """The throttle's frame: the answer now, the views in the next turn."""
-        self._guarded("answer", self._answer)
+        self._in_stroke = self._training
+        try:
+            self._guarded("answer", self._answer)
+        finally:
+            self._in_stroke = False
         if self._views_wanted():
             self._views_timer.start()
 
@@ -189,16 +233,24 @@ class LiveInference(QObject):
     def _guarded(self, part: str, work: Callable[[], None]) -> None:
         if self._predictor is None:
             return
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         try:
             work()
         except Exception as exc:  # a broken model must not take the GUI down
             log.exception("live inference failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}")
-        # A slow model (or machine) gets a longer pause, so drawing always stays fluid.
         self._last_run = time.perf_counter()
         self._cost_ms[part] = (self._last_run - started) * 1000
-        self._interval_ms = max(FRAME_MS, min(int(sum(self._cost_ms.values()) * 1.5), 500))
+        self._cpu_ms[part] = (time.thread_time() - cpu_started) * 1000
+        self._update_interval()
+
+    def _update_interval(self) -> None:
+        """A slow model (or machine) gets a longer pause, so drawing always stays fluid; while
+        a run trains, the pause also keeps live work to its share of a core."""
+        frame = sum(self._cost_ms.values()) * 1.5
+        if self._training:
+            frame = max(frame, sum(self._cpu_ms.values()) / TRAINING_CPU_SHARE)
+        self._interval_ms = max(FRAME_MS, min(int(frame), MAX_FRAME_MS))
 
     def _answer(self) -> None:
         assert self._predictor is not None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["I18N_DIR", "LANGUAGES", "NO_CJK_FONT", "TextContext", "chosen_language",
            "cjk_font_missing", "current_language", "install_translators", "save_language",
-           "saved_language", "say", "system_language"]
+           "saved_language", "say", "sentence", "system_language"]
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 """Where the translations ship (package data): ``digitlab_<code>.ts`` and ``.qm``."""
@@ -68,6 +68,16 @@ def say(value: object) -> str:
     fields = {name: say(field) if isinstance(field, (Message, BaseException)) else field
               for name, field in value.fields.items()}
     return QCoreApplication.translate("Core", value.template).format(**fields)
+
+
+def sentence(text: str) -> str:
+    """``text`` as one sentence: a capital first letter and a full stop, the Chinese one
+    (。) for a text in Chinese (a core reason said in the window's language)."""
+    text = text.rstrip(".。")
+    if not text:
+        return text
+    chinese = any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
+    return text[:1].upper() + text[1:] + ("。" if chinese else ".")
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name lupdate reads)

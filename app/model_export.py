@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QProgressDialog
 
-from . import settings as prefs
 from .background import Task, owner
+from .file_dialogs import ask_save_path, reporting_errors
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
@@ -54,16 +54,14 @@ class ModelExport(QObject):
         if checkpoint is None or self._task is not None:
             return
         name = Path(window.model_path.name if window.model_path else "model").stem
-        path, chosen = QFileDialog.getSaveFileName(
-            window, self.tr("Export model"), str(Path(prefs.last_directory(window.settings))
-                                                 / f"{name}.onnx"),
-            ";;".join(self._formats))
-        if not path:
+        asked = ask_save_path(window, self.tr("Export model"), f"{name}.onnx", list(self._formats),
+                              settings=window.settings)
+        if asked is None:
             return
-        prefs.remember_directory(window.settings, path)
+        path, chosen = asked
         by_suffix = {".onnx": "onnx", ".pt2": "pt2", ".py": "python"}
         fmt = by_suffix.get(Path(path).suffix.lower(), self._formats.get(chosen, "onnx"))
-        target = Path(path)
+        target = path
         if target.suffix.lower() not in by_suffix:  # typed without one: the format's
             target = target.with_name(target.name + {v: k for k, v in by_suffix.items()}[fmt])
         self.export(checkpoint, target, fmt)
@@ -83,13 +81,11 @@ class ModelExport(QObject):
         if fmt == "python":
             text = spec_to_python(checkpoint.model.spec, source=path.name, mean=checkpoint.mean,
                                   std=checkpoint.std, classes=list(checkpoint.classes))
-            try:
+            with reporting_errors(banner, lambda reason: self.tr("Could not write {0}: {1}")
+                                  .format(path, reason)):
                 write_bytes_atomic(path, text.encode("utf-8"))
-            except OSError as exc:
-                banner.show_error(self.tr("Could not write {0}: {1}").format(path, exc))
-                return
-            banner.show_info(self.tr("Wrote {0}: class Net, the model as PyTorch code.").format(
-                path.name))
+                banner.show_info(self.tr("Wrote {0}: class Net, the model as PyTorch code.")
+                                 .format(path.name))
             return
         try:
             require_export_extra(fmt)
@@ -117,14 +113,15 @@ class ModelExport(QObject):
 
     @Slot(object)
     def _on_step(self, step: object) -> None:
-        if not isinstance(step, str):  # the ExportCheck, last
+        from cnn_core.checkpoints.graph_export import ExportStage, ExportStep
+
+        if not isinstance(step, ExportStep):  # the ExportCheck, last
             self._result = step  # type: ignore[assignment]
         elif self._progress is not None:
-            stage = {"tracing": self.tr("Tracing the model and writing the file…"),
-                     "checking": self.tr("Checking the file against DigitLab on MNIST test "
-                                         "pictures…")}
-            self._progress.setLabelText(stage["tracing" if str(step).startswith("tracing")
-                                              else "checking"])
+            labels = {ExportStage.WRITING: self.tr("Tracing the model and writing the file…"),
+                      ExportStage.CHECKING: self.tr("Checking the file against DigitLab on "
+                                                    "MNIST test pictures…")}
+            self._progress.setLabelText(labels[step.stage])
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

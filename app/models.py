@@ -21,7 +21,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cnn_core.checkpoints import Checkpoint, CheckpointError, load_bundled, load_checkpoint
-from cnn_core.checkpoints.runs import MAX_RUNS, RunRecord, RunStore
+from cnn_core.checkpoints.run_store import MAX_RUNS, RunStore
+from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.runtime.user_data import DATA_DIR_ENV, user_data_dir
 from cnn_core.training import Diverged, Finished, Stopped
 from cnn_core.training.finetune import FineTuneFinished

@@ -14,7 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from cnn_core.checkpoints import CheckpointError
-from cnn_core.checkpoints.runs import RunRecord, RunStore, Snapshot
+from cnn_core.checkpoints.run_store import RunStore
+from cnn_core.checkpoints.runs import RunRecord, Snapshot
 
 from . import background
 

@@ -11,14 +11,13 @@ why nothing was.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
-from . import settings as prefs
+from .file_dialogs import ask_save_path, reporting_errors
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints.run_history import RunSource
@@ -37,7 +36,6 @@ class ShelfExport(QObject):
         self.setObjectName("shelfExport")
         self._banner, self._parent = banner, parent
         self._library: ModelLibrary | None = None
-        self._settings: QSettings | None = None
         self.exportScriptAction = QAction(self.tr("Export as &script…"), parent)
         self.exportScriptAction.setObjectName("exportScriptAction")
         self.exportScriptAction.setToolTip(self.tr(
@@ -107,16 +105,6 @@ class ShelfExport(QObject):
             name += f"-run{source.record.number}"
         return re.sub(r"[^\w.-]+", "_", name) + what
 
-    def _ask(self, title: str, name: str, file_filter: str) -> Path | None:
-        if self._settings is None:
-            self._settings = prefs.open_settings()
-        start = str(Path(prefs.last_directory(self._settings)) / name)
-        path, _ = QFileDialog.getSaveFileName(self._parent, title, start, file_filter)
-        if not path:
-            return None
-        prefs.remember_directory(self._settings, path)
-        return Path(path)
-
     # ---------------------------------------------------------------- export
     def export_script_dialog(self) -> None:
         """Ask where, then write the canvas model's run as a training script."""
@@ -130,20 +118,19 @@ class ShelfExport(QObject):
             self._banner.show_error(self.tr("{0} cannot be written as a script: {1}").format(
                 source.label, "; ".join(problems)))
             return
-        path = self._ask(self.tr("Export as script"), self._suggested_name(source, "-train.py"),
-                         self.tr("Python scripts (*.py);;All files (*)"))
-        if path is None:
+        chosen = ask_save_path(self._parent, self.tr("Export as script"),
+                               self._suggested_name(source, "-train.py"),
+                               self.tr("Python scripts (*.py);;All files (*)"))
+        if chosen is None:
             return
         from cnn_core.checkpoints.script_export import export_run_script
 
-        try:
-            written = export_run_script(source, path)
-        except (OSError, ScriptUnsupported) as exc:
-            self._banner.show_error(self.tr("Could not write the script. {0}").format(exc))
-            return
-        self._banner.show_info(self.tr(
-            "Wrote {0}: run it with python {1} --data FOLDER (MNIST as torchvision keeps it).")
-            .format(written, written.name))
+        with reporting_errors(self._banner, self.tr("Could not write the script. {0}").format,
+                              ScriptUnsupported):
+            written = export_run_script(source, chosen[0])
+            self._banner.show_info(self.tr(
+                "Wrote {0}: run it with python {1} --data FOLDER (MNIST as torchvision keeps "
+                "it).").format(written, written.name))
 
     def export_history_dialog(self) -> None:
         """Ask where, then write the canvas model's run history as CSV (epochs; the logged
@@ -159,21 +146,17 @@ class ShelfExport(QObject):
         source = self._source()
         if source is None:
             return
-        path = self._ask(self.tr("Export history as CSV"),
-                         self._suggested_name(source, "-history.csv"),
-                         self.tr("CSV files (*.csv);;All files (*)"))
-        if path is None:
+        chosen = ask_save_path(self._parent, self.tr("Export history as CSV"),
+                               self._suggested_name(source, "-history.csv"),
+                               self.tr("CSV files (*.csv);;All files (*)"))
+        if chosen is None:
             return
+        path = chosen[0]
         epochs = epoch_table(source)
-        try:
+        with reporting_errors(self._banner, self.tr("Could not write the history. {0}").format):
             write_csv(epochs, path)
-            batches = None
+            text = self.tr("Wrote {0} ({1} epochs)").format(path, len(epochs.rows))
             if has_batches(source):
                 batches = write_csv(batch_table(source), batches_path(path))
-        except OSError as exc:
-            self._banner.show_error(self.tr("Could not write the history. {0}").format(exc))
-            return
-        text = self.tr("Wrote {0} ({1} epochs)").format(path, len(epochs.rows))
-        if batches is not None:
-            text += self.tr(" and {0} (every logged batch)").format(batches.name)
-        self._banner.show_info(text + ".")
+                text += self.tr(" and {0} (every logged batch)").format(batches.name)
+            self._banner.show_info(text + ".")

@@ -5,7 +5,8 @@ or Ubuntu machine ``libxcb-cursor0``, ``libxcb-icccm4`` and ``libxcb-keysyms1`` 
 missing, and Qt then aborts (core dump) with "Could not load the Qt platform plugin xcb".
 This module finds out, before any ``QApplication`` exists, which libraries the plugin cannot
 load (``ldd`` on the plugin, or loading each known library when ``ldd`` is absent) and names
-the packages that provide them on Debian/Ubuntu, Fedora and Arch.
+the packages that provide them on Debian/Ubuntu, Fedora and Arch (the distribution and its
+package manager: :mod:`app.system_packages`).
 
 It never imports Qt. ``digitlab-gui`` calls :func:`platform_problem` first; ``make run`` runs
 ``python -m app.system_check --install``, which installs the packages where it can (as root,
@@ -24,13 +25,20 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from .system_packages import (
+    ARCH,
+    DEBIAN,
+    FEDORA,
+    Distro,
+    detect_distro,
+    install_command,
+    install_packages,
+)
 
 __all__ = [
     "EXIT_NO_WINDOW",
-    "Distro",
-    "detect_distro",
     "install_hint",
     "main",
     "missing_libraries",
@@ -84,47 +92,7 @@ _BUNDLED = re.compile(r"^lib(Qt6|pyside6|shiboken6|icu)")
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found\s*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Distro:
-    """A family of Linux distributions and how it installs packages."""
-
-    key: str  # "debian", "fedora", "arch" or "" (unknown)
-    title: str  # shown to people: "Debian/Ubuntu", ...
-    install: tuple[str, ...]  # the install command, without the package names
-    non_interactive: tuple[str, ...]  # the same for a script (no questions)
-
-
-DEBIAN = Distro("debian", "Debian/Ubuntu", ("apt-get", "install"),
-                ("apt-get", "install", "-y", "-qq", "--no-install-recommends"))
-FEDORA = Distro("fedora", "Fedora", ("dnf", "install"), ("dnf", "install", "-y", "-q"))
-ARCH = Distro("arch", "Arch", ("pacman", "-S"), ("pacman", "-S", "--needed", "--noconfirm"))
-UNKNOWN = Distro("", "", (), ())
-_FAMILIES = {
-    DEBIAN: {"debian", "ubuntu", "linuxmint", "pop", "raspbian", "elementary", "zorin", "kali"},
-    FEDORA: {"fedora", "rhel", "centos", "rocky", "almalinux", "ol", "amzn"},
-    ARCH: {"arch", "manjaro", "endeavouros", "garuda", "artix"},
-}
 _COLUMN = {"debian": 0, "fedora": 1, "arch": 2}
-
-
-def detect_distro(os_release: str | None = None) -> Distro:
-    """The distribution family from ``/etc/os-release`` (its text may be passed for tests)."""
-    if os_release is None:
-        try:
-            os_release = Path("/etc/os-release").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return UNKNOWN
-    fields = {}
-    for line in os_release.splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            fields[key.strip()] = value.strip().strip("\"'").lower()
-    ids = [fields.get("ID", ""), *fields.get("ID_LIKE", "").split()]
-    for name in ids:  # ID first, then ID_LIKE in its order
-        for distro, members in _FAMILIES.items():
-            if name in members:
-                return distro
-    return UNKNOWN
 
 
 def uses_xcb(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
@@ -215,27 +183,18 @@ def packages_for(sonames: Sequence[str], distro: Distro) -> tuple[list[str], lis
     return list(packages), unknown
 
 
-def _command(distro: Distro, packages: Sequence[str]) -> str:
-    sudo = [] if _is_root() else ["sudo"]
-    return " ".join([*sudo, *distro.install, *packages])
-
-
-def _is_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
 def install_hint(sonames: Sequence[str], distro: Distro) -> tuple[str, list[str]]:
     """``(first, others)``: the install command for this machine's distribution (Debian's
     when unknown) and one ``"Fedora: ..."``-style line for each of the other two families."""
     main_distro = distro if distro.key else DEBIAN
     packages, _ = packages_for(sonames, main_distro)
-    first = _command(main_distro, packages) if packages else ""
+    first = install_command(main_distro, packages) if packages else ""
     others = []
     for other in (DEBIAN, FEDORA, ARCH):
         if other != main_distro:
             names, _ = packages_for(sonames, other)
             if names:
-                others.append(f"{other.title}: {_command(other, names)}")
+                others.append(f"{other.title}: {install_command(other, names)}")
     return first, others
 
 
@@ -293,47 +252,6 @@ def platform_problem(environ: Mapping[str, str] | None = None,
 
 
 # ----------------------------------------------------------------------------- make run
-
-
-def _can_sudo() -> bool:
-    if shutil.which("sudo") is None:
-        return False
-    try:
-        return subprocess.run(["sudo", "-n", "true"], capture_output=True, timeout=10,
-                              check=False).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-def _run_quietly(command: list[str]) -> tuple[bool, str]:
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False,
-                              timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return False, str(exc)
-    lines = [ln.strip() for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
-    return done.returncode == 0, (lines[-1] if lines else f"exit status {done.returncode}")
-
-
-def _install(distro: Distro, packages: list[str]) -> tuple[bool, str]:
-    """Install ``packages`` without questions, as root or through ``sudo -n``."""
-    if _is_root():
-        prefix: list[str] = []
-    elif _can_sudo():
-        prefix = ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"]
-    else:
-        return False, "not root, and sudo needs a password"
-    if shutil.which(distro.non_interactive[0]) is None:
-        return False, f"{distro.non_interactive[0]} not found"
-    command = [*prefix, *distro.non_interactive, *packages]
-    ok, why = _run_quietly(command)
-    if not ok and distro is DEBIAN:  # a fresh machine may have empty package lists
-        updated, why_update = _run_quietly([*prefix, "apt-get", "update", "-qq"])
-        ok, why = _run_quietly(command) if updated else (False, why_update)
-    return ok, why
-
-
 def _one_line(missing: Sequence[str], distro: Distro, why: str = "") -> str:
     first, others = install_hint(missing, distro)
     reason = f" ({why})" if why else ""
@@ -369,7 +287,7 @@ def install_missing(environ: Mapping[str, str] | None = None,
         return 1
     print(f"make run: installing the system libraries Qt needs to open a window: "
           f"{' '.join(packages)} ({distro.non_interactive[0]})", file=sys.stderr, flush=True)
-    ok, why = _install(distro, packages)
+    ok, why = install_packages(distro, packages)
     still = missing_libraries(plugin, ldd) if ok else missing
     if still:
         print(_one_line(still, distro, why if not ok else "still missing after installing"),

@@ -94,6 +94,8 @@ def _training_panel(window: MainWindow) -> QWidget:
 
     panel = TrainingPanel(window.library, window, tensorboard=window.tensorboard)
     panel.snapshot_ready.connect(window.set_inspection_model)  # live maps and kernels
+    # While it trains, the canvas's live answers leave it the cores (app/inference.py).
+    panel.running_changed.connect(window.canvas_inference.set_training)
     panel.message.connect(window.show_message)
     panel.mark_epoch(window.model_bar.current_epoch())
     entry = window.library.canvas_entry()

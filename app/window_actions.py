@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QStyle
+from PySide6.QtWidgets import QStyle
 
 from . import settings as prefs
+from .file_dialogs import ask_open_path, ask_save_path, reporting_errors
 from .help_menu import HelpMenu
 from .language import say
 from .model_export import ModelExport
@@ -152,9 +153,6 @@ class WindowActions(QObject):
         return dialog
 
     # ------------------------------------------------------------------ files
-    def _dialog_dir(self) -> str:
-        return prefs.last_directory(self._window.settings)
-
     def _image_filter(self) -> str:
         return self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;"
                        "All files (*)")
@@ -164,9 +162,9 @@ class WindowActions(QObject):
 
     def open_image_dialog(self) -> None:
         """Ask for an image and load it into the canvas."""
-        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open image"),
-                                              self._dialog_dir(), self._image_filter())
-        if path:
+        path = ask_open_path(self._window, self.tr("Open image"), self._image_filter(),
+                             settings=self._window.settings)
+        if path is not None:
             self.open_image_file(path)
 
     def open_image_file(self, path: str | Path) -> bool:
@@ -177,33 +175,29 @@ class WindowActions(QObject):
     def save_drawing_dialog(self) -> None:
         """Ask where to save the drawing as an image."""
         window = self._window
-        start = str(Path(self._dialog_dir()) / "digit.png")
-        path, _ = QFileDialog.getSaveFileName(window, self.tr("Save drawing"), start,
-                                              self._image_filter())
-        if path:
-            prefs.remember_directory(window.settings, path)
+        chosen = ask_save_path(window, self.tr("Save drawing"), "digit.png",
+                               self._image_filter(), settings=window.settings)
+        if chosen is not None:
+            path = chosen[0]
             if not window.canvas.save_file(path):
                 window.banner.show_error(
                     self.tr("Could not save the drawing to {0}.").format(path))
 
     def open_model_dialog(self) -> None:
         """Ask for a model file and predict with it."""
-        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open model"),
-                                              self._dialog_dir(), self._model_filter())
-        if path:
-            prefs.remember_directory(self._window.settings, path)
+        path = ask_open_path(self._window, self.tr("Open model"), self._model_filter(),
+                             settings=self._window.settings)
+        if path is not None:
             self.open_model_file(path)
 
     def save_model_dialog(self) -> None:
         """Ask where to save the canvas model."""
         window = self._window
         name = window.model_path.name if window.model_path else "model.safetensors"
-        path, _ = QFileDialog.getSaveFileName(window, self.tr("Save model"),
-                                              str(Path(self._dialog_dir()) / name),
-                                              self._model_filter())
-        if path:
-            prefs.remember_directory(window.settings, path)
-            self.save_model_file(path)
+        chosen = ask_save_path(window, self.tr("Save model"), name, self._model_filter(),
+                               settings=window.settings)
+        if chosen is not None:
+            self.save_model_file(chosen[0])
 
     def open_model_file(self, path: str | Path) -> bool:
         """Load a model file and predict with it; a bad file shows a message, not a traceback.
@@ -231,13 +225,12 @@ class WindowActions(QObject):
             return False
         from cnn_core.checkpoints import CheckpointError, save_checkpoint
 
-        try:
+        with reporting_errors(window.banner, self.tr("Could not save the model. {0}").format,
+                              CheckpointError):
             save_checkpoint(path, checkpoint)
-        except (OSError, CheckpointError) as exc:
-            window.banner.show_error(self.tr("Could not save the model. {0}").format(say(exc)))
-            return False
-        window.model_path = Path(path)
-        window.settings.setValue(Keys.LAST_MODEL, str(Path(path).resolve()))
-        window.describe_model(checkpoint)
-        window.banner.show_info(self.tr("Saved model to {0}.").format(path))
-        return True
+            window.model_path = Path(path)
+            window.settings.setValue(Keys.LAST_MODEL, str(Path(path).resolve()))
+            window.describe_model(checkpoint)
+            window.banner.show_info(self.tr("Saved model to {0}.").format(path))
+            return True
+        return False

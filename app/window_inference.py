@@ -4,11 +4,13 @@
 the live inference and the analysis worker, connects the canvas to the one and the prediction
 panel to the other, puts a model's weights in use everywhere at once (prediction, analyses,
 the Train tab's epoch mark), says which model that is (status bar, feature-map and kernel
-tabs) and asks for feature maps and kernels only while their tab is on show.
+tabs) and asks for feature maps and kernels only while their tab is on show. While a run
+trains, live work keeps to a CPU budget (:meth:`CanvasInference.set_training`).
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -18,13 +20,17 @@ from .inference import LiveInference
 
 if TYPE_CHECKING:
     from cnn_core.checkpoints import Checkpoint
+    from cnn_core.recognition.prediction import Prediction
 
     from .deferred_parts import DeferredParts
     from .main_window import MainWindow
 
-__all__ = ["CanvasInference"]
+__all__ = ["STEPS_WHILE_TRAINING_S", "CanvasInference"]
 
-_SOURCE_VIEWS = ("feature_map_view", "kernel_view")  # the tabs that say where they read from
+_SOURCE_VIEWS = ("feature_map_view", "kernel_view")
+# While a run trains and the pen moves, the prediction panel's preprocessing row (six
+# pictures, a third of the panel's work per answer) follows at most this often.
+STEPS_WHILE_TRAINING_S = 0.25  # the tabs that say where they read from
 
 
 class CanvasInference:
@@ -33,16 +39,32 @@ class CanvasInference:
     def __init__(self, window: MainWindow, parts: DeferredParts) -> None:
         self._window = window
         self._parts = parts
+        self._steps_shown = 0.0  # time.monotonic() when the preprocessing row was last shown
         self.inference = LiveInference(window.canvas.model_reading, window)
         self.analysis = AnalysisWorker(window)  # saliency, sweeps, adversarial search
         canvas, panel, inference = window.canvas, window.prediction_panel, self.inference
         canvas.changed.connect(inference.request)
         canvas.stroke_finished.connect(inference.answer_now)
         inference.model_changed.connect(panel.set_model)
-        inference.predicted.connect(panel.show_prediction)
+        inference.predicted.connect(self._show_prediction)
         inference.failed.connect(lambda message: window.banner.show_error(
             QCoreApplication.translate(
                 "MainWindow", "The model failed on this drawing: {0}").format(message)))
+
+    def _show_prediction(self, prediction: Prediction) -> None:
+        """The answer in the prediction panel; while the pen moves during a run, the
+        preprocessing row follows at most every :data:`STEPS_WHILE_TRAINING_S` (the answer to
+        the finished stroke brings it up to date at once)."""
+        now = time.monotonic()
+        steps = (not self.inference.in_stroke()
+                 or now - self._steps_shown >= STEPS_WHILE_TRAINING_S)
+        if steps:
+            self._steps_shown = now
+        self._window.prediction_panel.show_prediction(prediction, steps=steps)
+
+    def set_training(self, training: bool) -> None:
+        """A run trains in the window (or has ended): live work keeps to a CPU budget."""
+        self.inference.set_training(training)
 
     def use_weights(self, checkpoint: Checkpoint) -> None:
         """The canvas model's weights (its final ones, or a replayed epoch's) are in use."""

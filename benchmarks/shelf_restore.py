@@ -43,7 +43,8 @@ def _shelf(root: Path, args: argparse.Namespace) -> None:
 
     from app.models import ModelLibrary
     from cnn_core.checkpoints import Checkpoint
-    from cnn_core.checkpoints.runs import RunRecord, RunStore, Snapshot, run_metadata
+    from cnn_core.checkpoints.run_store import RunStore
+    from cnn_core.checkpoints.runs import RunRecord, Snapshot, run_metadata
     from cnn_core.models import create_model, get_spec
 
     store = RunStore(root)

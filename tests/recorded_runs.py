@@ -7,7 +7,8 @@ import gzip
 import shutil
 from pathlib import Path
 
-from cnn_core.checkpoints.runs import RunRecord, RunStore, Snapshot
+from cnn_core.checkpoints.run_store import RunStore
+from cnn_core.checkpoints.runs import RunRecord, Snapshot
 from cnn_core.runtime.resources import resource_path
 from cnn_core.training import BatchDone, EpochDone, Finished, RunStarted, TrainConfig, Trainer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import cjk_font
-from app.system_check import ARCH, DEBIAN
+from app.system_packages import ARCH, DEBIAN
 
 
 def test_the_locale_says_whether_chinese_is_wanted() -> None:
@@ -27,7 +27,7 @@ def test_the_font_is_installed_on_a_chinese_system_without_one(
         expected: list[list[str]]) -> None:
     calls: list[list[str]] = []
     monkeypatch.setattr(cjk_font, "cjk_font_installed", lambda: installed)
-    monkeypatch.setattr(cjk_font, "_install", lambda distro, packages: (
+    monkeypatch.setattr(cjk_font, "install_packages", lambda distro, packages: (
         calls.append(packages) or (True, "")))
     assert cjk_font.install_cjk_font(environ, DEBIAN) == 0
     assert calls == expected
@@ -36,7 +36,7 @@ def test_the_font_is_installed_on_a_chinese_system_without_one(
 def test_a_failed_install_names_the_package_and_does_not_stop_make_run(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(cjk_font, "cjk_font_installed", lambda: False)
-    monkeypatch.setattr(cjk_font, "_install", lambda distro, packages: (False, "no sudo"))
+    monkeypatch.setattr(cjk_font, "install_packages", lambda distro, packages: (False, "no sudo"))
     assert cjk_font.install_cjk_font({"LANG": "zh_CN.UTF-8"}, ARCH) == 1
     assert "pacman -S noto-fonts-cjk" in capsys.readouterr().err
 

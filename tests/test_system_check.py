@@ -12,18 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app import system_check
-from app.system_check import (
-    ARCH,
-    DEBIAN,
-    FEDORA,
-    UNKNOWN,
-    detect_distro,
-    install_missing,
-    parse_ldd,
-    platform_problem,
-    uses_xcb,
-)
+from app import system_check, system_packages
+from app.system_check import install_missing, parse_ldd, platform_problem, uses_xcb
+from app.system_packages import ARCH, DEBIAN, FEDORA, UNKNOWN, detect_distro
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +44,7 @@ def fake_ldd(output: str):  # noqa: ANN201
 @pytest.fixture
 def as_user(monkeypatch: pytest.MonkeyPatch) -> None:
     """Messages as a non-root user sees them (``sudo`` in the commands)."""
-    monkeypatch.setattr(system_check, "_is_root", lambda: False)
+    monkeypatch.setattr(system_packages, "is_root", lambda: False)
 
 
 def test_ldd_listing_gives_each_missing_library_once() -> None:
@@ -151,7 +142,7 @@ def test_make_run_installs_the_packages_when_it_can(monkeypatch: pytest.MonkeyPa
         installed.append(packages)
         return True, ""
 
-    monkeypatch.setattr(system_check, "_install", install)
+    monkeypatch.setattr(system_check, "install_packages", install)
     listings = iter([FRESH_DEBIAN_LDD, "\tlibxcb.so.1 => /lib/libxcb.so.1 (0x1)\n"])
     assert install_missing({"DISPLAY": ":0"}, ldd=lambda p: next(listings)) == 0
     assert installed == [["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1"]]
@@ -163,7 +154,7 @@ def test_make_run_stops_with_one_line_when_it_cannot_install(
         as_user: None) -> None:
     monkeypatch.setattr(system_check, "xcb_plugin_path", lambda env: Path("/venv/libqxcb.so"))
     monkeypatch.setattr(system_check, "detect_distro", lambda: DEBIAN)
-    monkeypatch.setattr(system_check, "_can_sudo", lambda: False)
+    monkeypatch.setattr(system_packages, "can_sudo", lambda: False)
     assert install_missing({"DISPLAY": ":0"}, ldd=fake_ldd(FRESH_DEBIAN_LDD)) == 1
     last = capsys.readouterr().err.splitlines()[-1]
     assert last == ("make run: Qt needs system libraries to open a window (not root, and sudo "

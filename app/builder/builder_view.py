@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QScrollArea,
@@ -31,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from app import settings as prefs
 from app.widgets.model_list import describe_models, model_lines
-from cnn_core.checkpoints.code_export import spec_to_python
 from cnn_core.models import MODELS, get_spec
 from cnn_core.models.architecture import error_location, module_names, partial_layer_table
 from cnn_core.models.layer_costs import MAC_CONVENTION
@@ -43,18 +39,13 @@ from .flow_layout import FlowLayout
 from .inspector import LayerInspector
 from .layer_kinds import KINDS, kind_of
 from .layer_table_view import LayerTableView
-from .spec_files import read_spec_sketch
+from .spec_files import BuilderFiles
 
 __all__ = ["ArchitectureBuilder"]
 
 log = logging.getLogger(__name__)
 _START_PRESET = "lenet5"
 _NETWORK_KEY = "builder/network"  # the network being built, kept across restarts
-
-
-def file_stem(name: str) -> str:
-    """A file name for a network called ``name``: ``"lenet5 (edited)"`` → ``lenet5_edited``."""
-    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "custom"
 
 
 class ArchitectureBuilder(QWidget):
@@ -68,6 +59,7 @@ class ArchitectureBuilder(QWidget):
         self.setObjectName("architectureBuilder")
         self.settings = prefs.open_settings()
         self.document = BuilderDocument(self)
+        self.files = BuilderFiles(self)  # Open…, Save…, Export code…
         self._selected = -1
         self._error = ""
         self._build()
@@ -183,9 +175,9 @@ class ArchitectureBuilder(QWidget):
         self.document.changed.connect(self._refresh)
         self.presetCombo.activated.connect(self._on_preset)
         self.newButton.clicked.connect(self.new_network)
-        self.openButton.clicked.connect(self.open_dialog)
-        self.saveButton.clicked.connect(self.save_dialog)
-        self.exportButton.clicked.connect(self.export_dialog)
+        self.openButton.clicked.connect(self.files.open_dialog)
+        self.saveButton.clicked.connect(self.files.save_dialog)
+        self.exportButton.clicked.connect(self.files.export_dialog)
         self.trainButton.clicked.connect(self.train_this)
         self.table.layer_selected.connect(self._on_layer_selected)
         self.table.move_requested.connect(self._move)
@@ -300,18 +292,21 @@ class ArchitectureBuilder(QWidget):
             self._selected = to
             self.document.move(index, to, self.tr("Move layer"))
 
+    def load_network(self, spec: dict[str, Any], label: str, preset: str = "") -> None:
+        """Replace the stack by ``spec`` (undoable as ``label``); ``preset`` names the
+        registered model it is, shown in the preset chooser."""
+        self._selected = -1
+        self.document.load_spec(spec, label)
+        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(preset)) if preset else 0)
+
     def new_network(self) -> None:
         """Start from an empty stack (undoable)."""
-        self._selected = -1
-        self.document.load_spec({"name": "custom", "features": [], "classifier": []},
-                                 self.tr("New network"))
-        self.presetCombo.setCurrentIndex(0)
+        self.load_network({"name": "custom", "features": [], "classifier": []},
+                          self.tr("New network"))
 
     def load_preset(self, name: str) -> None:
         """Replace the stack by a registered model's spec (undoable)."""
-        self._selected = -1
-        self.document.load_spec(get_spec(name), self.tr("Load {0}").format(name))
-        self.presetCombo.setCurrentIndex(max(0, self.presetCombo.findData(name)))
+        self.load_network(get_spec(name), self.tr("Load {0}").format(name), name)
 
     def _on_preset(self, index: int) -> None:
         name = self.presetCombo.itemData(index)
@@ -357,76 +352,6 @@ class ArchitectureBuilder(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-
-    # ------------------------------------------------------------------ files
-    def _ask_path(self, save: bool, title: str, filters: str, suggested: str = "") -> str:
-        folder = prefs.last_directory(self.settings)
-        if save:
-            path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested),
-                                                  filters)
-        else:
-            path, _ = QFileDialog.getOpenFileName(self, title, folder, filters)
-        if path:
-            prefs.remember_directory(self.settings, path)
-        return path
-
-    def save_dialog(self) -> None:
-        """Ask where to save the spec as JSON."""
-        path = self._ask_path(True, self.tr("Save model spec"),
-                              self.tr("Model specs (*.json);;All files (*)"),
-                              f"{file_stem(self.spec()['name'])}.json")
-        if path:
-            self.save_spec(path)
-
-    def save_spec(self, path: str | Path) -> bool:
-        """Write the spec to ``path`` as JSON (what ``digitlab train --model-spec`` reads)."""
-        try:
-            Path(path).write_text(json.dumps(self.spec(), indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            self.message.emit("error", self.tr("Could not save the spec: {0}").format(say(exc)))
-            return False
-        self.message.emit("info", self.tr("Saved the spec to {0}").format(Path(path).name))
-        return True
-
-    def open_dialog(self) -> None:
-        """Ask for a JSON spec to open."""
-        path = self._ask_path(False, self.tr("Open model spec"),
-                              self.tr("Model specs (*.json);;All files (*)"))
-        if path:
-            self.open_spec(path)
-
-    def open_spec(self, path: str | Path) -> bool:
-        """Open a JSON spec; one that does not build opens too, marked where it breaks."""
-        path = Path(path)
-        try:
-            spec = read_spec_sketch(path)
-        except ValueError as exc:
-            self.message.emit("error", self.tr("Could not open {0}: {1}").format(
-                path.name, say(exc)))
-            return False
-        self._selected = -1
-        self.document.load_spec(spec, self.tr("Open {0}").format(path.name))
-        self.presetCombo.setCurrentIndex(0)
-        return True
-
-    def export_dialog(self) -> None:
-        """Ask where to write the network as a standalone PyTorch module."""
-        path = self._ask_path(True, self.tr("Export PyTorch code"),
-                              self.tr("Python files (*.py);;All files (*)"),
-                              f"{file_stem(self.spec()['name'])}.py")
-        if path:
-            self.export_python(path)
-
-    def export_python(self, path: str | Path) -> bool:
-        """Write ``cnn_core.checkpoints.code_export.spec_to_python`` of the spec to ``path``."""
-        try:
-            Path(path).write_text(spec_to_python(self.spec()), encoding="utf-8")
-        except (OSError, ValueError) as exc:  # SpecError is a ValueError
-            self.message.emit("error", self.tr("Could not export the code: {0}").format(say(exc)))
-            return False
-        self.message.emit("info", self.tr("Wrote {0}: class Net, needs only torch")
-                          .format(Path(path).name))
-        return True
 
     def train_this(self) -> None:
         """Ask for this network to be trained (the window fills the Train tab)."""

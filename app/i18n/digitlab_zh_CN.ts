@@ -153,50 +153,6 @@
         <source>Change network {0}</source>
         <translation>修改网络 {0}</translation>
     </message>
-    <message>
-        <source>Save model spec</source>
-        <translation>保存模型定义</translation>
-    </message>
-    <message>
-        <source>Model specs (*.json);;All files (*)</source>
-        <translation>模型定义 (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Could not save the spec: {0}</source>
-        <translation>无法保存模型定义：{0}</translation>
-    </message>
-    <message>
-        <source>Saved the spec to {0}</source>
-        <translation>模型定义已保存到 {0}</translation>
-    </message>
-    <message>
-        <source>Open model spec</source>
-        <translation>打开模型定义</translation>
-    </message>
-    <message>
-        <source>Could not open {0}: {1}</source>
-        <translation>无法打开 {0}：{1}</translation>
-    </message>
-    <message>
-        <source>Open {0}</source>
-        <translation>打开 {0}</translation>
-    </message>
-    <message>
-        <source>Export PyTorch code</source>
-        <translation>导出 PyTorch 代码</translation>
-    </message>
-    <message>
-        <source>Python files (*.py);;All files (*)</source>
-        <translation>Python 文件 (*.py);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Could not export the code: {0}</source>
-        <translation>无法导出代码：{0}</translation>
-    </message>
-    <message>
-        <source>Wrote {0}: class Net, needs only torch</source>
-        <translation>已写出 {0}：class Net，只依赖 torch</translation>
-    </message>
 </context>
 <context>
     <name>BatchNormDialog</name>
@@ -278,6 +234,53 @@
     <message>
         <source>eval mode</source>
         <translation>评估模式</translation>
+    </message>
+</context>
+<context>
+    <name>BuilderFiles</name>
+    <message>
+        <source>Save model spec</source>
+        <translation>保存模型定义</translation>
+    </message>
+    <message>
+        <source>Model specs (*.json);;All files (*)</source>
+        <translation>模型定义 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not save the spec: {0}</source>
+        <translation>无法保存模型定义：{0}</translation>
+    </message>
+    <message>
+        <source>Saved the spec to {0}</source>
+        <translation>模型定义已保存到 {0}</translation>
+    </message>
+    <message>
+        <source>Open model spec</source>
+        <translation>打开模型定义</translation>
+    </message>
+    <message>
+        <source>Could not open {0}: {1}</source>
+        <translation>无法打开 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Open {0}</source>
+        <translation>打开 {0}</translation>
+    </message>
+    <message>
+        <source>Export PyTorch code</source>
+        <translation>导出 PyTorch 代码</translation>
+    </message>
+    <message>
+        <source>Python files (*.py);;All files (*)</source>
+        <translation>Python 文件 (*.py);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not export the code: {0}</source>
+        <translation>无法导出代码：{0}</translation>
+    </message>
+    <message>
+        <source>Wrote {0}: class Net, needs only torch</source>
+        <translation>已写出 {0}：class Net，只依赖 torch</translation>
     </message>
 </context>
 <context>
@@ -711,18 +714,6 @@
 <context>
     <name>ConvExplorer</name>
     <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>播放</translation>
-    </message>
-    <message>
-        <source>%1/s</source>
-        <translation>%1/秒</translation>
-    </message>
-    <message>
         <source>Input (padded), ch %1</source>
         <translation>输入（已填充），通道 %1</translation>
     </message>
@@ -850,6 +841,10 @@
     <message>
         <source>Speed</source>
         <translation>速度</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
 </context>
 <context>
@@ -1073,12 +1068,40 @@
         <translation>居中于 28×28</translation>
     </message>
     <message>
+        <source>{where}: must be an integer from {lo:,} to {hi:,}, got {value}</source>
+        <translation>{where}：必须是 {lo:,} 到 {hi:,} 之间的整数，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: must be an integer or a pair of integers from {lo:,} to {hi:,}, got {value}</source>
+        <translation>{where}：必须是 {lo:,} 到 {hi:,} 之间的一个整数或一对整数，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: {what} must be in [{lo:g}, {hi:g}{bracket}, got {value}</source>
+        <translation>{where}：{what} 必须在 [{lo:g}, {hi:g}{bracket} 之内，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: must be true or false, got {value}</source>
+        <translation>{where}：必须是 true 或 false，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: must be one of {options}, got {value}</source>
+        <translation>{where}：必须是 {options} 之一，实际为 {value}</translation>
+    </message>
+    <message>
         <source>{where}: a {kernel} kernel (padding {padding}, dilation {dilation}) does not fit its input {shape}: the output would be {height}×{width}</source>
         <translation>{where}：{kernel} 的卷积核（填充 {padding}，膨胀 {dilation}）放不进输入 {shape}：输出将是 {height}×{width}</translation>
     </message>
     <message>
         <source>{label}: changes {shape} to {out} channels / stride {stride}, which needs &quot;use_1x1conv&quot;: true for the shortcut</source>
         <translation>{label}：把 {shape} 变为 {out} 个通道 / 步幅 {stride}，捷径需要 &quot;use_1x1conv&quot;: true</translation>
+    </message>
+    <message>
+        <source>{where}: must be a pair [1×1 channels, output channels] of integers from 1 to {limit:,}, got {value}</source>
+        <translation>{where}：必须是一对 1 到 {limit:,} 之间的整数 [1×1 通道数, 输出通道数]，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{label}: expects {c} input channels but the previous layer gives {shape}</source>
+        <translation>{label}：需要 {c} 个输入通道，但上一层给出 {shape}</translation>
     </message>
     <message>
         <source>{where}: groups={groups} must divide both in_channels={c} and out_channels={out}</source>
@@ -1097,12 +1120,52 @@
         <translation>{label}（linear）需要展平的输入，但得到 {shape}；请在它前面添加展平层</translation>
     </message>
     <message>
+        <source>{label}: expects in_features={n} but the previous layer gives {shape}</source>
+        <translation>{label}：需要 in_features={n}，但上一层给出 {shape}</translation>
+    </message>
+    <message>
         <source>{where}: at most half the kernel size {kernel}, got {padding}</source>
         <translation>{where}：最多为卷积核大小 {kernel} 的一半，实际为 {padding}</translation>
     </message>
     <message>
+        <source>{where}: a layer must be an object, got {value}</source>
+        <translation>{where}：层必须是一个对象，实际为 {value}</translation>
+    </message>
+    <message>
         <source>{label} ({kind}) needs a C×H×W input but gets a flat vector of shape {shape}</source>
         <translation>{label}（{kind}）需要 C×H×W 的输入，但得到形状为 {shape} 的展平向量</translation>
+    </message>
+    <message>
+        <source>{where}: a model spec must be a JSON object, got {value}</source>
+        <translation>{where}：模型定义必须是一个 JSON 对象，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: not a spec setting (known: {known})</source>
+        <translation>{where}：不是模型定义的设置（已知的有：{known}）</translation>
+    </message>
+    <message>
+        <source>{where}: DigitLab models take {shape} images ([1, 28, 28]), got {value}</source>
+        <translation>{where}：DigitLab 模型接受 {shape} 的图像（[1, 28, 28]），实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: the spec needs a non-empty list of layers, got {value}</source>
+        <translation>{where}：模型定义需要一个非空的层列表，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: the spec needs a list of layers, got {value}</source>
+        <translation>{where}：模型定义需要一个层列表，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: at most {limit} layers, got {n}</source>
+        <translation>{where}：最多 {limit} 层，实际为 {n} 层</translation>
+    </message>
+    <message>
+        <source>{where}: a layer must be an object with a &quot;type&quot;, got {value}</source>
+        <translation>{where}：层必须是带 &quot;type&quot; 的对象，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: two layers of {part} are called {name!r}</source>
+        <translation>{where}：{part} 中有两层都叫 {name!r}</translation>
     </message>
     <message>
         <source>{where}: must end in {classes} outputs (one per class, num_classes) but gives {shape}</source>
@@ -1311,6 +1374,234 @@
     <message>
         <source>the canvas is empty: draw a digit first</source>
         <translation>画布是空的：请先写一个数字</translation>
+    </message>
+    <message>
+        <source>tracing and writing the {fmt} file…</source>
+        <translation>正在跟踪模型并写出 {fmt} 文件…</translation>
+    </message>
+    <message>
+        <source>checking it against DigitLab on {n} MNIST test pictures…</source>
+        <translation>正在用 {n} 张 MNIST 测试图片与 DigitLab 核对…</translation>
+    </message>
+    <message>
+        <source>unknown padding mode {mode!r}</source>
+        <translation>未知的填充方式 {mode!r}</translation>
+    </message>
+    <message>
+        <source>the kernel does not fit in the padded input</source>
+        <translation>卷积核放不进填充后的输入</translation>
+    </message>
+    <message>
+        <source>a {ph}×{pw} pooling window does not fit in a {h}×{w} map</source>
+        <translation>{ph}×{pw} 的池化窗口放不进 {h}×{w} 的特征图</translation>
+    </message>
+    <message>
+        <source>unknown padding mode {mode!r}; use one of {modes}</source>
+        <translation>未知的填充方式 {mode!r}；请使用 {modes} 之一</translation>
+    </message>
+    <message>
+        <source>channels, groups, kernel size, stride and dilation must be at least 1, and padding at least 0</source>
+        <translation>通道数、分组数、卷积核大小、步幅和膨胀至少为 1，填充至少为 0</translation>
+    </message>
+    <message>
+        <source>groups = {groups} does not divide the {n} input channels</source>
+        <translation>分组数 groups = {groups} 不能整除 {n} 个输入通道</translation>
+    </message>
+    <message>
+        <source>groups = {groups} does not divide the {n} output channels</source>
+        <translation>分组数 groups = {groups} 不能整除 {n} 个输出通道</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>reflect padding of {p} needs an input {axis} above {p} (it is {n})</source>
+        <translation>{p} 的 reflect 填充需要输入{axis}大于 {p}（现在是 {n}）</translation>
+    </message>
+    <message>
+        <source>circular padding of {p} needs an input {axis} of at least {p} (it is {n})</source>
+        <translation>{p} 的 circular 填充需要输入{axis}至少为 {p}（现在是 {n}）</translation>
+    </message>
+    <message>
+        <source>the kernel reaches {reach} pixels but the padded input {axis} is only {size}: the output {axis} would be {out}</source>
+        <translation>卷积核覆盖 {reach} 个像素，但填充后的输入{axis}只有 {size}：输出{axis}将是 {out}</translation>
+    </message>
+    <message>
+        <source>type the {what}&apos;s numbers, e.g. 0 1 2; 3 4 5; 6 7 8</source>
+        <translation>请输入{what}的数值，例如 0 1 2; 3 4 5; 6 7 8</translation>
+    </message>
+    <message>
+        <source>row {r}, value {c} of the {what}: {cell!r} is not a number</source>
+        <translation>{what}第 {r} 行第 {c} 个值：{cell!r} 不是数字</translation>
+    </message>
+    <message>
+        <source>every row of the {what} needs as many values; these rows have {counts}</source>
+        <translation>{what}的每一行需要同样多的值；这些行分别有 {counts} 个</translation>
+    </message>
+    <message>
+        <source>the {what} is {rows}×{cols}; at most {most}×{most} can be typed</source>
+        <translation>{what}是 {rows}×{cols}；最多只能输入 {most}×{most}</translation>
+    </message>
+    <message>
+        <source>the {what}&apos;s values must be finite numbers</source>
+        <translation>{what}的值必须是有限的数</translation>
+    </message>
+    <message>
+        <source>not a DigitLab checkpoint (its metadata lacks &quot;format&quot;: &quot;{format}&quot;)</source>
+        <translation>不是 DigitLab 检查点（它的元数据缺少 &quot;format&quot;: &quot;{format}&quot;）</translation>
+    </message>
+    <message>
+        <source>made by a newer DigitLab (format version {version}); this one reads version {reads}</source>
+        <translation>由更新版本的 DigitLab 生成（格式版本 {version}）；此版本只能读取版本 {reads}</translation>
+    </message>
+    <message>
+        <source>spec: missing; a checkpoint carries the spec of its model</source>
+        <translation>spec：缺失；检查点应当带有其模型的定义</translation>
+    </message>
+    <message>
+        <source>missing {names}</source>
+        <translation>缺少 {names}</translation>
+    </message>
+    <message>
+        <source>unexpected {names}</source>
+        <translation>多出 {names}</translation>
+    </message>
+    <message>
+        <source>weights do not match the model spec ({parts})</source>
+        <translation>权重与模型定义不符（{parts}）</translation>
+    </message>
+    <message>
+        <source>weights do not match the model spec: {key} has shape {shape}, the spec needs {needs}</source>
+        <translation>权重与模型定义不符：{key} 的形状是 {shape}，模型定义需要 {needs}</translation>
+    </message>
+    <message>
+        <source>{url}: the connection ended after {done:,} of {total:,} bytes</source>
+        <translation>{url}：连接在 {total:,} 字节中的 {done:,} 字节后中断</translation>
+    </message>
+    <message>
+        <source>{url}: the file&apos;s checksum is wrong (damaged on the way, or not the expected file)</source>
+        <translation>{url}：文件的校验和不对（传输中损坏，或不是预期的文件）</translation>
+    </message>
+    <message>
+        <source>{files} not found after the download</source>
+        <translation>下载后仍找不到 {files}</translation>
+    </message>
+    <message>
+        <source>{name}: too large for a zip of digits ({size:.0f} MB; the limit is {limit} MB)</source>
+        <translation>{name}：作为数字的 zip 文件太大（{size:.0f} MB；上限为 {limit} MB）</translation>
+    </message>
+    <message>
+        <source>{name}: not a zip file ({why})</source>
+        <translation>{name}：不是 zip 文件（{why}）</translation>
+    </message>
+    <message>
+        <source>{n} entries past the first {limit:,}: too many entries</source>
+        <translation>前 {limit:,} 个之后的 {n} 个条目：条目太多</translation>
+    </message>
+    <message>
+        <source>no digit in its name (name files like 7_mine.png or put them in 7/)</source>
+        <translation>文件名中没有数字（请命名为 7_mine.png 这样，或放进 7/ 文件夹）</translation>
+    </message>
+    <message>
+        <source>the store is full ({n:,} samples)</source>
+        <translation>样本已满（{n:,} 个样本）</translation>
+    </message>
+    <message>
+        <source>already in your samples</source>
+        <translation>已在你的样本中</translation>
+    </message>
+    <message>
+        <source>{name}: {reason}</source>
+        <translation>{name}：{reason}</translation>
+    </message>
+    <message>
+        <source>unsafe path in the zip</source>
+        <translation>zip 中的路径不安全</translation>
+    </message>
+    <message>
+        <source>encrypted</source>
+        <translation>已加密</translation>
+    </message>
+    <message>
+        <source>too large ({size:,} bytes uncompressed; the limit is {limit:,})</source>
+        <translation>太大（解压后 {size:,} 字节；上限为 {limit:,}）</translation>
+    </message>
+    <message>
+        <source>suspicious compression ratio (a zip bomb?)</source>
+        <translation>压缩比可疑（zip 炸弹？）</translation>
+    </message>
+    <message>
+        <source>the zip holds more data than a set of digits can</source>
+        <translation>zip 中的数据超出了一组数字所能有的量</translation>
+    </message>
+    <message>
+        <source>cannot be read from the zip ({why})</source>
+        <translation>无法从 zip 中读取（{why}）</translation>
+    </message>
+    <message>
+        <source>larger than its declared size</source>
+        <translation>比它声明的大小更大</translation>
+    </message>
+    <message>
+        <source>{where}: {why} (got {value})</source>
+        <translation>{where}：{why}（实际为 {value}）</translation>
+    </message>
+    <message>
+        <source>{label}: {expr!r} cannot take a {shape} input: {why}</source>
+        <translation>{label}：{expr!r} 不能接受 {shape} 的输入：{why}</translation>
+    </message>
+    <message>
+        <source>{label}: {expr!r} must keep one result per picture of the batch, of the same rank as its {shape} input (reduce with dim=…, keepdim=True, or subtract: x - x.mean())</source>
+        <translation>{label}：{expr!r} 必须为批中的每张图片保留一个结果，且与其 {shape} 输入的维数相同（用 dim=…, keepdim=True 归约，或相减：x - x.mean()）</translation>
+    </message>
+    <message>
+        <source>{where}: the name of an earlier layer with weights (e.g. &quot;fc2&quot;), got {value}</source>
+        <translation>{where}：应为前面某个带权重的层的名字（例如 &quot;fc2&quot;），实际为 {value}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{where}: no earlier layer with weights is called {wanted!r} (layers with weights before it: {known})</source>
+        <translation>{where}：前面没有叫 {wanted!r} 的带权重的层（它之前带权重的层：{known}）</translation>
+    </message>
+    <message>
+        <source>{label}: shares {of}, which takes {target} inputs, but gets {shape}: the channels (or features) must match</source>
+        <translation>{label}：共享 {of} 的权重，它接受 {target} 的输入，但这里得到 {shape}：通道数（或特征数）必须一致</translation>
+    </message>
+    <message>
+        <source>{where}: must be a string of at most {limit} characters, got {value}</source>
+        <translation>{where}：必须是最多 {limit} 个字符的字符串，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}: a layer name is a letter or _ then up to 63 letters, digits or _ (and not {reserved}), got {value}</source>
+        <translation>{where}：层名以字母或 _ 开头，后面最多 63 个字母、数字或 _（且不能是 {reserved}），实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{where}.type: unknown layer type {kind}; known: {known}</source>
+        <translation>{where}.type：未知的层类型 {kind}；已知的有：{known}</translation>
+    </message>
+    <message>
+        <source>{where}: not a setting of an {kind} layer (it takes {known})</source>
+        <translation>{where}：不是 {kind} 层的设置（它接受 {known}）</translation>
+    </message>
+    <message>
+        <source>{where}: not a setting of a {kind} layer (it takes {known})</source>
+        <translation>{where}：不是 {kind} 层的设置（它接受 {known}）</translation>
+    </message>
+    <message>
+        <source>{where}: an {kind} layer needs it</source>
+        <translation>{where}：{kind} 层需要这个设置</translation>
+    </message>
+    <message>
+        <source>{where}: a {kind} layer needs it</source>
+        <translation>{where}：{kind} 层需要这个设置</translation>
     </message>
 </context>
 <context>
@@ -3131,7 +3422,11 @@ Click to put it on the canvas</source>
     </message>
 </context>
 <context>
-    <name>PerturbationView</name>
+    <name>PerturbationSliders</name>
+    <message>
+        <source>Change the input</source>
+        <translation>改变输入</translation>
+    </message>
     <message>
         <source>Rotate</source>
         <translation>旋转</translation>
@@ -3164,10 +3459,9 @@ Click to put it on the canvas</source>
         <source>Put every slider back to no change</source>
         <translation>把所有滑块恢复为不变</translation>
     </message>
-    <message>
-        <source>Change the input</source>
-        <translation>改变输入</translation>
-    </message>
+</context>
+<context>
+    <name>PerturbationView</name>
     <message>
         <source>The perturbed 28×28 input</source>
         <translation>扰动后的 28×28 输入</translation>
@@ -3381,6 +3675,69 @@ Click to put it on the canvas</source>
     <message>
         <source>counted while a run trains</source>
         <translation>在训练运行时统计</translation>
+    </message>
+</context>
+<context>
+    <name>RunTexts</name>
+    <message>
+        <source>Training diverged: {0}. The run is on the model shelf; the canvas keeps its model.</source>
+        <translation>训练发散：{0}。训练记录在模型架上；画布保留原模型。</translation>
+    </message>
+    <message>
+        <source>Training stopped in epoch {0}. The run is on the model shelf; the canvas keeps its model until you pick the run there.</source>
+        <translation>训练在第 {0} 轮停止。训练记录在模型架上；在那里选中它之前，画布保留原模型。</translation>
+    </message>
+    <message>
+        <source>Training finished: {0:.2%} test accuracy after {1} epochs ({2}). The canvas now uses the new model.</source>
+        <translation>训练完成：{1} 轮后测试准确率 {0:.2%}（{2}）。画布现在使用新模型。</translation>
+    </message>
+    <message>
+        <source>Epoch {0}/{1} · starting…</source>
+        <translation>第 {0}/{1} 轮 · 开始中…</translation>
+    </message>
+    <message>
+        <source>Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}</source>
+        <translation>第 {0}/{1} 轮：{2:.0%} · 总进度 {3:.0%} · {4:,.0f} 样本/秒 · 剩余 {5}</translation>
+    </message>
+    <message>
+        <source>Done: {0:.2%} test accuracy in {1}</source>
+        <translation>完成：测试准确率 {0:.2%}，用时 {1}</translation>
+    </message>
+    <message>
+        <source>Stopped in epoch {0}</source>
+        <translation>在第 {0} 轮停止</translation>
+    </message>
+    <message>
+        <source>Diverged in epoch {0}; last good weights restored</source>
+        <translation>在第 {0} 轮发散；已恢复最后的正常权重</translation>
+    </message>
+    <message>
+        <source>Failed: {0}</source>
+        <translation>失败：{0}</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>run #{0} {1}</source>
+        <translation>训练 #{0} {1}</translation>
+    </message>
+    <message>
+        <source>Done: {0:.2%} test accuracy in {1} ({2})</source>
+        <translation>完成：测试准确率 {0:.2%}，用时 {1}（{2}）</translation>
+    </message>
+    <message>
+        <source>Diverged in epoch {0}; last good weights restored ({1})</source>
+        <translation>在第 {0} 轮发散；已恢复最后的正常权重（{1}）</translation>
+    </message>
+    <message>
+        <source>Interrupted after epoch {0} ({1})</source>
+        <translation>在第 {0} 轮后中断（{1}）</translation>
+    </message>
+    <message>
+        <source>Stopped in epoch {0} ({1})</source>
+        <translation>在第 {0} 轮停止（{1}）</translation>
     </message>
 </context>
 <context>
@@ -3986,18 +4343,6 @@ Click to put it on the canvas</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <source>Training diverged: {0}. The run is on the model shelf; the canvas keeps its model.</source>
-        <translation>训练发散：{0}。训练记录在模型架上；画布保留原模型。</translation>
-    </message>
-    <message>
-        <source>Training stopped in epoch {0}. The run is on the model shelf; the canvas keeps its model until you pick the run there.</source>
-        <translation>训练在第 {0} 轮停止。训练记录在模型架上；在那里选中它之前，画布保留原模型。</translation>
-    </message>
-    <message>
-        <source>Training finished: {0:.2%} test accuracy after {1} epochs ({2}). The canvas now uses the new model.</source>
-        <translation>训练完成：{1} 轮后测试准确率 {0:.2%}（{2}）。画布现在使用新模型。</translation>
-    </message>
-    <message>
         <source>Training failed: {0}</source>
         <translation>训练失败：{0}</translation>
     </message>
@@ -4008,54 +4353,6 @@ Click to put it on the canvas</source>
     <message>
         <source>Paused · </source>
         <translation>已暂停 · </translation>
-    </message>
-    <message>
-        <source>Epoch {0}/{1} · starting…</source>
-        <translation>第 {0}/{1} 轮 · 开始中…</translation>
-    </message>
-    <message>
-        <source>Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}</source>
-        <translation>第 {0}/{1} 轮：{2:.0%} · 总进度 {3:.0%} · {4:,.0f} 样本/秒 · 剩余 {5}</translation>
-    </message>
-    <message>
-        <source>Done: {0:.2%} test accuracy in {1}</source>
-        <translation>完成：测试准确率 {0:.2%}，用时 {1}</translation>
-    </message>
-    <message>
-        <source>Stopped in epoch {0}</source>
-        <translation>在第 {0} 轮停止</translation>
-    </message>
-    <message>
-        <source>Diverged in epoch {0}; last good weights restored</source>
-        <translation>在第 {0} 轮发散；已恢复最后的正常权重</translation>
-    </message>
-    <message>
-        <source>Failed: {0}</source>
-        <translation>失败：{0}</translation>
-    </message>
-    <message>
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <source>run #{0} {1}</source>
-        <translation>训练 #{0} {1}</translation>
-    </message>
-    <message>
-        <source>Done: {0:.2%} test accuracy in {1} ({2})</source>
-        <translation>完成：测试准确率 {0:.2%}，用时 {1}（{2}）</translation>
-    </message>
-    <message>
-        <source>Diverged in epoch {0}; last good weights restored ({1})</source>
-        <translation>在第 {0} 轮发散；已恢复最后的正常权重（{1}）</translation>
-    </message>
-    <message>
-        <source>Interrupted after epoch {0} ({1})</source>
-        <translation>在第 {0} 轮后中断（{1}）</translation>
-    </message>
-    <message>
-        <source>Stopped in epoch {0} ({1})</source>
-        <translation>在第 {0} 轮停止（{1}）</translation>
     </message>
 </context>
 <context>

@@ -14,7 +14,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
-from .plots import LogAxis
+from .log_axis import LogAxis
 
 __all__ = ["FittedLogAxis", "two_lines"]
 
@@ -32,7 +32,7 @@ def two_lines(text: str) -> str:
 
 
 class FittedLogAxis(LogAxis):
-    """A left :class:`~app.widgets.plots.LogAxis` (main tick labels only) that keeps its
+    """A left :class:`~app.widgets.log_axis.LogAxis` (main tick labels only) that keeps its
     title whole and inside its plot (see the module docstring)."""
 
     _wrapped = False  # the title is on two lines (a class default: pyqtgraph's __init__

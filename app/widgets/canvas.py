@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,30 +21,24 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from cnn_core.data.data_picture import DataPicture
-from cnn_core.data.images import ImageError, check_size, decode_image, load_image
+from cnn_core.data.images import ImageError, decode_image, load_image
 
 from ..language import say
-from .picture_data import busy_cursor, fit_to_square, holds_picture, image_formats, png_bytes
+from .canvas_brush import PAPER, outline_rect, paint_segment, segment_rect, stroke_width
+from .canvas_history import DrawingHistory
+from .picture_data import (
+    busy_cursor,
+    fit_to_square,
+    gray_array,
+    holds_picture,
+    mime_picture,
+    qimage_gray,
+)
 
 __all__ = ["CANVAS_SIZE", "DrawingCanvas"]
 
 CANVAS_SIZE = 280  # logical pixels: 10× MNIST's 28, so strokes keep their detail
-_UNDO_LIMIT = 64
-# Loaded pictures kept at full size in the undo/redo history (float32: 4 bytes a pixel).
-_HISTORY_PICTURE_PIXELS = 64_000_000
-_INK = QColor(255, 255, 255)
-_PAPER = QColor(0, 0, 0)
 
-
-def _to_array(gray: QImage) -> np.ndarray:
-    """Copy a Grayscale8 QImage into a (height, width) uint8 array (rows may be padded)."""
-    height, width, stride = gray.height(), gray.width(), gray.bytesPerLine()
-    buffer = np.frombuffer(gray.constBits(), dtype=np.uint8, count=height * stride)
-    return buffer.reshape(height, stride)[:, :width].copy()
-
-
-# One step of the history: the canvas image and the loaded picture it shows, if unchanged.
-_State = tuple[QImage, "np.ndarray | None"]
 
 
 class DrawingCanvas(QWidget):
@@ -72,11 +67,10 @@ class DrawingCanvas(QWidget):
         self.setToolTip(self.tr("Draw a digit with the left mouse button; "
                                 "the right button erases."))
         self._image = QImage(CANVAS_SIZE, CANVAS_SIZE, QImage.Format.Format_Grayscale8)
-        self._image.fill(_PAPER)
+        self._image.fill(PAPER)
         # the loaded picture (a data set's as such), while shown unchanged
         self._picture: np.ndarray | DataPicture | None = None
-        self._undo: list[_State] = []
-        self._redo: list[_State] = []
+        self._history = DrawingHistory()
         self._brush_width = 20
         self._stroke_button: Qt.MouseButton | None = None
         self._last_point = QPointF()
@@ -104,7 +98,7 @@ class DrawingCanvas(QWidget):
 
     def image_array(self) -> np.ndarray:
         """The drawing as a (CANVAS_SIZE, CANVAS_SIZE) uint8 array, ink = 255."""
-        return _to_array(self._image)
+        return gray_array(self._image)
 
     def model_input(self) -> np.ndarray:
         """What the model reads: the loaded picture (gray float, full size) until something
@@ -134,24 +128,24 @@ class DrawingCanvas(QWidget):
 
     def can_undo(self) -> bool:
         """True when there is a step to undo."""
-        return bool(self._undo)
+        return self._history.can_undo()
 
     def can_redo(self) -> bool:
         """True when there is an undone step to redo."""
-        return bool(self._redo)
+        return self._history.can_redo()
 
     def undo(self) -> None:
         """Go back one stroke (or clear, or load)."""
-        if self._undo:
-            self._redo.append((self._image, self._picture))
-            self._image, self._picture = self._undo.pop()
+        state = self._history.undo((self._image, self._picture))
+        if state is not None:
+            self._image, self._picture = state
             self._after_edit()
 
     def redo(self) -> None:
         """Redo the last undone step."""
-        if self._redo:
-            self._undo.append((self._image, self._picture))
-            self._image, self._picture = self._redo.pop()
+        state = self._history.redo((self._image, self._picture))
+        if state is not None:
+            self._image, self._picture = state
             self._after_edit()
 
     def clear(self) -> None:
@@ -159,7 +153,7 @@ class DrawingCanvas(QWidget):
         if self.is_blank():
             return
         self._push_undo()
-        self._image.fill(_PAPER)
+        self._image.fill(PAPER)
         self._after_edit()
 
     def set_picture(self, gray: np.ndarray | DataPicture) -> None:
@@ -183,34 +177,15 @@ class DrawingCanvas(QWidget):
 
     def load_file(self, path: str | Path) -> bool:
         """Load an image file into the canvas; ``False`` (and :attr:`load_failed`) if unreadable."""
-        try:
-            with busy_cursor():
-                gray = load_image(path)
-        except ImageError as exc:
-            self._report(Path(path).name, exc)
-            return False
-        self.set_picture(gray)
-        return True
+        return self._load(lambda: load_image(path), Path(path).name)
 
     def load_bytes(self, data: bytes, what: str) -> bool:
         """Load an encoded image (PNG, JPEG, … bytes); ``what`` names it in error messages."""
-        try:
-            with busy_cursor():
-                gray = decode_image(data)
-        except ImageError as exc:
-            self._report(what, exc)
-            return False
-        self.set_picture(gray)
-        return True
+        return self._load(lambda: decode_image(data), what)
 
     def load_qimage(self, image: QImage, what: str) -> bool:
         """Load a decoded QImage (clipboard data) through the same loader as files."""
-        try:
-            check_size(image.width(), image.height())  # before spending time encoding it
-        except ImageError as exc:
-            self._report(what, exc)
-            return False
-        return self.load_bytes(png_bytes(image), what)
+        return self._load(lambda: qimage_gray(image), what)
 
     def save_file(self, path: str | Path) -> bool:
         """Save the drawing as an image file (format from the suffix, PNG by default)."""
@@ -218,25 +193,13 @@ class DrawingCanvas(QWidget):
         return self._image.save(str(path), suffix)
 
     def load_mime_data(self, mime: QMimeData, what: str | None = None) -> bool:
-        """Load the first local file, else the encoded image, else the image of drop or
-        clipboard data; ``what`` ("the pasted image") names it in error messages.
-
-        The encoded bytes come before Qt's decoded image so that the core decodes the
-        original data, as it does for a file.
-        """
-        what = what or self.tr("the image")
-        for url in mime.urls():
-            if url.isLocalFile():
-                return self.load_file(url.toLocalFile())
-        for mime_type in image_formats(mime):
-            data = bytes(mime.data(mime_type).data())
-            if data:
-                return self.load_bytes(data, what)
-        if mime.hasImage():
-            image = QImage(mime.imageData())
-            if not image.isNull():
-                return self.load_qimage(image, what)
-        return False
+        """Load the picture of drop or clipboard data (:func:`.picture_data.mime_picture`);
+        ``what`` ("the pasted image") names it in error messages."""
+        found = mime_picture(mime)
+        if found is None:
+            return False
+        read, name = found
+        return self._load(read, name or what or self.tr("the image"))
 
     def paste(self) -> bool:
         """Paste an image (or an image file) from the clipboard."""
@@ -246,8 +209,17 @@ class DrawingCanvas(QWidget):
             return False
         return self.load_mime_data(mime, self.tr("the pasted image"))
 
-    def _report(self, what: str, exc: ImageError) -> None:
-        self.load_failed.emit(self.tr("Cannot open {0}: {1}").format(what, say(exc.reason)))
+    def _load(self, read: Callable[[], np.ndarray], what: str) -> bool:
+        """Show the picture ``read()`` gives; ``False`` and :attr:`load_failed` (naming it
+        ``what``) when it is not one."""
+        try:
+            with busy_cursor():
+                gray = read()
+        except ImageError as exc:
+            self.load_failed.emit(self.tr("Cannot open {0}: {1}").format(what, say(exc.reason)))
+            return False
+        self.set_picture(gray)
+        return True
 
     def draw_stroke(self, points: list[tuple[float, float]], erase: bool = False) -> None:
         """Draw a polyline in canvas coordinates as one undoable stroke (for demos and scripts)."""
@@ -314,21 +286,10 @@ class DrawingCanvas(QWidget):
         painter.drawEllipse(self._hover, radius, radius)
 
     def _current_width(self) -> float:
-        eraser = self._stroke_button == Qt.MouseButton.RightButton
-        return self._brush_width * (1.5 if eraser else 1.0)
+        return stroke_width(self._brush_width, self._erasing())
 
     def _paint_segment(self, start: QPointF, end: QPointF, erase: bool) -> None:
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        width = self._brush_width * (1.5 if erase else 1.0)
-        pen = QPen(_PAPER if erase else _INK, width, Qt.PenStyle.SolidLine,
-                   Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        if start == end:
-            painter.drawPoint(start)
-        else:
-            painter.drawLine(start, end)
-        painter.end()
+        paint_segment(self._image, start, end, self._brush_width, erase)
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -362,23 +323,10 @@ class DrawingCanvas(QWidget):
             self.update(dirty)
 
     def _outline_rect(self, centre: QPointF | None) -> QRect:
-        """Widget pixels the brush outline at ``centre`` covers (empty for ``None``)."""
-        if centre is None:
-            return QRect()
-        radius = self._outline_radius(self._target_rect()) + 3  # its pen, antialiasing
-        return QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
-                      2 * radius).toAlignedRect()
+        return outline_rect(centre, self._outline_radius(self._target_rect()))
 
     def _segment_rect(self, start: QPointF, end: QPointF) -> QRect:
-        """Widget pixels a segment between two image points may touch once scaled up."""
-        rect = self._target_rect()
-        scale = rect.width() / CANVAS_SIZE
-        pad = (self._brush_width * 1.5 / 2 + 2) * scale + 2  # the eraser's width, smoothing
-        left, right = sorted((start.x(), end.x()))
-        top, bottom = sorted((start.y(), end.y()))
-        return QRectF(rect.x() + left * scale - pad, rect.y() + top * scale - pad,
-                      (right - left) * scale + 2 * pad,
-                      (bottom - top) * scale + 2 * pad).toAlignedRect()
+        return segment_rect(start, end, self._target_rect(), CANVAS_SIZE, self._brush_width)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != self._stroke_button:
@@ -413,25 +361,8 @@ class DrawingCanvas(QWidget):
     # ---------------------------------------------------------------- history
     def _push_undo(self) -> None:
         """Remember the current state before an edit; the edit replaces any loaded picture."""
-        self._undo.append((self._image.copy(), self._picture))
-        del self._undo[:-_UNDO_LIMIT]
-        self._redo.clear()
+        self._history.push((self._image.copy(), self._picture))
         self._picture = None
-        self._limit_history_pictures()
-
-    def _limit_history_pictures(self) -> None:
-        """Keep at most ``_HISTORY_PICTURE_PIXELS`` of full-size pictures in the history.
-
-        Older steps keep their canvas image; undone to, they are read from the canvas.
-        """
-        kept = 0
-        for i in range(len(self._undo) - 1, -1, -1):
-            image, picture = self._undo[i]
-            if picture is None:
-                continue
-            kept += picture.size
-            if kept > _HISTORY_PICTURE_PIXELS:
-                self._undo[i] = (image, None)
 
     def _changed(self, dirty: QRect | None = None) -> None:
         """Repaint ``dirty`` (widget pixels; everything for ``None``) and say so."""

@@ -3,8 +3,8 @@
 :func:`saveable` gives a pyqtgraph view (a ``PlotWidget``, a ``GraphicsLayoutWidget``) the
 right-click action "Save chart…": in the view's own menu where it has one (the Train tab's
 plots, whose menu also sets the axes), else in a menu of its own. The action asks for a file
-(:func:`ask_save_path`); the chosen filter, or the file's own suffix, picks the format, and
-:func:`save_chart` writes it:
+(the window's save dialog, :func:`app.file_dialogs.ask_save_path`); the chosen filter, or
+the file's own suffix, picks the format, and :func:`save_chart` writes it:
 
 * PNG: the chart as it is on screen;
 * SVG: the chart drawn as vectors (through Qt's SVG generator; pictures are embedded);
@@ -25,11 +25,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QPainter
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox
 
-from app import settings as prefs
+from app.file_dialogs import ask_save_path
 
-__all__ = ["FORMATS", "ChartSaver", "Picture", "Series", "ask_save_path", "chart_data",
+__all__ = ["FORMATS", "ChartSaver", "Picture", "Series", "chart_data",
            "chart_name", "save_chart", "saveable", "write_csv"]
 
 FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)",
@@ -230,12 +230,6 @@ def chart_name(view: pg.GraphicsView) -> str:
     return view.objectName() or "chart"
 
 
-def ask_save_path(parent: QWidget, title: str, start: str) -> tuple[str, str]:
-    """The file dialog: (path, chosen filter); an empty path when cancelled."""
-    return QFileDialog.getSaveFileName(parent, title, start, ";;".join(FORMATS.values()),
-                                       FORMATS["png"])
-
-
 class ChartSaver(QObject):
     """The "Save chart…" action of one view, and its menu where the view has none."""
 
@@ -264,12 +258,11 @@ class ChartSaver(QObject):
 
     def save(self) -> Path | None:
         """Ask where and in which format, and save; the path written, or None."""
-        settings = prefs.open_settings()
-        start = str(Path(prefs.last_directory(settings)) / f"{chart_name(self.view)}.png")
-        path, chosen = ask_save_path(self.view, self.tr("Save chart"), start)
-        if not path:
+        asked = ask_save_path(self.view, self.tr("Save chart"), f"{chart_name(self.view)}.png",
+                              list(FORMATS.values()), selected=FORMATS["png"])
+        if asked is None:
             return None
-        target = Path(path)
+        target, chosen = asked
         kind = target.suffix.lstrip(".").lower()
         if kind not in FORMATS:  # no suffix, or not ours: the filter says
             kind = next((k for k, f in FORMATS.items() if f == chosen), "png")
@@ -280,7 +273,6 @@ class ChartSaver(QObject):
             QMessageBox.warning(self.view, self.tr("Save chart"),
                                 self.tr("Could not save {0}: {1}").format(target, exc))
             return None
-        prefs.remember_directory(settings, target)
         return target
 
 

@@ -188,6 +188,6 @@ class SamplesBox(QWidget):
                                                                Path(path).name)
         if report.skipped:
             text += " " + self.tr("Skipped {0}: {1}").format(len(report.skipped),
-                                                             report.skipped[0])
+                                                             say(report.skipped[0]))
         self.message.emit(text, bool(report.skipped) and not report.added)
         return len(report.added), list(report.skipped)

@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -39,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as prefs
-from app.builder.builder_view import file_stem
+from app.builder.spec_files import file_stem
+from app.file_dialogs import ask_save_path
 from cnn_core.checkpoints.code_export import ExportedCode, export_spec
 from cnn_core.runtime.atomic_files import write_bytes_atomic
 
@@ -365,13 +365,11 @@ class CodePanel(QWidget):
         """Ask where to save the code."""
         if self._code is None:
             return
-        folder = prefs.last_directory(self.settings)
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save PyTorch code"), str(Path(folder) / f"{file_stem(self._name)}.py"),
-            self.tr("Python files (*.py);;All files (*)"))
-        if path:
-            prefs.remember_directory(self.settings, path)
-            self.save(path)
+        chosen = ask_save_path(self, self.tr("Save PyTorch code"), f"{file_stem(self._name)}.py",
+                               self.tr("Python files (*.py);;All files (*)"),
+                               settings=self.settings)
+        if chosen is not None:
+            self.save(chosen[0])
 
     def save(self, path: str | Path) -> bool:
         """Write the code to ``path`` (atomically: a crash leaves the old file or the new)."""

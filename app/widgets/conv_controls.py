@@ -17,10 +17,8 @@ Widgets (objectName → what it does):
   ``convOutChannelsSpin``, ``convBiasCheck`` and ``convBiasSpin`` (its value).
 - After it: ``convActivationCombo``; ``convPoolCombo``, ``convPoolSizeSpin``,
   ``convPoolStrideSpin``.
-- Playback (:class:`~app.widgets.conv_playback.ConvPlayBar`, here under the same names):
-  ``convPlayButton`` (Space), ``convStepButton`` (Right), ``convBackButton`` (Left),
-  ``convResetButton`` (Home), ``convFinishButton`` (End), ``convSpeedSlider`` (steps per
-  second).
+- Playback: :class:`~app.widgets.conv_playback.ConvPlayBar` (its widgets, named there, are
+  here under the same names).
 """
 
 from __future__ import annotations
@@ -34,8 +32,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -46,9 +42,9 @@ from PySide6.QtWidgets import (
 from cnn_core.analysis.conv_presets import KERNEL_PRESETS
 from cnn_core.analysis.conv_settings import PADDING_MODES, ConvSettings
 
+from .conv_form import form_combo, form_row, form_spin
 from .conv_playback import ConvPlayBar
 from .conv_typed import ConvFlipChoice, ConvTypedBox
-from .elided_combo import ElidedComboBox
 
 __all__ = ["ConvControls"]
 
@@ -92,31 +88,12 @@ class ConvControls(QScrollArea):
 
     # ------------------------------------------------------------------ widgets
     def _spin(self, name: str, low: int, high: int, value: int, tip: str) -> QSpinBox:
-        spin = QSpinBox(self)
-        spin.setObjectName(name)
-        spin.setRange(low, high)
-        spin.setValue(value)
-        spin.setToolTip(tip)
-        spin.valueChanged.connect(self.changed)
-        spin.setMaximumWidth(64)
-        return spin
-
-    @staticmethod
-    def _inline(parent: QWidget, *parts: QWidget | str) -> QWidget:
-        """One row of widgets without margins (for a form); a string becomes a label."""
-        row = QWidget(parent)
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        for part in parts:
-            line.addWidget(QLabel(part, row) if isinstance(part, str) else part)
-        return row
+        return form_spin(self, name, (low, high), value, tip, self.changed)
 
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = ElidedComboBox(self)  # long layer and input names end in …
-        combo.setObjectName(name)
-        for text, key in items:
-            combo.addItem(text, key)
-        return combo
+        return form_combo(self, name, items)
+
+    _inline = staticmethod(form_row)
 
     def _pair(self, name: str, low: int, high: int, value: int, tip: str) -> QWidget:
         """Height and width spins; the width follows the height while the two are equal."""

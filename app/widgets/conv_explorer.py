@@ -4,7 +4,8 @@ The kernel's window moves over the (padded) input one output position at a time;
 position the window's values, the kernel, their products and the sum (+ bias) are shown and
 the output grid fills in, followed by an optional activation and pooling. Every number comes
 from :func:`cnn_core.analysis.conv_explain.conv_step`, the core's hand-written convolution, so what
-is shown is what is computed.
+is shown is what is computed; :class:`cnn_core.analysis.conv_walk.ConvWalk` keeps the positions
+done and the output so far, and the play bar's timer sets the pace.
 
 The controls (input, kernel, every Conv2d parameter, activation, pooling, playback) are
 :class:`~app.widgets.conv_controls.ConvControls`; what they choose to convolve
@@ -15,7 +16,6 @@ The controls (input, kernel, every Conv2d parameter, activation, pooling, playba
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -23,27 +23,19 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from cnn_core.analysis.conv_explain import (
-    ACTIVATIONS,
-    ConvStep,
-    conv_step,
-    flip_kernel,
-    output_positions,
-    pad_input,
-    pool2d,
-)
+from cnn_core.analysis.conv_explain import ACTIVATIONS, ConvStep, flip_kernel, pad_input, pool2d
 from cnn_core.analysis.conv_settings import ConvSettings, ConvSettingsError, check_settings
+from cnn_core.analysis.conv_walk import ConvWalk
 from cnn_core.checkpoints import Checkpoint
 from cnn_core.data.data_picture import DataPicture, prepare
 
+from ..language import say
 from .conv_controls import ConvControls
 from .conv_inputs import ConvInputs
 from .conv_readouts import ConvReadOuts
 from .conv_views import ConvPictures, first_inked, output_cell_under
 
 __all__ = ["ConvExplorer"]
-
-TICK_MS = 33  # the play timer's period; faster speeds do several steps per tick
 
 
 class ConvExplorer(QWidget):
@@ -69,17 +61,12 @@ class ConvExplorer(QWidget):
         self.inputs = ConvInputs(self)  # the input maps and the kernel choices
         self._dirty = True
         self._x: np.ndarray | None = None  # the input channels used
-        self._padded: np.ndarray | None = None
         self._weight: np.ndarray | None = None  # the kernel slid: flipped for a convolution
         self._raw_weight: np.ndarray | None = None  # the kernel as chosen, never flipped
-        self._bias: np.ndarray | None = None
         self._settings = ConvSettings()
-        self._positions: list[tuple[int, int, int]] = []
-        self._out: np.ndarray | None = None  # NaN where not computed yet
-        self._done = 0  # positions computed
+        self._walk: ConvWalk | None = None  # the positions and the output so far
+        self._resume_at = 0  # positions done when the settings last failed: redone after
         self._untouched = True  # no step yet: the window waits where the drawing's ink starts
-        self._step: ConvStep | None = None
-        self._tick_credit = 0.0  # steps owed to the play timer at slow speeds
 
         self.controls = ConvControls(self)
         self.pictures = ConvPictures(self)
@@ -90,9 +77,6 @@ class ConvExplorer(QWidget):
         self.sumLabel, self.equationLabel = r.sumLabel, r.equationLabel
         self.kernelTable, self.productsTable = r.kernelTable, r.productsTable
         self._build_layout()
-        self._play_timer = QTimer(self)
-        self._play_timer.setInterval(TICK_MS)
-        self._play_timer.timeout.connect(self._on_tick)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(120)  # the drawing changes on every mouse move
@@ -125,7 +109,7 @@ class ConvExplorer(QWidget):
         c.backButton.clicked.connect(self.step_back)
         c.resetButton.clicked.connect(self.reset)
         c.finishButton.clicked.connect(self.finish)
-        c.speedSlider.valueChanged.connect(self._show_speed)
+        c.playBar.steps_due.connect(self._advance)
         self.kernelTable.itemChanged.connect(self._on_kernel_edited)
         c.typedBox.input_typed.connect(self._on_input_typed)
         c.typedBox.kernel_typed.connect(self._on_kernel_typed)
@@ -214,27 +198,27 @@ class ConvExplorer(QWidget):
             out_hw = check_settings(settings, x.shape[1:])
             weight, bias = self.inputs.kernel(c, settings, self._raw_weight)
         except ConvSettingsError as error:
-            self._fail(str(error))
+            self._fail(say(error))
             return
         self.read_outs.show_message("")
-        self._x, self._raw_weight, self._bias = x, weight, bias
+        self._x, self._raw_weight = x, weight
         self._weight = flip_kernel(weight) if c.flipped() else weight
         if self.controls.kernel_source() != "typed":
             self.inputs.typed = None
-        self._padded = pad_input(x, settings.padding, settings.padding_mode)
-        self._positions = list(output_positions(settings, out_hw))
-        self._out = np.full((settings.out_channels, *out_hw), np.nan)
-        done, self._done = min(self._done, len(self._positions)), 0
+        padded = pad_input(x, settings.padding, settings.padding_mode)
+        done = self.positions_done()
+        walk = self._walk = ConvWalk.start(padded, self._weight, bias, settings, out_hw)
+        done = min(done, len(walk.positions))
         if self._untouched:
-            done = first_inked(self._padded, settings, out_hw) + 1 if self._x.any() else 0
-        self.read_outs.show_output_size(settings.out_channels, out_hw, len(self._positions))
+            done = first_inked(padded, settings, out_hw) + 1 if x.any() else 0
+        self.read_outs.show_output_size(settings.out_channels, out_hw, len(walk.positions))
         self._advance(done)
         self.controls.set_running(True)
 
     def _fail(self, message: str) -> None:
         self.pause()
         self.read_outs.show_message(message)
-        self._positions, self._out, self._step, self._padded = [], None, None, None
+        self._resume_at, self._walk = self.positions_done(), None
         self.read_outs.show_no_output()
         self.controls.set_running(False)
         self._show()
@@ -245,18 +229,11 @@ class ConvExplorer(QWidget):
 
     def _advance(self, count: int) -> None:
         """Compute the next ``count`` positions (the last one is shown in detail)."""
-        if self._padded is None or self._out is None:
+        if self._walk is None:
             return
-        end = min(len(self._positions), self._done + count)
-        for o, i, j in self._positions[self._done:end]:
-            step = conv_step(self._padded, self._weight, self._bias, self._settings, o, i, j)
-            self._out[o, i, j] = step.total
-            self._step = step
-        self._done = end
-        if self._done == 0:
-            self._step = None
+        self._walk.advance(count)
         self._show()
-        if self._done >= len(self._positions):
+        if self._walk.finished:
             self.pause()
 
     # ------------------------------------------------------------------ playback
@@ -268,120 +245,96 @@ class ConvExplorer(QWidget):
     def jump_to(self, channel: int, row: int, col: int) -> None:
         """Make output (``channel``, ``row``, ``col``) the position shown: the positions
         before it computed, those after it blank."""
-        if (channel, row, col) not in self._positions or self._out is None:
+        walk = self._walk
+        if walk is None or (channel, row, col) not in walk.positions:
             return
         self.pause()
         self._untouched = False
-        index = self._positions.index((channel, row, col))
-        if index >= self._done:
-            self._advance(index + 1 - self._done)
-            return
-        for o, i, j in self._positions[index + 1:self._done]:
-            self._out[o, i, j] = np.nan
-        self._done = index + 1
-        self._step = conv_step(self._padded, self._weight, self._bias, self._settings,
-                               channel, row, col)
+        walk.jump_to(channel, row, col)
         self._show()
 
     def _shown_channel(self) -> int:
-        return self._step.out_channel if self._step is not None else 0
+        step = self.current_step()
+        return step.out_channel if step is not None else 0
 
     def _on_output_hovered(self, row: int, col: int) -> None:
         if self.inputs.typed_index() == self.controls.inputCombo.currentIndex():
             return  # typed numbers: no drawing behind them, so no field on it
-        if self._out is not None and self._weight is not None:
+        if self._walk is not None and self._weight is not None:
             self.field_hovered.emit(*self.inputs.field_of(
                 self.controls, self._weight, self._settings, self._shown_channel(), row, col))
 
     def _on_input_clicked(self, row: float, col: float) -> None:
-        if self._out is None:
+        if self._walk is None:
             return
-        i, j = output_cell_under(self._settings, self._out.shape[1:], row, col)
+        i, j = output_cell_under(self._settings, self._walk.out.shape[1:], row, col)
         self.jump_to(self._shown_channel(), i, j)
 
     def step_back(self) -> None:
         """Undo the last position (its output goes blank again)."""
-        if self._done == 0 or self._out is None:
+        if self._walk is None or self._walk.done == 0:
             return
         self.pause()
         self._untouched = False
-        o, i, j = self._positions[self._done - 1]
-        self._out[o, i, j] = np.nan
-        self._done -= 1
-        self._step = None
-        if self._done:
-            po, pi, pj = self._positions[self._done - 1]
-            self._step = conv_step(self._padded, self._weight, self._bias, self._settings,
-                                   po, pi, pj)
+        self._walk.back()
         self._show()
 
     def reset(self) -> None:
         """Back to before the first position."""
         self.pause()
         self._untouched = False
-        self._done = 0
+        self._walk, self._resume_at = None, 0
         self._rebuild()
 
     def finish(self) -> None:
         """Compute every remaining position."""
         self._untouched = False
-        self._advance(len(self._positions))
+        if self._walk is not None:
+            self._advance(len(self._walk.positions))
 
     def toggle_play(self) -> None:
         """Play or pause (from the end, play starts again at the beginning)."""
-        if self._play_timer.isActive():
+        if self.is_playing():
             self.pause()
             return
-        if not self._positions:
+        if self._walk is None or not self._walk.positions:
             return
         self._untouched = False
-        if self._done >= len(self._positions):
+        if self._walk.finished:
             self.reset()
-        self._play_timer.start()
-        self.controls.playButton.setText(self.tr("Pause"))
+        self.controls.playBar.play()
 
     def pause(self) -> None:
         """Stop playing."""
-        self._play_timer.stop()
-        self.controls.playButton.setText(self.tr("Play"))
+        self.controls.playBar.pause()
 
     def is_playing(self) -> bool:
         """True while the window moves by itself."""
-        return self._play_timer.isActive()
-
-    def _on_tick(self) -> None:
-        per_second = self.controls.speedSlider.value()
-        self._tick_credit += per_second * TICK_MS / 1000
-        steps = math.floor(self._tick_credit)
-        self._tick_credit -= steps
-        if steps:
-            self._advance(steps)
-
-    def _show_speed(self, value: int) -> None:
-        self.controls.speedLabel.setText(self.tr("%1/s").replace("%1", str(value)))
+        return self.controls.playBar.is_playing()
 
     # ------------------------------------------------------------------ read-outs
     def current_step(self) -> ConvStep | None:
         """The position shown in detail (the last one computed)."""
-        return self._step
+        return self._walk.step if self._walk is not None else None
 
     def output(self) -> np.ndarray | None:
         """The output so far, ``[out_channels, H, W]`` with NaN where not computed."""
-        return None if self._out is None else self._out.copy()
+        return None if self._walk is None else self._walk.out.copy()
 
     def positions_done(self) -> int:
         """How many output positions are computed."""
-        return self._done
+        return self._walk.done if self._walk is not None else self._resume_at
 
     def _show(self) -> None:
-        step = self._step
+        walk, step = self._walk, self.current_step()
         o = step.out_channel if step is not None else 0
-        self.read_outs.show_step(step, self._done, len(self._positions), self._settings)
+        self.read_outs.show_step(step, walk.done if walk else self._resume_at,
+                                 len(walk.positions) if walk else 0, self._settings)
         self._show_kernel(o)
         self._show_pictures(o)
 
     def _show_kernel(self, o: int) -> None:
-        if self._weight is None or self._out is None:
+        if self._weight is None or self._walk is None:
             self.kernelTable.setRowCount(0)
             return
         channels = tuple(self._settings.group_inputs(o))
@@ -389,18 +342,18 @@ class ConvExplorer(QWidget):
         self.read_outs.show_kernel_heading(self.controls.flipped())
 
     def _show_pictures(self, o: int) -> None:
-        p = self.pictures
-        if self._out is None or self._padded is None:
+        p, walk, step = self.pictures, self._walk, self.current_step()
+        if walk is None:
             for picture in (p.input, p.output, p.activated, p.pooled):
                 picture.show(None, "")
             self.read_outs.show_output_values(None, 0)
             return
         group = list(self._settings.group_inputs(o))
-        p.show_input(self._padded[group], self._settings.padding, self._step,
+        p.show_input(walk.padded[group], self._settings.padding, step,
                      self.tr("Input (padded), ch %1").replace(
                          "%1", ", ".join(str(c) for c in group)))
-        out = self._out[o]
-        cell = (self._step.row, self._step.col) if self._step is not None else None
+        out = walk.out[o]
+        cell = (step.row, step.col) if step is not None else None
         p.show_output(out, cell, self.tr("Output ch %1").replace("%1", str(o)))
         self.read_outs.show_output_values(out, o)
         activated = self._activate(out)
@@ -426,7 +379,7 @@ class ConvExplorer(QWidget):
         try:
             pooled = pool2d(values[None], (size, size), (stride, stride), mode)[0]
         except ConvSettingsError as error:
-            picture.show(None, str(error))
+            picture.show(None, say(error))
             return
         mode_text = self.controls.poolCombo.currentText()
         picture.show(pooled, self.tr("%1 pool").replace("%1", mode_text))
@@ -436,9 +389,9 @@ class ConvExplorer(QWidget):
         value = self.kernelTable.value_at(item.row(), item.column())
         if value is None or self._weight is None:
             self.read_outs.show_message(self.tr("A kernel value must be a number."))
-            self._show_kernel(self._step.out_channel if self._step else 0)
+            self._show_kernel(self._shown_channel())
             return
-        o = self._step.out_channel if self._step is not None else 0
+        o = self._shown_channel()
         self.inputs.type_value(self._weight, o, item.row(), item.column(), value,
                                self.controls.flipped())
         if self.inputs.typed.shape[:2] == (1, 1):  # one kernel: its field says it too

@@ -4,22 +4,41 @@ Widgets (objectName → what it does): ``convPlayBar`` the bar; ``convResetButto
 ``convBackButton`` (Left), ``convPlayButton`` (Space), ``convStepButton`` (Right),
 ``convFinishButton`` (End); ``convSpeedSlider`` steps per second while playing, shown beside
 it. The explorer connects them and gives them their shortcuts.
+
+While playing, the bar's timer asks for the steps due at the slider's speed
+(:attr:`ConvPlayBar.steps_due`); several per tick at high speeds, one every few ticks at low.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
-__all__ = ["ConvPlayBar"]
+__all__ = ["TICK_MS", "ConvPlayBar"]
+
+TICK_MS = 33  # the play timer's period; faster speeds do several steps per tick
 
 
 class ConvPlayBar(QWidget):
-    """The playback buttons and the speed slider, in one row."""
+    """The playback buttons and the speed slider, in one row, and the play timer.
+
+    Signals
+    -------
+    steps_due(int)
+        While playing: this many more steps are due at the chosen speed.
+    """
+
+    steps_due = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("convPlayBar")
+        self._tick_credit = 0.0  # steps owed at slow speeds
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_tick)
         self.playButton = self._button("convPlayButton", self.tr("Play"), self.tr("Space"))
         self.backButton = self._button("convBackButton", self.tr("◀ Back"), self.tr("Left"))
         self.stepButton = self._button("convStepButton", self.tr("Step ▶"), self.tr("Right"))
@@ -44,6 +63,31 @@ class ConvPlayBar(QWidget):
         row.addWidget(QLabel(self.tr("Speed"), self))
         row.addWidget(self.speedSlider, 1)
         row.addWidget(self.speedLabel)
+        self.speedSlider.valueChanged.connect(self._show_speed)
+
+    def play(self) -> None:
+        """Start the timer (:attr:`steps_due` follows); the Play button reads Pause."""
+        self._timer.start()
+        self.playButton.setText(self.tr("Pause"))
+
+    def pause(self) -> None:
+        """Stop the timer; the Play button reads Play."""
+        self._timer.stop()
+        self.playButton.setText(self.tr("Play"))
+
+    def is_playing(self) -> bool:
+        """True while the timer runs."""
+        return self._timer.isActive()
+
+    def _on_tick(self) -> None:
+        self._tick_credit += self.speedSlider.value() * TICK_MS / 1000
+        steps = math.floor(self._tick_credit)
+        self._tick_credit -= steps
+        if steps:
+            self.steps_due.emit(steps)
+
+    def _show_speed(self, value: int) -> None:
+        self.speedLabel.setText(self.tr("%1/s").replace("%1", str(value)))
 
     def _button(self, name: str, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)

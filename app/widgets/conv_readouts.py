@@ -18,6 +18,7 @@ from cnn_core.analysis.conv_explain import ConvStep
 from cnn_core.analysis.conv_settings import ConvSettings
 from cnn_core.models.output_size import size_formula
 
+from ..language import sentence
 from .conv_views import KernelTable, number_text, product_tips
 
 __all__ = ["MAX_LISTED", "ConvReadOuts"]
@@ -131,8 +132,7 @@ class ConvReadOuts(QObject):
 
     def show_message(self, message: str) -> None:
         """Say why the settings cannot run (one sentence); ``""`` hides the line."""
-        if message:
-            message = message[:1].upper() + message[1:].rstrip(".") + "."
+        message = sentence(message)
         self.messageLabel.setText(message)
         self.messageLabel.setVisible(bool(message))
 

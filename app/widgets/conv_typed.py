@@ -39,6 +39,7 @@ from cnn_core.analysis.conv_typed import (
     parse_matrix,
 )
 
+from ..language import say, sentence
 from .naming import named
 
 __all__ = ["MAX_TYPED_KERNEL", "ConvFlipChoice", "ConvTypedBox", "MatrixEdit"]
@@ -120,8 +121,7 @@ class ConvTypedBox(QGroupBox):
         try:
             matrix = parse_matrix(text, size, what)
         except MatrixTextError as exc:
-            message = str(exc)
-            error.setText(message[:1].upper() + message[1:] + ".")
+            error.setText(sentence(say(exc)))
             error.show()
             return None
         error.hide()

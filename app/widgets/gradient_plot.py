@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QWidget
 
 from .axis_title import FittedLogAxis
 from .chart_export import saveable
-from .plots import PALETTE, LayoutLegend, style_log_plot
+from .log_axis import style_log_plot
+from .plots import PALETTE, LayoutLegend
 
 __all__ = ["GradientNormPlot"]
 

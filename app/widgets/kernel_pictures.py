@@ -8,7 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from .chart_export import saveable
-from .plots import log_axis, static_plot, style_log_plot
+from .log_axis import log_axis, style_log_plot
+from .plots import static_plot
 
 __all__ = ["KernelLossPlot", "KernelPictures"]
 

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +42,7 @@ from cnn_core.analysis.perturb import (
 from ..background import stop_requested
 from .chart_export import saveable
 from .image_thumb import ImageThumb, gray_qimage
+from .perturbation_sliders import SLIDERS, PerturbationSliders, SliderSpec, slider_spec
 from .plots import static_plot
 from .sweep_plot import SweepPlot
 
@@ -53,33 +52,10 @@ if TYPE_CHECKING:
 
     from ..analysis_worker import AnalysisWorker
 
-__all__ = ["SLIDERS", "PerturbationView", "SliderSpec"]
+__all__ = ["PerturbationView"]
 
 _BAR = QColor(120, 144, 180)
 _BEST = QColor(230, 120, 20)
-
-
-@dataclass(frozen=True)
-class SliderSpec:
-    """One perturbation slider: integer positions ``lo..hi`` mean ``position / divisor``."""
-
-    key: str  # the Perturbation field
-    object_name: str
-    lo: int
-    hi: int
-    divisor: float
-    neutral: int  # the position that changes nothing
-    fmt: str  # how the value reads, e.g. "{0:+.0f}°"
-
-
-SLIDERS: tuple[SliderSpec, ...] = (
-    SliderSpec("rotate", "rotateSlider", -60, 60, 1, 0, "{0:+.0f}°"),
-    SliderSpec("scale", "scaleSlider", 50, 150, 100, 100, "{0:.0%}"),
-    SliderSpec("shift_x", "shiftXSlider", -16, 16, 2, 0, "{0:+.1f} px"),
-    SliderSpec("shift_y", "shiftYSlider", -16, 16, 2, 0, "{0:+.1f} px"),
-    SliderSpec("thickness", "thicknessSlider", -8, 8, 4, 0, "{0:+.2f} px"),
-    SliderSpec("noise", "noiseSlider", 0, 60, 100, 0, "{0:.0%}"),
-)
 
 
 @dataclass(frozen=True)
@@ -107,8 +83,6 @@ class PerturbationView(QWidget):
         self._class_names = [str(d) for d in range(10)]
         self.flip: Flip | None = None
         self._stale = False  # the drawing changed while the tab was hidden
-        self.sliders: dict[str, QSlider] = {}
-        self._value_labels: dict[str, QLabel] = {}
         self._build()
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
@@ -116,22 +90,9 @@ class PerturbationView(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        names = {"rotate": self.tr("Rotate"), "scale": self.tr("Scale"),
-                 "shift_x": self.tr("Shift right"), "shift_y": self.tr("Shift down"),
-                 "thickness": self.tr("Thicken / thin"), "noise": self.tr("Noise")}
-        self._names = names
-        form = QFormLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setVerticalSpacing(2)
-        for spec in SLIDERS:
-            form.addRow(names[spec.key], self._make_slider(spec))
-        self.resetButton = QPushButton(self.tr("Reset"), self)
-        self.resetButton.setObjectName("perturbationReset")
-        self.resetButton.setToolTip(self.tr("Put every slider back to no change"))
-        self.resetButton.clicked.connect(self.reset)
-        form.addRow("", self.resetButton)
-        controls = QGroupBox(self.tr("Change the input"), self)
-        controls.setLayout(form)
+        controls = self.controls = PerturbationSliders(self)
+        self.sliders, self.resetButton = controls.sliders, controls.resetButton
+        controls.moved.connect(self._on_slider)
 
         self.inputThumb = ImageThumb(96, self)
         self.inputThumb.setObjectName("perturbedInput")
@@ -145,7 +106,7 @@ class PerturbationView(QWidget):
         self.sweepParameter = QComboBox(self)
         self.sweepParameter.setObjectName("sweepParameter")
         for spec in SLIDERS:
-            self.sweepParameter.addItem(names[spec.key], spec.key)
+            self.sweepParameter.addItem(controls.names[spec.key], spec.key)
         self.sweepParameter.currentIndexChanged.connect(self._request_sweep)
         self.sweepPlot = SweepPlot(self)
 
@@ -162,27 +123,6 @@ class PerturbationView(QWidget):
         self.adversarialLabel.setObjectName("adversarialLabel")
         self.adversarialLabel.setWordWrap(True)
         self._layout(controls)
-
-    def _make_slider(self, spec: SliderSpec) -> QWidget:
-        slider = QSlider(Qt.Orientation.Horizontal, self)
-        slider.setObjectName(spec.object_name)
-        slider.setRange(spec.lo, spec.hi)
-        slider.setValue(spec.neutral)
-        slider.setPageStep(max(1, (spec.hi - spec.lo) // 12))
-        slider.setMinimumWidth(120)
-        label = QLabel(self)
-        label.setMinimumWidth(62)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.sliders[spec.key] = slider
-        self._value_labels[spec.key] = label
-        slider.valueChanged.connect(partial(self._on_slider, spec))
-        self._on_slider(spec, slider.value(), request=False)
-        row = QWidget(self)
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(slider, 1)
-        box.addWidget(label)
-        return row
 
     def _make_bars(self) -> tuple[pg.PlotWidget, pg.BarGraphItem]:
         plot = pg.PlotWidget(self)
@@ -267,13 +207,11 @@ class PerturbationView(QWidget):
 
     def perturbation(self) -> Perturbation:
         """The perturbation the sliders describe."""
-        values = {spec.key: self.sliders[spec.key].value() / spec.divisor for spec in SLIDERS}
-        return Perturbation(**values)
+        return self.controls.perturbation()
 
     def reset(self) -> None:
         """Every slider back to "no change"."""
-        for spec in SLIDERS:
-            self.sliders[spec.key].setValue(spec.neutral)
+        self.controls.reset()
 
     def find_flip(self) -> None:
         """Search for the smallest change that flips the answer (in the worker)."""
@@ -285,13 +223,10 @@ class PerturbationView(QWidget):
         self._worker.submit("flip", partial(_flip, image=image))
 
     # ---------------------------------------------------------------- updates
-    def _on_slider(self, spec: SliderSpec, position: int, request: bool = True) -> None:
-        self._value_labels[spec.key].setText(spec.fmt.format(position / spec.divisor))
-        if not request:
-            return
+    def _on_slider(self, spec: SliderSpec, value: float) -> None:
         self._request_perturbed()
         if spec.key == self.sweepParameter.currentData():
-            self.sweepPlot.mark(position / spec.divisor)
+            self.sweepPlot.mark(value)
         else:  # the other sliders are the sweep's fixed point
             self._request_sweep()
         self._clear_flip()
@@ -314,10 +249,10 @@ class PerturbationView(QWidget):
         if self._image is None:
             return
         key = str(self.sweepParameter.currentData())
-        spec = next(s for s in SLIDERS if s.key == key)
+        spec = slider_spec(key)
         step = max(1, (spec.hi - spec.lo) // 60)
         values = np.arange(spec.lo, spec.hi + 1, step, dtype=np.float32) / spec.divisor
-        self.sweepPlot.mark(self.sliders[key].value() / spec.divisor)
+        self.sweepPlot.mark(self.controls.value(key))
         self._worker.submit("sweep", partial(_sweep, image=self._image, p=self.perturbation(),
                                              parameter=key, values=values))
 
@@ -376,11 +311,11 @@ class PerturbationView(QWidget):
                                                                         float(probs[best])))
 
     def _show_sweep(self, result: _Sweep) -> None:
-        spec = next(s for s in SLIDERS if s.key == result.parameter)
+        spec = slider_spec(result.parameter)
         names = [self._name(i) for i in range(result.probabilities.shape[1])]
         self.sweepPlot.show_sweep(result.values, result.probabilities, names,
                                   (spec.lo / spec.divisor, spec.hi / spec.divisor),
-                                  self._names[result.parameter])
+                                  self.controls.names[result.parameter])
 
     def _show_flip(self, flip: Flip | None) -> None:
         self.adversarialButton.setEnabled(True)

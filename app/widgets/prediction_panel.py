@@ -213,11 +213,14 @@ class PredictionPanel(QWidget):
         self.predictionLabel.setText(text)
         self.detailLabel.setText("")
 
-    def show_prediction(self, prediction: Prediction) -> None:
-        """Display a :class:`cnn_core.recognition.predict.Prediction`."""
+    def show_prediction(self, prediction: Prediction, steps: bool = True) -> None:
+        """Display a :class:`cnn_core.recognition.predict.Prediction`; with ``steps`` false,
+        the preprocessing row stays as it is (an answer while the pen moves during a run: the
+        row follows less often, and the answer to the finished stroke brings it up to date)."""
         pre = prediction.preprocessed
         self._input_item.setImage(np.asarray(pre.image28, np.float32), autoLevels=False)
-        self._show_steps(pre.steps)
+        if steps:
+            self._show_steps(pre.steps)
         if pre.blank or prediction.verdict == "blank":
             self.show_blank()
             return
@@ -277,10 +280,16 @@ class PredictionPanel(QWidget):
             self._step_widgets.append(widget)
         for widget, step in zip(self._step_widgets, steps, strict=False):
             image = np.asarray(step.image)
-            widget.setObjectName(prefixed(self._prefix, f"step_{step.key}"))
-            widget.caption.setText(say(step.title))
             widget.thumb.set_image(gray_qimage(image))
-            widget.setToolTip(f"{say(step.title)}: {image.shape[1]}×{image.shape[0]}")
+            # A step's names change only when the steps do (a blank drawing has fewer):
+            # translated again only then, as each answer while drawing passes here.
+            name = prefixed(self._prefix, f"step_{step.key}")
+            if widget.objectName() != name:
+                widget.setObjectName(name)
+                widget.caption.setText(say(step.title))
+            tip = f"{widget.caption.text()}: {image.shape[1]}×{image.shape[0]}"
+            if widget.toolTip() != tip:
+                widget.setToolTip(tip)
             widget.show()
         for widget in self._step_widgets[len(steps):]:
             widget.hide()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QSpinBox,
     QWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import settings as prefs
 from app.builder.document import preset_of
+from app.file_dialogs import ask_open_path
 from cnn_core.data.datasets import DATASETS
 from cnn_core.models import DEFAULT_MODEL, MODELS, Recipe
 from cnn_core.models.specs import SpecError, load_spec_file
@@ -214,11 +214,9 @@ class TrainingForm(QWidget):
 
     def choose_spec_file(self) -> None:
         """Ask for a JSON model spec and add it to the model list."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Load model spec"), prefs.last_directory(self.settings),
-            self.tr("Model specs (*.json);;All files (*)"))
-        if path:
-            prefs.remember_directory(self.settings, path)
+        path = ask_open_path(self, self.tr("Load model spec"),
+                             self.tr("Model specs (*.json);;All files (*)"), settings=self.settings)
+        if path is not None:
             self.load_spec(path)
 
     def load_spec(self, path: str | Path) -> bool:

@@ -11,8 +11,6 @@ latest state. A ~30 Hz
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,22 +32,14 @@ from cnn_core.training import BatchDone, Diverged, EpochDone, Finished, RunStart
 from ..language import say
 from .gradient_plot import GradientNormPlot
 from .plots import AccuracyPlot, LossPlot
+from .run_texts import idle_text, result_message, running_text
 from .tensorboard_controls import TensorBoardControls
 from .training_form import TrainingForm
 from .training_health import RunHealth
 
-__all__ = ["REDRAW_MS", "TrainingPanel", "format_duration"]
+__all__ = ["REDRAW_MS", "TrainingPanel"]
 
 REDRAW_MS = 33  # plots and progress redraw at most ~30 times a second
-
-
-def format_duration(seconds: float) -> str:
-    """``75`` → ``"1:15"``, ``3725`` → ``"1:02:05"``."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return "–"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class TrainingPanel(QWidget):
@@ -326,19 +316,7 @@ class TrainingPanel(QWidget):
         self.last_result = event
         self.health.ended(event)
         self.model_trained.emit(event.checkpoint)
-        self.message.emit(*self._result_message(event))
-
-    def _result_message(self, event: Finished | Stopped | Diverged) -> tuple[str, str]:
-        if isinstance(event, Diverged):
-            return "warning", self.tr("Training diverged: {0}. The run is on the model shelf; the "
-                                      "canvas keeps its model.").format(say(event.message))
-        if isinstance(event, Stopped):
-            return "info", self.tr("Training stopped in epoch {0}. The run is on the model shelf; "
-                                   "the canvas keeps its model until you pick the run there."
-                                   ).format(event.epoch)
-        return "info", self.tr("Training finished: {0:.2%} test accuracy after {1} epochs ({2}). "
-                               "The canvas now uses the new model.").format(
-            event.test_accuracy, event.epochs_done, format_duration(event.elapsed))
+        self.message.emit(*result_message(event))
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
@@ -398,58 +376,12 @@ class TrainingPanel(QWidget):
             ended = record is not None and record.status != "running"
             done = record.status == "finished" if ended else isinstance(result, Finished)
             bar.setValue(1 if done else 0)
-            bar.setFormat(self._idle_text())
+            bar.setFormat(idle_text(record, self.failure, result))
             return
         if self._started is None:
             return
         bar.setValue(self._batch.step if self._batch else 0)
-        text = self._running_text(self._started, self._batch)
+        text = running_text(self._started, self._batch, self._reports)
         if self.training.is_paused():
             text = self.tr("Paused · ") + text
         bar.setFormat(text)
-
-    def _running_text(self, started: RunStarted, batch: BatchDone | None) -> str:
-        """``"Epoch 1/2: 54% · run 27% · 1,234 samples/s · ETA 0:42"``; "starting…" until a
-        second report: the first one's speed and ETA include the start-up (loading the data,
-        the first batches), which made them wildly wrong for seconds."""
-        if batch is None or self._reports < 2:
-            epoch = batch.epoch if batch is not None else 1
-            return self.tr("Epoch {0}/{1} · starting…").format(epoch, started.epochs)
-        per_epoch = max(1, started.steps_per_epoch)
-        in_epoch = (batch.step - (batch.epoch - 1) * per_epoch) / per_epoch
-        text = self.tr("Epoch {0}/{1}: {2:.0%} · run {3:.0%} · {4:,.0f} samples/s · ETA {5}")
-        return text.format(
-            batch.epoch, started.epochs, min(1.0, in_epoch),
-            batch.step / max(1, batch.total_steps), batch.samples_per_second,
-            format_duration(batch.eta))
-
-    def _idle_text(self) -> str:
-        record, failure = self._shown_run, self.failure
-        if record is not None and record.status != "running" and failure is None:
-            return self._record_text(record)
-        result = self.last_result
-        if isinstance(result, Finished):
-            return self.tr("Done: {0:.2%} test accuracy in {1}").format(
-                result.test_accuracy, format_duration(result.elapsed))
-        if isinstance(result, Stopped):
-            return self.tr("Stopped in epoch {0}").format(result.epoch)
-        if isinstance(result, Diverged):
-            return self.tr("Diverged in epoch {0}; last good weights restored").format(result.epoch)
-        if self.failure is not None:
-            return self.tr("Failed: {0}").format(self.failure)
-        return self.tr("Ready")
-
-    def _record_text(self, record: RunRecord) -> str:
-        """What the bar says of an ended run: its result, then which run it is."""
-        name = self.tr("run #{0} {1}").format(record.number, record.model_name)
-        if record.status == "finished" and record.test_accuracy is not None:
-            history = record.meta.get("history") or [{}]
-            elapsed = float(history[-1].get("elapsed", math.nan))
-            return self.tr("Done: {0:.2%} test accuracy in {1} ({2})").format(
-                record.test_accuracy, format_duration(elapsed), name)
-        if record.status == "diverged":
-            return self.tr("Diverged in epoch {0}; last good weights restored ({1})").format(
-                record.ended_epoch, name)
-        if record.status == "interrupted":
-            return self.tr("Interrupted after epoch {0} ({1})").format(record.ended_epoch, name)
-        return self.tr("Stopped in epoch {0} ({1})").format(record.ended_epoch, name)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models.output_size import output_size
+from ..runtime.messages import Core
 from .conv_settings import PADDING_MODES, ConvSettings, ConvSettingsError, Pair, check_settings
 
 __all__ = ["ACTIVATIONS", "ConvStep", "conv2d_by_hand", "conv_step", "corr2d", "flip_kernel",
@@ -94,7 +95,7 @@ def pad_input(x: np.ndarray, padding: Pair, mode: str = "zeros") -> np.ndarray:
         out[:, ph:ph + h, pw:pw + w] = x
         return out
     if mode not in PADDING_MODES:
-        raise ConvSettingsError(f"unknown padding mode {mode!r}")
+        raise ConvSettingsError(Core.tr("unknown padding mode {mode!r}", mode=mode))
     return x[:, _source_index(h, ph, mode)[:, None], _source_index(w, pw, mode)[None, :]]
 
 
@@ -122,7 +123,7 @@ def windows(padded: np.ndarray, settings: ConvSettings, out_hw: Pair) -> np.ndar
     reach = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
     padded = np.ascontiguousarray(padded)
     if padded.shape[1] < reach[0] or padded.shape[2] < reach[1]:
-        raise ConvSettingsError("the kernel does not fit in the padded input")
+        raise ConvSettingsError(Core.tr("the kernel does not fit in the padded input"))
     sc, sr, sx = padded.strides
     return np.lib.stride_tricks.as_strided(
         padded, (padded.shape[0], *out_hw, kh, kw),
@@ -255,8 +256,8 @@ def pool2d(x: np.ndarray, size: Pair, stride: Pair | None = None,
     (ph, pw), (sh, sw) = size, stride
     rows, cols = output_size(x.shape[1], ph, sh), output_size(x.shape[2], pw, sw)
     if rows < 1 or cols < 1:
-        raise ConvSettingsError(f"a {ph}×{pw} pooling window does not fit in a "
-                                f"{x.shape[1]}×{x.shape[2]} map")
+        raise ConvSettingsError(Core.tr("a {ph}×{pw} pooling window does not fit in a "
+                                        "{h}×{w} map", ph=ph, pw=pw, h=x.shape[1], w=x.shape[2]))
     reduce = np.max if mode == "max" else np.mean
     out = np.empty((x.shape[0], rows, cols))
     for i in range(rows):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models.output_size import output_size
+from ..runtime.messages import Core
 
 __all__ = ["PADDING_MODES", "ConvSettings", "ConvSettingsError", "Pair", "check_settings"]
 
@@ -85,32 +86,33 @@ def check_settings(settings: ConvSettings, in_hw: Pair) -> Pair:
     """
     s = settings
     if s.padding_mode not in PADDING_MODES:
-        raise ConvSettingsError(f"unknown padding mode {s.padding_mode!r}; "
-                                f"use one of {', '.join(PADDING_MODES)}")
+        raise ConvSettingsError(Core.tr("unknown padding mode {mode!r}; use one of {modes}",
+                                        mode=s.padding_mode, modes=", ".join(PADDING_MODES)))
     values = (s.in_channels, s.out_channels, s.groups, *s.kernel_size, *s.stride, *s.dilation)
     if min(values) < 1 or min(s.padding) < 0:
-        raise ConvSettingsError("channels, groups, kernel size, stride and dilation must be at "
-                                "least 1, and padding at least 0")
+        raise ConvSettingsError(Core.tr("channels, groups, kernel size, stride and dilation "
+                                        "must be at least 1, and padding at least 0"))
     if s.in_channels % s.groups:
-        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.in_channels} "
-                                f"input channels")
+        raise ConvSettingsError(Core.tr("groups = {groups} does not divide the {n} input "
+                                        "channels", groups=s.groups, n=s.in_channels))
     if s.out_channels % s.groups:
-        raise ConvSettingsError(f"groups = {s.groups} does not divide the {s.out_channels} "
-                                f"output channels")
-    for axis, n, p in (("height", in_hw[0], s.padding[0]), ("width", in_hw[1], s.padding[1])):
+        raise ConvSettingsError(Core.tr("groups = {groups} does not divide the {n} output "
+                                        "channels", groups=s.groups, n=s.out_channels))
+    axes = (Core.tr("height"), Core.tr("width"))
+    for axis, n, p in zip(axes, in_hw, s.padding, strict=True):
         if s.padding_mode == "reflect" and p >= n:
-            raise ConvSettingsError(f"reflect padding of {p} needs an input {axis} above {p} "
-                                    f"(it is {n})")
+            raise ConvSettingsError(Core.tr("reflect padding of {p} needs an input {axis} above "
+                                            "{p} (it is {n})", p=p, axis=axis, n=n))
         if s.padding_mode == "circular" and p > n:
-            raise ConvSettingsError(f"circular padding of {p} needs an input {axis} of at "
-                                    f"least {p} (it is {n})")
+            raise ConvSettingsError(Core.tr("circular padding of {p} needs an input {axis} of "
+                                            "at least {p} (it is {n})", p=p, axis=axis, n=n))
     out = tuple(output_size(n, f, st, p, d) for n, f, st, p, d in zip(
         in_hw, s.kernel_size, s.stride, s.padding, s.dilation, strict=True))
     if min(out) < 1:
-        axis = "height" if out[0] < 1 else "width"
         i = 0 if out[0] < 1 else 1
         reach = s.dilation[i] * (s.kernel_size[i] - 1) + 1
-        raise ConvSettingsError(
-            f"the kernel reaches {reach} pixels but the padded input {axis} is only "
-            f"{in_hw[i] + 2 * s.padding[i]}: the output {axis} would be {out[i]}")
+        raise ConvSettingsError(Core.tr(
+            "the kernel reaches {reach} pixels but the padded input {axis} is only {size}: "
+            "the output {axis} would be {out}", reach=reach, axis=axes[i],
+            size=in_hw[i] + 2 * s.padding[i], out=out[i]))
     return out[0], out[1]

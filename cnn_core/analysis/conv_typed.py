@@ -14,6 +14,8 @@ import re
 
 import numpy as np
 
+from ..runtime.messages import Core
+
 __all__ = ["MAX_TYPED_SIZE", "MatrixTextError", "format_matrix", "parse_matrix"]
 
 MAX_TYPED_SIZE = 32  # rows and columns of a typed input (a typed kernel: up to 9)
@@ -45,26 +47,28 @@ def parse_matrix(text: str, max_size: int = MAX_TYPED_SIZE, what: str = "matrix"
     """
     rows = _rows(text)
     if not rows:
-        raise MatrixTextError(f"type the {what}'s numbers, e.g. 0 1 2; 3 4 5; 6 7 8")
+        raise MatrixTextError(Core.tr("type the {what}'s numbers, e.g. 0 1 2; 3 4 5; 6 7 8",
+                                      what=what))
     values: list[list[float]] = []
     for r, row in enumerate(rows, start=1):
         cells = [cell for cell in re.split(r"[,\s]+", row.strip()) if cell]
         for c, cell in enumerate(cells, start=1):
             if not _NUMBER.match(cell):
-                raise MatrixTextError(f"row {r}, value {c} of the {what}: {cell!r} is not a "
-                                      f"number")
+                raise MatrixTextError(Core.tr("row {r}, value {c} of the {what}: {cell!r} is "
+                                              "not a number", r=r, c=c, what=what, cell=cell))
         values.append([float(cell) for cell in cells])
     widths = {len(row) for row in values}
     if len(widths) > 1:
         counts = ", ".join(str(len(row)) for row in values)
-        raise MatrixTextError(f"every row of the {what} needs as many values; these rows "
-                              f"have {counts}")
+        raise MatrixTextError(Core.tr("every row of the {what} needs as many values; these "
+                                      "rows have {counts}", what=what, counts=counts))
     if len(values) > max_size or len(values[0]) > max_size:
-        raise MatrixTextError(f"the {what} is {len(values)}×{len(values[0])}; at most "
-                              f"{max_size}×{max_size} can be typed")
+        raise MatrixTextError(Core.tr("the {what} is {rows}×{cols}; at most {most}×{most} "
+                                      "can be typed", what=what, rows=len(values),
+                                      cols=len(values[0]), most=max_size))
     matrix = np.asarray(values, np.float64)
     if not np.isfinite(matrix).all():
-        raise MatrixTextError(f"the {what}'s values must be finite numbers")
+        raise MatrixTextError(Core.tr("the {what}'s values must be finite numbers", what=what))
     return matrix
 
 

@@ -19,6 +19,7 @@ compared with DigitLab's own; :class:`ExportCheck` carries the largest differenc
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import tempfile
@@ -31,11 +32,13 @@ import torch
 from torch import nn
 
 from ..runtime.atomic_files import new_file_mode
+from ..runtime.messages import Core, Message
 from . import Checkpoint
 
 __all__ = [
-    "GRAPH_FORMATS", "METADATA_KEYS", "ExportCheck", "ExportExtraMissing", "ProbabilityModel",
-    "check_export", "export_graph", "reference_probabilities", "require_export_extra",
+    "GRAPH_FORMATS", "METADATA_KEYS", "ExportCheck", "ExportExtraMissing", "ExportStage",
+    "ExportStep", "ProbabilityModel", "check_export", "export_graph", "export_steps",
+    "reference_probabilities", "require_export_extra",
 ]
 
 GRAPH_FORMATS = ("onnx", "pt2")
@@ -68,6 +71,21 @@ class ExportCheck:
     def ok(self) -> bool:
         """Whether the export agrees with DigitLab within :data:`TOLERANCE`."""
         return self.max_difference <= TOLERANCE
+
+
+class ExportStage(enum.Enum):
+    """The slow stages of :func:`export_steps`, in order."""
+
+    WRITING = "writing"  # tracing the model and writing the file
+    CHECKING = "checking"  # the written file run on MNIST test pictures against DigitLab
+
+
+@dataclass(frozen=True)
+class ExportStep:
+    """A stage of :func:`export_steps` about to start: its kind and a line for people."""
+
+    stage: ExportStage
+    text: Message
 
 
 class ProbabilityModel(nn.Module):
@@ -212,18 +230,20 @@ CHECK_IMAGES = 200  # MNIST test pictures every export is checked on
 
 
 def export_steps(checkpoint: Checkpoint, out: str | Path, fmt: str,
-                 ) -> Iterator[str | ExportCheck]:
-    """Export ``checkpoint`` as ``fmt`` to ``out`` and check the file, as a generator: a line
-    before each slow stage, then the :class:`ExportCheck` (the command line and the window's
-    File ▸ Export model… both run this).
+                 ) -> Iterator[ExportStep | ExportCheck]:
+    """Export ``checkpoint`` as ``fmt`` to ``out`` and check the file, as a generator: an
+    :class:`ExportStep` before each slow stage, then the :class:`ExportCheck` (the command
+    line and the window's File ▸ Export model… both run this).
 
     Raises what :func:`export_graph` raises.
     """
     from ..data.datasets import load_split
 
     require_export_extra(fmt)
-    yield f"tracing and writing the {fmt} file…"
+    yield ExportStep(ExportStage.WRITING, Core.tr("tracing and writing the {fmt} file…",
+                                                  fmt=fmt))
     written = export_graph(checkpoint, out, fmt)
-    yield f"checking it against DigitLab on {CHECK_IMAGES} MNIST test pictures…"
+    yield ExportStep(ExportStage.CHECKING, Core.tr(
+        "checking it against DigitLab on {n} MNIST test pictures…", n=CHECK_IMAGES))
     images = load_split("mnist", train=False).images[:CHECK_IMAGES].numpy() / 255.0
     yield check_export(checkpoint, written, fmt, images)

@@ -21,6 +21,7 @@ import torch
 
 from ..models.spec_fields import MAX_CLASSES, SpecError
 from ..models.spec_validation import SpecPlan, check_spec
+from ..runtime.messages import Core, joined
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "CheckpointError", "check_metadata", "checked_weights"]
 
@@ -32,6 +33,10 @@ _MAX_HISTORY = 100_000
 
 class CheckpointError(Exception):
     """A checkpoint cannot be read, is not DigitLab's, or does not match its own spec."""
+
+
+def _first_three(names: list[str]) -> str:
+    return ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
 
 
 def _show(value: Any) -> str:
@@ -137,21 +142,23 @@ def check_metadata(meta: Any) -> SpecPlan:
         got 5``.
     """
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"not a DigitLab checkpoint (its metadata lacks \"format\": "
-                              f"\"{FORMAT}\")")
+        raise CheckpointError(Core.tr("not a DigitLab checkpoint (its metadata lacks "
+                                      "\"format\": \"{format}\")", format=FORMAT))
     version = meta.get("format_version", FORMAT_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CheckpointError(f"format_version: must be a positive whole number, got "
                               f"{_show(version)}")
     if version > FORMAT_VERSION:
-        raise CheckpointError(f"made by a newer DigitLab (format version {version}); this one "
-                              f"reads version {FORMAT_VERSION}")
+        raise CheckpointError(Core.tr("made by a newer DigitLab (format version {version}); "
+                                      "this one reads version {reads}", version=version,
+                                      reads=FORMAT_VERSION))
     if "spec" not in meta:
-        raise CheckpointError("spec: missing; a checkpoint carries the spec of its model")
+        raise CheckpointError(Core.tr("spec: missing; a checkpoint carries the spec of its "
+                                      "model"))
     try:
         plan = check_spec(meta["spec"], root="spec.")
     except SpecError as exc:
-        raise CheckpointError(str(exc)) from None
+        raise CheckpointError(*exc.args) from None  # a Message stays translatable
     _check_normalization(meta)
     _check_classes(meta, plan.layers[-1].out_shape[0])
     _check_record(meta)
@@ -176,10 +183,11 @@ def checked_weights(tensors: Mapping[Any, Any],
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"missing {', '.join(missing[:3])}{'…' if len(missing) > 3 else ''}")
+            parts.append(Core.tr("missing {names}", names=_first_three(missing)))
         if extra:
-            parts.append(f"unexpected {', '.join(extra[:3])}{'…' if len(extra) > 3 else ''}")
-        raise CheckpointError(f"weights do not match the model spec ({'; '.join(parts)})")
+            parts.append(Core.tr("unexpected {names}", names=_first_three(extra)))
+        raise CheckpointError(Core.tr("weights do not match the model spec ({parts})",
+                                      parts=joined("; ", parts)))
     out: dict[str, torch.Tensor] = {}
     for key, want in expected.items():
         out[key] = _checked_tensor(key, tensors[key], want)
@@ -190,8 +198,9 @@ def _checked_tensor(key: str, value: Any, want: torch.Tensor) -> torch.Tensor:
     if not isinstance(value, torch.Tensor) or value.layout != torch.strided:
         raise CheckpointError(f"weights: {key} is not a plain tensor ({type(value).__name__})")
     if tuple(value.shape) != tuple(want.shape):
-        raise CheckpointError(f"weights do not match the model spec: {key} has shape "
-                              f"{tuple(value.shape)}, the spec needs {tuple(want.shape)}")
+        raise CheckpointError(Core.tr("weights do not match the model spec: {key} has shape "
+                                      "{shape}, the spec needs {needs}", key=key,
+                                      shape=tuple(value.shape), needs=tuple(want.shape)))
     if want.is_floating_point():
         if not value.is_floating_point():
             raise CheckpointError(f"weights: {key} holds {value.dtype} values; weights must be "

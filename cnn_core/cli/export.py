@@ -93,7 +93,12 @@ def _export_script(args: argparse.Namespace, out: Path) -> int:
 
 
 def _export_graph(args: argparse.Namespace, out: Path, what: str) -> int:
-    from ..checkpoints.graph_export import ExportExtraMissing, export_steps, require_export_extra
+    from ..checkpoints.graph_export import (
+        ExportExtraMissing,
+        ExportStep,
+        export_steps,
+        require_export_extra,
+    )
 
     try:
         require_export_extra(args.format)
@@ -102,8 +107,8 @@ def _export_graph(args: argparse.Namespace, out: Path, what: str) -> int:
         return EXIT_USAGE
     checkpoint = load_checkpoint(args.checkpoint)
     for step in export_steps(checkpoint, out, args.format):
-        if isinstance(step, str):
-            say(step)
+        if isinstance(step, ExportStep):
+            say(step.text)
             continue
         verdict = "agrees" if step.ok else "DISAGREES"
         say(f"wrote {step.path} ({args.format} for {what}); {verdict} with DigitLab on "

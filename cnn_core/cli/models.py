@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print_json([{"name": r.name, "params": r.params, "mmacs": round(r.mflops / 2, 3),
                      "mflops": round(r.mflops, 3), "recipe": _recipe(r.name),
                      "summary": r.summary,
-                     **({"bundled": bundled} if bundled["model"] == r.name else {})}
+                     **({"bundled": bundled} if bundled.get("architecture") == r.name else {})}
                     for r in rows])
         return 0
     recipes = {r.name: _recipe_text(_recipe(r.name)) for r in rows}

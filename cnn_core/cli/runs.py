@@ -75,7 +75,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _store() -> Any:
-    from ..checkpoints.runs import RunStore
+    from ..checkpoints.run_store import RunStore
     from ..runtime.user_data import user_data_dir
 
     return RunStore(user_data_dir())

@@ -21,6 +21,7 @@ from .common import (
     EXIT_STOPPED,
     CliError,
     OutputFile,
+    UsageError,
     check_output_file,
     download,
     fmt_time,
@@ -88,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     """Train as the options say; exit 0, 1 (diverged) or 3 (stopped by Ctrl+C, saved)."""
     from ..runtime.allocator import keep_freed_memory
     from ..runtime.devices import resolve_device
-    from ..training import BatchDone, Diverged, EpochDone, RunStarted, TrainControl, Trainer
+    from ..training import Diverged, TrainControl, Trainer
+    from ..training.recipes import RECIPE_MEMBERS
 
     config = train_config(args)
     if args.tensorboard:  # the trainer logs (rank 0 only); checked before any work starts
@@ -98,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
     args.outputs.append(out)
     device = str(resolve_device(config.device))
     keep_freed_memory()  # process-wide, so set here: else each step page-faults (~30 % CPU)
+    if RECIPE_MEMBERS.get(args.recipe or "", 1) > 1 and (
+            args.distributed or "WORLD_SIZE" in os.environ):
+        raise UsageError(f"the {args.recipe} recipe trains its members one after another in one "
+                       f"process: run it without torchrun or --distributed")
     ctx = _join_process_group(args, config)  # under torchrun: this process is one rank
     if ctx is not None and not ctx.is_main:  # only rank 0 speaks and writes
         args.json = False
@@ -108,31 +114,16 @@ def run(args: argparse.Namespace) -> int:
     if args.download:
         download(config.dataset, config.data_dir)
     control = TrainControl()
-    trainer = Trainer(config, control, distributed=ctx)
-    started: Any = None
-    final: Any = None
-    announced = False
+    members = RECIPE_MEMBERS.get(args.recipe or "", 1)
     # Installed until the report is written: a single Ctrl+C during the save must not lose
     # the run. The save is atomic, so a second one leaves any older file intact.
     with _CtrlC(control) as ctrl_c:
+        if members > 1:
+            return _run_members(config, members, args, control, ctrl_c, bar, out, chosen)
+        trainer = Trainer(config, control, distributed=ctx)
         events = trainer.run()
         try:
-            for ev in events:
-                if control.stopped and not announced:
-                    announced = True
-                    bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
-                             "(Ctrl+C again to quit without saving)")
-                if isinstance(ev, RunStarted):
-                    started = ev
-                    bar.line(_started_line(ev))
-                elif isinstance(ev, BatchDone):
-                    bar.batch(ev, started.epochs, started.steps_per_epoch)
-                elif isinstance(ev, EpochDone):
-                    bar.line(_epoch_line(ev))
-                    for advice in _advice(ev, config, trainer.model.spec):
-                        bar.line(advice)
-                elif not isinstance(ev, RunStarted):
-                    final = ev
+            final = _follow(events, trainer, control, config, bar)
             agree = None
             if ctx is not None:
                 from ..training.distributed import ranks_agree
@@ -153,6 +144,101 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(final, Diverged):
         return EXIT_ERROR
     return EXIT_STOPPED if _status(final) == "stopped" else EXIT_OK
+
+
+def _follow(events: Any, trainer: Any, control: Any, config: Any, bar: ProgressBar) -> Any:
+    """Report a run's events as they come; returns its last one (Finished, Stopped or
+    Diverged)."""
+    from ..training import BatchDone, EpochDone, RunStarted
+
+    started: Any = None
+    final: Any = None
+    announced = False
+    for ev in events:
+        if control.stopped and not announced:
+            announced = True
+            bar.line("Ctrl+C: stopping to save the checkpoint of the weights so far "
+                     "(Ctrl+C again to quit without saving)")
+        if isinstance(ev, RunStarted):
+            started = ev
+            bar.line(_started_line(ev))
+        elif isinstance(ev, BatchDone):
+            bar.batch(ev, started.epochs, started.steps_per_epoch)
+        elif isinstance(ev, EpochDone):
+            bar.line(_epoch_line(ev))
+            for advice in _advice(ev, config, trainer.model.spec):
+                bar.line(advice)
+        else:
+            final = ev
+    return final
+
+
+def _run_members(config: Any, members: int, args: argparse.Namespace, control: Any,
+                 ctrl_c: _CtrlC, bar: ProgressBar, out: OutputFile,
+                 chosen: dict[str, Any]) -> int:
+    """A recipe of several members: train each, then save them side by side as one model.
+
+    Stopped (Ctrl+C) or diverged, the members finished so far are saved (the unfinished one
+    alone when none has finished).
+    """
+    from ..training import Diverged, Finished, Trainer
+    from ..training.ensemble import assemble, member_configs
+
+    finished: list[Any] = []
+    final: Any = None
+    trainer: Any = None
+    for i, member in enumerate(member_configs(config, members), 1):
+        bar.line(f"member {i} of {members} (seed {member.seed})")
+        trainer = Trainer(member, control)
+        events = trainer.run()
+        try:
+            final = _follow(events, trainer, control, member, bar)
+        finally:
+            events.close()
+        if not isinstance(final, Finished):
+            break
+        bar.line(f"member {i}: test accuracy {final.test_accuracy:.2%}")
+        finished.append(final.checkpoint)
+    if not finished:
+        _save(out, final.checkpoint, ctrl_c)
+        for line in _outcome_lines(final, out.path):
+            bar.line(line)
+        return EXIT_ERROR if isinstance(final, Diverged) else EXIT_STOPPED
+    if len(finished) < members:
+        bar.line(f"{'diverged' if isinstance(final, Diverged) else 'stopped by Ctrl+C'} in "
+                 f"member {len(finished) + 1}: saving the {plural(len(finished), 'member')} "
+                 f"finished")
+    bar.line(f"putting {plural(len(finished), 'member')} side by side; fitting the temperature "
+             f"on the validation images")
+    checkpoint = assemble(finished, config, trainer.validation_split, trainer.test_split)
+    _save(out, checkpoint, ctrl_c)
+    metrics, calibration = checkpoint.meta["metrics"], checkpoint.meta.get("calibration") or {}
+    bar.line(f"{plural(len(finished), 'member')} side by side: test accuracy "
+             f"{metrics['test_accuracy']:.2%} (members: " + ", ".join(
+                 f"{m['metrics']['test_accuracy']:.2%}" for m in checkpoint.meta["members"])
+             + ")")
+    if calibration.get("test_ece_before") is not None:
+        bar.line(f"temperature {calibration['temperature']:.3f} (fitted on "
+                 f"{calibration['n']:,} validation images): test-set ECE "
+                 f"{calibration['test_ece_before']:.2%} → {calibration['test_ece_after']:.2%}")
+    bar.line(f"saved {out.path}")
+    if args.json:
+        print_json({
+            "model": checkpoint.model.spec["name"], "dataset": chosen["dataset"],
+            "recipe": args.recipe, "settings": chosen, "members": len(finished),
+            "member_seeds": [m["seed"] for m in checkpoint.meta["members"]],
+            "member_test_accuracy": [_rounded(m["metrics"]["test_accuracy"], 6)
+                                     for m in checkpoint.meta["members"]],
+            "test_accuracy": _rounded(metrics["test_accuracy"], 6),
+            "val_accuracy": _rounded(metrics.get("val_accuracy"), 6),
+            "val_size": chosen["val_size"], "checkpoint": str(out.path),
+            "status": "finished" if len(finished) == members else _status(final),
+            "temperature": _rounded(calibration.get("temperature"), 4),
+            "ece_before": _rounded(calibration.get("test_ece_before"), 4),
+            "ece_after": _rounded(calibration.get("test_ece_after"), 4)})
+    if len(finished) < members:
+        return EXIT_ERROR if isinstance(final, Diverged) else EXIT_STOPPED
+    return EXIT_OK
 
 
 def _join_process_group(args: argparse.Namespace, config: Any) -> Any:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..runtime.messages import Core
 from .datasets import DATASETS, _data_folder, _missing_message, missing_files
 from .split import DatasetUnavailable
 
@@ -128,11 +129,13 @@ def _fetch(source: Source, target: Path, name: str, index: int,
                         last = time.monotonic()
                         yield DownloadProgress(name, source.file, index, files, done, total)
             if total is not None and done != total:
-                raise DatasetUnavailable(f"{url}: the connection ended after {done:,} of "
-                                         f"{total:,} bytes")
+                raise DatasetUnavailable(Core.tr("{url}: the connection ended after {done:,} of "
+                                                 "{total:,} bytes", url=url, done=done,
+                                                 total=total))
             if source.md5 and digest.hexdigest() != source.md5:
-                raise DatasetUnavailable(f"{url}: the file's checksum is wrong (damaged "
-                                         f"on the way, or not the expected file)")
+                raise DatasetUnavailable(Core.tr("{url}: the file's checksum is wrong (damaged "
+                                                 "on the way, or not the expected file)",
+                                                 url=url))
             os.replace(temp, target)
             return
         except OSError as exc:
@@ -184,7 +187,8 @@ def download_steps(name: str, data_dir: str | Path) -> Iterator[DownloadProgress
                 (folder / source.file).unlink()
         still = missing_files(name, data_dir)
         if still:
-            raise DatasetUnavailable(f"{', '.join(still)} not found after the download")
+            raise DatasetUnavailable(Core.tr("{files} not found after the download",
+                                             files=", ".join(still)))
         complete = True
         yield DownloadProgress(name, todo[-1].file if todo else "", len(todo), len(todo), 0,
                                None, finished=True)

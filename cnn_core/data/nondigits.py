@@ -4,7 +4,8 @@ The digit detector (:mod:`cnn_core.recognition.detector`) learns from MNIST digi
 made here: glyphs rendered from the fonts installed on the machine (letters and symbols as
 non-digits, the ten digits as extra digits, so that "rendered from a font" tells it nothing) and
 random shapes drawn with a pen: polygons, stars, crosses, hatching, zigzags, spirals, scribbles,
-figures of straight strokes, irregular closed outlines and paths with sharp corners.
+figures of straight strokes, irregular closed outlines and paths with sharp corners, and the
+things people draw of :mod:`cnn_core.data.drawn_shapes` (houses, arrows, hearts, symbols …).
 Everything is drawn on a canvas of random size, either polarity, and then goes through
 :func:`cnn_core.data.preprocess.preprocess`, exactly like a drawing on the canvas.
 
@@ -22,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .drawn_eval import DIGIT_LIKE, NON_DIGIT_CHARS
+from .drawn_shapes import HAND_SHAPES, round_corners
 from .preprocess import preprocess
 
 __all__ = ["DIGIT_LIKE", "NON_DIGIT_CHARS", "font_files", "render_glyph", "render_shape",
@@ -184,7 +186,7 @@ def _polyline(rng: np.random.Generator, c: float, r: float) -> list[list[tuple[f
 
 SHAPES = {"polygon": _polygon, "star": _star, "cross": _cross, "hatching": _hatching,
           "zigzag": _zigzag, "spiral": _spiral, "scribble": _scribble, "grid": _grid,
-          "strokes": _strokes, "closed": _closed, "polyline": _polyline}
+          "strokes": _strokes, "closed": _closed, "polyline": _polyline, **HAND_SHAPES}
 
 
 def render_shape(kind: str, rng: np.random.Generator) -> np.ndarray:
@@ -217,12 +219,21 @@ def _glyph(char: str, font: Path, rng: np.random.Generator) -> np.ndarray:
     return _pen_drawn(skeleton_segments(glyph_ink(char, font)), rng)
 
 
+# Figures of straight strokes whose corners a quick hand may round (the hand-drawn shapes
+# round their own; a regular polygon rounded is a circle).
+_ROUNDED = ("closed", "cross", "polyline", "star", "strokes")
+
+
 def _shape(kind: str, rng: np.random.Generator) -> np.ndarray:
     """A shape drawn with a pen: half as :func:`render_shape`, half at any size, place and pen
-    width on the canvas (like the digits the detector learns from)."""
+    width on the canvas (like the digits the detector learns from), its corners sometimes
+    rounded off."""
     if rng.random() < 0.5:
         return render_shape(kind, rng)
-    return _pen_drawn(SHAPES[kind](rng, 0.5, 0.4), rng)
+    strokes = SHAPES[kind](rng, 0.5, 0.4)
+    if kind in _ROUNDED:
+        strokes = round_corners(strokes, int(rng.integers(0, 3)))
+    return _pen_drawn(strokes, rng)
 
 
 def synthetic_set(n_nondigits: int, n_font_digits: int, seed: int = 0,

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ..runtime.atomic_files import write_atomic
+from ..runtime.messages import Core, Message
 from .images import ImageError, decode_image, load_image
 from .own_digits import (
     DRAWINGS,
@@ -90,23 +91,25 @@ def import_zip(store: OwnDigitStore, path: str | Path) -> ImportReport:
     except OSError as exc:
         raise ValueError(f"{source}: {exc.strerror or exc}") from None
     if size > MAX_ZIP_BYTES:
-        raise ValueError(f"{source.name}: too large for a zip of digits "
-                         f"({size / 2**20:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB)")
+        raise ValueError(Core.tr("{name}: too large for a zip of digits ({size:.0f} MB; the "
+                                 "limit is {limit} MB)", name=source.name, size=size / 2**20,
+                                 limit=MAX_ZIP_BYTES // 2**20))
     try:
         with zipfile.ZipFile(source) as archive:
             return _import(store, archive)
     except zipfile.BadZipFile as exc:
-        raise ValueError(f"{source.name}: not a zip file ({exc})") from None
+        raise ValueError(Core.tr("{name}: not a zip file ({why})", name=source.name,
+                                 why=str(exc))) from None
     except OSError as exc:
         raise ValueError(f"{source.name}: {exc.strerror or exc}") from None
 
 
 def _import(store: OwnDigitStore, archive: zipfile.ZipFile) -> ImportReport:
     infos = archive.infolist()
-    skipped: list[str] = []
+    skipped: list[Message] = []
     if len(infos) > MAX_ZIP_ENTRIES:
-        skipped.append(f"{len(infos) - MAX_ZIP_ENTRIES} entries past the first "
-                       f"{MAX_ZIP_ENTRIES:,}: too many entries")
+        skipped.append(Core.tr("{n} entries past the first {limit:,}: too many entries",
+                               n=len(infos) - MAX_ZIP_ENTRIES, limit=MAX_ZIP_ENTRIES))
         infos = infos[:MAX_ZIP_ENTRIES]
     drawings = {PurePosixPath(i.filename).name: i for i in infos
                 if _safe_name(i.filename) is None and _is_drawing(i.filename)}
@@ -121,27 +124,33 @@ def _import(store: OwnDigitStore, archive: zipfile.ZipFile) -> ImportReport:
         reason = _safe_name(name) or _entry_problem(info)
         label = label_of(name) if reason is None else None
         if reason is None and label is None:
-            reason = "no digit in its name (name files like 7_mine.png or put them in 7/)"
+            reason = Core.tr("no digit in its name (name files like 7_mine.png or put them "
+                             "in 7/)")
         if reason is None and len(added) >= room:
-            reason = f"the store is full ({MAX_SAMPLES:,} samples)"
+            reason = Core.tr("the store is full ({n:,} samples)", n=MAX_SAMPLES)
         if reason is not None:
-            skipped.append(f"{name}: {reason}")
+            skipped.append(_skipped(name, reason))
             continue
         try:
             data = _read_entry(archive, info, budget)
             sample = to_sample28(decode_image(data))
             print_ = fingerprint(sample)
             if print_ in known:
-                raise ImageError("already in your samples")
+                raise ImageError(Core.tr("already in your samples"))
             drawing = _drawing_of(archive, drawings.get(PurePosixPath(name).name),
                                        budget)
         except ImageError as exc:
-            skipped.append(f"{name}: {exc.reason}")
+            skipped.append(_skipped(name, exc.reason))
             continue
         known.add(print_)
         stored = store.add_png(label, png_bytes(sample), drawing)
         added.append(stored)
     return ImportReport(tuple(added), tuple(skipped))
+
+
+def _skipped(name: str, reason: str) -> Message:
+    """One line of :attr:`ImportReport.skipped`: the entry and why it was not imported."""
+    return Core.tr("{name}: {reason}", name=name, reason=reason)
 
 
 def _drawing_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None,
@@ -159,10 +168,10 @@ def _drawing_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None,
 def _safe_name(name: str) -> str | None:
     """Why an entry name is unsafe (absolute, climbing out, odd characters), or ``None``."""
     if not name or "\\" in name or "\x00" in name or name.startswith("/") or ":" in name:
-        return "unsafe path in the zip"
+        return Core.tr("unsafe path in the zip")
     parts = PurePosixPath(name).parts
     if any(part in ("..", ".") for part in parts) or len(parts) > 4 or len(name) > 255:
-        return "unsafe path in the zip"
+        return Core.tr("unsafe path in the zip")
     return None
 
 
@@ -173,12 +182,12 @@ def _is_drawing(name: str) -> bool:
 
 def _entry_problem(info: zipfile.ZipInfo) -> str | None:
     if info.flag_bits & 0x1:
-        return "encrypted"
+        return Core.tr("encrypted")
     if info.file_size > MAX_ENTRY_BYTES:
-        return (f"too large ({info.file_size:,} bytes uncompressed; the limit is "
-                f"{MAX_ENTRY_BYTES:,})")
+        return Core.tr("too large ({size:,} bytes uncompressed; the limit is {limit:,})",
+                       size=info.file_size, limit=MAX_ENTRY_BYTES)
     if info.compress_size and info.file_size / info.compress_size > 1_000:
-        return "suspicious compression ratio (a zip bomb?)"
+        return Core.tr("suspicious compression ratio (a zip bomb?)")
     return None
 
 
@@ -186,14 +195,14 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[in
     """The entry's bytes, never more than its declared size or what is left of ``budget``."""
     limit = min(info.file_size, MAX_ENTRY_BYTES, budget[0])
     if limit < info.file_size:
-        raise ImageError("the zip holds more data than a set of digits can")
+        raise ImageError(Core.tr("the zip holds more data than a set of digits can"))
     try:
         with archive.open(info) as handle:
             data = handle.read(limit + 1)
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
-        raise ImageError(f"cannot be read from the zip ({exc})") from None
+        raise ImageError(Core.tr("cannot be read from the zip ({why})", why=str(exc))) from None
     if len(data) > limit:  # the header lied about the size
-        raise ImageError("larger than its declared size")
+        raise ImageError(Core.tr("larger than its declared size"))
     budget[0] -= len(data)
     return data
 

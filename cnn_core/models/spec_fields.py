@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..runtime.messages import Core
 from .layer_types import LAYER_TYPES
 from .layer_types.base import INITS, Check, SpecError, choice, integer, is_int, show_value
 
@@ -26,8 +27,9 @@ _RESERVED = frozenset({"training", "forward", "T_destination", "dump_patches", "
 def _text(limit: int) -> Check:
     def check(value: Any, where: str) -> str:
         if not isinstance(value, str) or len(value) > limit:
-            raise SpecError(f"{where}: must be a string of at most {limit} characters, got "
-                            f"{show_value(value)}")
+            raise SpecError(Core.tr("{where}: must be a string of at most {limit} characters, "
+                                    "got {value}", where=where, limit=limit,
+                                    value=show_value(value)))
         return value
     return check
 
@@ -54,8 +56,9 @@ def layer_names(layers: Any) -> list[str]:
 
 def check_layer_name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _NAME.match(value) or value in _RESERVED:
-        raise SpecError(f"{where}: a layer name is a letter or _ then up to 63 letters, digits "
-                        f"or _ (and not {', '.join(sorted(_RESERVED))}), got {show_value(value)}")
+        raise SpecError(Core.tr("{where}: a layer name is a letter or _ then up to 63 letters, "
+                                "digits or _ (and not {reserved}), got {value}", where=where,
+                                reserved=", ".join(sorted(_RESERVED)), value=show_value(value)))
     return value
 
 
@@ -68,8 +71,8 @@ TOP_LEVEL_FIELDS: dict[str, Check] = {
 def check_layer_settings(layer: dict[str, Any], where: str) -> tuple[str, dict[str, Any]]:
     kind = layer.get("type")
     if not isinstance(kind, str) or kind not in LAYER_TYPES:
-        raise SpecError(f"{where}.type: unknown layer type {show_value(kind)}; known: "
-                        f"{', '.join(LAYER_TYPES)}")
+        raise SpecError(Core.tr("{where}.type: unknown layer type {kind}; known: {known}",
+                                where=where, kind=show_value(kind), known=", ".join(LAYER_TYPES)))
     checks = LAYER_TYPES[kind].settings
     settings: dict[str, Any] = {}
     for key, value in layer.items():
@@ -77,14 +80,16 @@ def check_layer_settings(layer: dict[str, Any], where: str) -> tuple[str, dict[s
             continue
         if key not in checks:
             known = ", ".join(["name", *checks]) if checks else "name"
-            raise SpecError(f"{where}.{key}: not a setting of {_a(kind)} layer (it takes {known})")
+            fields = {"where": f"{where}.{key}", "kind": kind, "known": known}
+            raise SpecError(
+                Core.tr("{where}: not a setting of an {kind} layer (it takes {known})", **fields)
+                if kind[0] in "aeiou" else
+                Core.tr("{where}: not a setting of a {kind} layer (it takes {known})", **fields))
         settings[key] = checks[key](value, f"{where}.{key}")
     for key in LAYER_TYPES[kind].required:
         if key not in settings:
-            raise SpecError(f"{where}.{key}: {_a(kind)} layer needs it")
+            fields = {"where": f"{where}.{key}", "kind": kind}
+            raise SpecError(Core.tr("{where}: an {kind} layer needs it", **fields)
+                            if kind[0] in "aeiou" else
+                            Core.tr("{where}: a {kind} layer needs it", **fields))
     return kind, settings
-
-
-def _a(kind: str) -> str:
-    """``"a conv"``, ``"an inception"``."""
-    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"

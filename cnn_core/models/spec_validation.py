@@ -84,7 +84,8 @@ def layer_output_shape(layer: dict[str, Any], in_shape: Shape, where: str = "lay
         layer and both shapes.
     """
     if not isinstance(layer, dict):
-        raise SpecError(f"{where}: a layer must be an object, got {show_value(layer)}")
+        raise SpecError(Core.tr("{where}: a layer must be an object, got {value}",
+                                where=where, value=show_value(layer)))
     kind, settings = check_layer_settings(layer, where)
     return _out_shape(kind, settings, in_shape, where, where)
 
@@ -103,26 +104,32 @@ def _out_shape(kind: str, s: dict[str, Any], in_shape: Shape, where: str, label:
 
 def _top_level(spec: Any, root: str) -> dict[str, Any]:
     if not isinstance(spec, dict):
-        raise SpecError(f"{root.rstrip('.') or 'spec'}: a model spec must be a JSON object, got "
-                        f"{show_value(spec)}")
+        raise SpecError(Core.tr("{where}: a model spec must be a JSON object, got {value}",
+                                where=root.rstrip(".") or "spec", value=show_value(spec)))
     known = (*TOP_LEVEL_FIELDS, "input_shape", "features", "classifier")
     for key, value in spec.items():
         if key not in known:
-            raise SpecError(f"{root}{key}: not a spec setting (known: {', '.join(known)})")
+            raise SpecError(Core.tr("{where}: not a spec setting (known: {known})",
+                                    where=f"{root}{key}", known=", ".join(known)))
         if key in TOP_LEVEL_FIELDS:
             TOP_LEVEL_FIELDS[key](value, f"{root}{key}")
     shape = spec.get("input_shape", list(INPUT_SHAPE))
     if not isinstance(shape, list | tuple) or tuple(shape) != INPUT_SHAPE or not all(
             is_int(v) for v in shape):
-        raise SpecError(f"{root}input_shape: DigitLab models take {_fmt(INPUT_SHAPE)} images "
-                        f"([1, 28, 28]), got {show_value(shape)}")
+        raise SpecError(Core.tr("{where}: DigitLab models take {shape} images ([1, 28, 28]), "
+                                "got {value}", where=f"{root}input_shape",
+                                shape=_fmt(INPUT_SHAPE), value=show_value(shape)))
     for part in ("features", "classifier"):
         layers = spec.get(part)
         if not isinstance(layers, list) or (part == "classifier" and not layers):
-            raise SpecError(f"{root}{part}: the spec needs a{' non-empty' * (part == 'classifier')}"
-                            f" list of layers, got {show_value(layers)}")
+            fields = {"where": f"{root}{part}", "value": show_value(layers)}
+            raise SpecError(
+                Core.tr("{where}: the spec needs a non-empty list of layers, got {value}",
+                        **fields) if part == "classifier" else
+                Core.tr("{where}: the spec needs a list of layers, got {value}", **fields))
         if len(layers) > MAX_LAYERS:
-            raise SpecError(f"{root}{part}: at most {MAX_LAYERS} layers, got {len(layers)}")
+            raise SpecError(Core.tr("{where}: at most {limit} layers, got {n}",
+                                    where=f"{root}{part}", limit=MAX_LAYERS, n=len(layers)))
     return spec
 
 
@@ -153,13 +160,14 @@ def check_spec(spec: Any, root: str = "") -> SpecPlan:
         for index, layer in enumerate(spec[part]):
             where = f"{root}{part}[{index}]"
             if not isinstance(layer, dict):
-                raise SpecError(f"{where}: a layer must be an object with a \"type\", got "
-                                f"{show_value(layer)}")
+                raise SpecError(Core.tr("{where}: a layer must be an object with a \"type\", "
+                                        "got {value}", where=where, value=show_value(layer)))
             kind, settings = check_layer_settings(layer, where)
             name = (check_layer_name(layer["name"], f"{where}.name") if "name" in layer
                     else automatic[index])
             if name in names:
-                raise SpecError(f"{where}.name: two layers of {part} are called {name!r}")
+                raise SpecError(Core.tr("{where}: two layers of {part} are called {name!r}",
+                                        where=f"{where}.name", part=part, name=name))
             names.add(name)
             label = f"{where} ({part}.{name})"
             resolve = LAYER_TYPES[kind].resolve

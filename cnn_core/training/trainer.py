@@ -138,6 +138,11 @@ class Trainer:
         return self._val
 
     @property
+    def test_split(self) -> Split:
+        """The test images the run reports on (all of them, or ``max_test_samples``)."""
+        return self._test
+
+    @property
     def normalization(self) -> tuple[float, float]:
         """The ``(mean, std)`` the model's inputs are normalised with: the dataset's, or
         ``(0, 1)`` for a run that leaves them in [0, 1] (``TrainConfig.normalize`` off)."""

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from cnn_core.checkpoints import Checkpoint, load_checkpoint, make_metadata, save_checkpoint
-from cnn_core.checkpoints.runs import write_json_atomic
+from cnn_core.checkpoints.run_store import write_json_atomic
 from cnn_core.data.own_digits import OwnDigitStore
 from cnn_core.data.own_digits_zip import export_zip
 from cnn_core.models import create_model

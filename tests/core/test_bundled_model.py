@@ -39,6 +39,10 @@ def test_the_card_line_says_accuracy_temperature_and_ece():
     plain = {**card, "temperature": 1.0, "fitted_on": None, "validation_n": None,
              "ece_before": None, "ece_after": None}
     assert bundled_line(plain).endswith("99.71%, no calibration temperature")
+    three = {**card, "model": "digitnet_x3", "architecture": "digitnet", "members": 3}
+    assert bundled_line(three).startswith(
+        "bundled model (digitnet.safetensors): digitnet_x3 (3 digitnet networks side by side), "
+        "MNIST test accuracy 99.71%, temperature 0.612")
     broken = {"model": None, "checkpoint": "digitnet.safetensors", "error": "truncated"}
     assert bundled_line(broken) == ("bundled model (digitnet.safetensors): cannot be read: "
                                     "truncated")
@@ -46,9 +50,10 @@ def test_the_card_line_says_accuracy_temperature_and_ece():
 
 def test_models_shows_the_bundled_models_card(capsys):
     card = bundled_card()
-    assert card["model"] == "digitnet"
-    assert card == {"model": "digitnet", "checkpoint": "digitnet.safetensors",
-                    **load_bundled().quality}
+    assert card["architecture"] == "digitnet"
+    assert card == {"model": load_bundled().name, "architecture": "digitnet",
+                    "members": len(load_bundled().meta.get("members") or [None]),
+                    "checkpoint": "digitnet.safetensors", **load_bundled().quality}
     assert cli.main(["models"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert bundled_line(card) in lines and "MFLOPs = 2 × M MACs" in lines[-1]
@@ -56,3 +61,20 @@ def test_models_shows_the_bundled_models_card(capsys):
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["digitnet"]["bundled"] == card
     assert [name for name, row in rows.items() if "bundled" in row] == ["digitnet"]
+
+
+def test_the_bundled_model_is_calibrated_on_held_out_images():
+    quality = load_bundled().quality
+    assert quality["fitted_on"] == "validation" and quality["validation_n"] == 5000
+    assert quality["ece_after"] is not None and quality["ece_after"] <= 0.01  # the goal: ≤ 1 %
+    assert len(load_bundled().meta["members"]) == 5  # five digitnets side by side
+
+
+def test_a_clear_digit_it_reads_right_reads_at_least_99_percent():
+    from cnn_core.recognition.predict import Predictor
+    from drawn_digits import render
+
+    predictor = Predictor(load_bundled())
+    for digit in range(10):
+        answer = predictor.predict(render(digit))
+        assert answer.label == digit and max(answer.probabilities) >= 0.99, (digit, answer)

@@ -13,14 +13,15 @@ from cnn_core.training.calibrate import calibrate
 from cnn_core.training.calibration import expected_calibration_error
 from cnn_core.training.ema import WeightAverage
 from cnn_core.training.loop import predict_logits
-from cnn_core.training.recipes import RECIPES, recipe_config
+from cnn_core.training.recipes import RECIPE_MEMBERS, RECIPES, recipe_config
 
 
 def test_the_bundled_recipe_is_fixed():
     cfg = RECIPES["bundled"]
     assert cfg.model == "digitnet" and cfg.model in MODELS and cfg.dataset == "mnist"
     assert (cfg.epochs, cfg.batch_size, cfg.optimizer, cfg.lr, cfg.schedule) == (
-        10, 128, "adam", 3e-3, "onecycle")
+        20, 128, "adam", 3e-3, "onecycle")
+    assert RECIPE_MEMBERS == {"bundled": 5}  # five members, side by side
     assert cfg.augment and cfg.label_smoothing == 0.0  # smoothing: raw answers under-confident
     assert cfg.ema_decay == 0.999
     assert cfg.val_size == 5000 and cfg.target_accuracy is None and cfg.max_train_samples is None

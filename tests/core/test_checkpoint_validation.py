@@ -50,7 +50,8 @@ def _set(meta: dict[str, Any], where: str, value: Any) -> None:
     node[int(last) if isinstance(node, list) else last] = value
 
 
-# the bundled digitnet's classifier: flatten, dropout(0.3), linear(128), relu, linear(10)
+# the bundled digitnet_x5: its features end with dropout(0.3) (features[15]), the head's hidden
+# layer as a grouped conv and relu; its classifier is flatten, linear(10) (fc1)
 METADATA_CASES = [
     ("normalization.std", None, "normalization.std: must be a number"),
     ("normalization.std", 0, "normalization.std: must be a number in [0.001, 1000]"),
@@ -59,15 +60,15 @@ METADATA_CASES = [
     ("normalization.mean", 1e308, "normalization.mean: must be a number in [-10, 10]"),
     ("normalization.mean", float("-inf"), "normalization.mean"),
     ("normalization", [0.1, 0.3], "normalization: must be an object"),
-    ("spec.classifier.2.out_features", 10**8, "spec.classifier[2].out_features"),
-    ("spec.classifier.2.out_features", 10**9, "spec.classifier[2].out_features"),
-    ("spec.classifier.2.out_features", 10**12, "spec.classifier[2].out_features"),
-    ("spec.classifier.2.out_features", 1e9, "spec.classifier[2].out_features"),
-    ("spec.classifier.1.p", 5, "spec.classifier[1].p: dropout must be in [0, 1), got 5"),
-    ("spec.classifier.1.p", -0.1, "spec.classifier[1].p: dropout"),
-    ("spec.classifier.1.p", True, "spec.classifier[1].p: dropout"),
-    ("spec.classifier.3", "relu", "spec.classifier[3]: a layer must be an object"),
-    ("spec.classifier.3", None, "spec.classifier[3]: a layer must be an object"),
+    ("spec.classifier.1.out_features", 10**8, "spec.classifier[1].out_features"),
+    ("spec.classifier.1.out_features", 10**9, "spec.classifier[1].out_features"),
+    ("spec.classifier.1.out_features", 10**12, "spec.classifier[1].out_features"),
+    ("spec.classifier.1.out_features", 1e9, "spec.classifier[1].out_features"),
+    ("spec.features.15.p", 5, "spec.features[15].p: dropout must be in [0, 1), got 5"),
+    ("spec.features.15.p", -0.1, "spec.features[15].p: dropout"),
+    ("spec.features.15.p", True, "spec.features[15].p: dropout"),
+    ("spec.classifier.1", "relu", "spec.classifier[1]: a layer must be an object"),
+    ("spec.classifier.1", None, "spec.classifier[1]: a layer must be an object"),
     ("spec.features.0.kernel_size", 0, "spec.features[0].kernel_size"),
     ("spec.features.0.kernel_size", [3], "spec.features[0].kernel_size"),
     ("spec.features.0.stride", 0, "spec.features[0].stride"),
@@ -177,7 +178,7 @@ def test_bad_weights_are_refused_naming_the_tensor(tmp_path, change, needle):
 
 def test_finite_weights_that_overflow_are_refused(tmp_path):
     tensors, meta = _bundled_parts()
-    tensors["classifier.fc2.weight"] = tensors["classifier.fc2.weight"] * 1e38
+    tensors["classifier.fc1.weight"] = tensors["classifier.fc1.weight"] * 1e38
     with pytest.raises(CheckpointError, match="NaN or infinite outputs"):
         load_checkpoint(_write(tmp_path, tensors, meta))
 
@@ -193,7 +194,7 @@ def test_predictor_refuses_nan_scores_with_a_message():
     ck = load_checkpoint(bundled_checkpoint_path())
     broken = Checkpoint(copy.deepcopy(ck.model), ck.meta)
     with torch.no_grad():
-        broken.model.classifier.fc2.bias.fill_(float("nan"))
+        broken.model.classifier.fc1.bias.fill_(float("nan"))
     with pytest.raises(PredictionError, match="NaN or infinite scores"):
         Predictor(broken).predict(render(5))
 

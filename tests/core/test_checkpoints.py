@@ -108,5 +108,5 @@ def test_foreign_and_missing_files(tmp_path):
 
 def test_bundled_model_loads_with_its_history():
     ck = load_bundled()
-    assert ck.name == "digitnet" and ck.test_accuracy >= 0.995
+    assert ck.name.startswith("digitnet") and ck.test_accuracy >= 0.995
     assert ck.meta["history"] and not ck.model.training

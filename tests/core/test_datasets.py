@@ -4,8 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import NetworkGuard, NetworkRefused
 from dataset_mirror import serving
+from network_guard import NetworkGuard, NetworkRefused
 
 from cnn_core.data import datasets
 from cnn_core.data.datasets import DATASETS, DatasetUnavailable, load_split

@@ -49,7 +49,7 @@ def test_fine_tuning_learns_the_hand_without_forgetting_mnist(steep: OwnData) ->
     progress = [e for e in events if isinstance(e, FineTuneProgress)]
     assert progress[-1].step == progress[-1].total_steps == FineTuneConfig().steps
     meta = done.checkpoint.meta
-    assert meta["title"] == "digitnet · tuned on your handwriting (50 samples)"
+    assert meta["title"] == f"{load_bundled().name} · tuned on your handwriting (50 samples)"
     assert meta["metrics"]["test_accuracy"] == after.mnist_accuracy
     assert meta["fine_tune"]["own_held_out"] == 10
 

@@ -13,13 +13,18 @@ from cnn_core.checkpoints import Checkpoint, load_bundled, make_metadata
 from cnn_core.checkpoints.graph_export import (
     METADATA_KEYS,
     TOLERANCE,
+    ExportCheck,
     ExportExtraMissing,
+    ExportStage,
+    ExportStep,
     check_export,
     export_graph,
+    export_steps,
     require_export_extra,
 )
 from cnn_core.data.datasets import load_split
 from cnn_core.models import MODELS, create_model
+from cnn_core.runtime.messages import Message
 
 onnx = pytest.importorskip("onnx", reason="the export extra is not installed")
 pytest.importorskip("onnxruntime", reason="the export extra is not installed")
@@ -119,3 +124,13 @@ def test_onnx_without_the_extra_names_it(monkeypatch):
     with pytest.raises(ExportExtraMissing, match=r"digitlab\[export\]"):
         require_export_extra("onnx")
     require_export_extra("pt2")  # torch alone is enough
+
+
+def test_export_steps_name_each_stage_then_give_the_check(tmp_path):
+    steps = list(export_steps(_checkpoint("lenet"), tmp_path / "lenet.pt2", "pt2"))
+    stages, check = steps[:-1], steps[-1]
+    assert all(isinstance(step, ExportStep) for step in stages)
+    assert [step.stage for step in stages] == [ExportStage.WRITING, ExportStage.CHECKING]
+    assert all(isinstance(step.text, Message) for step in stages)  # translatable lines
+    assert "pt2" in stages[0].text and "200 MNIST test pictures" in stages[1].text
+    assert isinstance(check, ExportCheck) and check.ok and check.images == 200

@@ -13,7 +13,7 @@ from recorded_runs import record_run
 from cnn_core import cli
 from cnn_core.checkpoints import save_checkpoint
 from cnn_core.checkpoints.run_history import EPOCH_COLUMNS, RunSource, epoch_table, read_run
-from cnn_core.checkpoints.runs import RunStore
+from cnn_core.checkpoints.run_store import RunStore
 from cnn_core.runtime.user_data import DATA_DIR_ENV
 from cnn_core.training import TrainConfig
 

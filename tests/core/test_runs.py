@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from cnn_core.checkpoints import load_checkpoint
-from cnn_core.checkpoints.runs import MAX_SNAPSHOTS, RunRecord, RunStore, Snapshot
+from cnn_core.checkpoints.run_store import RunStore
+from cnn_core.checkpoints.runs import MAX_SNAPSHOTS, RunRecord, Snapshot
 from cnn_core.training import EpochDone, Finished, RunStarted, TrainConfig, Trainer
 
 

@@ -227,7 +227,7 @@ def test_a_run_the_script_cannot_express_is_refused_with_exit_2(changes, says, t
 def test_a_run_folder_exports_as_a_script(tmp_path, capsys):
     from recorded_runs import record_run
 
-    from cnn_core.checkpoints.runs import RunStore
+    from cnn_core.checkpoints.run_store import RunStore
 
     config = TrainConfig.for_model("lenet", epochs=1, max_train_samples=64, device="cpu",
                                    seed=5, batch_size=32, max_test_samples=100, val_size=500)

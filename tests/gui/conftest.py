@@ -126,6 +126,21 @@ def bundled_window(qtbot, bundled: Checkpoint) -> Iterator:  # noqa: ANN001
 
 
 @pytest.fixture
+def window_for(qtbot) -> Iterator[Callable[[Checkpoint], Any]]:  # noqa: ANN001
+    """``window_for(checkpoint)`` shows a main window predicting with ``checkpoint`` (a copy)
+    and returns it once every part is built; each is closed after the test."""
+    shown: list[Iterator] = []
+
+    def open_window(checkpoint: Checkpoint) -> Any:
+        shown.append(_shown_window(qtbot, checkpoint))
+        return next(shown[-1])
+
+    yield open_window
+    for window in reversed(shown):
+        next(window, None)  # closes it
+
+
+@pytest.fixture
 def start_window(qtbot) -> Callable[..., Any]:  # noqa: ANN001
     """``start_window(ready)`` shows a window started as digitlab-gui starts it: painted first,
     its model and then its tabs loaded in the background (:func:`gated_load` and

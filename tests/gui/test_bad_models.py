@@ -20,7 +20,7 @@ from model_runs import ModelRuns
 
 from app.main_window import MainWindow
 from app.settings import Keys, open_settings
-from cnn_core.checkpoints import Checkpoint, bundled_checkpoint_path
+from cnn_core.checkpoints import Checkpoint, bundled_checkpoint_path, load_bundled
 
 
 def _std_null(meta: dict[str, Any]) -> None:
@@ -72,7 +72,7 @@ def test_a_bad_last_used_model_falls_back_to_the_bundled_one_and_is_forgotten(
     win.resize(1280, 800)
     win.show()
     qtbot.waitUntil(lambda: win.checkpoint() is not None, timeout=20_000)
-    assert win.checkpoint().name == "digitnet" and win.model_path is None
+    assert win.checkpoint().name == load_bundled().name and win.model_path is None
     assert win.banner.kind == "error"
     text = win.banner.text()
     assert "Could not reopen the last model" in text and "bundled" in text
@@ -85,7 +85,7 @@ def test_a_bad_last_used_model_falls_back_to_the_bundled_one_and_is_forgotten(
     qtbot.addWidget(again)
     again.show()
     qtbot.waitUntil(lambda: again.checkpoint() is not None, timeout=20_000)
-    assert again.checkpoint().name == "digitnet" and again.banner.text() == ""
+    assert again.checkpoint().name == load_bundled().name and again.banner.text() == ""
     again.close()
 
 
@@ -110,7 +110,7 @@ def test_a_model_file_broken_between_two_sessions_is_reported_once(qtbot, tmp_pa
     path.write_bytes(write_parts(tensors, meta))
 
     second = _start(qtbot)  # the shelf and the settings both point at the file
-    assert second.model_path is None and second.checkpoint().name == "digitnet"
+    assert second.model_path is None and second.checkpoint().name == load_bundled().name
     assert second.banner.kind == "error" and "spec.classifier[1].p" in second.banner.text()
     assert _answer(qtbot, second, draw, 3) == 3
     second.close()

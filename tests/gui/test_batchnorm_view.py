@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -16,12 +16,10 @@ from cnn_core.models import create_model
 
 
 @pytest.fixture
-def bn_window(qtbot) -> Iterator[MainWindow]:  # noqa: ANN001
+def bn_window(window_for: Callable[[Checkpoint], MainWindow]) -> MainWindow:
     """A window whose canvas model has BatchNorm layers (LeNet with BatchNorm, untrained)."""
-    from conftest import _shown_window
-
     model = create_model("lenet_bn", seed=0)
-    yield from _shown_window(qtbot, Checkpoint(model, make_metadata(model)))
+    return window_for(Checkpoint(model, make_metadata(model)))
 
 
 def test_look_inside_a_batchnorm_layer_in_both_modes(bn_window: MainWindow, draw,

@@ -196,9 +196,9 @@ def test_dropped_file_is_loaded(canvas: DrawingCanvas, tmp_path) -> None:
 
 def test_history_keeps_full_size_pictures_within_a_budget(canvas: DrawingCanvas, monkeypatch,
                                                           tmp_path) -> None:
-    import app.widgets.canvas as canvas_module
+    from app.widgets import canvas_history
 
-    monkeypatch.setattr(canvas_module, "_HISTORY_PICTURE_PIXELS", 120 * 200)  # one picture
+    monkeypatch.setattr(canvas_history, "HISTORY_PICTURE_PIXELS", 120 * 200)  # one picture
     paths = []
     for i in range(3):
         paths.append(tmp_path / f"{i}.png")

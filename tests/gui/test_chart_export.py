@@ -13,9 +13,8 @@ from digit_strokes import DIGITS
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
-from app.widgets import chart_export
 from app.widgets.chart_export import FORMATS, chart_data, chart_name, save_chart, saveable
 
 
@@ -93,11 +92,11 @@ def _right_click_and_save(qtbot, view: pg.GraphicsView, monkeypatch, path: Path,
     the menu that opens; the file dialog answers ``path`` with the ``chosen`` filter."""
     asked: list[str] = []
 
-    def answer(parent, title: str, start: str) -> tuple[str, str]:  # noqa: ANN001
+    def answer(parent, title: str, start: str, *filters: str) -> tuple[str, str]:  # noqa: ANN001
         asked.append(start)
         return str(path), chosen
 
-    monkeypatch.setattr(chart_export, "ask_save_path", answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
     viewport = view.viewport()
     middle = viewport.rect().center()
     QTest.mouseMove(viewport, middle)

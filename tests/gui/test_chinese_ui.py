@@ -24,6 +24,7 @@ from app.language import (
     install_translators,
     save_language,
     say,
+    sentence,
 )
 from app.main import parse_args
 from app.main_window import MainWindow
@@ -47,11 +48,10 @@ def chinese(qapp) -> Iterator[None]:  # noqa: ANN001
 
 
 @pytest.fixture
-def zh_window(chinese, qtbot, bundled: Checkpoint) -> Iterator[MainWindow]:  # noqa: ANN001
+def zh_window(chinese, window_for: Callable[[Checkpoint], MainWindow],  # noqa: ANN001
+              bundled: Checkpoint) -> MainWindow:
     """The main window built in Chinese, every tab built, at 1280×800."""
-    from conftest import _shown_window
-
-    yield from _shown_window(qtbot, bundled)
+    return window_for(bundled)
 
 
 def _no_english(widget: Any) -> None:
@@ -161,6 +161,47 @@ def test_messages_of_the_core_are_said_in_chinese(chinese) -> None:  # noqa: ANN
     text = say(error)
     assert "放不进" in text and not english_words(text), text
     assert say(ValueError("plain")) == "plain" and say(3) == "3"
+
+
+def _raised(call: Callable[[], object]) -> BaseException:
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - the error under test, whatever its class
+        return exc
+    raise AssertionError("it did not raise")
+
+
+def test_the_errors_a_user_meets_are_said_in_chinese(chinese) -> None:  # noqa: ANN001
+    """The Convolution tab's settings and typed numbers, the Build tab's specs, opened model
+    files, imported zips of digits and exports: the core's reasons in the window's language."""
+    from cnn_core.analysis.conv_settings import ConvSettings, check_settings
+    from cnn_core.analysis.conv_typed import parse_matrix
+    from cnn_core.checkpoints.graph_export import ExportStage, ExportStep
+    from cnn_core.checkpoints.validation import check_metadata
+    from cnn_core.data.own_digits_zip import _skipped
+    from cnn_core.models.spec_validation import check_spec
+    from cnn_core.runtime.messages import Core
+
+    said = {
+        "不能整除": _raised(lambda: check_settings(ConvSettings(groups=2), (28, 28))),
+        "卷积核覆盖": _raised(lambda: check_settings(ConvSettings(kernel_size=(9, 9)), (4, 4))),
+        "不是数字": _raised(lambda: parse_matrix("1 x", what="输入")),
+        "需要 3 个输入通道": _raised(lambda: check_spec({"features": [
+            {"type": "conv", "in_channels": 3, "out_channels": 4, "kernel_size": 3}],
+            "classifier": [{"type": "flatten"}, {"type": "linear", "out_features": 10}]})),
+        "未知的层类型": _raised(lambda: check_spec({"features": [{"type": "wobble"}],
+                                                   "classifier": [{"type": "flatten"}]})),
+        "不是 DigitLab 检查点": _raised(lambda: check_metadata({})),
+        "已在你的样本中": _skipped("7_mine.png", Core.tr("already in your samples")),
+        "正在跟踪模型": ExportStep(ExportStage.WRITING,
+                             Core.tr("tracing and writing the {fmt} file…", fmt="onnx")).text,
+    }
+    for chinese_words, error in said.items():
+        text = say(error)
+        assert chinese_words in text, (chinese_words, text)
+    # the Convolution tab says a reason as a sentence, with the full stop of its language
+    assert sentence(say(said["不能整除"])).endswith("输入通道。")
+    assert sentence("the kernel does not fit.") == "The kernel does not fit."
 
 
 def test_language_follows_the_command_line_then_the_setting(qapp) -> None:  # noqa: ANN001

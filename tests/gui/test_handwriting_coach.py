@@ -9,6 +9,7 @@ from digit_strokes import DIGITS
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from cnn_core.checkpoints import load_bundled
 from cnn_core.training.finetune import FineTuneConfig
 from own_hand import strokes
 
@@ -88,7 +89,7 @@ def test_collect_fine_tune_and_use_the_tuned_model(bundled_window, draw, qtbot, 
 
     tuned = window.checkpoint()
     assert tuned is not bundled
-    assert tuned.meta["title"] == "digitnet · tuned on your handwriting (50 samples)"
+    assert tuned.meta["title"] == f"{load_bundled().name} · tuned on your handwriting (50 samples)"
     assert window.model_bar.modelShelf.currentText().startswith(tuned.meta["title"])
     assert window.library.canvas_entry().path.is_file()  # kept across restarts
     QTest.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)

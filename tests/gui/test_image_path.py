@@ -351,7 +351,8 @@ def test_pasted_qimage_over_the_limit_is_refused_before_encoding(
 
     monkeypatch.setattr(cnn_core.data.images, "MAX_PIXELS", 30_000)  # a 200×200 picture is too big
     encoded: list[int] = []
-    monkeypatch.setattr("app.widgets.canvas.png_bytes", lambda image: encoded.append(1) or b"")
+    monkeypatch.setattr("app.widgets.picture_data.png_bytes",
+                        lambda image: encoded.append(1) or b"")
     image = QImage(200, 200, QImage.Format.Format_Grayscale8)
     image.fill(255)
     QGuiApplication.clipboard().setImage(image)

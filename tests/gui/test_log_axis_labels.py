@@ -7,7 +7,7 @@ import math
 import pyqtgraph as pg
 
 from app.widgets.kernel_pictures import KernelLossPlot
-from app.widgets.plots import LABEL_PITCH, log_axis
+from app.widgets.log_axis import LABEL_PITCH, log_axis
 
 
 def _labelled(low: float, high: float, size: float) -> list[float]:

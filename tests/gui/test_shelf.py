@@ -238,7 +238,8 @@ def test_compare_view_shows_two_models_on_the_same_drawing(window: MainWindow, q
 def test_runs_are_bounded_and_the_canvas_run_is_never_evicted(qtbot, tmp_path,  # noqa: ANN001
                                                               monkeypatch) -> None:
     from app import models
-    from cnn_core.checkpoints.runs import RunRecord, RunStore
+    from cnn_core.checkpoints.run_store import RunStore
+    from cnn_core.checkpoints.runs import RunRecord
 
     store = RunStore(tmp_path)
     model = create_model("lenet", seed=0)
@@ -260,7 +261,8 @@ def test_runs_are_bounded_and_the_canvas_run_is_never_evicted(qtbot, tmp_path,  
 
 def test_remove_a_run_from_the_shelf_deletes_its_files(qtbot) -> None:  # noqa: ANN001
     from app.models import data_dir
-    from cnn_core.checkpoints.runs import RunRecord, RunStore
+    from cnn_core.checkpoints.run_store import RunStore
+    from cnn_core.checkpoints.runs import RunRecord
 
     store = RunStore(data_dir())
     model = create_model("lenet", seed=0)

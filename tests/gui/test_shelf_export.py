@@ -12,12 +12,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 from recorded_runs import record_run
 
 from app.main_window import MainWindow
 from app.models import DATA_DIR_ENV
-from cnn_core.checkpoints.runs import RunRecord, RunStore
+from cnn_core.checkpoints.run_store import RunStore
+from cnn_core.checkpoints.runs import RunRecord
 from cnn_core.training import TrainConfig
 
 
@@ -82,11 +83,11 @@ def _choose_run(qtbot, win: MainWindow, record: RunRecord) -> None:  # noqa: ANN
 def _saving_to(monkeypatch, path: Path) -> list[str]:  # noqa: ANN001
     asked: list[str] = []
 
-    def ask(_parent, _title, start, _filter):  # noqa: ANN001, ANN202
+    def ask(_parent, _title, start, *_filters):  # noqa: ANN001, ANN002, ANN202
         asked.append(start)
         return str(path), ""
 
-    monkeypatch.setattr("app.shelf_export.QFileDialog.getSaveFileName", ask)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(ask))
     return asked
 
 
@@ -133,8 +134,7 @@ def test_a_cancelled_dialog_writes_nothing(shelf_window, recorded, qtbot, tmp_pa
                                            monkeypatch) -> None:
     win = shelf_window
     _choose_run(qtbot, win, recorded)
-    monkeypatch.setattr("app.shelf_export.QFileDialog.getSaveFileName",
-                        lambda *args: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: ("", "")))
     before = win.banner.text()
     win.model_bar.shelfExport.exportScriptAction.trigger()
     assert win.banner.text() == before

@@ -13,7 +13,8 @@ from panel_controls import set_controls
 from PySide6.QtCore import Qt, QTimer
 from run_events import RunEvents
 
-from app.widgets.plots import LABEL_PITCH, MIN_CURVE_HEIGHT, log_axis
+from app.widgets.log_axis import LABEL_PITCH, log_axis
+from app.widgets.plots import MIN_CURVE_HEIGHT
 
 RUN_TIMEOUT = 180_000  # ms; a shared 2-core machine can be slow
 LEFT = Qt.MouseButton.LeftButton

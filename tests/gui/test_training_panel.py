@@ -15,8 +15,9 @@ from panel_controls import set_controls
 from PySide6.QtWidgets import QFileDialog, QWidget
 from run_events import RunEvents
 
+from app.widgets.run_texts import format_duration
 from app.widgets.training_form import LOAD_SPEC, LearningRateSpinBox
-from app.widgets.training_panel import TrainingPanel, format_duration
+from app.widgets.training_panel import TrainingPanel
 from cnn_core.data.datasets import DATASETS
 from cnn_core.models import MODELS, get_spec
 from cnn_core.runtime.devices import available_devices

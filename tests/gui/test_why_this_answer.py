@@ -11,6 +11,7 @@ from digit_strokes import DIGITS
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from app.analysis_worker import AnalysisWorker
 from app.main_window import MainWindow
@@ -169,7 +170,7 @@ def test_perturbation_sliders_and_the_smallest_flip(win, draw, qtbot) -> None:
     assert slider.value() == 30
     qtbot.waitUntil(lambda: not np.allclose(view.probabilities_shown(), plain, atol=1e-3),
                     timeout=TIMEOUT)
-    assert "+30°" in [label.text() for label in view._value_labels.values()]
+    assert "+30°" in [label.text() for label in view.controls.findChildren(QLabel)]
 
     qtbot.mouseClick(view.adversarialButton, Qt.MouseButton.LeftButton)
     assert not view.adversarialButton.isEnabled()  # searching

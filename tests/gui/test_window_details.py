@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from digit_strokes import DIGITS
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QFileDialog, QSpinBox
 
 from app.builder.builder_view import ArchitectureBuilder
 from app.widgets.kernel_view import KernelView, kernel_at, kernel_mosaic
@@ -78,10 +78,10 @@ def test_an_edited_preset_gets_its_own_name_and_keeps_its_recipe(
     # the exported file carries the name, and is offered under it
     offered: list[str] = []
 
-    def save_name(_parent, _title, suggested, _filters):  # noqa: ANN001, ANN202
+    def save_name(_parent, _title, suggested, *_filters):  # noqa: ANN001, ANN002, ANN202
         offered.append(suggested)
         return str(tmp_path / "net.py"), ""
-    monkeypatch.setattr("app.builder.builder_view.QFileDialog.getSaveFileName", save_name)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
     qtbot.mouseClick(builder.exportButton, LEFT)
     assert offered and offered[0].endswith("lenet5_edited.py")
     assert "lenet5 (edited)" in (tmp_path / "net.py").read_text(encoding="utf-8")

@@ -167,8 +167,9 @@ def integer(lo: int, hi: int) -> Check:
     """An integer from ``lo`` to ``hi``."""
     def check(value: Any, where: str) -> int:
         if not is_int(value) or not lo <= value <= hi:
-            raise SpecError(f"{where}: must be an integer from {lo:,} to {hi:,}, got "
-                            f"{show_value(value)}")
+            raise SpecError(Core.tr("{where}: must be an integer from {lo:,} to {hi:,}, got "
+                                    "{value}", where=where, lo=lo, hi=hi,
+                                    value=show_value(value)))
         return int(value)
     return check
 
@@ -180,8 +181,9 @@ def pair(lo: int, hi: int) -> Check:
             value = [value, value]
         if (not isinstance(value, list | tuple) or len(value) != 2
                 or not all(is_int(v) and lo <= v <= hi for v in value)):
-            raise SpecError(f"{where}: must be an integer or a pair of integers from {lo:,} to "
-                            f"{hi:,}, got {show_value(value)}")
+            raise SpecError(Core.tr("{where}: must be an integer or a pair of integers from "
+                                    "{lo:,} to {hi:,}, got {value}", where=where, lo=lo, hi=hi,
+                                    value=show_value(value)))
         return int(value[0]), int(value[1])
     return check
 
@@ -194,8 +196,9 @@ def number(lo: float, hi: float, what: str, hi_open: bool = False) -> Check:
               and lo <= value and (value < hi if hi_open else value <= hi))
         if not ok:
             bracket = ")" if hi_open else "]"
-            raise SpecError(f"{where}: {what} must be in [{lo:g}, {hi:g}{bracket}, got "
-                            f"{show_value(value)}")
+            raise SpecError(Core.tr("{where}: {what} must be in [{lo:g}, {hi:g}{bracket}, got "
+                                    "{value}", where=where, what=what, lo=lo, hi=hi,
+                                    bracket=bracket, value=show_value(value)))
         return float(value)
     return check
 
@@ -203,7 +206,8 @@ def number(lo: float, hi: float, what: str, hi_open: bool = False) -> Check:
 def boolean(value: Any, where: str) -> bool:
     """``true`` or ``false``."""
     if not isinstance(value, bool):
-        raise SpecError(f"{where}: must be true or false, got {show_value(value)}")
+        raise SpecError(Core.tr("{where}: must be true or false, got {value}", where=where,
+                                value=show_value(value)))
     return value
 
 
@@ -211,8 +215,9 @@ def choice(*options: str) -> Check:
     """One of ``options``."""
     def check(value: Any, where: str) -> str:
         if value not in options or not isinstance(value, str):
-            raise SpecError(f"{where}: must be one of {', '.join(options)}, "
-                            f"got {show_value(value)}")
+            raise SpecError(Core.tr("{where}: must be one of {options}, got {value}",
+                                    where=where, options=", ".join(options),
+                                    value=show_value(value)))
         return value
     return check
 

@@ -137,8 +137,9 @@ def _channel_pair(value: Any, where: str) -> tuple[int, int]:
     """``[reduce, out]`` channels of an Inception path: exactly two integers."""
     if (not isinstance(value, list | tuple) or len(value) != 2
             or not all(is_int(v) and 1 <= v <= MAX_WIDTH for v in value)):
-        raise SpecError(f"{where}: must be a pair [1×1 channels, output channels] of integers "
-                        f"from 1 to {MAX_WIDTH:,}, got {show_value(value)}")
+        raise SpecError(Core.tr("{where}: must be a pair [1×1 channels, output channels] of "
+                                "integers from 1 to {limit:,}, got {value}", where=where,
+                                limit=MAX_WIDTH, value=show_value(value)))
     return int(value[0]), int(value[1])
 
 

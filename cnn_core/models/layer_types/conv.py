@@ -37,8 +37,9 @@ _DEFAULTS: dict[str, Any] = {"stride": (1, 1), "padding": (0, 0), "dilation": (1
 def _out_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
     c, h, w = in_shape
     if s.get("in_channels", c) != c:
-        raise SpecError(f"{label}: expects {s['in_channels']} input channels but the previous "
-                        f"layer gives {fmt(in_shape)}")
+        raise SpecError(Core.tr("{label}: expects {c} input channels but the previous layer "
+                                "gives {shape}", label=label, c=s["in_channels"],
+                                shape=fmt(in_shape)))
     out, groups = s["out_channels"], s.get("groups", 1)
     if c % groups or out % groups:
         raise SpecError(Core.tr("{where}: groups={groups} must divide both in_channels={c} and "

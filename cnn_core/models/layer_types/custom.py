@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from ...runtime.messages import Core
 from ..custom_layers import Expression, ExpressionError, Scale, Tied, uses_reduction
 from .base import (
     LAYER_TYPES,
@@ -30,7 +31,8 @@ def _expression(value: Any, where: str) -> str:
     try:
         Expression(value)
     except ExpressionError as exc:
-        raise SpecError(f"{where}: {exc} (got {show_value(value)})") from None
+        raise SpecError(Core.tr("{where}: {why} (got {value})", where=where, why=exc,
+                                value=show_value(value))) from None
     return value.strip()
 
 
@@ -40,13 +42,15 @@ def _expression_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str
         with torch.no_grad():
             outs = [layer(torch.zeros((batch, *in_shape), device="meta")) for batch in (1, 2)]
     except (RuntimeError, TypeError, ValueError, IndexError) as exc:
-        raise SpecError(f"{label}: {s['expr']!r} cannot take a {fmt(in_shape)} input: "
-                        f"{str(exc).splitlines()[0][:160]}") from None
+        raise SpecError(Core.tr("{label}: {expr!r} cannot take a {shape} input: {why}",
+                                label=label, expr=s["expr"], shape=fmt(in_shape),
+                                why=str(exc).splitlines()[0][:160])) from None
     if any(out.dim() != len(in_shape) + 1 or out.shape[0] != batch
            for out, batch in zip(outs, (1, 2), strict=True)):
-        raise SpecError(f"{label}: {s['expr']!r} must keep one result per picture of the "
-                        f"batch, of the same rank as its {fmt(in_shape)} input (reduce with "
-                        f"dim=…, keepdim=True, or subtract: x - x.mean())")
+        raise SpecError(Core.tr("{label}: {expr!r} must keep one result per picture of the "
+                                "batch, of the same rank as its {shape} input (reduce with "
+                                "dim=…, keepdim=True, or subtract: x - x.mean())", label=label,
+                                expr=s["expr"], shape=fmt(in_shape)))
     return tuple(outs[0].shape[1:])
 
 
@@ -98,8 +102,8 @@ class Scale(nn.Module):
 
 def _layer_name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 100:
-        raise SpecError(f"{where}: the name of an earlier layer with weights (e.g. \"fc2\"), "
-                        f"got {show_value(value)}")
+        raise SpecError(Core.tr("{where}: the name of an earlier layer with weights (e.g. "
+                                "\"fc2\"), got {value}", where=where, value=show_value(value)))
     return value.strip()
 
 
@@ -113,9 +117,10 @@ def resolve_shared(s: dict[str, Any], earlier: list[Any], where: str) -> dict[st
                 if p.kind != "shared" and LAYER_TYPES[p.kind].cost(
                     p.settings, p.in_shape, p.out_shape).params]
     if not matches or f"{matches[0].part}.{matches[0].name}" not in weighted:
-        known = ", ".join(weighted) or "none"
-        raise SpecError(f"{where}.of: no earlier layer with weights is called {wanted!r} "
-                        f"(layers with weights before it: {known})")
+        known = ", ".join(weighted) or Core.tr("none")
+        raise SpecError(Core.tr("{where}: no earlier layer with weights is called {wanted!r} "
+                                "(layers with weights before it: {known})",
+                                where=f"{where}.of", wanted=wanted, known=known))
     target = matches[0]
     return {**s, "of": f"{target.part}.{target.name}", "target_kind": target.kind,
             "target_settings": target.settings, "target_in": target.in_shape}
@@ -128,8 +133,9 @@ def _target_type(s: dict[str, Any]) -> LayerType:
 def _shared_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) -> Shape:
     target_in = s["target_in"]
     if len(in_shape) != len(target_in) or in_shape[0] != target_in[0]:
-        raise SpecError(f"{label}: shares {s['of']}, which takes {fmt(target_in)} inputs, but "
-                        f"gets {fmt(in_shape)}: the channels (or features) must match")
+        raise SpecError(Core.tr("{label}: shares {of}, which takes {target} inputs, but gets "
+                                "{shape}: the channels (or features) must match", label=label,
+                                of=s["of"], target=fmt(target_in), shape=fmt(in_shape)))
     return LAYER_TYPES[s["target_kind"]].out_shape(s["target_settings"], in_shape, where, label)
 
 

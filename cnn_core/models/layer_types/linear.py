@@ -26,8 +26,9 @@ def _linear_shape(s: dict[str, Any], in_shape: Shape, where: str, label: str) ->
         raise SpecError(Core.tr("{label} (linear) needs a flat input but gets {shape}; add a "
                                 "flatten layer before it", label=label, shape=fmt(in_shape)))
     if s.get("in_features", in_shape[0]) != in_shape[0]:
-        raise SpecError(f"{label}: expects in_features={s['in_features']} but the previous "
-                        f"layer gives {fmt(in_shape)}")
+        raise SpecError(Core.tr("{label}: expects in_features={n} but the previous layer "
+                                "gives {shape}", label=label, n=s["in_features"],
+                                shape=fmt(in_shape)))
     return (s["out_features"],)
 
 

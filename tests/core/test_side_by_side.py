@@ -1,0 +1,117 @@
+"""Trained networks side by side as one: the same answers as averaging the members' logits,
+what cannot be put side by side refused, and ``--recipe bundled``'s members saved as one model
+whose temperature is fitted on the validation images every member held out."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+import torch
+from test_cli import run_captured
+
+from cnn_core.checkpoints import load_checkpoint
+from cnn_core.models import get_spec
+from cnn_core.models.side_by_side import side_by_side, side_by_side_spec
+from cnn_core.models.spec_validation import SpecError
+from cnn_core.models.specs import build_model
+from cnn_core.training import Finished, TrainConfig, Trainer, recipes
+from cnn_core.training.ensemble import assemble, member_configs
+from cnn_core.training.loop import predict_logits
+
+
+def _members(name: str, n: int) -> list:
+    models = [build_model(get_spec(name), seed=s).eval() for s in range(n)]
+    with torch.no_grad():  # BatchNorm statistics unlike the initial ones, member by member
+        for i, model in enumerate(models):
+            for module in model.modules():
+                if isinstance(module, torch.nn.BatchNorm2d):
+                    module.running_mean.normal_(generator=torch.Generator().manual_seed(i))
+                    module.running_var.uniform_(0.5, 2.0)
+    return models
+
+
+@pytest.mark.parametrize(("name", "n"), [("digitnet", 3), ("lenet_bn", 2), ("lenet5", 4)])
+def test_side_by_side_answers_the_mean_of_the_members_logits(name: str, n: int) -> None:
+    members = _members(name, n)
+    combined = side_by_side(members)
+    x = torch.randn(16, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        expected = torch.stack([m(x) for m in members]).mean(0)
+        assert torch.allclose(combined(x), expected, atol=1e-5)
+        channels_last = combined.to(memory_format=torch.channels_last)
+        assert torch.allclose(channels_last(x.to(memory_format=torch.channels_last)), expected,
+                              atol=1e-5)
+    spec = combined.spec
+    assert spec["name"] == f"{name}_x{n}" and f"{n} × {name} side by side" in spec["summary"]
+    convs = [layer for layer in spec["features"] if layer["type"] == "conv"]
+    assert convs[0].get("groups", 1) == 1 and all(c["groups"] == n for c in convs[1:])
+    # the spec alone builds the same network (as a checkpoint's metadata rebuilds it)
+    rebuilt = build_model(spec)
+    rebuilt.load_state_dict(combined.state_dict())
+    with torch.no_grad():
+        assert torch.allclose(rebuilt.eval()(x), expected, atol=1e-5)
+
+
+def test_what_mixes_channels_is_refused() -> None:
+    with pytest.raises(SpecError, match="residual"):
+        side_by_side_spec(get_spec("resnet_small"), 2)
+    with pytest.raises(SpecError, match="share one architecture"):
+        side_by_side([build_model(get_spec("lenet")), build_model(get_spec("lenet_bn"))])
+    with pytest.raises(ValueError, match="no models"):
+        side_by_side([])
+
+
+TINY = TrainConfig(model="lenet_bn", epochs=1, batch_size=64, max_train_samples=640,
+                   max_test_samples=400, val_size=300, device="cpu", seed=7, report_every=5,
+                   channels_last=False)
+
+
+def test_members_get_consecutive_seeds_and_fresh_ones_without_a_seed() -> None:
+    assert [c.seed for c in member_configs(TINY, 3)] == [7, 8, 9]
+    fresh = [c.seed for c in member_configs(dataclasses.replace(TINY, seed=None), 3)]
+    assert len(set(fresh)) == 3 and None not in fresh
+
+
+def test_assembled_members_score_and_calibrate_on_their_own_splits() -> None:
+    finals, trainer = [], None
+    for config in member_configs(TINY, 2):
+        trainer = Trainer(config)
+        final = list(trainer.run())[-1]
+        assert isinstance(final, Finished)
+        finals.append(final.checkpoint)
+    checkpoint = assemble(finals, TINY, trainer.validation_split, trainer.test_split)
+    test = trainer.test_split
+    logits = predict_logits(checkpoint.model, test, checkpoint.mean, checkpoint.std)
+    accuracy = (logits.argmax(1) == test.labels).double().mean().item()
+    assert checkpoint.test_accuracy == pytest.approx(accuracy)
+    record = checkpoint.meta["calibration"]
+    assert record["fitted_on"] == "validation" and record["n"] == 300 and record["test_n"] == 400
+    assert [m["seed"] for m in checkpoint.meta["members"]] == [7, 8]
+    assert checkpoint.meta["members"][0]["metrics"] == finals[0].meta["metrics"]
+
+
+def test_the_bundled_recipe_saves_its_members_as_one_model(tmp_path, monkeypatch) -> None:
+    tiny = dataclasses.replace(recipes.RECIPES["bundled"], model="lenet_bn", epochs=1,
+                               max_train_samples=640, max_test_samples=400, report_every=5)
+    monkeypatch.setitem(recipes.RECIPES, "bundled", tiny)
+    monkeypatch.setitem(recipes.RECIPE_MEMBERS, "bundled", 3)  # three are enough to check
+    out = tmp_path / "three.safetensors"
+    code, stdout, stderr = run_captured(["train", "--recipe", "bundled", "--seed", "3",
+                                         "--device", "cpu", "--json", "--out", str(out)])
+    assert code == 0, stderr
+    summary = json.loads(stdout)
+    assert summary["members"] == 3 and summary["member_seeds"] == [3, 4, 5]
+    assert "member 2 of 3 (seed 4)" in stderr and "3 members side by side" in stderr
+    saved = load_checkpoint(out)
+    assert saved.name == "lenet_bn_x3" and saved.temperature == pytest.approx(
+        summary["temperature"], abs=1e-4)
+    assert saved.test_accuracy == pytest.approx(summary["test_accuracy"], abs=1e-6)
+    assert len(saved.meta["members"]) == 3 and saved.quality["validation_n"] == 5000
+
+
+def test_the_bundled_recipe_refuses_torchrun(monkeypatch) -> None:
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    code, _, stderr = run_captured(["train", "--recipe", "bundled", "--device", "cpu"])
+    assert code == 2 and "without torchrun" in stderr
