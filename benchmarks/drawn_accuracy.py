@@ -4,6 +4,10 @@
   preprocessing was developed and tuned on these, so this figure is in-sample.
 - held-out: ``tests/drawn_digits_holdout.py``, 4 writers × 10 digits × 6 sheets, written
   separately and never used for tuning: the honest figure.
+- with ``--drawn-eval``, also the report part of the drawn evaluation
+  (:mod:`cnn_core.data.drawn_eval`, seed ``--seed``): 5,000 MNIST test digits redrawn on the
+  canvas at every size, place and pen, and 160 handwriting-font digits, each set's share read
+  right (the answer's label, whatever its verdict).
 
 Each image goes through the same preprocessing as the canvas and ``digitlab predict``; the
 accuracy per checkpoint and set is printed, then the misses (``--quiet`` leaves them out).
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +48,19 @@ def holdout_set() -> Iterator[Case]:
         yield f"{sample.writer}/{sample.sheet}", sample.digit, sample.image
 
 
+def drawn_eval_sets(seed: int) -> dict[str, Callable[[], Iterator[Case]]]:
+    """The report part's digits, by source: redrawn MNIST test digits, handwriting fonts."""
+    from cnn_core.data.drawn_eval import evaluation_samples
+
+    samples = [s for s in evaluation_samples("report", None, seed=seed) if s.label >= 0]
+
+    def of(source: str) -> Callable[[], Iterator[Case]]:
+        return lambda: ((s.source, s.label, s.image) for s in samples
+                        if s.source.split(":")[0] == source)
+
+    return {"report-part MNIST": of("mnist"), "report-part font": of("font")}
+
+
 SETS = {"development": development_set, "held-out": holdout_set}
 
 
@@ -63,17 +80,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkpoints", nargs="*", type=Path)
     parser.add_argument("--quiet", action="store_true", help="accuracies only, no misses")
+    parser.add_argument("--drawn-eval", action="store_true",
+                        help="also the drawn evaluation's report part (about a minute)")
+    parser.add_argument("--seed", type=int, default=0, help="the drawn evaluation's seed")
     args = parser.parse_args()
+    sets = dict(SETS)
+    if args.drawn_eval:
+        sets.update(drawn_eval_sets(args.seed))
     for path in args.checkpoints or [bundled_checkpoint_path()]:
         predictor = Predictor(load_checkpoint(path))
-        for set_name, cases in SETS.items():
+        for set_name, cases in sets.items():
             correct, total, misses = score(predictor, cases())
             print(f"{path.name}: {set_name} drawn digits {correct}/{total} = "
-                  f"{correct / total:.1%}")
+                  f"{correct / total:.2%}")
             if not args.quiet:
-                for miss in misses:
+                for miss in misses[:20]:
                     print(f"    {miss}")
-
+                if len(misses) > 20:
+                    print(f"    … and {len(misses) - 20} more")
 
 if __name__ == "__main__":
     main()
