@@ -1,0 +1,45 @@
+"""The cheaper training step: fused optimizer updates and batches gathered with index_select."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from cnn_core.training.loop import shuffled_batches
+from cnn_core.training.optim import make_optimizer
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "adamw"])
+def test_cpu_optimizers_are_fused_and_update_as_the_multi_tensor_ones(name: str) -> None:
+    torch.manual_seed(0)
+    fused_net, plain_net = torch.nn.Linear(8, 4), torch.nn.Linear(8, 4)
+    plain_net.load_state_dict(fused_net.state_dict())
+    fused = make_optimizer(name, fused_net.parameters(), 0.01)
+    assert fused.defaults["fused"] is True
+    settings = {k: v for k, v in fused.defaults.items() if k != "decoupled_weight_decay"}
+    plain = type(fused)(plain_net.parameters(), **{**settings, "fused": None, "foreach": True})
+    x = torch.randn(16, 8)
+    for _ in range(5):
+        for net, opt in ((fused_net, fused), (plain_net, plain)):
+            opt.zero_grad(set_to_none=True)
+            net(x).square().mean().backward()
+            opt.step()
+    for a, b in zip(fused_net.parameters(), plain_net.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_parameters_without_a_fused_kernel_fall_back_to_foreach() -> None:
+    net = torch.nn.Linear(3, 2).double()
+    assert make_optimizer("adam", net.parameters(), 0.01).defaults["foreach"] is True
+
+
+def test_shuffled_batches_are_the_images_in_the_drawn_order() -> None:
+    images = torch.randint(0, 256, (50, 28, 28), dtype=torch.uint8)
+    labels = torch.randint(0, 10, (50,))
+    order = torch.randperm(50, generator=torch.Generator().manual_seed(3))
+    batches = list(shuffled_batches(images, labels, 16, 3, torch.Generator().manual_seed(3),
+                                    lambda x: x))
+    assert len(batches) == 3
+    for i, (x, y) in enumerate(batches):
+        idx = order[i * 16:(i + 1) * 16]
+        assert torch.equal(x, images[idx]) and torch.equal(y, labels[idx])
