@@ -404,8 +404,10 @@ def receptive_field_scene(d: Driver, size: Size) -> None:
     effective field as a faint heat map inside."""
     card = card_in_view(d, size, 4, lambda cards: next(
         c for c in cards if c.name.startswith("features.conv") and c.grid.values().shape[1] <= 14))
-    _, height, width = card.grid.values().shape
-    hover_cell(d, card.grid, 1, height // 2 - 1, width // 2)
+    channels, height, width = card.grid.values().shape
+    seen = card.grid.visibleRegion().boundingRect()  # a tall card shows only part of its grid
+    channel = next((c for c in range(1, channels) if seen.contains(card.grid.tile_rect(c))), 1)
+    hover_cell(d, card.grid, channel, height // 2 - 1, width // 2)
     overlay = d.window.receptive_field_overlay
     d.wait_until(lambda: not overlay.heat().isNull(), "the effective field")
     d.shoot("receptive-field", size)
