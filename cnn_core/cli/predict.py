@@ -63,15 +63,23 @@ def image_files(paths: list[str]) -> list[str]:
     return files
 
 
-def _result(file: str, pred: Any, classes: tuple[str, ...]) -> dict[str, Any]:
+def _result(file: str, pred: Any, classes: tuple[str, ...],
+            temperature: float = 1.0) -> dict[str, Any]:
+    """A prediction as JSON, with the calibrated probabilities the window shows (the
+    checkpoint's temperature applied)."""
     import numpy as np
 
+    from ..recognition.prediction import calibrated
+
+    probs = np.asarray(pred.probabilities, np.float32)
+    if pred.label is not None:  # a blank picture has no probabilities to scale
+        probs = calibrated(probs, temperature)
     return {
         "file": file, "label": pred.label,
         "class": None if pred.label is None else classes[pred.label],
         "verdict": pred.verdict,
-        "confidence": round(pred.confidence, 6),
-        "probabilities": [round(float(p), 6) for p in np.asarray(pred.probabilities)],
+        "confidence": 0.0 if pred.label is None else round(float(probs[pred.label]), 6),
+        "probabilities": [round(float(p), 6) for p in probs],
         "runner_up": pred.runner_up,
         "runner_up_class": None if pred.runner_up is None else classes[pred.runner_up],
         "digit_score": None if pred.digit_score is None else round(pred.digit_score, 6),
@@ -106,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for file in files:
         try:
-            result = _result(file, predictor.predict(load_image(file)), checkpoint.classes)
+            result = _result(file, predictor.predict(load_image(file)), checkpoint.classes,
+                                 float(getattr(predictor, "temperature", 1.0)))
         except (ImageError, PredictionError, OSError) as exc:
             if args.debug:
                 raise

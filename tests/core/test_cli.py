@@ -28,7 +28,12 @@ import torch
 from PIL import Image
 
 from cnn_core import cli
-from cnn_core.checkpoints import bundled_checkpoint_path, load_checkpoint, save_checkpoint
+from cnn_core.checkpoints import (
+    bundled_checkpoint_path,
+    load_bundled,
+    load_checkpoint,
+    save_checkpoint,
+)
 from drawn_digits import render
 
 FASHION_DIR = Path(os.environ.get("DIGITLAB_FASHION_MNIST_DIR",
@@ -358,7 +363,9 @@ def test_evaluate_reports_ece_and_the_reliability_curve(capsys: pytest.CaptureFi
     # ECE is the count-weighted gap between accuracy and confidence over the bins
     gap = sum(row["count"] * abs(row["accuracy"] - row["confidence"]) for row in filled) / 1500
     assert result["ece"] == pytest.approx(gap, abs=1e-5) and 0 < result["ece"] < 0.2
-    assert result["temperature"] == 1.0 and result["ece_uncalibrated"] == result["ece"]
+    # the bundled model's own temperature, fitted on validation images when it was made
+    assert result["temperature"] == pytest.approx(load_bundled().temperature, abs=1e-4)
+    assert 0 < result["ece_uncalibrated"] < 0.2
 
     code, out, _ = run(capsys, "evaluate", "--max-samples", "1500")
     assert f"calibration: ECE {result['ece']:.2%} (15 bins" in out
@@ -516,11 +523,12 @@ def test_predict_with_a_trained_checkpoint(capsys: pytest.CaptureFixture[str],
                        "--json")
     assert code == 0
     (result,) = json.loads(out)
-    # the probabilities come from this checkpoint: its own network, run here by hand
+    # the probabilities come from this checkpoint: its own network, run here by hand, with
+    # its temperature (the calibrated probabilities the window shows too)
     ck = load_checkpoint(trained["out"])
     x = (torch.from_numpy(result_input(image)) - ck.mean) / ck.std
     with torch.no_grad():
-        expected = torch.softmax(ck.model.eval()(x[None, None]), dim=1)[0]
+        expected = torch.softmax(ck.model.eval()(x[None, None]) / ck.temperature, dim=1)[0]
     assert result["probabilities"] == pytest.approx(expected.tolist(), abs=1e-5)
     assert result["label"] == int(expected.argmax())
     _, bundled_out, _ = run(capsys, "predict", str(image), "--json")

@@ -28,16 +28,16 @@ def _std_null(meta: dict[str, Any]) -> None:
 
 
 def _huge_linear(meta: dict[str, Any]) -> None:
-    meta["spec"]["classifier"][2]["out_features"] = 10**9
+    meta["spec"]["classifier"][1]["out_features"] = 10**9
 
 
 def _dropout_five(meta: dict[str, Any]) -> None:
-    meta["spec"]["classifier"][1]["p"] = 5
+    meta["spec"]["features"][15]["p"] = 5  # the dropout before the head
 
 
 BAD_FILES = [(_std_null, "normalization.std"),
-             (_huge_linear, "spec.classifier[2].out_features"),
-             (_dropout_five, "spec.classifier[1].p")]
+             (_huge_linear, "spec.classifier[1].out_features"),
+             (_dropout_five, "spec.features[15].p")]
 IDS = ["std-null", "linear-1e9", "dropout-5"]
 
 
@@ -111,7 +111,7 @@ def test_a_model_file_broken_between_two_sessions_is_reported_once(qtbot, tmp_pa
 
     second = _start(qtbot)  # the shelf and the settings both point at the file
     assert second.model_path is None and second.checkpoint().name == load_bundled().name
-    assert second.banner.kind == "error" and "spec.classifier[1].p" in second.banner.text()
+    assert second.banner.kind == "error" and "spec.features[15].p" in second.banner.text()
     assert _answer(qtbot, second, draw, 3) == 3
     second.close()
 
@@ -144,7 +144,7 @@ def test_a_model_that_turns_nan_while_drawing_gives_a_message_not_a_frozen_canva
         qtbot, draw, bundled) -> None:  # noqa: ANN001
     broken = Checkpoint(copy.deepcopy(bundled.model), copy.deepcopy(bundled.meta))
     with torch.no_grad():  # as a diverged training run could leave it
-        broken.model.classifier.fc2.bias.fill_(float("nan"))
+        broken.model.classifier.fc1.bias.fill_(float("nan"))
     win = MainWindow(broken)
     qtbot.addWidget(win)
     win.resize(1280, 800)

@@ -162,6 +162,9 @@ def test_closing_the_window_mid_task_ends_it_within_2_s(task: LongTask, qtbot,  
     else:
         task.start(win, qtbot)
     assert task.running(win)
+    # a job may wait out the analysis worker's short rest after the one before it
+    qtbot.waitUntil(lambda: any(t.is_running() for t in background.owner().tasks()),
+                    timeout=RUN_TIMEOUT)
     tasks = [t for t in background.owner().tasks() if t.is_running()]
     assert tasks, f"{task.name} runs in no background task"
 

@@ -168,7 +168,8 @@ def test_perturbation_sliders_and_the_smallest_flip(win, draw, qtbot) -> None:
     for _ in range(3):
         qtbot.keyClick(slider, Qt.Key.Key_PageUp)
     assert slider.value() == 30
-    qtbot.waitUntil(lambda: not np.allclose(view.probabilities_shown(), plain, atol=1e-3),
+    # a confident model stays near 100 % for the rotated 4: the small classes show the change
+    qtbot.waitUntil(lambda: not np.allclose(view.probabilities_shown(), plain, atol=1e-6),
                     timeout=TIMEOUT)
     assert "+30°" in [label.text() for label in view.controls.findChildren(QLabel)]
 
