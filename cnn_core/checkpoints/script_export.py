@@ -49,7 +49,7 @@ HANDLED_SETTINGS = frozenset({
     "betas", "weight_decay", "schedule", "augment", "normalize", "label_smoothing",
     "ema_decay", "seed",
     "val_size", "split_seed", "target_accuracy", "max_train_samples", "max_test_samples",
-    "channels_last",
+    "channels_last", "autocast_bf16",
     # the script's own arguments (--data, --device) or DigitLab's bookkeeping only
     "data_dir", "device", "report_every", "track_gradients", "tensorboard_dir",
 })
@@ -246,7 +246,8 @@ def run_script(meta: dict[str, Any], *, label: str = "a DigitLab run",
                                  optimizer=optimizer_source(cfg["optimizer"]),
                                  schedule=schedule_source(cfg.get("schedule", "none")),
                                  ema=ema_source() if cfg.get("ema_decay") else None,
-                                 target=cfg.get("target_accuracy") is not None)
+                                 target=cfg.get("target_accuracy") is not None,
+                                 bf16=bool(cfg.get("autocast_bf16")))
     return text + "\n\n" + main_source(model.name, info.title)
 
 

@@ -145,11 +145,12 @@ def evaluate(model, images, labels):
 
 def loop_source(dataset_class: str, transposed: bool, *, augment: bool, validation: bool,
                 optimizer: str, schedule: tuple[str, bool] | None, ema: str | None,
-                target: bool) -> str:
+                target: bool, bf16: bool = False) -> str:
     """``load_data``, ``prepare``, ``batches``, ``evaluate`` and ``train``.
 
     ``schedule`` is :func:`schedule_source`'s answer, ``ema`` :func:`ema_source`'s (or
-    ``None``); ``target`` stops at ``TARGET_ACCURACY`` (validation accuracy).
+    ``None``); ``target`` stops at ``TARGET_ACCURACY`` (validation accuracy); ``bf16`` runs
+    the training steps' forward passes in bfloat16 under ``torch.autocast``.
     """
     data = _data_source(dataset_class, transposed, validation)
     splits = ("(train_x, train_y), (val_x, val_y), (test_x, test_y)" if validation
@@ -184,7 +185,9 @@ def loop_source(dataset_class: str, transposed: bool, *, augment: bool, validati
               "        model.train()",
               "        train_loss, train_correct, seen = 0.0, 0, 0",
               "        for X, y in batches(train_x, train_y, steps_per_epoch, generator):",
-              "            y_hat = model(X)",
+              *(["            with torch.autocast(device.type, dtype=torch.bfloat16):",
+                  "                y_hat = model(X).float()"] if bf16 else
+                ["            y_hat = model(X)"]),
               "            loss = loss_fn(y_hat, y)",
               "            optimizer.zero_grad()",
               "            loss.backward()",

@@ -6,6 +6,7 @@ Everything around it (events, pause and stop, timing, divergence, checkpoints) l
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator
 
@@ -64,17 +65,21 @@ def shuffled_batches(images: torch.Tensor, labels: torch.Tensor, batch_size: int
 def train_one_epoch(model: nn.Module, batches: Iterator[tuple[torch.Tensor, torch.Tensor]],
                     optimizer: torch.optim.Optimizer,
                     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-                    label_smoothing: float = 0.0,
+                    label_smoothing: float = 0.0, autocast_bf16: bool = False,
                     ) -> Iterator[tuple[torch.Tensor, torch.Tensor, int]]:
     """Train on every batch once; after each step yield ``(loss, number right, batch size)``.
 
     Loss and count stay tensors on the device: reading them (``.item()``) would wait for the
     device, so the caller does it only when it reports. ``scheduler`` (if any) steps per batch.
+    ``autocast_bf16`` runs the forward pass under ``torch.autocast`` in bfloat16 (the loss,
+    the gradients of the float32 weights and the update stay float32).
     """
     model.train()
     for x, y in batches:
-        logits = model(x)
-        loss = F.cross_entropy(logits, y, label_smoothing=label_smoothing)
+        with (torch.autocast(x.device.type, dtype=torch.bfloat16) if autocast_bf16
+              else contextlib.nullcontext()):
+            logits = model(x)
+        loss = F.cross_entropy(logits.float(), y, label_smoothing=label_smoothing)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

@@ -269,7 +269,7 @@ class Trainer:
                 epoch_tally, window = _Tally(device, True), _Tally(device, False)
                 for loss, correct, size in train_one_epoch(
                         net, batches, optimizer, scheduler if per_batch else None,
-                        cfg.label_smoothing):
+                        cfg.label_smoothing, cfg.autocast_bf16):
                     step += 1
                     seen += size * world
                     if self._average is not None:

@@ -178,14 +178,17 @@ def test_the_other_data_sets_load_through_their_torchvision_class(dataset, needl
 
 
 def test_a_script_with_every_extra_runs(mnist, tmp_path):
-    """Augmentation, the weights' moving average, a per-epoch schedule and a target: it runs
-    two epochs (more than the run's one) and reports each."""
+    """Augmentation, the weights' moving average, a per-epoch schedule, a target and bfloat16
+    forward passes: it runs two epochs (more than the run's one) and reports each."""
     meta = run_metadata(get_spec("lenet"), "mnist", _config(
         optimizer="adamw", schedule="step", augment=True, ema_decay=0.9, target_accuracy=0.999,
-        max_train_samples=200, max_test_samples=300, batch_size=50, val_size=1000))
+        max_train_samples=200, max_test_samples=300, batch_size=50, val_size=1000,
+        autocast_bf16=True))
     meta["seed"] = 1
     script = tmp_path / "extras.py"
     script.write_text(run_script(meta), encoding="utf-8")
+    assert "with torch.autocast(device.type, dtype=torch.bfloat16):" in script.read_text()
+    assert "torch.autocast" not in run_script({**meta, "config": _config()})
     out = _run_script(script, "--data", str(mnist), "--epochs", "2", "--device", "cpu")
     assert "200 training images, 4 steps per epoch, on cpu" in out
     assert "epoch 1/2:" in out and "epoch 2/2:" in out and "validation accuracy" in out

@@ -1,11 +1,12 @@
-"""The cheaper training step: fused optimizer updates and batches gathered with index_select."""
+"""The cheaper training step: fused optimizer updates, batches gathered with index_select,
+bfloat16 forward passes."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from cnn_core.training.loop import shuffled_batches
+from cnn_core.training.loop import shuffled_batches, train_one_epoch
 from cnn_core.training.optim import make_optimizer
 
 
@@ -43,3 +44,23 @@ def test_shuffled_batches_are_the_images_in_the_drawn_order() -> None:
     for i, (x, y) in enumerate(batches):
         idx = order[i * 16:(i + 1) * 16]
         assert torch.equal(x, images[idx]) and torch.equal(y, labels[idx])
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_bf16_autocast_runs_the_forward_pass_in_bfloat16_and_keeps_float32_weights(
+        bf16: bool) -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.Flatten(),
+                              torch.nn.Linear(4 * 6 * 6, 3))
+    seen = []
+    net[0].register_forward_hook(lambda _m, _i, out: seen.append(out.dtype))
+    x, y = torch.randn(12, 1, 8, 8), torch.randint(0, 3, (12,))
+    opt = make_optimizer("adam", net.parameters(), 0.01)
+    losses = [loss for loss, _, _ in train_one_epoch(net, iter([(x, y)] * 30), opt,
+                                                     autocast_bf16=bf16)]
+    assert set(seen) == {torch.bfloat16 if bf16 else torch.float32}
+    assert all(loss.dtype == torch.float32 for loss in losses)
+    assert all(p.dtype == torch.float32 and p.grad.dtype == torch.float32
+               for p in net.parameters())
+    assert losses[-1] < 0.5 * losses[0]  # it still learns the batch
+    assert not torch.is_autocast_enabled("cpu")  # nothing left switched on
