@@ -1,7 +1,7 @@
 """The speedrun recipe against one epoch of the tutorials' LeNet-5 loop, in one run.
 
 ``digitlab train --recipe speedrun`` for ``--seeds`` seeds (default 5): every seed's MNIST test
-accuracy (evaluated once, after its fixed 429 steps) and training time (the Trainer's clock
+accuracy (evaluated once, after its fixed 343 steps) and training time (the Trainer's clock
 less its evaluation passes), then the mean accuracy, the mean and median time, and their
 ratio to one epoch of the tutorials' loop (torchvision MNIST + ``DataLoader``, sigmoid LeNet-5,
 SGD; training steps only, as in train_throughput.py). That epoch is timed ``--tutorial-runs``

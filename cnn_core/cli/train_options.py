@@ -53,7 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--recipe", choices=list(RECIPES), default=None,
                    help="a fixed recipe: 'speedrun' trains its own small CNN for one epoch "
-                        "(429 steps, decided in advance) to about 99 %% MNIST test accuracy "
+                        "(343 steps, decided in advance) to about 99 %% MNIST test accuracy "
                         "in less time than one epoch of the tutorials' LeNet-5; the test set "
                         "is evaluated only at the end. 'bundled' makes the model DigitLab "
                         "ships (digitnet, augmented, a moving average of its weights, "

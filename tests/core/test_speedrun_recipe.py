@@ -18,12 +18,12 @@ def test_the_recipe_is_fixed_in_advance():
     cfg = RECIPES["speedrun"]
     assert cfg.model == "speedrun" and cfg.model in MODELS and cfg.dataset == "mnist"
     assert (cfg.epochs, cfg.batch_size, cfg.optimizer, cfg.lr, cfg.schedule) == (
-        1, 128, "adam", 1e-2, "onecycle")
+        1, 160, "adam", 1.5e-2, "onecycle")
     assert cfg.label_smoothing == 0.1 and cfg.autocast_bf16 and not cfg.augment
     assert cfg.target_accuracy is None  # nothing stops it early
     assert cfg.val_size == 5000 and cfg.max_train_samples is None
-    # 60,000 images less the 5,000 held out for validation: 429 full batches of 128
-    assert Trainer(cfg)._train.labels.numel() // cfg.batch_size == 429
+    # 60,000 images less the 5,000 held out for validation: 343 full batches of 160
+    assert Trainer(cfg)._train.labels.numel() // cfg.batch_size == 343
     # a run chooses its seed and device, never the training settings
     assert recipe_config("speedrun", seed=3, device="cpu").seed == 3
     with pytest.raises(ValueError, match="fixes lr"):
@@ -55,8 +55,8 @@ def test_the_test_set_is_evaluated_once_after_the_last_step(monkeypatch):
                         max_test_samples=300)
     events = list(Trainer(cfg).run())
     started = events[0]
-    assert isinstance(started, RunStarted) and started.steps_per_epoch == 8
-    assert test_calls == [8]  # once, after all 8 steps (1,024 images at batch 128)
+    assert isinstance(started, RunStarted) and started.steps_per_epoch == 6
+    assert test_calls == [6]  # once, after all 6 steps (1,024 images at batch 160)
     assert len([e for e in events if isinstance(e, EpochDone)]) == 1
     final = events[-1]
     assert isinstance(final, Finished) and final.reason == "completed"
