@@ -191,7 +191,7 @@ def settings(config: Any, args: argparse.Namespace, device: str) -> dict[str, An
         "momentum": config.momentum if config.optimizer == "sgd" else None,
         "weight_decay": config.weight_decay, "batch_size": config.batch_size,
         "schedule": config.schedule, "epochs": config.epochs, "augment": config.augment,
-        "normalize": config.normalize,
+        "normalize": config.normalize, "autocast_bf16": config.autocast_bf16,
         "label_smoothing": config.label_smoothing, "val_size": config.val_size,
         "target_accuracy": config.target_accuracy, "seed": config.seed,
         "device": device,
@@ -214,6 +214,8 @@ def settings_line(s: dict[str, Any]) -> str:
     seed = "" if s["seed"] is None else f", seed {s['seed']}"
     if not s["normalize"]:
         extras += ", input not normalised"
+    if s.get("autocast_bf16"):
+        extras += ", bfloat16 forward passes"
     epochs = f"{s['epochs']} epoch" + ("" if s["epochs"] == 1 else "s")
     return (f"settings: {model}: optimizer {s['optimizer']}, lr {s['lr']:g}{momentum}, "
             f"batch {s['batch_size']}, schedule {s['schedule']}, {epochs}, augment "
