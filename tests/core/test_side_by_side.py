@@ -11,12 +11,14 @@ import pytest
 import torch
 from test_cli import run_captured
 
-from cnn_core.checkpoints import load_checkpoint
+from cnn_core.checkpoints import Checkpoint, load_checkpoint
+from cnn_core.data.split import Split
 from cnn_core.models import get_spec
 from cnn_core.models.side_by_side import side_by_side, side_by_side_spec
 from cnn_core.models.spec_validation import SpecError
 from cnn_core.models.specs import build_model
-from cnn_core.training import Finished, TrainConfig, Trainer, recipes
+from cnn_core.training import Finished, TrainConfig, Trainer, ensemble, recipes
+from cnn_core.training.calibrate import calibrate
 from cnn_core.training.ensemble import assemble, member_configs
 from cnn_core.training.loop import predict_logits
 
@@ -90,6 +92,34 @@ def test_assembled_members_score_and_calibrate_on_their_own_splits() -> None:
     assert record["fitted_on"] == "validation" and record["n"] == 300 and record["test_n"] == 400
     assert [m["seed"] for m in checkpoint.meta["members"]] == [7, 8]
     assert checkpoint.meta["members"][0]["metrics"] == finals[0].meta["metrics"]
+
+
+def _random_split(n: int, seed: int) -> Split:
+    generator = torch.Generator().manual_seed(seed)
+    return Split(torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=generator),
+                 torch.randint(0, 10, (n,), generator=generator))
+
+
+def test_assembling_runs_the_combined_model_once_over_each_split(monkeypatch) -> None:
+    seen: list[int] = []
+
+    def counted(models):  # the combined model, counting the images it is given
+        model = side_by_side(models)
+        model.register_forward_pre_hook(lambda _m, args: seen.append(len(args[0])))
+        return model
+
+    monkeypatch.setattr(ensemble, "side_by_side", counted)
+    members = [Checkpoint(m, {"seed": i, "metrics": {"test_accuracy": 0.1}})
+               for i, m in enumerate(_members("lenet_bn", 2))]
+    val, test = _random_split(120, 1), _random_split(90, 2)
+    checkpoint = assemble(members, TINY, val, test)
+    assert sum(seen) == len(val) + len(test)
+    # the same record as calibrating the finished model from scratch
+    assert checkpoint.meta["calibration"] == calibrate(checkpoint.model, val, checkpoint.mean,
+                                                       checkpoint.std, test=test)
+    logits = predict_logits(checkpoint.model, val, checkpoint.mean, checkpoint.std)
+    assert checkpoint.meta["metrics"]["val_accuracy"] == pytest.approx(
+        (logits.argmax(1) == val.labels).double().mean().item())
 
 
 def test_the_bundled_recipe_saves_its_members_as_one_model(tmp_path, monkeypatch) -> None:
