@@ -56,6 +56,23 @@ def test_side_by_side_answers_the_mean_of_the_members_logits(name: str, n: int) 
         assert torch.allclose(rebuilt.eval()(x), expected, atol=1e-5)
 
 
+def test_the_side_by_side_spec_is_planned_without_building_a_model(monkeypatch) -> None:
+    from cnn_core.models import side_by_side as module
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a model was built to plan a spec")
+
+    monkeypatch.setattr(module, "build_model", refused)
+    spec = side_by_side_spec(get_spec("lenet5"), 3)  # its head: fc 120, fc 84, fc 10
+    monkeypatch.undo()
+    # the head's first hidden layer becomes a convolution as large as the features' last map
+    with torch.no_grad():
+        last_map = build_model(get_spec("lenet5")).eval().features(torch.zeros(1, 1, 28, 28))
+    hidden = [layer for layer in spec["features"] if layer["type"] == "conv"
+              and layer["out_channels"] in (120 * 3, 84 * 3)]
+    assert [layer["kernel_size"] for layer in hidden] == [list(last_map.shape[-2:]), [1, 1]]
+
+
 def test_what_mixes_channels_is_refused() -> None:
     with pytest.raises(SpecError, match="residual"):
         side_by_side_spec(get_spec("resnet_small"), 2)
