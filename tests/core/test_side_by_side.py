@@ -151,11 +151,26 @@ def test_the_bundled_recipe_saves_its_members_as_one_model(tmp_path, monkeypatch
     summary = json.loads(stdout)
     assert summary["members"] == 3 and summary["member_seeds"] == [3, 4, 5]
     assert "member 2 of 3 (seed 4)" in stderr and "3 members side by side" in stderr
+    # the summary every `digitlab train --json` gives (docs/guide/cli.md), members' fields added
+    assert set(summary) >= {"model", "dataset", "epochs", "stopped_at", "test_accuracy",
+                            "val_accuracy", "val_size", "train_seconds",
+                            "training_steps_seconds", "recipe", "settings",
+                            "samples_per_second", "checkpoint", "reached_target", "status",
+                            "temperature", "ece_before", "ece_after"}
+    assert summary["epochs"] == 1 and summary["status"] == "finished"
+    assert summary["train_seconds"] >= summary["training_steps_seconds"] > 0
+    assert summary["samples_per_second"] > 0 and summary["reached_target"] is False
     saved = load_checkpoint(out)
     assert saved.name == "lenet_bn_x3" and saved.temperature == pytest.approx(
         summary["temperature"], abs=1e-4)
     assert saved.test_accuracy == pytest.approx(summary["test_accuracy"], abs=1e-6)
     assert len(saved.meta["members"]) == 3 and saved.quality["validation_n"] == 5000
+    calibration = saved.meta["calibration"]  # its ECE on the test set, as the model's card
+    assert summary["ece_before"] == round(calibration["test_ece_before"], 4)
+    assert (f"temperature {calibration['temperature']:.3f} (fitted on 5,000 validation images): "
+            f"test-set ECE {calibration['test_ece_before']:.2%} → "
+            f"{calibration['test_ece_after']:.2%}") in stderr
+    assert f"saved {out}" in stderr
 
 
 def test_the_bundled_recipe_refuses_torchrun(monkeypatch) -> None:
