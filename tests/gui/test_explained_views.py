@@ -96,13 +96,19 @@ def test_preprocessing_thumbnails_keep_the_aspect_ratio(qtbot, window: MainWindo
     assert grab.pixelColor(side // 2, side // 2).lightness() > 200  # the stroke itself
 
 
-def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
-        qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
-    window = bundled_window
+def _maps_of_a_3(qtbot, window: MainWindow, draw):  # noqa: ANN001, ANN202
+    """The Feature maps tab on show, with the maps of a drawn 3."""
     view = window.feature_map_view
     open_tab(qtbot, window, view)
     draw(window.canvas, DIGITS[3])
     qtbot.waitUntil(lambda: len(view.cards()) > 2)
+    return view
+
+
+def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
+        qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
+    window = bundled_window
+    view = _maps_of_a_3(qtbot, window, draw)
     texts = " ".join(view.colourKey.texts())
     assert "never negative" in texts and "negative blue, positive red" in texts
     assert view.colourKey.isVisible() and view.colourKey.width() >= view.colourKey.sizeHint(
@@ -130,10 +136,7 @@ def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
 def test_the_hover_readout_of_a_wide_layer_shows_whole_at_both_window_sizes(
         qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
     window = bundled_window
-    view = window.feature_map_view
-    open_tab(qtbot, window, view)
-    draw(window.canvas, DIGITS[3])
-    qtbot.waitUntil(lambda: len(view.cards()) > 2)
+    view = _maps_of_a_3(qtbot, window, draw)
     label = view.hoverLabel
     for size, channel in (((1280, 800), 142), ((1920, 1080), 157)):
         window.resize(*size)
