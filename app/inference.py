@@ -9,7 +9,8 @@ finished stroke (the pen lifted, the drawing cleared, loaded or undone) is answe
 outside the throttle. Training snapshots (checkpoints) arrive the same way: only the latest
 one is kept.
 
-While a run trains (:meth:`LiveInference.set_training`), the training process wants every
+While a run trains or the Coach fine-tunes (:meth:`LiveInference.set_training`, switched by
+:meth:`app.window_inference.CanvasInference.keep_budget_while`), the training wants every
 core, and each millisecond the GUI thread computes is taken from it (on two cores, twice:
 the other training thread waits for the one the window stopped). The answers while the pen
 moves then keep to a budget: their frame lasts at least their own CPU time over

@@ -95,7 +95,7 @@ def _training_panel(window: MainWindow) -> QWidget:
     panel = TrainingPanel(window.library, window, tensorboard=window.tensorboard)
     panel.snapshot_ready.connect(window.set_inspection_model)  # live maps and kernels
     # While it trains, the canvas's live answers leave it the cores (app/inference.py).
-    panel.running_changed.connect(window.canvas_inference.set_training)
+    window.canvas_inference.keep_budget_while(panel.running_changed)
     panel.message.connect(window.show_message)
     panel.mark_epoch(window.model_bar.current_epoch())
     entry = window.library.canvas_entry()
@@ -204,7 +204,10 @@ def _conv_explorer(window: MainWindow) -> QWidget:
 def _handwriting_coach(window: MainWindow) -> QWidget:
     from .widgets.handwriting_coach import HandwritingCoach
 
-    return HandwritingCoach(window.library, window)
+    coach = HandwritingCoach(window.library, window)
+    # While it fine-tunes, the canvas's live answers leave it the cores, as for a run.
+    window.canvas_inference.keep_budget_while(coach.fineTune.running_changed)
+    return coach
 
 
 def _kernel_learner(window: MainWindow) -> QWidget:

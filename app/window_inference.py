@@ -5,7 +5,8 @@ the live inference and the analysis worker, connects the canvas to the one and t
 panel to the other, puts a model's weights in use everywhere at once (prediction, analyses,
 the Train tab's epoch mark), says which model that is (status bar, feature-map and kernel
 tabs) and asks for feature maps and kernels only while their tab is on show. While a run
-trains, live work keeps to a CPU budget (:meth:`CanvasInference.set_training`).
+trains or the Coach fine-tunes, live work keeps to a CPU budget
+(:meth:`CanvasInference.keep_budget_while`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .analysis_worker import AnalysisWorker
 from .inference import LiveInference
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
     from cnn_core.checkpoints import Checkpoint
     from cnn_core.recognition.prediction import Prediction
 
@@ -40,6 +43,7 @@ class CanvasInference:
         self._window = window
         self._parts = parts
         self._steps_shown = 0.0  # time.monotonic() when the preprocessing row was last shown
+        self._busy: set[object] = set()  # the work running now that wants the cores
         self.inference = LiveInference(window.canvas.model_reading, window)
         self.analysis = AnalysisWorker(window)  # saliency, sweeps, adversarial search
         canvas, panel, inference = window.canvas, window.prediction_panel, self.inference
@@ -62,9 +66,20 @@ class CanvasInference:
             self._steps_shown = now
         self._window.prediction_panel.show_prediction(prediction, steps=steps)
 
-    def set_training(self, training: bool) -> None:
-        """A run trains in the window (or has ended): live work keeps to a CPU budget."""
-        self.inference.set_training(training)
+    def keep_budget_while(self, running_changed: SignalInstance) -> None:
+        """While the work that ``running_changed(bool)`` announces runs (a run in the Train
+        tab, the Coach's fine-tuning), live work keeps to its CPU budget
+        (:data:`~app.inference.TRAINING_CPU_SHARE`); the budget holds while any of them
+        runs."""
+        work = object()
+        running_changed.connect(lambda running: self._work_running(work, running))
+
+    def _work_running(self, work: object, running: bool) -> None:
+        if running:
+            self._busy.add(work)
+        else:
+            self._busy.discard(work)
+        self.inference.set_training(bool(self._busy))
 
     def use_weights(self, checkpoint: Checkpoint) -> None:
         """The canvas model's weights (its final ones, or a replayed epoch's) are in use."""

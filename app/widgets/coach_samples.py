@@ -13,14 +13,15 @@ import datetime as _dt
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QDir, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from cnn_core.data.own_digits import DeletedSample, OwnDigitStore, OwnSample
 from cnn_core.data.own_digits_zip import export_zip, import_zip
 from cnn_core.data.preprocess import ImageError
 
+from ..file_dialogs import ask_open_path, ask_save_path
 from ..language import say
 from .coach_parts import SampleList
 from .naming import named
@@ -149,12 +150,11 @@ class SamplesBox(QWidget):
     # ------------------------------------------------------------------ zips
     def export_dialog(self) -> None:
         """Ask where to save the zip, then :meth:`export_zip`."""
-        name = f"my-digits-{_dt.date.today():%Y%m%d}.zip"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export your digits"), str(Path(QDir.homePath()) / name),
-            self.tr("Zip files (*.zip)"))
-        if path:
-            self.export_zip(path)
+        chosen = ask_save_path(self, self.tr("Export your digits"),
+                               f"my-digits-{_dt.date.today():%Y%m%d}.zip",
+                               self.tr("Zip files (*.zip)"))
+        if chosen is not None:
+            self.export_zip(chosen[0])
 
     def export_zip(self, path: str | Path) -> int:
         """Write every sample to a zip at ``path``; return how many (0 on failure)."""
@@ -169,9 +169,8 @@ class SamplesBox(QWidget):
 
     def import_dialog(self) -> None:
         """Ask for a zip, then :meth:`import_zip`."""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import digits"), QDir.homePath(),
-                                              self.tr("Zip files (*.zip)"))
-        if path:
+        path = ask_open_path(self, self.tr("Import digits"), self.tr("Zip files (*.zip)"))
+        if path is not None:
             self.import_zip(path)
 
     def import_zip(self, path: str | Path) -> tuple[int, list[str]]:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from .colour_key import ColourKey
 from .map_dialog import FeatureMapDialog
-from .map_grid import MapGrid
+from .map_grid import MapGrid, widest_cell_text
 from .naming import prefixed
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ __all__ = ["FeatureMapView", "LayerCard"]
 
 def _shape_text(shape: Sequence[int]) -> str:
     return "×".join(str(int(s)) for s in shape)
+
+
+_READOUT_GAP = 12  # between the colour key and the hover readout beside it
 
 
 class LayerCard(QFrame):
@@ -181,8 +184,9 @@ class FeatureMapView(QWidget):
         self.colourKey.setObjectName(prefixed(name_prefix, "colourKey"))
         self.hoverLabel = QLabel(self)  # the value under the mouse, on screen
         self.hoverLabel.setObjectName(prefixed(name_prefix, "featureHoverLabel"))
-        self.hoverLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.hoverLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.hoverLabel.setFixedHeight(self.hoverLabel.fontMetrics().height())  # text or not
+        self._readout_below: bool | None = None
 
         self.placeholder = QLabel(self.tr("Draw a digit to see what every layer makes of it."),
                                   self)
@@ -210,10 +214,12 @@ class FeatureMapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.colourKey)
-        key_row.addWidget(self.hoverLabel, 1)
-        layout.addLayout(key_row)
+        self._key_grid = QGridLayout()
+        self._key_grid.setHorizontalSpacing(_READOUT_GAP)
+        self._key_grid.setColumnStretch(1, 1)
+        self._key_grid.addWidget(self.colourKey, 0, 0)
+        self._place_readout(below=False)
+        layout.addLayout(self._key_grid)
         layout.addWidget(self.scrollArea, 1)
         self.sourceLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -329,8 +335,39 @@ class FeatureMapView(QWidget):
         note = self._hover_note if text else ""
         both = f"{text}  ·  {note}"
         # the field's sentence only where it fits: the canvas shows it too
-        fits = self.hoverLabel.fontMetrics().horizontalAdvance(both) <= self.hoverLabel.width()
-        self.hoverLabel.setText(both if note and fits else text)
+        metrics, room = self.hoverLabel.fontMetrics(), self.hoverLabel.width()
+        fits = metrics.horizontalAdvance(both) <= room
+        # a readout still too long ends in … (its start, what it is about, always shows)
+        self.hoverLabel.setText(both if note and fits else metrics.elidedText(
+            text, Qt.TextElideMode.ElideRight, room))
+
+    def readout_below(self) -> bool:
+        """Whether the hover readout is on a line of its own under the colour key."""
+        return bool(self._readout_below)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Decided by the width alone, never by the text shown: the maps stay put under the
+        # mouse. Beside the key when the longest readout fits there whole, else below it.
+        margins = self.layout().contentsMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        needed = (self.colourKey.sizeHint().width() + _READOUT_GAP
+                  + self.hoverLabel.fontMetrics().horizontalAdvance(widest_cell_text()))
+        self._place_readout(below=needed > room)
+        super().resizeEvent(event)
+
+    def _place_readout(self, below: bool) -> None:
+        if below == self._readout_below:
+            return
+        self._readout_below = below
+        self._key_grid.removeWidget(self.hoverLabel)
+        if below:
+            self._key_grid.addWidget(self.hoverLabel, 1, 0, 1, 2)
+        else:
+            self._key_grid.addWidget(self.hoverLabel, 0, 1)
+        side = Qt.AlignmentFlag.AlignLeft if below else Qt.AlignmentFlag.AlignRight
+        self.hoverLabel.setAlignment(side | Qt.AlignmentFlag.AlignVCenter)
+        if self.layout() is not None:
+            self.layout().activate()  # now: the next hover reads the label's new width
 
     def _on_zoom(self, value: int) -> None:
         for card in self._cards:

@@ -8,11 +8,12 @@ from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-__all__ = ["MapGrid", "color_table", "colorize", "map_levels", "to_indices"]
+__all__ = ["MapGrid", "cell_text", "color_table", "colorize", "map_levels", "to_indices",
+           "widest_cell_text"]
 
 SEQUENTIAL = "viridis"
 DIVERGING = "CET-D1"
@@ -61,6 +62,18 @@ def colorize(maps: np.ndarray, per_map: bool) -> np.ndarray:
     hi = np.where(signed, bound, np.maximum(high, 1e-12))
     indices = to_indices(maps, lo, hi)
     return np.where(signed, _argb_lut(DIVERGING)[indices], _argb_lut(SEQUENTIAL)[indices])
+
+
+def cell_text(channel: int, row: int, column: int, value: float) -> str:
+    """A map cell's value in words, as the hover readout says it."""
+    return QCoreApplication.translate("MapGrid", "channel {0}, row {1}, column {2}: {3:.3f}"
+                                      ).format(channel, row, column, value)
+
+
+def widest_cell_text() -> str:
+    """The longest readout a cell of a DigitLab model's maps can give (999 channels, 99 rows
+    and columns, a value of -88.888): what the readout's place is sized for."""
+    return cell_text(999, 99, 99, -88.888)
 
 
 class MapGrid(QWidget):
@@ -263,8 +276,7 @@ class MapGrid(QWidget):
             name = (self.tr("class {0}").format(self._cell_labels[index])
                     if index < len(self._cell_labels) else self.tr("unit {0}").format(index))
             return self.tr("{0}: {1:.3f}").format(name, value)
-        return self.tr("channel {0}, row {1}, column {2}: {3:.3f}").format(
-            index, row, column, value)
+        return cell_text(index, row, column, value)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import hashlib
 import json
 import platform
 import struct
@@ -48,6 +49,7 @@ class Checkpoint:
 
     model: DigitNet
     meta: dict[str, Any]
+    source_sha256: str | None = None  # SHA-256 of the file it was loaded from, if any
 
     @property
     def name(self) -> str:
@@ -141,7 +143,7 @@ class Checkpoint:
 
     def copy(self) -> Checkpoint:
         """A deep copy (model and metadata) that shares nothing with this one."""
-        return Checkpoint(copy.deepcopy(self.model), copy.deepcopy(self.meta))
+        return Checkpoint(copy.deepcopy(self.model), copy.deepcopy(self.meta), self.source_sha256)
 
 
 def make_metadata(model: DigitNet, *, dataset: str = "mnist", mean: float = 0.1307,
@@ -345,7 +347,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     except CheckpointError as exc:
         reason = exc.args[0] if len(exc.args) == 1 else str(exc)
         raise CheckpointError(Core.tr("{path}: {error}", path=str(path), error=reason)) from None
-    return Checkpoint(model, meta)
+    return Checkpoint(model, meta, hashlib.sha256(data).hexdigest())
 
 
 def bundled_checkpoint_path() -> Path:

@@ -92,17 +92,23 @@ class ProbabilityModel(nn.Module):
     """A checkpoint's model with its normalisation in front and a softmax behind.
 
     ``forward(image)`` takes ``[N, 1, 28, 28]`` pictures in [0, 1] (ink = 1) and returns
-    ``(logits, probabilities)``.
+    ``(logits, probabilities)``, and with ``features`` also the features the model's last
+    linear layer reads (``[N, D]``, for the digit detector's feature head).
     """
 
-    def __init__(self, checkpoint: Checkpoint) -> None:
+    def __init__(self, checkpoint: Checkpoint, features: bool = False) -> None:
         super().__init__()
         self.model = checkpoint.model.eval()
+        self.with_features = features
         self.register_buffer("mean", torch.tensor(float(checkpoint.mean)))
         self.register_buffer("std", torch.tensor(float(checkpoint.std)))
 
-    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        logits = self.model((image - self.mean) / self.std)
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        x = (image - self.mean) / self.std
+        if self.with_features:
+            logits, features = self.model.logits_and_features(x)
+            return logits, torch.softmax(logits, dim=1), features
+        logits = self.model(x)
         return logits, torch.softmax(logits, dim=1)
 
 
@@ -125,13 +131,14 @@ def _importable(name: str) -> bool:
 
 def export_graph(checkpoint: Checkpoint, out: str | Path, fmt: str, *,
                  say: Callable[[str], None] | None = None,
-                 extra_metadata: dict[str, str] | None = None) -> Path:
+                 extra_metadata: dict[str, str] | None = None, features: bool = False) -> Path:
     """Write ``checkpoint``'s model to ``out`` as ``fmt`` (``"onnx"`` or ``"pt2"``).
 
     The file is written beside ``out`` and renamed over it once complete, so a failure
     leaves no half-written file and an older file at ``out`` intact. ``say`` receives a
     line for each slow stage. ``extra_metadata`` (ONNX only) joins :data:`METADATA_KEYS` in
-    the file's ``metadata_props``.
+    the file's ``metadata_props``. ``features`` adds a third output, ``features``: what the
+    model's last linear layer reads.
 
     Raises
     ------
@@ -145,7 +152,8 @@ def export_graph(checkpoint: Checkpoint, out: str | Path, fmt: str, *,
     require_export_extra(fmt)
     say = say or (lambda _line: None)
     out = Path(out)
-    wrapped = ProbabilityModel(checkpoint).cpu().eval()
+    wrapped = ProbabilityModel(checkpoint, features).cpu().eval()
+    outputs = ["logits", "probabilities"] + (["features"] if features else [])
     example = (torch.zeros(2, 1, 28, 28),)
     batch = torch.export.Dim("batch", min=1, max=_MAX_BATCH)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=f".{fmt}", dir=out.parent)
@@ -156,7 +164,7 @@ def export_graph(checkpoint: Checkpoint, out: str | Path, fmt: str, *,
             say("tracing the model for ONNX (torch.onnx.export, dynamo)…")
             program = _quietly(lambda: torch.onnx.export(
                 wrapped, example, dynamo=True, dynamic_shapes=({0: batch},),
-                input_names=["image"], output_names=["logits", "probabilities"],
+                input_names=["image"], output_names=outputs,
                 verbose=False))
             program.model.metadata_props.update(_metadata_props(checkpoint))
             program.model.metadata_props.update(extra_metadata or {})

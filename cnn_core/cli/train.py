@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     """Train as the options say; exit 0, 1 (diverged) or 3 (stopped by Ctrl+C, saved)."""
     from ..runtime.allocator import keep_freed_memory
     from ..runtime.devices import resolve_device
-    from ..training import Diverged, TrainControl, Trainer
+    from ..training import TrainControl, Trainer
     from ..training.recipes import RECIPE_MEMBERS
 
     config = train_config(args)
@@ -141,9 +141,7 @@ def run(args: argparse.Namespace) -> int:
             summary["ranks"] = 1 if ctx is None else ctx.world_size
             summary["ranks_agree"] = agree
             print_json(summary)
-    if isinstance(final, Diverged):
-        return EXIT_ERROR
-    return EXIT_STOPPED if _status(final) == "stopped" else EXIT_OK
+    return _exit_code(final)
 
 
 def _follow(events: Any, trainer: Any, control: Any, config: Any, bar: ProgressBar) -> Any:
@@ -184,7 +182,7 @@ def _run_members(config: Any, members: int, args: argparse.Namespace, control: A
     from ..training import Diverged, Finished, Trainer
     from ..training.ensemble import assemble, member_configs
 
-    finished: list[Any] = []
+    runs: list[tuple[Any, Any]] = []  # each finished member's Finished and its trainer
     final: Any = None
     trainer: Any = None
     for i, member in enumerate(member_configs(config, members), 1):
@@ -198,47 +196,46 @@ def _run_members(config: Any, members: int, args: argparse.Namespace, control: A
         if not isinstance(final, Finished):
             break
         bar.line(f"member {i}: test accuracy {final.test_accuracy:.2%}")
-        finished.append(final.checkpoint)
-    if not finished:
+        runs.append((final, trainer))
+    if not runs:
         _save(out, final.checkpoint, ctrl_c)
         for line in _outcome_lines(final, out.path):
             bar.line(line)
-        return EXIT_ERROR if isinstance(final, Diverged) else EXIT_STOPPED
-    if len(finished) < members:
+        return _exit_code(final)
+    if len(runs) < members:
         bar.line(f"{'diverged' if isinstance(final, Diverged) else 'stopped by Ctrl+C'} in "
-                 f"member {len(finished) + 1}: saving the {plural(len(finished), 'member')} "
+                 f"member {len(runs) + 1}: saving the {plural(len(runs), 'member')} "
                  f"finished")
-    bar.line(f"putting {plural(len(finished), 'member')} side by side; fitting the temperature "
+    bar.line(f"putting {plural(len(runs), 'member')} side by side; fitting the temperature "
              f"on the validation images")
-    checkpoint = assemble(finished, config, trainer.validation_split, trainer.test_split)
+    checkpoint = assemble([f.checkpoint for f, _ in runs], config, trainer.validation_split,
+                          trainer.test_split)
     _save(out, checkpoint, ctrl_c)
-    metrics, calibration = checkpoint.meta["metrics"], checkpoint.meta.get("calibration") or {}
-    bar.line(f"{plural(len(finished), 'member')} side by side: test accuracy "
-             f"{metrics['test_accuracy']:.2%} (members: " + ", ".join(
-                 f"{m['metrics']['test_accuracy']:.2%}" for m in checkpoint.meta["members"])
-             + ")")
-    if calibration.get("test_ece_before") is not None:
-        bar.line(f"temperature {calibration['temperature']:.3f} (fitted on "
-                 f"{calibration['n']:,} validation images): test-set ECE "
-                 f"{calibration['test_ece_before']:.2%} → {calibration['test_ece_after']:.2%}")
-    bar.line(f"saved {out.path}")
+    member_accuracies = [m["metrics"]["test_accuracy"] for m in checkpoint.meta["members"]]
+    headline = (f"{plural(len(runs), 'member')} side by side: test accuracy "
+                f"{checkpoint.test_accuracy:.2%} (members: "
+                + ", ".join(f"{a:.2%}" for a in member_accuracies) + ")")
+    for line in [headline, *_saved_lines(checkpoint, out.path, ece_on="test")]:
+        bar.line(line)
     if args.json:
-        print_json({
-            "model": checkpoint.model.spec["name"], "dataset": chosen["dataset"],
-            "recipe": args.recipe, "settings": chosen, "members": len(finished),
-            "member_seeds": [m["seed"] for m in checkpoint.meta["members"]],
-            "member_test_accuracy": [_rounded(m["metrics"]["test_accuracy"], 6)
-                                     for m in checkpoint.meta["members"]],
-            "test_accuracy": _rounded(metrics["test_accuracy"], 6),
-            "val_accuracy": _rounded(metrics.get("val_accuracy"), 6),
-            "val_size": chosen["val_size"], "checkpoint": str(out.path),
-            "status": "finished" if len(finished) == members else _status(final),
-            "temperature": _rounded(calibration.get("temperature"), 4),
-            "ece_before": _rounded(calibration.get("test_ece_before"), 4),
-            "ece_after": _rounded(calibration.get("test_ece_after"), 4)})
-    if len(finished) < members:
-        return EXIT_ERROR if isinstance(final, Diverged) else EXIT_STOPPED
-    return EXIT_OK
+        finals = [f for f, _ in runs]
+        seconds = sum(f.elapsed for f in finals)
+        summary = _summary_fields(
+            chosen, out.path, args.recipe, model=checkpoint.model.spec["name"],
+            epochs=len(finals[-1].history), stopped_at=None,
+            test_accuracy=checkpoint.test_accuracy,
+            val_accuracy=checkpoint.meta["metrics"].get("val_accuracy"),
+            train_seconds=seconds,
+            training_steps_seconds=sum(t.training_seconds for _, t in runs),
+            samples_per_second=sum(f.samples_per_second * f.elapsed for f in finals)
+            / max(seconds, 1e-9),
+            reached_target=all(f.reason == "target_reached" for f in finals),
+            status=_status(final), checkpoint=checkpoint, ece_on="test")
+        summary.update(members=len(runs),
+                       member_seeds=[m["seed"] for m in checkpoint.meta["members"]],
+                       member_test_accuracy=[_rounded(a, 6) for a in member_accuracies])
+        print_json(summary)
+    return _exit_code(final)
 
 
 def _join_process_group(args: argparse.Namespace, config: Any) -> Any:
@@ -284,6 +281,30 @@ def _status(final: Any) -> str:
     return type(final).__name__.lower()
 
 
+def _exit_code(final: Any) -> int:
+    """The exit status for how the (last) run ended: 0 finished, 1 diverged, 3 stopped."""
+    return {"diverged": EXIT_ERROR, "stopped": EXIT_STOPPED}.get(_status(final), EXIT_OK)
+
+
+# Which split the ECE reported after a run was measured on: a single run reports its
+# validation split's (where the temperature was fitted); a recipe of members the test set's,
+# as the bundled model's card does.
+_ECE_ON = {"validation": ("ece", "ECE"), "test": ("test_ece", "test-set ECE")}
+
+
+def _saved_lines(checkpoint: Any, out: Path, ece_on: str = "validation") -> list[str]:
+    """The calibration (when there is one) and where the checkpoint was saved, for stderr."""
+    key, name = _ECE_ON[ece_on]
+    calibration = checkpoint.meta.get("calibration") or {}
+    lines = []
+    if calibration.get(f"{key}_before") is not None:
+        lines.append(f"temperature {calibration['temperature']:.3f} (fitted on "
+                     f"{calibration['n']:,} validation images): {name} "
+                     f"{calibration[f'{key}_before']:.2%} → {calibration[f'{key}_after']:.2%}")
+    lines.append(f"saved {out}")
+    return lines
+
+
 def _outcome_lines(final: Any, out: Path) -> list[str]:
     """What happened and what was saved, for stderr."""
     from ..training import Diverged, Finished, Stopped
@@ -304,13 +325,7 @@ def _outcome_lines(final: Any, out: Path) -> list[str]:
     elif isinstance(final, Finished):
         lines.append(f"finished {plural(final.epochs_done, 'epoch')}: test accuracy "
                      f"{final.test_accuracy:.2%}")
-    calibration = final.checkpoint.meta.get("calibration")
-    if calibration and calibration.get("ece_before") is not None:
-        lines.append(f"temperature {calibration['temperature']:.3f} (fitted on "
-                     f"{calibration['n']:,} validation images): ECE "
-                     f"{calibration['ece_before']:.2%} → {calibration['ece_after']:.2%}")
-    lines.append(f"saved {out}")
-    return lines
+    return lines + _saved_lines(final.checkpoint, out)
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
@@ -319,29 +334,48 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 def _summary(final: Any, chosen: dict[str, Any], trainer: Any, out: Path,
              recipe: str | None) -> dict[str, Any]:
-    """The JSON summary: settings, what the saved weights score, and where they are."""
+    """The JSON summary of one run: settings, what the saved weights score, and where they
+    are."""
     from ..training import Finished, Stopped
 
     history = final.history
     last = history[-1] if history else None
-    elapsed = getattr(final, "elapsed", last.elapsed if last else 0.0)
-    samples = getattr(final, "samples_per_second", last.samples_per_second if last else 0.0)
-    calibration = final.checkpoint.meta.get("calibration") or {}
     stopped = isinstance(final, Stopped)
-    test_accuracy = final.test_accuracy if stopped else (last.test_accuracy if last else None)
+    return _summary_fields(
+        chosen, out, recipe, model=chosen["model"], epochs=len(history),
+        stopped_at={"epoch": final.epoch, "batch": final.batch,
+                    "batches_per_epoch": final.steps_per_epoch} if stopped else None,
+        test_accuracy=final.test_accuracy if stopped else (last.test_accuracy if last else None),
+        val_accuracy=None if stopped or last is None else last.val_accuracy,
+        train_seconds=getattr(final, "elapsed", last.elapsed if last else 0.0),
+        training_steps_seconds=trainer.training_seconds,
+        samples_per_second=getattr(final, "samples_per_second",
+                                   last.samples_per_second if last else 0.0),
+        reached_target=isinstance(final, Finished) and final.reason == "target_reached",
+        status=_status(final), checkpoint=final.checkpoint)
+
+
+def _summary_fields(chosen: dict[str, Any], out: Path, recipe: str | None, *, model: str,
+                    epochs: int, stopped_at: dict[str, int] | None,
+                    test_accuracy: float | None, val_accuracy: float | None,
+                    train_seconds: float, training_steps_seconds: float,
+                    samples_per_second: float, reached_target: bool, status: str,
+                    checkpoint: Any, ece_on: str = "validation") -> dict[str, Any]:
+    """The JSON summary's fields in their order and rounding, for a run and for a recipe's
+    members side by side (which add theirs after these)."""
+    key, _ = _ECE_ON[ece_on]
+    calibration = checkpoint.meta.get("calibration") or {}
     return {
-        "model": chosen["model"], "dataset": chosen["dataset"], "epochs": len(history),
-        "stopped_at": {"epoch": final.epoch, "batch": final.batch,
-                       "batches_per_epoch": final.steps_per_epoch} if stopped else None,
+        "model": model, "dataset": chosen["dataset"], "epochs": epochs,
+        "stopped_at": stopped_at,
         "test_accuracy": _rounded(test_accuracy, 6),
-        "val_accuracy": None if stopped or last is None else _rounded(last.val_accuracy, 6),
-        "val_size": chosen["val_size"], "train_seconds": round(elapsed, 3),
-        "training_steps_seconds": round(trainer.training_seconds, 3),
+        "val_accuracy": _rounded(val_accuracy, 6),
+        "val_size": chosen["val_size"], "train_seconds": round(train_seconds, 3),
+        "training_steps_seconds": round(training_steps_seconds, 3),
         "recipe": recipe, "settings": chosen,
-        "samples_per_second": round(samples, 1), "checkpoint": str(out),
-        "reached_target": isinstance(final, Finished) and final.reason == "target_reached",
-        "status": _status(final),
+        "samples_per_second": round(samples_per_second, 1), "checkpoint": str(out),
+        "reached_target": reached_target, "status": status,
         "temperature": _rounded(calibration.get("temperature"), 4),
-        "ece_before": _rounded(calibration.get("ece_before"), 4),
-        "ece_after": _rounded(calibration.get("ece_after"), 4),
+        "ece_before": _rounded(calibration.get(f"{key}_before"), 4),
+        "ece_after": _rounded(calibration.get(f"{key}_after"), 4),
     }

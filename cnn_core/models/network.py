@@ -89,6 +89,19 @@ class DigitNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
 
+    def logits_and_features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The class scores and the features the last linear layer reads (flattened ``[N,
+        D]``), from one forward pass.
+
+        Raises ``ValueError`` when the classifier does not end in a linear layer."""
+        layers = list(self.classifier)
+        if not layers or not isinstance(layers[-1], nn.Linear):
+            raise ValueError(f"{self.name}: its classifier does not end in a linear layer")
+        h = self.features(x)
+        for layer in layers[:-1]:
+            h = layer(h)
+        return layers[-1](h), h.flatten(1)
+
     @property
     def name(self) -> str:
         """The model's name as given in its spec."""

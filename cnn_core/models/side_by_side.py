@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from .network import DigitNet
-from .spec_validation import SpecError
+from .spec_validation import SpecError, check_spec
 from .specs import build_model
 
 __all__ = ["side_by_side", "side_by_side_spec"]
@@ -57,11 +57,11 @@ def _check(spec: dict[str, Any]) -> None:
 
 
 def _feature_map(spec: dict[str, Any]) -> tuple[int, int]:
-    """Height and width of the features' output for one input picture."""
-    model = build_model(spec).eval()
-    with torch.no_grad():
-        out = model.features(torch.zeros(1, *spec["input_shape"]))
-    return int(out.shape[-2]), int(out.shape[-1])
+    """Height and width of the features' output for one input picture, from the spec's shape
+    plan (the head's first layer, ``flatten``, reads it); no model is built."""
+    head = next(layer for layer in check_spec(spec).layers if layer.part == "classifier")
+    height, width = head.in_shape[-2:]
+    return int(height), int(width)
 
 
 def side_by_side_spec(spec: dict[str, Any], members: int) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..runtime.resources import BUNDLED_DETECTOR, BUNDLED_MODEL, resource_path
-from .onnx_predict import OnnxClassifier, OnnxDetector, OnnxPredictor
+from .feature_head import FeatureHead, HeadError, head_path, load_head
+from .onnx_predict import SOURCE_KEY, OnnxClassifier, OnnxDetector, OnnxPredictor
 
 if TYPE_CHECKING:
     from ..checkpoints.graph_export import ExportCheck
@@ -34,9 +35,6 @@ __all__ = ["COPIES", "SOURCE_KEY", "StaleCopy", "export_bundled", "file_sha256",
 
 COPIES = {BUNDLED_MODEL: "digitnet.onnx", BUNDLED_DETECTOR: "digit_detector.onnx"}
 """Each bundled checkpoint's file name → its ONNX copy's, both in ``resources/``."""
-
-SOURCE_KEY = "digitlab.source_sha256"
-"""The ``metadata_props`` key of the checkpoint file's SHA-256 (a JSON string)."""
 
 CHECK_IMAGES = 2000
 """MNIST test images every export is checked on."""
@@ -75,11 +73,21 @@ def load_bundled_onnx() -> OnnxPredictor:
     Exception
         A file is missing or unreadable (:class:`~cnn_core.checkpoints.CheckpointError`).
     """
-    detector = OnnxDetector(onnx_copy_path(BUNDLED_DETECTOR))
+    detector = OnnxDetector(onnx_copy_path(BUNDLED_DETECTOR),
+                            _bundled_head(resource_path(BUNDLED_DETECTOR)))
     _check_current(detector.graph, BUNDLED_DETECTOR)
     predictor = OnnxPredictor(onnx_copy_path(BUNDLED_MODEL), detector=detector)
     _check_current(predictor.onnx, BUNDLED_MODEL)
     return predictor
+
+
+def _bundled_head(detector: Path) -> FeatureHead | None:
+    """The detector's feature head, or None when it is missing or unreadable (then the
+    torch path finds the same and says why)."""
+    try:
+        return load_head(head_path(detector))
+    except (HeadError, OSError):
+        return None
 
 
 def export_bundled(out_dir: str | Path | None = None,
@@ -98,8 +106,10 @@ def export_bundled(out_dir: str | Path | None = None,
         source = resource_path(name)
         out = Path(out_dir) / copy_name if out_dir is not None else onnx_copy_path(name)
         checkpoint = load_checkpoint(source)
+        # The classifier's copy also gives its features, for the detector's feature head.
         export_graph(checkpoint, out, "onnx", say=say,
-                     extra_metadata={SOURCE_KEY: json.dumps(file_sha256(source))})
+                     extra_metadata={SOURCE_KEY: json.dumps(file_sha256(source))},
+                     features=name == BUNDLED_MODEL)
         check = check_export(checkpoint, out, "onnx", images)
         if not check.ok:
             out.unlink(missing_ok=True)

@@ -30,10 +30,12 @@ from ..data.augment import AugmentConfig, augment_batch
 from ..models.specs import build_model
 from ..runtime.resources import BUNDLED_DETECTOR, resource_path
 from ..training.loop import shuffled_batches, train_one_epoch
+from .feature_head import FeatureHead, HeadError, head_path, load_head
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
+           "bundled_head",
            "calibrate", "classifier_fingerprint", "detector_spec", "fit_detector",
-           "load_bundled_detector", "recalibrate"]
+           "load_bundled_detector", "recalibrate", "training_pictures", "unsure_threshold"]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def detector_spec() -> dict[str, Any]:
 class DigitDetector:
     """Scores preprocessed pictures: the probability that they show a digit."""
 
-    def __init__(self, checkpoint: Checkpoint) -> None:
+    def __init__(self, checkpoint: Checkpoint, head: FeatureHead | None = None) -> None:
         info = checkpoint.meta.get("detector")
         if not isinstance(info, dict) or checkpoint.model.spec.get("num_classes") != 2:
             raise CheckpointError("not a digit-detector checkpoint (no 'detector' metadata)")
@@ -67,6 +69,7 @@ class DigitDetector:
         self.model = checkpoint.model.eval()
         self.not_digit_below = float(info.get("not_digit_below", 0.5))
         self.unsure_below = max(self.not_digit_below, float(info.get("unsure_below", 0.5)))
+        self.head = head  # the bundled classifier's feature head (:mod:`.feature_head`)
 
     @torch.no_grad()
     def digit_probability(self, images: np.ndarray | torch.Tensor) -> np.ndarray:
@@ -86,15 +89,28 @@ _BUNDLED: DigitDetector | None = None
 
 
 def load_bundled_detector() -> DigitDetector | None:
-    """The bundled detector (loaded once, shared), or None when it is missing or unreadable."""
+    """The bundled detector with its feature head (loaded once, shared), or None when it is
+    missing or unreadable (without a readable head, the detector alone)."""
     global _BUNDLED
     if _BUNDLED is None:
         try:
-            _BUNDLED = DigitDetector(load_checkpoint(bundled_detector_path()))
+            checkpoint = load_checkpoint(bundled_detector_path())
         except (CheckpointError, OSError) as exc:
             log.warning("digit detector unavailable (%s); using the fallback rule", exc)
             return None
+        _BUNDLED = DigitDetector(checkpoint, bundled_head())
     return _BUNDLED
+
+
+def bundled_head() -> FeatureHead | None:
+    """The bundled detector's feature head, or None (with a warning) when it is missing or
+    unreadable: then the detector's score decides alone."""
+    try:
+        return load_head(head_path(bundled_detector_path()))
+    except (HeadError, OSError) as exc:
+        log.warning("the detector's feature head is unavailable (%s); the detector decides "
+                    "alone", exc)
+        return None
 
 
 # ----------------------------------------------------------------------------- training
@@ -200,14 +216,19 @@ def _thresholds(scores: np.ndarray, classifier_unsure: np.ndarray,
     between the two, or the classifier's own doubt, ``classifier_unsure``) at ``unsure_rate``.
     """
     not_digit = min(max(float(np.quantile(scores, cfg.digit_miss_rate)), 0.01), 0.5)
-    kept = scores >= not_digit
+    return not_digit, unsure_threshold(scores, scores >= not_digit, classifier_unsure,
+                                       not_digit, cfg.unsure_rate)
 
-    def unsure_share(threshold: float) -> float:
-        return float((kept & ((scores < threshold) | classifier_unsure)).mean())
 
-    candidates = np.unique(np.clip(scores, not_digit, 0.7))
-    fits = [float(c) for c in candidates if unsure_share(float(c)) <= cfg.unsure_rate]
-    return not_digit, max(fits, default=not_digit)
+def unsure_threshold(scores: np.ndarray, kept: np.ndarray, classifier_unsure: np.ndarray,
+                     lowest: float, rate: float) -> float:
+    """The highest "not sure" threshold (from ``lowest`` to 0.7) at which at most ``rate`` of
+    the calibration digits are "not sure": ``kept`` (not called "not a digit") and below it,
+    or doubted by the classifier (``classifier_unsure``)."""
+    candidates = np.unique(np.clip(scores, lowest, 0.7))
+    fits = [float(c) for c in candidates
+            if float((kept & ((scores < c) | classifier_unsure)).mean()) <= rate]
+    return max(fits, default=lowest)
 
 
 def classifier_fingerprint(path: Path) -> str:
@@ -217,22 +238,32 @@ def classifier_fingerprint(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
-def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info) -> Checkpoint:
-    """Train a detector from scratch and set its thresholds; returns its checkpoint.
-
-    The fit draws from the global RNG seeded with ``cfg.seed`` (the initial weights, the
-    synthetic non-digits), in a forked state: the caller's global RNG is as it was afterwards.
-    """
+def training_pictures(cfg: DetectorConfig, say: Callable[[str], None] = log.info
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """The detector's training pictures, preprocessed ``[N, 28, 28]``, and their labels (1 a
+    digit, 0 not), drawn in worker processes; the same for a seed whatever the worker count.
+    The caller's global RNG is as it was afterwards."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)
-        return _fit(cfg, say)
+        return _dataset(cfg, say)
 
 
-def _fit(cfg: DetectorConfig, say: Callable[[str], None]) -> Checkpoint:
-    images, labels = _dataset(cfg, say)
-    model = build_model(detector_spec())
-    _train(model, torch.from_numpy(images)[:, None], torch.from_numpy(labels), cfg, say)
-    return calibrate(model, cfg, say)
+def fit_detector(cfg: DetectorConfig, say: Callable[[str], None] = log.info,
+                 pictures: tuple[np.ndarray, np.ndarray] | None = None,
+                 calibration: tuple[np.ndarray, np.ndarray] | None = None) -> Checkpoint:
+    """Train a detector from scratch and set its thresholds; returns its checkpoint.
+
+    ``pictures`` are :func:`training_pictures` (drawn here when None), ``calibration``
+    :func:`calibration_pictures` (likewise). The fit draws its initial weights from the
+    global RNG seeded with ``cfg.seed``, in a forked state: the caller's global RNG is as it
+    was afterwards.
+    """
+    images, labels = pictures if pictures is not None else training_pictures(cfg, say)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(cfg.seed)
+        model = build_model(detector_spec())
+        _train(model, torch.from_numpy(images)[:, None], torch.from_numpy(labels), cfg, say)
+    return calibrate(model, cfg, say, pictures=calibration)
 
 
 def _train(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: DetectorConfig,
@@ -269,12 +300,13 @@ def calibration_pictures(cfg: DetectorConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 def calibrate(model: torch.nn.Module, cfg: DetectorConfig,
-              say: Callable[[str], None] = log.info, classifier: Path | None = None
-              ) -> Checkpoint:
+              say: Callable[[str], None] = log.info, classifier: Path | None = None,
+              pictures: tuple[np.ndarray, np.ndarray] | None = None) -> Checkpoint:
     """The detector's checkpoint with its thresholds set on the evaluation's calibration part
     (drawn MNIST test digits and handwriting-font digits) for a classifier (the bundled one
     by default), at the configured false-alarm rates; the classifier's own "not sure" counts
-    against the "not sure" rate, so a new classifier needs a new calibration."""
+    against the "not sure" rate, so a new classifier needs a new calibration. ``pictures``:
+    :func:`calibration_pictures`, drawn here when None."""
     from ..checkpoints import bundled_checkpoint_path, load_checkpoint
     from .verdict import DEFAULT_RULE, classifier_doubts
 
@@ -284,7 +316,7 @@ def calibrate(model: torch.nn.Module, cfg: DetectorConfig,
     meta = make_metadata(model, classes=["not a digit", "digit"], config=vars(cfg).copy())
     ck = Checkpoint(model, meta)
     ck.meta["detector"] = {"not_digit_below": 0.5, "unsure_below": 0.5}
-    images, labels = calibration_pictures(cfg)
+    images, labels = pictures if pictures is not None else calibration_pictures(cfg)
     scores = DigitDetector(ck).digit_probability(images)
     clf = load_checkpoint(classifier)
     with torch.no_grad():  # the classifier's calibrated answers, as the predictor gets them
@@ -313,6 +345,7 @@ def calibrate(model: torch.nn.Module, cfg: DetectorConfig,
 
 
 def recalibrate(path: Path, cfg: DetectorConfig, say: Callable[[str], None] = log.info,
-                classifier: Path | None = None) -> Checkpoint:
+                classifier: Path | None = None,
+                pictures: tuple[np.ndarray, np.ndarray] | None = None) -> Checkpoint:
     """A detector checkpoint's network with its thresholds set again (for a new classifier)."""
-    return calibrate(load_checkpoint(path).model, cfg, say, classifier)
+    return calibrate(load_checkpoint(path).model, cfg, say, classifier, pictures)

@@ -22,12 +22,17 @@ from typing import Any, Literal
 import numpy as np
 
 from ..data.preprocess import Preprocessed
+from .feature_head import FeatureHead
 from .prediction import Detector, PredictionError, ScorePredictor
 from .verdict import DEFAULT_RULE, VerdictRule
 
-__all__ = ["OnnxClassifier", "OnnxDetector", "OnnxPredictor", "is_onnx_file"]
+__all__ = ["SOURCE_KEY", "OnnxClassifier", "OnnxDetector", "OnnxPredictor", "is_onnx_file"]
 
 _DIGITS = [str(d) for d in range(10)]
+
+SOURCE_KEY = "digitlab.source_sha256"
+"""The ``metadata_props`` key of the SHA-256 of the checkpoint file a copy was exported from
+(a JSON string; the bundled copies have it)."""
 
 
 def is_onnx_file(path: str | Path) -> bool:
@@ -89,6 +94,10 @@ class OnnxClassifier:
         self.name = str(json.loads(props.get("digitlab.name", json.dumps(self.path.stem))))
         self.meta: dict[str, Any] = json.loads(props.get("digitlab.metadata", "{}"))
         self.has_digit_classes = self.classes == _DIGITS
+        # The SHA-256 of the checkpoint file it was exported from (the bundled copies).
+        self.source_sha256: str | None = json.loads(
+            props.get(SOURCE_KEY, "null"))
+        self.has_features = "features" in {o.name for o in self.session.get_outputs()}
 
     @property
     def test_accuracy(self) -> float | None:
@@ -108,13 +117,21 @@ class OnnxClassifier:
         """``softmax(logits)`` ``[N, classes]`` for pictures ``[N, 28, 28]`` (in the graph)."""
         return self._run("probabilities", images28)
 
+    def logits_and_features(self, images28: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Class scores ``[N, classes]`` and the features the last linear layer reads
+        ``[N, D]`` (only a copy exported with them: :attr:`has_features`)."""
+        x = np.ascontiguousarray(images28, np.float32).reshape(-1, 1, 28, 28)
+        logits, features = self.session.run(["logits", "features"], {"image": x})
+        return logits, features
+
 
 class OnnxDetector:
     """The digit detector's exported copy: the same ``digit_probability`` and thresholds as
     :class:`~cnn_core.recognition.detector.DigitDetector`, through onnxruntime."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, head: FeatureHead | None = None) -> None:
         self.graph = OnnxClassifier(path)
+        self.head = head
         info = self.graph.meta.get("detector")
         if not isinstance(info, dict) or len(self.graph.classes) != 2:
             raise _checkpoint_error(f"{self.graph.path}: not a digit detector's export")
@@ -143,7 +160,17 @@ class OnnxPredictor(ScorePredictor):
         raise TypeError("an ONNX model has no torch input tensor; use logits()")
 
     def logits(self, pre: Preprocessed) -> np.ndarray:
-        scores = self.onnx.logits(pre.image28[None])[0]
+        return self._checked(self.onnx.logits(pre.image28[None])[0])
+
+    def scores(self, pre: Preprocessed) -> tuple[np.ndarray, np.ndarray | None]:
+        """The class scores and, when the feature head applies and the copy gives them, the
+        features (one run of the graph either way)."""
+        if self.head is None or not self.onnx.has_features:
+            return self.logits(pre), None
+        logits, features = self.onnx.logits_and_features(pre.image28[None])
+        return self._checked(logits[0]), features[0]
+
+    def _checked(self, scores: np.ndarray) -> np.ndarray:
         if not np.isfinite(scores).all():
             raise PredictionError(
                 f"the model {self.onnx.name!r} gives NaN or infinite scores for this picture")

@@ -50,7 +50,18 @@ class Predictor(ScorePredictor):
             If the model's scores are NaN or infinite (broken weights), rather than
             returning scores that mean nothing.
         """
-        logits = self.model(self.input_tensor(pre))
+        return self._checked(self.model(self.input_tensor(pre)))
+
+    @torch.no_grad()
+    def scores(self, pre: Preprocessed) -> tuple[np.ndarray, np.ndarray | None]:
+        """The class scores and, for the classifier the feature head was made for, the
+        features its last linear layer reads (one forward pass either way)."""
+        if self.head is None:
+            return self.logits(pre), None
+        logits, features = self.model.logits_and_features(self.input_tensor(pre))
+        return self._checked(logits), features[0].float().cpu().numpy()
+
+    def _checked(self, logits: torch.Tensor) -> np.ndarray:
         if not bool(torch.isfinite(logits).all()):
             raise PredictionError(
                 f"the model {self.checkpoint.name!r} gives NaN or infinite scores for this "

@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from ..data.preprocess import Preprocessed, preprocess
+from .feature_head import FeatureHead, combine
 from .verdict import Verdict, VerdictRule, decide
 
 __all__ = ["Prediction", "PredictionError", "ScorePredictor", "calibrated", "softmax"]
@@ -42,7 +43,7 @@ class Prediction:
     probabilities: np.ndarray  # float32 [num_classes], zeros when blank
     preprocessed: Preprocessed
     verdict: Verdict | Literal[""] = ""  # "" = derived: "blank" without a label, else "digit"
-    digit_score: float | None = None  # the detector's P(digit); None when none was run
+    digit_score: float | None = None  # the score the verdict read; None when no detector ran
 
     def __post_init__(self) -> None:
         if not self.verdict:
@@ -61,6 +62,7 @@ class Detector(Protocol):
 
     not_digit_below: float
     unsure_below: float
+    head: FeatureHead | None  # the bundled classifier's feature head, when there is one
 
     def digit_probability(self, images: np.ndarray) -> np.ndarray: ...
 
@@ -84,6 +86,11 @@ class ScorePredictor:
         if detector == "bundled":
             detector = bundled() if self.digits else None
         self.detector: Detector | None = detector
+        head = getattr(detector, "head", None)
+        # The head reads one classifier's features: used for that classifier's file only.
+        self.head: FeatureHead | None = (
+            head if head is not None and head.fits(getattr(checkpoint, "source_sha256", None))
+            else None)
         self.rule = rule
         self.temperature = float(checkpoint.temperature)
 
@@ -92,6 +99,21 @@ class ScorePredictor:
 
         Raises :class:`PredictionError` when they are NaN or infinite."""
         raise NotImplementedError
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        """``(not_digit_below, unsure_below)`` on the digit score: the feature head's when it
+        applies, else the detector's ((0.5, 0.5) without a detector; then unused)."""
+        source = self.head if self.head is not None else self.detector
+        if source is None:
+            return 0.5, 0.5
+        return source.not_digit_below, source.unsure_below
+
+    def scores(self, pre: Preprocessed) -> tuple[np.ndarray, np.ndarray | None]:
+        """The class scores and, when the feature head applies (:attr:`head`), the features
+        the model's last linear layer reads; else None. Subclasses that can give the
+        features override it."""
+        return self.logits(pre), None
 
     def probabilities(self, pre: Preprocessed) -> np.ndarray:
         """Class probabilities for a preprocessed picture (raises :class:`PredictionError`)."""
@@ -105,17 +127,28 @@ class ScorePredictor:
         """Classify an already preprocessed picture and give a verdict."""
         if pre.blank:
             return Prediction(None, 0.0, np.zeros(self.num_classes, np.float32), pre, "blank")
-        logits = self.logits(pre)
+        logits, features = self.scores(pre)
         probs = softmax(logits)
         best = int(probs.argmax())
-        score = None
-        thresholds: tuple[float, float] = (0.5, 0.5)
-        if self.detector is not None:
-            score = float(self.detector.digit_probability(pre.image28)[0])
-            thresholds = (self.detector.not_digit_below, self.detector.unsure_below)
-        verdict = decide(softmax(logits / self.temperature), score, *thresholds,
+        score, detector_says_no = self._digit_score(pre, features)
+        verdict = decide(softmax(logits / self.temperature), score, *self.thresholds,
                          rule=self.rule, digits=self.digits)
+        if detector_says_no and verdict != "not_a_digit":
+            verdict = "not_a_digit"
         return Prediction(best, float(probs[best]), probs, pre, verdict, score)
+
+    def _digit_score(self, pre: Preprocessed, features: np.ndarray | None
+                     ) -> tuple[float | None, bool]:
+        """The score the verdict reads (None without a detector), and whether the detector
+        alone is sure enough that it is not a digit whatever the head says (below its own
+        ``not_digit_below``; only when the head applies, and only for digit models)."""
+        if self.detector is None:
+            return None, False
+        score = float(self.detector.digit_probability(pre.image28)[0])
+        if self.head is None or features is None:
+            return score, False
+        alone_says_no = self.digits and score < self.detector.not_digit_below
+        return float(combine(score, self.head.digit_probability(features)[0])), alone_says_no
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -19,9 +19,8 @@ import torch.nn.functional as F
 from ..checkpoints import Checkpoint, make_metadata
 from ..data.datasets import Split
 from ..models.side_by_side import side_by_side
-from .calibrate import calibrate
+from .calibrate import calibration_record, split_logits
 from .config import TrainConfig
-from .loop import predict_logits
 
 __all__ = ["assemble", "member_configs"]
 
@@ -36,11 +35,8 @@ def member_configs(config: TrainConfig, members: int) -> list[TrainConfig]:
     return [dataclasses.replace(config, seed=s) for s in seeds]
 
 
-def _scores(model: torch.nn.Module, split: Split, mean: float, std: float) -> dict[str, float]:
-    logits = predict_logits(model, split, mean, std).double().cpu()
-    labels = split.labels.cpu()
-    return {"accuracy": float((logits.argmax(1) == labels).double().mean()),
-            "loss": float(F.cross_entropy(logits, labels))}
+def _accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    return float((logits.argmax(1) == labels.cpu()).double().mean())
 
 
 def assemble(checkpoints: Sequence[Checkpoint], config: TrainConfig, val: Split | None,
@@ -50,12 +46,15 @@ def assemble(checkpoints: Sequence[Checkpoint], config: TrainConfig, val: Split 
     first = checkpoints[0]
     model = side_by_side([c.model for c in checkpoints])
     mean, std = first.mean, first.std
-    with torch.no_grad():
-        test_scores = _scores(model, test, mean, std)
-        metrics: dict[str, Any] = {"test_accuracy": test_scores["accuracy"],
-                                   "test_loss": test_scores["loss"]}
-        if val is not None and len(val):
-            metrics["val_accuracy"] = _scores(model, val, mean, std)["accuracy"]
+    has_val = val is not None and len(val) > 0
+    with torch.no_grad():  # one pass over each split: scores and calibration read the same logits
+        test_logits = split_logits(model, test, mean, std)
+        val_logits = split_logits(model, val, mean, std) if has_val else None
+    metrics: dict[str, Any] = {"test_accuracy": _accuracy(test_logits, test.labels),
+                               "test_loss": float(F.cross_entropy(test_logits,
+                                                                  test.labels.cpu()))}
+    if val_logits is not None:
+        metrics["val_accuracy"] = _accuracy(val_logits, val.labels)
     meta = make_metadata(model, dataset=first.meta.get("dataset", "mnist"), mean=mean, std=std,
                          classes=list(first.meta.get("classes") or []) or None,
                          epochs=int(first.meta.get("epochs", 0)), metrics=metrics,
@@ -64,6 +63,7 @@ def assemble(checkpoints: Sequence[Checkpoint], config: TrainConfig, val: Split 
     meta["members"] = [{"seed": c.meta.get("seed"), "metrics": c.meta.get("metrics"),
                         "calibration": c.meta.get("calibration"),
                         "history": c.meta.get("history")} for c in checkpoints]
-    if val is not None and len(val):
-        meta["calibration"] = calibrate(model, val, mean, std, test=test)
+    if val_logits is not None:
+        meta["calibration"] = calibration_record(val_logits, val.labels, test_logits,
+                                                 test.labels)
     return Checkpoint(model, meta)

@@ -62,11 +62,9 @@ def test_drawn_digits_are_rarely_called_not_a_digit_or_not_sure(predictor: Predi
     assert verdicts["unsure"] / n <= GOALS["unsure"], verdicts
 
 
-@pytest.mark.xfail(strict=True, reason="goal not met yet: 86 % of the report part's drawn "
-                                       "non-digits are flagged (median of seeds 0-2, "
-                                       "benchmarks/drawn_verdicts.py)")
 def test_drawn_non_digits_are_flagged(predictor: Predictor) -> None:
-    others = list(canvas_samples(per_template=2, seed=11))
+    # 352 pictures (a smaller sample swings by more than the margin: 210 gave 88.6 %)
+    others = list(canvas_samples(per_template=4, seed=11))
     others += list(font_samples("report", NON_DIGIT_CHARS, None, per_char=1, seed=11))[::3]
     flagged = Counter(predictor.predict(s.image).verdict for s in others)
     share = (flagged["not_a_digit"] + flagged["unsure"]) / sum(flagged.values())

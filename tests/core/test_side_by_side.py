@@ -11,12 +11,14 @@ import pytest
 import torch
 from test_cli import run_captured
 
-from cnn_core.checkpoints import load_checkpoint
+from cnn_core.checkpoints import Checkpoint, load_checkpoint
+from cnn_core.data.split import Split
 from cnn_core.models import get_spec
 from cnn_core.models.side_by_side import side_by_side, side_by_side_spec
 from cnn_core.models.spec_validation import SpecError
 from cnn_core.models.specs import build_model
-from cnn_core.training import Finished, TrainConfig, Trainer, recipes
+from cnn_core.training import Finished, TrainConfig, Trainer, ensemble, recipes
+from cnn_core.training.calibrate import calibrate
 from cnn_core.training.ensemble import assemble, member_configs
 from cnn_core.training.loop import predict_logits
 
@@ -52,6 +54,23 @@ def test_side_by_side_answers_the_mean_of_the_members_logits(name: str, n: int) 
     rebuilt.load_state_dict(combined.state_dict())
     with torch.no_grad():
         assert torch.allclose(rebuilt.eval()(x), expected, atol=1e-5)
+
+
+def test_the_side_by_side_spec_is_planned_without_building_a_model(monkeypatch) -> None:
+    from cnn_core.models import side_by_side as module
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a model was built to plan a spec")
+
+    monkeypatch.setattr(module, "build_model", refused)
+    spec = side_by_side_spec(get_spec("lenet5"), 3)  # its head: fc 120, fc 84, fc 10
+    monkeypatch.undo()
+    # the head's first hidden layer becomes a convolution as large as the features' last map
+    with torch.no_grad():
+        last_map = build_model(get_spec("lenet5")).eval().features(torch.zeros(1, 1, 28, 28))
+    hidden = [layer for layer in spec["features"] if layer["type"] == "conv"
+              and layer["out_channels"] in (120 * 3, 84 * 3)]
+    assert [layer["kernel_size"] for layer in hidden] == [list(last_map.shape[-2:]), [1, 1]]
 
 
 def test_what_mixes_channels_is_refused() -> None:
@@ -92,6 +111,34 @@ def test_assembled_members_score_and_calibrate_on_their_own_splits() -> None:
     assert checkpoint.meta["members"][0]["metrics"] == finals[0].meta["metrics"]
 
 
+def _random_split(n: int, seed: int) -> Split:
+    generator = torch.Generator().manual_seed(seed)
+    return Split(torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=generator),
+                 torch.randint(0, 10, (n,), generator=generator))
+
+
+def test_assembling_runs_the_combined_model_once_over_each_split(monkeypatch) -> None:
+    seen: list[int] = []
+
+    def counted(models):  # the combined model, counting the images it is given
+        model = side_by_side(models)
+        model.register_forward_pre_hook(lambda _m, args: seen.append(len(args[0])))
+        return model
+
+    monkeypatch.setattr(ensemble, "side_by_side", counted)
+    members = [Checkpoint(m, {"seed": i, "metrics": {"test_accuracy": 0.1}})
+               for i, m in enumerate(_members("lenet_bn", 2))]
+    val, test = _random_split(120, 1), _random_split(90, 2)
+    checkpoint = assemble(members, TINY, val, test)
+    assert sum(seen) == len(val) + len(test)
+    # the same record as calibrating the finished model from scratch
+    assert checkpoint.meta["calibration"] == calibrate(checkpoint.model, val, checkpoint.mean,
+                                                       checkpoint.std, test=test)
+    logits = predict_logits(checkpoint.model, val, checkpoint.mean, checkpoint.std)
+    assert checkpoint.meta["metrics"]["val_accuracy"] == pytest.approx(
+        (logits.argmax(1) == val.labels).double().mean().item())
+
+
 def test_the_bundled_recipe_saves_its_members_as_one_model(tmp_path, monkeypatch) -> None:
     tiny = dataclasses.replace(recipes.RECIPES["bundled"], model="lenet_bn", epochs=1,
                                max_train_samples=640, max_test_samples=400, report_every=5)
@@ -104,11 +151,26 @@ def test_the_bundled_recipe_saves_its_members_as_one_model(tmp_path, monkeypatch
     summary = json.loads(stdout)
     assert summary["members"] == 3 and summary["member_seeds"] == [3, 4, 5]
     assert "member 2 of 3 (seed 4)" in stderr and "3 members side by side" in stderr
+    # the summary every `digitlab train --json` gives (docs/guide/cli.md), members' fields added
+    assert set(summary) >= {"model", "dataset", "epochs", "stopped_at", "test_accuracy",
+                            "val_accuracy", "val_size", "train_seconds",
+                            "training_steps_seconds", "recipe", "settings",
+                            "samples_per_second", "checkpoint", "reached_target", "status",
+                            "temperature", "ece_before", "ece_after"}
+    assert summary["epochs"] == 1 and summary["status"] == "finished"
+    assert summary["train_seconds"] >= summary["training_steps_seconds"] > 0
+    assert summary["samples_per_second"] > 0 and summary["reached_target"] is False
     saved = load_checkpoint(out)
     assert saved.name == "lenet_bn_x3" and saved.temperature == pytest.approx(
         summary["temperature"], abs=1e-4)
     assert saved.test_accuracy == pytest.approx(summary["test_accuracy"], abs=1e-6)
     assert len(saved.meta["members"]) == 3 and saved.quality["validation_n"] == 5000
+    calibration = saved.meta["calibration"]  # its ECE on the test set, as the model's card
+    assert summary["ece_before"] == round(calibration["test_ece_before"], 4)
+    assert (f"temperature {calibration['temperature']:.3f} (fitted on 5,000 validation images): "
+            f"test-set ECE {calibration['test_ece_before']:.2%} → "
+            f"{calibration['test_ece_after']:.2%}") in stderr
+    assert f"saved {out}" in stderr
 
 
 def test_the_bundled_recipe_refuses_torchrun(monkeypatch) -> None:

@@ -83,7 +83,7 @@ def test_a_scribble_is_not_a_digit_and_keeps_the_classifiers_answer(
     pred = predictor.predict(render("scribble-0"))
     assert pred.verdict == "not_a_digit"
     assert pred.label == int(np.argmax(pred.probabilities))  # the answer, for every verdict
-    assert pred.digit_score is not None and pred.digit_score < predictor.detector.unsure_below
+    assert pred.digit_score is not None and pred.digit_score < predictor.thresholds[1]
     assert pred.probabilities.sum() == pytest.approx(1.0, abs=1e-5)  # bars still shown
 
 

@@ -86,6 +86,23 @@ def test_the_train_tab_puts_live_inference_on_the_budget_while_it_runs(
     assert not window.inference.is_training()
 
 
+def test_the_coachs_fine_tuning_puts_live_inference_on_the_budget_too(
+        window: MainWindow) -> None:
+    tuner, panel = window.handwriting_coach.fineTune.tuner, window.training_panel
+    assert not window.inference.is_training()
+    tuner.running_changed.emit(True)  # fine-tuning started
+    assert window.inference.is_training()
+    tuner.running_changed.emit(False)
+    assert not window.inference.is_training()
+    # both at once: the budget holds until the last of them ends
+    panel.running_changed.emit(True)
+    tuner.running_changed.emit(True)
+    panel.running_changed.emit(False)
+    assert window.inference.is_training()
+    tuner.running_changed.emit(False)
+    assert not window.inference.is_training()
+
+
 @pytest.mark.parametrize("training", [False, True])
 def test_answers_while_the_pen_moves_leave_the_steps_to_the_lifted_pen(
         window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001

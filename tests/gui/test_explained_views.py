@@ -96,13 +96,19 @@ def test_preprocessing_thumbnails_keep_the_aspect_ratio(qtbot, window: MainWindo
     assert grab.pixelColor(side // 2, side // 2).lightness() > 200  # the stroke itself
 
 
-def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
-        qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
-    window = bundled_window
+def _maps_of_a_3(qtbot, window: MainWindow, draw):  # noqa: ANN001, ANN202
+    """The Feature maps tab on show, with the maps of a drawn 3."""
     view = window.feature_map_view
     open_tab(qtbot, window, view)
     draw(window.canvas, DIGITS[3])
     qtbot.waitUntil(lambda: len(view.cards()) > 2)
+    return view
+
+
+def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
+        qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
+    window = bundled_window
+    view = _maps_of_a_3(qtbot, window, draw)
     texts = " ".join(view.colourKey.texts())
     assert "never negative" in texts and "negative blue, positive red" in texts
     assert view.colourKey.isVisible() and view.colourKey.width() >= view.colourKey.sizeHint(
@@ -117,12 +123,33 @@ def test_feature_maps_have_a_colour_key_labelled_outputs_and_hover_values(
     qtbot.waitUntil(lambda: view.hoverLabel.text().startswith("channel 1, row "))
     found = first.value_at(spot)
     assert found is not None and found[0] == 1
-    assert view.hoverLabel.text().endswith(f"{found[3]:.3f}")
+    value = view.hoverLabel.text().split("  ·  ")[0]  # the receptive field follows where it fits
+    assert value.endswith(f"{found[3]:.3f}")
     view.scrollArea.ensureWidgetVisible(output)
     cell = output.tile_rect(3)
     _hover(output, cell.center())
     qtbot.waitUntil(lambda: view.hoverLabel.text().startswith("class 3: "))
-    assert view.hoverLabel.text() == f"class 3: {float(output.values()[3]):.3f}"
+    assert (view.hoverLabel.text().split("  ·  ")[0]
+            == f"class 3: {float(output.values()[3]):.3f}")
+
+
+def test_the_hover_readout_of_a_wide_layer_shows_whole_at_both_window_sizes(
+        qtbot, bundled_window: MainWindow, draw) -> None:  # noqa: ANN001
+    window = bundled_window
+    view = _maps_of_a_3(qtbot, window, draw)
+    label = view.hoverLabel
+    for size, channel in (((1280, 800), 142), ((1920, 1080), 157)):
+        window.resize(*size)
+        qtbot.wait(200)
+        grid = next(c.grid for c in view.cards() if len(c.grid.values()) == 160)  # 5 × 32
+        view.scrollArea.ensureWidgetVisible(grid, 0, 0)
+        _hover(grid, grid.tile_rect(channel).center())
+        said = f"channel {channel}, row "
+        qtbot.waitUntil(lambda said=said: label.text().startswith(said))
+        # nothing cut: the whole text fits the label (a right-aligned one lost its start)
+        shown = label.text()
+        assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+        assert label.isVisible() and label.geometry().right() <= view.width(), size
 
 
 def test_model_lists_say_what_each_model_is(qtbot, window: MainWindow) -> None:  # noqa: ANN001

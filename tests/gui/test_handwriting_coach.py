@@ -4,6 +4,7 @@ browse and delete them, zip them, fine-tune, and find the tuned model on the she
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 from digit_strokes import DIGITS
 from PySide6.QtCore import Qt
@@ -125,3 +126,47 @@ def test_cancel_stops_fine_tuning_and_import_reports_skips(bundled_window, qtbot
     QTest.mouseClick(coach.fineTuneButton, Qt.MouseButton.LeftButton)  # now "Cancel"
     qtbot.waitUntil(lambda: not coach.is_fine_tuning(), timeout=FINE_TUNE_TIMEOUT)
     assert "cancelled" in coach.statusLabel.text() and window.checkpoint() is before
+
+
+def test_the_zip_dialogs_start_in_the_folder_last_used_and_remember_it(
+        qtbot, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    import numpy as np
+    from PySide6.QtWidgets import QFileDialog
+
+    from app import settings as prefs
+    from app.widgets.coach_samples import SamplesBox
+    from cnn_core.data.own_digits import OwnDigitStore
+
+    store = OwnDigitStore(tmp_path / "own-digits")
+    store.add(3, np.full((28, 28), 200, np.uint8))
+    box = SamplesBox(store)
+    qtbot.addWidget(box)
+    box.reload()
+    box.update_buttons()
+    box.show()
+    opened_last = tmp_path / "pictures"  # where the window last opened a file
+    opened_last.mkdir()
+    prefs.remember_directory(prefs.open_settings(), opened_last / "digit.png")
+    saved_to = tmp_path / "backups"
+    saved_to.mkdir()
+    starts: list[str] = []
+
+    def save_file_name(_parent, _title, start, filters, *_rest):  # noqa: ANN001, ANN202
+        starts.append(start)
+        return str(saved_to / "mine.zip"), filters
+
+    def open_file_name(_parent, _title, start, filters, *_rest):  # noqa: ANN001, ANN202
+        starts.append(start)
+        return str(saved_to / "mine.zip"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_file_name)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", open_file_name)
+    QTest.mouseClick(box.exportButton, Qt.MouseButton.LeftButton)
+    name = f"my-digits-{dt.date.today():%Y%m%d}.zip"
+    assert [Path(s) for s in starts] == [opened_last.resolve() / name]
+    assert (saved_to / "mine.zip").is_file()
+    QTest.mouseClick(box.importButton, Qt.MouseButton.LeftButton)  # where the zip went
+    assert Path(starts[1]) == saved_to.resolve()
+    assert prefs.last_directory(prefs.open_settings()) == str(saved_to.resolve())
