@@ -16,7 +16,8 @@ Pause and stop are :class:`~.config.TrainControl` flags shared with the child
 (:func:`shared_control`). If the parent dies, the child notices the closed lifeline pipe and
 exits; if the child dies, :meth:`ProcessRun.messages` raises :class:`TrainingProcessDied`.
 The child sets its own thread count, malloc tuning and priority (``DIGITLAB_TRAIN_NICE``,
-default 10: the window comes first): it is an entry point.
+default 10: the window comes first): it is an entry point. Its OpenMP threads sleep while
+they wait (set before torch loads, in the fork server: :mod:`cnn_core.runtime.training_server`).
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ def _get_context() -> Any:
     if _context is None:
         _context = mp.get_context(start_method())
         if start_method() == "forkserver":
-            _context.set_forkserver_preload(["torch", __name__, f"{__package__}.preload"])
+            # the server's OpenMP settings first: torch's runtime reads them when it loads
+            _context.set_forkserver_preload(["cnn_core.runtime.training_server", "torch",
+                                             __name__, f"{__package__}.preload"])
     return _context
 
 

@@ -9,14 +9,17 @@ import sys
 import textwrap
 import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
 
+from cnn_core.runtime.openmp_wait import USER_SETTINGS, sleep_while_waiting
 from cnn_core.training import BatchDone, EpochDone, Finished, RunStarted, Stopped, TrainConfig
 from cnn_core.training.process import (
     ProcessRun,
     TrainingProcessDied,
+    _get_context,
     run_messages,
     shared_control,
     shared_gate,
@@ -123,3 +126,30 @@ def test_the_child_exits_when_its_parent_dies(tmp_path: Path) -> None:
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(pid), "the training process outlived its parent"
+
+
+def _send_wait_policy(out: Connection) -> None:
+    out.send(os.environ.get("OMP_WAIT_POLICY"))
+
+
+@pytest.mark.skipif(any(name in os.environ for name in USER_SETTINGS),
+                    reason="a user's own OpenMP wait setting is kept")
+def test_training_processes_have_openmp_threads_that_sleep_while_they_wait() -> None:
+    context = _get_context()
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_send_wait_policy, args=(send,))
+    child.start()
+    send.close()
+    try:
+        assert receive.recv() == "PASSIVE"  # set in the fork server before torch loaded
+    finally:
+        child.join(10)
+    assert "OMP_WAIT_POLICY" not in os.environ  # this process is left alone
+
+
+def test_a_users_own_openmp_wait_setting_is_kept() -> None:
+    quiet: dict[str, str] = {}
+    assert sleep_while_waiting(quiet) and quiet == {"OMP_WAIT_POLICY": "PASSIVE"}
+    for name, value in (("OMP_WAIT_POLICY", "ACTIVE"), ("GOMP_SPINCOUNT", "300000")):
+        chosen = {name: value}
+        assert not sleep_while_waiting(chosen) and chosen == {name: value}
