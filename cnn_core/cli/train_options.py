@@ -215,7 +215,7 @@ def settings_line(s: dict[str, Any]) -> str:
     if not s["normalize"]:
         extras += ", input not normalised"
     if s.get("autocast_bf16"):
-        extras += ", bfloat16 forward passes"
+        extras += ", bfloat16 forward passes where the device has them"
     epochs = f"{s['epochs']} epoch" + ("" if s["epochs"] == 1 else "s")
     return (f"settings: {model}: optimizer {s['optimizer']}, lr {s['lr']:g}{momentum}, "
             f"batch {s['batch_size']}, schedule {s['schedule']}, {epochs}, augment "

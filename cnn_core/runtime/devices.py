@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["DEVICE_CHOICES", "DeviceError", "available_devices", "resolve_device"]
+__all__ = ["DEVICE_CHOICES", "DeviceError", "available_devices", "native_bfloat16",
+           "resolve_device"]
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
@@ -46,3 +47,15 @@ def resolve_device(name: str = "auto") -> torch.device:
             f"device {name!r} is not available here (available: {', '.join(available_devices())})"
         )
     return torch.device(name)
+
+
+def native_bfloat16(device: torch.device) -> bool:
+    """Whether ``device`` computes in bfloat16 natively, so that bfloat16 forward passes are
+    faster there: a CPU with AVX512-BF16 or AMX (as oneDNN reports), a CUDA GPU that supports
+    it. Elsewhere (older CPUs, Apple's MPS) they would be slower or refused."""
+    if device.type == "cpu":
+        check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
+        return bool(check is not None and torch.backends.mkldnn.is_available() and check())
+    if device.type == "cuda":
+        return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    return False

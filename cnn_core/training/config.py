@@ -52,8 +52,9 @@ class TrainConfig:
     track_gradients: bool = True  # per-layer gradient norms in each BatchDone (report steps only)
     channels_last: bool = True  # faster convolutions on CPU (measured ~1.35× for LeNet-5)
     # training steps' forward passes in bfloat16 (torch.autocast); weights, gradients, loss and
-    # updates stay float32. Faster only where the hardware computes bfloat16 (AVX512-BF16/AMX
-    # CPUs, recent GPUs); elsewhere slower
+    # updates stay float32. Only where the device computes bfloat16 natively (AVX512-BF16/AMX
+    # CPUs, CUDA GPUs that support it: runtime.devices.native_bfloat16); elsewhere, where it
+    # would be slower or refused, the run stays float32
     autocast_bf16: bool = False
     tensorboard_dir: str | None = None  # also log the run to TensorBoard in this folder
 

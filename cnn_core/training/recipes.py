@@ -28,9 +28,11 @@ epoch at batch 144, 160 and 192 gave 98.97, 98.98 and 98.98 %, and batch 160 at 
 87 µs a training step's image, interleaved) and with fewer steps' fixed costs. bfloat16 pays
 only on hardware that computes it (this CPU has AVX512-BF16): per image, a training step took
 about 100 µs against 145 µs in float32 (one thread, interleaved), and at batch 128 about 92 µs,
-where float32 had been dearer per image at 128 than at 96. On a CPU without bfloat16
-instructions it is slower. Against the float32 recipe, alternating in one process on two
-threads (seeds 0–3, a busy machine), a run's training steps took 11.5 s against 16.1 s (0.71).
+where float32 had been dearer per image at 128 than at 96. On a device without bfloat16
+instructions it would be slower, so there the Trainer keeps the recipe in float32
+(:func:`cnn_core.runtime.devices.native_bfloat16`). Against the float32 recipe, alternating
+in one process on two threads (seeds 0–3, a busy machine), a run's training steps took
+11.5 s against 16.1 s (0.71).
 ``benchmarks/speedrun.py --seeds 5`` (two threads, load 2–3.6): test 99.03–99.16 %, mean
 99.11 %, in 0.40 tutorial epochs (median; the load varied during the run).
 The float32 recipe (batch 96, 572 steps, no smoothing) gave 99.01 % mean test accuracy in 0.56

@@ -23,7 +23,7 @@ from ..data.datasets import DATASETS, Split, load_split
 from ..models import get_spec, model_stats
 from ..models.network import DigitNet
 from ..models.specs import build_model
-from ..runtime.devices import resolve_device
+from ..runtime.devices import native_bfloat16, resolve_device
 from ..runtime.messages import Core
 from .calibrate import calibrate
 from .config import TrainConfig, TrainControl
@@ -259,6 +259,8 @@ class Trainer:
         total_steps = steps_per_epoch * cfg.epochs
         diverged_above = DIVERGED_FACTOR * math.log(len(info.classes))
         step = seen = 0
+        # bfloat16 only where the device computes it natively; elsewhere float32 is faster
+        bf16 = cfg.autocast_bf16 and native_bfloat16(device)
         good_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         self._relu.attach()
         try:
@@ -269,7 +271,7 @@ class Trainer:
                 epoch_tally, window = _Tally(device, True), _Tally(device, False)
                 for loss, correct, size in train_one_epoch(
                         net, batches, optimizer, scheduler if per_batch else None,
-                        cfg.label_smoothing, cfg.autocast_bf16):
+                        cfg.label_smoothing, bf16):
                     step += 1
                     seen += size * world
                     if self._average is not None:

@@ -64,3 +64,34 @@ def test_bf16_autocast_runs_the_forward_pass_in_bfloat16_and_keeps_float32_weigh
                for p in net.parameters())
     assert losses[-1] < 0.5 * losses[0]  # it still learns the batch
     assert not torch.is_autocast_enabled("cpu")  # nothing left switched on
+
+
+def test_bfloat16_counts_as_native_only_where_the_hardware_has_it(monkeypatch) -> None:  # noqa: ANN001
+    from cnn_core.runtime import devices
+
+    assert not devices.native_bfloat16(torch.device("mps"))
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)
+    assert not devices.native_bfloat16(torch.device("cpu"))
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: True)
+    assert devices.native_bfloat16(torch.device("cpu")) == torch.backends.mkldnn.is_available()
+
+
+@pytest.mark.parametrize("native", [False, True])
+def test_a_bf16_recipe_trains_in_float32_where_bfloat16_is_not_native(monkeypatch,  # noqa: ANN001
+                                                                      native: bool) -> None:
+    from cnn_core.training import Trainer, trainer
+    from cnn_core.training.config import TrainConfig
+
+    monkeypatch.setattr(trainer, "native_bfloat16", lambda _device: native)
+    seen: list[bool] = []
+    real = trainer.train_one_epoch
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(args[5] if len(args) > 5 else kwargs.get("autocast_bf16", False))
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(trainer, "train_one_epoch", spy)
+    cfg = TrainConfig(model="lenet5", epochs=1, batch_size=32, max_train_samples=64,
+                      max_test_samples=32, autocast_bf16=True, device="cpu")
+    list(Trainer(cfg).run())
+    assert seen == [native]
