@@ -103,12 +103,13 @@ def fit_head(classifier: Path, images: np.ndarray, labels: np.ndarray, cfg: Dete
 def _thresholds(scores: np.ndarray, alone_says_no: np.ndarray, doubts: np.ndarray,
                 cfg: DetectorConfig) -> tuple[float, float]:
     """Thresholds on the combined score of calibration digits: "not a digit" below the
-    first for at most ``cfg.digit_miss_rate`` of them, the detector's own rate (the detector
-    alone still says no below its own threshold); "not sure" (the band up to the second, or
-    the classifier's own doubt) for at most ``cfg.unsure_rate`` of the digits."""
+    first for at most ``cfg.head_miss_rate`` of them (the detector alone still says no below
+    its own threshold, so the two together stay near the detector's own rate); "not sure"
+    (the band up to the second, or the classifier's own doubt) for at most
+    ``cfg.unsure_rate`` of the digits."""
     candidates = np.unique(np.clip(scores, 0.0, 0.5))
     not_digit = max((float(c) for c in candidates
-                     if float((scores < c).mean()) <= cfg.digit_miss_rate), default=0.0)
+                     if float((scores < c).mean()) <= cfg.head_miss_rate), default=0.0)
     kept = ~alone_says_no & (scores >= not_digit)
     return not_digit, unsure_threshold(scores, kept, doubts, not_digit, cfg.unsure_rate)
 
