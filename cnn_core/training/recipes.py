@@ -33,10 +33,12 @@ instructions it would be slower, so there the Trainer keeps the recipe in float3
 (:func:`cnn_core.runtime.devices.native_bfloat16`). Against the float32 recipe, alternating
 in one process on two threads (seeds 0–3, a busy machine), a run's training steps took
 11.5 s against 16.1 s (0.71).
-``benchmarks/speedrun.py --seeds 5`` (two threads, load 2–3.6): test 99.03–99.16 %, mean
-99.11 %, in 0.40 tutorial epochs (median; the load varied during the run).
-The float32 recipe (batch 96, 572 steps, no smoothing) gave 99.01 % mean test accuracy in 0.56
-tutorial epochs (median; seeds 98.88–99.10 %). The model before it (first convolution 24 wide,
+``benchmarks/speedrun.py --seeds 5`` (two threads, load 0.9–1.5): test 99.03–99.16 %, mean
+99.11 %, training 3.25 s median against a tutorials' epoch of 8.10 s: 0.40 tutorial epochs.
+Where the Trainer keeps it in float32, the same recipe gave 99.10–99.28 %, mean 99.19 % (seeds
+0–4, two threads, training 3.6–4.4 s here). The float32 recipe before it (batch 96, 572 steps,
+no smoothing) gave 99.01 % mean test accuracy in 0.56 tutorial epochs (median; seeds
+98.88–99.10 %). The model before it (first convolution 24 wide,
 BatchNorm before each pool, 1.24 million multiply-adds) gave 99.06 % in 0.75 tutorial epochs.
 
 ``bundled``: the model the canvas reads with: five ``digitnet`` members side by side in one
