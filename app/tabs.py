@@ -96,6 +96,7 @@ def _training_panel(window: MainWindow) -> QWidget:
     panel.snapshot_ready.connect(window.set_inspection_model)  # live maps and kernels
     # While it trains, the canvas's live answers leave it the cores (app/inference.py).
     window.canvas_inference.keep_budget_while(panel.running_changed)
+    panel.controller.follow_hand(window.canvas.changed)  # and leave a drawing hand a core
     panel.message.connect(window.show_message)
     panel.mark_epoch(window.model_bar.current_epoch())
     entry = window.library.canvas_entry()

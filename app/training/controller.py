@@ -15,7 +15,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 from cnn_core.checkpoints.runs import RunRecord, run_metadata
 from cnn_core.models import get_spec
@@ -28,7 +28,10 @@ from .run import TrainingRun
 if TYPE_CHECKING:
     from ..models import ModelLibrary
 
-__all__ = ["TrainingController"]
+__all__ = ["HAND_RESTS_MS", "TrainingController"]
+
+HAND_RESTS_MS = 600
+"""After this long without a move of the pen, the hand no longer counts as drawing."""
 
 
 class TrainingController(OneAtATime):
@@ -44,6 +47,27 @@ class TrainingController(OneAtATime):
         self.library = library
         self.runs_started = 0
         self.run_created.connect(library.follow_run)
+        self._hand_busy = False
+        self._hand_rests = QTimer(self, singleShot=True, interval=HAND_RESTS_MS)
+        self._hand_rests.timeout.connect(lambda: self._set_hand_busy(False))
+
+    def follow_hand(self, drawing_changed: SignalInstance) -> None:
+        """While someone draws (``drawing_changed`` fires at every move of the pen, and
+        until the pen has rested :data:`HAND_RESTS_MS`), a run on the CPU trains on one
+        thread fewer: the window's answers get a core of their own instead of pre-empting
+        one of the run's threads, which the others would wait for at every step."""
+        drawing_changed.connect(self._hand_moved)
+
+    def _hand_moved(self) -> None:
+        self._hand_rests.start()
+        if not self._hand_busy:
+            self._set_hand_busy(True)
+
+    def _set_hand_busy(self, busy: bool) -> None:
+        self._hand_busy = busy
+        run = self.current()
+        if run is not None:
+            run.control.leave_a_core(busy)
 
     def current(self) -> TrainingRun | None:
         """The run going now, if any."""
@@ -88,6 +112,7 @@ class TrainingController(OneAtATime):
         meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
         record = RunRecord(run_id, number, "running", meta)
         run = TrainingRun(config, record, library.writer)
+        run.control.leave_a_core(self._hand_busy)
         self.runs_started += 1
         self.launch(run)
         return run

@@ -107,6 +107,7 @@ class TrainControl:
         self._stop = events()
         self._running = events()
         self._running.set()
+        self._hand = events()  # someone draws in the window: leave them a core
 
     def pause(self) -> None:
         """Hold training at the next batch boundary."""
@@ -130,6 +131,19 @@ class TrainControl:
     def stopped(self) -> bool:
         """Whether a stop was asked for."""
         return self._stop.is_set()
+
+    def leave_a_core(self, on: bool) -> None:
+        """While ``on``, a run on the CPU trains on one thread fewer (at least one), from the
+        next batch: someone is drawing in the window, whose answers need a core now."""
+        if on:
+            self._hand.set()
+        else:
+            self._hand.clear()
+
+    @property
+    def core_left(self) -> bool:
+        """Whether the run should leave a core free (:meth:`leave_a_core`)."""
+        return self._hand.is_set()
 
     def wait_while_paused(self) -> float:
         """Block while paused; return the seconds spent waiting."""

@@ -126,6 +126,7 @@ class Trainer:
         self._generator = torch.Generator(device=self.device).manual_seed(self.seed + rank)
         self._global_rng = PrivateGlobalRng(self.seed + 1, self.device)  # for dropout
         self._clock = RunClock()
+        self._threads_full: int | None = None  # intra-op threads before a core was left free
 
     @property
     def evaluated_model(self) -> DigitNet:
@@ -227,6 +228,18 @@ class Trainer:
             self._clock.start()
         if self.control.stopped:
             raise _StopRequested
+        if self.device.type == "cpu":
+            self._share_cores(self.control.core_left)
+
+    def _share_cores(self, leave_one: bool) -> None:
+        """Train on one intra-op thread fewer while someone draws (``control.core_left``):
+        on a small machine the window's answers otherwise pre-empt one of the run's threads,
+        and the others wait for it at every step."""
+        if self._threads_full is None:
+            self._threads_full = torch.get_num_threads()
+        wanted = max(1, self._threads_full - 1) if leave_one else self._threads_full
+        if wanted != torch.get_num_threads():
+            torch.set_num_threads(wanted)
 
     def _events(self) -> Iterator[Event]:
         cfg, model, device, info = self.config, self.model, self.device, self.info
@@ -312,6 +325,7 @@ class Trainer:
             return
         finally:
             self._relu.detach()
+            self._share_cores(False)  # the caller's thread count, as it was
         yield self._finished("completed")
 
     def _end_of_epoch(self, epoch: int, tally: _Tally, val: Split | None, test: Split,

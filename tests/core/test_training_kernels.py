@@ -95,3 +95,25 @@ def test_a_bf16_recipe_trains_in_float32_where_bfloat16_is_not_native(monkeypatc
                       max_test_samples=32, autocast_bf16=True, device="cpu")
     list(Trainer(cfg).run())
     assert seen == [native]
+
+
+def test_a_run_trains_on_a_thread_fewer_while_a_core_is_left_free() -> None:
+    from cnn_core.training import BatchDone, TrainControl, Trainer
+    from cnn_core.training.config import TrainConfig
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        control = TrainControl()
+        control.leave_a_core(True)
+        cfg = TrainConfig(model="lenet5", epochs=1, batch_size=16, max_train_samples=96,
+                          max_test_samples=32, report_every=1, device="cpu")
+        threads = []
+        for event in Trainer(cfg, control=control).run():
+            if isinstance(event, BatchDone):
+                threads.append(torch.get_num_threads())
+                control.leave_a_core(len(threads) < 3)  # the pen rests after two batches
+        assert threads[1:3] == [1, 1] and threads[-1] == 2
+        assert torch.get_num_threads() == 2  # the caller's count, as it was
+    finally:
+        torch.set_num_threads(before)

@@ -149,3 +149,26 @@ def test_moves_during_a_run_are_coalesced_to_the_latest_drawing(window: MainWind
                        points[-1])
     latest = window.inference.last_prediction().preprocessed.steps[0].image
     assert np.array_equal(latest, canvas.image_array() / np.float32(255))
+
+
+def test_a_drawing_hand_gets_a_core_from_the_run_until_the_pen_rests(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
+
+    from app.training import controller as controller_module
+    from cnn_core.training import TrainControl
+
+    controller = window.training_panel.controller
+    controller._hand_rests.setInterval(150)  # this window's own: a quicker rest
+    run = SimpleNamespace(control=TrainControl())
+    monkeypatch.setattr(controller, "current", lambda: run)
+    assert controller_module.HAND_RESTS_MS >= 150
+    canvas, points = window.canvas, _stroke_points(window, 8)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     points[0])
+    for point in points[1:]:
+        QTest.mouseMove(canvas, point)
+    assert run.control.core_left  # the pen moves: the run leaves a core
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       points[-1])
+    qtbot.waitUntil(lambda: not run.control.core_left, timeout=2000)  # the pen rests
