@@ -24,7 +24,8 @@ def test_the_detector_steps_through_train_one_epoch(monkeypatch: pytest.MonkeyPa
     images = rng.random((70, 28, 28), dtype=np.float32)  # 70 pictures: batches of 32, 32, 6
     labels = rng.integers(0, 2, 70)
     monkeypatch.setattr(detector, "_dataset", lambda cfg, say: (images, labels))
-    monkeypatch.setattr(detector, "calibrate", lambda model, cfg, say: model)  # no thresholds
+    monkeypatch.setattr(detector, "calibrate",
+                        lambda model, cfg, say, pictures=None: model)  # no thresholds
     calls: list[dict[str, Any]] = []
     steps: list[int] = []
     real = detector.train_one_epoch
