@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..runtime.resources import BUNDLED_DETECTOR, BUNDLED_MODEL, resource_path
-from .feature_head import FeatureHead, HeadError, head_path, load_head
+from .feature_head import head_beside
 from .onnx_predict import SOURCE_KEY, OnnxClassifier, OnnxDetector, OnnxPredictor
 
 if TYPE_CHECKING:
@@ -74,20 +74,11 @@ def load_bundled_onnx() -> OnnxPredictor:
         A file is missing or unreadable (:class:`~cnn_core.checkpoints.CheckpointError`).
     """
     detector = OnnxDetector(onnx_copy_path(BUNDLED_DETECTOR),
-                            _bundled_head(resource_path(BUNDLED_DETECTOR)))
+                            head_beside(resource_path(BUNDLED_DETECTOR)))
     _check_current(detector.graph, BUNDLED_DETECTOR)
     predictor = OnnxPredictor(onnx_copy_path(BUNDLED_MODEL), detector=detector)
     _check_current(predictor.onnx, BUNDLED_MODEL)
     return predictor
-
-
-def _bundled_head(detector: Path) -> FeatureHead | None:
-    """The detector's feature head, or None when it is missing or unreadable (then the
-    torch path finds the same and says why)."""
-    try:
-        return load_head(head_path(detector))
-    except (HeadError, OSError):
-        return None
 
 
 def export_bundled(out_dir: str | Path | None = None,

@@ -30,7 +30,7 @@ from ..data.augment import AugmentConfig, augment_batch
 from ..models.specs import build_model
 from ..runtime.resources import BUNDLED_DETECTOR, resource_path
 from ..training.loop import shuffled_batches, train_one_epoch
-from .feature_head import FeatureHead, HeadError, head_path, load_head
+from .feature_head import FeatureHead, head_beside
 
 __all__ = ["DETECTOR_FILE", "DetectorConfig", "DigitDetector", "bundled_detector_path",
            "bundled_head",
@@ -105,12 +105,8 @@ def load_bundled_detector() -> DigitDetector | None:
 def bundled_head() -> FeatureHead | None:
     """The bundled detector's feature head, or None (with a warning) when it is missing or
     unreadable: then the detector's score decides alone."""
-    try:
-        return load_head(head_path(bundled_detector_path()))
-    except (HeadError, OSError) as exc:
-        log.warning("the detector's feature head is unavailable (%s); the detector decides "
-                    "alone", exc)
-        return None
+    return head_beside(bundled_detector_path(), lambda why: log.warning(
+        "the detector's feature head is unavailable (%s); the detector decides alone", why))
 
 
 # ----------------------------------------------------------------------------- training
@@ -237,9 +233,9 @@ def unsure_threshold(scores: np.ndarray, kept: np.ndarray, classifier_unsure: np
 
 def classifier_fingerprint(path: Path) -> str:
     """The first 16 hex digits of a checkpoint file's SHA-256 (which classifier it was)."""
-    import hashlib
+    from .bundled_onnx import file_sha256
 
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return file_sha256(path)[:16]
 
 
 def training_pictures(cfg: DetectorConfig, say: Callable[[str], None] = log.info

@@ -19,13 +19,15 @@ metadata) and runs in numpy: no torch is needed to use it, so the window's first
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["HEAD_SUFFIX", "FeatureHead", "HeadError", "combine", "head_path", "load_head"]
+__all__ = ["HEAD_SUFFIX", "FeatureHead", "HeadError", "combine", "head_beside", "head_path",
+           "load_head"]
 
 HEAD_SUFFIX = "_head.safetensors"
 
@@ -131,3 +133,15 @@ def load_head(path: str | Path) -> FeatureHead:
     return FeatureHead(w1, b1, w2, float(b2.reshape(-1)[0]), str(info["classifier_sha256"]),
                        float(info["not_digit_below"]), float(info["unsure_below"]),
                        dict(info.get("meta", {})))
+
+
+def head_beside(detector_path: str | Path,
+                unavailable: Callable[[Exception], None] = lambda _why: None
+                ) -> FeatureHead | None:
+    """The head beside a detector file, or None when it is missing or unreadable (then
+    ``unavailable`` gets the reason, and the detector's score decides alone)."""
+    try:
+        return load_head(head_path(detector_path))
+    except (HeadError, OSError) as exc:
+        unavailable(exc)
+        return None

@@ -16,6 +16,7 @@ from cnn_core.checkpoints import Checkpoint, bundled_checkpoint_path, load_bundl
 from cnn_core.data.drawn_eval import mnist_samples
 from cnn_core.data.preprocess import preprocess
 from cnn_core.recognition import detector as detector_module
+from cnn_core.recognition import feature_head
 from cnn_core.recognition.bundled_onnx import file_sha256
 from cnn_core.recognition.detector import (
     DetectorConfig,
@@ -75,7 +76,7 @@ def test_a_damaged_head_file_is_refused(tmp_path, damage: str) -> None:  # noqa:
 def test_without_its_head_the_detector_decides_alone(monkeypatch, caplog) -> None:  # noqa: ANN001
     load_bundled_detector()  # the shared one, with its head: put back when the test ends
     monkeypatch.setattr(detector_module, "_BUNDLED", None)
-    monkeypatch.setattr(detector_module, "head_path", lambda _p: head_path("/no/such/d"))
+    monkeypatch.setattr(feature_head, "head_path", lambda _p: head_path("/no/such/d"))
     assert bundled_head() is None
     assert "decides alone" in caplog.text
     detector = load_bundled_detector()
