@@ -233,9 +233,9 @@ def unsure_threshold(scores: np.ndarray, kept: np.ndarray, classifier_unsure: np
 
 def classifier_fingerprint(path: Path) -> str:
     """The first 16 hex digits of a checkpoint file's SHA-256 (which classifier it was)."""
-    from .bundled_onnx import file_sha256
+    import hashlib
 
-    return file_sha256(path)[:16]
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def training_pictures(cfg: DetectorConfig, say: Callable[[str], None] = log.info
