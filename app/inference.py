@@ -10,15 +10,15 @@ outside the throttle. Training snapshots (checkpoints) arrive the same way: only
 one is kept.
 
 While a run trains or the Coach fine-tunes (:meth:`LiveInference.set_training`, switched by
-:meth:`app.window_inference.CanvasInference.keep_budget_while`), the training wants every
-core, and each millisecond the GUI thread computes is taken from it (on two cores, twice:
-the other training thread waits for the one the window stopped). The answers while the pen
-moves then keep to a budget: their frame lasts at least their own CPU time over
-:data:`TRAINING_CPU_SHARE`, so live work takes at most about that share of a core whatever
-the machine; a fast machine keeps ~30 answers a second, a slow one fewer. The answer when
-the pen is lifted is never held back, and :meth:`LiveInference.in_stroke` tells the views
-that an answer is a passing one (the prediction panel's preprocessing row then follows less
-often: :mod:`app.window_inference`).
+:meth:`app.window_inference.CanvasInference.keep_budget_while`), the training wants every core,
+and each millisecond the GUI thread computes is taken from it (a CPU run trains on one thread
+fewer while the pen moves, but the window's painting still shares that core). The answers while
+the pen moves then keep to a budget: their frame lasts at least their own CPU time over
+:data:`TRAINING_CPU_SHARE`, so live work takes at most about that share of a core whatever the
+machine; a fast machine keeps ~30 answers a second, a slow one fewer. The answer when the pen
+is lifted is never held back, and :meth:`LiveInference.in_stroke` tells the views that an
+answer is a passing one (the prediction panel's preprocessing row then follows less often:
+:mod:`app.window_inference`).
 
 Everything here runs in the GUI thread on small CPU models (a few milliseconds per image);
 the numbers come from :mod:`cnn_core`, and the widgets only display them. Nothing here changes
@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 SNAPSHOT_VIEW_MS = 1000
 # While a run trains, the live answers and views while the pen moves use at most about this
 # share of one core (their own CPU time, measured per frame; painting what they show costs
-# about as much again, and each millisecond costs the run's two OpenMP threads up to two).
+# about as much again, and both share the core a CPU run leaves free while the pen moves).
 # On the 2-core machine: ~20 answers a second while it is quiet, ~10 while it is loaded.
 # benchmarks/gui_responsiveness.py measures what it leaves training.
 TRAINING_CPU_SHARE = 0.05

@@ -17,20 +17,19 @@ detector score and verdict). Make the copies again after changing a bundled chec
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..runtime.resources import BUNDLED_DETECTOR, BUNDLED_MODEL, resource_path
+from ..runtime.resources import BUNDLED_DETECTOR, BUNDLED_MODEL, file_sha256, resource_path
 from .feature_head import head_beside
 from .onnx_predict import SOURCE_KEY, OnnxClassifier, OnnxDetector, OnnxPredictor
 
 if TYPE_CHECKING:
     from ..checkpoints.graph_export import ExportCheck
 
-__all__ = ["COPIES", "SOURCE_KEY", "StaleCopy", "export_bundled", "file_sha256",
+__all__ = ["COPIES", "SOURCE_KEY", "StaleCopy", "export_bundled",
            "load_bundled_onnx", "main", "onnx_copy_path"]
 
 COPIES = {BUNDLED_MODEL: "digitnet.onnx", BUNDLED_DETECTOR: "digit_detector.onnx"}
@@ -47,11 +46,6 @@ class StaleCopy(Exception):
 def onnx_copy_path(checkpoint_name: str) -> Path:
     """Where the ONNX copy of the bundled checkpoint ``checkpoint_name`` lives."""
     return resource_path(COPIES[checkpoint_name])
-
-
-def file_sha256(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes, in hex."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _check_current(graph: OnnxClassifier, checkpoint_name: str) -> None:

@@ -28,7 +28,7 @@ import torch
 from ..checkpoints import Checkpoint, CheckpointError, load_checkpoint, make_metadata
 from ..data.augment import AugmentConfig, augment_batch
 from ..models.specs import build_model
-from ..runtime.resources import BUNDLED_DETECTOR, resource_path
+from ..runtime.resources import BUNDLED_DETECTOR, file_sha256, resource_path
 from ..training.loop import shuffled_batches, train_one_epoch
 from .feature_head import FeatureHead, head_beside
 
@@ -233,9 +233,7 @@ def unsure_threshold(scores: np.ndarray, kept: np.ndarray, classifier_unsure: np
 
 def classifier_fingerprint(path: Path) -> str:
     """The first 16 hex digits of a checkpoint file's SHA-256 (which classifier it was)."""
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return file_sha256(path)[:16]
 
 
 def training_pictures(cfg: DetectorConfig, say: Callable[[str], None] = log.info

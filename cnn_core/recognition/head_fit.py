@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from ..checkpoints import Checkpoint, load_checkpoint
-from .bundled_onnx import file_sha256
+from ..runtime.resources import file_sha256
 from .detector import (
     DetectorConfig,
     DigitDetector,

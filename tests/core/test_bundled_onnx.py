@@ -28,14 +28,18 @@ from cnn_core.recognition.bundled_onnx import (  # noqa: E402
     COPIES,
     SOURCE_KEY,
     StaleCopy,
-    file_sha256,
     load_bundled_onnx,
     onnx_copy_path,
 )
 from cnn_core.recognition.detector import load_bundled_detector  # noqa: E402
 from cnn_core.recognition.onnx_predict import OnnxClassifier, OnnxDetector  # noqa: E402
 from cnn_core.recognition.predict import Predictor  # noqa: E402
-from cnn_core.runtime.resources import BUNDLED_DETECTOR, BUNDLED_MODEL, resource_path  # noqa: E402
+from cnn_core.runtime.resources import (  # noqa: E402
+    BUNDLED_DETECTOR,
+    BUNDLED_MODEL,
+    file_sha256,
+    resource_path,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = 1e-4

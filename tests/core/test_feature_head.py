@@ -17,7 +17,6 @@ from cnn_core.data.drawn_eval import mnist_samples
 from cnn_core.data.preprocess import preprocess
 from cnn_core.recognition import detector as detector_module
 from cnn_core.recognition import feature_head
-from cnn_core.recognition.bundled_onnx import file_sha256
 from cnn_core.recognition.detector import (
     DetectorConfig,
     DigitDetector,
@@ -27,6 +26,7 @@ from cnn_core.recognition.detector import (
 from cnn_core.recognition.feature_head import FeatureHead, HeadError, combine, head_path, load_head
 from cnn_core.recognition.head_fit import calibrate_head, fit_head
 from cnn_core.recognition.predict import Predictor
+from cnn_core.runtime.resources import file_sha256
 from drawn_digits import render as render_digit
 
 
