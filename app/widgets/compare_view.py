@@ -34,7 +34,9 @@ __all__ = ["CompareSide", "CompareView"]
 
 
 class CompareSide(QWidget):
-    """One model of the comparison: a shelf chooser, its prediction and its feature maps.
+    """One model of the comparison: its prediction (the widget), its shelf chooser
+    (:attr:`combo`) and its feature maps (:attr:`maps`); :class:`CompareView` lays the choosers
+    out above both answers and the maps under them.
 
     Predictions follow the drawing through a :class:`~app.inference.LiveInference`, so they
     are throttled like the canvas's own (at most ~30 a second, always the latest drawing).
@@ -62,7 +64,7 @@ class CompareSide(QWidget):
         self.maps.setObjectName(f"compare{side}Maps")
         self.maps.sourceLabel.hide()  # the chooser above says which model it is
         self.maps.zoomSlider.setValue(36)
-        self.maps.setMinimumHeight(260)
+        self.maps.setMinimumHeight(180)
         self.inference = LiveInference(image_source, self)
         self.inference.model_changed.connect(self.prediction.set_model)
         self.inference.predicted.connect(self.prediction.show_prediction)
@@ -72,9 +74,7 @@ class CompareSide(QWidget):
         self.key = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.combo)
         layout.addWidget(self.prediction)
-        layout.addWidget(self.maps, 1)
 
     def fill(self, entries: list[ShelfEntry]) -> None:
         """List the shelf's models, keeping the current choice."""
@@ -119,6 +119,16 @@ class CompareSide(QWidget):
             self.combo.setCurrentIndex(max(0, self.combo.findData(self.key)))
 
 
+def _row(left: QWidget, right: QWidget) -> QWidget:
+    """The left and right side's widgets in two equal columns."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(left, 1)
+    layout.addWidget(right, 1)
+    return row
+
+
 class CompareView(QWidget):
     """``compareView``: two shelf models on the current drawing, side by side.
 
@@ -137,20 +147,28 @@ class CompareView(QWidget):
         hint = QLabel(self.tr("The same drawing, two models: pick any two from the shelf."),
                       self)
         hint.setObjectName("compareHint")
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.left)
-        splitter.addWidget(self.right)
-        splitter.setChildrenCollapsible(False)
-        top = QHBoxLayout()
-        top.addWidget(hint, 1)
+        # The two answers above the two sides' maps, a handle between them: dragged up, it
+        # hides the answers (the canvas's own answer is beside the tabs) and the maps take the
+        # whole height, which a short window needs. The choosers stay above both.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("compareSplitter")
+        self.splitter.addWidget(_row(self.left, self.right))
+        self.splitter.addWidget(_row(self.left.maps, self.right.maps))
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(1, 1)
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(_row(self.left.combo, self.right.combo))
+        column_layout.addWidget(self.splitter, 1)
         # In a scroll area: two full columns must not force a minimum size on the window.
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(splitter)
+        scroll.setWidget(column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
+        layout.addWidget(hint)
         layout.addWidget(scroll, 1)
         library.entries_changed.connect(self._refill)
         # The canvas model may arrive after the view was shown (it loads behind the window):

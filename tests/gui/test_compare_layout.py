@@ -1,0 +1,47 @@
+"""The Compare tab in a short window: the two answers fold away under a dragged handle and
+the feature maps take their height; the model choosers stay."""
+
+from __future__ import annotations
+
+from digit_strokes import DIGITS
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from app.main_window import MainWindow
+
+
+def _drag(qtbot, widget, start: QPoint, end: QPoint) -> None:  # noqa: ANN001
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    steps = 8
+    for i in range(1, steps + 1):
+        QTest.mouseMove(widget, start + (end - start) * (i / steps))
+        qtbot.wait(5)
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def test_the_answers_fold_away_for_the_maps(window: MainWindow, qtbot, draw) -> None:  # noqa: ANN001
+    view = window.compare_view
+    window.tabs.setCurrentWidget(view)
+    left, right = view.sides()
+    draw(window.canvas, DIGITS[3])
+    qtbot.waitUntil(lambda: len(left.maps.cards()) > 0)
+    splitter = view.splitter
+    answers, maps = splitter.sizes()
+    assert answers > 0 and left.prediction.isVisible()
+    maps_height = left.maps.height()
+
+    handle = splitter.handle(1)
+    middle = handle.rect().center()
+    _drag(qtbot, handle, middle, middle - QPoint(0, answers + 40))
+    qtbot.waitUntil(lambda: splitter.sizes()[0] == 0)
+    assert left.maps.height() > maps_height + answers // 2  # the maps took the answers' room
+    assert left.combo.isVisible() and right.combo.isVisible()  # the choosers stay
+
+    # Dragged back down, the answers return, still following the drawing.
+    handle = splitter.handle(1)
+    middle = handle.rect().center()
+    _drag(qtbot, handle, middle, middle + QPoint(0, answers))
+    qtbot.waitUntil(lambda: splitter.sizes()[0] > 0)
+    assert left.prediction.isVisible()
+    QTest.keyClick(window.canvas, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: left.prediction.predictionLabel.text() == "Draw a digit")
