@@ -46,6 +46,7 @@ class Keys:
     WINDOW_STATE = "window/state"
     MAIN_SPLITTER = "window/mainSplitter"
     RIGHT_SPLITTER = "window/rightSplitter"
+    COMPARE_SPLITTER = "window/compareSplitter"  # the Compare tab's answers above its maps
     CURRENT_TAB = "window/currentTab"
     BRUSH_WIDTH = "canvas/brushWidth"
     LAST_DIRECTORY = "files/lastDirectory"

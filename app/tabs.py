@@ -141,10 +141,17 @@ def _kernel_view(window: MainWindow) -> QWidget:
 
 
 def _compare_view(window: MainWindow) -> QWidget:
+    from . import settings as prefs
     from .widgets.compare_view import CompareView
 
     view = CompareView(window.library, window.canvas.model_reading, window)
     window.canvas.changed.connect(view.drawing_changed)
+    # where its handle was left (the answers folded away or not), kept as it moves
+    state = prefs.read_bytes(window.settings, prefs.Keys.COMPARE_SPLITTER)
+    if state is not None:
+        view.splitter.restoreState(state)
+    view.splitter.splitterMoved.connect(lambda *_: window.settings.setValue(
+        prefs.Keys.COMPARE_SPLITTER, view.splitter.saveState()))
     return view
 
 

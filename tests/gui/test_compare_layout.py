@@ -1,5 +1,5 @@
 """The Compare tab in a short window: the two answers fold away under a dragged handle and
-the feature maps take their height; the model choosers stay."""
+the feature maps take their height; the model choosers stay, and the fold survives a restart."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def _drag(qtbot, widget, start: QPoint, end: QPoint) -> None:  # noqa: ANN001
     QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
 
 
-def test_the_answers_fold_away_for_the_maps(window: MainWindow, qtbot, draw) -> None:  # noqa: ANN001
+def test_the_answers_fold_away_for_the_maps(window: MainWindow, qtbot, draw,  # noqa: ANN001
+                                            untrained) -> None:
     view = window.compare_view
     window.tabs.setCurrentWidget(view)
     left, right = view.sides()
@@ -45,3 +46,17 @@ def test_the_answers_fold_away_for_the_maps(window: MainWindow, qtbot, draw) -> 
     assert left.prediction.isVisible()
     QTest.keyClick(window.canvas, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: left.prediction.predictionLabel.text() == "Draw a digit")
+
+    # Folded again, the window opened next time finds the answers folded away.
+    handle = splitter.handle(1)
+    _drag(qtbot, handle, handle.rect().center(), handle.rect().center() - QPoint(0, 600))
+    qtbot.waitUntil(lambda: splitter.sizes()[0] == 0)
+    window.close()
+    again = MainWindow(untrained.copy())
+    qtbot.addWidget(again)
+    again.resize(1280, 800)
+    again.show()
+    again.tabs.setCurrentWidget(again.compare_view)
+    qtbot.waitUntil(lambda: again.compare_view.splitter.sizes()[1] > 0)
+    assert again.compare_view.splitter.sizes()[0] == 0
+    again.close()
