@@ -64,7 +64,7 @@ class CompareSide(QWidget):
         self.maps.setObjectName(f"compare{side}Maps")
         self.maps.sourceLabel.hide()  # the chooser above says which model it is
         self.maps.zoomSlider.setValue(36)
-        self.maps.setMinimumHeight(180)
+        self.maps.setMinimumHeight(120)
         self.inference = LiveInference(image_source, self)
         self.inference.model_changed.connect(self.prediction.set_model)
         self.inference.predicted.connect(self.prediction.show_prediction)
@@ -152,7 +152,14 @@ class CompareView(QWidget):
         # whole height, which a short window needs. The choosers stay above both.
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("compareSplitter")
-        self.splitter.addWidget(_row(self.left, self.right))
+        # the answers scroll rather than clip when the handle leaves them less than they need
+        answers = QScrollArea(self)
+        answers.setObjectName("compareAnswers")
+        answers.setWidgetResizable(True)
+        answers.setFrameShape(QScrollArea.Shape.NoFrame)
+        answers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        answers.setWidget(_row(self.left, self.right))
+        self.splitter.addWidget(answers)
         self.splitter.addWidget(_row(self.left.maps, self.right.maps))
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(1, 1)
