@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -149,6 +149,16 @@ class PredictionPanel(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setRowStretch(2, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """As tall as the panel's wrapped lines (the explanation, the steps' captions) need at
+        its width: a splitter reads only this hint, and without them a longer explanation
+        would push the bars into the preprocessing row below."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is None or not self.isVisible() or self.width() < hint.width():
+            return hint  # not laid out yet: its width says nothing
+        return QSize(hint.width(), max(hint.height(), layout.minimumHeightForWidth(self.width())))
 
     # ----------------------------------------------------------------- update
     def set_classes(self, classes: Sequence[str]) -> None:
