@@ -149,7 +149,7 @@ def _compare_view(window: MainWindow) -> QWidget:
     # where its handle was left (the answers folded away or not), kept as it moves
     state = prefs.read_bytes(window.settings, prefs.Keys.COMPARE_SPLITTER)
     if state is not None:
-        view.splitter.restoreState(state)
+        view.restore_split(state)
     view.splitter.splitterMoved.connect(lambda *_: window.settings.setValue(
         prefs.Keys.COMPARE_SPLITTER, view.splitter.saveState()))
     return view

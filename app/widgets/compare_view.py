@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -159,10 +159,15 @@ class CompareView(QWidget):
         answers.setFrameShape(QScrollArea.Shape.NoFrame)
         answers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         answers.setWidget(_row(self.left, self.right))
+        self._answers = answers
         self.splitter.addWidget(answers)
         self.splitter.addWidget(_row(self.left.maps, self.right.maps))
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(1, 1)
+        self._placed = False  # the handle was moved (or put back where it was): sizes stay
+        self.splitter.splitterMoved.connect(self._on_moved)
+        for side in (self.left, self.right):
+            side.inference.predicted.connect(self._fit_answers)
         column = QWidget()
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(0, 0, 0, 0)
@@ -182,6 +187,32 @@ class CompareView(QWidget):
         # the left side then takes it.
         library.canvas_model_changed.connect(lambda *_: self._refill())
         self._refill()
+
+    def restore_split(self, state: QByteArray) -> bool:
+        """Put the handle between the answers and the maps back where it was left (a
+        ``splitter.saveState()``); True if the state was usable."""
+        self._placed = self.splitter.restoreState(state)
+        return self._placed
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_answers()
+
+    def _on_moved(self, *_args: object) -> None:
+        self._placed = True
+
+    def _fit_answers(self, *_args: object) -> None:
+        """Until the handle is moved, the answers get the height they need (at most 3/5 of
+        the two parts': the maps keep the rest); they grow with a longer explanation."""
+        total = sum(self.splitter.sizes())
+        if self._placed or total <= 0:
+            return
+        row = self._answers.widget()
+        width = self._answers.viewport().width()
+        need = row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height()
+        answers = min(max(need, row.minimumSizeHint().height()), total * 3 // 5)
+        if self.splitter.sizes()[0] != answers:
+            self.splitter.setSizes([answers, total - answers])
 
     def sides(self) -> tuple[CompareSide, CompareSide]:
         """Left and right."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from digit_strokes import DIGITS
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QScrollArea
 
 from app.main_window import MainWindow
 
@@ -60,3 +61,15 @@ def test_the_answers_fold_away_for_the_maps(window: MainWindow, qtbot, draw,  # 
     qtbot.waitUntil(lambda: again.compare_view.splitter.sizes()[1] > 0)
     assert again.compare_view.splitter.sizes()[0] == 0
     again.close()
+
+
+def test_the_answers_show_whole_where_there_is_room(window: MainWindow, qtbot, draw) -> None:  # noqa: ANN001
+    view = window.compare_view  # first laid out in the 1280×800 window …
+    window.tabs.setCurrentWidget(view)
+    left, right = view.sides()
+    draw(window.canvas, DIGITS[3])
+    qtbot.waitUntil(lambda: len(left.maps.cards()) > 0 and len(right.maps.cards()) > 0)
+    window.resize(1920, 1080)  # … then given the room of a larger screen
+    answers = view.findChild(QScrollArea, "compareAnswers")
+    qtbot.waitUntil(lambda: not answers.verticalScrollBar().isVisible())  # nothing cut off
+    assert left.maps.height() >= 120 and left.prediction.isVisible()
