@@ -47,9 +47,9 @@ class TrainingController(OneAtATime):
         self.library = library
         self.runs_started = 0
         self.run_created.connect(library.follow_run)
-        self._hand_busy = False
+        # runs while the hand draws: it is active from a move of the pen until it has rested
         self._hand_rests = QTimer(self, singleShot=True, interval=HAND_RESTS_MS)
-        self._hand_rests.timeout.connect(lambda: self._set_hand_busy(False))
+        self._hand_rests.timeout.connect(self._tell_run)
 
     def follow_hand(self, drawing_changed: SignalInstance) -> None:
         """While someone draws (``drawing_changed`` fires at every move of the pen, and
@@ -59,15 +59,16 @@ class TrainingController(OneAtATime):
         drawing_changed.connect(self._hand_moved)
 
     def _hand_moved(self) -> None:
+        was_drawing = self._hand_rests.isActive()
         self._hand_rests.start()
-        if not self._hand_busy:
-            self._set_hand_busy(True)
+        if not was_drawing:
+            self._tell_run()
 
-    def _set_hand_busy(self, busy: bool) -> None:
-        self._hand_busy = busy
+    def _tell_run(self) -> None:
+        """Whether the hand draws, to the run going now."""
         run = self.current()
         if run is not None:
-            run.control.leave_a_core(busy)
+            run.control.leave_a_core(self._hand_rests.isActive())
 
     def current(self) -> TrainingRun | None:
         """The run going now, if any."""
@@ -112,7 +113,7 @@ class TrainingController(OneAtATime):
         meta = run_metadata(spec, config.dataset, dataclasses.asdict(config))
         record = RunRecord(run_id, number, "running", meta)
         run = TrainingRun(config, record, library.writer)
-        run.control.leave_a_core(self._hand_busy)
+        run.control.leave_a_core(self._hand_rests.isActive())
         self.runs_started += 1
         self.launch(run)
         return run

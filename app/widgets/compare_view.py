@@ -129,6 +129,15 @@ def _row(left: QWidget, right: QWidget) -> QWidget:
     return row
 
 
+def _scrolling(widget: QWidget, parent: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that resizes it (scrolling only when too small)."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
 class CompareView(QWidget):
     """``compareView``: two shelf models on the current drawing, side by side.
 
@@ -153,12 +162,9 @@ class CompareView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("compareSplitter")
         # the answers scroll rather than clip when the handle leaves them less than they need
-        answers = QScrollArea(self)
+        answers = _scrolling(_row(self.left, self.right), self)
         answers.setObjectName("compareAnswers")
-        answers.setWidgetResizable(True)
-        answers.setFrameShape(QScrollArea.Shape.NoFrame)
         answers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        answers.setWidget(_row(self.left, self.right))
         self._answers = answers
         self.splitter.addWidget(answers)
         self.splitter.addWidget(_row(self.left.maps, self.right.maps))
@@ -174,10 +180,7 @@ class CompareView(QWidget):
         column_layout.addWidget(_row(self.left.combo, self.right.combo))
         column_layout.addWidget(self.splitter, 1)
         # In a scroll area: two full columns must not force a minimum size on the window.
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(column)
+        scroll = _scrolling(column, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(hint)
