@@ -126,14 +126,17 @@ def run(args: argparse.Namespace) -> int:
             final = _follow(events, trainer, control, config, bar)
             agree = None
             if ctx is not None:
-                from ..training.distributed import ranks_agree
+                from ..training import distributed
 
-                agree = ranks_agree(trainer.model)
-                if not ctx.is_main:
-                    return EXIT_OK
-            _save(out, final.checkpoint, ctrl_c)
+                agree = distributed.ranks_agree(trainer.model)
+            if ctx is None or ctx.is_main:
+                _save(out, final.checkpoint, ctrl_c)
         finally:
             events.close()  # TensorBoard's event files too
+        if ctx is not None:
+            distributed.leave()  # every rank waits for rank 0's save, then all leave together
+            if not ctx.is_main:
+                return EXIT_OK
         for line in _outcome_lines(final, out.path):
             bar.line(line)
         if args.json:

@@ -22,7 +22,7 @@ import torch.distributed as dist
 from ..data.datasets import Split
 
 __all__ = ["DistributedContext", "any_rank", "global_sums", "launched_by_torchrun",
-           "ranks_agree", "shard", "start", "stop", "sync_buffers", "weights_digest"]
+           "leave", "ranks_agree", "shard", "start", "stop", "sync_buffers", "weights_digest"]
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,20 @@ def start(device: str) -> DistributedContext:
 
 
 def stop() -> None:
-    """Leave the process group (a no-op when not in one)."""
+    """Leave the process group at once (a no-op when not in one): for a run that ends on an
+    error, when the other ranks may never reach a common point."""
     if dist.is_initialized():
+        dist.destroy_process_group()
+
+
+def leave() -> None:
+    """Leave the process group once every rank has reached this call (a collective call).
+
+    A rank that left while another still worked in the group (rank 0 writing the checkpoint)
+    was at times aborted on its way out by the backend's threads, failing the whole run.
+    """
+    if dist.is_initialized():
+        dist.barrier()
         dist.destroy_process_group()
 
 

@@ -48,7 +48,7 @@ def test_two_ranks_end_with_identical_weights(tmp_path):
                     "steps": events[-1].history[-1].epoch,
                     "dead": events[-1].history[-1].dead_units},
                    f"{sys.argv[1]}/rank{ctx.rank}.pt")
-        distributed.stop()
+        distributed.leave()
     """))
     result = _torchrun([str(script), str(tmp_path)], tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
