@@ -10,9 +10,12 @@ the plateau, dead ReLUs or divergence in one line each, with what to try
 
 from __future__ import annotations
 
+import math
+import re
+
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.training import TrainingRun
@@ -24,7 +27,8 @@ from cnn_core.training.diagnosis import dead_unit_advice, plateau_advice
 
 from .chart_export import saveable
 
-__all__ = ["DeadUnitsPlot", "RunHealth", "TrainingAdvice", "short_layer_names"]
+__all__ = ["DeadUnitsPlot", "RunHealth", "TrainingAdvice", "compact_layer_names",
+           "short_layer_names"]
 
 _OK, _DEAD = pg.mkBrush(90, 130, 190), pg.mkBrush(214, 39, 40)
 
@@ -39,17 +43,35 @@ def short_layer_names(names: list[str]) -> list[str]:
             for name, last in zip(names, lasts, strict=True)]
 
 
+def compact_layer_names(names: list[str]) -> list[str]:
+    """``features.relu2`` → ``f2`` (the half's initial, where the layers are in more than one,
+    and the layer's number), for bars too narrow for :func:`short_layer_names`; ``1``, ``2``,
+    … where those would not be unique."""
+    heads = [name.rpartition(".")[0] for name in names]
+    compact = []
+    for head, name in zip(heads, names, strict=True):
+        last = name.rpartition(".")[2]
+        number = re.search(r"\d+$", last)
+        initial = head[:1] if len(set(heads)) > 1 else ""
+        compact.append(initial + (number.group() if number else last[:3]))
+    return compact if len(set(compact)) == len(compact) else [
+        str(i) for i in range(1, len(names) + 1)]
+
+
 class DeadUnitsPlot(pg.PlotWidget):
     """Dead-unit share per ReLU layer for the last epoch (0–100 %)."""
+
+    _built = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deadUnitsPlot")
         saveable(self)
-        self.setToolTip(self.tr(
+        self._about = self.tr(
             "ReLU units (channels of a convolution, neurons of a linear layer) that output 0 "
             "for every training image of the last epoch: they pass no gradient back. Red: "
-            "above %1 %.").replace("%1", f"{DEAD_WARNING * 100:.0f}"))
+            "above %1 %.").replace("%1", f"{DEAD_WARNING * 100:.0f}")
+        self.setToolTip(self._about)
         item = self.getPlotItem()
         item.setTitle(self.tr("Dead ReLUs"), size="10pt")
         item.setLabel("left", self.tr("never fired (%)"))
@@ -61,6 +83,7 @@ class DeadUnitsPlot(pg.PlotWidget):
         small = QFont()
         small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
         item.getAxis("bottom").setStyle(tickFont=small)  # a layer name under each bar
+        self._tick_metrics = QFontMetricsF(small)
         item.setYRange(0, 100, padding=0.02)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         item.addItem(self.bars)
@@ -75,6 +98,7 @@ class DeadUnitsPlot(pg.PlotWidget):
         self._epoch = 0
         self._idle_note = ""
         self._dirty = True
+        self._built = True
 
     def clear_run(self, note: str = "") -> None:
         """No bars (a new run begins); ``note`` says why, instead of "after the first epoch"."""
@@ -98,9 +122,7 @@ class DeadUnitsPlot(pg.PlotWidget):
         heights = [share * 100 for _, share in shares]
         brushes = [_DEAD if share > DEAD_WARNING else _OK for _, share in shares]
         self.bars.setOpts(x=xs, height=heights, width=0.6, brushes=brushes)
-        axis = self.getPlotItem().getAxis("bottom")
-        axis.setTicks([list(zip(xs, short_layer_names([name for name, _ in shares]),
-                                strict=True))])
+        self._fit_ticks()
         item = self.getPlotItem()
         item.setTitle(self.tr("Dead ReLUs, epoch %1").replace("%1", str(self._epoch))
                       if self._epoch else self.tr("Dead ReLUs"), size="10pt")
@@ -111,6 +133,38 @@ class DeadUnitsPlot(pg.PlotWidget):
         else:
             self.note.setText("" if shares else self.tr("no ReLU layers in this model"))
         return True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)  # lays the plot out anew: the bars' spacing is current
+        # pyqtgraph calls this from its own __init__, and on close after dropping the plot
+        if self._built and self.getPlotItem() is not None:
+            self._fit_ticks()
+
+    def tick_labels(self) -> list[str]:
+        """The layer names under the bars now ("" under a bar left unlabelled)."""
+        ticks = dict(self.getPlotItem().getAxis("bottom")._tickLevels[0]) if self._shares else {}
+        return [ticks.get(i, "") for i in range(len(self._shares))]
+
+    def _fit_ticks(self) -> None:
+        """Name each bar as fully as the bars' spacing allows: ``f.relu1``, else ``f1`` (the
+        tooltip then says which layer each is), else every second (third …) bar."""
+        names = [name for name, _ in self._shares]
+        spacing = self.getPlotItem().getViewBox().width() / (max(len(names), 1) + 0.2)
+        room = spacing - 6  # a gap between neighbours
+        labels = short_layer_names(names)
+        if names and self._widest(labels) > room:
+            labels = compact_layer_names(names)
+        stride = max(1, math.ceil(self._widest(labels) / room)) if room > 0 else len(names)
+        self.getPlotItem().getAxis("bottom").setTicks(
+            [[(i, label) for i, label in enumerate(labels) if i % max(stride, 1) == 0]])
+        shortened = labels != short_layer_names(names)
+        self.setToolTip(self._about + "".join(
+            f"\n{label}: {name}" for label, name in zip(labels, names, strict=True))
+            if shortened else self._about)
+
+    def _widest(self, labels: list[str]) -> float:
+        return max((self._tick_metrics.horizontalAdvance(label) for label in labels),
+                   default=0.0)
 
 
 class TrainingAdvice(QLabel):

@@ -7,6 +7,7 @@ import os
 
 from panel_controls import set_controls
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QScrollArea
 from test_training_panel import RUN_TIMEOUT
 
@@ -80,8 +81,10 @@ def test_a_relu_run_shows_its_dead_units_per_layer(window, qtbot) -> None:  # no
     assert all(0.0 <= share < 0.5 for _, share in plot.shares())
     heights = plot.bars.opts["height"]
     assert list(heights) == [share * 100 for _, share in plot.shares()]
-    ticks = [label for _, label in plot.getPlotItem().getAxis("bottom")._tickLevels[0]]
-    assert ticks == ["f.relu1", "f.relu2", "c.relu1", "c.relu2"]
+    # as fully named as the plot's width allows (at 1280 px wide, the compact names)
+    assert plot.tick_labels() in (["f.relu1", "f.relu2", "c.relu1", "c.relu2"],
+                                  ["f1", "f2", "c1", "c2"])
+    _assert_labels_apart(plot)
     assert "epoch 1" in plot.getPlotItem().titleLabel.text
     assert "Dead ReLUs" not in panel.adviceLabel.text()
     _grab(window, "train-dead-units.png")
@@ -92,6 +95,45 @@ def test_a_relu_run_shows_its_dead_units_per_layer(window, qtbot) -> None:  # no
     assert plot.shares() == () and "while a run trains" in plot.note.toPlainText()
     panel.show_run(own)
     assert plot.shares() == shares
+
+
+def _assert_labels_apart(plot: DeadUnitsPlot) -> None:
+    """Every labelled bar's name is narrower than the room up to the next labelled bar."""
+    axis = plot.getPlotItem().getAxis("bottom")
+    metrics = QFontMetricsF(axis.style["tickFont"])
+    spacing = plot.getPlotItem().getViewBox().width() / (len(plot.shares()) + 0.2)
+    labelled = [i for i, label in enumerate(plot.tick_labels()) if label]
+    assert labelled and labelled[0] == 0
+    room = spacing * (labelled[1] - labelled[0] if len(labelled) > 1 else 1)
+    for i in labelled:
+        assert metrics.horizontalAdvance(plot.tick_labels()[i]) < room, plot.tick_labels()
+
+
+def test_bar_names_shorten_and_thin_to_fit_the_width(qtbot) -> None:  # noqa: ANN001
+    plot = DeadUnitsPlot()
+    qtbot.addWidget(plot)
+    lenet = (("features.relu1", 0.1), ("features.relu2", 0.0), ("classifier.relu1", 0.2),
+             ("classifier.relu2", 0.0))
+    plot.resize(700, 200)
+    plot.show()
+    plot.show_epoch(_epoch(1, 0.9, lenet))
+    plot.redraw()
+    qtbot.waitUntil(lambda: plot.tick_labels() == ["f.relu1", "f.relu2", "c.relu1", "c.relu2"])
+    _assert_labels_apart(plot)
+    assert plot.toolTip().count("\n") == 0  # the names say it all
+    plot.resize(210, 200)  # as narrow as the Train tab's at 1280×800, or narrower
+    assert plot.tick_labels() == ["f1", "f2", "c1", "c2"]  # at once, no wait for a redraw
+    _assert_labels_apart(plot)
+    assert "f1: features.relu1" in plot.toolTip() and "c2: classifier.relu2" in plot.toolTip()
+    nin = tuple((f"features.relu{i}", 0.0) for i in range(1, 13))  # twelve bars
+    plot.show_epoch(_epoch(2, 0.9, nin))
+    plot.redraw()
+    labels = plot.tick_labels()
+    assert labels[0] == "1" and "" in labels  # every second (third …) bar named
+    _assert_labels_apart(plot)
+    plot.resize(900, 200)
+    qtbot.waitUntil(lambda: "" not in plot.tick_labels())
+    _assert_labels_apart(plot)
 
 
 def _epoch(epoch: int, accuracy: float, dead: tuple[tuple[str, float], ...]) -> EpochDone:
