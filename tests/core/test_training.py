@@ -4,6 +4,7 @@ from itertools import islice
 
 import pytest
 import torch
+from long_runs import LONG_TESTS
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from cnn_core.data.augment import AugmentConfig, augment_batch
@@ -244,12 +245,17 @@ def test_lenet5_with_the_tutorials_recipe_reaches_98_4_percent():
     """The tutorials' LeNet-5 recipe (SGD 0.5, batch 100, 16 epochs) reached 98.49 %.
 
     They trained on all 60,000 images; here 5,000 are held out for validation (the default)
-    and the run still reached 98.50 % (seed 0, measured 2026-11-27).
+    and the run still reached 98.5 % (seed 0: 98.53 %, about 2½ minutes on two cores). By
+    default only its first 4 epochs run (the recipe has a constant learning rate, so they are
+    the whole run's first 4): seed 0 was at 95.67 % there.
     """
-    config = TrainConfig.for_model("lenet5", device="cpu", seed=0, report_every=100)
+    epochs = 16 if LONG_TESTS else 4
+    config = TrainConfig.for_model("lenet5", device="cpu", seed=0, report_every=100,
+                                   epochs=epochs)
+    assert config.schedule == "none"  # else a shorter run would not be the long one's start
     final = list(train(config))[-1]
     assert isinstance(final, Finished)
-    assert final.test_accuracy >= 0.984
+    assert final.test_accuracy >= (0.984 if LONG_TESTS else 0.95)
 
 
 @pytest.mark.parametrize("samples", [32, 64, 96, 128, 160])

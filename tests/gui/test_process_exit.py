@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from long_runs import LONG_TESTS
 
 from app.models import DATA_DIR_ENV
 from app.settings import SETTINGS_ENV
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SESSIONS = 20 if os.environ.get("DIGITLAB_LONG_TESTS") == "1" else 1
+SESSIONS = 20 if LONG_TESTS else 1
 
 
 def _run(mode: str, folder: Path) -> subprocess.CompletedProcess:
