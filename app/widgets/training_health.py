@@ -98,6 +98,7 @@ class DeadUnitsPlot(pg.PlotWidget):
         self._epoch = 0
         self._idle_note = ""
         self._dirty = True
+        self._tick_labels: list[str] = []  # under each bar ("" where it is left unnamed)
         self._built = True
 
     def clear_run(self, note: str = "") -> None:
@@ -142,8 +143,7 @@ class DeadUnitsPlot(pg.PlotWidget):
 
     def tick_labels(self) -> list[str]:
         """The layer names under the bars now ("" under a bar left unlabelled)."""
-        ticks = dict(self.getPlotItem().getAxis("bottom")._tickLevels[0]) if self._shares else {}
-        return [ticks.get(i, "") for i in range(len(self._shares))]
+        return list(self._tick_labels)
 
     def _fit_ticks(self) -> None:
         """Name each bar as fully as the bars' spacing allows: ``f.relu1``, else ``f1`` (the
@@ -151,16 +151,16 @@ class DeadUnitsPlot(pg.PlotWidget):
         names = [name for name, _ in self._shares]
         spacing = self.getPlotItem().getViewBox().width() / (max(len(names), 1) + 0.2)
         room = spacing - 6  # a gap between neighbours
-        labels = short_layer_names(names)
-        if names and self._widest(labels) > room:
-            labels = compact_layer_names(names)
-        stride = max(1, math.ceil(self._widest(labels) / room)) if room > 0 else len(names)
+        short = short_layer_names(names)
+        labels = compact_layer_names(names) if self._widest(short) > room else short
+        stride = math.ceil(self._widest(labels) / room) if room > 0 else len(names)
+        self._tick_labels = [label if i % max(stride, 1) == 0 else ""
+                             for i, label in enumerate(labels)]
         self.getPlotItem().getAxis("bottom").setTicks(
-            [[(i, label) for i, label in enumerate(labels) if i % max(stride, 1) == 0]])
-        shortened = labels != short_layer_names(names)
+            [[(i, label) for i, label in enumerate(self._tick_labels) if label]])
         self.setToolTip(self._about + "".join(
             f"\n{label}: {name}" for label, name in zip(labels, names, strict=True))
-            if shortened else self._about)
+            if labels != short else self._about)
 
     def _widest(self, labels: list[str]) -> float:
         return max((self._tick_metrics.horizontalAdvance(label) for label in labels),
