@@ -153,15 +153,20 @@ def test_predict_gives_each_file_its_answer_or_its_error(capsys: pytest.CaptureF
 ROOT = Path(__file__).resolve().parents[2]
 
 # `digitlab train` whose save pauses once the checkpoint is renamed into place: a second
-# Ctrl+C then lands after the file was written, every time.
+# Ctrl+C then lands after the file was written, every time. The pause sleeps in short slices:
+# the kernel may hand SIGINT to any of the process's threads (torch's workers too), and then
+# Python runs its handler only when the main thread next runs Python code, not within one
+# long C-level sleep. SIGUSR1 prints every thread's stack (the test asks for it if stuck).
 _PAUSE_AFTER_RENAME = """
-import os, sys, time
+import faulthandler, os, signal, sys, time
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 real_replace = os.replace
 def replace(src, dst):
     real_replace(src, dst)
     if str(dst).endswith("run.safetensors"):
         print("test: checkpoint in place", file=sys.stderr, flush=True)
-        time.sleep(60)
+        for _ in range(600):
+            time.sleep(0.1)
 os.replace = replace
 from cnn_core.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -212,7 +217,7 @@ def test_a_second_ctrl_c_after_the_checkpoint_is_written_reports_it(tmp_path: Pa
         child.proc.send_signal(signal.SIGINT)
         child.wait_for("checkpoint in place")
         child.proc.send_signal(signal.SIGINT)
-        code = child.finish()
+        code = child.finish(stacks_signal=signal.SIGUSR1)
     finally:
         child.kill()
     assert code == cli.EXIT_STOPPED, child.seen  # written, so not 130

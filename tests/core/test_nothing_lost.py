@@ -138,8 +138,19 @@ class Child:
         raise AssertionError(f"{needle!r} never came; got {self.seen[-10:]}, "
                              f"exit {self.proc.poll()}, other stream {self.other[-2000:]!r}")
 
-    def finish(self, timeout: float = 60.0) -> int:
-        code = self.proc.wait(timeout=timeout)
+    def finish(self, timeout: float = 60.0, stacks_signal: int | None = None) -> int:
+        """Wait for the child to exit; if it does not, fail with its last lines, and with
+        every thread's stack where the child prints them on ``stacks_signal``."""
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if stacks_signal is not None:
+                self.proc.send_signal(stacks_signal)
+                time.sleep(2.0)
+            while not self.lines.empty():
+                self.seen.append(self.lines.get())
+            raise AssertionError(f"still running after {timeout:.0f} s; its last lines:\n"
+                                 + "\n".join(self.seen[-60:])) from None
         self._other.join(timeout=10)
         self._pump_thread.join(timeout=10)  # every line the child wrote is in the queue
         while not self.lines.empty():
