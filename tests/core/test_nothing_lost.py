@@ -79,13 +79,18 @@ for saves in range(1, 1_000_000):
 """
 
 # `digitlab train` whose checkpoint save stops for a minute once the temporary file is
-# written (in fsync): a second Ctrl+C then lands in the middle of the save, every time.
+# written (in fsync): a second Ctrl+C then lands in the middle of the save, every time. The
+# pause sleeps in short slices, for the reason given in test_cli_honest_runs (a signal that
+# the kernel hands to another thread is handled when the main thread next runs Python code),
+# and SIGUSR1 prints every thread's stack.
 _SLOW_SAVE_TRAIN = """
-import os, sys, time
+import faulthandler, os, signal, sys, time
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 real_fsync = os.fsync
 def slow_fsync(fd):
     print("test: checkpoint written to its temporary file", file=sys.stderr, flush=True)
-    time.sleep(60)
+    for _ in range(600):
+        time.sleep(0.1)
     real_fsync(fd)
 os.fsync = slow_fsync
 from cnn_core.cli import main
@@ -267,7 +272,7 @@ def test_second_ctrl_c_quits_at_once_with_130_and_writes_nothing(tmp_path: Path)
         assert len(_temps(tmp_path, out.name)) == 1
         sent = time.perf_counter()
         child.proc.send_signal(signal.SIGINT)
-        code = child.finish()
+        code = child.finish(stacks_signal=signal.SIGUSR1)
         exited = time.perf_counter() - sent
     finally:
         child.kill()
