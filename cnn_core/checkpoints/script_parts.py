@@ -21,7 +21,9 @@ _OPTIMIZER_CALLS = {
 _SCHEDULERS = {  # name: (constructor, steps after every batch)
     "onecycle": ("torch.optim.lr_scheduler.OneCycleLR(\n"
                  "            optimizer, max_lr=LR, total_steps=total_steps,\n"
-                 "            pct_start=min(0.5, max(0.25, 2.0 / total_steps)))", True),
+                 "            pct_start=min(0.5, max(0.25, 2.0 / total_steps)),\n"
+                 "            cycle_momentum=False)  # keep the optimizer's own momentum / betas",
+                 True),
     "cosine": ("torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_steps)", True),
     "step": ("torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, epochs // 3),\n"
              "                                                    gamma=0.1)", False),

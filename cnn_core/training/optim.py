@@ -57,7 +57,8 @@ def make_schedule(name: str, optimizer: torch.optim.Optimizer, epochs: int,
     """The scheduler and whether it steps after every batch (else after every epoch).
 
     ``onecycle`` warms up then anneals over the whole run, ``cosine`` anneals, ``step`` divides
-    the rate by 10 every third of the epochs, ``none`` keeps it constant.
+    the rate by 10 every third of the epochs, ``none`` keeps it constant. Only the learning
+    rate changes: momentum and Adam's betas stay as the optimizer was made.
     """
     total = epochs * steps_per_epoch
     if name == "none" or total < 4:  # too short to warm up and anneal: keep the rate constant
@@ -65,9 +66,11 @@ def make_schedule(name: str, optimizer: torch.optim.Optimizer, epochs: int,
     if name == "onecycle":
         # at least two warm-up steps, or OneCycleLR divides by zero on short runs
         pct = min(0.5, max(0.25, 2.0 / total))
+        # OneCycleLR would also cycle SGD's momentum and Adam's first beta between 0.85 and
+        # 0.95, over what the run's settings say (even a plain SGD's 0): it leaves them alone.
         peak = optimizer.param_groups[0]["lr"]
         return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=peak, total_steps=total,
-                                                   pct_start=pct), True
+                                                   pct_start=pct, cycle_momentum=False), True
     if name == "cosine":
         return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total), True
     if name == "step":

@@ -152,18 +152,25 @@ def test_every_optimizer_and_schedule_runs(optimizer, schedule):
     """Each optimizer is the one asked for, learns, and uses the schedule's learning rates."""
     lr = 0.05 if optimizer == "sgd" else 3e-3
     used: list[tuple[str, float]] = []
+    inertia: set[object] = set()  # SGD's momentum or Adam's betas at every step
+    key = "momentum" if optimizer == "sgd" else "betas"
 
     def record(opt, args, kwargs):  # noqa: ANN001, ANN202
         # After training, the temperature is fitted with LBFGS on one number: not a model step.
         if not isinstance(opt, torch.optim.LBFGS):
             used.append((type(opt).__name__, opt.param_groups[0]["lr"]))
+            inertia.add(opt.param_groups[0][key])
 
     hook = register_optimizer_step_pre_hook(record)
     try:
+        # Neither PyTorch's defaults nor OneCycleLR's 0.85-0.95: whatever the schedule, the
+        # optimizer steps with the momentum and betas the settings give.
         events = list(train(tiny(optimizer=optimizer, schedule=schedule, lr=lr, epochs=3,
-                                 max_train_samples=128, batch_size=32, report_every=1)))
+                                 max_train_samples=128, batch_size=32, report_every=1,
+                                 momentum=0.5, betas=(0.7, 0.9))))
     finally:
         hook.remove()
+    assert inertia == {0.5 if optimizer == "sgd" else (0.7, 0.9)}
     final = events[-1]
     assert isinstance(final, Finished)
     assert {name for name, _ in used} == {{"sgd": "SGD", "adam": "Adam",
