@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
-__all__ = ["applied", "keep_freed_memory"]
+__all__ = ["applied", "give_back_free_memory", "keep_freed_memory"]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -44,17 +45,38 @@ def keep_freed_memory(trim_threshold: int = 256 * _MIB, mmap_threshold: int = 32
     global _done
     if _done:
         return True
-    if not sys.platform.startswith("linux"):
+    libc = _glibc()
+    if libc is None:
         return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-        libc.gnu_get_libc_version  # noqa: B018 - present in glibc only
-    except (OSError, AttributeError):
-        return False
+    mallopt = libc.mallopt
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
     # both at once: setting only the trim threshold turns off glibc's adaptive mmap threshold
     _done = bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(
         mallopt(_M_TRIM_THRESHOLD, trim_threshold))
     return _done
+
+
+def give_back_free_memory() -> bool:
+    """Return the heap's free pages to the system now (``malloc_trim``); True if some were.
+
+    For measurements of what a process holds (its resident size otherwise counts what malloc
+    keeps for reuse too); a no-op off glibc.
+    """
+    libc = _glibc()
+    return libc is not None and bool(libc.malloc_trim(0))
+
+
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    """The C library if it is glibc (looked up once), else ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - present in glibc
+        libc.gnu_get_libc_version  # noqa: B018 - present in glibc only
+    except (OSError, AttributeError):
+        return None
+    libc.malloc_trim.argtypes = (ctypes.c_size_t,)
+    return libc

@@ -18,8 +18,6 @@ printed so that any failure reproduces.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import os
 import random
@@ -50,6 +48,7 @@ from app import background
 from app.background import Task
 from app.main_window import MainWindow
 from cnn_core.checkpoints import Checkpoint, save_checkpoint
+from cnn_core.runtime.allocator import give_back_free_memory
 
 ACTIONS = int(os.environ.get("DIGITLAB_UI_FUZZ_ACTIONS", "1500"))
 _SEED_TEXT = os.environ.get("DIGITLAB_UI_FUZZ_SEED", "20261127")
@@ -85,10 +84,7 @@ def _return_freed_memory() -> None:
     leak at all. Measured after this, RSS grows only with what the program still holds.
     """
     gc.collect()
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: RSS as it is
-        pass
+    give_back_free_memory()  # not glibc: RSS as it is
 
 
 def _rss_mb() -> float:
