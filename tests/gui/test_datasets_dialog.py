@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from dataset_mirror import serving
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtTest import QTest
 
 from app import data_folder
@@ -38,10 +38,18 @@ def test_a_download_shows_progress_and_the_dataset_becomes_usable(
     assert "not on this computer" in _row_text(dialog, "kmnist")
     button = dialog.downloadButtons["kmnist"]
     fractions: list[float | None] = []
+    shown = DatasetsDialog._on_progress
+
+    @Slot(object)
+    def record(self: DatasetsDialog, step: Any) -> None:  # every step the dialog is shown
+        fractions.append(step.fraction)
+        shown(self, step)
+
+    # The dialog's own slot is connected before the task starts: no early step is missed.
+    monkeypatch.setattr(DatasetsDialog, "_on_progress", record)
     with serving(monkeypatch, "kmnist"):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         assert dialog.is_downloading() and dialog.cancelButton.isVisible()
-        dialog._task.yielded.connect(lambda step: fractions.append(step.fraction))
         qtbot.waitUntil(lambda: not dialog.is_downloading(), timeout=30_000)
     assert len(fractions) >= 5 and fractions[-1] == 1.0  # a report per file, and the end
     assert "ready" in dialog.statusLabel.text()
